@@ -1,0 +1,28 @@
+package org.secureota.workbench.cli;
+
+import java.nio.file.Path;
+import org.secureota.workbench.lab.Lab;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The global {@code --lab DIR} option. Without it, the lab is {@code $WORKBENCH_LAB}, else the
+ * project root that the launcher passes as {@code workbench.home}, else the current folder.
+ */
+public final class LabOptions {
+
+    @Option(names = "--lab", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "Lab folder holding certs/, releases/, devices/ and sessions/ (default: the project root).")
+    private Path lab;
+
+    public Lab lab() {
+        if (lab != null) {
+            return new Lab(lab);
+        }
+        String env = System.getenv("WORKBENCH_LAB");
+        if (env != null && !env.isBlank()) {
+            return new Lab(Path.of(env));
+        }
+        return new Lab(Path.of(System.getProperty("workbench.home", ".")));
+    }
+}

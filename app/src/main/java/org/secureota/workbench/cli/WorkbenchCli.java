@@ -1,0 +1,85 @@
+package org.secureota.workbench.cli;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.pki.PkiException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** {@code ./workbench}: the one entry point of the workbench, for people, scripts and CI. */
+@Command(name = "workbench",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = "Secure OTA Workbench: live, honest demonstrations of secure OTA firmware updates on ESP32.",
+        footer = {"", "Exit codes: 0 success, 1 a check or expectation failed, 2 bad usage or bad input."},
+        subcommands = {
+            GuiCommand.class,
+            PkiCommand.class,
+            VersionCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class WorkbenchCli implements Runnable {
+
+    @Mixin
+    private LabOptions labOptions;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
+    private boolean debug;
+
+    @Spec
+    private CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit code; tests call this instead of {@link #main}. */
+    public static int execute(String... args) {
+        return newCommandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+    }
+
+    public static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
+        WorkbenchCli root = new WorkbenchCli();
+        CommandLine cli = new CommandLine(root);
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            PrintWriter w = commandLine.getErr();
+            int code;
+            if (e instanceof CheckFailedException) {
+                code = ExitCodes.CHECK_FAILED;
+            } else if (e instanceof UsageException || e instanceof PkiException
+                    || e instanceof UncheckedIOException) {
+                code = ExitCodes.BAD_INPUT;
+            } else {
+                w.println("Internal error (please report it): " + e);
+                e.printStackTrace(w);
+                return ExitCodes.INTERNAL_ERROR;
+            }
+            w.println("error: " + e.getMessage());
+            if (root.debug) {
+                e.printStackTrace(w);
+            }
+            w.flush();
+            return code;
+        });
+        return cli;
+    }
+
+    /** The lab chosen by {@code --lab} wherever it appears on the command line. */
+    public static Lab labOf(CommandSpec spec) {
+        return ((WorkbenchCli) spec.root().userObject()).labOptions.lab();
+    }
+
+    @Override
+    public void run() {
+        // No command: the GUI, once it exists; until then, the help.
+        new GuiCommand().run(spec.commandLine());
+    }
+}

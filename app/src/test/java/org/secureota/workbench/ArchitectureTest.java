@@ -1,0 +1,48 @@
+package org.secureota.workbench;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** Keeps the dependency arrows of docs/architecture: ui -> scenario -> actors -> foundations. */
+@AnalyzeClasses(packages = "org.secureota.workbench", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    private static final String ROOT = "org.secureota.workbench.";
+
+    @ArchTest
+    static final ArchRule onlyTheUiUsesJavaFx = noClasses()
+            .that().resideOutsideOfPackages(ROOT + "ui..")
+            .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.controlsfx..", "org.testfx..")
+            .because("the whole lab must run headless, without JavaFX on the class path of the core");
+
+    @ArchTest
+    static final ArchRule layersPointOneWay = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("cli").definedBy(ROOT + "cli..")
+            .layer("ui").definedBy(ROOT + "ui..")
+            .layer("scenario").definedBy(ROOT + "scenario..")
+            .layer("server").definedBy(ROOT + "server..")
+            .layer("network").definedBy(ROOT + "network..")
+            .layer("device").definedBy(ROOT + "device..")
+            .layer("attack").definedBy(ROOT + "attack..")
+            .layer("pki").definedBy(ROOT + "pki..")
+            .layer("firmware").definedBy(ROOT + "firmware..")
+            .layer("journal").definedBy(ROOT + "journal..")
+            .layer("lab").definedBy(ROOT + "lab..")
+            .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+            .whereLayer("ui").mayOnlyBeAccessedByLayers("cli")
+            .whereLayer("scenario").mayOnlyBeAccessedByLayers("ui", "cli")
+            .whereLayer("server").mayOnlyBeAccessedByLayers("scenario", "ui", "cli")
+            .whereLayer("network").mayOnlyBeAccessedByLayers("scenario", "ui", "cli")
+            .whereLayer("device").mayOnlyBeAccessedByLayers("scenario", "ui", "cli")
+            .whereLayer("attack").mayOnlyBeAccessedByLayers("scenario", "ui", "cli")
+            .whereLayer("pki").mayOnlyBeAccessedByLayers("server", "network", "device", "attack", "scenario", "ui", "cli", "firmware")
+            .whereLayer("firmware").mayOnlyBeAccessedByLayers("server", "network", "device", "attack", "scenario", "ui", "cli")
+            .whereLayer("journal").mayOnlyBeAccessedByLayers("server", "network", "device", "attack", "scenario", "ui", "cli")
+            .whereLayer("lab").mayOnlyBeAccessedByLayers("server", "network", "device", "attack", "scenario", "ui", "cli", "pki", "firmware", "journal")
+            .allowEmptyShould(true);
+}

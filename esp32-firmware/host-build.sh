@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds the virtual ESP32 (host port of esp32-firmware/) and, with "test", runs its ctest suite.
+# Called by the Maven build, so `mvn verify` covers the firmware too; also usable by hand.
+# A missing system package stops the build with one line naming it and the exact install command.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build="$here/build"
+mode=${1:-build}
+
+need() { # need PACKAGE TEST...
+  local pkg=$1; shift
+  if ! "$@" >/dev/null 2>&1; then
+    echo "ERROR: missing system package '$pkg'. Install it with: sudo apt-get install -y $pkg" >&2
+    exit 3
+  fi
+}
+need cmake command -v cmake
+need g++ command -v g++
+need libmbedtls-dev test -f /usr/include/mbedtls/ssl.h
+need libgtest-dev test -f /usr/include/gtest/gtest.h
+
+jobs=$(nproc 2>/dev/null || echo 2)
+case "$mode" in
+  build)
+    cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    cmake --build "$build" -j "$jobs"
+    ;;
+  test)
+    cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    cmake --build "$build" -j "$jobs"
+    (cd "$build" && ctest --output-on-failure -j "$jobs")
+    ;;
+  *) echo "usage: host-build.sh [build|test]" >&2; exit 2 ;;
+esac
