@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             GuiCommand.class,
             PkiCommand.class,
+            ExportCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class
         })
