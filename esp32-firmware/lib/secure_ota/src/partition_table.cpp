@@ -27,6 +27,14 @@ void serialize_entry(const PartitionEntry& e, uint8_t* out) {
 
 }  // namespace
 
+std::string PartitionEntry::type_name() const {
+    if (is_app()) return "app";
+    if (type == static_cast<uint8_t>(PartitionType::Data)) return "data";
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "0x%02x", type);
+    return buf;
+}
+
 std::string PartitionEntry::subtype_name() const {
     char buf[16];
     if (is_app()) {

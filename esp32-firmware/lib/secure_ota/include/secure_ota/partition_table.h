@@ -47,7 +47,9 @@ struct PartitionEntry {
         return is_app() && subtype >= app_subtype::kOtaMin && subtype <= app_subtype::kOtaMax;
     }
     int ota_index() const { return is_ota_app() ? subtype - app_subtype::kOtaMin : -1; }
-    // "factory", "ota_0".., "test", "otadata", "nvs", ... as gen_esp32part.py names them.
+    // "app", "data" or "0x40": the type as gen_esp32part.py writes it in a CSV.
+    std::string type_name() const;
+    // "factory", "ota_0".., "test", "ota", "nvs", ... as gen_esp32part.py names them.
     std::string subtype_name() const;
     bool operator==(const PartitionEntry& o) const {
         return type == o.type && subtype == o.subtype && offset == o.offset && size == o.size &&

@@ -1,0 +1,40 @@
+// Everything the firmware needs from the hardware, as abstract services. ports/esp32 and
+// ports/host each provide one Board; the apps and the OTA code only ever see this.
+#pragma once
+
+#include <cstdint>
+
+#include "secure_ota/flash.h"
+#include "secure_ota/lcd.h"
+#include "secure_ota/led.h"
+#include "secure_ota/secure_version_store.h"
+#include "secure_ota/serial_port.h"
+#include "secure_ota/telemetry.h"
+
+namespace secure_ota {
+
+class Clock {
+public:
+    virtual ~Clock() = default;
+    virtual uint32_t millis() = 0;             // since this boot
+    virtual void sleep_ms(uint32_t ms) = 0;
+};
+
+class Board {
+public:
+    virtual ~Board() = default;
+    virtual Flash& flash() = 0;
+    virtual SerialPort& serial() = 0;
+    virtual Clock& clock() = 0;
+    virtual SecureVersionStore& secure_version_store() = 0;
+    virtual LcdDriver& lcd_driver() = 0;
+    virtual LedDriver& led_driver() = 0;
+    virtual ResetReason reset_reason() const = 0;
+    // Flash address of the partition the bootloader started (esp_ota_get_running_partition).
+    virtual uint32_t running_partition_offset() const = 0;
+    virtual uint16_t chip_id() const = 0;
+    // esp_restart(): back into the bootloader. Does not return.
+    [[noreturn]] virtual void restart() = 0;
+};
+
+}  // namespace secure_ota

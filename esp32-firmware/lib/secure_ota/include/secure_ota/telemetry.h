@@ -1,0 +1,109 @@
+// The serial telemetry protocol, device side (docs/telemetry.md is the contract):
+// a machine line is "@ota1 " + one JSON object + "\n"; every other line is human log.
+// The same writer runs on the real ESP32 and on the virtual one.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "secure_ota/app_image.h"
+#include "secure_ota/json_writer.h"
+#include "secure_ota/lcd.h"
+#include "secure_ota/led.h"
+#include "secure_ota/ota_data.h"
+#include "secure_ota/partition_table.h"
+#include "secure_ota/serial_port.h"
+
+namespace secure_ota {
+
+constexpr const char* kTelemetryPrefix = "@ota";
+constexpr int kTelemetryVersion = 1;
+
+// esp_reset_reason_t, by the names the protocol uses.
+enum class ResetReason { PowerOn, External, Software, Panic, TaskWatchdog, Brownout, Unknown };
+const char* to_string(ResetReason r);  // "poweron", "ext", "sw", "panic", "task_wdt", "brownout", "unknown"
+ResetReason parse_reset_reason(const std::string& s);
+
+// One app slot as the "partitions" event reports it.
+struct SlotReport {
+    PartitionEntry partition;
+    OtaImgState state = OtaImgState::Undefined;  // from the otadata entry naming this slot
+    int otadata_index = -1;                      // which entry names it, -1 none
+    bool running = false;
+    bool next_boot = false;
+    bool image_valid = false;
+    std::string image_error;  // why not valid ("bad magic (no image)" for an empty slot)
+    AppDescriptor descriptor;
+};
+
+struct BootReport {
+    std::string slot;   // "ota_0", "factory"
+    std::string label;  // "app0"
+    AppDescriptor app;
+    ResetReason reset_reason = ResetReason::Unknown;
+    OtaImgState state = OtaImgState::Undefined;
+    bool provisioned = false;
+    std::string device_id;
+    uint32_t min_secure_version = 0;
+};
+
+// Stable codes of the "ota" verdicts (the OTA engine, issue 7, emits them) and "error"s.
+namespace verdict {
+constexpr const char* kUpdated = "UPDATED";
+constexpr const char* kNoUpdate = "NO_UPDATE";
+constexpr const char* kNoValidTime = "NO_VALID_TIME";
+constexpr const char* kTlsCertUntrusted = "TLS_CERT_UNTRUSTED";
+constexpr const char* kTlsHostnameMismatch = "TLS_HOSTNAME_MISMATCH";
+constexpr const char* kTlsHandshakeFailed = "TLS_HANDSHAKE_FAILED";
+constexpr const char* kManifestInvalid = "MANIFEST_INVALID";
+constexpr const char* kManifestSignatureInvalid = "MANIFEST_SIGNATURE_INVALID";
+constexpr const char* kManifestWrongProduct = "MANIFEST_WRONG_PRODUCT";
+constexpr const char* kManifestExpired = "MANIFEST_EXPIRED";
+constexpr const char* kManifestCounterReplayed = "MANIFEST_COUNTER_REPLAYED";
+constexpr const char* kDowngradeRefused = "DOWNGRADE_REFUSED";
+constexpr const char* kSecureVersionTooLow = "SECURE_VERSION_TOO_LOW";
+constexpr const char* kImageTooLarge = "IMAGE_TOO_LARGE";
+constexpr const char* kHashMismatch = "HASH_MISMATCH";
+constexpr const char* kImageInvalid = "IMAGE_INVALID";
+constexpr const char* kConnectionLost = "CONNECTION_LOST";
+constexpr const char* kTimeout = "TIMEOUT";
+constexpr const char* kFlashError = "FLASH_ERROR";
+constexpr const char* kNotProvisioned = "NOT_PROVISIONED";
+constexpr const char* kBusy = "BUSY";
+constexpr const char* kUnsupported = "UNSUPPORTED";
+}  // namespace verdict
+
+class TelemetryWriter {
+public:
+    explicit TelemetryWriter(SerialPort& port) : port_(port) {}
+
+    // A human log line; never mistaken for a machine line.
+    void log(const std::string& text);
+    // A machine line from a complete JSON object.
+    void event(const JsonWriter& object);
+
+    void boot(const BootReport& b);
+    void partitions(const PartitionTable& table, const OtaDataPair& otadata, const std::vector<SlotReport>& slots);
+    void lcd(const Lcd& lcd);
+    void led(const LedPattern& p);
+    void selftest(bool passed, const std::string& detail);
+    void app_state(const std::string& slot, OtaImgState state);
+    void error(const std::string& code, const std::string& message);
+    void heartbeat(uint32_t uptime_ms, const std::string& version, OtaImgState state);
+    void ack(const std::string& cmd);
+    // Reserved for the OTA engine: progress while writing, one verdict per attempt.
+    void ota_progress(const std::string& phase, uint32_t bytes, uint32_t total);
+    void ota_verdict(const std::string& code, const std::string& detail, const std::string& version);
+
+private:
+    void line(const std::string& s);
+    SerialPort& port_;
+};
+
+// Commands from the workbench: "@ota1 {"cmd":"check"}" etc.
+enum class TelemetryCommand { None, Check, Reboot, Status, Unknown };
+// Parses one received line. Lines without the prefix are None (ignored, like human input).
+TelemetryCommand parse_command(const std::string& line, std::string& name);
+
+}  // namespace secure_ota

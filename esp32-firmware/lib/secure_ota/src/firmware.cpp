@@ -1,0 +1,192 @@
+#include "secure_ota/firmware.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "secure_ota/partition_layouts.h"
+
+namespace secure_ota {
+
+Firmware::Firmware(Board& board, App& app)
+    : board_(board),
+      app_(app),
+      telemetry_(board.serial()),
+      lcd_(board.lcd_driver()),
+      led_(board.led_driver()),
+      ctx_{lcd_, led_, telemetry_, self_, nullptr} {
+    lcd_.set_observer([this](const Lcd& l) { telemetry_.lcd(l); });
+    led_.set_observer([this](const LedPattern& p) { telemetry_.led(p); });
+}
+
+void Firmware::fatal(const std::string& code, const std::string& message) {
+    telemetry_.error(code, message);
+    lcd_.show("FIRMWARE ERROR", code.substr(0, kLcdColumns));
+    led_.set(LedPattern::on());
+}
+
+void Firmware::setup() {
+    std::string err;
+    auto table = PartitionTable::read(board_.flash(), err);
+    if (!table) {
+        fatal("NO_PARTITION_TABLE", err);
+        return;
+    }
+    table_ = *table;
+    const PartitionEntry* running = table_.find_containing(board_.running_partition_offset());
+    if (!running || !running->is_app()) {
+        fatal("NO_RUNNING_PARTITION", "no app partition contains the running image's address");
+        return;
+    }
+    running_ = *running;
+    ImageVerification v = AppImageVerifier(board_.chip_id()).read_descriptor(PartitionByteSource(board_.flash(), running_));
+    if (!v.ok()) {
+        fatal("NO_APP_DESCRIPTOR", v.detail);
+        return;
+    }
+    self_ = v.info.descriptor;
+    ota_ops_ = std::make_unique<OtaOps>(board_.flash(), table_, running_, board_.secure_version_store(), board_.chip_id());
+    telemetry_.log(self_.project_name + " " + self_.version + " starting from partition '" + running_.label + "'");
+
+    // Trust anchors come only from the factory partition; without them the device runs but
+    // will not update, and says so.
+    if (const PartitionEntry* fd = find_factory_data(table_)) {
+        factory_data_ = FactoryData::read(board_.flash(), *fd, err);
+    } else {
+        err = "the partition table has no factory_data partition";
+    }
+    ctx_.factory_data = factory_data();
+
+    report_boot();
+    report_partitions();
+    if (!factory_data_) {
+        telemetry_.error(verdict::kNotProvisioned, err + "; updates are disabled until the device is provisioned");
+    }
+
+    std::string failure;
+    bool passed = app_.self_test(ctx_, failure);
+    telemetry_.selftest(passed, passed ? "all checks passed" : failure);
+    if (!passed) {
+        // Not confirming is the whole mechanism: on the next boot the bootloader finds this
+        // image still PENDING_VERIFY, marks it ABORTED and starts the previous one.
+        lcd_.show("SELF-TEST FAILED", "ROLLBACK...");
+        led_.set(LedPattern::strobe(400, 2, 50));
+        rollback_pending_ = true;
+        rollback_at_ = board_.clock().millis() + kRollbackDelayMs;
+        return;
+    }
+    OtaImgState state = ota_ops_->running_state();
+    if (state == OtaImgState::PendingVerify || state == OtaImgState::New) {
+        OtaError e = ota_ops_->mark_app_valid_cancel_rollback();
+        if (e == OtaError::Ok) {
+            telemetry_.log("self-test passed: image confirmed (rollback cancelled)");
+            telemetry_.app_state(running_.subtype_name(), ota_ops_->running_state());
+        } else {
+            telemetry_.error("CONFIRM_FAILED", ota_ops_->last_error());
+        }
+    }
+    if (factory_data_) {
+        app_.start(ctx_, board_.clock().millis());
+    } else {
+        // The product screens would suggest everything is fine; it is not.
+        lcd_.show("NOT PROVISIONED", "NO FACTORY DATA");
+        led_.set(LedPattern::blink(250, 50));
+    }
+    app_running_ = true;
+    next_heartbeat_ = board_.clock().millis() + kHeartbeatPeriodMs;
+}
+
+void Firmware::loop() {
+    uint32_t now = board_.clock().millis();
+    std::string line;
+    while (reader_.poll(board_.serial(), line)) handle_command(line);
+    led_.tick(now);
+    if (rollback_pending_ && static_cast<int32_t>(now - rollback_at_) >= 0)
+        restart("self-test failed; restarting without confirming this image");
+    if (app_running_ && factory_data_) app_.loop(ctx_, now);
+    if (agent_) agent_->loop(now);
+    if (static_cast<int32_t>(now - next_heartbeat_) >= 0 && ota_ops_) {
+        telemetry_.heartbeat(now, self_.version, ota_ops_->running_state());
+        next_heartbeat_ = now + kHeartbeatPeriodMs;
+    }
+}
+
+void Firmware::handle_command(const std::string& line) {
+    std::string name;
+    switch (parse_command(line, name)) {
+        case TelemetryCommand::None: return;
+        case TelemetryCommand::Status:
+            telemetry_.ack(name);
+            report_boot();
+            report_partitions();
+            telemetry_.lcd(lcd_);
+            telemetry_.led(led_.pattern());
+            return;
+        case TelemetryCommand::Reboot:
+            telemetry_.ack(name);
+            restart("reboot requested over serial");
+        case TelemetryCommand::Check:
+            telemetry_.ack(name);
+            if (!factory_data_) {
+                telemetry_.ota_verdict(verdict::kNotProvisioned, "no factory data: no server, no trust anchors", "");
+            } else if (!agent_) {
+                telemetry_.ota_verdict(verdict::kUnsupported, "this firmware has no OTA engine", "");
+            } else {
+                agent_->check_now();
+            }
+            return;
+        case TelemetryCommand::Unknown:
+            telemetry_.error("BAD_COMMAND", "unknown command '" + name + "'; expected check, reboot or status");
+            return;
+    }
+}
+
+void Firmware::report_boot() {
+    BootReport b;
+    b.slot = running_.subtype_name();
+    b.label = running_.label;
+    b.app = self_;
+    b.reset_reason = board_.reset_reason();
+    b.state = ota_ops_ ? ota_ops_->running_state() : OtaImgState::Undefined;
+    b.provisioned = factory_data_.has_value();
+    if (factory_data_) b.device_id = factory_data_->device_id;
+    b.min_secure_version = board_.secure_version_store().min_secure_version();
+    telemetry_.boot(b);
+}
+
+void Firmware::report_partitions() {
+    OtaDataPair otadata;
+    const PartitionEntry* od = table_.otadata();
+    if (od) OtaData(board_.flash(), *od).read(otadata);
+    auto ota = table_.ota_slots();
+    const PartitionEntry* next = ota_ops_ ? ota_ops_->boot_partition() : nullptr;
+    std::vector<SlotReport> slots;
+    for (const PartitionEntry* p : table_.app_slots()) {
+        SlotReport s;
+        s.partition = *p;
+        s.running = *p == running_;
+        s.next_boot = next && *next == *p;
+        for (int i = 0; i < 2 && p->is_ota_app() && !ota.empty(); ++i) {
+            const auto& e = otadata[i];
+            if (e.ota_seq != OtaDataEntry::kBlankSeq && e.crc_ok() &&
+                static_cast<int>((e.ota_seq - 1) % ota.size()) == p->ota_index() &&
+                (s.otadata_index < 0 || e.ota_seq > otadata[s.otadata_index].ota_seq)) {
+                s.otadata_index = i;
+                s.state = e.ota_state;
+            }
+        }
+        ImageVerification v = AppImageVerifier(board_.chip_id()).verify(PartitionByteSource(board_.flash(), *p));
+        s.image_valid = v.ok();
+        if (v.ok()) s.descriptor = v.info.descriptor;
+        else s.image_error = std::string(to_string(v.error)) + ": " + v.detail;
+        slots.push_back(s);
+    }
+    telemetry_.partitions(table_, otadata, slots);
+}
+
+void Firmware::restart(const std::string& why) {
+    telemetry_.log("restarting: " + why);
+    board_.restart();
+    std::abort();  // a Board whose restart() returns is broken; never run on regardless
+}
+
+}  // namespace secure_ota

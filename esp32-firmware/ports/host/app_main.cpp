@@ -1,0 +1,22 @@
+// Entry point of every host app image (V1..V4): the same Firmware runtime and App the real
+// board runs from Arduino's setup()/loop(), on the virtual board.
+#include <cstdio>
+
+#include "board_environment.h"
+#include "host_board.h"
+#include "secure_ota/firmware.h"
+
+int main() {
+    vesp32::HostBoard board;
+    std::string error;
+    if (!board.attach_from_environment(error)) {
+        std::fprintf(stderr, "error: %s\n", error.c_str());
+        return 2;
+    }
+    secure_ota::Firmware firmware(board, secure_ota::product_app());
+    firmware.setup();
+    for (;;) {
+        firmware.loop();
+        board.clock().sleep_ms(5);  // the loop is event driven at this granularity; spare the CPU
+    }
+}

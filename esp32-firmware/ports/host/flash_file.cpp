@@ -1,0 +1,73 @@
+#include "flash_file.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace vesp32 {
+namespace {
+
+std::unique_ptr<FlashFile> map_fd(int fd, const std::string& path, std::string& error, uint8_t*& map) {
+    void* p = mmap(nullptr, FlashFile::kSize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) {
+        error = "cannot map flash file '" + path + "': " + std::strerror(errno);
+        close(fd);
+        return nullptr;
+    }
+    map = static_cast<uint8_t*>(p);
+    return nullptr;
+}
+
+}  // namespace
+
+FlashFile::~FlashFile() {
+    if (map_) munmap(map_, kSize);
+    if (fd_ >= 0) close(fd_);
+}
+
+std::unique_ptr<FlashFile> FlashFile::open(const std::string& path, std::string& error) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        error = "cannot open flash file '" + path + "': " + std::strerror(errno) +
+                " (create one with: virtual-esp32 factory --flash " + path + " --app IMAGE)";
+        return nullptr;
+    }
+    struct stat st {};
+    if (fstat(fd, &st) != 0 || st.st_size != kSize) {
+        error = "flash file '" + path + "' is " + std::to_string(st.st_size) +
+                " bytes; a virtual ESP32 has exactly 4194304 (4 MB). Recreate it with virtual-esp32 factory";
+        close(fd);
+        return nullptr;
+    }
+    std::unique_ptr<FlashFile> f(new FlashFile);
+    map_fd(fd, path, error, f->map_);
+    if (!f->map_) return nullptr;
+    f->fd_ = fd;
+    f->nor_ = std::make_unique<secure_ota::NorFlash>(f->map_, kSize);
+    return f;
+}
+
+std::unique_ptr<FlashFile> FlashFile::create_erased(const std::string& path, std::string& error) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        error = "cannot create flash file '" + path + "': " + std::strerror(errno);
+        return nullptr;
+    }
+    if (ftruncate(fd, kSize) != 0) {
+        error = "cannot size flash file '" + path + "': " + std::strerror(errno);
+        close(fd);
+        return nullptr;
+    }
+    std::unique_ptr<FlashFile> f(new FlashFile);
+    map_fd(fd, path, error, f->map_);
+    if (!f->map_) return nullptr;
+    f->fd_ = fd;
+    std::memset(f->map_, 0xFF, kSize);  // a new chip comes erased
+    f->nor_ = std::make_unique<secure_ota::NorFlash>(f->map_, kSize);
+    return f;
+}
+
+}  // namespace vesp32

@@ -1,0 +1,203 @@
+#include "supervisor.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <poll.h>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "board_environment.h"
+#include "boot_stage.h"
+#include "efuse_file.h"
+#include "flash_file.h"
+
+namespace vesp32 {
+namespace {
+
+volatile sig_atomic_t g_stop = 0;
+void on_stop_signal(int) { g_stop = 1; }
+
+const char* cut_name(uint32_t p) {
+    return static_cast<secure_ota::CutPoint>(p) == secure_ota::CutPoint::Halfway ? "halfway" : "before";
+}
+
+}  // namespace
+
+void Supervisor::say(const std::string& line) {
+    std::printf("board: %s\n", line.c_str());
+    std::fflush(stdout);
+}
+
+void Supervisor::power_on(const std::string& reason) {
+    if (child_ > 0) return;
+    faults_->counter().tripped = 0;
+    pid_t pid = fork();
+    if (pid < 0) {
+        say(std::string("error cannot start the boot stage: ") + std::strerror(errno));
+        return;
+    }
+    if (pid == 0) {
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+        BootStageConfig cfg{opt_.flash_path, EfuseFile::path_for_flash(opt_.flash_path), pty_->master_fd(),
+                            faults_->fd(), reason};
+        _exit(run_boot_stage(cfg));
+    }
+    child_ = pid;
+    say("power on reason=" + reason + " pid=" + std::to_string(pid));
+}
+
+void Supervisor::power_off(const std::string& why) {
+    if (child_ > 0) {
+        kill(child_, SIGKILL);  // a power cut gives the CPU no chance to finish anything
+        int status = 0;
+        waitpid(child_, &status, 0);
+        child_ = -1;
+    }
+    say("power off (" + why + ")");
+}
+
+void Supervisor::on_child_exit(int status) {
+    child_ = -1;
+    auto& c = faults_->counter();
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && c.tripped) {
+        say("power cut at flash operation " + std::to_string(c.tripped_at) + " (" + cut_name(c.cut_point) +
+            "); power stays off until power-on");
+        secure_ota::PowerCutFlash::disarm(c);
+        return;
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == kExitReboot) {
+        panics_in_a_row_ = 0;
+        say("app restarted the chip");
+        power_on("sw");
+        return;
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == kExitNoBootableApp) {
+        // A real chip would reset forever here; halting shows the same thing without a busy loop.
+        say("halted: no bootable app (see the serial log); reflash with virtual-esp32 factory");
+        return;
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == kExitBoardError) {
+        say("halted: board error (see stderr)");
+        return;
+    }
+    std::string what = WIFSIGNALED(status) ? std::string("signal ") + strsignal(WTERMSIG(status))
+                                           : "exit code " + std::to_string(WEXITSTATUS(status));
+    if (++panics_in_a_row_ > 5) {
+        say("halted: app crashed " + std::to_string(panics_in_a_row_) + " times in a row (" + what + ")");
+        return;
+    }
+    say("app crashed (" + what + "): panic reset");
+    usleep(200 * 1000);
+    power_on("panic");
+}
+
+void Supervisor::handle_command(const std::string& line) {
+    std::istringstream in(line);
+    std::string cmd;
+    in >> cmd;
+    auto& c = faults_->counter();
+    if (cmd.empty()) return;
+    if (cmd == "power-on") {
+        if (child_ > 0) say("already on");
+        else power_on("poweron");
+    } else if (cmd == "power-off" || cmd == "power-cut") {
+        if (child_ > 0) power_off("cut by command");
+        else say("already off");
+    } else if (cmd == "reset") {
+        // The EN button: the CPU stops wherever it is, flash keeps what was written.
+        if (child_ > 0) power_off("reset");
+        power_on("ext");
+    } else if (cmd == "fail-after") {
+        long n = -1;
+        std::string point = "before";
+        in >> n >> point;
+        if (n < 0 || (point != "before" && point != "halfway")) {
+            say("error usage: fail-after N [before|halfway]  (operations 1..N complete, N+1 is cut)");
+            return;
+        }
+        secure_ota::PowerCutFlash::arm(c, static_cast<uint32_t>(n),
+                                       point == "halfway" ? secure_ota::CutPoint::Halfway : secure_ota::CutPoint::Before);
+        say("armed fail-after=" + std::to_string(n) + " cut=" + point + " (operation count reset to 0)");
+    } else if (cmd == "disarm") {
+        secure_ota::PowerCutFlash::disarm(c);
+        say("disarmed");
+    } else if (cmd == "count-reset") {
+        c.completed = 0;
+        say("operation count reset to 0");
+    } else if (cmd == "status") {
+        std::string armed = c.fail_after == secure_ota::FlashOpCounter::kDisarmed
+                                ? "none"
+                                : std::to_string(c.fail_after) + "/" + cut_name(c.cut_point);
+        say(std::string("status power=") + (child_ > 0 ? "on" : "off") + " flash_ops=" + std::to_string(c.completed) +
+            " armed=" + armed + " pty=" + pty_->slave_path());
+    } else if (cmd == "quit") {
+        quit_ = true;
+    } else {
+        say("error unknown command '" + cmd +
+            "'; commands: power-on, power-off, reset, fail-after N [before|halfway], disarm, count-reset, status, quit");
+    }
+}
+
+int Supervisor::run() {
+    std::string error;
+    {
+        auto probe = FlashFile::open(opt_.flash_path, error);  // fail early with a clear message
+        if (!probe) {
+            std::fprintf(stderr, "virtual-esp32: %s\n", error.c_str());
+            return 1;
+        }
+    }
+    faults_.reset(FaultMemory::create(error));
+    if (!faults_) {
+        std::fprintf(stderr, "virtual-esp32: %s\n", error.c_str());
+        return 1;
+    }
+    pty_ = PseudoTerminal::open(opt_.pty_link, error);
+    if (!pty_) {
+        std::fprintf(stderr, "virtual-esp32: %s\n", error.c_str());
+        return 1;
+    }
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGINT, &sa, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (opt_.fail_after) {
+        secure_ota::PowerCutFlash::arm(faults_->counter(), *opt_.fail_after, opt_.cut_point);
+    }
+    say("ready pty=" + pty_->slave_path() + " link=" + pty_->link_path());
+    power_on("poweron");
+
+    std::string pending;
+    bool stdin_open = true;
+    while (!quit_ && !g_stop) {
+        pollfd p{STDIN_FILENO, POLLIN, 0};
+        int n = poll(&p, stdin_open ? 1 : 0, 50);
+        if (n > 0 && (p.revents & (POLLIN | POLLHUP))) {
+            char buf[256];
+            ssize_t r = read(STDIN_FILENO, buf, sizeof buf);
+            if (r <= 0) {
+                stdin_open = false;  // no controller attached: the board just keeps running
+            } else {
+                pending.append(buf, static_cast<size_t>(r));
+                for (size_t nl; (nl = pending.find('\n')) != std::string::npos;) {
+                    handle_command(pending.substr(0, nl));
+                    pending.erase(0, nl + 1);
+                }
+            }
+        }
+        if (child_ > 0) {
+            int status = 0;
+            if (waitpid(child_, &status, WNOHANG) == child_) on_child_exit(status);
+        }
+    }
+    if (child_ > 0) power_off("board stopped");
+    return 0;
+}
+
+}  // namespace vesp32
