@@ -139,6 +139,32 @@ def parse_factory_data(blob):
     return fields
 
 
+def parse_csv(path):
+    """The PlatformIO partition CSV, read like gen_esp32part.py (subset: our two files)."""
+    types = {"app": 0, "data": 1}
+    subtypes = {"factory": 0, "ota_0": 0x10, "ota_1": 0x11, "ota": 0, "phy": 1, "nvs": 2, "coredump": 3,
+                "spiffs": 0x82}
+
+    def num(v):
+        v = v.strip()
+        if v.upper().endswith("M"):
+            return int(v[:-1], 0) * 1024 * 1024
+        if v.upper().endswith("K"):
+            return int(v[:-1], 0) * 1024
+        return int(v, 0)
+
+    rows = []
+    with open(path) as f:
+        for line in f:
+            line = line.split("#")[0].strip()
+            if not line:
+                continue
+            name, ptype, sub, off, size = [c.strip() for c in line.split(",")[:5]]
+            rows.append((name, types.get(ptype) if ptype in types else int(ptype, 0),
+                         subtypes.get(sub) if sub in subtypes else int(sub, 0), num(off), num(size)))
+    return rows
+
+
 def boot_once(tool, flash, link):
     """Power the board on, read its UART until the app has run its self-test, then stop."""
     board = subprocess.Popen([tool, "run", "--flash", flash, "--pty-link", link],
@@ -164,6 +190,7 @@ def main():
     ap.add_argument("--virtual-esp32", required=True)
     ap.add_argument("--images", required=True)
     ap.add_argument("--workdir", required=True)
+    ap.add_argument("--csv-dir", required=True)
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
 
@@ -172,6 +199,10 @@ def main():
     check(hashlib.md5(table_bytes(ARDUINO_DEFAULT)).hexdigest() == "972dae2ff872a0142d60bad124c0666b",
           "golden MD5 Arduino default")
     check([ota_crc(s) for s in (1, 2, 3)] == [0x4743989A, 0x55F63774, 0xED4A5011], "golden otadata CRCs")
+
+    # The CSVs PlatformIO flashes on real boards describe the same tables as the virtual board.
+    for layout, csv in (("default", "partitions_default_factory.csv"), ("two_ota", "partitions_two_ota_factory.csv")):
+        check(parse_csv(os.path.join(args.csv_dir, csv)) == expected_table(layout), "%s matches the %s layout" % (csv, layout))
 
     versions = {"v1_base": "1.0.0", "v2_promo": "2.0.0", "v3_liquid": "3.0.0", "v4_broken": "4.0.0"}
     for name, version in versions.items():
