@@ -36,6 +36,25 @@ protected:
         ASSERT_EQ(r.exit_code, 0) << r.output;
     }
 
+    // Writes `app` into the next slot and activates it exactly as the OTA engine will: OtaOps
+    // on the flash file, as seen from the app running in `running_label`, in TCP-sized chunks.
+    void install_as_ota_engine(const std::string& app, const std::string& running_label) {
+        std::string err;
+        auto file = vesp32::FlashFile::open(flash(), err);
+        ASSERT_TRUE(file) << err;
+        vesp32::EfuseFile fuses(vesp32::EfuseFile::path_for_flash(flash()));
+        auto table = PartitionTable::read(file->nor(), err);
+        ASSERT_TRUE(table) << err;
+        OtaOps ops(file->nor(), *table, *table->find_label(running_label), fuses, chip_id::kHost);
+        auto image = test::read_file(kImages + "/" + app + ".bin");
+        const PartitionEntry* target = ops.next_update_partition();
+        ASSERT_EQ(ops.begin(*target, static_cast<uint32_t>(image.size())), OtaError::Ok) << ops.last_error();
+        for (size_t off = 0; off < image.size(); off += 1460)
+            ASSERT_EQ(ops.write(image.data() + off, std::min<size_t>(1460, image.size() - off)), OtaError::Ok);
+        ASSERT_EQ(ops.end(), OtaError::Ok) << ops.last_error();
+        ASSERT_EQ(ops.set_boot_partition(*target), OtaError::Ok) << ops.last_error();
+    }
+
     OtaDataPair otadata() {
         std::string err;
         auto f = vesp32::FlashFile::open(flash(), err);
@@ -132,23 +151,7 @@ TEST_P(RollbackOnBoard, BrokenV4IsRolledBackToV1) {
         ASSERT_TRUE(uart.wait_event("selftest")) << uart.transcript();
         board.stop();
     }
-    {
-        std::string err;
-        auto file = vesp32::FlashFile::open(flash(), err);
-        ASSERT_TRUE(file) << err;
-        vesp32::EfuseFile fuses(vesp32::EfuseFile::path_for_flash(flash()));
-        auto table = PartitionTable::read(file->nor(), err);
-        ASSERT_TRUE(table) << err;
-        const PartitionEntry* running = layout == "two_ota" ? table->factory_app() : table->ota_slots()[0];
-        OtaOps ops(file->nor(), *table, *running, fuses, chip_id::kHost);
-        auto v4 = test::read_file(kImages + "/v4_broken.bin");
-        const PartitionEntry* target = ops.next_update_partition();
-        ASSERT_EQ(ops.begin(*target, static_cast<uint32_t>(v4.size())), OtaError::Ok) << ops.last_error();
-        for (size_t off = 0; off < v4.size(); off += 1460)  // TCP-sized chunks
-            ASSERT_EQ(ops.write(v4.data() + off, std::min<size_t>(1460, v4.size() - off)), OtaError::Ok);
-        ASSERT_EQ(ops.end(), OtaError::Ok) << ops.last_error();
-        ASSERT_EQ(ops.set_boot_partition(*target), OtaError::Ok) << ops.last_error();
-    }
+    ASSERT_NO_FATAL_FAILURE(install_as_ota_engine("v4_broken", layout == "two_ota" ? "factory" : "app0"));
     test::BoardProcess board(flash(), tty());
     test::SerialLink uart(tty());
     auto v4 = uart.wait_event("boot", {"\"version\":\"4.0.0\""});
@@ -205,6 +208,30 @@ TEST_F(VirtualBoard, PowerCutHalfwayThroughArmedFlashOperation) {
     od = otadata();
     EXPECT_TRUE(od[0].is_valid());
     EXPECT_EQ(od[0].ota_state, OtaImgState::Valid);
+}
+
+// The count runs across processes: ops 1-2 are the bootloader's (NEW -> PENDING_VERIFY),
+// op 3 is the app's first write (erasing otadata to confirm itself). Cutting there kills the
+// app mid-confirmation, so the next boot must roll it back, as ESP-IDF would.
+TEST_F(VirtualBoard, PowerCutInsideTheAppWhileItConfirmsItself) {
+    factory("v1_base", "default");
+    ASSERT_NO_FATAL_FAILURE(install_as_ota_engine("v2_promo", "app0"));  // blank otadata: V2 gets seq 2 in entry 0
+    test::BoardProcess board(flash(), tty(), {"--fail-after", "2"});
+    test::SerialLink uart(tty());
+    ASSERT_TRUE(uart.wait_event("boot", {"\"version\":\"2.0.0\"", "\"state\":\"pending_verify\""})) << uart.transcript();
+    auto cut = board.wait_line("power cut");
+    ASSERT_TRUE(cut);
+    EXPECT_NE(cut->find("flash operation 3 (before)"), std::string::npos) << *cut;
+    EXPECT_EQ(otadata()[0].ota_state, OtaImgState::PendingVerify) << "the cut erase never happened";
+
+    board.command("power-on");
+    auto boot = uart.wait_event("boot");
+    ASSERT_TRUE(boot) << uart.transcript();
+    EXPECT_EQ(json_field(*boot, "version"), "1.0.0");
+    board.stop();
+    auto od = otadata();
+    EXPECT_EQ(od[0].ota_seq, 2u);
+    EXPECT_EQ(od[0].ota_state, OtaImgState::Aborted);
 }
 
 TEST_F(VirtualBoard, StatusCountsFlashOperations) {
