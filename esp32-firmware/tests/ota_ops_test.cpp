@@ -1,6 +1,8 @@
 // The app-side OTA API on a RAM chip: what the OTA engine (issue 7) will call.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "secure_ota/bootloader.h"
 #include "secure_ota/ota_ops.h"
 #include "secure_ota/power_cut_flash.h"
@@ -216,6 +218,8 @@ TEST(OtaOps, PowerCutAtAnyOperationNeverBricks) {
         total = c.completed;
     }
     ASSERT_GT(total, 4u);
+    std::printf("[ figures  ] one %zu-byte update = %u flash operations; sweeping %u cut points\n", image.size(),
+                total, 2 * total);
     for (CutPoint point : {CutPoint::Before, CutPoint::Halfway}) {
         for (uint32_t n = 0; n < total; ++n) {
             Device d;
