@@ -40,6 +40,20 @@ TEST(NorFlash, EraseMustBeSectorAligned) {
     EXPECT_EQ(f.bytes[0x2000], 0x00) << "erase must stop at the sector boundary";
 }
 
+TEST(NorFlash, ViolationsAreReportedAsTheyHappen) {
+    test::RamFlash f;
+    std::vector<std::string> reports;
+    f.nor.set_violation_reporter([&](const std::string& r) { reports.push_back(r); });
+    const uint8_t zero = 0;
+    f.nor.write(0x100, &zero, 1);
+    f.nor.write(0x100, &zero, 1);  // same value again: still a write to a programmed byte
+    f.nor.erase(0x80, 0x1000);
+    f.nor.erase(0x1000, 0x1000);   // fine: not reported
+    ASSERT_EQ(reports.size(), 2u);
+    EXPECT_NE(reports[0].find("not erased"), std::string::npos) << reports[0];
+    EXPECT_NE(reports[1].find("not aligned"), std::string::npos) << reports[1];
+}
+
 TEST(NorFlash, OutOfRangeIsRefused) {
     test::RamFlash f;
     uint8_t b[2] = {0, 0};

@@ -133,6 +133,16 @@ TEST(OtaOps, WriteRefusals) {
     EXPECT_EQ(d.ops->end(), OtaError::SizeMismatch) << "Update.end() with missing bytes";
 }
 
+TEST(OtaOps, FlashErrorsKeepTheFlashVerdict) {
+    Device d;
+    FlashOpCounter c;
+    PowerCutFlash::arm(c, 0, CutPoint::Before);
+    PowerCutFlash dead(d.flash.nor, c);
+    OtaOps ops(dead, d.table, d.running, d.fuses, chip_id::kHost);
+    EXPECT_EQ(ops.begin(*ops.next_update_partition()), OtaError::FlashFailed);
+    EXPECT_NE(ops.last_error().find("power lost"), std::string::npos) << ops.last_error();
+}
+
 TEST(OtaOps, ResumeFromLastSectorBoundary) {
     Device d;
     auto image = test::make_image("2.0.0", 1, 30000);

@@ -48,6 +48,7 @@ int run_boot_stage(const BootStageConfig& cfg) {
         std::fprintf(stderr, "virtual-esp32: %s\n", error.c_str());
         return kExitBoardError;
     }
+    report_flash_violations(file->nor(), uart);
     secure_ota::PowerCutFlash flash(file->nor(), faults->counter(), [] { cut_power_now(); });
     EfuseFile efuse(cfg.efuse_path);
 

@@ -1,6 +1,7 @@
 #include "flash_file.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -66,6 +67,14 @@ std::unique_ptr<FlashFile> FlashFile::create_erased(const std::string& path, std
     std::memset(f->map_, 0xFF, kSize);  // a new chip comes erased
     f->nor_ = std::make_unique<secure_ota::NorFlash>(f->map_, kSize);
     return f;
+}
+
+void report_flash_violations(secure_ota::NorFlash& nor, secure_ota::SerialPort& uart) {
+    nor.set_violation_reporter([&uart](const std::string& what) {
+        std::fprintf(stderr, "virtual-esp32: flash violation (firmware bug): %s\n", what.c_str());
+        std::string line = "E (flash) " + what + "\n";
+        uart.write(line.data(), line.size());
+    });
 }
 
 }  // namespace vesp32
