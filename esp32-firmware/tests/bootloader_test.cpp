@@ -129,6 +129,21 @@ TEST(Bootloader, BadCrcEntryIsIgnored) {
     EXPECT_EQ(b.boot()->partition.label, "app0");
 }
 
+TEST(Bootloader, EntryWithBadCrcOnFactorylessBoardIsLeftAlone) {
+    // A power cut halfway through writing otadata[0]: seq landed, state and CRC did not.
+    BootBench b(Layout::ArduinoDefault);
+    auto half = OtaDataEntry::make(1, S::Valid).serialize();
+    std::fill(half.begin() + 16, half.end(), 0xFF);
+    OtaData(b.flash_.nor, *b.table_.otadata()).erase_all();
+    b.flash_.nor.write(b.table_.otadata()->offset, half.data(), half.size());
+    auto d = b.boot();
+    ASSERT_TRUE(d) << b.error;
+    EXPECT_EQ(d->partition.label, "app0");
+    auto od = b.otadata();
+    EXPECT_EQ(od[0].ota_seq, 1u);
+    EXPECT_EQ(od[0].crc, 0xFFFFFFFFu) << "not rewritten: ESP-IDF only initialises blank otadata";
+}
+
 TEST(Bootloader, CorruptActiveImageFallsBackDownwards) {
     BootBench b(Layout::ArduinoDefault);
     Entry e[2] = {{1, S::Valid}, {2, S::New}};

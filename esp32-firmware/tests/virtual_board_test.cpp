@@ -204,10 +204,13 @@ TEST_F(VirtualBoard, PowerCutHalfwayThroughArmedFlashOperation) {
     ASSERT_TRUE(boot) << uart.transcript();
     EXPECT_EQ(json_field(*boot, "version"), "1.0.0");
     EXPECT_EQ(json_field(*boot, "reset_reason"), "poweron");
+    EXPECT_NE(uart.transcript().find("none valid (CRC)"), std::string::npos) << uart.transcript();
     board.stop();
+    // ESP-IDF leaves such an entry alone (it is not "initial": its seq is set); the next
+    // esp_ota_set_boot_partition() overwrites it.
     od = otadata();
-    EXPECT_TRUE(od[0].is_valid());
-    EXPECT_EQ(od[0].ota_state, OtaImgState::Valid);
+    EXPECT_EQ(od[0].ota_seq, 1u);
+    EXPECT_FALSE(od[0].is_valid());
 }
 
 // The count runs across processes: ops 1-2 are the bootloader's (NEW -> PENDING_VERIFY),
