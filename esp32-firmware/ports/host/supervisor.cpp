@@ -47,6 +47,10 @@ void Supervisor::power_on(const std::string& reason) {
         if (getppid() == 1) _exit(kExitBoardError);
         signal(SIGTERM, SIG_DFL);
         signal(SIGINT, SIG_DFL);
+        // stdout carries the board's "board: ..." protocol; nothing the firmware prints may
+        // interleave with it, so the boot stage and the app write to stderr instead.
+        dup2(STDERR_FILENO, STDOUT_FILENO);
+        close(STDIN_FILENO);  // the supervisor's commands are not the app's input
         BootStageConfig cfg{opt_.flash_path, EfuseFile::path_for_flash(opt_.flash_path), pty_->master_fd(),
                             faults_->fd(), reason};
         _exit(run_boot_stage(cfg));

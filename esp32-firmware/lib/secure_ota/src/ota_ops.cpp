@@ -104,7 +104,8 @@ OtaError OtaOps::invalidate_inactive_otadata() {
     int active = active_otadata_index(e);
     if (active < 0) return OtaError::Ok;
     int inactive = active ^ 1;
-    // Leaves no stale entry that a later seq comparison could resurrect; skipped when the
+    // As esp_ota_begin() does since ESP-IDF 5.5 (esp_ota_invalidate_inactive_ota_data_slot):
+    // no stale entry is left that a later seq comparison could resurrect. Skipped when the
     // sector is already blank, to spare an erase cycle.
     if (!e[inactive].is_blank()) {
         if (FlashStatus st = otadata.erase_entry(inactive); st != FlashStatus::Ok)
