@@ -127,7 +127,7 @@ public record OtaData(OtaDataEntry first, OtaDataEntry second) {
             OtaDataEntry e = data.entry(i);
             if (e.stateRaw() == OtaState.PENDING_VERIFY.value()) {
                 data = data.withEntry(i, e.withState(OtaState.ABORTED));
-                steps.add("entry " + i + " (seq " + e.seq() + ") was PENDING_VERIFY: never confirmed, rewritten ABORTED (rollback)");
+                steps.add("entry " + i + " (seq " + e.seq() + ") was PENDING_VERIFY: never confirmed, so it becomes ABORTED (rollback)");
             }
         }
         OptionalInt active = data.activeIndex();
@@ -139,7 +139,7 @@ public record OtaData(OtaDataEntry first, OtaDataEntry second) {
         int slot = data.bootSlot(otaSlotCount).getAsInt();
         if (chosen.stateRaw() == OtaState.NEW.value()) {
             data = data.withEntry(active.getAsInt(), chosen.withState(OtaState.PENDING_VERIFY));
-            steps.add("entry " + active.getAsInt() + " is NEW: rewritten PENDING_VERIFY (first boot of an update)");
+            steps.add("entry " + active.getAsInt() + " is NEW: it becomes PENDING_VERIFY (first boot of an update)");
         }
         steps.add("active entry " + active.getAsInt() + " (seq " + chosen.seq() + "): boot ota_" + slot);
         return new BootChoice(data, OptionalInt.of(slot), String.join("; ", steps));
