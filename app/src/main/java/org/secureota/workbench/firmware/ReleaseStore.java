@@ -23,6 +23,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Collectors;
 
 /**
@@ -47,6 +49,13 @@ public final class ReleaseStore {
     static final String COUNTER_FILE = "counter";
     static final String LOCK_FILE = ".lock";
     private static final int MAX_MANIFEST_FILE = JwsCompact.MAX_LENGTH;
+
+    /**
+     * A {@link FileLock} keeps other processes out, but within one JVM a second lock on the same file
+     * throws instead of waiting; so threads of this JVM (the server and the GUI publishing at once)
+     * first meet on this monitor.
+     */
+    private static final ConcurrentMap<Path, Object> JVM_LOCKS = new ConcurrentHashMap<>();
 
     private final Path releasesDir;
 
@@ -95,11 +104,26 @@ public final class ReleaseStore {
             throw new ReleaseException(image + ": esp_app_desc_t.version is '" + app.version() + "', not a semantic"
                     + " version MAJOR.MINOR.PATCH. Set the app version (PROJECT_VER in ESP-IDF) to e.g. 2.0.0.");
         }
-        ManifestSigner signer = new ManifestSigner(signingKey);
+        ManifestSigner signer;
+        try {
+            signer = new ManifestSigner(signingKey);
+        } catch (IllegalArgumentException e) {
+            throw new ReleaseException(e.getMessage());
+        }
         String version = app.version();
         Path productDir = releasesDir.resolve(product);
         Path imageFile = productDir.resolve(ReleaseNames.imageFileName(product, version));
         Path manifestFile = productDir.resolve(ReleaseNames.manifestFileName(product, version));
+        synchronized (JVM_LOCKS.computeIfAbsent(productDir, p -> new Object())) {
+            return publishLocked(bytes, parsed, app, signer, product, productDir, imageFile, manifestFile, validity,
+                    clock, replace);
+        }
+    }
+
+    private Release publishLocked(byte[] bytes, AppImage parsed, AppDescriptor app, ManifestSigner signer,
+                                  String product, Path productDir, Path imageFile, Path manifestFile,
+                                  Duration validity, Clock clock, boolean replace) {
+        String version = app.version();
         try {
             Files.createDirectories(productDir);
             try (FileChannel lockChannel = FileChannel.open(productDir.resolve(LOCK_FILE),
@@ -119,6 +143,7 @@ public final class ReleaseStore {
                         ReleaseNames.imageUrl(product, version), bytes.length, parsed.sha256(), issuedAt, expiresAt,
                         counter);
                 SignedManifest signed = signer.sign(manifest);
+                // The bytes written are the bytes validated and hashed: the source file is never read twice.
                 writeAtomically(imageFile, bytes);
                 writeAtomically(manifestFile, (signed.compact() + "\n").getBytes(StandardCharsets.US_ASCII));
                 return new Release(product, version, app.secureVersion(), imageFile, manifestFile, bytes.length,
