@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -51,7 +50,7 @@ public final class ReleaseStore {
     private static final int MAX_MANIFEST_FILE = JwsCompact.MAX_LENGTH;
 
     /**
-     * A {@link FileLock} keeps other processes out, but within one JVM a second lock on the same file
+     * A {@link java.nio.channels.FileLock} keeps other processes out, but within one JVM a second lock on the same file
      * throws instead of waiting; so threads of this JVM (the server and the GUI publishing at once)
      * first meet on this monitor.
      */
@@ -127,8 +126,8 @@ public final class ReleaseStore {
         try {
             Files.createDirectories(productDir);
             try (FileChannel lockChannel = FileChannel.open(productDir.resolve(LOCK_FILE),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock lock = lockChannel.lock()) {
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                lockChannel.lock();  // held until the channel closes; other processes wait here
                 if (!replace && (Files.exists(imageFile) || Files.exists(manifestFile))) {
                     throw new ReleaseException(product + " " + version + " is already published (" + imageFile
                             + "). Bump the version in the image, or use --force to publish it again with a new manifest.");
@@ -144,6 +143,7 @@ public final class ReleaseStore {
                         counter);
                 SignedManifest signed = signer.sign(manifest);
                 // The bytes written are the bytes validated and hashed: the source file is never read twice.
+                // The image goes first, so a manifest on disk never names an image that is not there yet.
                 writeAtomically(imageFile, bytes);
                 writeAtomically(manifestFile, (signed.compact() + "\n").getBytes(StandardCharsets.US_ASCII));
                 return new Release(product, version, app.secureVersion(), imageFile, manifestFile, bytes.length,
