@@ -172,7 +172,12 @@ public record PartitionTable(List<PartitionEntry> entries, List<ImageProblem> pr
 
     // ---------------------------------------------------------------- layout
 
-    /** What gen_esp32part's verify() and the bootloader insist on, with {@link ImageProblem#offset()} the entry's table offset. */
+    /**
+     * What gen_esp32part's verify() insists on (IDF 5: data partitions aligned to 4 KiB, app
+     * partitions to 64 KiB, nothing below 0x9000, no overlaps, unique names, one otadata of 0x2000),
+     * plus what makes a table useless to the bootloader (two apps of one subtype, OTA slots without
+     * otadata, empty partitions). {@link ImageProblem#offset()} is the entry's offset in the table.
+     */
     static List<ImageProblem> layoutProblems(List<PartitionEntry> entries) {
         List<ImageProblem> problems = new ArrayList<>();
         Set<String> labels = new HashSet<>();
@@ -193,9 +198,8 @@ public record PartitionTable(List<PartitionEntry> entries, List<ImageProblem> pr
                 problems.add(new ImageProblem(at + 4, field + ".offset", String.format("0x%x is not aligned to 0x%x%s",
                         e.offset(), alignment, e.isApp() ? " (app partitions are mapped by the MMU in 64 KiB pages)" : "")));
             }
-            if (e.size() == 0 || e.size() % DATA_ALIGNMENT != 0) {
-                problems.add(new ImageProblem(at + 8, field + ".size", String.format(
-                        "0x%x is not a positive multiple of 0x1000 (one flash sector)", e.size())));
+            if (e.size() == 0) {
+                problems.add(new ImageProblem(at + 8, field + ".size", "is 0: the partition holds nothing"));
             }
             if (e.offset() < FIRST_FREE_OFFSET) {
                 problems.add(new ImageProblem(at + 4, field + ".offset", String.format(
@@ -337,7 +341,11 @@ public record PartitionTable(List<PartitionEntry> entries, List<ImageProblem> pr
             }
             int type = PartitionTypes.typeByName(cells[1])
                     .orElseGet(() -> (int) number(cells[1], where, "Type", 0xFE));
-            int subtype = cells[2].isEmpty() && type != PartitionTypes.APP && type != PartitionTypes.DATA ? 0
+            if (cells[2].isEmpty() && type == PartitionTypes.APP) {
+                throw new FirmwareFormatException(where + ": an app partition needs a SubType (factory, ota_0..ota_15, test)");
+            }
+            // gen_esp32part gives every other partition with an empty SubType data/undefined (0x06).
+            int subtype = cells[2].isEmpty() ? PartitionTypes.DATA_UNDEFINED
                     : PartitionTypes.subtypeByName(type, cells[2])
                     .orElseGet(() -> (int) number(cells[2], where, "SubType", 0xFF));
             long size = number(cells[4], where, "Size", 0xFFFF_FFFFL);

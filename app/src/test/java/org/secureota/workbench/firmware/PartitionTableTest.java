@@ -121,6 +121,8 @@ class PartitionTableTest {
         assertThatThrownBy(() -> PartitionTable.fromCsv("x, data, nvs, , 4K, secret\n")).hasMessageContaining("unknown flag");
         assertThatThrownBy(() -> PartitionTable.fromCsv("x, data, nope, , 4K\n")).hasMessageContaining("SubType");
         assertThatThrownBy(() -> PartitionTable.fromCsv("# only comments\n")).hasMessageContaining("no partition");
+        assertThatThrownBy(() -> PartitionTable.fromCsv("app0, app, , , 1M\n")).hasMessageContaining("needs a SubType");
+        assertThat(PartitionTable.fromCsv("blob, data, , , 4K\n").entries().get(0).subtypeName()).isEqualTo("undefined");
     }
 
     @Test
@@ -185,13 +187,13 @@ class PartitionTableTest {
                 PartitionEntry.data("otadata", PartitionTypes.DATA_OTA, 0xE000, 0x2000),
                 PartitionEntry.app("ota_0", PartitionTypes.APP_OTA_MIN, 0x18000, 0x100000),
                 PartitionEntry.app("ota_0", PartitionTypes.APP_OTA_MIN, 0x120000, 0x100000),
-                PartitionEntry.data("small", PartitionTypes.DATA_OTA, 0x4000, 0x100)));
+                PartitionEntry.data("small", PartitionTypes.DATA_OTA, 0x4000, 0)));
         assertThat(overlap.problems()).extracting(ImageProblem::message).anyMatch(m -> m.contains("overlaps 'nvs'"))
                 .anyMatch(m -> m.contains("not aligned to 0x10000"))
                 .anyMatch(m -> m.contains("used twice"))
                 .anyMatch(m -> m.contains("appears twice"))
                 .anyMatch(m -> m.contains("bootloader or the partition table"))
-                .anyMatch(m -> m.contains("not a positive multiple of 0x1000"))
+                .anyMatch(m -> m.contains("the partition holds nothing"))
                 .anyMatch(m -> m.contains("2 data/ota partitions"));
         assertThat(PartitionTable.espIdfTwoOta().problemsOnFlash(0x200000)).extracting(ImageProblem::field)
                 .containsExactly("entry[4] (ota_0).size", "entry[5] (ota_1).size");
