@@ -133,8 +133,10 @@ final class FirmwareCommand implements Runnable {
             root.put("sha256", image.sha256());
             root.put("valid", image.valid());
             Optional<ImageHeader> header = image.header();
-            root.put("chip", header.map(h -> h.chip().map(c -> c.displayName()).orElse("unknown")).orElse(null));
+            // A stable machine name (ChipId: ESP32, ESP32_S3, HOST, or UNKNOWN) and the name esptool prints.
+            root.put("chip", header.map(h -> h.chip().map(Enum::name).orElse("UNKNOWN")).orElse(null));
             header.ifPresent(h -> {
+                root.put("chip_name", h.chip().map(c -> c.displayName()).orElse("unknown"));
                 root.put("chip_id", h.chipId());
                 root.put("entry_addr", hex32(h.entryAddress()));
                 root.put("spi_mode", h.spiModeName());

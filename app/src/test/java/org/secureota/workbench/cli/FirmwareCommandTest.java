@@ -63,7 +63,8 @@ class FirmwareCommandTest {
         JsonNode json = new ObjectMapper().readTree(inspect.out());
         assertThat(json.get("checksum_ok").asBoolean()).isTrue();
         assertThat(json.get("hash_ok").asBoolean()).isTrue();
-        assertThat(json.get("chip").asText()).isEqualTo("host (virtual ESP32)");
+        assertThat(json.get("chip").asText()).isEqualTo("HOST");
+        assertThat(json.get("chip_id").asInt()).isEqualTo(0xFFFF);
         assertThat(json.get("segments")).hasSize(2);
         assertThat(json.get("sha256").asText()).hasSize(64);
         assertThat(json.at("/app/version").asText()).isEqualTo("2.0.0");
