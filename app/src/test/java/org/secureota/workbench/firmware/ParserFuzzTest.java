@@ -12,7 +12,7 @@ import java.time.Instant;
  * the seed inputs in {@code ParserFuzzTestInputs/} without instrumentation (the pom sets
  * {@code jazzer.hooks=false}, which saves about 30 s of agent setup). For a real, coverage-guided
  * fuzzing run of one target (it stops after 5 minutes, or at the first finding, which Jazzer saves
- * as {@code crash-*} and adds to the inputs folder so that it replays from then on):
+ * as a {@code crash-*} file; copy it into {@code ParserFuzzTestInputs/<target>/} so every run replays it):
  *
  * <pre>JAZZER_FUZZ=1 mvn -Dfirmware.skip=true -Djazzer.hooks=true test -Dtest=ParserFuzzTest#appImage</pre>
  *
