@@ -1,6 +1,7 @@
 package org.secureota.workbench.server;
 
 import java.util.regex.Pattern;
+import org.secureota.workbench.firmware.ReleaseNames;
 
 /**
  * The syntax of device ids and product names. They appear in URLs, file names and the journal, so
@@ -25,10 +26,11 @@ final class Names {
         return id;
     }
 
+    /** Product names follow the release store's rule, since a product's releases live under its name. */
     static String requireProduct(String product) {
-        if (!isValid(product)) {
-            throw new ServerStateException("'" + product + "' is not a valid product name: use 1 to 64 letters, digits,"
-                    + " '.', '_' or '-', starting with a letter or digit (for example shop-display).");
+        if (!ReleaseNames.isProduct(product)) {
+            throw new ServerStateException("'" + product + "' is not a valid product name: use 1 to 32 lowercase"
+                    + " letters, digits and dashes, starting with a letter or digit (for example shop-display).");
         }
         return product;
     }

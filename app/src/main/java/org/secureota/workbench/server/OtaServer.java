@@ -95,6 +95,7 @@ public final class OtaServer implements AutoCloseable {
                 jetty.getByteBufferPool());
         jetty.setHandler(new OtaRoutes(new ManifestApi(state, auth, journal), downloads,
                 new DeviceReports(auth, journal, guard, limits.maxReportBytes()), guard));
+        jetty.setErrorHandler(new ErrorResponses());
         jetty.setRequestLog(new AccessJournal(journal));
     }
 

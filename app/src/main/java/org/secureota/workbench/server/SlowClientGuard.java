@@ -9,7 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.io.Connection;
-import org.eclipse.jetty.server.HttpConnection;
+import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.secureota.workbench.journal.Journal;
@@ -57,7 +57,7 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
 
     @Override
     public void onOpened(Connection connection) {
-        if (connection instanceof HttpConnection) {
+        if (connection instanceof ConnectionMetaData) { // the HTTP/1.1 connection, not the TLS layer below it
             arm(connection);
         }
     }
