@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             GuiCommand.class,
             PkiCommand.class,
+            FirmwareCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -49,14 +49,11 @@ record JwsCompact(String alg, String typ, String kid, byte[] signingInput, byte[
             throw malformed("a JWS compact serialization has 3 dot-separated parts (header.payload.signature), found "
                     + parts.length + (parts.length == 5 ? " (that is a JWE, an encrypted token, not a signed manifest)" : ""));
         }
-        String[] names = {"header", "payload", "signature"};
-        byte[][] decoded = new byte[3][];
-        for (int i = 0; i < 3; i++) {
-            decoded[i] = base64url(parts[i], names[i]);
-        }
+        // The header is decoded and its alg checked first, so that 'alg: none' with an empty signature
+        // is reported as the algorithm refusal it is, not as a malformed signature.
         JsonNode header;
         try {
-            header = Manifest.STRICT_JSON.readTree(decoded[0]);
+            header = Manifest.STRICT_JSON.readTree(base64url(parts[0], "header"));
         } catch (java.io.IOException e) {
             throw malformed("the protected header is not JSON: " + Manifest.firstLine(e.getMessage()));
         }
@@ -90,13 +87,15 @@ record JwsCompact(String alg, String typ, String kid, byte[] signingInput, byte[
         if (kid == null || !kid.isTextual()) {
             throw malformed("the protected header has no 'kid' string");
         }
-        if (decoded[2].length != SIGNATURE_SIZE) {
-            throw malformed("the ES256 signature is " + decoded[2].length + " bytes; JWS ES256 is 64 bytes r||s"
+        byte[] payload = base64url(parts[1], "payload");
+        byte[] signature = base64url(parts[2], "signature");
+        if (signature.length != SIGNATURE_SIZE) {
+            throw malformed("the ES256 signature is " + signature.length + " bytes; JWS ES256 is 64 bytes r||s"
                     + " (a 70-odd byte signature is DER, which JWS does not use)");
         }
         int dot = text.indexOf('.', parts[0].length() + 1);
         byte[] signingInput = text.substring(0, dot).getBytes(StandardCharsets.US_ASCII);
-        return new JwsCompact(alg.textValue(), typ.textValue(), kid.textValue(), signingInput, decoded[1], decoded[2]);
+        return new JwsCompact(alg.textValue(), typ.textValue(), kid.textValue(), signingInput, payload, signature);
     }
 
     private static byte[] base64url(String part, String name) throws Refused {
