@@ -3,7 +3,9 @@ package org.secureota.workbench.server;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSession;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Response;
@@ -38,6 +40,13 @@ final class AccessJournal implements RequestLog {
         Object data = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
         if (data instanceof EndPoint.SslSessionData ssl && ssl.sslSession() != null) {
             return new Tls(ssl.sslSession().getProtocol(), ssl.cipherSuite());
+        }
+        // Requests that Jetty refused before the TLS customizer ran (a malformed request line, say):
+        // the session is still there, on the connection's TLS end point.
+        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        if (endPoint instanceof SslConnection.SslEndPoint tls) {
+            SSLSession session = tls.getSslConnection().getSSLEngine().getSession();
+            return new Tls(session.getProtocol(), session.getCipherSuite());
         }
         return new Tls("none", "none");
     }

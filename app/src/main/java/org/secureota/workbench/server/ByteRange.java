@@ -70,10 +70,10 @@ record ByteRange(long first, long last) {
             return new Partial(new ByteRange(Math.max(0, size - suffix), size - 1));
         }
         long first = Long.parseLong(m.group(1));
-        long last = m.group(2) == null ? size - 1 : Long.parseLong(m.group(2));
-        if (last < first) {
+        if (m.group(2) != null && Long.parseLong(m.group(2)) < first) {
             return new Unsatisfiable("the range " + set + " ends before it starts");
         }
+        long last = m.group(2) == null ? size - 1 : Long.parseLong(m.group(2));
         if (first >= size) {
             return new Unsatisfiable("the range " + set + " starts at or after the end of the " + size + "-byte file");
         }
