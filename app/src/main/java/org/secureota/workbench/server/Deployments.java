@@ -142,7 +142,7 @@ public final class Deployments {
             throw new ServerStateException(file.path() + ": \"" + name + "\" must be an object mapping names to"
                     + " versions, such as {\"shop-display\": \"2.0.0\"}.");
         }
-        node.fields().forEachRemaining(e -> {
+        node.properties().forEach(e -> {
             String key = e.getKey();
             String version = e.getValue().asText();
             boolean keyOk = Names.isValid(key);

@@ -1,5 +1,6 @@
 package org.secureota.workbench.server;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -26,11 +27,13 @@ final class ManifestApi {
     private final ServerState state;
     private final DeviceAuthenticator authenticator;
     private final Journal journal;
+    private final Clock clock;
 
-    ManifestApi(ServerState state, DeviceAuthenticator authenticator, Journal journal) {
+    ManifestApi(ServerState state, DeviceAuthenticator authenticator, Journal journal, Clock clock) {
         this.state = state;
         this.authenticator = authenticator;
         this.journal = journal;
+        this.clock = clock;
     }
 
     void handle(Request request, Response response, Callback callback) {
@@ -104,7 +107,12 @@ final class ManifestApi {
         f.put("version", release.get().version());
         f.put("counter", release.get().counter());
         f.put("url", release.get().url());
-        event(device, "offered", "offered " + device.product() + " " + release.get().version() + " to " + device.id(), f);
+        // Served anyway: refusing an expired manifest is the device's job, and a scenario may want to
+        // show exactly that. The journal says so, so that nobody mistakes it for a server bug.
+        boolean expired = release.get().expired(clock.instant());
+        f.put("expired", expired);
+        event(device, "offered", "offered " + device.product() + " " + release.get().version() + " to " + device.id()
+                + (expired ? " (its manifest expired at " + release.get().expiresAt() + "; the device must refuse it)" : ""), f);
         JsonResponses.text(response, callback, 200, "application/jose", release.get().jws());
     }
 

@@ -7,9 +7,9 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import org.eclipse.jetty.http.UriCompliance;
-import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -87,13 +87,13 @@ public final class OtaServer implements AutoCloseable {
         connector.addBean(guard);
         jetty.addBean(guard);
         jetty.addConnector(connector);
-        jetty.addBean(new ConnectionLimit(limits.maxConnections(), jetty));
+        jetty.addBean(new NetworkConnectionLimit(limits.maxConnections(), jetty));
 
         RateLimiter limiter = new RateLimiter(limits.maxAuthFailures(), limits.authFailureWindow(), b.clock);
         DeviceAuthenticator auth = new DeviceAuthenticator(state.apiKeys(), limiter, journal);
         downloads = new FirmwareDownloads(state.releases(), journal, limits.maxConcurrentDownloads(),
                 jetty.getByteBufferPool());
-        jetty.setHandler(new OtaRoutes(new ManifestApi(state, auth, journal), downloads,
+        jetty.setHandler(new OtaRoutes(new ManifestApi(state, auth, journal, b.clock), downloads,
                 new DeviceReports(auth, journal, guard, limits.maxReportBytes()), guard));
         jetty.setErrorHandler(new ErrorResponses());
         jetty.setRequestLog(new AccessJournal(journal));
@@ -150,7 +150,7 @@ public final class OtaServer implements AutoCloseable {
             return this;
         }
 
-        /** The clock of the rate limiter's window. */
+        /** The clock of the rate limiter's window and of manifest expiry warnings. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
             return this;

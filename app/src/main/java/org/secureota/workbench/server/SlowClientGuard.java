@@ -30,7 +30,11 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
 
     private final Duration timeout;
     private final Journal journal;
-    private final Map<Connection, Long> deadlines = new ConcurrentHashMap<>();
+    /** When a connection must have delivered its request, and how much it had sent when armed. */
+    private record Deadline(long nanos, long bytesInAtArm, boolean servedBefore) {
+    }
+
+    private final Map<Connection, Deadline> deadlines = new ConcurrentHashMap<>();
     private ScheduledExecutorService sweeper;
 
     SlowClientGuard(Duration timeout, Journal journal) {
@@ -58,7 +62,7 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
     @Override
     public void onOpened(Connection connection) {
         if (connection instanceof ConnectionMetaData) { // the HTTP/1.1 connection, not the TLS layer below it
-            arm(connection);
+            arm(connection, false);
         }
     }
 
@@ -76,37 +80,45 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
     void responseCompleted(Request request) {
         Connection c = request.getConnectionMetaData().getConnection();
         if (c.getEndPoint().isOpen()) {
-            arm(c);
+            arm(c, true);
         }
     }
 
-    private void arm(Connection connection) {
-        deadlines.put(connection, System.nanoTime() + timeout.toNanos());
+    private void arm(Connection connection, boolean servedBefore) {
+        deadlines.put(connection, new Deadline(System.nanoTime() + timeout.toNanos(), connection.getBytesIn(), servedBefore));
     }
 
     private void sweep() {
         long now = System.nanoTime();
-        for (Map.Entry<Connection, Long> e : deadlines.entrySet()) {
-            if (now - e.getValue() < 0) {
+        for (Map.Entry<Connection, Deadline> e : deadlines.entrySet()) {
+            if (now - e.getValue().nanos() < 0) {
                 continue;
             }
             Connection c = e.getKey();
-            if (!deadlines.remove(c, e.getValue())) {
+            if (!deadlines.remove(c, e.getValue()) || !c.getEndPoint().isOpen()) {
                 continue;
             }
-            if (!c.getEndPoint().isOpen()) {
-                continue;
-            }
-            SocketAddress remote = c.getEndPoint().getRemoteSocketAddress();
-            String address = remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(remote);
-            try {
-                journal.append(Source.SERVER, null, "server.slow_client", "closed a connection from " + address
-                        + " that did not send a complete request within " + timeout.toMillis() + " ms",
-                        Map.of("remote", address, "timeout_ms", timeout.toMillis()));
-            } catch (IllegalStateException closedJournal) {
-                // The server is shutting down and the journal is already closed; still drop the client.
+            // A kept-alive connection that simply sent nothing more after its last response is closed
+            // quietly: that is an idle client, not an attack. A partial request, or a connection that
+            // never sent a whole request at all, is what slowloris looks like, and is journaled.
+            boolean idleKeepAlive = e.getValue().servedBefore() && c.getBytesIn() == e.getValue().bytesInAtArm();
+            if (!idleKeepAlive) {
+                journalDrop(c, e.getValue().servedBefore() ? "sent only part of its next request"
+                        : "did not send a complete request");
             }
             c.getEndPoint().close();
+        }
+    }
+
+    private void journalDrop(Connection c, String what) {
+        SocketAddress remote = c.getEndPoint().getRemoteSocketAddress();
+        String address = remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(remote);
+        try {
+            journal.append(Source.SERVER, null, "server.slow_client", "closed a connection from " + address
+                    + " that " + what + " within " + timeout.toMillis() + " ms",
+                    Map.of("remote", address, "timeout_ms", timeout.toMillis()));
+        } catch (IllegalStateException closedJournal) {
+            // The server is shutting down and the journal is already closed; still drop the client.
         }
     }
 }

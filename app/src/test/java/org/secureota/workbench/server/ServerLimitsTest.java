@@ -111,6 +111,48 @@ class ServerLimitsTest {
     }
 
     @Test
+    void anIdleKeptAliveConnectionIsClosedQuietlyAfterItsResponse() throws Exception {
+        start(ServerLimits.defaults().withRequestReadTimeout(Duration.ofMillis(500)));
+        try (SSLSocket s = (SSLSocket) lab.labCaOnly().getSocketFactory().createSocket("127.0.0.1", server.port())) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write("GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            InputStream in = s.getInputStream();
+            String response = "";
+            while (!response.endsWith("{\"status\":\"ok\"}")) {
+                int b = in.read();
+                assertThat(b).as("response so far: " + response).isNotNegative();
+                response += (char) b;
+            }
+            // Keep-alive: the server waits for a next request, then closes the connection.
+            int next;
+            try {
+                next = in.read();
+            } catch (IOException reset) {
+                next = -1;
+            }
+            assertThat(next).isEqualTo(-1);
+        }
+        // An idle client is not an attacker: nothing about it in the journal.
+        assertThat(journal.snapshot()).noneMatch(e -> e.type().equals("server.slow_client"));
+    }
+
+    @Test
+    void anExpiredManifestIsStillServedButTheJournalSaysSo() throws Exception {
+        lab.publish("shop-display", "1.0.0", 1000);
+        String key = lab.state.provision("dev-1", "shop-display");
+        server = OtaServer.builder(lab.state, journal).identity(ServerIdentity.labServer(lab.pki)).port(0)
+                .clock(java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofDays(60))).start();
+        server.deploy("shop-display", "1.0.0");
+        HttpResponse<byte[]> r = TestLab.get(lab.client(),
+                server.baseUri().resolve("/api/v1/manifest?device=dev-1&current=0.1.0"), "X-API-Key", key);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(journal.await(e -> e.type().equals("server.manifest") && e.field("expired").orElse("").equals("true"),
+                Duration.ofSeconds(5))).hasValueSatisfying(e -> assertThat(e.message()).contains("must refuse it"));
+    }
+
+    @Test
     void downloadsBeyondTheLimitGet503WithRetryAfter() throws Exception {
         // Large enough that it cannot fit in the socket buffers of a client that stops reading.
         Release big = lab.publish("shop-display", "3.0.0", 12 * 1024 * 1024);
