@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -391,7 +392,7 @@ final class FirmwareCommand implements Runnable {
         public void run() {
             Instant now;
             try {
-                now = at == null ? Instant.now() : Instant.parse(at);
+                now = at == null ? Instant.now().truncatedTo(ChronoUnit.SECONDS) : Instant.parse(at);
             } catch (DateTimeParseException e) {
                 throw new UsageException("--at '" + at + "' is not an ISO-8601 instant such as 2027-01-01T00:00:00Z");
             }

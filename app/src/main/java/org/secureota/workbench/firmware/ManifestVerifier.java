@@ -1,5 +1,6 @@
 package org.secureota.workbench.firmware;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -7,6 +8,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 
@@ -18,7 +20,7 @@ import java.util.Objects;
  *   <li>envelope: three canonical base64url parts, header JSON with exactly alg/typ/kid, 64-byte
  *       signature ({@link ManifestRefusal#MALFORMED}); {@code alg} exactly {@code ES256}
  *       ({@link ManifestRefusal#ALGORITHM_NOT_ALLOWED});</li>
- *   <li>the ES256 signature over the received {@code header.payload} bytes with the trusted key
+ *   <li>r and s in [1, n-1], then the ES256 signature over the received {@code header.payload} bytes with the trusted key
  *       ({@link ManifestRefusal#WRONG_KEY} when the header names another key, else
  *       {@link ManifestRefusal#BAD_SIGNATURE}). The payload is not parsed before this step;</li>
  *   <li>the payload is a valid v1 manifest ({@link ManifestRefusal#PAYLOAD_INVALID});</li>
@@ -58,6 +60,10 @@ public final class ManifestVerifier {
             jws = JwsCompact.parse(compact);
         } catch (JwsCompact.Refused e) {
             return ManifestVerification.refused(e.code, e.getMessage(), null);
+        }
+        String outOfRange = scalarOutOfRange(jws.signature());
+        if (outOfRange != null) {
+            return ManifestVerification.refused(ManifestRefusal.BAD_SIGNATURE, outOfRange, null);
         }
         if (!signatureVerifies(jws)) {
             if (!MessageDigest.isEqual(jws.kid().getBytes(StandardCharsets.UTF_8),
@@ -132,6 +138,24 @@ public final class ManifestVerifier {
                     + app.secureVersion() + ", the manifest says " + manifest.secureVersion(), manifest);
         }
         return ManifestVerification.accepted(manifest);
+    }
+
+    /**
+     * r and s must both lie in [1, n-1]. The JDK checks this too, but JDK 15 to 18.0.0 did not
+     * (CVE-2022-21449, "psychic signatures": r = s = 0 verified for any message), so the check is
+     * made here as well, independent of the provider.
+     */
+    static String scalarOutOfRange(byte[] rs) {
+        BigInteger r = new BigInteger(1, Arrays.copyOfRange(rs, 0, 32));
+        BigInteger s = new BigInteger(1, Arrays.copyOfRange(rs, 32, 64));
+        for (BigInteger v : new BigInteger[] {r, s}) {
+            if (v.signum() == 0 || v.compareTo(ManifestKeys.P256_ORDER) >= 0) {
+                return "the signature's " + (v == r ? "r" : "s") + " is " + (v.signum() == 0 ? "zero" : "not below the"
+                        + " curve order") + ": no valid ES256 signature looks like that (the CVE-2022-21449"
+                        + " 'psychic signature' forgery uses r = s = 0)";
+            }
+        }
+        return null;
     }
 
     private boolean signatureVerifies(JwsCompact jws) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -23,6 +22,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Collectors;
 
 /**
@@ -47,6 +48,13 @@ public final class ReleaseStore {
     static final String COUNTER_FILE = "counter";
     static final String LOCK_FILE = ".lock";
     private static final int MAX_MANIFEST_FILE = JwsCompact.MAX_LENGTH;
+
+    /**
+     * A {@link java.nio.channels.FileLock} keeps other processes out, but within one JVM a second lock on the same file
+     * throws instead of waiting; so threads of this JVM (the server and the GUI publishing at once)
+     * first meet on this monitor.
+     */
+    private static final ConcurrentMap<Path, Object> JVM_LOCKS = new ConcurrentHashMap<>();
 
     private final Path releasesDir;
 
@@ -95,16 +103,31 @@ public final class ReleaseStore {
             throw new ReleaseException(image + ": esp_app_desc_t.version is '" + app.version() + "', not a semantic"
                     + " version MAJOR.MINOR.PATCH. Set the app version (PROJECT_VER in ESP-IDF) to e.g. 2.0.0.");
         }
-        ManifestSigner signer = new ManifestSigner(signingKey);
+        ManifestSigner signer;
+        try {
+            signer = new ManifestSigner(signingKey);
+        } catch (IllegalArgumentException e) {
+            throw new ReleaseException(e.getMessage());
+        }
         String version = app.version();
         Path productDir = releasesDir.resolve(product);
         Path imageFile = productDir.resolve(ReleaseNames.imageFileName(product, version));
         Path manifestFile = productDir.resolve(ReleaseNames.manifestFileName(product, version));
+        synchronized (JVM_LOCKS.computeIfAbsent(productDir, p -> new Object())) {
+            return publishLocked(bytes, parsed, app, signer, product, productDir, imageFile, manifestFile, validity,
+                    clock, replace);
+        }
+    }
+
+    private Release publishLocked(byte[] bytes, AppImage parsed, AppDescriptor app, ManifestSigner signer,
+                                  String product, Path productDir, Path imageFile, Path manifestFile,
+                                  Duration validity, Clock clock, boolean replace) {
+        String version = app.version();
         try {
             Files.createDirectories(productDir);
             try (FileChannel lockChannel = FileChannel.open(productDir.resolve(LOCK_FILE),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock lock = lockChannel.lock()) {
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                lockChannel.lock();  // held until the channel closes; other processes wait here
                 if (!replace && (Files.exists(imageFile) || Files.exists(manifestFile))) {
                     throw new ReleaseException(product + " " + version + " is already published (" + imageFile
                             + "). Bump the version in the image, or use --force to publish it again with a new manifest.");
@@ -119,6 +142,8 @@ public final class ReleaseStore {
                         ReleaseNames.imageUrl(product, version), bytes.length, parsed.sha256(), issuedAt, expiresAt,
                         counter);
                 SignedManifest signed = signer.sign(manifest);
+                // The bytes written are the bytes validated and hashed: the source file is never read twice.
+                // The image goes first, so a manifest on disk never names an image that is not there yet.
                 writeAtomically(imageFile, bytes);
                 writeAtomically(manifestFile, (signed.compact() + "\n").getBytes(StandardCharsets.US_ASCII));
                 return new Release(product, version, app.secureVersion(), imageFile, manifestFile, bytes.length,

@@ -118,6 +118,20 @@ class ManifestVerifierTest {
     }
 
     @Test
+    void refusesPsychicSignaturesAndOutOfRangeScalars() {
+        String[] p = signed(LAB, manifest("2.0.0", 1)).split("\\.");
+        byte[] order = ManifestKeys.P256_ORDER.toByteArray();  // 33 bytes with a leading 0
+        byte[] rIsOrder = new byte[64];
+        System.arraycopy(order, 1, rIsOrder, 0, 32);
+        rIsOrder[63] = 1;
+        for (byte[] sig : new byte[][] {new byte[64], rIsOrder}) {
+            ManifestVerification v = verifier.verify(p[0] + "." + p[1] + "." + B64.encodeToString(sig), NOW);
+            assertThat(v.refusal()).isEqualTo(ManifestRefusal.BAD_SIGNATURE);
+            assertThat(v.reason()).contains("CVE-2022-21449");
+        }
+    }
+
+    @Test
     void refusesAlgNoneAndEveryOtherAlgorithm() {
         String payload = B64.encodeToString(manifest("2.0.0", 1).toJson());
         String none = B64.encodeToString("{\"alg\":\"none\",\"typ\":\"ota-manifest+jws\",\"kid\":\"x\"}".getBytes(StandardCharsets.UTF_8));

@@ -150,6 +150,35 @@ class PartitionTableTest {
     }
 
     @Test
+    void entryLevelProblemsAreReported() {
+        byte[] bin = PartitionTable.espIdfTwoOta().toBinary();
+        byte[] flags = bin.clone();
+        flags[32 + 28] = 0x04;  // otadata: an undefined flag bit
+        assertThat(PartitionTable.fromBinary(flags).problems()).extracting(ImageProblem::field)
+                .contains("entry[1].flags", "md5");
+
+        byte[] label = bin.clone();
+        label[12] = 0x07;  // nvs label starts with BEL
+        PartitionTable read = PartitionTable.fromBinary(label);
+        assertThat(read.problems()).extracting(ImageProblem::field).contains("entry[0].label");
+        assertThat(read.entries().get(0).label()).isEqualTo("?vs");
+
+        byte[] afterMd5 = bin.clone();
+        System.arraycopy(PartitionEntry.data("extra", PartitionTypes.DATA_NVS, 0x310000, 0x1000).toBytes(), 0,
+                afterMd5, 7 * 32, 32);
+        assertThat(PartitionTable.fromBinary(afterMd5).problems()).extracting(ImageProblem::message)
+                .anyMatch(m -> m.contains("follows the MD5 record"));
+
+        byte[] noEnd = Arrays.copyOf(bin, 6 * 32);  // entries only, cut before the MD5 record
+        assertThat(PartitionTable.fromBinary(noEnd).problems()).extracting(ImageProblem::field).contains("end", "md5");
+
+        byte[] erased = new byte[0xC00];
+        Arrays.fill(erased, (byte) 0xFF);
+        assertThat(PartitionTable.fromBinary(erased).problems()).extracting(ImageProblem::message)
+                .containsExactly("the table is empty (erased flash?)");
+    }
+
+    @Test
     void layoutProblemsAreReported() {
         PartitionTable overlap = PartitionTable.of(List.of(
                 PartitionEntry.data("nvs", PartitionTypes.DATA_NVS, 0x9000, 0x6000),

@@ -167,6 +167,31 @@ class ReleaseStoreTest {
     }
 
     @Test
+    void concurrentPublishesGetDistinctCounters() throws Exception {
+        ReleaseStore store = store();
+        int n = 6;
+        java.util.List<Path> images = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            images.add(image("1.0." + i, 0));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            java.util.List<java.util.concurrent.Future<Release>> futures = new java.util.ArrayList<>();
+            for (Path p : images) {
+                futures.add(pool.submit(() -> store.publish(p, "shop-display", KEY.getPrivate(), Duration.ofDays(1), CLOCK)));
+            }
+            java.util.Set<Long> counters = new java.util.TreeSet<>();
+            for (java.util.concurrent.Future<Release> f : futures) {
+                counters.add(f.get().counter());
+            }
+            assertThat(counters).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.list()).hasSize(n);
+    }
+
+    @Test
     void releaseNames() {
         assertThat(ReleaseNames.isVersion("2.0.0")).isTrue();
         assertThat(ReleaseNames.isVersion("2.0.0-rc.1")).isTrue();
