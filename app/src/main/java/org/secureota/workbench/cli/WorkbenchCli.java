@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
             GuiCommand.class,
             PkiCommand.class,
             FirmwareCommand.class,
+            ServeCommand.class,
+            ServerCommand.class,
             ExportCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class
