@@ -169,11 +169,12 @@ public final class DeviceLink implements AutoCloseable {
         return p;
     }
 
+    // Journal first, model second: whoever sees the model change finds the event already recorded.
     private void connected(boolean reconnect) {
-        device.setState(ConnectionState.CONNECTED);
         journal.append(Source.DEVICE, device.snapshot().journalId(), DeviceEvents.CONNECTED,
                 (reconnect ? "serial port " + portPath + " is back" : "serial port " + portPath + " open")
                         + " at " + BAUD_RATE + " 8N1", Map.of("port", portPath, "reconnect", reconnect));
+        device.setState(ConnectionState.CONNECTED);
     }
 
     private void lost(String reason) {
@@ -182,10 +183,10 @@ public final class DeviceLink implements AutoCloseable {
         if (p != null) {
             p.closePort();
         }
-        device.setState(ConnectionState.DISCONNECTED);
         journal.append(Source.DEVICE, device.snapshot().journalId(), DeviceEvents.DISCONNECTED,
                 "serial port " + portPath + " lost: " + reason + "; reconnecting when it comes back",
                 Map.of("port", portPath, "reason", reason));
+        device.setState(ConnectionState.DISCONNECTED);
     }
 
     private void readLoop() {
@@ -215,7 +216,8 @@ public final class DeviceLink implements AutoCloseable {
                 break;
             }
             if (n < 0) {
-                lost("read failed (error " + p.getLastErrorCode() + ")");
+                lost("the port stopped reading (board unplugged or its process ended; error "
+                        + p.getLastErrorCode() + ")");
                 continue;
             }
             for (int i = 0; i < n; i++) {
