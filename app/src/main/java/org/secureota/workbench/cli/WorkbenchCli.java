@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             GuiCommand.class,
             PkiCommand.class,
             FirmwareCommand.class,
+            DeviceCommand.class,
             ExportCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class

@@ -142,12 +142,18 @@ public final class DeviceLink implements AutoCloseable {
     }
 
     private static SerialPort openPort(String path) {
+        // jSerialComm reads a path that does not exist as a bare port name under /dev and then says
+        // so in its own terms; the user gave a path, so answer about that path.
+        if (path.contains("/") && !java.nio.file.Files.exists(java.nio.file.Path.of(path))) {
+            throw new DeviceLinkException("Cannot open serial port '" + path + "': it does not exist (is the board"
+                    + " plugged in, or the virtual board running?). './workbench device list' shows the ports.");
+        }
         SerialPort p;
         try {
             p = SerialPort.getCommPort(path);
         } catch (RuntimeException e) {
-            throw new DeviceLinkException("No serial port at '" + path + "': " + e.getMessage()
-                    + ". Check the path ('./workbench device list' shows the ports).");
+            throw new DeviceLinkException("Cannot open serial port '" + path + "': " + e.getMessage()
+                    + ". './workbench device list' shows the ports.");
         }
         p.setComPortParameters(BAUD_RATE, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
         // No flow control: the ESP32 UART uses none, and a pty has no modem lines to honour it.
