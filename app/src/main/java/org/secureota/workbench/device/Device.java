@@ -29,13 +29,16 @@ public final class Device {
 
     private final Object lock = new Object();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    /** The working copy, changed under {@link #lock} and published as {@link #current}. */
+    private final State state;
     private DeviceSnapshot current;
     /** Set by an {@code ack} of {@code status}: the next {@code boot} is a report, not a new boot. */
     private boolean statusReportPending;
 
     /** @param name what to call the device until it reports its id: the expected id or the port path */
     public Device(String name) {
-        this.current = DeviceSnapshot.unknown(Objects.requireNonNull(name, "name"));
+        this.state = new State(Objects.requireNonNull(name, "name"));
+        this.current = state.freeze();
     }
 
     public DeviceSnapshot snapshot() {
@@ -62,7 +65,7 @@ public final class Device {
      */
     public boolean transition(ConnectionState from, ConnectionState to) {
         synchronized (lock) {
-            if (current.connection() != from) {
+            if (state.connection != from) {
                 return false;
             }
             setConnectionLocked(to);
@@ -78,18 +81,15 @@ public final class Device {
     }
 
     private void setConnectionLocked(ConnectionState to) {
-        DeviceSnapshot s = current;
-        if (s.connection() == to) {
+        if (state.connection == to) {
             return;
         }
         if (to == ConnectionState.CONNECTED) {
-            // A fresh link: whatever the device said before may be stale; the next boot counts anew.
+            // A fresh link: a status ack seen on an earlier link says nothing about the next boot.
             statusReportPending = false;
         }
-        replaceLocked(new DeviceSnapshot(s.name(), to, s.deviceId(), s.provisioned(), s.runningSlot(),
-                s.runningLabel(), s.version(), s.secureVersion(), s.project(), s.resetReason(), s.runningState(),
-                s.minSecureVersion(), s.partitions(), s.otadata(), s.slots(), s.lcd(), s.led(), s.selfTest(),
-                s.lastProgress(), s.lastVerdict(), s.lastError(), s.boots(), s.uptimeMs()));
+        state.connection = to;
+        publishLocked();
     }
 
     /**
@@ -98,56 +98,59 @@ public final class Device {
      */
     public boolean apply(TelemetryLine line) {
         synchronized (lock) {
-            DeviceSnapshot s = current;
             boolean newBoot = false;
-            DeviceSnapshot next;
+            State s = state;
             if (line instanceof TelemetryLine.Boot b) {
                 newBoot = !statusReportPending;
                 statusReportPending = false;
-                // A new boot starts a new self-test and a new uptime; the last verdict and error stay,
-                // because "UPDATED, then a reboot" must still show why the device rebooted.
-                next = new DeviceSnapshot(s.name(), s.connection(), b.deviceId(), b.provisioned(), b.slot(),
-                        b.label(), b.version(), b.secureVersion(), b.project(), b.resetReason(), b.state(),
-                        b.minSecureVersion(), s.partitions(), s.otadata(), s.slots(), s.lcd(), s.led(),
-                        newBoot ? null : s.selfTest(), newBoot ? null : s.lastProgress(), s.lastVerdict(),
-                        s.lastError(), s.boots() + (newBoot ? 1 : 0), newBoot ? null : s.uptimeMs());
+                s.deviceId = b.deviceId();
+                s.provisioned = b.provisioned();
+                s.runningSlot = b.slot();
+                s.runningLabel = b.label();
+                s.version = b.version();
+                s.secureVersion = b.secureVersion();
+                s.project = b.project();
+                s.resetReason = b.resetReason();
+                s.runningState = b.state();
+                s.minSecureVersion = b.minSecureVersion();
+                if (newBoot) {
+                    // A new boot runs a new self-test from a new uptime. The last verdict and error stay:
+                    // "UPDATED, then a reboot" must still show why the device rebooted.
+                    s.boots++;
+                    s.selfTest = null;
+                    s.lastProgress = null;
+                    s.uptimeMs = null;
+                }
             } else if (line instanceof TelemetryLine.Partitions p) {
-                next = new DeviceSnapshot(s.name(), s.connection(), s.deviceId(), s.provisioned(), s.runningSlot(),
-                        s.runningLabel(), s.version(), s.secureVersion(), s.project(), s.resetReason(),
-                        s.runningState(), s.minSecureVersion(), p.table(), p.otadata(), p.slots(), s.lcd(), s.led(),
-                        s.selfTest(), s.lastProgress(), s.lastVerdict(), s.lastError(), s.boots(), s.uptimeMs());
+                s.partitions = p.table();
+                s.otadata = p.otadata();
+                s.slots = p.slots();
             } else if (line instanceof TelemetryLine.Lcd l) {
-                next = with(s, l.screen(), s.led());
+                s.lcd = l.screen();
             } else if (line instanceof TelemetryLine.Led l) {
-                next = with(s, s.lcd(), l.pattern());
+                s.led = l.pattern();
             } else if (line instanceof TelemetryLine.SelfTest t) {
-                next = new DeviceSnapshot(s.name(), s.connection(), s.deviceId(), s.provisioned(), s.runningSlot(),
-                        s.runningLabel(), s.version(), s.secureVersion(), s.project(), s.resetReason(),
-                        s.runningState(), s.minSecureVersion(), s.partitions(), s.otadata(), s.slots(), s.lcd(),
-                        s.led(), t, s.lastProgress(), s.lastVerdict(), s.lastError(), s.boots(), s.uptimeMs());
+                s.selfTest = t;
             } else if (line instanceof TelemetryLine.AppState a) {
-                next = withAppState(s, a);
+                // The app confirmed itself: that slot's row changes, and the running state if it is ours.
+                if (a.slot().equals(s.runningSlot)) {
+                    s.runningState = a.state();
+                }
+                s.slots = s.slots.stream()
+                        .map(r -> r.slot().equals(a.slot()) ? new SlotReport(r.label(), r.slot(), r.offset(), r.size(),
+                                a.state(), r.running(), r.nextBoot(), r.image()) : r)
+                        .toList();
             } else if (line instanceof TelemetryLine.OtaProgress p) {
-                next = new DeviceSnapshot(s.name(), s.connection(), s.deviceId(), s.provisioned(), s.runningSlot(),
-                        s.runningLabel(), s.version(), s.secureVersion(), s.project(), s.resetReason(),
-                        s.runningState(), s.minSecureVersion(), s.partitions(), s.otadata(), s.slots(), s.lcd(),
-                        s.led(), s.selfTest(), p, s.lastVerdict(), s.lastError(), s.boots(), s.uptimeMs());
+                s.lastProgress = p;
             } else if (line instanceof TelemetryLine.OtaVerdict v) {
-                next = new DeviceSnapshot(s.name(), s.connection(), s.deviceId(), s.provisioned(), s.runningSlot(),
-                        s.runningLabel(), s.version(), s.secureVersion(), s.project(), s.resetReason(),
-                        s.runningState(), s.minSecureVersion(), s.partitions(), s.otadata(), s.slots(), s.lcd(),
-                        s.led(), s.selfTest(), s.lastProgress(), v, s.lastError(), s.boots(), s.uptimeMs());
+                s.lastVerdict = v;
             } else if (line instanceof TelemetryLine.DeviceError e) {
-                next = new DeviceSnapshot(s.name(), s.connection(), s.deviceId(), s.provisioned(), s.runningSlot(),
-                        s.runningLabel(), s.version(), s.secureVersion(), s.project(), s.resetReason(),
-                        s.runningState(), s.minSecureVersion(), s.partitions(), s.otadata(), s.slots(), s.lcd(),
-                        s.led(), s.selfTest(), s.lastProgress(), s.lastVerdict(), e, s.boots(), s.uptimeMs());
+                s.lastError = e;
             } else if (line instanceof TelemetryLine.Heartbeat h) {
-                next = new DeviceSnapshot(s.name(), s.connection(), s.deviceId(), s.provisioned(), s.runningSlot(),
-                        s.runningLabel(), s.version(), s.secureVersion(), s.project(), s.resetReason(),
-                        h.state() != null ? h.state() : s.runningState(), s.minSecureVersion(), s.partitions(),
-                        s.otadata(), s.slots(), s.lcd(), s.led(), s.selfTest(), s.lastProgress(), s.lastVerdict(),
-                        s.lastError(), s.boots(), h.uptimeMs());
+                s.uptimeMs = h.uptimeMs();
+                if (h.state() != null) {
+                    s.runningState = h.state();
+                }
             } else if (line instanceof TelemetryLine.Ack a) {
                 if (DeviceCommand.STATUS.wireName().equals(a.command())) {
                     statusReportPending = true;
@@ -156,41 +159,18 @@ public final class Device {
             } else {
                 return false; // human and ignored lines carry no state
             }
-            replaceLocked(next);
+            publishLocked();
             return newBoot;
         }
     }
 
-    private static DeviceSnapshot with(DeviceSnapshot s, LcdScreen lcd, LedPattern led) {
-        return new DeviceSnapshot(s.name(), s.connection(), s.deviceId(), s.provisioned(), s.runningSlot(),
-                s.runningLabel(), s.version(), s.secureVersion(), s.project(), s.resetReason(), s.runningState(),
-                s.minSecureVersion(), s.partitions(), s.otadata(), s.slots(), lcd, led, s.selfTest(), s.lastProgress(),
-                s.lastVerdict(), s.lastError(), s.boots(), s.uptimeMs());
-    }
-
-    /** The app confirmed itself: the running state and that slot's row change, nothing else. */
-    private static DeviceSnapshot withAppState(DeviceSnapshot s, TelemetryLine.AppState a) {
-        boolean running = a.slot().equals(s.runningSlot());
-        List<SlotReport> slots = s.slots().stream()
-                .map(r -> r.slot().equals(a.slot())
-                        ? new SlotReport(r.label(), r.slot(), r.offset(), r.size(), a.state(), r.running(),
-                                r.nextBoot(), r.image())
-                        : r)
-                .toList();
-        return new DeviceSnapshot(s.name(), s.connection(), s.deviceId(), s.provisioned(), s.runningSlot(),
-                s.runningLabel(), s.version(), s.secureVersion(), s.project(), s.resetReason(),
-                running ? a.state() : s.runningState(), s.minSecureVersion(), s.partitions(), s.otadata(), slots,
-                s.lcd(), s.led(), s.selfTest(), s.lastProgress(), s.lastVerdict(), s.lastError(), s.boots(),
-                s.uptimeMs());
-    }
-
-    private void replaceLocked(DeviceSnapshot next) {
+    private void publishLocked() {
         DeviceSnapshot before = current;
-        current = next;
+        current = state.freeze();
         lock.notifyAll();
         // Inside the lock on purpose: listeners see changes in the order they happened.
         for (Listener l : listeners) {
-            l.changed(before, next);
+            l.changed(before, current);
         }
     }
 
@@ -221,5 +201,42 @@ public final class Device {
     public DeviceSnapshot awaitState(ConnectionState desired, Duration timeout)
             throws InterruptedException, TimeoutException {
         return await(s -> s.connection() == desired, timeout, "connection state " + desired);
+    }
+
+    /** The mutable working copy behind the snapshots; only touched under the lock. */
+    private static final class State {
+        final String name;
+        ConnectionState connection = ConnectionState.DISCONNECTED;
+        String deviceId;
+        Boolean provisioned;
+        String runningSlot;
+        String runningLabel;
+        String version;
+        Long secureVersion;
+        String project;
+        String resetReason;
+        String runningState;
+        Long minSecureVersion;
+        List<TelemetryLine.PartitionRow> partitions = List.of();
+        List<TelemetryLine.OtaDataRow> otadata = List.of();
+        List<SlotReport> slots = List.of();
+        LcdScreen lcd = LcdScreen.BLANK;
+        LedPattern led = LedPattern.OFF;
+        TelemetryLine.SelfTest selfTest;
+        TelemetryLine.OtaProgress lastProgress;
+        TelemetryLine.OtaVerdict lastVerdict;
+        TelemetryLine.DeviceError lastError;
+        long boots;
+        Long uptimeMs;
+
+        State(String name) {
+            this.name = name;
+        }
+
+        DeviceSnapshot freeze() {
+            return new DeviceSnapshot(name, connection, deviceId, provisioned, runningSlot, runningLabel, version,
+                    secureVersion, project, resetReason, runningState, minSecureVersion, partitions, otadata, slots,
+                    lcd, led, selfTest, lastProgress, lastVerdict, lastError, boots, uptimeMs);
+        }
     }
 }

@@ -226,6 +226,12 @@ public final class DeviceLink implements AutoCloseable {
                         + p.getLastErrorCode() + ")");
                 continue;
             }
+            if (n == 0 && portPath.contains("/") && !java.nio.file.Files.exists(java.nio.file.Path.of(portPath))) {
+                // Some USB-serial drivers report an unplug as silence, not as an error: the device node going
+                // away is the only sign.
+                lost("the port's device node " + portPath + " disappeared (board unplugged?)");
+                continue;
+            }
             for (int i = 0; i < n; i++) {
                 LineSplitter.Line line = lines.accept(buf[i]);
                 if (line != null) {

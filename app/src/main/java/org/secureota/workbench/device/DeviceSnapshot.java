@@ -46,13 +46,6 @@ public record DeviceSnapshot(String name, ConnectionState connection, String dev
         slots = List.copyOf(slots);
     }
 
-    /** A device nothing is known about yet. */
-    public static DeviceSnapshot unknown(String name) {
-        return new DeviceSnapshot(name, ConnectionState.DISCONNECTED, null, null, null, null, null, null, null, null,
-                null, null, List.of(), List.of(), List.of(), LcdScreen.BLANK, LedPattern.OFF, null, null, null, null,
-                0, null);
-    }
-
     /** The id to record events under: the reported device id, else the workbench's name for it. */
     public String journalId() {
         return deviceId != null ? deviceId : name;

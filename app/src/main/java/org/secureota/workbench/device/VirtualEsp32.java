@@ -50,7 +50,6 @@ public final class VirtualEsp32 implements AutoCloseable {
     private final String deviceName;
     private final Deque<String> lastStderr = new ArrayDeque<>();
     private final LinkedBlockingQueue<BoardEvent> statusReplies = new LinkedBlockingQueue<>();
-    private final CompletableFuture<BoardEvent> ready = new CompletableFuture<>();
     private Process process;
     private Writer commands;
     private Thread shutdownHook;
@@ -178,10 +177,11 @@ public final class VirtualEsp32 implements AutoCloseable {
             throw new VirtualBoardException("Cannot start " + executable() + ": " + e.getMessage(), e);
         }
         this.ptyLink = ptyLink;
+        CompletableFuture<BoardEvent> ready = new CompletableFuture<>();
         commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         shutdownHook = new Thread(this::destroy, "virtual-esp32 shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        Thread out = new Thread(() -> readBoardLines(process.getInputStream()), "virtual-esp32 stdout");
+        Thread out = new Thread(() -> readBoardLines(process.getInputStream(), ready), "virtual-esp32 stdout");
         Thread err = new Thread(() -> readStderr(process.getErrorStream()), "virtual-esp32 stderr");
         out.setDaemon(true);
         err.setDaemon(true);
@@ -343,7 +343,7 @@ public final class VirtualEsp32 implements AutoCloseable {
         stop();
     }
 
-    private void readBoardLines(InputStream stdout) {
+    private void readBoardLines(InputStream stdout, CompletableFuture<BoardEvent> ready) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(stdout, StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 if (!line.startsWith(BoardEvent.PREFIX)) {
