@@ -225,9 +225,10 @@ final class DeviceCommand implements Runnable {
                         + " is unprovisioned and refuses updates.")
         private Path factoryData;
 
-        @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "DEFAULT",
-                description = "Flash layout of a factory-fresh flash: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-        private FlashLayout layout;
+        @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "default",
+                description = "Flash layout of a factory-fresh flash: default (Arduino, app0/app1) or two_ota"
+                        + " (ESP-IDF, factory/ota_0/ota_1). Default: ${DEFAULT-VALUE}.")
+        private String layoutName;
 
         @Option(names = "--duration", paramLabel = "SECONDS",
                 description = "Stop after this many seconds (default: run until Ctrl-C).")
@@ -239,6 +240,10 @@ final class DeviceCommand implements Runnable {
             Path dir = lab.devices().resolve("virtual");
             Path flashFile = flash != null ? flash : dir.resolve("flash.bin");
             Path link = ptyLink != null ? ptyLink : dir.resolve("tty");
+            FlashLayout layout = java.util.Arrays.stream(FlashLayout.values())
+                    .filter(l -> l.wireName().equals(layoutName)).findFirst()
+                    .orElseThrow(() -> new UsageException("Unknown --layout '" + layoutName
+                            + "': use default or two_ota."));
             if (factoryData != null && !Files.isRegularFile(factoryData)) {
                 throw new UsageException("No factory data file " + factoryData
                         + ". Make one with './workbench device factory-image ID ...'.");
