@@ -161,7 +161,23 @@ public final class VirtualEsp32 implements AutoCloseable {
      * Powers the board on from {@code flash} ({@code virtual-esp32 run}) and returns once its pty
      * exists; {@code ptyLink} then points at it (a symlink, replaced if stale).
      */
-    public synchronized Path start(Path flash, Path ptyLink) {
+    public Path start(Path flash, Path ptyLink) {
+        return start(flash, ptyLink, List.of());
+    }
+
+    /**
+     * Like {@link #start(Path, Path)}, with a power cut armed before the first boot: flash operations
+     * 1..{@code failAfter} complete and the next one is cut, so even the bootloader's first otadata
+     * write can be interrupted.
+     */
+    public Path start(Path flash, Path ptyLink, long failAfter, CutPoint cut) {
+        if (failAfter < 0) {
+            throw new IllegalArgumentException("fail-after needs a count of 0 or more, not " + failAfter);
+        }
+        return start(flash, ptyLink, List.of("--fail-after", Long.toString(failAfter), "--cut", cut.wireName()));
+    }
+
+    private synchronized Path start(Path flash, Path ptyLink, List<String> extraArgs) {
         if (process != null) {
             throw new IllegalStateException("this virtual board is already started; stop() it first");
         }
@@ -171,8 +187,10 @@ public final class VirtualEsp32 implements AutoCloseable {
         }
         try {
             Files.createDirectories(ptyLink.toAbsolutePath().getParent());
-            process = new ProcessBuilder(executable().toString(), "run", "--flash", flash.toString(),
-                    "--pty-link", ptyLink.toString()).start();
+            List<String> cmd = new ArrayList<>(List.of(executable().toString(), "run", "--flash", flash.toString(),
+                    "--pty-link", ptyLink.toString()));
+            cmd.addAll(extraArgs);
+            process = new ProcessBuilder(cmd).start();
         } catch (IOException e) {
             throw new VirtualBoardException("Cannot start " + executable() + ": " + e.getMessage(), e);
         }

@@ -192,6 +192,25 @@ class VirtualDeviceTest {
     }
 
     @Test
+    void aPowerCutArmedBeforeTheFirstBootStopsTheBoardAndPowerOnRecovers() throws Exception {
+        // Operation 1 of a factory-fresh board is the bootloader's first otadata erase: cut it halfway.
+        board.start(flash, tty, 0, CutPoint.HALFWAY);
+        device = new Device(ID);
+        link = DeviceLink.open(tty.toString(), device, journal);
+        JournalEvent cut = awaitJournal(0, "board.power_cut", type("board.power_cut"));
+        assertThat(cut.fields()).containsEntry("operation", 1L).containsEntry("cut", "halfway");
+        assertThat(board.status().poweredOn()).isFalse();
+
+        board.powerOn();
+        DeviceSnapshot s = device.await(d -> d.boots() >= 1 && d.led().mode() == LedPattern.Mode.BLINK, WAIT,
+                "first complete boot after the cut");
+        assertThat(s.version()).isEqualTo("1.0.0");
+        assertThat(s.resetReason()).isEqualTo("poweron");
+        assertThat(s.runningState()).isEqualTo("valid");
+        assertThat(s.connection()).as("the pty stayed up while the power was off").isEqualTo(ConnectionState.CONNECTED);
+    }
+
+    @Test
     void aKilledBoardDisconnectsOnceAndTheLinkComesBackWithTheBoard() throws Exception {
         startAndConnect();
         device.await(d -> d.version() != null, WAIT, "first report");
