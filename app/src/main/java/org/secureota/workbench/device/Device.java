@@ -168,9 +168,22 @@ public final class Device {
         DeviceSnapshot before = current;
         current = state.freeze();
         lock.notifyAll();
-        // Inside the lock on purpose: listeners see changes in the order they happened.
+        // Inside the lock on purpose: listeners see changes in the order they happened. One failing
+        // listener does not keep the change from the others; its failure goes to the caller.
+        RuntimeException failure = null;
         for (Listener l : listeners) {
-            l.changed(before, current);
+            try {
+                l.changed(before, current);
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

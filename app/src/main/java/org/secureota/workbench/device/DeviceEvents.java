@@ -41,6 +41,9 @@ public final class DeviceEvents {
     /** A machine line the protocol says to ignore: unknown version or event (field {@code reason}). */
     public static final String TELEMETRY_IGNORED = "device.telemetry_ignored";
 
+    /** The workbench failed while handling a line (a model listener threw); fields {@code line}, {@code error}. */
+    public static final String LINK_ERROR = "device.link_error";
+
     /** The virtual board's supervisor: {@code board.ready}, {@code board.power_on}, ... see {@link BoardEvent}. */
     public static final String BOARD_PREFIX = "board.";
 

@@ -235,7 +235,7 @@ public final class DeviceLink implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 LineSplitter.Line line = lines.accept(buf[i]);
                 if (line != null) {
-                    deliver(line);
+                    deliverGuarded(line);
                 }
             }
             // Once in step with the device's lines, ask for a fresh picture (docs/telemetry.md, Link).
@@ -247,6 +247,24 @@ public final class DeviceLink implements AutoCloseable {
                 } catch (DeviceLinkException e) {
                     lost("write failed");
                 }
+            }
+        }
+    }
+
+    /**
+     * A failing model listener (a view, a scenario hook) must not kill the reader: the link would go
+     * deaf while the device keeps talking. The failure is journaled once per line and reading goes on.
+     */
+    private void deliverGuarded(LineSplitter.Line line) {
+        try {
+            deliver(line);
+        } catch (RuntimeException e) {
+            try {
+                journal.append(Source.DEVICE, device.snapshot().journalId(), DeviceEvents.LINK_ERROR,
+                        "handling a line from " + portPath + " failed: " + e, Map.of("line", line.text(),
+                                "error", String.valueOf(e)));
+            } catch (RuntimeException journalClosed) {
+                // Nobody is recording any more; the owner is closing the link.
             }
         }
     }

@@ -211,6 +211,23 @@ class VirtualDeviceTest {
     }
 
     @Test
+    void aFailingListenerIsJournaledAndDoesNotDeafenTheLink() throws Exception {
+        board.start(flash, tty);
+        device = new Device(ID);
+        device.addListener((before, after) -> {
+            if (after.lcd() != before.lcd()) {
+                throw new IllegalStateException("a broken view");
+            }
+        });
+        link = DeviceLink.open(tty.toString(), device, journal);
+        JournalEvent fault = awaitJournal(0, "link error", type(DeviceEvents.LINK_ERROR));
+        assertThat(fault.message()).contains("a broken view");
+        // The model took the change the listener choked on, and the link kept reading the lines after it.
+        device.await(d -> d.lcd().row(0).startsWith("SHOP-DISPLAY") && d.led().mode() == LedPattern.Mode.BLINK
+                && d.slots().size() == 2, WAIT, "the rest of the report after the failing listener");
+    }
+
+    @Test
     void aKilledBoardDisconnectsOnceAndTheLinkComesBackWithTheBoard() throws Exception {
         startAndConnect();
         device.await(d -> d.version() != null, WAIT, "first report");
