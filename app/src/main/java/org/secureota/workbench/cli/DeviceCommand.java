@@ -3,6 +3,8 @@ package org.secureota.workbench.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
@@ -10,10 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -240,7 +243,7 @@ final class DeviceCommand implements Runnable {
             Path dir = lab.devices().resolve("virtual");
             Path flashFile = flash != null ? flash : dir.resolve("flash.bin");
             Path link = ptyLink != null ? ptyLink : dir.resolve("tty");
-            FlashLayout layout = java.util.Arrays.stream(FlashLayout.values())
+            FlashLayout layout = Arrays.stream(FlashLayout.values())
                     .filter(l -> l.wireName().equals(layoutName)).findFirst()
                     .orElseThrow(() -> new UsageException("Unknown --layout '" + layoutName
                             + "': use default or two_ota."));
@@ -288,8 +291,8 @@ final class DeviceCommand implements Runnable {
 
         /** The device id the flash was provisioned with (its factory_data partition), else {@code virtual}. */
         private static String provisionedIdInFlash(Path flash) {
-            try (var file = java.nio.channels.FileChannel.open(flash)) {
-                java.nio.ByteBuffer partition = java.nio.ByteBuffer.allocate(FactoryData.PARTITION_SIZE);
+            try (FileChannel file = FileChannel.open(flash)) {
+                ByteBuffer partition = ByteBuffer.allocate(FactoryData.PARTITION_SIZE);
                 file.read(partition, FactoryData.PARTITION_OFFSET);
                 return FactoryData.parse(partition.array()).deviceId();
             } catch (IOException | IllegalArgumentException unprovisioned) {
@@ -358,7 +361,7 @@ final class DeviceCommand implements Runnable {
         SessionLog session = SessionLog.create(lab.sessions(), Instant.now());
         Journal journal = new Journal(session);
         JournalSubscription printer = journal.subscribe("device printer", false, e -> print(w, e));
-        List<AutoCloseable> cleanup = new java.util.ArrayList<>();
+        List<AutoCloseable> cleanup = new ArrayList<>();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         // Ctrl-C runs the shutdown hooks; this one lets the command close the board and the session

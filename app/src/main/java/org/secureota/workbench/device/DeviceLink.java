@@ -3,7 +3,10 @@ package org.secureota.workbench.device;
 import com.fazecast.jSerialComm.SerialPort;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -74,7 +77,7 @@ public final class DeviceLink implements AutoCloseable {
 
     /** The serial ports this machine has, for {@code device list}. */
     public static List<SerialPortInfo> availablePorts() {
-        return java.util.Arrays.stream(SerialPort.getCommPorts())
+        return Arrays.stream(SerialPort.getCommPorts())
                 .map(p -> new SerialPortInfo(p.getSystemPortPath(), p.getDescriptivePortName(), p.getPortDescription(),
                         p.getPortLocation()))
                 .toList();
@@ -144,7 +147,7 @@ public final class DeviceLink implements AutoCloseable {
     private static SerialPort openPort(String path) {
         // jSerialComm reads a path that does not exist as a bare port name under /dev and then says
         // so in its own terms; the user gave a path, so answer about that path.
-        if (path.contains("/") && !java.nio.file.Files.exists(java.nio.file.Path.of(path))) {
+        if (path.contains("/") && !Files.exists(Path.of(path))) {
             throw new DeviceLinkException("Cannot open serial port '" + path + "': it does not exist (is the board"
                     + " plugged in, or the virtual board running?). './workbench device list' shows the ports.");
         }
@@ -226,7 +229,7 @@ public final class DeviceLink implements AutoCloseable {
                         + p.getLastErrorCode() + ")");
                 continue;
             }
-            if (n == 0 && portPath.contains("/") && !java.nio.file.Files.exists(java.nio.file.Path.of(portPath))) {
+            if (n == 0 && portPath.contains("/") && !Files.exists(Path.of(portPath))) {
                 // Some USB-serial drivers report an unplug as silence, not as an error: the device node going
                 // away is the only sign.
                 lost("the port's device node " + portPath + " disappeared (board unplugged?)");

@@ -18,9 +18,14 @@ public record LedPattern(Mode mode, long periodMs, long duty, long flashes, long
     public enum Mode {
         OFF, ON, BLINK, STROBE, UNKNOWN;
 
+        /** The protocol's name for the mode ({@code blink}). */
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
         static Mode fromWire(String name) {
             for (Mode m : values()) {
-                if (m != UNKNOWN && m.name().toLowerCase(Locale.ROOT).equals(name)) {
+                if (m != UNKNOWN && m.wireName().equals(name)) {
                     return m;
                 }
             }

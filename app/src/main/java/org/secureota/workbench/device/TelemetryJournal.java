@@ -63,7 +63,7 @@ final class TelemetryJournal {
         } else if (event instanceof TelemetryLine.Led l) {
             type = DeviceEvents.LED;
             LedPattern p = l.pattern();
-            f.put("mode", p.mode().name().toLowerCase(java.util.Locale.ROOT));
+            f.put("mode", p.mode().wireName());
             f.put("period_ms", p.periodMs());
             f.put("duty", p.duty());
             f.put("flashes", p.flashes());
