@@ -270,8 +270,8 @@ final class DeviceCommand implements Runnable {
                 VirtualEsp32 board = VirtualEsp32.fromWorkbenchHome(journal, id);
                 cleanup.add(board);
                 board.start(flashFile, link);
-                w.println("Serial port: " + link + " -> " + board.ptyPath()
-                        + " (another terminal can watch it with './workbench device monitor " + link + "')");
+                // Not an invitation to open it elsewhere too: two readers of one port split its bytes.
+                w.println("Serial port: " + link + " -> " + board.ptyPath());
                 cleanup.add(DeviceLink.open(link.toString(), new Device(id), journal));
             });
         }

@@ -168,7 +168,9 @@ public final class DeviceLink implements AutoCloseable {
                 case 2 -> "it does not exist (is the board plugged in, or the virtual board running?)";
                 case 13 -> "permission denied (add yourself to the 'dialout' group:"
                         + " sudo usermod -aG dialout $USER, then log in again)";
-                case 16 -> "it is busy (close the other program using it: a serial monitor, another workbench)";
+                // jSerialComm locks the port (flock): EWOULDBLOCK/EBUSY mean another reader has it, and two
+                // readers would split the device's bytes between them.
+                case 11, 16 -> "another program has it open (close it: a serial monitor, another workbench)";
                 default -> "error " + errno + " at " + p.getLastErrorLocation();
             };
             throw new DeviceLinkException("Cannot open serial port '" + path + "': " + why + ".");
