@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.Source;
 
@@ -36,6 +38,13 @@ public final class DeviceLink implements AutoCloseable {
      */
     private static final long SYNC_QUIET_NANOS = Duration.ofMillis(300).toNanos();
 
+    /**
+     * Ports opened by a link of this JVM, until it is closed (also while it waits for a vanished port).
+     * The operating system's lock stops other processes; within one process jSerialComm's answer to a
+     * second open is an unrelated error code, so the link checks first and says what is wrong.
+     */
+    private static final Set<String> OPEN_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
+
     private final String portPath;
     private final Device device;
     private final Journal journal;
@@ -61,11 +70,17 @@ public final class DeviceLink implements AutoCloseable {
      */
     public static DeviceLink open(String portPath, Device device, Journal journal) {
         Objects.requireNonNull(portPath, "portPath");
+        String key = ownershipKey(portPath);
+        if (!OPEN_IN_THIS_JVM.add(key)) {
+            throw new DeviceLinkException("Cannot open serial port '" + portPath + "': this workbench already reads it"
+                    + " through another link; two readers would split the device's bytes. Use that link's Device.");
+        }
         device.setState(ConnectionState.CONNECTING);
         SerialPort port;
         try {
             port = openPort(portPath);
         } catch (DeviceLinkException e) {
+            OPEN_IN_THIS_JVM.remove(key);
             device.setState(ConnectionState.DISCONNECTED);
             throw e;
         }
@@ -137,11 +152,16 @@ public final class DeviceLink implements AutoCloseable {
         if (p != null) {
             p.closePort();
         }
+        OPEN_IN_THIS_JVM.remove(ownershipKey(portPath));
         if (device.state() != ConnectionState.DISCONNECTED) {
             device.setState(ConnectionState.DISCONNECTED);
             journal.append(Source.DEVICE, device.snapshot().journalId(), DeviceEvents.DISCONNECTED,
                     "serial port " + portPath + " closed by the workbench", Map.of("port", portPath, "reason", "closed"));
         }
+    }
+
+    private static String ownershipKey(String portPath) {
+        return portPath.contains("/") ? Path.of(portPath).toAbsolutePath().normalize().toString() : portPath;
     }
 
     private static SerialPort openPort(String path) {

@@ -1,6 +1,7 @@
 package org.secureota.workbench.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -225,6 +226,19 @@ class VirtualDeviceTest {
         // The model took the change the listener choked on, and the link kept reading the lines after it.
         device.await(d -> d.lcd().row(0).startsWith("SHOP-DISPLAY") && d.led().mode() == LedPattern.Mode.BLINK
                 && d.slots().size() == 2, WAIT, "the rest of the report after the failing listener");
+    }
+
+    @Test
+    void aSecondReaderOfTheSamePortIsRefusedWithTheReason() throws Exception {
+        startAndConnect();
+        device.await(d -> d.version() != null, WAIT, "first report");
+        Device other = new Device("second reader");
+        assertThatThrownBy(() -> DeviceLink.open(tty.toString(), other, journal))
+                .isInstanceOf(DeviceLinkException.class)
+                .hasMessageContaining(tty.toString())
+                .hasMessageContaining("already reads it");
+        assertThat(other.state()).isEqualTo(ConnectionState.DISCONNECTED);
+        assertThat(device.state()).as("the first link is unharmed").isEqualTo(ConnectionState.CONNECTED);
     }
 
     @Test
