@@ -50,7 +50,7 @@ public final class VirtualEsp32 implements AutoCloseable {
     private final String deviceName;
     private final Deque<String> lastStderr = new ArrayDeque<>();
     private final LinkedBlockingQueue<BoardEvent> statusReplies = new LinkedBlockingQueue<>();
-    private Process process;
+    private volatile Process process;
     private Writer commands;
     private Thread shutdownHook;
     private Path ptyLink;
@@ -206,6 +206,11 @@ public final class VirtualEsp32 implements AutoCloseable {
         out.start();
         err.start();
         process.onExit().thenAccept(p -> {
+            try {
+                err.join(1_000); // its last words explain an early exit: let them be read first
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             ready.completeExceptionally(new VirtualBoardException("virtual-esp32 exited (code " + p.exitValue()
                     + ") before its pty was ready: " + stderrTail()));
             record("board.exited", "virtual board process exited with code " + p.exitValue(),
@@ -216,16 +221,16 @@ public final class VirtualEsp32 implements AutoCloseable {
             ptyPath = (String) r.fields().get("pty");
             return ptyLink;
         } catch (ExecutionException e) {
-            destroy();
+            stop();
             throw e.getCause() instanceof VirtualBoardException v ? v
                     : new VirtualBoardException("virtual-esp32 failed to start: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            destroy();
+            stop();
             throw new VirtualBoardException("virtual-esp32 did not report 'board: ready' within "
                     + READY_TIMEOUT.toSeconds() + " s; it was stopped. " + stderrTail());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            destroy();
+            stop();
             throw new VirtualBoardException("Interrupted while starting virtual-esp32", e);
         }
     }

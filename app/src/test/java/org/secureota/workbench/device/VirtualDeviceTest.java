@@ -242,6 +242,20 @@ class VirtualDeviceTest {
     }
 
     @Test
+    void aBoardThatCannotStartSaysWhyAndLeavesNothingRunning() throws Exception {
+        Path broken = lab.resolve("broken-flash.bin");
+        Files.write(broken, new byte[100]);
+        assertThatThrownBy(() -> board.start(broken, tty))
+                .isInstanceOf(VirtualBoardException.class)
+                .hasMessageContaining("before its pty was ready")
+                .hasMessageContaining("4 MB");
+        assertThat(board.isRunning()).isFalse();
+        // The same launcher starts a good flash afterwards.
+        board.start(flash, tty);
+        assertThat(board.status().poweredOn()).isTrue();
+    }
+
+    @Test
     void aKilledBoardDisconnectsOnceAndTheLinkComesBackWithTheBoard() throws Exception {
         startAndConnect();
         device.await(d -> d.version() != null, WAIT, "first report");
