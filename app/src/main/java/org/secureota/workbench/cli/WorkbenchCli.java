@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             FirmwareCommand.class,
             ServeCommand.class,
             ServerCommand.class,
+            DeviceCommand.class,
             ExportCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class

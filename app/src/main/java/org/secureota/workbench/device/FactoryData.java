@@ -26,6 +26,9 @@ public record FactoryData(String deviceId, String product, String serverUrl, Str
     public static final byte[] MAGIC = {'S', 'O', 'F', 'D'};
     public static final int FORMAT_VERSION = 1;
     public static final int HEADER_SIZE = 16;
+    /** Where the partition lives in both flash layouts (docs/factory-data.md): one flash command for every board. */
+    public static final int PARTITION_OFFSET = 0x3EE000;
+    public static final int PARTITION_SIZE = 0x2000;
 
     /** The records, in the order the firmware writes them, with the firmware's size limits. */
     enum Field {

@@ -1,0 +1,455 @@
+package org.secureota.workbench.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.secureota.workbench.device.BoardEvent;
+import org.secureota.workbench.device.Device;
+import org.secureota.workbench.device.DeviceEvents;
+import org.secureota.workbench.device.DeviceLink;
+import org.secureota.workbench.device.DeviceLinkException;
+import org.secureota.workbench.device.FactoryData;
+import org.secureota.workbench.device.FlashLayout;
+import org.secureota.workbench.device.SerialPortInfo;
+import org.secureota.workbench.device.VirtualBoardException;
+import org.secureota.workbench.device.VirtualEsp32;
+import org.secureota.workbench.journal.Journal;
+import org.secureota.workbench.journal.JournalEvent;
+import org.secureota.workbench.journal.JournalSubscription;
+import org.secureota.workbench.journal.SessionLog;
+import org.secureota.workbench.journal.Source;
+import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.pki.LabPki;
+import org.secureota.workbench.pki.PkiFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code ./workbench device ...}: provision, run and watch devices, real or virtual. */
+@Command(name = "device", mixinStandardHelpOptions = true,
+        description = "Provision devices, run the virtual ESP32, and watch any board's telemetry.",
+        subcommands = {DeviceCommand.FactoryImage.class, DeviceCommand.Virtual.class, DeviceCommand.Monitor.class,
+            DeviceCommand.ListPorts.class})
+final class DeviceCommand implements Runnable {
+
+    /** Device ids end up in folder names, journals and the device's boot report: keep them plain. */
+    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "factory-image", mixinStandardHelpOptions = true,
+            description = {"Build a device's factory data partition (docs/factory-data.md): its id, product, server URL"
+                    + " and API key, the lab CA and the manifest-signing public key.",
+                "The file holds the API key: it is written with mode 0600 and the key is never printed."})
+    static final class FactoryImage implements Runnable {
+        @Spec
+        private CommandSpec spec;
+
+        @Parameters(paramLabel = "ID", description = "The device id, e.g. esp32-lab-01 (letters, digits, . _ -).")
+        private String deviceId;
+
+        @Option(names = "--product", required = true, paramLabel = "NAME",
+                description = "The product the device runs; manifests must name the same (shop-display).")
+        private String product;
+
+        @Option(names = "--server-url", required = true, paramLabel = "URL",
+                description = "Base URL of the OTA server as the device reaches it, e.g. https://192.168.1.20:8443.")
+        private String serverUrl;
+
+        @Option(names = "--api-key-file", required = true, paramLabel = "FILE",
+                description = "File holding the device's API key (from 'server add-device'); '-' reads it from stdin."
+                        + " A file or stdin keeps the key out of the shell history.")
+        private String apiKeyFile;
+
+        @Option(names = "--out", paramLabel = "FILE",
+                description = "Where to write the partition image (default: the lab's devices/ID/factory.bin).")
+        private Path out;
+
+        @Override
+        public void run() {
+            if (!DEVICE_ID.matcher(deviceId).matches()) {
+                throw new UsageException("'" + deviceId + "' is not a usable device id: use 1 to 64 letters, digits,"
+                        + " '.', '_' or '-', starting with a letter or digit (e.g. esp32-lab-01).");
+            }
+            Lab lab = WorkbenchCli.labOf(spec);
+            LabPki pki = new LabPki(lab.certs());
+            String caPem = readPem(pki, PkiFile.CA_CERT);
+            String signingPem = readPem(pki, PkiFile.SIGNING_PUB);
+            String apiKey = readApiKey();
+            FactoryData data;
+            try {
+                data = new FactoryData(deviceId, product, serverUrl, apiKey, caPem, signingPem);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("Cannot build the factory data: " + e.getMessage() + ".", e);
+            }
+            Path target = (out != null ? out : lab.devices().resolve(deviceId).resolve("factory.bin"))
+                    .toAbsolutePath().normalize();
+            writeSecret(target, data.partitionImage(FactoryData.PARTITION_SIZE));
+
+            PrintWriter w = spec.commandLine().getOut();
+            String offset = String.format("0x%X", FactoryData.PARTITION_OFFSET);
+            w.println("Wrote the factory data partition of " + deviceId + " to " + target);
+            w.println("  (" + FactoryData.PARTITION_SIZE + " bytes, mode 0600: it holds the device's API key)");
+            w.println("  device_id    " + data.deviceId());
+            w.println("  product      " + data.product());
+            w.println("  server_url   " + data.serverUrl());
+            w.println("  api_key      (hidden)");
+            w.println("  trusts       " + pki.path(PkiFile.CA_CERT) + " and " + pki.path(PkiFile.SIGNING_PUB));
+            w.println();
+            w.println("Flash it once per board at offset " + offset + " (the factory_data partition of both layouts):");
+            w.println("  esptool.py --chip esp32 write_flash " + offset + " " + shellQuote(target));
+            w.println("  or with PlatformIO: pio pkg exec -p tool-esptoolpy -- esptool.py --chip esp32 write_flash "
+                    + offset + " " + shellQuote(target));
+            w.println("The board must run a firmware built with esp32-firmware/partitions_default_factory.csv or"
+                    + " partitions_two_ota_factory.csv.");
+            w.println("For the virtual ESP32: ./workbench device virtual --factory-data " + shellQuote(target));
+        }
+
+        private static String readPem(LabPki pki, PkiFile file) {
+            Path path = pki.path(file);
+            if (!Files.isRegularFile(path)) {
+                throw new UsageException("No " + file.fileName() + " in " + pki.directory()
+                        + ": the lab PKI is missing. Run './workbench pki init' first.");
+            }
+            try {
+                return Files.readString(path, StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                throw new UsageException("Cannot read " + path + ": " + e.getMessage(), e);
+            }
+        }
+
+        private String readApiKey() {
+            String key;
+            try {
+                if (apiKeyFile.equals("-")) {
+                    key = readFirstLine(System.in);
+                } else {
+                    Path file = Path.of(apiKeyFile);
+                    if (!Files.isRegularFile(file)) {
+                        throw new UsageException("No API key file '" + apiKeyFile + "'. Save the key that"
+                                + " 'server add-device' printed into a file, or pass '--api-key-file -' and paste it.");
+                    }
+                    key = readFirstLine(Files.newInputStream(file));
+                }
+            } catch (IOException e) {
+                throw new UsageException("Cannot read the API key from " + apiKeyFile + ": " + e.getMessage(), e);
+            }
+            if (key.isEmpty()) {
+                throw new UsageException("The API key from " + (apiKeyFile.equals("-") ? "stdin" : apiKeyFile)
+                        + " is empty; it must hold the key that 'server add-device' printed.");
+            }
+            return key;
+        }
+
+        /** The key is the first line; a trailing newline or spaces from an editor are not part of it. */
+        private static String readFirstLine(InputStream in) throws IOException {
+            try (in) {
+                byte[] bytes = in.readNBytes(4096);
+                String text = new String(bytes, StandardCharsets.UTF_8);
+                int nl = text.indexOf('\n');
+                return (nl >= 0 ? text.substring(0, nl) : text).strip();
+            }
+        }
+
+        /** Writes through a 0600 temporary file in the same folder, so the key is never readable by others. */
+        private static void writeSecret(Path target, byte[] bytes) {
+            try {
+                Files.createDirectories(target.getParent());
+                boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+                Path temp = posix
+                        ? Files.createTempFile(target.getParent(), ".factory", ".tmp",
+                                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                        : Files.createTempFile(target.getParent(), ".factory", ".tmp");
+                try {
+                    Files.write(temp, bytes);
+                    try {
+                        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    } catch (AtomicMoveNotSupportedException e) {
+                        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                } finally {
+                    Files.deleteIfExists(temp);
+                }
+            } catch (IOException e) {
+                throw new UsageException("Cannot write " + target + ": " + e.getMessage()
+                        + ". Check that the folder is writable.", e);
+            }
+        }
+    }
+
+    @Command(name = "virtual", mixinStandardHelpOptions = true,
+            description = {"Run the virtual ESP32 (the real firmware built for this PC) and show its telemetry until Ctrl-C.",
+                "Writes a factory-fresh flash first if the flash file does not exist. Records a session in the lab's"
+                        + " sessions/."})
+    static final class Virtual implements Runnable {
+        @Spec
+        private CommandSpec spec;
+
+        @Option(names = "--flash", paramLabel = "FILE",
+                description = "The board's 4 MB flash file (default: the lab's devices/virtual/flash.bin).")
+        private Path flash;
+
+        @Option(names = "--app", paramLabel = "IMAGE",
+                description = "App image for a factory-fresh flash (default: esp32-firmware/build/images/v1_base.bin).")
+        private Path app;
+
+        @Option(names = "--pty-link", paramLabel = "PATH",
+                description = "Symlink to the board's serial port (default: the lab's devices/virtual/tty).")
+        private Path ptyLink;
+
+        @Option(names = "--factory-data", paramLabel = "FILE",
+                description = "Factory data for a factory-fresh flash ('device factory-image'); without it the board"
+                        + " is unprovisioned and refuses updates.")
+        private Path factoryData;
+
+        @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "default",
+                description = "Flash layout of a factory-fresh flash: default (Arduino, app0/app1) or two_ota"
+                        + " (ESP-IDF, factory/ota_0/ota_1). Default: ${DEFAULT-VALUE}.")
+        private String layoutName;
+
+        @Option(names = "--duration", paramLabel = "SECONDS",
+                description = "Stop after this many seconds (default: run until Ctrl-C).")
+        private Long seconds;
+
+        @Override
+        public void run() {
+            Lab lab = WorkbenchCli.labOf(spec);
+            Path dir = lab.devices().resolve("virtual");
+            Path flashFile = flash != null ? flash : dir.resolve("flash.bin");
+            Path link = ptyLink != null ? ptyLink : dir.resolve("tty");
+            FlashLayout layout = Arrays.stream(FlashLayout.values())
+                    .filter(l -> l.wireName().equals(layoutName)).findFirst()
+                    .orElseThrow(() -> new UsageException("Unknown --layout '" + layoutName
+                            + "': use default or two_ota."));
+            if (factoryData != null && !Files.isRegularFile(factoryData)) {
+                throw new UsageException("No factory data file " + factoryData
+                        + ". Make one with './workbench device factory-image ID ...'.");
+            }
+            PrintWriter w = spec.commandLine().getOut();
+            watch(spec, lab, seconds, (journal, cleanup) -> {
+                boolean fresh = !Files.exists(flashFile);
+                if (fresh) {
+                    // The factory step journals under the id it provisions, like everything after it.
+                    VirtualEsp32 factory = VirtualEsp32.fromWorkbenchHome(journal, provisionedId(factoryData));
+                    Path image = app != null ? app : factory.image("v1_base");
+                    Lab.ensureDirectory(flashFile.toAbsolutePath().getParent());
+                    factory.factory(flashFile, image, layout, factoryData);
+                    w.println("Factory-fresh flash " + flashFile + " (" + image.getFileName() + ", layout "
+                            + layout.wireName() + ", " + (factoryData != null ? "provisioned" : "unprovisioned") + ")");
+                } else if (app != null || factoryData != null) {
+                    w.println("Note: " + flashFile + " exists, so --app and --factory-data are not applied;"
+                            + " delete it for a factory-fresh board.");
+                }
+                String id = provisionedIdInFlash(flashFile);
+                VirtualEsp32 board = VirtualEsp32.fromWorkbenchHome(journal, id);
+                cleanup.add(board);
+                board.start(flashFile, link);
+                // Not an invitation to open it elsewhere too: two readers of one port split its bytes.
+                w.println("Serial port: " + link + " -> " + board.ptyPath());
+                cleanup.add(DeviceLink.open(link.toString(), new Device(id), journal));
+            });
+        }
+
+        /** The device id in a factory data file, or {@code virtual} for an unprovisioned board. */
+        private static String provisionedId(Path factoryData) {
+            if (factoryData == null) {
+                return "virtual";
+            }
+            try {
+                return FactoryData.parse(Files.readAllBytes(factoryData)).deviceId();
+            } catch (IOException | IllegalArgumentException e) {
+                throw new UsageException(factoryData + " is not a factory data image: " + e.getMessage()
+                        + ". Make one with './workbench device factory-image ID ...'.", e);
+            }
+        }
+
+        /** The device id the flash was provisioned with (its factory_data partition), else {@code virtual}. */
+        private static String provisionedIdInFlash(Path flash) {
+            try (FileChannel file = FileChannel.open(flash)) {
+                ByteBuffer partition = ByteBuffer.allocate(FactoryData.PARTITION_SIZE);
+                file.read(partition, FactoryData.PARTITION_OFFSET);
+                return FactoryData.parse(partition.array()).deviceId();
+            } catch (IOException | IllegalArgumentException unprovisioned) {
+                return "virtual"; // the board itself reports NOT_PROVISIONED, with the reason
+            }
+        }
+    }
+
+    @Command(name = "monitor", mixinStandardHelpOptions = true,
+            description = "Show a board's telemetry (LCD, LED, boots, OTA verdicts) until Ctrl-C, and record a session.")
+    static final class Monitor implements Runnable {
+        @Spec
+        private CommandSpec spec;
+
+        @Parameters(paramLabel = "PORT", description = "Serial port: /dev/ttyUSB0, COM3, or a virtual board's pty link.")
+        private String port;
+
+        @Option(names = "--duration", paramLabel = "SECONDS",
+                description = "Stop after this many seconds (default: run until Ctrl-C).")
+        private Long seconds;
+
+        @Override
+        public void run() {
+            watch(spec, WorkbenchCli.labOf(spec), seconds,
+                    (journal, cleanup) -> cleanup.add(DeviceLink.open(port, new Device(port), journal)));
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List this machine's serial ports.")
+    static final class ListPorts implements Runnable {
+        @Spec
+        private CommandSpec spec;
+
+        @Override
+        public void run() {
+            PrintWriter w = spec.commandLine().getOut();
+            List<SerialPortInfo> ports = DeviceLink.availablePorts();
+            if (ports.isEmpty()) {
+                w.println("No serial ports found. Plug in the board over USB (a CP2102 or CH340 adapter shows up as"
+                        + " /dev/ttyUSB0), or start a virtual one with './workbench device virtual'.");
+                return;
+            }
+            for (SerialPortInfo p : ports) {
+                w.printf("%-16s %s%s%n", p.path(), p.name(),
+                        p.location() == null || p.location().isBlank() ? "" : "  (at " + p.location() + ")");
+            }
+            w.println("A virtual board's port is its pty link (e.g. the lab's devices/virtual/tty), not listed here.");
+        }
+    }
+
+    /** What a watch opens; everything added to {@code cleanup} is closed in reverse order at the end. */
+    @FunctionalInterface
+    interface Setup {
+        void open(Journal journal, List<AutoCloseable> cleanup) throws Exception;
+    }
+
+    /**
+     * Records a new session, prints the device's events as readable lines, runs {@code setup}, then
+     * waits for Ctrl-C (or {@code seconds}) and closes everything, the board included.
+     */
+    static void watch(CommandSpec spec, Lab lab, Long seconds, Setup setup) {
+        if (seconds != null && seconds <= 0) {
+            throw new UsageException("--duration must be a positive number of seconds, not " + seconds + ".");
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        SessionLog session = SessionLog.create(lab.sessions(), Instant.now());
+        Journal journal = new Journal(session);
+        JournalSubscription printer = journal.subscribe("device printer", false, e -> print(w, e));
+        List<AutoCloseable> cleanup = new ArrayList<>();
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        // Ctrl-C runs the shutdown hooks; this one lets the command close the board and the session
+        // cleanly before the JVM goes, instead of leaving a half-written session behind.
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                // The JVM is going anyway.
+            }
+        }, "device watch shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            w.println("Recording this session in " + session.journalFile());
+            try {
+                setup.open(journal, cleanup);
+            } catch (VirtualBoardException | DeviceLinkException e) {
+                throw new UsageException(e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            w.println(seconds == null ? "Watching; press Ctrl-C to stop." : "Watching for " + seconds + " s.");
+            w.flush();
+            if (seconds == null) {
+                stop.await();
+            } else {
+                stop.await(seconds, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            for (int i = cleanup.size() - 1; i >= 0; i--) {
+                try {
+                    cleanup.get(i).close();
+                } catch (Exception e) {
+                    w.println("warning: while stopping: " + e.getMessage());
+                }
+            }
+            journal.append(Source.WORKBENCH, "session.end", "device watch stopped");
+            journal.close();
+            printer.close();
+            session.close();
+            w.println("Session recorded in " + session.journalFile());
+            w.flush();
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running and now returns.
+            }
+        }
+    }
+
+    /** A path as a POSIX shell word, so the printed command can be pasted as is. */
+    static String shellQuote(Path path) {
+        String s = path.toString();
+        return s.matches("[A-Za-z0-9_./:=+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+
+    /** One readable line per event; machine lines are shown through their typed event, not as JSON. */
+    static void print(PrintWriter w, JournalEvent e) {
+        if (e.source() != Source.DEVICE) {
+            return;
+        }
+        String text;
+        String type = e.type();
+        if (type.equals(DeviceEvents.SERIAL_RX)) {
+            if (e.message().startsWith("@ota")) {
+                return;
+            }
+            text = "  | " + e.message();
+        } else if (type.equals(DeviceEvents.SERIAL_TX)) {
+            text = "  > " + e.message();
+        } else if (type.equals("board.command")) {
+            text = "board < " + e.message();
+        } else if (type.startsWith(DeviceEvents.BOARD_PREFIX)) {
+            text = BoardEvent.PREFIX + e.message();
+        } else if (type.equals(DeviceEvents.TELEMETRY_WARNING) || type.equals(DeviceEvents.TELEMETRY_IGNORED)) {
+            text = "warning: " + e.message();
+        } else {
+            text = e.message();
+        }
+        w.println(TIME.format(e.wallClock()) + " " + (e.deviceId() == null ? "" : e.deviceId() + " ") + text);
+        w.flush();
+    }
+}

@@ -1,0 +1,177 @@
+package org.secureota.workbench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.secureota.workbench.device.DeviceEvents;
+import org.secureota.workbench.device.FactoryData;
+import org.secureota.workbench.device.FlashLayout;
+import org.secureota.workbench.device.VirtualEsp32;
+import org.secureota.workbench.journal.Journal;
+import org.secureota.workbench.journal.JournalEvent;
+import org.secureota.workbench.journal.SessionExport;
+import org.secureota.workbench.journal.SessionReader;
+
+class DeviceCommandTest {
+
+    static final Path ROOT = Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath();
+    static final String KEY = "k3y-that-must-never-be-printed";
+
+    @TempDir
+    Path lab;
+
+    Path keyFile;
+    String savedHome;
+
+    @BeforeEach
+    void labWithPki() throws Exception {
+        assertThat(run("pki", "init").exitCode()).isZero();
+        keyFile = lab.resolve("api-key.txt");
+        Files.writeString(keyFile, KEY + "\n");
+        savedHome = System.getProperty("workbench.home");
+        System.setProperty("workbench.home", ROOT.toString());
+    }
+
+    @AfterEach
+    void restoreHome() {
+        if (savedHome == null) {
+            System.clearProperty("workbench.home");
+        } else {
+            System.setProperty("workbench.home", savedHome);
+        }
+    }
+
+    CliTestSupport.Run run(String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--lab";
+        all[1] = lab.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return CliTestSupport.run(all);
+    }
+
+    CliTestSupport.Run factoryImage(String keySource, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("device", "factory-image", "esp32-lab-01",
+                "--product", "shop-display", "--server-url", "https://127.0.0.1:8443", "--api-key-file", keySource));
+        args.addAll(List.of(extra));
+        return run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void factoryImageWritesAPrivatePartitionAndPrintsTheFlashCommandButNeverTheKey() throws Exception {
+        CliTestSupport.Run r = factoryImage(keyFile.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        Path image = lab.resolve("devices/esp32-lab-01/factory.bin");
+        assertThat(Files.getPosixFilePermissions(image))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(r.out()).contains("0x3EE000", "esptool.py --chip esp32 write_flash 0x3EE000 " + image,
+                "pio pkg exec -p tool-esptoolpy -- esptool.py");
+        assertThat(r.out() + r.err()).doesNotContain(KEY);
+
+        byte[] bytes = Files.readAllBytes(image);
+        assertThat(bytes).hasSize(FactoryData.PARTITION_SIZE);
+        FactoryData data = FactoryData.parse(bytes);
+        assertThat(data.deviceId()).isEqualTo("esp32-lab-01");
+        assertThat(data.apiKey()).as("the trailing newline of the key file is not part of the key").isEqualTo(KEY);
+        assertThat(data.caCertificatePem()).isEqualTo(Files.readString(lab.resolve("certs/ca.pem")));
+        assertThat(data.signingPublicKeyPem()).isEqualTo(Files.readString(lab.resolve("certs/signing-pub.pem")));
+    }
+
+    @Test
+    void theKeyCanComeFromStdinAndTheOutputFromOut() throws Exception {
+        InputStream saved = System.in;
+        Path out = lab.resolve("elsewhere/fd.bin");
+        try {
+            System.setIn(new ByteArrayInputStream((KEY + "\r\n").getBytes(StandardCharsets.UTF_8)));
+            CliTestSupport.Run r = factoryImage("-", "--out", out.toString());
+            assertThat(r.exitCode()).as(r.err()).isZero();
+        } finally {
+            System.setIn(saved);
+        }
+        assertThat(FactoryData.parse(Files.readAllBytes(out)).apiKey()).isEqualTo(KEY);
+        assertThat(Files.getPosixFilePermissions(out)).isEqualTo(Set.of(PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE));
+    }
+
+    @Test
+    void badInputIsRefusedWithWhatToDo() throws Exception {
+        CliTestSupport.Run badId = run("device", "factory-image", "../evil", "--product", "shop-display",
+                "--server-url", "https://h", "--api-key-file", keyFile.toString());
+        assertThat(badId.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(badId.err()).contains("not a usable device id");
+
+        assertThat(factoryImage(lab.resolve("missing.txt").toString()).err()).contains("No API key file");
+        Files.writeString(keyFile, "\n");
+        assertThat(factoryImage(keyFile.toString()).err()).contains("is empty");
+        Files.writeString(keyFile, KEY);
+
+        CliTestSupport.Run http = run("device", "factory-image", "d1", "--product", "shop-display",
+                "--server-url", "http://h", "--api-key-file", keyFile.toString());
+        assertThat(http.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(http.err()).contains("https://");
+
+        Files.delete(lab.resolve("certs/signing-pub.pem"));
+        CliTestSupport.Run noPki = factoryImage(keyFile.toString());
+        assertThat(noPki.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(noPki.err()).contains("pki init");
+        assertThat(noPki.out() + noPki.err()).doesNotContain(KEY);
+    }
+
+    @Test
+    void listNamesThePortsOrSaysThereAreNone() {
+        CliTestSupport.Run r = run("device", "list");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).isNotBlank();
+    }
+
+    @Test
+    void aMissingPortIsABadInputNotACrash() {
+        CliTestSupport.Run r = run("device", "monitor", lab.resolve("no-such-tty").toString(), "--duration", "1");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains("Cannot open serial port", "no-such-tty");
+    }
+
+    @Test
+    @Timeout(120)
+    void theFactoryImageIsReadByTheFirmwareAndTheVirtualBoardBootsProvisioned() throws Exception {
+        assumeTrue(VirtualEsp32.isBuilt(ROOT), "the virtual ESP32 is not built (" + VirtualEsp32.EXECUTABLE
+                + " is missing): run esp32-firmware/host-build.sh to include this test");
+        assertThat(factoryImage(keyFile.toString()).exitCode()).isZero();
+        Path image = lab.resolve("devices/esp32-lab-01/factory.bin");
+        Path flash = lab.resolve("devices/esp32-lab-01/flash.bin");
+        try (Journal journal = new Journal()) {
+            VirtualEsp32 board = new VirtualEsp32(ROOT, journal, "esp32-lab-01");
+            board.factory(flash, board.image("v1_base"), FlashLayout.DEFAULT, image);
+            assertThat(board.inspect(flash))
+                    .contains("factory data: device esp32-lab-01, product shop-display, server https://127.0.0.1:8443")
+                    .doesNotContain(KEY);
+        }
+
+        // The board runs for a bounded time; what is checked is what it said, recorded in the session.
+        CliTestSupport.Run r = run("device", "virtual", "--flash", flash.toString(), "--duration", "8");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Serial port:", "Session recorded in");
+        Path session = SessionExport.latestSession(lab.resolve("sessions")).orElseThrow();
+        List<JournalEvent> events = SessionReader.read(session.resolve("journal.jsonl")).events();
+        assertThat(events).filteredOn(e -> e.type().equals(DeviceEvents.BOOT)).isNotEmpty()
+                .allSatisfy(e -> {
+                    assertThat(e.fields()).containsEntry("provisioned", true).containsEntry("version", "1.0.0");
+                    assertThat(e.deviceId()).isEqualTo("esp32-lab-01");
+                });
+        assertThat(events).filteredOn(e -> e.type().equals(DeviceEvents.LCD)).isNotEmpty();
+        assertThat(events).filteredOn(e -> e.type().equals("board.power_off")).isNotEmpty();
+        assertThat(r.out()).contains("LCD |SHOP-DISPLAY    |V1 BASE  v1.0.0 |");
+    }
+}
