@@ -20,6 +20,9 @@
 #include <mbedtls/ssl.h>
 #include <mbedtls/version.h>
 #include <mbedtls/x509_crt.h>
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+#include <psa/crypto.h>
+#endif
 
 namespace secure_ota::host {
 using ota::Verdict;
@@ -269,6 +272,13 @@ struct MbedTlsConnector::Impl {
 
 MbedTlsConnector::MbedTlsConnector(Options options) : impl_(new Impl) {
     impl_->options = std::move(options);
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+    // mbedTLS 3.x: TLS 1.3 and MBEDTLS_USE_PSA_CRYPTO need PSA initialised (idempotent).
+    if (psa_crypto_init() != PSA_SUCCESS) {
+        setup_error_ = "psa_crypto_init failed";
+        return;
+    }
+#endif
     const std::string& pem = impl_->options.ca_pem;
     if (pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
         setup_error_ = "no PEM CA certificate provisioned";

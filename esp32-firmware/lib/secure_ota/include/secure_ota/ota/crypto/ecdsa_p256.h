@@ -2,6 +2,9 @@
 // MCUboot's bootutil/crypto/*.h: callers see this small API only; the backend (mbedTLS 2.28
 // on the host, mbedTLS 3.x in ESP-IDF 5) lives in src/ota/crypto/ecdsa_p256_mbedtls.cpp.
 // SHA-256 comes from secure_ota/crypto/sha256.h.
+// mbedTLS 3.x built with MBEDTLS_USE_PSA_CRYPTO routes pk operations through PSA: the port
+// must have called psa_crypto_init() first (the host TLS connector does; the core stays free
+// of psa/ headers so that it only depends on mbedtls/*.h).
 #pragma once
 
 #include <array>
