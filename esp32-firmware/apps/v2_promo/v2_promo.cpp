@@ -29,7 +29,7 @@ private:
     void render(secure_ota::AppContext& ctx, uint32_t now) {
         uint32_t t = now - start_;
         if ((t / kScreenMs) % 2 == 1) {
-            ctx.lcd.show("CAFE 2.40 EUR", "PROMO -20%");
+            ctx.lcd.show("CAFÉ  2,40 €", "PROMO -20%");  // É and € come from CGRAM glyphs
             return;
         }
         static const std::string promo = "   *** PROMO DE LA SEMAINE *** ";

@@ -42,7 +42,7 @@ private:
         uint32_t t = now - start_;
         char line[24];
         if ((t / kScreenMs) % 2 == 0) {
-            std::snprintf(line, sizeof line, "TOUT A -%d%%", markdown_rate(t));
+            std::snprintf(line, sizeof line, "TOUT À -%d%%", markdown_rate(t));
             ctx.lcd.show("LIQUIDATION", line);
         } else {
             uint32_t left_min = 59 - (t / 60000) % 60;

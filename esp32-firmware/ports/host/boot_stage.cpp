@@ -25,9 +25,10 @@ namespace {
 // Index of the segment that carries the host executable in a host app image.
 constexpr size_t kProgramSegment = 1;
 
-void uart_line(PtySerialPort& uart, const std::string& s) {
-    // ESP-IDF's bootloader log style, so the serial transcript reads like a real board's.
-    std::string l = "I (boot) " + s + "\n";
+// ESP-IDF's bootloader log style ("I (boot) ...", "E (boot) ..."), so the serial
+// transcript reads like a real board's.
+void uart_line(PtySerialPort& uart, const std::string& s, char level = 'I') {
+    std::string l = std::string(1, level) + " (boot) " + s + "\n";
     uart.write(l.data(), l.size());
 }
 
@@ -38,7 +39,7 @@ int run_boot_stage(const BootStageConfig& cfg) {
     std::string error;
     auto file = FlashFile::open(cfg.flash_path, error);
     if (!file) {
-        uart_line(uart, "E flash: " + error);
+        uart_line(uart, "flash: " + error, 'E');
         std::fprintf(stderr, "virtual-esp32: %s\n", error.c_str());
         return kExitBoardError;
     }
@@ -47,6 +48,7 @@ int run_boot_stage(const BootStageConfig& cfg) {
         std::fprintf(stderr, "virtual-esp32: %s\n", error.c_str());
         return kExitBoardError;
     }
+    report_flash_violations(file->nor(), uart);
     secure_ota::PowerCutFlash flash(file->nor(), faults->counter(), [] { cut_power_now(); });
     EfuseFile efuse(cfg.efuse_path);
 
@@ -56,7 +58,7 @@ int run_boot_stage(const BootStageConfig& cfg) {
                                 [&](const std::string& l) { uart_line(uart, l); });
     auto decision = boot.select_and_verify();
     if (!decision) {
-        uart_line(uart, "E " + boot.error());
+        uart_line(uart, boot.error(), 'E');
         return kExitNoBootableApp;
     }
     const auto& seg = decision->image.segments.at(kProgramSegment < decision->image.segments.size()
@@ -65,13 +67,13 @@ int run_boot_stage(const BootStageConfig& cfg) {
     std::vector<uint8_t> program(seg.data_len);
     if (flash.read(decision->partition.offset + seg.data_offset, program.data(), program.size()) !=
         secure_ota::FlashStatus::Ok) {
-        uart_line(uart, "E cannot read the app program from flash");
+        uart_line(uart, "cannot read the app program from flash", 'E');
         return kExitBoardError;
     }
     // CLOEXEC: the memfd itself must not leak into the app; fexecve works on it regardless.
     int mfd = memfd_create(decision->image.descriptor.project_name.c_str(), MFD_CLOEXEC);
     if (mfd < 0 || ::write(mfd, program.data(), program.size()) != static_cast<ssize_t>(program.size())) {
-        uart_line(uart, std::string("E cannot load the app into memory: ") + std::strerror(errno));
+        uart_line(uart, std::string("cannot load the app into memory: ") + std::strerror(errno), 'E');
         return kExitBoardError;
     }
     char offset[16];
@@ -86,8 +88,8 @@ int run_boot_stage(const BootStageConfig& cfg) {
     char* argv[] = {argv0.data(), nullptr};
     file.reset();  // unmap before exec; the app maps the file itself
     fexecve(mfd, argv, environ);
-    uart_line(uart, std::string("E cannot start the app: ") + std::strerror(errno) +
-                        " (is the image built for this host?)");
+    uart_line(uart, std::string("cannot start the app: ") + std::strerror(errno) +
+                        " (is the image built for this host?)", 'E');
     return kExitNoBootableApp;
 }
 

@@ -1,6 +1,7 @@
 #include "flash_file.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -10,15 +11,13 @@
 namespace vesp32 {
 namespace {
 
-std::unique_ptr<FlashFile> map_fd(int fd, const std::string& path, std::string& error, uint8_t*& map) {
+uint8_t* map_chip(int fd, const std::string& path, std::string& error) {
     void* p = mmap(nullptr, FlashFile::kSize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (p == MAP_FAILED) {
         error = "cannot map flash file '" + path + "': " + std::strerror(errno);
-        close(fd);
         return nullptr;
     }
-    map = static_cast<uint8_t*>(p);
-    return nullptr;
+    return static_cast<uint8_t*>(p);
 }
 
 }  // namespace
@@ -43,9 +42,9 @@ std::unique_ptr<FlashFile> FlashFile::open(const std::string& path, std::string&
         return nullptr;
     }
     std::unique_ptr<FlashFile> f(new FlashFile);
-    map_fd(fd, path, error, f->map_);
+    f->fd_ = fd;  // closed by the destructor from here on
+    f->map_ = map_chip(fd, path, error);
     if (!f->map_) return nullptr;
-    f->fd_ = fd;
     f->nor_ = std::make_unique<secure_ota::NorFlash>(f->map_, kSize);
     return f;
 }
@@ -62,12 +61,20 @@ std::unique_ptr<FlashFile> FlashFile::create_erased(const std::string& path, std
         return nullptr;
     }
     std::unique_ptr<FlashFile> f(new FlashFile);
-    map_fd(fd, path, error, f->map_);
-    if (!f->map_) return nullptr;
     f->fd_ = fd;
+    f->map_ = map_chip(fd, path, error);
+    if (!f->map_) return nullptr;
     std::memset(f->map_, 0xFF, kSize);  // a new chip comes erased
     f->nor_ = std::make_unique<secure_ota::NorFlash>(f->map_, kSize);
     return f;
+}
+
+void report_flash_violations(secure_ota::NorFlash& nor, secure_ota::SerialPort& uart) {
+    nor.set_violation_reporter([&uart](const std::string& what) {
+        std::fprintf(stderr, "virtual-esp32: flash violation (firmware bug): %s\n", what.c_str());
+        std::string line = "E (flash) " + what + "\n";
+        uart.write(line.data(), line.size());
+    });
 }
 
 }  // namespace vesp32

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "secure_ota/nor_flash.h"
+#include "secure_ota/serial_port.h"
 
 namespace vesp32 {
 
@@ -33,5 +34,9 @@ private:
     uint8_t* map_ = nullptr;
     std::unique_ptr<secure_ota::NorFlash> nor_;
 };
+
+// Makes NOR violations loud: one line on stderr (the supervisor's, so the workbench log
+// has it) and one human line on the UART ("E (flash) ...").
+void report_flash_violations(secure_ota::NorFlash& nor, secure_ota::SerialPort& uart);
 
 }  // namespace vesp32

@@ -31,6 +31,7 @@ bool HostBoard::attach_from_environment(std::string& error) {
     if (!faults_) return false;
     flash_ = std::make_unique<secure_ota::PowerCutFlash>(file_->nor(), faults_->counter(), [] { cut_power_now(); });
     serial_ = std::make_unique<PtySerialPort>(std::atoi(uart));
+    report_flash_violations(file_->nor(), *serial_);
     efuse_ = std::make_unique<EfuseFile>(efuse);
     const char* reason = std::getenv(kEnvResetReason);
     reset_reason_ = secure_ota::parse_reset_reason(reason ? reason : "");

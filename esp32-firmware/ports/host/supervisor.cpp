@@ -6,6 +6,7 @@
 #include <cstring>
 #include <poll.h>
 #include <sstream>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,8 +41,16 @@ void Supervisor::power_on(const std::string& reason) {
         return;
     }
     if (pid == 0) {
+        // If the board process dies (even by SIGKILL), its CPU must stop too: an orphaned app
+        // would keep running on a flash file nobody supervises. Survives the exec.
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() == 1) _exit(kExitBoardError);
         signal(SIGTERM, SIG_DFL);
         signal(SIGINT, SIG_DFL);
+        // stdout carries the board's "board: ..." protocol; nothing the firmware prints may
+        // interleave with it, so the boot stage and the app write to stderr instead.
+        dup2(STDERR_FILENO, STDOUT_FILENO);
+        close(STDIN_FILENO);  // the supervisor's commands are not the app's input
         BootStageConfig cfg{opt_.flash_path, EfuseFile::path_for_flash(opt_.flash_path), pty_->master_fd(),
                             faults_->fd(), reason};
         _exit(run_boot_stage(cfg));

@@ -26,9 +26,15 @@ int Bootloader::select_index(const PartitionTable& table, OtaData& otadata, bool
         }
     }
     size_t app_count = table.ota_slots().size();
+    // ESP-IDF tests "nothing to select" with bootloader_common_ota_select_invalid(), which
+    // looks at seq and state but not at the CRC; an entry whose CRC is bad is caught below.
+    auto unselectable = [](const OtaDataEntry& x) {
+        return x.ota_seq == OtaDataEntry::kBlankSeq || x.ota_state == OtaImgState::Invalid ||
+               x.ota_state == OtaImgState::Aborted;
+    };
     auto initial = [](const OtaDataEntry& x) { return x.ota_seq == OtaDataEntry::kBlankSeq || !x.crc_ok(); };
-    // Rule 2: nothing valid in otadata.
-    if ((!e[0].is_valid() && !e[1].is_valid()) || app_count == 0) {
+    // Rule 2: nothing in otadata.
+    if ((unselectable(e[0]) && unselectable(e[1])) || app_count == 0) {
         if (table.factory_app()) {
             log("no valid otadata entry: defaulting to the factory app");
             return kFactoryIndex;
@@ -37,8 +43,14 @@ int Bootloader::select_index(const PartitionTable& table, OtaData& otadata, bool
         initial_contents = initial(e[0]) && initial(e[1]);
         return 0;
     }
-    // Rule 3: the active entry decides.
     int active = active_otadata_index(e);
+    if (active < 0) {
+        // Entries present but none valid (bad CRCs, e.g. a write cut by a power loss):
+        // try every partition from factory upwards, and leave otadata as it is.
+        log("otadata entries present but none valid (CRC): trying all app partitions");
+        return kFactoryIndex;
+    }
+    // Rule 3: the active entry decides.
     int index = static_cast<int>((e[active].ota_seq - 1) % app_count);
     if (e[active].ota_state == OtaImgState::New) {
         std::snprintf(msg, sizeof msg, "otadata[%d] (seq %u) is NEW: marking it PENDING_VERIFY", active,

@@ -35,8 +35,8 @@ std::u32string utf8_decode(const std::string& s) {
     for (size_t i = 0; i < s.size();) {
         unsigned char c = static_cast<unsigned char>(s[i]);
         int extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
-        if (extra < 0 || i + extra >= s.size() + (extra == 0 ? 1 : 0)) {
-            out.push_back(U'?');  // invalid or truncated sequence
+        if (extra < 0 || i + extra >= s.size()) {
+            out.push_back(U'?');  // invalid lead byte, or a sequence cut by the end of the string
             ++i;
             continue;
         }

@@ -23,6 +23,12 @@ bool NorFlash::in_range(uint32_t address, size_t length) const {
     return address <= size_ && length <= size_ - address;
 }
 
+FlashStatus NorFlash::refuse(FlashStatus status, const char* message) {
+    last_error_ = message;
+    if (reporter_ && (status == FlashStatus::NotErased || status == FlashStatus::Misaligned)) reporter_(last_error_);
+    return status;
+}
+
 FlashStatus NorFlash::read(uint32_t address, void* out, size_t length) const {
     if (!in_range(address, length)) return FlashStatus::OutOfRange;
     std::memcpy(out, storage_ + address, length);
@@ -34,8 +40,7 @@ FlashStatus NorFlash::write(uint32_t address, const void* data, size_t length) {
     if (!in_range(address, length)) {
         std::snprintf(msg, sizeof msg, "flash write of %zu bytes at 0x%06x is outside the %u-byte chip",
                       length, address, size_);
-        last_error_ = msg;
-        return FlashStatus::OutOfRange;
+        return refuse(FlashStatus::OutOfRange, msg);
     }
     // Checked before any byte changes so that a refused write leaves flash untouched.
     for (size_t i = 0; i < length; ++i) {
@@ -44,8 +49,7 @@ FlashStatus NorFlash::write(uint32_t address, const void* data, size_t length) {
                           "flash write at 0x%06x: byte 0x%06zx is 0x%02x, not erased (0xFF); "
                           "NOR can only clear bits, erase the sector first",
                           address, address + i, storage_[address + i]);
-            last_error_ = msg;
-            return FlashStatus::NotErased;
+            return refuse(FlashStatus::NotErased, msg);
         }
     }
     const auto* src = static_cast<const uint8_t*>(data);
@@ -59,14 +63,12 @@ FlashStatus NorFlash::erase(uint32_t address, size_t length) {
         std::snprintf(msg, sizeof msg,
                       "flash erase at 0x%06x length 0x%zx is not aligned to 0x%x-byte sectors",
                       address, length, kFlashSectorSize);
-        last_error_ = msg;
-        return FlashStatus::Misaligned;
+        return refuse(FlashStatus::Misaligned, msg);
     }
     if (!in_range(address, length)) {
         std::snprintf(msg, sizeof msg, "flash erase at 0x%06x length 0x%zx is outside the chip",
                       address, length);
-        last_error_ = msg;
-        return FlashStatus::OutOfRange;
+        return refuse(FlashStatus::OutOfRange, msg);
     }
     std::memset(storage_ + address, 0xFF, length);
     return FlashStatus::Ok;

@@ -55,6 +55,12 @@ OtaError OtaOps::fail(OtaError e, const std::string& why) {
     return e;
 }
 
+OtaError OtaOps::flash_fail(FlashStatus status, const std::string& what) {
+    // Keeps the flash's own verdict ("power lost", "write to non-erased flash"...): a NOR
+    // violation is a firmware bug and must be visible, not folded into a generic failure.
+    return fail(OtaError::FlashFailed, what + " (" + to_string(status) + ")");
+}
+
 const PartitionEntry* OtaOps::next_update_partition() const {
     auto slots = table_.ota_slots();
     if (slots.empty()) return nullptr;
@@ -94,14 +100,17 @@ OtaError OtaOps::invalidate_inactive_otadata() {
     if (!od) return OtaError::Ok;
     OtaData otadata(flash_, *od);
     OtaDataPair e;
-    if (otadata.read(e) != FlashStatus::Ok) return fail(OtaError::FlashFailed, "cannot read otadata");
+    if (FlashStatus st = otadata.read(e); st != FlashStatus::Ok) return flash_fail(st, "cannot read otadata");
     int active = active_otadata_index(e);
     if (active < 0) return OtaError::Ok;
     int inactive = active ^ 1;
-    // Leaves no stale entry that a later seq comparison could resurrect; skipped when the
+    // As esp_ota_begin() does since ESP-IDF 5.5 (esp_ota_invalidate_inactive_ota_data_slot):
+    // no stale entry is left that a later seq comparison could resurrect. Skipped when the
     // sector is already blank, to spare an erase cycle.
-    if (!e[inactive].is_blank() && otadata.erase_entry(inactive) != FlashStatus::Ok)
-        return fail(OtaError::FlashFailed, "cannot erase the inactive otadata sector");
+    if (!e[inactive].is_blank()) {
+        if (FlashStatus st = otadata.erase_entry(inactive); st != FlashStatus::Ok)
+            return flash_fail(st, "cannot erase the inactive otadata sector");
+    }
     return OtaError::Ok;
 }
 
@@ -124,8 +133,8 @@ OtaError OtaOps::begin(const PartitionEntry& target, uint32_t image_size) {
     session_.expected = image_size;
     // Erasing the first sector now makes the old image in the slot unbootable at once; the
     // other sectors are erased just before they are programmed (OTA_WITH_SEQUENTIAL_WRITES).
-    if (flash_.erase(target.offset, kFlashSectorSize) != FlashStatus::Ok)
-        return fail(OtaError::FlashFailed, "cannot erase the first sector of '" + target.label + "'");
+    if (FlashStatus st = flash_.erase(target.offset, kFlashSectorSize); st != FlashStatus::Ok)
+        return flash_fail(st, "cannot erase the first sector of '" + target.label + "'");
     session_.erased_to = kFlashSectorSize;
     session_.block.reserve(kFlashSectorSize);
     session_.active = true;
@@ -137,8 +146,8 @@ OtaError OtaOps::flush_block() {
     if (s.block.empty()) return OtaError::Ok;
     uint32_t at = s.target.offset + s.flushed;
     if (s.flushed >= s.erased_to) {
-        if (flash_.erase(s.target.offset + s.erased_to, kFlashSectorSize) != FlashStatus::Ok)
-            return fail(OtaError::FlashFailed, "erase failed");
+        if (FlashStatus st = flash_.erase(s.target.offset + s.erased_to, kFlashSectorSize); st != FlashStatus::Ok)
+            return flash_fail(st, "cannot erase the next sector of the slot");
         s.erased_to += kFlashSectorSize;
     }
     size_t skip = 0;
@@ -147,9 +156,10 @@ OtaError OtaOps::flush_block() {
         skip = std::min(kHeldBackBytes, s.block.size());
         std::memcpy(s.held.data(), s.block.data(), skip);
     }
-    if (s.block.size() > skip &&
-        flash_.write(at + skip, s.block.data() + skip, s.block.size() - skip) != FlashStatus::Ok)
-        return fail(OtaError::FlashFailed, "write failed");
+    if (s.block.size() > skip) {
+        FlashStatus st = flash_.write(at + skip, s.block.data() + skip, s.block.size() - skip);
+        if (st != FlashStatus::Ok) return flash_fail(st, "cannot program the slot");
+    }
     s.flushed += static_cast<uint32_t>(s.block.size());
     s.block.clear();
     return OtaError::Ok;
@@ -212,8 +222,8 @@ OtaError OtaOps::end() {
         return fail(OtaError::ValidateFailed, "image is " + std::to_string(v.info.image_length) + " bytes but " +
                                                   std::to_string(s.received) + " were written");
     size_t held = std::min<size_t>(kHeldBackBytes, s.flushed);
-    if (flash_.write(s.target.offset, s.held.data(), held) != FlashStatus::Ok)
-        return fail(OtaError::FlashFailed, "cannot write the image header");
+    if (FlashStatus st = flash_.write(s.target.offset, s.held.data(), held); st != FlashStatus::Ok)
+        return flash_fail(st, "cannot write the image header");
     return OtaError::Ok;
 }
 
@@ -233,11 +243,12 @@ OtaError OtaOps::set_boot_partition(const PartitionEntry& target) {
     OtaData otadata(flash_, *od);
     if (target.is_factory_app()) {
         // Booting factory = no otadata at all.
-        return otadata.erase_all() == FlashStatus::Ok ? OtaError::Ok : fail(OtaError::FlashFailed, "erase otadata");
+        FlashStatus st = otadata.erase_all();
+        return st == FlashStatus::Ok ? OtaError::Ok : flash_fail(st, "cannot erase otadata");
     }
     if (!target.is_ota_app()) return fail(OtaError::InvalidArgument, "test partitions are not supported");
     OtaDataPair e;
-    if (otadata.read(e) != FlashStatus::Ok) return fail(OtaError::FlashFailed, "cannot read otadata");
+    if (FlashStatus st = otadata.read(e); st != FlashStatus::Ok) return flash_fail(st, "cannot read otadata");
     const uint32_t n = static_cast<uint32_t>(table_.ota_slots().size());
     const uint32_t sub = static_cast<uint32_t>(target.ota_index());
     int active = active_otadata_index(e);
@@ -258,7 +269,7 @@ OtaError OtaOps::set_boot_partition(const PartitionEntry& target) {
     entry.ota_seq = seq;
     entry.ota_state = OtaImgState::New;
     entry.crc = OtaDataEntry::crc_of_seq(seq);
-    if (otadata.write_entry(next, entry) != FlashStatus::Ok) return fail(OtaError::FlashFailed, "cannot write otadata");
+    if (FlashStatus st = otadata.write_entry(next, entry); st != FlashStatus::Ok) return flash_fail(st, "cannot write otadata");
     return OtaError::Ok;
 }
 
@@ -267,7 +278,7 @@ OtaError OtaOps::mark_app_valid_cancel_rollback() {
     if (!od) return fail(OtaError::NoOtaData, "the partition table has no otadata");
     OtaData otadata(flash_, *od);
     OtaDataPair e;
-    if (otadata.read(e) != FlashStatus::Ok) return fail(OtaError::FlashFailed, "cannot read otadata");
+    if (FlashStatus st = otadata.read(e); st != FlashStatus::Ok) return flash_fail(st, "cannot read otadata");
     int active = active_otadata_index(e);
     auto slots = table_.ota_slots();
     if (active < 0 || slots.empty() || !running_.is_ota_app())
@@ -276,8 +287,8 @@ OtaError OtaOps::mark_app_valid_cancel_rollback() {
         return fail(OtaError::NotAnOtaApp, "otadata selects another slot than the running one");
     if (e[active].ota_state != OtaImgState::Valid) {
         e[active].ota_state = OtaImgState::Valid;
-        if (otadata.write_entry(active, e[active]) != FlashStatus::Ok)
-            return fail(OtaError::FlashFailed, "cannot write otadata");
+        if (FlashStatus st = otadata.write_entry(active, e[active]); st != FlashStatus::Ok)
+            return flash_fail(st, "cannot write otadata");
     }
     ImageVerification v = AppImageVerifier(chip_).read_descriptor(PartitionByteSource(flash_, running_));
     if (v.ok()) fuses_.raise_min_secure_version(v.info.descriptor.secure_version);
@@ -289,7 +300,7 @@ OtaError OtaOps::mark_app_invalid_rollback() {
     if (!od) return fail(OtaError::NoOtaData, "the partition table has no otadata");
     OtaData otadata(flash_, *od);
     OtaDataPair e;
-    if (otadata.read(e) != FlashStatus::Ok) return fail(OtaError::FlashFailed, "cannot read otadata");
+    if (FlashStatus st = otadata.read(e); st != FlashStatus::Ok) return flash_fail(st, "cannot read otadata");
     int active = active_otadata_index(e);
     if (active < 0 || !running_.is_ota_app()) return fail(OtaError::NotAnOtaApp, "running the factory app");
     // check_rollback_is_possible(): another slot must hold a bootable image.
@@ -298,7 +309,7 @@ OtaError OtaOps::mark_app_invalid_rollback() {
         if (!(*p == running_) && slot_has_valid_image(*p)) possible = true;
     if (!possible) return fail(OtaError::RollbackFailed, "no other slot holds a valid app");
     e[active].ota_state = OtaImgState::Invalid;
-    if (otadata.write_entry(active, e[active]) != FlashStatus::Ok) return fail(OtaError::FlashFailed, "cannot write otadata");
+    if (FlashStatus st = otadata.write_entry(active, e[active]); st != FlashStatus::Ok) return flash_fail(st, "cannot write otadata");
     return OtaError::Ok;
 }
 

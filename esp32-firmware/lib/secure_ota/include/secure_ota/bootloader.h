@@ -1,8 +1,9 @@
 // The second-stage bootloader's decision, with CONFIG_BOOTLOADER_APP_ROLLBACK_ENABLE, after
 // bootloader_utility_get_selected_boot_partition() and bootloader_utility_load_boot_image():
 //   1. every otadata entry in PENDING_VERIFY is rewritten ABORTED (booted once, never confirmed);
-//   2. no valid entry: factory if present, else ota_0;
-//   3. else the active entry's slot; NEW is rewritten PENDING_VERIFY first;
+//   2. no selectable entry (blank, INVALID or ABORTED): factory if present, else ota_0;
+//   3. else the active entry's slot; NEW is rewritten PENDING_VERIFY first; entries that
+//      are set but all fail their CRC select nothing: every slot is tried, factory first;
 //   4. the chosen image must verify and pass anti-rollback, else the other slots are tried
 //      (downwards to factory, then upwards), ignoring otadata.
 // With no factory and a blank otadata, booting ota_N writes {seq N+1, VALID} into entry 0,

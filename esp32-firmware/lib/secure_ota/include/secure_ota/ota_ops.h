@@ -91,6 +91,7 @@ private:
     };
 
     OtaError fail(OtaError e, const std::string& why);
+    OtaError flash_fail(FlashStatus status, const std::string& what);
     OtaError flush_block();
     OtaError invalidate_inactive_otadata();
     bool slot_has_valid_image(const PartitionEntry& part) const;
