@@ -62,6 +62,7 @@ protected:
         observer = Observer{};
         ops_flash = &nor;
         store = &counters;
+        extra_observer = nullptr;
         time.t = 1765000000;
         table = product_table(Layout::ArduinoDefault);
         auto t = table.serialize();
@@ -111,7 +112,7 @@ protected:
         cfg.chip_id = chip_id::kHost;
         cfg.max_resumes = max_resumes;
         cfg.total_timeout_ms = 600000;
-        UpdateEngine::Deps deps{connector, clock, time, *ops, *ops_flash, fuses, *store, key.get(), &observer};
+        UpdateEngine::Deps deps{connector, clock, time, *ops, *ops_flash, fuses, *store, key.get(), extra_observer ? extra_observer : &observer};
         UpdateEngine engine(deps, cfg);
         RunningApp app{running_version, 1};
         UpdateResult r = engine.run(app);
@@ -157,6 +158,7 @@ protected:
     RamCounterStore counters;
     Flash* ops_flash = &nor;         // what OtaOps and the engine write through (a PowerCutFlash in sweeps)
     CounterStore* store = &counters;
+    UpdateObserver* extra_observer = nullptr;  // replaces `observer` when set
     Observer observer;
     std::string last_report;
 };

@@ -183,7 +183,9 @@ Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, 
     std::vector<uint8_t> head;  // first kHeadCopy bytes: header + app descriptor
     head.reserve(kHeadCopy);
     uint32_t offset = 0;        // bytes of the image accepted so far
-    uint32_t last_percent = 101;
+    // Progress at most every max(4 KiB, 1 %) of the image, and at the end.
+    const uint32_t progress_step = std::max<uint32_t>(4096, m.size / 100);
+    uint32_t last_progress = 0;
     uint32_t attempts = 0;
 
     for (;;) {
@@ -252,9 +254,8 @@ Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, 
                 }
                 offset += uint32_t(n);
                 res.image_bytes_received += n;
-                uint32_t percent = uint32_t(uint64_t(offset) * 100 / m.size);
-                if (d_.observer && (percent != last_percent || offset == m.size)) {
-                    last_percent = percent;
+                if (d_.observer && (offset - last_progress >= progress_step || offset == m.size)) {
+                    last_progress = offset;
                     d_.observer->on_progress(offset, m.size);
                 }
                 return true;
@@ -298,6 +299,7 @@ Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, 
         }
         if (head.size() > resume) head.resize(resume);
         offset = resume;
+        last_progress = std::min(last_progress, resume);
         if (d_.observer) d_.observer->on_resume(resume, attempts);
     }
 

@@ -45,6 +45,7 @@ constexpr Row kRows[] = {
     {Verdict::Timeout, "TIMEOUT", "the server was too slow (read timeout or total deadline)", "DELAI DEPASSE", false},
     {Verdict::FlashError, "FLASH_ERROR", "writing flash or the persistent counter failed", "ERREUR FLASH", false},
     {Verdict::InternalError, "INTERNAL_ERROR", "unexpected internal error on the device", "ERREUR INTERNE", false},
+    {Verdict::Busy, "BUSY", "an update is already in progress", "MAJ EN COURS", false},
 };
 
 const Row* row(Verdict v) {

@@ -61,7 +61,7 @@ class UpdateObserver {
 public:
     virtual ~UpdateObserver() = default;
     virtual void on_phase(UpdatePhase) {}
-    // At most once per percent and at the end.
+    // At most every max(4 KiB, 1 %) of the image, and once at the end.
     virtual void on_progress(uint32_t bytes_done, uint32_t bytes_total) { (void)bytes_done; (void)bytes_total; }
     virtual void on_resume(uint32_t offset, uint32_t attempt) { (void)offset; (void)attempt; }
 };

@@ -46,6 +46,7 @@ enum class Verdict {
     Timeout,                   // TIMEOUT
     FlashError,                // FLASH_ERROR
     InternalError,             // INTERNAL_ERROR: a bug or resource exhaustion on the device
+    Busy,                      // BUSY: an update is already running (emitted by the app glue)
 };
 
 // Every verdict, in declaration order (for docs and tests).
@@ -59,7 +60,7 @@ constexpr Verdict kAllVerdicts[] = {
     Verdict::ManifestNotYetValid, Verdict::ManifestReplayed, Verdict::DowngradeRefused,
     Verdict::SecureVersionTooLow, Verdict::ImageTooLarge, Verdict::SizeMismatch,
     Verdict::HashMismatch, Verdict::ImageInvalid, Verdict::VersionMismatch,
-    Verdict::ConnectionLost, Verdict::Timeout, Verdict::FlashError, Verdict::InternalError,
+    Verdict::ConnectionLost, Verdict::Timeout, Verdict::FlashError, Verdict::InternalError, Verdict::Busy,
 };
 
 // "TLS_CERT_UNTRUSTED", ...: the stable code.
