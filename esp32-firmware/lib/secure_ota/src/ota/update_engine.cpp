@@ -107,7 +107,7 @@ Outcome UpdateEngine::fetch_manifest(std::string& jws, uint64_t deadline, const 
     HttpResult r = http.exchange(*c.stream, req, kMaxJwsSize, sink, deadline, check);
     c.stream->close();
     if (refused.verdict != Verdict::Updated) return refused;
-    if (r.error == HttpError::TooLarge && r.head.status == 200)
+    if (r.error == HttpError::TooLarge && r.head.status == 200 && r.head.content_length && *r.head.content_length > kMaxJwsSize)
         return Outcome::of(Verdict::ManifestMalformed, "manifest body larger than " + std::to_string(kMaxJwsSize) + " bytes");
     if (!r.ok()) return http_failure(r, "manifest request");
     if (r.head.status == 204) return Outcome::of(Verdict::NoUpdate, "server has nothing newer than " + running.version);
