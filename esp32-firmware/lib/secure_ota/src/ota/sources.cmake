@@ -17,4 +17,5 @@ set(SECURE_OTA_OTA_SOURCES
   ${SECURE_OTA_OTA_DIR}/flash_counter_store.cpp
   ${SECURE_OTA_OTA_DIR}/provisioning.cpp
   ${SECURE_OTA_OTA_DIR}/telemetry_observer.cpp
-  ${SECURE_OTA_OTA_DIR}/sntp.cpp)
+  ${SECURE_OTA_OTA_DIR}/sntp.cpp
+  ${SECURE_OTA_OTA_DIR}/update_agent.cpp)
