@@ -49,3 +49,25 @@ TEST(FlashCounterStore, PowerCutLeavesOldOrNew) {
         }
     }
 }
+
+#include <unistd.h>
+
+#include "host_ota.h"
+
+TEST(FileCounterStore, PersistsAndOnlyGrows) {
+    char tmpl[] = "/tmp/ota-counter-XXXXXX";
+    int fd = ::mkstemp(tmpl);
+    ASSERT_GE(fd, 0);
+    ::close(fd);
+    ::unlink(tmpl);
+    secure_ota::host::FileCounterStore s(tmpl);
+    EXPECT_FALSE(s.load().has_value());
+    ASSERT_TRUE(s.store({3, "2.0.0"}));
+    EXPECT_FALSE(s.store({2, "1.0.0"}));
+    EXPECT_FALSE(s.store({9, "bad version"}));
+    secure_ota::host::FileCounterStore again(tmpl);
+    ASSERT_TRUE(again.load().has_value());
+    EXPECT_EQ(again.load()->counter, 3u);
+    EXPECT_EQ(again.load()->version, "2.0.0");
+    ::unlink(tmpl);
+}

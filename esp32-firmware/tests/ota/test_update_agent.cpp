@@ -149,3 +149,69 @@ TEST_F(AgentTest, RogueServerIsRefusedAndNotReportedTo) {
     EXPECT_EQ(server.connections, 1) << "no report attempt to a server that failed TLS";
     EXPECT_TRUE(server.requests.empty());
 }
+
+// The host wiring (ports/host/tls/host_ota.h) end to end: real TLS to the Python stand-in of
+// the server, the factory CA and URL from factory data, the counter persisted in a file.
+#include <ctime>
+#include <fstream>
+
+#include "host_ota.h"
+#include "python_server.h"
+
+TEST_F(AgentTest, HostOtaUpdatesOverRealTls) {
+    if (std::string(PYTHON3_EXE).empty()) GTEST_SKIP() << "python3 not found";
+    char tmpl[] = "/tmp/ota-host-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    std::string dir = tmpl;
+    const int64_t now = int64_t(std::time(nullptr));
+    ManifestFields f;
+    f.ints["issued_at"] = now - 3600;
+    f.ints["expires_at"] = now + 86400;
+    offer(make_image("2.0.0", 1), f);
+    std::ofstream(dir + "/manifest.jws") << server.manifest;
+    {
+        std::ofstream img(dir + "/shop-display-2.0.0.bin", std::ios::binary);
+        img.write(reinterpret_cast<const char*>(server.image.data()), std::streamsize(server.image.size()));
+    }
+    PythonServer srv(dir, "lab-server");
+    ASSERT_NE(srv.port(), 0);
+    // Re-provision with the real server's URL.
+    FactoryData fd;
+    fd.device_id = "esp32-lab-01";
+    fd.product = "shop-display";
+    fd.server_url = "https://localhost:" + std::to_string(srv.port());
+    fd.api_key = "key-123";
+    fd.ca_cert_pem = read_file(pki("lab-ca.pem"));
+    fd.signing_pubkey_pem = read_file(pki("signing-pub.pem"));
+    const PartitionEntry* part = find_factory_data(table);
+    ASSERT_EQ(nor.erase(part->offset, part->size), FlashStatus::Ok);
+    auto bytes = fd.serialize();
+    ASSERT_EQ(nor.write(part->offset, bytes.data(), bytes.size()), FlashStatus::Ok);
+
+    Bootloader b(nor, fuses, chip_id::kHost);
+    auto d = b.select_and_verify();
+    ASSERT_TRUE(d);
+    RamBoard board(nor, fuses);
+    board.running = d->partition.offset;
+    TestApp app;
+    Firmware fw(board, app);
+    host::HostOta::Options o;
+    o.counter_file = dir + "/flash.bin.ota-counter";
+    host::HostOta host_ota(fw, board, o);
+    fw.set_update_agent(&host_ota.agent());
+    fw.setup();
+    board.uart.in = "@ota1 {\"cmd\":\"check\"}\n";
+    bool restarted = false;
+    try {
+        for (int i = 0; i < 5; ++i) fw.loop();
+    } catch (const Restarted&) {
+        restarted = true;
+    }
+    EXPECT_TRUE(restarted) << board.uart.out;
+    EXPECT_NE(board.uart.out.find("\"code\":\"UPDATED\""), std::string::npos) << board.uart.out;
+    EXPECT_EQ(read_file(o.counter_file), "3 2.0.0\n");
+    EXPECT_NE(read_file(dir + "/reports.jsonl").find("UPDATED"), std::string::npos);
+    boot();
+    EXPECT_EQ(running_version, "2.0.0");
+    run("rm -rf '" + dir + "'");
+}
