@@ -21,6 +21,9 @@ import picocli.CommandLine.Spec;
         subcommands = {
             GuiCommand.class,
             PkiCommand.class,
+            FirmwareCommand.class,
+            ServeCommand.class,
+            ServerCommand.class,
             ExportCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class

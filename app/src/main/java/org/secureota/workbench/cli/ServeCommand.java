@@ -1,0 +1,165 @@
+package org.secureota.workbench.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.secureota.workbench.journal.Journal;
+import org.secureota.workbench.journal.JournalSubscription;
+import org.secureota.workbench.journal.SessionLog;
+import org.secureota.workbench.journal.Source;
+import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.pki.LabPki;
+import org.secureota.workbench.pki.PkiFile;
+import org.secureota.workbench.server.ApiKeyRegistry;
+import org.secureota.workbench.server.OtaServer;
+import org.secureota.workbench.server.ServerIdentity;
+import org.secureota.workbench.server.ServerState;
+import org.secureota.workbench.server.ServerStateException;
+import org.secureota.workbench.server.TlsPolicy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ./workbench serve}: the HTTPS OTA server, headless, until Ctrl-C. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run the HTTPS OTA server headless until Ctrl-C.",
+            "Journals every request into a new session, sessions/<start>/journal.jsonl."})
+final class ServeCommand implements Runnable {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8443",
+            description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    private int port;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 lets a real board on the LAN connect).")
+    private String bind;
+
+    @Option(names = "--deploy", paramLabel = "PRODUCT=VERSION",
+            description = "Deploy a published release to a product before serving (repeatable; saved in devices/deployments.json).")
+    private List<String> deploy = new ArrayList<>();
+
+    @Option(names = "--deploy-device", paramLabel = "ID=VERSION",
+            description = "Deploy a published release to one device before serving (repeatable; saved too).")
+    private List<String> deployDevice = new ArrayList<>();
+
+    @Override
+    public void run() {
+        Lab lab = WorkbenchCli.labOf(spec);
+        LabPki pki = new LabPki(lab.certs());
+        if (!pki.initialized()) {
+            throw new UsageException("No complete lab PKI in " + pki.directory()
+                    + ". Run './workbench pki init' first (or pass --lab DIR).");
+        }
+        ServerState state = ServerState.of(lab);
+        try {
+            for (String d : deploy) {
+                String[] pv = split(d, "--deploy", "PRODUCT=VERSION");
+                state.deploy(pv[0], pv[1]);
+            }
+            for (String d : deployDevice) {
+                String[] iv = split(d, "--deploy-device", "ID=VERSION");
+                state.deployToDevice(iv[0], iv[1]);
+            }
+        } catch (ServerStateException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+
+        SessionLog session = SessionLog.create(lab.sessions(), Instant.now());
+        Journal journal = new Journal(session);
+        PrintWriter out = spec.commandLine().getOut();
+        OtaServer server;
+        try {
+            server = OtaServer.builder(state, journal).identity(ServerIdentity.labServer(pki)).bind(bind).port(port).start();
+        } catch (IOException | RuntimeException e) {
+            journal.close();
+            session.close();
+            throw new UsageException(e.getMessage(), e);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
+        JournalSubscription console = journal.subscribe("console", false, e -> {
+            out.println(e.wallClock() + "  " + e.source().wireName() + "  " + e.type() + "  " + e.message());
+            out.flush();
+        });
+        Runnable stop = () -> {
+            if (stopping.compareAndSet(false, true)) {
+                try {
+                    server.close();
+                    journal.append(Source.WORKBENCH, null, "session.end", "serve stopped", Map.of());
+                } finally {
+                    console.close();
+                    journal.close();
+                    session.close();
+                    stopped.countDown();
+                }
+            }
+        };
+        Thread hook = new Thread(stop, "workbench-serve-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        printBanner(out, lab, server, state, session.journalFile());
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            // Stopped from inside the JVM (a test, an embedding caller) rather than by a signal.
+            stop.run();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The JVM is exiting anyway; the hook has nothing left to do.
+            }
+            Thread.currentThread().interrupt();
+        }
+        out.println("OTA server stopped; the session journal is " + relative(lab, session.journalFile()));
+    }
+
+    private static void printBanner(PrintWriter out, Lab lab, OtaServer server, ServerState state, Path journal) {
+        String base = server.baseUri().toString();
+        out.println("OTA server listening on " + base);
+        out.println("  TLS          " + String.join(" and ", TlsPolicy.PROTOCOLS) + ", ECDHE with AES-GCM or"
+                + " ChaCha20-Poly1305 only; certificate " + relative(lab, new LabPki(lab.certs()).path(PkiFile.SERVER_CERT))
+                + ", issued by the lab CA " + relative(lab, new LabPki(lab.certs()).path(PkiFile.CA_CERT)));
+        List<ApiKeyRegistry.Device> devices = state.apiKeys().devices();
+        out.println("  API keys     " + devices.size() + " device(s); only salted SHA-256 hashes are kept, in "
+                + relative(lab, state.apiKeys().file()) + ". A key is shown once, by 'server add-device ID --product NAME'.");
+        out.println("  Deployments  " + describe(state) + " (" + relative(lab, state.deployments().file()) + ")");
+        out.println("  Releases     " + state.releases().list().size() + " published in " + relative(lab, lab.releases()));
+        out.println("  Journal      " + relative(lab, journal));
+        out.println("Try:  curl --cacert " + relative(lab, new LabPki(lab.certs()).path(PkiFile.CA_CERT)) + " "
+                + base + "api/v1/health");
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+    }
+
+    private static String describe(ServerState state) {
+        var snapshot = state.deployments().snapshot();
+        List<String> parts = new ArrayList<>();
+        snapshot.products().forEach((p, v) -> parts.add(p + " -> " + v));
+        snapshot.devices().forEach((d, v) -> parts.add("device " + d + " -> " + v));
+        return parts.isEmpty() ? "none yet ('server deploy PRODUCT VERSION')" : String.join(", ", parts);
+    }
+
+    static String relative(Lab lab, Path path) {
+        Path p = path.toAbsolutePath().normalize();
+        return p.startsWith(lab.root()) ? lab.root().relativize(p).toString() : p.toString();
+    }
+
+    private static String[] split(String value, String option, String form) {
+        int eq = value.indexOf('=');
+        if (eq <= 0 || eq == value.length() - 1) {
+            throw new UsageException(option + " " + value + ": expected " + form + ", for example "
+                    + (option.equals("--deploy") ? "shop-display=2.0.0" : "shop-display-01=2.0.0") + ".");
+        }
+        return new String[] {value.substring(0, eq), value.substring(eq + 1)};
+    }
+}

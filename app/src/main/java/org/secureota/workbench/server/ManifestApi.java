@@ -1,0 +1,135 @@
+package org.secureota.workbench.server;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.secureota.workbench.firmware.Release;
+import org.secureota.workbench.journal.Journal;
+import org.secureota.workbench.journal.Source;
+
+/**
+ * {@code GET /api/v1/manifest?product=NAME&device=ID&current=VERSION}: the signed manifest of the
+ * release deployed to this device (its own deployment, else its product's), or 204 when the device
+ * already runs that version or a newer one.
+ *
+ * <p>The body is the compact JWS exactly as the release store holds it ({@code application/jose}):
+ * the server does not re-sign or re-check it, because the device is the one that must verify it, and
+ * a tampered store is one of the attacks the device has to catch.
+ */
+final class ManifestApi {
+
+    private final ServerState state;
+    private final DeviceAuthenticator authenticator;
+    private final Journal journal;
+    private final Clock clock;
+
+    ManifestApi(ServerState state, DeviceAuthenticator authenticator, Journal journal, Clock clock) {
+        this.state = state;
+        this.authenticator = authenticator;
+        this.journal = journal;
+        this.clock = clock;
+    }
+
+    void handle(Request request, Response response, Callback callback) {
+        Fields query;
+        try {
+            query = Request.extractQueryParameters(request);
+        } catch (RuntimeException e) {
+            JsonResponses.error(response, callback, 400, "bad_query",
+                    "The query string cannot be decoded (" + e.getMessage() + "). Send product=NAME&device=ID&current=VERSION.");
+            return;
+        }
+        String deviceId = query.getValue("device");
+        if (deviceId == null || !Names.isValid(deviceId)) {
+            JsonResponses.error(response, callback, 400, "bad_device",
+                    deviceId == null ? "The query needs device=ID, the id this device was provisioned with."
+                            : "device=" + abbreviate(deviceId) + " is not a device id (1 to 64 letters, digits, '.', '_' or '-').");
+            return;
+        }
+        Optional<ApiKeyRegistry.Device> authenticated =
+                authenticator.authenticate(request, response, callback, deviceId, "manifest");
+        if (authenticated.isEmpty()) {
+            return;
+        }
+        ApiKeyRegistry.Device device = authenticated.get();
+        String product = query.getValue("product");
+        if (product != null && !product.equals(device.product())) {
+            event(device, "refused", "device " + device.id() + " asked for product " + abbreviate(product)
+                    + " but is provisioned for " + device.product(), Map.of("asked_product", abbreviate(product)));
+            JsonResponses.error(response, callback, 403, "wrong_product", "Device '" + device.id()
+                    + "' is provisioned for product '" + device.product() + "', not '" + abbreviate(product)
+                    + "'. Fix the device's configuration, or provision it again for the right product.");
+            return;
+        }
+        String currentText = query.getValue("current");
+        SemanticVersion current = null;
+        if (currentText != null && !currentText.isEmpty()) {
+            try {
+                current = SemanticVersion.parse(currentText);
+            } catch (IllegalArgumentException e) {
+                JsonResponses.error(response, callback, 400, "bad_version", "current=" + abbreviate(currentText)
+                        + ": " + e.getMessage() + ".");
+                return;
+            }
+        }
+        Optional<String> deployed = state.deployments().versionFor(device.id(), device.product());
+        if (deployed.isEmpty()) {
+            event(device, "none_deployed", "no release is deployed to " + device.id() + " or to " + device.product(),
+                    currentField(currentText));
+            JsonResponses.noContent(response, callback);
+            return;
+        }
+        SemanticVersion target = SemanticVersion.parse(deployed.get());
+        if (current != null && !target.isNewerThan(current)) {
+            Map<String, Object> f = new LinkedHashMap<>(currentField(currentText));
+            f.put("deployed", deployed.get());
+            event(device, "up_to_date", device.id() + " runs " + currentText + "; deployed is " + deployed.get(), f);
+            JsonResponses.noContent(response, callback);
+            return;
+        }
+        Optional<Release> release = state.releases().find(device.product(), deployed.get());
+        if (release.isEmpty()) {
+            event(device, "missing_release", "deployment names " + device.product() + " " + deployed.get()
+                    + " but no such release is published", Map.of("deployed", deployed.get()));
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, 60);
+            JsonResponses.error(response, callback, 503, "release_missing", "The release deployed to this device ("
+                    + device.product() + " " + deployed.get() + ") is not published on the server. The lab operator must"
+                    + " publish it or deploy another version.");
+            return;
+        }
+        Map<String, Object> f = new LinkedHashMap<>(currentField(currentText));
+        f.put("version", release.get().version());
+        f.put("counter", release.get().counter());
+        f.put("url", release.get().url());
+        // Served anyway: refusing an expired manifest is the device's job, and a scenario may want to
+        // show exactly that. The journal says so, so that nobody mistakes it for a server bug.
+        boolean expired = release.get().expired(clock.instant());
+        f.put("expired", expired);
+        event(device, "offered", "offered " + device.product() + " " + release.get().version() + " to " + device.id()
+                + (expired ? " (its manifest expired at " + release.get().expiresAt() + "; the device must refuse it)" : ""), f);
+        JsonResponses.text(response, callback, 200, "application/jose", release.get().jws());
+    }
+
+    private static Map<String, Object> currentField(String currentText) {
+        return currentText == null ? Map.of() : Map.of("current", abbreviate(currentText));
+    }
+
+    private void event(ApiKeyRegistry.Device device, String outcome, String message, Map<String, ?> extra) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("outcome", outcome);
+        fields.put("product", device.product());
+        fields.putAll(extra);
+        journal.append(Source.SERVER, device.id(), "server.manifest", message, fields);
+    }
+
+    /** Query values are the client's; keep what goes into messages and the journal short. */
+    static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+}

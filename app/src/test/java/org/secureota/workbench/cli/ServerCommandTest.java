@@ -1,0 +1,120 @@
+package org.secureota.workbench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.secureota.workbench.firmware.AppDescriptor;
+import org.secureota.workbench.firmware.AppImageBuilder;
+import org.secureota.workbench.firmware.ChipId;
+import org.secureota.workbench.pki.LabPki;
+
+class ServerCommandTest {
+
+    private static void publish(Path lab, String product, String version) throws Exception {
+        Path image = lab.resolve(product + "-" + version + "-build.bin");
+        Files.write(image, AppImageBuilder.forChip(ChipId.HOST).descriptor(AppDescriptor.of(product, version, 1))
+                .rodata(new byte[4096]).build());
+        CliTestSupport.Run run = CliTestSupport.run("--lab", lab.toString(), "firmware", "publish", image.toString(),
+                "--product", product);
+        assertThat(run.exitCode()).as(run.err()).isZero();
+    }
+
+    @Test
+    void addDeviceDeployAndStatus(@TempDir Path lab) throws Exception {
+        assertThat(CliTestSupport.run("--lab", lab.toString(), "pki", "init").exitCode()).isZero();
+        publish(lab, "shop-display", "1.0.0");
+        publish(lab, "shop-display", "2.0.0");
+
+        CliTestSupport.Run add = CliTestSupport.run("--lab", lab.toString(), "server", "add-device", "dev-1",
+                "--product", "shop-display");
+        assertThat(add.exitCode()).as(add.err()).isZero();
+        Matcher key = Pattern.compile("^  ([A-Za-z0-9_-]{43})$", Pattern.MULTILINE).matcher(add.out());
+        assertThat(key.find()).as(add.out()).isTrue();
+        assertThat(Files.readString(lab.resolve("devices/devices.json"))).doesNotContain(key.group(1));
+
+        CliTestSupport.Run again = CliTestSupport.run("--lab", lab.toString(), "server", "add-device", "dev-1",
+                "--product", "shop-display");
+        assertThat(again.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(again.err()).contains("already provisioned", "--rotate-key");
+
+        CliTestSupport.Run missing = CliTestSupport.run("--lab", lab.toString(), "server", "deploy", "shop-display", "3.0.0");
+        assertThat(missing.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(missing.err()).contains("No release shop-display 3.0.0", "1.0.0, 2.0.0");
+
+        assertThat(CliTestSupport.run("--lab", lab.toString(), "server", "deploy", "shop-display", "2.0.0").exitCode()).isZero();
+        CliTestSupport.Run pin = CliTestSupport.run("--lab", lab.toString(), "server", "deploy", "shop-display", "1.0.0",
+                "--device", "dev-1");
+        assertThat(pin.exitCode()).as(pin.err()).isZero();
+        CliTestSupport.Run wrongProduct = CliTestSupport.run("--lab", lab.toString(), "server", "deploy", "kiosk", "1.0.0",
+                "--device", "dev-1");
+        assertThat(wrongProduct.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(wrongProduct.err()).contains("runs product 'shop-display'");
+
+        CliTestSupport.Run status = CliTestSupport.run("--lab", lab.toString(), "server", "status");
+        assertThat(status.exitCode()).isZero();
+        assertThat(status.out()).contains("shop-display", "2.0.0", "dev-1", "should run 1.0.0", "device deployment",
+                "product shop-display");
+        assertThat(status.out()).doesNotContain(key.group(1));
+    }
+
+    @Test
+    void serveAnswersOverTlsJournalsAndStops(@TempDir Path lab) throws Exception {
+        assertThat(CliTestSupport.run("--lab", lab.toString(), "pki", "init").exitCode()).isZero();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread serve = new Thread(() -> exit.set(WorkbenchCli.newCommandLine(new PrintWriter(out, true),
+                new PrintWriter(err, true)).execute("--lab", lab.toString(), "serve", "--port", "0")));
+        serve.start();
+        // The banner ends with the Ctrl-C hint once the server is up.
+        for (int i = 0; i < 400 && !out.toString().contains("Press Ctrl-C"); i++) {
+            Thread.sleep(50);
+        }
+        Matcher m = Pattern.compile("listening on (https://\\S+/)").matcher(out.toString());
+        assertThat(m.find()).as(out + "\n" + err).isTrue();
+        assertThat(out.toString()).contains("devices/devices.json", "sessions/", "curl --cacert certs/ca.pem");
+
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(new LabPki(lab.resolve("certs")).trustStore());
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), new SecureRandom());
+        HttpClient client = HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create(m.group(1) + "api/v1/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+
+        serve.interrupt();
+        serve.join(20_000);
+        assertThat(serve.isAlive()).isFalse();
+        assertThat(exit.get()).as(err.toString()).isZero();
+        try (var sessions = Files.list(lab.resolve("sessions"))) {
+            Path session = sessions.findFirst().orElseThrow();
+            String journal = Files.readString(session.resolve("journal.jsonl"));
+            assertThat(journal).contains("\"type\":\"http.request\"", "/api/v1/health", "\"cipher_suite\"",
+                    "\"type\":\"server.stopped\"");
+        }
+    }
+
+    @Test
+    void serveWithoutAPkiSaysWhatToDo(@TempDir Path lab) {
+        CliTestSupport.Run run = CliTestSupport.run("--lab", lab.toString(), "serve", "--port", "0");
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.err()).contains("pki init");
+    }
+}
