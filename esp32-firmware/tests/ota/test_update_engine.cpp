@@ -286,7 +286,18 @@ TEST_F(EngineTest, ReportIsPostedAsJson) {
     Outcome o = engine.report(r, RunningApp{"1.0.0", 1});
     EXPECT_EQ(o.verdict, Verdict::Updated) << o.detail;
     ASSERT_EQ(server.reports.size(), 1u);
+    // The Java server's schema: event, version, reason (refused only), bytes, total.
+    EXPECT_EQ(server.reports[0].rfind("{\"event\":\"installed\",\"version\":\"2.0.0\",\"bytes\":", 0), 0u) << server.reports[0];
     EXPECT_NE(server.reports[0].find("\"verdict\":\"UPDATED\""), std::string::npos);
-    EXPECT_NE(server.reports[0].find("\"offered_version\":\"2.0.0\""), std::string::npos);
+    EXPECT_NE(server.reports[0].find("\"total\":" + std::to_string(server.image.size())), std::string::npos);
+    // A refusal: event refused with a bounded reason that starts with the code.
+    UpdateResult refused = r;
+    refused.outcome = Outcome::of(Verdict::HashMismatch, std::string(500, 'x'));
+    std::string j = engine.report_json(refused, RunningApp{"1.0.0", 1});
+    size_t p = j.find("\"reason\":\"HASH_MISMATCH: ");
+    ASSERT_NE(p, std::string::npos) << j;
+    EXPECT_NE(j.find("\"event\":\"refused\""), std::string::npos);
+    size_t end = j.find('"', p + 10);
+    EXPECT_LE(end - (p + 10), 256u) << "the server accepts at most 256 characters";
     EXPECT_NE(server.requests.back().find("POST /api/v1/devices/esp32-lab-01/report HTTP/1.1"), std::string::npos);
 }

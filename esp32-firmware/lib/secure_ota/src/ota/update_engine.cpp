@@ -332,13 +332,26 @@ Outcome UpdateEngine::finish_image(const Manifest& m, const PartitionEntry& targ
 }
 
 std::string UpdateEngine::report_json(const UpdateResult& r, const RunningApp& running) const {
-    std::string j = "{\"device\":\"" + json_escape(cfg_.device_id) + "\",\"product\":\"" + json_escape(cfg_.product) +
-                    "\",\"verdict\":\"" + to_string(r.outcome.verdict) + "\",\"detail\":\"" + json_escape(r.outcome.detail) +
-                    "\",\"running_version\":\"" + json_escape(running.version) + "\"";
-    if (r.manifest) {
-        j += ",\"offered_version\":\"" + json_escape(r.manifest->version) + "\",\"counter\":" + std::to_string(r.manifest->counter);
+    // The server's schema (issue 5, DeviceReports): "event" in downloading|verified|installed|
+    // refused|booted|rolled_back, "version" (semver), "reason" (<= 256 chars, required for
+    // refused), "bytes"/"total". Our own fields ride along; the server ignores unknown ones.
+    const bool installed = r.outcome.verdict == Verdict::Updated;
+    std::string why = std::string(to_string(r.outcome.verdict)) + ": " + r.outcome.detail;
+    if (why.size() > 200) {
+        size_t cut = 200;
+        while (cut > 0 && (static_cast<unsigned char>(why[cut]) & 0xC0) == 0x80) --cut;  // whole UTF-8 sequences
+        why.resize(cut);
     }
-    j += ",\"image_bytes\":" + std::to_string(r.image_bytes_received) + ",\"resumes\":" + std::to_string(r.resumes) + "}";
+    std::string j = "{\"event\":\"" + std::string(installed ? "installed" : "refused") + "\"";
+    if (r.manifest) j += ",\"version\":\"" + json_escape(r.manifest->version) + "\"";
+    if (!installed) j += ",\"reason\":\"" + json_escape(why) + "\"";
+    j += ",\"bytes\":" + std::to_string(r.image_bytes_received);
+    if (r.manifest) j += ",\"total\":" + std::to_string(r.manifest->size);
+    j += ",\"verdict\":\"" + std::string(to_string(r.outcome.verdict)) + "\",\"detail\":\"" + json_escape(r.outcome.detail) +
+         "\",\"device\":\"" + json_escape(cfg_.device_id) + "\",\"product\":\"" + json_escape(cfg_.product) +
+         "\",\"running_version\":\"" + json_escape(running.version) + "\"";
+    if (r.manifest) j += ",\"counter\":" + std::to_string(r.manifest->counter);
+    j += ",\"resumes\":" + std::to_string(r.resumes) + "}";
     return j;
 }
 

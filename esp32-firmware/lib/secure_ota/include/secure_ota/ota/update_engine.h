@@ -113,7 +113,8 @@ public:
     // One full attempt. Never throws; every outcome is a verdict.
     UpdateResult run(const RunningApp& running);
 
-    // Best effort POST of a result to /api/v1/devices/{id}/report (new connection).
+    // Best effort POST of a result to /api/v1/devices/{id}/report (new connection). NO_UPDATE
+    // is not worth a report; callers skip it (OtaUpdateAgent does).
     Outcome report(const UpdateResult& result, const RunningApp& running);
     // The JSON body report() sends.
     std::string report_json(const UpdateResult& result, const RunningApp& running) const;
