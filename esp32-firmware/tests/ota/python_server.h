@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 #include <sys/wait.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 #include <vector>
 
@@ -23,6 +24,7 @@ public:
         if (::pipe(out) != 0) return;
         pid_ = ::fork();
         if (pid_ == 0) {
+            ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive a crashed test
             ::dup2(out[1], 1);
             ::close(out[0]);
             std::vector<char*> argv;

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "engine_fixture.h"
@@ -30,6 +31,7 @@ public:
         if (::pipe(out) != 0) return;
         pid_ = ::fork();
         if (pid_ == 0) {
+            ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive a crashed test
             ::dup2(out[1], 1);
             ::dup2(out[1], 2);
             ::close(out[0]);

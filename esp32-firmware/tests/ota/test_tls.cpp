@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <thread>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "mbedtls_connector.h"
@@ -32,6 +33,7 @@ public:
         args.insert(args.end(), extra.begin(), extra.end());
         pid_ = ::fork();
         if (pid_ == 0) {
+            ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive a crashed test
             ::dup2(out[1], 1);
             int devnull = ::open("/dev/null", O_RDWR);
             ::dup2(devnull, 0);
