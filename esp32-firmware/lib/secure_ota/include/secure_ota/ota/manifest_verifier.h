@@ -1,0 +1,98 @@
+// Verification of the signed OTA manifest (docs/manifest.md): a compact JWS signed with
+// ES256 by the lab's manifest-signing key, whose public half comes from factory data.
+//
+// Checks, in this fixed order; the first failure is the verdict:
+//   1. envelope   at most kMaxJwsSize bytes, exactly three base64url parts, strict
+//                 base64url, header JSON flat and well-formed            MANIFEST_MALFORMED
+//   2. algorithm  header "alg" is exactly "ES256" (none, HS256, ... refused); a "crit"
+//                 header is refused; "typ", if present, is "ota-manifest+jws"
+//                                                       MANIFEST_ALG_REJECTED / _MALFORMED
+//   3. signature  64-byte r||s over the ASCII "header.payload" as received
+//                                                             MANIFEST_SIGNATURE_INVALID
+//   4. payload    flat JSON, every field present with its type and range, v == 1,
+//                 semver version, sha256 = 64 lowercase hex, url = absolute path on the
+//                 provisioned server ("/..." with no "//", no "..", no control characters,
+//                 spaces, '#', '?' or backslash), 0 < size, issued_at < expires_at
+//                                                                     MANIFEST_MALFORMED
+//   5. product    equals the device's product                        MANIFEST_WRONG_PRODUCT
+//   6. time       the device has trusted time (else NO_VALID_TIME); now < expires_at
+//                 (MANIFEST_EXPIRED); issued_at <= now + kClockSkew (MANIFEST_NOT_YET_VALID)
+//   7. counter    counter >= highest accepted counter; when equal, the version must equal
+//                 the version accepted with it (the same release fetched again, e.g. to
+//                 retry a failed download). Lower, or equal with another version:
+//                                                                     MANIFEST_REPLAYED
+//   8. version    version > running version; equal: NO_UPDATE; lower: DOWNGRADE_REFUSED
+//   9. secure_version >= device minimum (anti-rollback)          SECURE_VERSION_TOO_LOW
+//  10. size       size <= target slot size                                IMAGE_TOO_LARGE
+// The signature is checked before any payload field is even parsed, so an unsigned payload
+// can never select a code path beyond "malformed envelope".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "secure_ota/crypto/sha256.h"
+#include "secure_ota/ota/crypto/ecdsa_p256.h"
+#include "secure_ota/ota/semver.h"
+#include "secure_ota/ota/verdict.h"
+
+namespace secure_ota::ota {
+
+constexpr size_t kMaxJwsSize = 4096;
+constexpr int64_t kClockSkewSeconds = 300;  // tolerated for issued_at only, never for expiry
+constexpr size_t kMaxUrlLength = 200;
+constexpr size_t kMaxProductLength = 64;
+
+struct Manifest {
+    int64_t v = 0;
+    std::string product;
+    std::string version;  // as in the payload
+    SemVer semver;
+    uint32_t secure_version = 0;
+    std::string url;
+    uint32_t size = 0;
+    secure_ota::crypto::Sha256Digest sha256{};
+    int64_t issued_at = 0;
+    int64_t expires_at = 0;
+    uint64_t counter = 0;
+    std::string kid;  // from the header, informational
+};
+
+// The highest manifest counter the device has accepted, with the version it named.
+struct CounterRecord {
+    uint64_t counter = 0;
+    std::string version;
+};
+
+struct DeviceContext {
+    std::string product;
+    SemVer running_version;
+    uint32_t min_secure_version = 0;
+    uint32_t slot_size = 0;                  // size of the target OTA slot
+    std::optional<int64_t> now;              // trusted Unix time; nullopt = none
+    std::optional<CounterRecord> highest;    // nullopt = never accepted any manifest
+};
+
+struct ManifestResult {
+    Outcome outcome;           // verdict Updated is never returned; "accepted" = ok()
+    std::optional<Manifest> manifest;  // set once the signature verified and the payload parsed
+    bool accepted() const { return manifest.has_value() && outcome.verdict == Verdict::Updated; }
+};
+
+// Only the signature-independent part, steps 1-4, for fuzzing and tests: parses and verifies
+// the envelope; `key` may be null to skip step 3 (fuzzing only).
+ManifestResult parse_and_verify_jws(std::string_view jws, const crypto::EcdsaP256PublicKey* key);
+
+// All steps. On acceptance, returns outcome UPDATED-pending, i.e. accepted() == true.
+ManifestResult verify_manifest(std::string_view jws, const crypto::EcdsaP256PublicKey& key, const DeviceContext& device);
+
+// The payload checks alone (steps 5-10) on an already verified manifest.
+Outcome check_manifest_policy(const Manifest& m, const DeviceContext& device);
+
+// A trusted time is one after this instant (2025-01-01T00:00:00Z): an unset RTC starts at
+// 1970 and must never count as valid time.
+constexpr int64_t kMinPlausibleUnixTime = 1735689600;
+
+}  // namespace secure_ota::ota

@@ -1,0 +1,66 @@
+// What the OTA core needs from the transport and the clock; the ports supply them
+// (ports/host/tls: POSIX TCP + mbedTLS; ports/esp32: WiFiClientSecure or mbedTLS).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "secure_ota/ota/verdict.h"
+
+namespace secure_ota::ota {
+
+enum class StreamStatus {
+    Ok,       // `bytes` > 0 were transferred
+    Timeout,  // nothing arrived within the timeout
+    Closed,   // orderly end of stream (TLS close_notify or TCP FIN)
+    Error,    // reset, TLS record error...: the stream is unusable
+};
+
+struct StreamResult {
+    StreamStatus status = StreamStatus::Error;
+    size_t bytes = 0;
+};
+
+// A connected, authenticated byte stream (TLS after a successful, verified handshake).
+class SecureStream {
+public:
+    virtual ~SecureStream() = default;
+    // Reads at most `capacity` bytes, waiting at most `timeout_ms`.
+    virtual StreamResult read(uint8_t* out, size_t capacity, uint32_t timeout_ms) = 0;
+    // Writes all `length` bytes or fails.
+    virtual StreamResult write(const uint8_t* data, size_t length, uint32_t timeout_ms) = 0;
+    virtual void close() = 0;
+};
+
+struct ConnectResult {
+    std::unique_ptr<SecureStream> stream;  // null on failure
+    Outcome failure;                       // TLS_*, CONNECT_FAILED, NO_VALID_TIME... when null
+};
+
+// Opens a stream to host:port, trusting only the provisioned CA and checking `host` against
+// the certificate. Must not return a stream before the handshake and verification succeeded.
+class Connector {
+public:
+    virtual ~Connector() = default;
+    virtual ConnectResult connect(const std::string& host, uint16_t port, uint32_t timeout_ms) = 0;
+};
+
+// Monotonic milliseconds, for timeouts and the total deadline.
+class Clock {
+public:
+    virtual ~Clock() = default;
+    virtual uint64_t monotonic_ms() = 0;
+};
+
+// The device's trusted wall-clock time (SNTP from the workbench-controlled time source).
+class TrustedTime {
+public:
+    virtual ~TrustedTime() = default;
+    // Unix seconds, or nullopt while the device has no trusted time.
+    virtual std::optional<int64_t> unix_time() = 0;
+};
+
+}  // namespace secure_ota::ota

@@ -1,0 +1,75 @@
+// The OTA engine as H1's Firmware runtime sees it (secure_ota/firmware.h, UpdateAgent):
+// the workbench's "check" command runs one update attempt, which
+//   - refuses with BUSY while an attempt runs, NOT_PROVISIONED without usable factory data;
+//   - runs UpdateEngine with the trust anchors of the factory partition only;
+//   - sends the "ota" telemetry events and exactly one verdict line;
+//   - shows the LCD alert ("ALERTE SÉCURITÉ" / "HASH INVALID" ...) for refusals;
+//   - reports the verdict to the server (best effort);
+//   - on UPDATED restarts into the bootloader (which boots the new slot, PENDING_VERIFY).
+// The attempt is synchronous (check_now() returns when it is over): the device does nothing
+// else while it updates, as the Arduino Update flow does.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "secure_ota/board.h"
+#include "secure_ota/firmware.h"
+#include "secure_ota/ota/update_engine.h"
+
+namespace secure_ota::ota {
+
+// Board::clock() (32-bit millis since boot) as the engine's monotonic 64-bit clock.
+class BoardMonotonicClock : public ota::Clock {
+public:
+    explicit BoardMonotonicClock(secure_ota::Clock& c) : c_(c) {}
+    uint64_t monotonic_ms() override {
+        uint32_t now = c_.millis();
+        if (now < last_) high_ += 1ull << 32;  // millis() wrapped (after ~49 days)
+        last_ = now;
+        return high_ | now;
+    }
+
+private:
+    secure_ota::Clock& c_;
+    uint32_t last_ = 0;
+    uint64_t high_ = 0;
+};
+
+class OtaUpdateAgent : public UpdateAgent {
+public:
+    // What the board port supplies. The connector is made per attempt from the factory CA.
+    struct Port {
+        std::function<std::unique_ptr<Connector>(const std::string& ca_pem, TrustedTime& time)> make_connector;
+        TrustedTime& time;          // SNTP-synchronised (SyncedTime) on the host board
+        CounterStore& counters;     // persistent highest manifest counter
+        // Called on UPDATED; default: firmware.restart(). Tests replace it.
+        std::function<void(const std::string& why)> restart;
+    };
+
+    OtaUpdateAgent(Firmware& firmware, Board& board, Port port);
+
+    void check_now() override;
+
+    // The last attempt's result (for tests and the "status" command).
+    const std::optional<UpdateResult>& last_result() const { return last_; }
+    // Optional tuning (timeouts, resumes); server/identity always come from factory data.
+    void set_limits(uint32_t total_timeout_ms, uint32_t max_resumes, uint32_t read_timeout_ms);
+
+private:
+    void finish(const UpdateResult& r, const RunningApp& running, UpdateEngine* engine);
+
+    Firmware& fw_;
+    Board& board_;
+    Port port_;
+    BoardMonotonicClock clock_;
+    bool busy_ = false;
+    std::optional<UpdateResult> last_;
+    uint32_t total_timeout_ms_ = 300000;
+    uint32_t max_resumes_ = 3;
+    uint32_t read_timeout_ms_ = 10000;
+};
+
+}  // namespace secure_ota::ota

@@ -1,0 +1,136 @@
+// The update path of issue 7, steps 1-6, over H1's OtaOps (esp_ota_* semantics with the
+// first 16 bytes held back until end()):
+//
+//   time check -> connect (TLS, lab CA, hostname) -> GET manifest with the API key ->
+//   verify (manifest_verifier.h order) -> persist the accepted counter -> OtaOps::begin ->
+//   stream the image with on-the-fly SHA-256, resuming with Range from
+//   OtaOps::resume_offset() at most max_resumes times -> constant-time SHA-256 compare ->
+//   header/chip/descriptor (version, secure_version) check -> OtaOps::end() (full image
+//   verification, writes the held-back header) -> OtaOps::set_boot_partition() -> UPDATED.
+//
+// Any refusal before end() leaves the target slot's first 16 bytes erased (0xFF), so neither
+// otadata nor the bootloader's fallback scan can ever boot a half-written or refused image.
+// Never more than manifest.size image bytes are accepted; every network wait is bounded by
+// the read timeout and the whole run by total_timeout_ms.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "secure_ota/flash.h"
+#include "secure_ota/ota/crypto/ecdsa_p256.h"
+#include "secure_ota/ota/http_client.h"
+#include "secure_ota/ota/manifest_verifier.h"
+#include "secure_ota/ota/secure_stream.h"
+#include "secure_ota/ota/verdict.h"
+#include "secure_ota/ota_ops.h"
+#include "secure_ota/secure_version_store.h"
+
+namespace secure_ota::ota {
+
+// Where the highest accepted manifest counter survives reboots (NVS on the ESP32, a file or
+// a flash sector on the host). It only ever grows.
+class CounterStore {
+public:
+    virtual ~CounterStore() = default;
+    virtual std::optional<CounterRecord> load() = 0;
+    virtual bool store(const CounterRecord& record) = 0;
+};
+
+class RamCounterStore : public CounterStore {
+public:
+    std::optional<CounterRecord> load() override { return record_; }
+    bool store(const CounterRecord& r) override {
+        if (fail_) return false;
+        record_ = r;
+        return true;
+    }
+    void set_failing(bool fail) { fail_ = fail; }
+
+private:
+    std::optional<CounterRecord> record_;
+    bool fail_ = false;
+};
+
+enum class UpdatePhase { CheckingTime, Connecting, FetchingManifest, VerifyingManifest, Downloading, VerifyingImage, Activating, Done };
+const char* to_string(UpdatePhase p);
+
+// Hooks for telemetry and the LCD; all optional. Called on the engine's thread.
+class UpdateObserver {
+public:
+    virtual ~UpdateObserver() = default;
+    virtual void on_phase(UpdatePhase) {}
+    // At most every max(4 KiB, 1 %) of the image, and once at the end.
+    virtual void on_progress(uint32_t bytes_done, uint32_t bytes_total) { (void)bytes_done; (void)bytes_total; }
+    virtual void on_resume(uint32_t offset, uint32_t attempt) { (void)offset; (void)attempt; }
+};
+
+struct UpdateConfig {
+    std::string server_host;  // from factory data server_url
+    uint16_t server_port = 443;
+    std::string device_id;
+    std::string api_key;
+    std::string product;
+    uint16_t chip_id = 0xFFFF;           // expected image chip id (chip_id::kHost on the host)
+    uint32_t connect_timeout_ms = 10000;
+    uint32_t total_timeout_ms = 300000;  // whole run, manifest to activation
+    uint32_t max_resumes = 3;            // Range resumes after a dropped/stalled download
+    HttpLimits http;
+};
+
+// What the running app is (from its own esp_app_desc_t).
+struct RunningApp {
+    std::string version;
+    uint32_t secure_version = 0;
+};
+
+struct UpdateResult {
+    Outcome outcome;
+    std::optional<Manifest> manifest;  // once it verified
+    std::string target_label;
+    uint64_t image_bytes_received = 0;  // over all attempts
+    uint32_t image_requests = 0;        // 0 = no image byte was ever requested
+    uint32_t resumes = 0;
+};
+
+class UpdateEngine {
+public:
+    struct Deps {
+        Connector& connector;
+        Clock& clock;
+        TrustedTime& time;
+        OtaOps& ota;
+        const Flash& flash;           // to re-hash the written prefix when resuming
+        SecureVersionStore& fuses;    // anti-rollback minimum (read only here)
+        CounterStore& counters;
+        const crypto::EcdsaP256PublicKey* signing_key;  // null = not provisioned
+        UpdateObserver* observer = nullptr;
+    };
+
+    UpdateEngine(Deps deps, UpdateConfig config) : d_(deps), cfg_(std::move(config)) {}
+
+    // One full attempt. Never throws; every outcome is a verdict.
+    UpdateResult run(const RunningApp& running);
+
+    // Best effort POST of a result to /api/v1/devices/{id}/report (new connection). NO_UPDATE
+    // is not worth a report; callers skip it (OtaUpdateAgent does).
+    Outcome report(const UpdateResult& result, const RunningApp& running);
+    // The JSON body report() sends.
+    std::string report_json(const UpdateResult& result, const RunningApp& running) const;
+
+private:
+    Outcome fetch_manifest(std::string& jws, uint64_t deadline, const RunningApp& running);
+    Outcome download(const Manifest& m, const PartitionEntry& target, UpdateResult& res, uint64_t deadline);
+    Outcome finish_image(const Manifest& m, const PartitionEntry& target, const std::vector<uint8_t>& head,
+                         const secure_ota::crypto::Sha256Digest& digest);
+    uint32_t timeout_until(uint64_t deadline, uint32_t cap);
+    void phase(UpdatePhase p) {
+        if (d_.observer) d_.observer->on_phase(p);
+    }
+
+    Deps d_;
+    UpdateConfig cfg_;
+};
+
+}  // namespace secure_ota::ota

@@ -1,0 +1,50 @@
+#include "secure_ota/ota/telemetry_observer.h"
+
+namespace secure_ota::ota {
+
+const char* telemetry_phase(UpdatePhase p) {
+    switch (p) {
+        case UpdatePhase::CheckingTime:
+        case UpdatePhase::Connecting: return "connect";
+        case UpdatePhase::FetchingManifest:
+        case UpdatePhase::VerifyingManifest: return "manifest";
+        case UpdatePhase::Downloading: return "download";
+        case UpdatePhase::VerifyingImage: return "verify";
+        case UpdatePhase::Activating: return "activate";
+        case UpdatePhase::Done: return "";
+    }
+    return "";
+}
+
+void TelemetryUpdateObserver::on_phase(UpdatePhase p) {
+    std::string name = telemetry_phase(p);
+    if (name.empty() || name == last_phase_) return;  // one event per phase change
+    last_phase_ = name;
+    t_.ota_progress(name, bytes_, total_);
+}
+
+void TelemetryUpdateObserver::on_progress(uint32_t done, uint32_t total) {
+    bytes_ = done;
+    total_ = total;
+    t_.ota_progress("download", done, total);  // the engine already throttles (>= 4 KiB steps)
+}
+
+void TelemetryUpdateObserver::on_resume(uint32_t offset, uint32_t attempt) {
+    bytes_ = offset;
+    t_.log("OTA: connection lost, resuming at byte " + std::to_string(offset) + " (attempt " + std::to_string(attempt) + ")");
+}
+
+void send_verdict(TelemetryWriter& t, const UpdateResult& r) {
+    t.ota_verdict(to_string(r.outcome.verdict), r.outcome.detail.empty() ? reason(r.outcome.verdict) : r.outcome.detail,
+                  r.manifest ? r.manifest->version : std::string());
+}
+
+LcdAlert lcd_lines(const UpdateResult& r) {
+    Verdict v = r.outcome.verdict;
+    if (v == Verdict::NoUpdate) return {"", ""};
+    if (v == Verdict::Updated) return {"MISE A JOUR OK", r.manifest ? "-> " + r.manifest->version : ""};
+    if (is_security_refusal(v)) return {"ALERTE S\xC3\x89" "CURIT\xC3\x89", lcd_alert(v)};
+    return {"MISE A JOUR", lcd_alert(v)};
+}
+
+}  // namespace secure_ota::ota

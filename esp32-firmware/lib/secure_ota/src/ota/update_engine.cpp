@@ -1,0 +1,380 @@
+#include "secure_ota/ota/update_engine.h"
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "secure_ota/app_descriptor.h"
+#include "secure_ota/app_image.h"
+#include "secure_ota/crypto/sha256.h"
+
+namespace secure_ota::ota {
+namespace {
+
+constexpr size_t kHeadCopy = AppDescriptor::kImageOffset + AppDescriptor::kSize;  // 0x120 bytes
+
+Verdict verdict_of(OtaError e) {
+    switch (e) {
+        case OtaError::Ok: return Verdict::Updated;
+        case OtaError::InvalidArgument: return Verdict::ImageTooLarge;
+        case OtaError::RollbackInvalidState: return Verdict::AppNotConfirmed;
+        case OtaError::SizeMismatch: return Verdict::SizeMismatch;
+        case OtaError::ValidateFailed: return Verdict::ImageInvalid;
+        case OtaError::SmallSecureVersion: return Verdict::SecureVersionTooLow;
+        case OtaError::FlashFailed: return Verdict::FlashError;
+        default: return Verdict::InternalError;
+    }
+}
+
+std::string json_escape(const std::string& s) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : s) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += char(c);
+        } else if (c < 0x20 || c == 0x7F) {
+            out += "\\u00";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        } else {
+            out += char(c);
+        }
+    }
+    return out;
+}
+
+Outcome http_failure(const HttpResult& r, const char* what) {
+    std::string d = std::string(what) + ": " + to_string(r.error) + (r.detail.empty() ? "" : " (" + r.detail + ")");
+    switch (r.error) {
+        case HttpError::Timeout: return Outcome::of(Verdict::Timeout, d);
+        case HttpError::ConnectionLost: return Outcome::of(Verdict::ConnectionLost, d);
+        default: return Outcome::of(Verdict::ServerError, d);
+    }
+}
+
+}  // namespace
+
+const char* to_string(UpdatePhase p) {
+    switch (p) {
+        case UpdatePhase::CheckingTime: return "checking_time";
+        case UpdatePhase::Connecting: return "connecting";
+        case UpdatePhase::FetchingManifest: return "fetching_manifest";
+        case UpdatePhase::VerifyingManifest: return "verifying_manifest";
+        case UpdatePhase::Downloading: return "downloading";
+        case UpdatePhase::VerifyingImage: return "verifying_image";
+        case UpdatePhase::Activating: return "activating";
+        case UpdatePhase::Done: return "done";
+    }
+    return "unknown";
+}
+
+uint32_t UpdateEngine::timeout_until(uint64_t deadline, uint32_t cap) {
+    uint64_t now = d_.clock.monotonic_ms();
+    if (now >= deadline) return 0;
+    return uint32_t(std::min<uint64_t>(cap, deadline - now));
+}
+
+Outcome UpdateEngine::fetch_manifest(std::string& jws, uint64_t deadline, const RunningApp& running) {
+    phase(UpdatePhase::Connecting);
+    uint32_t t = timeout_until(deadline, cfg_.connect_timeout_ms);
+    if (t == 0) return Outcome::of(Verdict::Timeout, "total deadline reached before connecting");
+    ConnectResult c = d_.connector.connect(cfg_.server_host, cfg_.server_port, t);
+    if (!c.stream) return c.failure;
+    phase(UpdatePhase::FetchingManifest);
+    HttpRequest req;
+    req.host = cfg_.server_host;
+    req.port = cfg_.server_port;
+    req.target = "/api/v1/manifest?product=" + url_encode_component(cfg_.product) +
+                 "&device=" + url_encode_component(cfg_.device_id) + "&current=" + url_encode_component(running.version);
+    req.headers.emplace_back("Authorization", "Bearer " + cfg_.api_key);
+    req.headers.emplace_back("Accept", "application/jose");
+    Outcome refused = Outcome::of(Verdict::Updated);
+    HeadCheck check = [&](const HttpResponseHead& h) {
+        if (h.status == 200 || h.status == 204) return true;
+        if (h.status == 401 || h.status == 403)
+            refused = Outcome::of(Verdict::AuthRejected, "manifest request answered " + std::to_string(h.status));
+        else
+            refused = Outcome::of(Verdict::ServerError, "manifest request answered " + std::to_string(h.status) + " " + h.reason.substr(0, 60));
+        return false;
+    };
+    jws.clear();
+    BodySink sink = [&](const uint8_t* p, size_t n) {
+        jws.append(reinterpret_cast<const char*>(p), n);
+        return jws.size() <= kMaxJwsSize;
+    };
+    HttpClient http(d_.clock, cfg_.http);
+    HttpResult r = http.exchange(*c.stream, req, kMaxJwsSize, sink, deadline, check);
+    c.stream->close();
+    if (refused.verdict != Verdict::Updated) return refused;
+    if (r.error == HttpError::TooLarge && r.head.status == 200 && r.head.content_length && *r.head.content_length > kMaxJwsSize)
+        return Outcome::of(Verdict::ManifestMalformed, "manifest body larger than " + std::to_string(kMaxJwsSize) + " bytes");
+    if (!r.ok()) return http_failure(r, "manifest request");
+    if (r.head.status == 204) return Outcome::of(Verdict::NoUpdate, "server has nothing newer than " + running.version);
+    return Outcome::of(Verdict::Updated);
+}
+
+UpdateResult UpdateEngine::run(const RunningApp& running) {
+    UpdateResult res;
+    auto done = [&](Outcome o) {
+        res.outcome = std::move(o);
+        phase(UpdatePhase::Done);
+        return res;
+    };
+    const uint64_t deadline = d_.clock.monotonic_ms() + cfg_.total_timeout_ms;
+
+    // 0. provisioning and device state
+    if (!d_.signing_key || cfg_.server_host.empty() || cfg_.api_key.empty() || cfg_.product.empty() || cfg_.device_id.empty())
+        return done(Outcome::of(Verdict::NotProvisioned, "factory data lacks the signing key, server, product, device id or API key"));
+    auto running_version = SemVer::parse(running.version);
+    if (!running_version) return done(Outcome::of(Verdict::InternalError, "running version \"" + running.version + "\" is not semver"));
+    const PartitionEntry* target = d_.ota.next_update_partition();
+    if (!target) return done(Outcome::of(Verdict::InternalError, "the partition table has no OTA slot"));
+    res.target_label = target->label;
+    if (d_.ota.running_state() == OtaImgState::PendingVerify)
+        return done(Outcome::of(Verdict::AppNotConfirmed, "running app has not confirmed itself yet"));
+
+    // 1. time
+    phase(UpdatePhase::CheckingTime);
+    std::optional<int64_t> now = d_.time.unix_time();
+    if (!now || *now < kMinPlausibleUnixTime) return done(Outcome::of(Verdict::NoValidTime, "no trusted time (SNTP not synchronised)"));
+
+    // 2-3. TLS + manifest
+    std::string jws;
+    Outcome o = fetch_manifest(jws, deadline, running);
+    if (o.verdict != Verdict::Updated) return done(o);
+
+    phase(UpdatePhase::VerifyingManifest);
+    DeviceContext ctx;
+    ctx.product = cfg_.product;
+    ctx.running_version = *running_version;
+    ctx.min_secure_version = std::max(d_.fuses.min_secure_version(), running.secure_version);
+    ctx.slot_size = target->size;
+    ctx.now = d_.time.unix_time();
+    ctx.highest = d_.counters.load();
+    ManifestResult mr = verify_manifest(jws, *d_.signing_key, ctx);
+    res.manifest = mr.manifest;
+    if (!mr.accepted()) return done(mr.outcome);
+    const Manifest& m = *mr.manifest;
+    if (!ctx.highest || m.counter > ctx.highest->counter) {
+        if (!d_.counters.store(CounterRecord{m.counter, m.version}))
+            return done(Outcome::of(Verdict::FlashError, "cannot persist the manifest counter"));
+    }
+
+    // 4-5. image
+    o = download(m, *target, res, deadline);
+    if (o.verdict != Verdict::Updated) {
+        d_.ota.abort();
+        return done(o);
+    }
+    // 6. activate
+    phase(UpdatePhase::Activating);
+    OtaError e = d_.ota.set_boot_partition(*target);
+    if (e != OtaError::Ok) return done(Outcome::of(verdict_of(e), "set_boot_partition: " + d_.ota.last_error()));
+    return done(Outcome::of(Verdict::Updated, "version " + m.version + " in " + target->label + ", boots next"));
+}
+
+Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, UpdateResult& res, uint64_t deadline) {
+    phase(UpdatePhase::Downloading);
+    OtaError e = d_.ota.begin(target, m.size);
+    if (e != OtaError::Ok) return Outcome::of(verdict_of(e), "begin: " + d_.ota.last_error());
+
+    auto hash = std::make_unique<secure_ota::crypto::Sha256>();
+    std::vector<uint8_t> head;  // first kHeadCopy bytes: header + app descriptor
+    head.reserve(kHeadCopy);
+    uint32_t offset = 0;        // bytes of the image accepted so far
+    // Progress at most every max(4 KiB, 1 %) of the image, and at the end.
+    const uint32_t progress_step = std::max<uint32_t>(4096, m.size / 100);
+    uint32_t last_progress = 0;
+    uint32_t attempts = 0;
+
+    for (;;) {
+        if (offset == m.size) break;
+        uint32_t t = timeout_until(deadline, cfg_.connect_timeout_ms);
+        if (t == 0) return Outcome::of(Verdict::Timeout, "total deadline reached after " + std::to_string(offset) + " bytes");
+        ConnectResult c = d_.connector.connect(cfg_.server_host, cfg_.server_port, t);
+        Outcome step = Outcome::of(Verdict::Updated);
+        bool retryable = false;
+        if (!c.stream) {
+            step = c.failure;
+            // A rogue or misconfigured server mid-update is a refusal, not a glitch.
+            retryable = c.failure.verdict == Verdict::ConnectFailed || c.failure.verdict == Verdict::TlsHandshakeFailed ||
+                        c.failure.verdict == Verdict::Timeout;
+        } else {
+            HttpRequest req;
+            req.host = cfg_.server_host;
+            req.port = cfg_.server_port;
+            req.target = m.url;
+            req.headers.emplace_back("Authorization", "Bearer " + cfg_.api_key);
+            if (offset > 0) req.headers.emplace_back("Range", "bytes=" + std::to_string(offset) + "-" + std::to_string(m.size - 1));
+            const uint32_t start = offset;
+            Outcome refused = Outcome::of(Verdict::Updated);
+            HeadCheck check = [&](const HttpResponseHead& h) {
+                const uint64_t want = m.size - start;
+                if (h.status == 401 || h.status == 403) {
+                    refused = Outcome::of(Verdict::AuthRejected, "image request answered " + std::to_string(h.status));
+                    return false;
+                }
+                if (start == 0 ? h.status != 200 : h.status != 206) {
+                    refused = Outcome::of(Verdict::ServerError, "image request answered " + std::to_string(h.status) +
+                                                                    (start ? " to a Range request" : ""));
+                    return false;
+                }
+                if (!h.content_length || *h.content_length != want) {
+                    refused = Outcome::of(Verdict::SizeMismatch, "server announces " +
+                                                                     (h.content_length ? std::to_string(*h.content_length) : std::string("no")) +
+                                                                     " bytes, manifest needs " + std::to_string(want));
+                    return false;
+                }
+                if (start > 0) {
+                    ContentRange cr;
+                    const std::string* v = h.header("content-range");
+                    if (!v || !parse_content_range(*v, cr) || cr.first != start || cr.last != m.size - 1u || cr.total != m.size) {
+                        refused = Outcome::of(Verdict::SizeMismatch, "Content-Range \"" + (v ? v->substr(0, 60) : std::string()) +
+                                                                         "\" does not match the requested range");
+                        return false;
+                    }
+                }
+                return true;
+            };
+            BodySink sink = [&](const uint8_t* p, size_t n) {
+                if (n > m.size - offset) {  // cannot happen with the checks above; kept as a hard bound
+                    refused = Outcome::of(Verdict::SizeMismatch, "more bytes than the manifest's size");
+                    return false;
+                }
+                OtaError we = d_.ota.write(p, n);
+                if (we != OtaError::Ok) {
+                    refused = Outcome::of(verdict_of(we), "write at " + std::to_string(offset) + ": " + d_.ota.last_error());
+                    return false;
+                }
+                hash->update(p, n);
+                if (head.size() < kHeadCopy) {
+                    size_t k = std::min(n, kHeadCopy - head.size());
+                    head.insert(head.end(), p, p + k);
+                }
+                offset += uint32_t(n);
+                res.image_bytes_received += n;
+                if (d_.observer && (offset - last_progress >= progress_step || offset == m.size)) {
+                    last_progress = offset;
+                    d_.observer->on_progress(offset, m.size);
+                }
+                return true;
+            };
+            ++res.image_requests;
+            HttpClient http(d_.clock, cfg_.http);
+            HttpResult r = http.exchange(*c.stream, req, m.size - start, sink, deadline, check);
+            c.stream->close();
+            if (refused.verdict != Verdict::Updated) return refused;
+            if (r.ok()) {
+                if (offset != m.size) return Outcome::of(Verdict::SizeMismatch, "transfer ended at " + std::to_string(offset));
+                break;
+            }
+            step = http_failure(r, "image download");
+            // A read that stalled or a connection that dropped is resumable; a deadline is not.
+            retryable = (r.error == HttpError::ConnectionLost || r.error == HttpError::Timeout) && d_.clock.monotonic_ms() < deadline;
+            if (r.error == HttpError::TooLarge) step = Outcome::of(Verdict::SizeMismatch, step.detail);
+        }
+        if (!retryable || attempts >= cfg_.max_resumes) {
+            if (retryable) step.detail += " (after " + std::to_string(attempts) + " resumes)";
+            return step;
+        }
+        ++attempts;
+        ++res.resumes;
+        // Resume from the last flash-aligned offset: re-hash what is already in the slot.
+        uint32_t resume = d_.ota.resume_offset();
+        if (d_.ota.resume_from(resume) != OtaError::Ok)
+            return Outcome::of(Verdict::InternalError, "resume_from: " + d_.ota.last_error());
+        hash = std::make_unique<secure_ota::crypto::Sha256>();
+        if (resume > 0) {
+            if (head.size() < OtaOps::kHeldBackBytes) return Outcome::of(Verdict::InternalError, "lost the held-back header");
+            hash->update(head.data(), OtaOps::kHeldBackBytes);  // still in RAM, not in flash
+            uint8_t buf[1024];
+            for (uint32_t at = OtaOps::kHeldBackBytes; at < resume;) {
+                uint32_t n = std::min<uint32_t>(sizeof buf, resume - at);
+                if (d_.flash.read(target.offset + at, buf, n) != FlashStatus::Ok)
+                    return Outcome::of(Verdict::FlashError, "cannot read back the written prefix");
+                hash->update(buf, n);
+                at += n;
+            }
+        }
+        if (head.size() > resume) head.resize(resume);
+        offset = resume;
+        last_progress = std::min(last_progress, resume);
+        if (d_.observer) d_.observer->on_resume(resume, attempts);
+    }
+
+    phase(UpdatePhase::VerifyingImage);
+    return finish_image(m, target, head, hash->finish());
+}
+
+Outcome UpdateEngine::finish_image(const Manifest& m, const PartitionEntry& target, const std::vector<uint8_t>& head,
+                                   const secure_ota::crypto::Sha256Digest& digest) {
+    (void)target;
+    if (!crypto::constant_time_equal(digest.data(), m.sha256.data(), digest.size()))
+        return Outcome::of(Verdict::HashMismatch, "SHA-256 of the received image differs from the signed manifest");
+    if (head.size() < kHeadCopy) return Outcome::of(Verdict::ImageInvalid, "image too short for a header and app descriptor");
+    if (head[0] != kImageMagic) return Outcome::of(Verdict::ImageInvalid, "bad image magic");
+    uint16_t chip = uint16_t(head[12] | (head[13] << 8));
+    if (chip != cfg_.chip_id)
+        return Outcome::of(Verdict::ImageInvalid, "image is for chip id " + std::to_string(chip) + ", this is " + std::to_string(cfg_.chip_id));
+    auto desc = AppDescriptor::parse(head.data() + AppDescriptor::kImageOffset);
+    if (!desc) return Outcome::of(Verdict::ImageInvalid, "no esp_app_desc_t at offset 0x20");
+    if (desc->version != m.version)
+        return Outcome::of(Verdict::VersionMismatch, "image says version \"" + desc->version.substr(0, 32) + "\", manifest " + m.version);
+    if (desc->secure_version != m.secure_version)
+        return Outcome::of(Verdict::VersionMismatch, "image secure_version " + std::to_string(desc->secure_version) +
+                                                         ", manifest " + std::to_string(m.secure_version));
+    // Full verification (segments, checksum, appended SHA-256, chip) happens in end(), which
+    // writes the held-back header only if the whole image is valid.
+    OtaError e = d_.ota.end();
+    if (e != OtaError::Ok) return Outcome::of(verdict_of(e), "end: " + d_.ota.last_error());
+    return Outcome::of(Verdict::Updated);
+}
+
+std::string UpdateEngine::report_json(const UpdateResult& r, const RunningApp& running) const {
+    // The server's schema (issue 5, DeviceReports): "event" in downloading|verified|installed|
+    // refused|booted|rolled_back, "version" (semver), "reason" (<= 256 chars, required for
+    // refused), "bytes"/"total". Our own fields ride along; the server ignores unknown ones.
+    const bool installed = r.outcome.verdict == Verdict::Updated;
+    std::string why = std::string(to_string(r.outcome.verdict)) + ": " + r.outcome.detail;
+    if (why.size() > 200) {
+        size_t cut = 200;
+        while (cut > 0 && (static_cast<unsigned char>(why[cut]) & 0xC0) == 0x80) --cut;  // whole UTF-8 sequences
+        why.resize(cut);
+    }
+    std::string j = "{\"event\":\"" + std::string(installed ? "installed" : "refused") + "\"";
+    if (r.manifest) j += ",\"version\":\"" + json_escape(r.manifest->version) + "\"";
+    if (!installed) j += ",\"reason\":\"" + json_escape(why) + "\"";
+    j += ",\"bytes\":" + std::to_string(r.image_bytes_received);
+    if (r.manifest) j += ",\"total\":" + std::to_string(r.manifest->size);
+    j += ",\"verdict\":\"" + std::string(to_string(r.outcome.verdict)) + "\",\"detail\":\"" + json_escape(r.outcome.detail) +
+         "\",\"device\":\"" + json_escape(cfg_.device_id) + "\",\"product\":\"" + json_escape(cfg_.product) +
+         "\",\"running_version\":\"" + json_escape(running.version) + "\"";
+    if (r.manifest) j += ",\"counter\":" + std::to_string(r.manifest->counter);
+    j += ",\"resumes\":" + std::to_string(r.resumes) + "}";
+    return j;
+}
+
+Outcome UpdateEngine::report(const UpdateResult& result, const RunningApp& running) {
+    uint64_t deadline = d_.clock.monotonic_ms() + cfg_.connect_timeout_ms + cfg_.http.read_timeout_ms;
+    ConnectResult c = d_.connector.connect(cfg_.server_host, cfg_.server_port, cfg_.connect_timeout_ms);
+    if (!c.stream) return c.failure;
+    HttpRequest req;
+    req.method = "POST";
+    req.host = cfg_.server_host;
+    req.port = cfg_.server_port;
+    req.target = "/api/v1/devices/" + url_encode_component(cfg_.device_id) + "/report";
+    req.headers.emplace_back("Authorization", "Bearer " + cfg_.api_key);
+    req.content_type = "application/json";
+    req.body = report_json(result, running);
+    HttpClient http(d_.clock, cfg_.http);
+    HttpResult r = http.exchange(*c.stream, req, 4096, BodySink{}, deadline);
+    c.stream->close();
+    if (!r.ok()) return http_failure(r, "report");
+    if (r.head.status < 200 || r.head.status >= 300)
+        return Outcome::of(r.head.status == 401 || r.head.status == 403 ? Verdict::AuthRejected : Verdict::ServerError,
+                           "report answered " + std::to_string(r.head.status));
+    return Outcome::of(Verdict::Updated);
+}
+
+}  // namespace secure_ota::ota

@@ -1,0 +1,87 @@
+#include "secure_ota/ota/verdict.h"
+
+namespace secure_ota::ota {
+
+namespace {
+struct Row {
+    Verdict v;
+    const char* code;
+    const char* reason;
+    const char* lcd;
+    bool security;
+};
+
+// The one table behind every lookup; docs/ota-verdicts.md mirrors it.
+constexpr Row kRows[] = {
+    {Verdict::Updated, "UPDATED", "the new image was verified and will boot next", "", false},
+    {Verdict::NoUpdate, "NO_UPDATE", "the server has no newer release for this device", "", false},
+    {Verdict::NotProvisioned, "NOT_PROVISIONED", "factory data (CA, signing key, server URL, API key) is missing or invalid", "NON PROVISIONNE", false},
+    {Verdict::NoValidTime, "NO_VALID_TIME", "the device has no trusted time, so certificates and expiry cannot be checked", "HEURE INVALIDE", false},
+    {Verdict::AppNotConfirmed, "APP_NOT_CONFIRMED", "the running app has not confirmed itself yet; updating now would break rollback", "APP NON VALIDEE", false},
+    {Verdict::TlsCertUntrusted, "TLS_CERT_UNTRUSTED", "the server certificate is not issued by the provisioned lab CA", "CERT NON FIABLE", true},
+    {Verdict::TlsHostnameMismatch, "TLS_HOSTNAME_MISMATCH", "the server certificate does not name the provisioned host", "NOM SERVEUR FAUX", true},
+    {Verdict::TlsCertExpired, "TLS_CERT_EXPIRED", "the server certificate has expired (by the device's trusted time)", "CERT EXPIRE", true},
+    {Verdict::TlsCertNotYetValid, "TLS_CERT_NOT_YET_VALID", "the server certificate is not valid yet (by the device's trusted time)", "CERT PAS VALIDE", true},
+    {Verdict::TlsProtocol, "TLS_PROTOCOL", "the server offered a TLS version or cipher suite below policy (TLS 1.2+, AEAD only)", "TLS OBSOLETE", true},
+    {Verdict::TlsHandshakeFailed, "TLS_HANDSHAKE_FAILED", "the TLS handshake failed or was cut", "ECHEC TLS", false},
+    {Verdict::ConnectFailed, "CONNECT_FAILED", "the server could not be reached (DNS or TCP)", "SERVEUR INJOIGN.", false},
+    {Verdict::AuthRejected, "AUTH_REJECTED", "the server rejected the device's API key", "CLE API REFUSEE", false},
+    {Verdict::ServerError, "SERVER_ERROR", "the server answered with an unexpected status or malformed HTTP", "ERREUR SERVEUR", false},
+    {Verdict::ManifestMalformed, "MANIFEST_MALFORMED", "the manifest is not a well-formed JWS with a valid payload", "MANIFESTE INVAL.", true},
+    {Verdict::ManifestAlgRejected, "MANIFEST_ALG_REJECTED", "the manifest header names an algorithm other than ES256", "ALGO REFUSE", true},
+    {Verdict::ManifestSignatureInvalid, "MANIFEST_SIGNATURE_INVALID", "the manifest signature does not verify with the provisioned key", "SIGNATURE INVAL.", true},
+    {Verdict::ManifestWrongProduct, "MANIFEST_WRONG_PRODUCT", "the manifest is for another product", "MAUVAIS PRODUIT", true},
+    {Verdict::ManifestExpired, "MANIFEST_EXPIRED", "the manifest has expired", "MANIFESTE EXPIRE", true},
+    {Verdict::ManifestNotYetValid, "MANIFEST_NOT_YET_VALID", "the manifest was issued in the future (by the device's trusted time)", "MANIF. FUTUR", true},
+    {Verdict::ManifestReplayed, "MANIFEST_REPLAYED", "the manifest counter is below the highest one already accepted", "REJEU DETECTE", true},
+    {Verdict::DowngradeRefused, "DOWNGRADE_REFUSED", "the manifest offers an older version than the running one", "RETROGRAD. REFUS", true},
+    {Verdict::SecureVersionTooLow, "SECURE_VERSION_TOO_LOW", "the release's secure_version is below the device's anti-rollback minimum", "ANTI-ROLLBACK", true},
+    {Verdict::ImageTooLarge, "IMAGE_TOO_LARGE", "the announced image does not fit the target slot", "IMAGE > SLOT", true},
+    {Verdict::SizeMismatch, "SIZE_MISMATCH", "the server sent a different number of bytes than the manifest announced", "TAILLE INVALIDE", true},
+    {Verdict::HashMismatch, "HASH_MISMATCH", "the downloaded image's SHA-256 differs from the signed manifest", "HASH INVALID", true},
+    {Verdict::ImageInvalid, "IMAGE_INVALID", "the image is not a valid app image for this chip (header, checksum, appended hash)", "IMAGE INVALIDE", true},
+    {Verdict::VersionMismatch, "VERSION_MISMATCH", "the image's app descriptor does not carry the manifest's version/secure_version", "VERSION INCOHER.", true},
+    {Verdict::ConnectionLost, "CONNECTION_LOST", "the connection dropped and the resume attempts ran out", "CONNEXION PERDUE", false},
+    {Verdict::Timeout, "TIMEOUT", "the server was too slow (read timeout or total deadline)", "DELAI DEPASSE", false},
+    {Verdict::FlashError, "FLASH_ERROR", "writing flash or the persistent counter failed", "ERREUR FLASH", false},
+    {Verdict::InternalError, "INTERNAL_ERROR", "unexpected internal error on the device", "ERREUR INTERNE", false},
+    {Verdict::Busy, "BUSY", "an update is already in progress", "MAJ EN COURS", false},
+};
+
+const Row* row(Verdict v) {
+    for (const Row& r : kRows)
+        if (r.v == v) return &r;
+    return nullptr;
+}
+}  // namespace
+
+const char* to_string(Verdict v) {
+    const Row* r = row(v);
+    return r ? r->code : "INTERNAL_ERROR";
+}
+
+const char* reason(Verdict v) {
+    const Row* r = row(v);
+    return r ? r->reason : "unknown verdict";
+}
+
+const char* lcd_alert(Verdict v) {
+    const Row* r = row(v);
+    return r ? r->lcd : "";
+}
+
+bool is_security_refusal(Verdict v) {
+    const Row* r = row(v);
+    return r && r->security;
+}
+
+bool verdict_from_string(const std::string& code, Verdict& out) {
+    for (const Row& r : kRows)
+        if (code == r.code) {
+            out = r.v;
+            return true;
+        }
+    return false;
+}
+
+}  // namespace secure_ota::ota

@@ -1,0 +1,88 @@
+#include "host_ota.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace secure_ota::host {
+
+std::optional<ota::CounterRecord> FileCounterStore::load() {
+    FILE* f = std::fopen(path_.c_str(), "r");
+    if (!f) return std::nullopt;
+    char line[128] = {};
+    bool ok = std::fgets(line, sizeof line, f) != nullptr;
+    std::fclose(f);
+    if (!ok) return std::nullopt;
+    unsigned long long counter = 0;
+    char version[40] = {};
+    if (std::sscanf(line, "%llu %39s", &counter, version) != 2) return std::nullopt;
+    return ota::CounterRecord{uint64_t(counter), version};
+}
+
+bool FileCounterStore::store(const ota::CounterRecord& r) {
+    if (r.version.empty() || r.version.size() > 39 || r.version.find_first_of(" \t\r\n") != std::string::npos) return false;
+    auto cur = load();
+    if (cur && r.counter < cur->counter) return false;
+    std::string tmp = path_ + ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return false;
+    std::string text = std::to_string(r.counter) + " " + r.version + "\n";
+    bool ok = ::write(fd, text.data(), text.size()) == ssize_t(text.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok || std::rename(tmp.c_str(), path_.c_str()) != 0) {
+        ::unlink(tmp.c_str());
+        return false;
+    }
+    return true;
+}
+
+HostTrustedTime::HostTrustedTime(std::string host, uint16_t port) : host_(std::move(host)), port_(port) {}
+
+std::optional<int64_t> HostTrustedTime::unix_time() {
+    if (host_.empty()) return SystemTrustedTime().unix_time();
+    if (!synced_.valid()) {
+        if (!udp_) udp_ = std::make_unique<UdpExchange>(host_, port_);
+        ota::Outcome o = ota::sntp_sync(*udp_, synced_, random_nonce, nullptr, 1000, 2);
+        if (o.verdict != ota::Verdict::Updated) {
+            error_ = o.detail;
+            return std::nullopt;
+        }
+    }
+    return synced_.unix_time();
+}
+
+HostOta::Options HostOta::options_from_environment() {
+    Options o;
+    if (const char* flash = std::getenv("VESP32_FLASH")) o.counter_file = std::string(flash) + ".ota-counter";
+    if (const char* sntp = std::getenv("VESP32_SNTP_SERVER")) {
+        std::string s = sntp;
+        size_t colon = s.rfind(':');
+        if (colon != std::string::npos && s.find(':') == colon) {  // host:port (not a bare IPv6)
+            o.sntp_host = s.substr(0, colon);
+            o.sntp_port = uint16_t(std::atoi(s.c_str() + colon + 1));
+        } else {
+            o.sntp_host = s;
+        }
+    }
+    return o;
+}
+
+HostOta::HostOta(Firmware& firmware, Board& board, Options options)
+    : options_(std::move(options)), time_(options_.sntp_host, options_.sntp_port) {
+    if (options_.counter_file.empty()) counters_ = std::make_unique<ota::RamCounterStore>();
+    else counters_ = std::make_unique<FileCounterStore>(options_.counter_file);
+    ota::OtaUpdateAgent::Port port{
+        [](const std::string& ca_pem, ota::TrustedTime& time) -> std::unique_ptr<ota::Connector> {
+            MbedTlsConnector::Options o;
+            o.ca_pem = ca_pem;
+            o.time = &time;
+            return std::make_unique<MbedTlsConnector>(o);
+        },
+        time_, *counters_, {}};
+    agent_ = std::make_unique<ota::OtaUpdateAgent>(firmware, board, port);
+    if (options_.sntp_host.empty())
+        firmware.telemetry().log("OTA: no VESP32_SNTP_SERVER; trusting the host clock (development only)");
+}
+
+}  // namespace secure_ota::host

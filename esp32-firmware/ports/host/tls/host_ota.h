@@ -1,0 +1,72 @@
+// The OTA engine wired for the virtual board's apps (ports/host/app_main.cpp):
+//   secure_ota::Firmware firmware(board, secure_ota::product_app());
+//   secure_ota::host::HostOta ota(firmware, board, secure_ota::host::HostOta::options_from_environment());
+//   firmware.set_update_agent(&ota.agent());
+//   firmware.setup();
+// Transport: MbedTlsConnector with the factory CA. Trusted time: SNTP from the workbench's
+// time source (VESP32_SNTP_SERVER=host:port) so a time shift can be demonstrated; without
+// that variable the host clock is trusted (development only, logged). The highest manifest
+// counter persists in a small file next to the flash file (VESP32_FLASH + ".ota-counter"),
+// replaced atomically (write + fsync + rename), like the eFuse file.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "mbedtls_connector.h"
+#include "secure_ota/ota/sntp.h"
+#include "secure_ota/ota/update_agent.h"
+#include "udp_exchange.h"
+
+namespace secure_ota::host {
+
+class FileCounterStore : public ota::CounterStore {
+public:
+    explicit FileCounterStore(std::string path) : path_(std::move(path)) {}
+    std::optional<ota::CounterRecord> load() override;
+    bool store(const ota::CounterRecord& record) override;  // refuses to go back
+
+private:
+    std::string path_;
+};
+
+// TrustedTime for the host board: SNTP when a server is configured (synchronised lazily, on
+// the first question, and again after a failure), else the host clock.
+class HostTrustedTime : public ota::TrustedTime {
+public:
+    HostTrustedTime(std::string sntp_host, uint16_t sntp_port);  // empty host = host clock
+    std::optional<int64_t> unix_time() override;
+    const std::string& last_error() const { return error_; }
+
+private:
+    std::string host_;
+    uint16_t port_;
+    SteadyClock clock_;
+    ota::SyncedTime synced_{clock_};
+    std::unique_ptr<UdpExchange> udp_;
+    std::string error_;
+};
+
+class HostOta {
+public:
+    struct Options {
+        std::string counter_file;  // persistent counter; "" = RAM only (tests)
+        std::string sntp_host;     // "" = trust the host clock
+        uint16_t sntp_port = 123;
+    };
+    // From VESP32_FLASH and VESP32_SNTP_SERVER ("host:port" or "host").
+    static Options options_from_environment();
+
+    HostOta(Firmware& firmware, Board& board, Options options);
+    UpdateAgent& agent() { return *agent_; }
+    ota::OtaUpdateAgent& ota_agent() { return *agent_; }
+
+private:
+    Options options_;
+    HostTrustedTime time_;
+    std::unique_ptr<ota::CounterStore> counters_;
+    std::unique_ptr<ota::OtaUpdateAgent> agent_;
+};
+
+}  // namespace secure_ota::host

@@ -1,0 +1,410 @@
+#include "mbedtls_connector.h"
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/error.h>
+#include <mbedtls/net_sockets.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/version.h>
+#include <mbedtls/x509_crt.h>
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+#include <psa/crypto.h>
+#endif
+
+namespace secure_ota::host {
+using ota::Verdict;
+
+namespace {
+
+const int kCiphersuites[] = {
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
+    MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
+    MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,
+#endif
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    0,
+};
+
+std::string mbed_error(int rc) {
+    char buf[160];
+    mbedtls_strerror(rc, buf, sizeof buf);
+    char code[24];
+    std::snprintf(code, sizeof code, " (-0x%04X)", unsigned(-rc));
+    return std::string(buf) + code;
+}
+
+// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = unsigned(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + int64_t(doe) - 719468;
+}
+
+int64_t unix_of(const mbedtls_x509_time& t) {
+    return days_from_civil(t.year, unsigned(t.mon), unsigned(t.day)) * 86400 + t.hour * 3600 + t.min * 60 + t.sec;
+}
+
+struct VerifyContext {
+    bool ip_literal = false;
+    uint8_t ip[16] = {};
+    size_t ip_len = 0;
+    bool have_time = false;
+    int64_t now = 0;
+};
+
+bool san_has_ip(const mbedtls_x509_crt* crt, const VerifyContext& v) {
+    for (const mbedtls_x509_sequence* s = &crt->subject_alt_names; s != nullptr; s = s->next) {
+        const mbedtls_x509_buf& b = s->buf;
+        if (b.p == nullptr) continue;
+        if (b.tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 7) && b.len == v.ip_len && std::memcmp(b.p, v.ip, v.ip_len) == 0)
+            return true;
+    }
+    return false;
+}
+
+int verify_cb(void* ctx, mbedtls_x509_crt* crt, int depth, uint32_t* flags) {
+    auto* v = static_cast<VerifyContext*>(ctx);
+    if (v->have_time) {
+        // Judge validity by the device's trusted time rather than the host clock.
+        *flags &= ~uint32_t(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
+        if (v->now > unix_of(crt->valid_to)) *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
+        if (v->now < unix_of(crt->valid_from)) *flags |= MBEDTLS_X509_BADCERT_FUTURE;
+    }
+    if (depth == 0 && v->ip_literal && !san_has_ip(crt, *v)) *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    return 0;
+}
+
+int bio_send(void* ctx, const unsigned char* buf, size_t len) {
+    int fd = *static_cast<int*>(ctx);
+    for (;;) {
+        ssize_t n = ::send(fd, buf, len, MSG_NOSIGNAL);
+        if (n >= 0) return int(n);
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return MBEDTLS_ERR_SSL_TIMEOUT;  // SO_SNDTIMEO
+        return MBEDTLS_ERR_NET_SEND_FAILED;
+    }
+}
+
+int bio_recv_timeout(void* ctx, unsigned char* buf, size_t len, uint32_t timeout) {
+    int fd = *static_cast<int*>(ctx);
+    for (;;) {
+        pollfd p{fd, POLLIN, 0};
+        int r = ::poll(&p, 1, timeout == 0 ? -1 : int(timeout));
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return MBEDTLS_ERR_NET_RECV_FAILED;
+        if (r == 0) return MBEDTLS_ERR_SSL_TIMEOUT;
+        ssize_t n = ::recv(fd, buf, len, 0);
+        if (n >= 0) return int(n);
+        if (errno == EINTR) continue;
+        if (errno == ECONNRESET) return MBEDTLS_ERR_NET_CONN_RESET;
+        return MBEDTLS_ERR_NET_RECV_FAILED;
+    }
+}
+
+int tcp_connect(const std::string& host, uint16_t port, uint32_t timeout_ms, std::string& error) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    addrinfo* list = nullptr;
+    std::string service = std::to_string(port);
+    int gai = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &list);
+    if (gai != 0) {
+        error = "cannot resolve " + host + ": " + gai_strerror(gai);
+        return -1;
+    }
+    int fd = -1;
+    error = "no address for " + host;
+    for (addrinfo* a = list; a != nullptr && fd < 0; a = a->ai_next) {
+        int s = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+        if (s < 0) continue;
+        int fl = ::fcntl(s, F_GETFL, 0);
+        ::fcntl(s, F_SETFL, fl | O_NONBLOCK);
+        int rc = ::connect(s, a->ai_addr, a->ai_addrlen);
+        if (rc != 0 && errno == EINPROGRESS) {
+            pollfd p{s, POLLOUT, 0};
+            int pr;
+            do pr = ::poll(&p, 1, int(timeout_ms));
+            while (pr < 0 && errno == EINTR);
+            if (pr == 1) {
+                int err = 0;
+                socklen_t len = sizeof err;
+                ::getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len);
+                rc = err == 0 ? 0 : -1;
+                if (err) errno = err;
+            } else {
+                if (pr == 0) errno = ETIMEDOUT;
+                rc = -1;
+            }
+        }
+        if (rc == 0) {
+            ::fcntl(s, F_SETFL, fl & ~O_NONBLOCK);
+            int one = 1;
+            ::setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            fd = s;
+        } else {
+            error = "connect to " + host + ":" + service + " failed: " + std::strerror(errno);
+            ::close(s);
+        }
+    }
+    ::freeaddrinfo(list);
+    return fd;
+}
+
+void set_send_timeout(int fd, uint32_t ms) {
+    timeval tv{};
+    tv.tv_sec = ms / 1000;
+    tv.tv_usec = (ms % 1000) * 1000;
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+// The last alert the peer sent, after MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE.
+int received_alert(const mbedtls_ssl_context& ssl) {
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    const unsigned char* msg = ssl.MBEDTLS_PRIVATE(in_msg);
+#else
+    const unsigned char* msg = ssl.in_msg;
+#endif
+    return msg ? msg[1] : -1;
+}
+
+class TlsStream : public ota::SecureStream {
+public:
+    TlsStream() {
+        mbedtls_ssl_init(&ssl);
+        mbedtls_ssl_config_init(&conf);
+        mbedtls_ctr_drbg_init(&drbg);
+        mbedtls_entropy_init(&entropy);
+    }
+    ~TlsStream() override {
+        close();
+        mbedtls_ssl_free(&ssl);
+        mbedtls_ssl_config_free(&conf);
+        mbedtls_ctr_drbg_free(&drbg);
+        mbedtls_entropy_free(&entropy);
+    }
+
+    ota::StreamResult read(uint8_t* out, size_t capacity, uint32_t timeout_ms) override {
+        if (fd < 0) return {ota::StreamStatus::Closed, 0};
+        if (capacity == 0) return {ota::StreamStatus::Ok, 0};
+        mbedtls_ssl_conf_read_timeout(&conf, timeout_ms == 0 ? 1 : timeout_ms);
+        for (;;) {
+            int r = mbedtls_ssl_read(&ssl, out, capacity);
+            if (r > 0) return {ota::StreamStatus::Ok, size_t(r)};
+            if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
+#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+            if (r == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) continue;
+#endif
+            if (r == MBEDTLS_ERR_SSL_TIMEOUT) return {ota::StreamStatus::Timeout, 0};
+            if (r == 0 || r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) return {ota::StreamStatus::Closed, 0};
+            return {ota::StreamStatus::Error, 0};
+        }
+    }
+
+    ota::StreamResult write(const uint8_t* data, size_t length, uint32_t timeout_ms) override {
+        if (fd < 0) return {ota::StreamStatus::Closed, 0};
+        set_send_timeout(fd, timeout_ms == 0 ? 1 : timeout_ms);
+        size_t done = 0;
+        while (done < length) {
+            int r = mbedtls_ssl_write(&ssl, data + done, length - done);
+            if (r > 0) {
+                done += size_t(r);
+                continue;
+            }
+            if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
+            if (r == MBEDTLS_ERR_SSL_TIMEOUT) return {ota::StreamStatus::Timeout, done};
+            return {ota::StreamStatus::Error, done};
+        }
+        return {ota::StreamStatus::Ok, done};
+    }
+
+    void close() override {
+        if (fd >= 0) {
+            if (handshake_done) {
+                set_send_timeout(fd, 200);
+                mbedtls_ssl_close_notify(&ssl);
+            }
+            ::close(fd);
+            fd = -1;
+        }
+    }
+
+    int fd = -1;
+    bool handshake_done = false;
+    VerifyContext verify;
+    mbedtls_ssl_context ssl;
+    mbedtls_ssl_config conf;
+    mbedtls_ctr_drbg_context drbg;
+    mbedtls_entropy_context entropy;
+};
+
+}  // namespace
+
+struct MbedTlsConnector::Impl {
+    Options options;
+    mbedtls_x509_crt ca;
+    bool ca_ok = false;
+    Impl() { mbedtls_x509_crt_init(&ca); }
+    ~Impl() { mbedtls_x509_crt_free(&ca); }
+};
+
+MbedTlsConnector::MbedTlsConnector(Options options) : impl_(new Impl) {
+    impl_->options = std::move(options);
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+    // mbedTLS 3.x: TLS 1.3 and MBEDTLS_USE_PSA_CRYPTO need PSA initialised (idempotent).
+    if (psa_crypto_init() != PSA_SUCCESS) {
+        setup_error_ = "psa_crypto_init failed";
+        return;
+    }
+#endif
+    const std::string& pem = impl_->options.ca_pem;
+    if (pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+        setup_error_ = "no PEM CA certificate provisioned";
+        return;
+    }
+    int rc = mbedtls_x509_crt_parse(&impl_->ca, reinterpret_cast<const unsigned char*>(pem.c_str()), pem.size() + 1);
+    if (rc != 0) {
+        setup_error_ = "cannot parse the CA certificate: " + mbed_error(rc);
+        return;
+    }
+    impl_->ca_ok = true;
+}
+
+MbedTlsConnector::~MbedTlsConnector() = default;
+
+bool MbedTlsConnector::ready() const { return impl_->ca_ok; }
+
+Verdict MbedTlsConnector::verdict_for_flags(uint32_t flags) {
+    const uint32_t untrusted = MBEDTLS_X509_BADCERT_NOT_TRUSTED | MBEDTLS_X509_BADCERT_REVOKED |
+                               MBEDTLS_X509_BADCERT_BAD_MD | MBEDTLS_X509_BADCERT_BAD_PK | MBEDTLS_X509_BADCERT_BAD_KEY |
+                               MBEDTLS_X509_BADCERT_MISSING | MBEDTLS_X509_BADCERT_SKIP_VERIFY | MBEDTLS_X509_BADCERT_OTHER |
+                               MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE | MBEDTLS_X509_BADCERT_NS_CERT_TYPE;
+    if (flags & untrusted) return Verdict::TlsCertUntrusted;
+    if (flags & MBEDTLS_X509_BADCERT_EXPIRED) return Verdict::TlsCertExpired;
+    if (flags & MBEDTLS_X509_BADCERT_FUTURE) return Verdict::TlsCertNotYetValid;
+    if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) return Verdict::TlsHostnameMismatch;
+    return Verdict::TlsCertUntrusted;
+}
+
+ota::ConnectResult MbedTlsConnector::connect(const std::string& host, uint16_t port, uint32_t timeout_ms) {
+    ota::ConnectResult out;
+    auto fail = [&out](Verdict v, std::string d) {
+        out.stream.reset();
+        out.failure = ota::Outcome::of(v, std::move(d));
+        return std::move(out);
+    };
+    if (!impl_->ca_ok) return fail(Verdict::NotProvisioned, setup_error_);
+    if (timeout_ms == 0) timeout_ms = 1;
+
+    auto s = std::make_unique<TlsStream>();
+    // Trusted time first: without it no certificate can be judged.
+    if (impl_->options.time) {
+        auto now = impl_->options.time->unix_time();
+        if (!now) return fail(Verdict::NoValidTime, "no trusted time to check the server certificate");
+        s->verify.have_time = true;
+        s->verify.now = *now;
+    }
+    if (::inet_pton(AF_INET, host.c_str(), s->verify.ip) == 1) {
+        s->verify.ip_literal = true;
+        s->verify.ip_len = 4;
+    } else if (::inet_pton(AF_INET6, host.c_str(), s->verify.ip) == 1) {
+        s->verify.ip_literal = true;
+        s->verify.ip_len = 16;
+    }
+
+    static const char pers[] = "secure-ota-host";
+    int rc = mbedtls_ctr_drbg_seed(&s->drbg, mbedtls_entropy_func, &s->entropy, reinterpret_cast<const unsigned char*>(pers),
+                                   sizeof pers - 1);
+    if (rc != 0) return fail(Verdict::InternalError, "RNG seed failed: " + mbed_error(rc));
+    rc = mbedtls_ssl_config_defaults(&s->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
+    if (rc != 0) return fail(Verdict::InternalError, "TLS config failed: " + mbed_error(rc));
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    mbedtls_ssl_conf_min_tls_version(&s->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#else
+    mbedtls_ssl_conf_min_version(&s->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
+    mbedtls_ssl_conf_ciphersuites(&s->conf, kCiphersuites);
+    mbedtls_ssl_conf_authmode(&s->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    mbedtls_ssl_conf_ca_chain(&s->conf, &impl_->ca, nullptr);
+    mbedtls_ssl_conf_rng(&s->conf, mbedtls_ctr_drbg_random, &s->drbg);
+    mbedtls_ssl_conf_verify(&s->conf, verify_cb, &s->verify);
+    mbedtls_ssl_conf_read_timeout(&s->conf, timeout_ms);
+#if MBEDTLS_VERSION_NUMBER < 0x03000000 && defined(MBEDTLS_SSL_RENEGOTIATION)
+    mbedtls_ssl_conf_renegotiation(&s->conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
+#endif
+    rc = mbedtls_ssl_setup(&s->ssl, &s->conf);
+    if (rc != 0) return fail(Verdict::InternalError, "TLS setup failed: " + mbed_error(rc));
+    // DNS names are matched by mbedTLS (and sent as SNI); IP literals by verify_cb.
+    rc = mbedtls_ssl_set_hostname(&s->ssl, s->verify.ip_literal ? nullptr : host.c_str());
+    if (rc != 0) return fail(Verdict::InternalError, "set_hostname failed: " + mbed_error(rc));
+
+    std::string error;
+    s->fd = tcp_connect(host, port, timeout_ms, error);
+    if (s->fd < 0) return fail(Verdict::ConnectFailed, error);
+    set_send_timeout(s->fd, timeout_ms);
+    mbedtls_ssl_set_bio(&s->ssl, &s->fd, bio_send, nullptr, bio_recv_timeout);
+
+    do rc = mbedtls_ssl_handshake(&s->ssl);
+    while (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE);
+    if (rc != 0) {
+        uint32_t flags = mbedtls_ssl_get_verify_result(&s->ssl);
+        if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || (flags != 0 && flags != uint32_t(-1))) {
+            char info[512];
+            int n = mbedtls_x509_crt_verify_info(info, sizeof info, "", flags);
+            std::string text = n > 0 ? std::string(info, size_t(n)) : std::string();
+            for (char& c : text)
+                if (c == '\n') c = ';';
+            char hex[16];
+            std::snprintf(hex, sizeof hex, "0x%05X", flags);
+            return fail(verdict_for_flags(flags), std::string("certificate verify flags ") + hex + ": " + text);
+        }
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+        const bool bad_version = rc == MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION;
+#else
+        const bool bad_version = rc == MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION;
+#endif
+        if (bad_version) return fail(Verdict::TlsProtocol, "server TLS version below 1.2: " + mbed_error(rc));
+        if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
+            int alert = received_alert(s->ssl);
+            // protocol_version(70), insufficient_security(71), handshake_failure(40): the
+            // server refused our TLS 1.2+/AEAD-only offer.
+            Verdict v = (alert == 70 || alert == 71 || alert == 40) ? Verdict::TlsProtocol : Verdict::TlsHandshakeFailed;
+            return fail(v, "server sent fatal alert " + std::to_string(alert));
+        }
+        if (rc == MBEDTLS_ERR_SSL_TIMEOUT) return fail(Verdict::TlsHandshakeFailed, "handshake timed out");
+        return fail(Verdict::TlsHandshakeFailed, "handshake failed: " + mbed_error(rc));
+    }
+    s->handshake_done = true;
+    out.stream = std::move(s);
+    return out;
+}
+
+uint64_t SteadyClock::monotonic_ms() {
+    return uint64_t(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
+}
+
+std::optional<int64_t> SystemTrustedTime::unix_time() { return int64_t(std::time(nullptr)); }
+
+}  // namespace secure_ota::host

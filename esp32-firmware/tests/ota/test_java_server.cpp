@@ -1,0 +1,143 @@
+// The engine against the real OTA server of issue 5 (the workbench jar's `serve`, Jetty 12),
+// in a throw-away lab folder: pki init, publish V2 (signed by the workbench, not by us),
+// provision the device, deploy, serve on an ephemeral port. Skipped when the jar is absent
+// (configure with -DOTA_WORKBENCH_JAR=.../target/secure-ota-workbench.jar).
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fcntl.h>
+#include <fstream>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "engine_fixture.h"
+#include "mbedtls_connector.h"
+
+using namespace ota_test;
+
+namespace {
+
+bool exists(const std::string& p) {
+    struct stat st;
+    return ::stat(p.c_str(), &st) == 0;
+}
+
+class JavaServer {
+public:
+    JavaServer(const std::string& java_cmd, const std::string& lab) {
+        int out[2];
+        if (::pipe(out) != 0) return;
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive a crashed test
+            ::dup2(out[1], 1);
+            ::dup2(out[1], 2);
+            ::close(out[0]);
+            std::string cmd = "exec " + java_cmd + " --lab='" + lab + "' serve --port 0";
+            ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        ::close(out[1]);
+        out_ = ::fdopen(out[0], "r");
+        char line[512];
+        while (out_ && std::fgets(line, sizeof line, out_)) {
+            std::string l(line);
+            size_t p = l.find("listening on https://127.0.0.1:");
+            if (p != std::string::npos) {
+                port_ = uint16_t(std::stoi(l.substr(p + 31)));
+                break;
+            }
+        }
+    }
+    ~JavaServer() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGTERM);
+            ::waitpid(pid_, nullptr, 0);
+        }
+        if (out_) std::fclose(out_);
+    }
+    uint16_t port() const { return port_; }
+
+private:
+    pid_t pid_ = -1;
+    FILE* out_ = nullptr;
+    uint16_t port_ = 0;
+};
+
+}  // namespace
+
+class JavaServerTest : public EngineTest {};
+
+TEST_F(JavaServerTest, UpdatesV1ToV2FromTheWorkbenchServer) {
+    const std::string jar = OTA_WORKBENCH_JAR;
+    if (jar.empty() || !exists(jar)) GTEST_SKIP() << "workbench jar not found (" << jar << ")";
+    if (run("command -v java >/dev/null") != 0) GTEST_SKIP() << "java not found";
+    char tmpl[] = "/tmp/ota-javalab-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    const std::string lab = std::string(tmpl) + "/lab";
+    const std::string java = "java -Dworkbench.home='" + std::string(tmpl) + "' -jar '" + jar + "'";
+    std::string out;
+    ASSERT_EQ(run(java + " --lab='" + lab + "' pki init 2>&1", &out), 0) << out;
+
+    const std::string image_path = std::string(tmpl) + "/shop-display-2.0.0.bin";
+    auto image = make_image("2.0.0", 1, 50000);
+    {
+        std::ofstream f(image_path, std::ios::binary);
+        f.write(reinterpret_cast<const char*>(image.data()), std::streamsize(image.size()));
+    }
+    ASSERT_EQ(run(java + " --lab='" + lab + "' firmware publish --product=shop-display '" + image_path + "' 2>&1", &out), 0) << out;
+    ASSERT_EQ(run(java + " --lab='" + lab + "' server add-device --product=shop-display esp32-lab-01 2>&1", &out), 0) << out;
+    // The key is the one indented line of the output.
+    std::string api_key;
+    for (size_t at = 0; at < out.size();) {
+        size_t nl = out.find('\n', at);
+        std::string l = out.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
+        if (l.rfind("  ", 0) == 0 && l.find(' ', 2) == std::string::npos && l.size() > 20) api_key = l.substr(2);
+        at = nl == std::string::npos ? out.size() : nl + 1;
+    }
+    ASSERT_FALSE(api_key.empty()) << out;
+    ASSERT_EQ(run(java + " --lab='" + lab + "' server deploy shop-display 2.0.0 2>&1", &out), 0) << out;
+
+    JavaServer srv(java, lab);
+    ASSERT_NE(srv.port(), 0) << "server did not start";
+
+    std::string err;
+    key = ota::crypto::EcdsaP256PublicKey::from_pem(read_file(lab + "/certs/signing-pub.pem"), err);
+    ASSERT_TRUE(key) << err;
+    host::MbedTlsConnector::Options o;
+    o.ca_pem = read_file(lab + "/certs/ca.pem");
+    o.time = &time;
+    host::MbedTlsConnector tls(o);
+    host::SteadyClock steady;
+    time.t = int64_t(std::time(nullptr));
+    UpdateConfig cfg;
+    cfg.server_host = "localhost";
+    cfg.server_port = srv.port();
+    cfg.device_id = "esp32-lab-01";
+    cfg.api_key = api_key;
+    cfg.product = "shop-display";
+    cfg.chip_id = chip_id::kHost;
+    cfg.total_timeout_ms = 60000;
+    UpdateEngine::Deps deps{tls, steady, time, *ops, nor, fuses, counters, key.get(), &observer};
+    UpdateEngine engine(deps, cfg);
+    RunningApp app{"1.0.0", 1};
+    UpdateResult r = engine.run(app);
+    Outcome rep = engine.report(r, app);
+    expect_updated(r);
+    EXPECT_EQ(rep.verdict, Verdict::Updated) << "server refused the report: " << rep.detail;
+    EXPECT_EQ(r.manifest->size, image.size());
+
+    // Up to date now: the server answers 204. (boot() made a new OtaOps for the V2 slot.)
+    ASSERT_EQ(ops->mark_app_valid_cancel_rollback(), OtaError::Ok);
+    UpdateEngine::Deps deps2{tls, steady, time, *ops, nor, fuses, counters, key.get(), &observer};
+    UpdateEngine again(deps2, cfg);
+    UpdateResult r2 = again.run(RunningApp{"2.0.0", 1});
+    EXPECT_EQ(r2.outcome.verdict, Verdict::NoUpdate) << r2.outcome.detail;
+    // A wrong API key.
+    cfg.api_key = "not-the-key";
+    UpdateEngine bad(deps2, cfg);
+    EXPECT_EQ(bad.run(RunningApp{"1.0.0", 1}).outcome.verdict, Verdict::AuthRejected);
+    run("rm -rf '" + std::string(tmpl) + "'");
+}

@@ -1,0 +1,223 @@
+// The host TLS port against real TLS servers: `openssl s_server` on a loopback ephemeral
+// port with certificates made by openssl (fixtures/gen_pki.sh).
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <csignal>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <thread>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "mbedtls_connector.h"
+#include "test_helpers.h"
+
+#include <mbedtls/x509.h>
+
+using namespace secure_ota;
+using namespace secure_ota::ota;
+using namespace ota_test;
+
+namespace {
+
+// One `openssl s_server` child; killed (by its pid only) when the object dies.
+class OpensslServer {
+public:
+    explicit OpensslServer(std::vector<std::string> extra) {
+        int out[2];
+        if (::pipe(out) != 0) return;
+        std::vector<std::string> args = {OPENSSL_EXE, "s_server", "-accept", "0", "-www", "-naccept", "20"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive a crashed test
+            ::dup2(out[1], 1);
+            int devnull = ::open("/dev/null", O_RDWR);
+            ::dup2(devnull, 0);
+            ::dup2(devnull, 2);
+            ::close(out[0]);
+            std::vector<char*> argv;
+            for (auto& a : args) argv.push_back(a.data());
+            argv.push_back(nullptr);
+            ::execv(argv[0], argv.data());
+            ::_exit(127);
+        }
+        ::close(out[1]);
+        out_ = ::fdopen(out[0], "r");
+        // "ACCEPT [::]:PORT" or "ACCEPT 0.0.0.0:PORT"
+        char line[256];
+        while (out_ && std::fgets(line, sizeof line, out_)) {
+            std::string l(line);
+            if (l.rfind("ACCEPT", 0) == 0) {
+                port_ = uint16_t(std::stoi(l.substr(l.rfind(':') + 1)));
+                break;
+            }
+        }
+    }
+    ~OpensslServer() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGTERM);
+            ::waitpid(pid_, nullptr, 0);
+        }
+        if (out_) std::fclose(out_);
+    }
+    uint16_t port() const { return port_; }
+
+private:
+    pid_t pid_ = -1;
+    FILE* out_ = nullptr;
+    uint16_t port_ = 0;
+};
+
+std::vector<std::string> leaf(const std::string& name) {
+    return {"-cert", pki(name + ".pem"), "-key", pki(name + "-key.pem")};
+}
+
+class TlsTest : public ::testing::Test {
+protected:
+    ConnectResult connect(const std::string& ca, const std::string& host, uint16_t port, TrustedTime* t = nullptr) {
+        host::MbedTlsConnector::Options o;
+        o.ca_pem = read_file(pki(ca));
+        o.time = t ? t : &time;
+        host::MbedTlsConnector c(o);
+        EXPECT_TRUE(c.ready()) << c.setup_error();
+        return c.connect(host, port, 5000);
+    }
+    host::SystemTrustedTime time;
+};
+
+std::string http_get(SecureStream& s) {
+    std::string req = "GET / HTTP/1.0\r\n\r\n";
+    EXPECT_EQ(s.write(reinterpret_cast<const uint8_t*>(req.data()), req.size(), 5000).status, StreamStatus::Ok);
+    std::string got;
+    uint8_t buf[512];
+    for (int i = 0; i < 50 && got.size() < 20; ++i) {
+        StreamResult r = s.read(buf, sizeof buf, 5000);
+        if (r.status != StreamStatus::Ok) break;
+        got.append(reinterpret_cast<char*>(buf), r.bytes);
+    }
+    return got;
+}
+
+}  // namespace
+
+TEST_F(TlsTest, LabCaSucceedsByNameAndByIp) {
+    OpensslServer server(leaf("lab-server"));
+    ASSERT_NE(server.port(), 0);
+    for (const char* host : {"localhost", "127.0.0.1"}) {
+        ConnectResult r = connect("lab-ca.pem", host, server.port());
+        ASSERT_TRUE(r.stream) << host << ": " << to_string(r.failure.verdict) << " " << r.failure.detail;
+        EXPECT_EQ(http_get(*r.stream).rfind("HTTP/1.0 200", 0), 0u) << host;
+        r.stream->close();
+    }
+}
+
+TEST_F(TlsTest, RogueCaIsUntrusted) {
+    OpensslServer server(leaf("rogue-server"));
+    ASSERT_NE(server.port(), 0);
+    for (const char* host : {"localhost", "127.0.0.1"}) {
+        ConnectResult r = connect("lab-ca.pem", host, server.port());
+        EXPECT_FALSE(r.stream) << host;
+        EXPECT_EQ(r.failure.verdict, Verdict::TlsCertUntrusted) << host << ": " << r.failure.detail;
+        EXPECT_NE(r.failure.detail.find("verify flags"), std::string::npos) << r.failure.detail;
+    }
+    // The rogue CA itself would accept it: the verdict is about trust, not the handshake.
+    ConnectResult ok = connect("rogue-ca.pem", "localhost", server.port());
+    EXPECT_TRUE(ok.stream) << ok.failure.detail;
+}
+
+TEST_F(TlsTest, HostnameMismatch) {
+    OpensslServer lab(leaf("lab-server"));
+    ASSERT_NE(lab.port(), 0);
+    // The lab certificate names localhost, 127.0.0.1 and ::1, not 127.0.0.2.
+    ConnectResult r = connect("lab-ca.pem", "127.0.0.2", lab.port());
+    EXPECT_FALSE(r.stream);
+    EXPECT_EQ(r.failure.verdict, Verdict::TlsHostnameMismatch) << r.failure.detail;
+    OpensslServer other(leaf("other-name"));
+    ASSERT_NE(other.port(), 0);
+    for (const char* host : {"localhost", "127.0.0.1"}) {
+        ConnectResult m = connect("lab-ca.pem", host, other.port());
+        EXPECT_FALSE(m.stream) << host;
+        EXPECT_EQ(m.failure.verdict, Verdict::TlsHostnameMismatch) << host << ": " << m.failure.detail;
+    }
+}
+
+TEST_F(TlsTest, CertificateValidityUsesTheDevicesTrustedTime) {
+    OpensslServer server(leaf("lab-server"));
+    ASSERT_NE(server.port(), 0);
+    FixedTime t;
+    t.t = std::stoll(read_file(pki("lab-server.notafter"))) + 86400;
+    ConnectResult r = connect("lab-ca.pem", "localhost", server.port(), &t);
+    EXPECT_EQ(r.failure.verdict, Verdict::TlsCertExpired) << r.failure.detail;
+    t.t = std::stoll(read_file(pki("lab-server.notbefore"))) - 86400;
+    r = connect("lab-ca.pem", "localhost", server.port(), &t);
+    EXPECT_EQ(r.failure.verdict, Verdict::TlsCertNotYetValid) << r.failure.detail;
+    t.t.reset();
+    r = connect("lab-ca.pem", "localhost", server.port(), &t);
+    EXPECT_EQ(r.failure.verdict, Verdict::NoValidTime) << r.failure.detail;
+}
+
+TEST_F(TlsTest, RefusesTls11) {
+    std::vector<std::string> args = leaf("lab-server");
+    args.insert(args.end(), {"-tls1_1", "-cipher", "ALL:@SECLEVEL=0"});
+    OpensslServer server(args);
+    ASSERT_NE(server.port(), 0);
+    ConnectResult r = connect("lab-ca.pem", "localhost", server.port());
+    EXPECT_FALSE(r.stream);
+    EXPECT_EQ(r.failure.verdict, Verdict::TlsProtocol) << r.failure.detail;
+}
+
+TEST_F(TlsTest, RefusesNonAeadSuites) {
+    std::vector<std::string> args = leaf("lab-server");
+    args.insert(args.end(), {"-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES128-SHA"});
+    OpensslServer server(args);
+    ASSERT_NE(server.port(), 0);
+    ConnectResult r = connect("lab-ca.pem", "localhost", server.port());
+    EXPECT_FALSE(r.stream);
+    EXPECT_EQ(r.failure.verdict, Verdict::TlsProtocol) << r.failure.detail;
+}
+
+TEST_F(TlsTest, HandshakeCutAndClosedPort) {
+    // A TCP server that accepts and closes at once: the handshake is cut.
+    int ls = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(ls, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    ASSERT_EQ(::listen(ls, 1), 0);
+    socklen_t len = sizeof a;
+    ::getsockname(ls, reinterpret_cast<sockaddr*>(&a), &len);
+    uint16_t port = ntohs(a.sin_port);
+    std::thread t([ls] {
+        int c = ::accept(ls, nullptr, nullptr);
+        if (c >= 0) ::close(c);
+    });
+    ConnectResult r = connect("lab-ca.pem", "127.0.0.1", port);
+    t.join();
+    ::close(ls);
+    EXPECT_FALSE(r.stream);
+    EXPECT_EQ(r.failure.verdict, Verdict::TlsHandshakeFailed) << r.failure.detail;
+    // Nobody listens any more.
+    r = connect("lab-ca.pem", "127.0.0.1", port);
+    EXPECT_EQ(r.failure.verdict, Verdict::ConnectFailed) << r.failure.detail;
+}
+
+TEST_F(TlsTest, NoCaMeansNotProvisioned) {
+    host::MbedTlsConnector::Options o;
+    host::MbedTlsConnector c(o);
+    EXPECT_FALSE(c.ready());
+    EXPECT_EQ(c.connect("localhost", 1, 1000).failure.verdict, Verdict::NotProvisioned);
+}
+
+TEST(TlsVerdicts, FlagMapping) {
+    using host::MbedTlsConnector;
+    EXPECT_EQ(MbedTlsConnector::verdict_for_flags(MBEDTLS_X509_BADCERT_NOT_TRUSTED), Verdict::TlsCertUntrusted);
+    EXPECT_EQ(MbedTlsConnector::verdict_for_flags(MBEDTLS_X509_BADCERT_CN_MISMATCH), Verdict::TlsHostnameMismatch);
+    EXPECT_EQ(MbedTlsConnector::verdict_for_flags(MBEDTLS_X509_BADCERT_EXPIRED), Verdict::TlsCertExpired);
+    EXPECT_EQ(MbedTlsConnector::verdict_for_flags(MBEDTLS_X509_BADCERT_FUTURE), Verdict::TlsCertNotYetValid);
+    EXPECT_EQ(MbedTlsConnector::verdict_for_flags(MBEDTLS_X509_BADCERT_NOT_TRUSTED | MBEDTLS_X509_BADCERT_CN_MISMATCH),
+              Verdict::TlsCertUntrusted);
+}

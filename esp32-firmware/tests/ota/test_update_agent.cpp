@@ -1,0 +1,217 @@
+// The OTA engine inside H1's Firmware runtime, in-process: factory-fresh V1 device, the
+// workbench's "check" command over serial, the in-memory server; the restart after UPDATED
+// goes back through the bootloader, which must then run V2.
+#include <gtest/gtest.h>
+
+#include "engine_fixture.h"
+#include "secure_ota/firmware.h"
+#include "secure_ota/ota/update_agent.h"
+
+using namespace ota_test;
+
+namespace {
+
+struct Restarted {
+    std::string why;
+};
+
+struct Serial : SerialPort {
+    std::string out, in;
+    size_t pos = 0;
+    void write(const char* d, size_t n) override { out.append(d, n); }
+    int read_byte() override { return pos < in.size() ? static_cast<unsigned char>(in[pos++]) : -1; }
+};
+
+struct BoardClock : secure_ota::Clock {
+    uint32_t now = 0;
+    uint32_t millis() override { return now += 1; }
+    void sleep_ms(uint32_t ms) override { now += ms; }
+};
+
+class RamBoard : public Board {
+public:
+    RamBoard(NorFlash& nor, RamSecureVersionStore& fuses) : nor_(nor), fuses_(fuses) {}
+    Flash& flash() override { return nor_; }
+    SerialPort& serial() override { return uart; }
+    secure_ota::Clock& clock() override { return clock_; }
+    SecureVersionStore& secure_version_store() override { return fuses_; }
+    LcdDriver& lcd_driver() override { return lcd_; }
+    LedDriver& led_driver() override { return led_; }
+    ResetReason reset_reason() const override { return ResetReason::PowerOn; }
+    uint32_t running_partition_offset() const override { return running; }
+    uint16_t chip_id() const override { return chip_id::kHost; }
+    [[noreturn]] void restart() override { throw Restarted{"board restart"}; }
+
+    NorFlash& nor_;
+    RamSecureVersionStore& fuses_;
+    Serial uart;
+    BoardClock clock_;
+    NullLcdDriver lcd_;
+    NullLedDriver led_;
+    uint32_t running = 0;
+};
+
+class TestApp : public App {
+public:
+    bool self_test(AppContext&, std::string&) override { return true; }
+    void start(AppContext& ctx, uint32_t) override { ctx.lcd.show("SHOP-DISPLAY", "v" + ctx.self.version); }
+    void loop(AppContext&, uint32_t) override {}
+};
+
+class AgentTest : public EngineTest {
+protected:
+    void SetUp() override {
+        EngineTest::SetUp();
+        // Factory data, as the factory step writes it.
+        FactoryData fd;
+        fd.device_id = "esp32-lab-01";
+        fd.product = "shop-display";
+        fd.server_url = "https://localhost:8443";
+        fd.api_key = "key-123";
+        fd.ca_cert_pem = read_file(pki("lab-ca.pem"));
+        fd.signing_pubkey_pem = read_file(pki("signing-pub.pem"));
+        auto bytes = fd.serialize();
+        const PartitionEntry* part = find_factory_data(table);
+        ASSERT_NE(part, nullptr);
+        ASSERT_EQ(nor.write(part->offset, bytes.data(), bytes.size()), FlashStatus::Ok);
+    }
+
+    // Power on: bootloader, then the runtime's setup() with the agent plugged in.
+    std::string power_on_and_check() {
+        Bootloader b(nor, fuses, chip_id::kHost);
+        auto d = b.select_and_verify();
+        EXPECT_TRUE(d) << b.error();
+        RamBoard board(nor, fuses);
+        board.running = d->partition.offset;
+        TestApp app;
+        Firmware fw(board, app);
+        OtaUpdateAgent::Port port{
+            [this](const std::string& ca, TrustedTime&) -> std::unique_ptr<Connector> {
+                EXPECT_NE(ca.find("BEGIN CERTIFICATE"), std::string::npos) << "CA from factory data";
+                return std::make_unique<FakeConnector>(server);
+            },
+            time, counters, [](const std::string& why) { throw Restarted{why}; }};
+        OtaUpdateAgent agent(fw, board, port);
+        fw.set_update_agent(&agent);
+        fw.setup();
+        board.uart.in = "@ota1 {\"cmd\":\"check\"}\n";
+        std::string restarted;
+        try {
+            for (int i = 0; i < 5; ++i) fw.loop();
+        } catch (const Restarted& r) {
+            restarted = r.why;
+        }
+        serial_out = board.uart.out;
+        version_before = fw.self().version;
+        return restarted;
+    }
+
+    std::string serial_out;
+    std::string version_before;
+};
+
+}  // namespace
+
+TEST_F(AgentTest, CheckCommandUpdatesV1ToV2ThroughTheRuntime) {
+    std::string why = power_on_and_check();
+    EXPECT_EQ(version_before, "1.0.0");
+    EXPECT_NE(why.find("2.0.0"), std::string::npos) << serial_out;
+    EXPECT_NE(serial_out.find("\"ev\":\"ota\",\"phase\":\"download\""), std::string::npos);
+    EXPECT_NE(serial_out.find("\"phase\":\"verdict\",\"code\":\"UPDATED\""), std::string::npos) << serial_out;
+    ASSERT_EQ(server.reports.size(), 1u);
+    EXPECT_EQ(ops->boot_partition()->label, "app1") << "otadata selects the new slot";
+    // The restart: the bootloader boots V2 (NEW -> PENDING_VERIFY), its runtime confirms it
+    // after the self-test, then answers the next check with NO_UPDATE.
+    server.manifest_status = 204;
+    EXPECT_EQ(power_on_and_check(), "");
+    EXPECT_EQ(version_before, "2.0.0");
+    EXPECT_NE(serial_out.find("\"code\":\"NO_UPDATE\""), std::string::npos) << serial_out;
+    boot();
+    EXPECT_EQ(ops->running_state(), OtaImgState::Valid) << "the runtime confirmed V2 after its self-test";
+}
+
+TEST_F(AgentTest, FlippedByteShowsTheAlertAndStaysOnV1) {
+    server.flip_byte = 7777;
+    EXPECT_EQ(power_on_and_check(), "") << "no restart on a refusal";
+    EXPECT_NE(serial_out.find("\"code\":\"HASH_MISMATCH\""), std::string::npos) << serial_out;
+    EXPECT_NE(serial_out.find("\"rows\":[\"ALERTE S\xC3\x89" "CURIT\xC3\x89 \",\"HASH INVALID    \"]"), std::string::npos)
+        << serial_out;
+    ASSERT_EQ(server.reports.size(), 1u);
+    EXPECT_NE(server.reports[0].find("HASH_MISMATCH"), std::string::npos);
+    boot();
+    EXPECT_EQ(running_version, "1.0.0");
+}
+
+TEST_F(AgentTest, RogueServerIsRefusedAndNotReportedTo) {
+    server.refuse_connect = Outcome::of(Verdict::TlsCertUntrusted, "verify flags 0x08");
+    EXPECT_EQ(power_on_and_check(), "");
+    EXPECT_NE(serial_out.find("\"code\":\"TLS_CERT_UNTRUSTED\""), std::string::npos) << serial_out;
+    EXPECT_EQ(server.connections, 1) << "no report attempt to a server that failed TLS";
+    EXPECT_TRUE(server.requests.empty());
+}
+
+// The host wiring (ports/host/tls/host_ota.h) end to end: real TLS to the Python stand-in of
+// the server, the factory CA and URL from factory data, the counter persisted in a file.
+#include <ctime>
+#include <fstream>
+
+#include "host_ota.h"
+#include "python_server.h"
+
+TEST_F(AgentTest, HostOtaUpdatesOverRealTls) {
+    if (std::string(PYTHON3_EXE).empty()) GTEST_SKIP() << "python3 not found";
+    char tmpl[] = "/tmp/ota-host-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    std::string dir = tmpl;
+    const int64_t now = int64_t(std::time(nullptr));
+    ManifestFields f;
+    f.ints["issued_at"] = now - 3600;
+    f.ints["expires_at"] = now + 86400;
+    offer(make_image("2.0.0", 1), f);
+    std::ofstream(dir + "/manifest.jws") << server.manifest;
+    {
+        std::ofstream img(dir + "/shop-display-2.0.0.bin", std::ios::binary);
+        img.write(reinterpret_cast<const char*>(server.image.data()), std::streamsize(server.image.size()));
+    }
+    PythonServer srv(dir, "lab-server");
+    ASSERT_NE(srv.port(), 0);
+    // Re-provision with the real server's URL.
+    FactoryData fd;
+    fd.device_id = "esp32-lab-01";
+    fd.product = "shop-display";
+    fd.server_url = "https://localhost:" + std::to_string(srv.port());
+    fd.api_key = "key-123";
+    fd.ca_cert_pem = read_file(pki("lab-ca.pem"));
+    fd.signing_pubkey_pem = read_file(pki("signing-pub.pem"));
+    const PartitionEntry* part = find_factory_data(table);
+    ASSERT_EQ(nor.erase(part->offset, part->size), FlashStatus::Ok);
+    auto bytes = fd.serialize();
+    ASSERT_EQ(nor.write(part->offset, bytes.data(), bytes.size()), FlashStatus::Ok);
+
+    Bootloader b(nor, fuses, chip_id::kHost);
+    auto d = b.select_and_verify();
+    ASSERT_TRUE(d);
+    RamBoard board(nor, fuses);
+    board.running = d->partition.offset;
+    TestApp app;
+    Firmware fw(board, app);
+    host::HostOta::Options o;
+    o.counter_file = dir + "/flash.bin.ota-counter";
+    host::HostOta host_ota(fw, board, o);
+    fw.set_update_agent(&host_ota.agent());
+    fw.setup();
+    board.uart.in = "@ota1 {\"cmd\":\"check\"}\n";
+    bool restarted = false;
+    try {
+        for (int i = 0; i < 5; ++i) fw.loop();
+    } catch (const Restarted&) {
+        restarted = true;
+    }
+    EXPECT_TRUE(restarted) << board.uart.out;
+    EXPECT_NE(board.uart.out.find("\"code\":\"UPDATED\""), std::string::npos) << board.uart.out;
+    EXPECT_EQ(read_file(o.counter_file), "3 2.0.0\n");
+    EXPECT_NE(read_file(dir + "/reports.jsonl").find("UPDATED"), std::string::npos);
+    boot();
+    EXPECT_EQ(running_version, "2.0.0");
+    run("rm -rf '" + dir + "'");
+}
