@@ -4,6 +4,7 @@
 
 #include "board_environment.h"
 #include "host_board.h"
+#include "host_ota.h"
 #include "secure_ota/firmware.h"
 
 int main() {
@@ -14,6 +15,9 @@ int main() {
         return 2;
     }
     secure_ota::Firmware firmware(board, secure_ota::product_app());
+    // The secure OTA engine answers the workbench's "check" command, as on the real board.
+    secure_ota::host::HostOta ota(firmware, board, secure_ota::host::HostOta::options_from_environment());
+    firmware.set_update_agent(&ota.agent());
     firmware.setup();
     for (;;) {
         firmware.loop();

@@ -1,5 +1,7 @@
 #include "secure_ota/firmware.h"
 
+#include "secure_ota/ota/verdict.h"
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -59,7 +61,7 @@ void Firmware::setup() {
     report_boot();
     report_partitions();
     if (!factory_data_) {
-        telemetry_.error(verdict::kNotProvisioned, err + "; updates are disabled until the device is provisioned");
+        telemetry_.error(error_code::kNotProvisioned, err + "; updates are disabled until the device is provisioned");
     }
 
     std::string failure;
@@ -127,9 +129,10 @@ void Firmware::handle_command(const std::string& line) {
         case TelemetryCommand::Check:
             telemetry_.ack(name);
             if (!factory_data_) {
-                telemetry_.ota_verdict(verdict::kNotProvisioned, "no factory data: no server, no trust anchors", "");
+                telemetry_.ota_verdict(ota::to_string(ota::Verdict::NotProvisioned),
+                                       "no factory data: no server, no trust anchors", "");
             } else if (!agent_) {
-                telemetry_.ota_verdict(verdict::kUnsupported, "this firmware has no OTA engine", "");
+                telemetry_.ota_verdict(ota::to_string(ota::Verdict::Unsupported), ota::reason(ota::Verdict::Unsupported), "");
             } else {
                 agent_->check_now();
             }

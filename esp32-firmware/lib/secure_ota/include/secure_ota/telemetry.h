@@ -48,31 +48,10 @@ struct BootReport {
     uint32_t min_secure_version = 0;
 };
 
-// Stable codes of the "ota" verdicts (the OTA engine, issue 7, emits them) and "error"s.
-namespace verdict {
-constexpr const char* kUpdated = "UPDATED";
-constexpr const char* kNoUpdate = "NO_UPDATE";
-constexpr const char* kNoValidTime = "NO_VALID_TIME";
-constexpr const char* kTlsCertUntrusted = "TLS_CERT_UNTRUSTED";
-constexpr const char* kTlsHostnameMismatch = "TLS_HOSTNAME_MISMATCH";
-constexpr const char* kTlsHandshakeFailed = "TLS_HANDSHAKE_FAILED";
-constexpr const char* kManifestInvalid = "MANIFEST_INVALID";
-constexpr const char* kManifestSignatureInvalid = "MANIFEST_SIGNATURE_INVALID";
-constexpr const char* kManifestWrongProduct = "MANIFEST_WRONG_PRODUCT";
-constexpr const char* kManifestExpired = "MANIFEST_EXPIRED";
-constexpr const char* kManifestCounterReplayed = "MANIFEST_COUNTER_REPLAYED";
-constexpr const char* kDowngradeRefused = "DOWNGRADE_REFUSED";
-constexpr const char* kSecureVersionTooLow = "SECURE_VERSION_TOO_LOW";
-constexpr const char* kImageTooLarge = "IMAGE_TOO_LARGE";
-constexpr const char* kHashMismatch = "HASH_MISMATCH";
-constexpr const char* kImageInvalid = "IMAGE_INVALID";
-constexpr const char* kConnectionLost = "CONNECTION_LOST";
-constexpr const char* kTimeout = "TIMEOUT";
-constexpr const char* kFlashError = "FLASH_ERROR";
+// Stable codes of the "error" events; the "ota" verdict codes are secure_ota::ota::Verdict.
+namespace error_code {
 constexpr const char* kNotProvisioned = "NOT_PROVISIONED";
-constexpr const char* kBusy = "BUSY";
-constexpr const char* kUnsupported = "UNSUPPORTED";
-}  // namespace verdict
+}  // namespace error_code
 
 class TelemetryWriter {
 public:

@@ -11,7 +11,7 @@ struct Row {
     bool security;
 };
 
-// The one table behind every lookup; docs/ota-verdicts.md mirrors it.
+// The one table behind every lookup; docs/telemetry.md mirrors it.
 constexpr Row kRows[] = {
     {Verdict::Updated, "UPDATED", "the new image was verified and will boot next", "", false},
     {Verdict::NoUpdate, "NO_UPDATE", "the server has no newer release for this device", "", false},
@@ -46,6 +46,7 @@ constexpr Row kRows[] = {
     {Verdict::FlashError, "FLASH_ERROR", "writing flash or the persistent counter failed", "ERREUR FLASH", false},
     {Verdict::InternalError, "INTERNAL_ERROR", "unexpected internal error on the device", "ERREUR INTERNE", false},
     {Verdict::Busy, "BUSY", "an update is already in progress", "MAJ EN COURS", false},
+    {Verdict::Unsupported, "UNSUPPORTED", "this firmware was built without an OTA engine", "MAJ INDISPO.", false},
 };
 
 const Row* row(Verdict v) {

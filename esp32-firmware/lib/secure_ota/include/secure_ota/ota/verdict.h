@@ -47,6 +47,7 @@ enum class Verdict {
     FlashError,                // FLASH_ERROR
     InternalError,             // INTERNAL_ERROR: a bug or resource exhaustion on the device
     Busy,                      // BUSY: an update is already running (emitted by the app glue)
+    Unsupported,               // UNSUPPORTED: this firmware was built without an OTA engine
 };
 
 // Every verdict, in declaration order (for docs and tests).
@@ -61,6 +62,7 @@ constexpr Verdict kAllVerdicts[] = {
     Verdict::SecureVersionTooLow, Verdict::ImageTooLarge, Verdict::SizeMismatch,
     Verdict::HashMismatch, Verdict::ImageInvalid, Verdict::VersionMismatch,
     Verdict::ConnectionLost, Verdict::Timeout, Verdict::FlashError, Verdict::InternalError, Verdict::Busy,
+    Verdict::Unsupported,
 };
 
 // "TLS_CERT_UNTRUSTED", ...: the stable code.
