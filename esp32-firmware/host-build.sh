@@ -18,6 +18,7 @@ need cmake command -v cmake
 need g++ command -v g++
 need libmbedtls-dev test -f /usr/include/mbedtls/ssl.h
 need libgtest-dev test -f /usr/include/gtest/gtest.h
+need openssl command -v openssl   # the OTA tests make their TLS fixtures with it
 
 jobs=$(nproc 2>/dev/null || echo 2)
 case "$mode" in
