@@ -6,12 +6,8 @@ import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -36,6 +32,7 @@ import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.JournalSubscription;
 import org.secureota.workbench.journal.SessionLog;
 import org.secureota.workbench.journal.Source;
+import org.secureota.workbench.lab.AtomicFiles;
 import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
@@ -180,22 +177,7 @@ final class DeviceCommand implements Runnable {
         /** Writes through a 0600 temporary file in the same folder, so the key is never readable by others. */
         private static void writeSecret(Path target, byte[] bytes) {
             try {
-                Files.createDirectories(target.getParent());
-                boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-                Path temp = posix
-                        ? Files.createTempFile(target.getParent(), ".factory", ".tmp",
-                                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-                        : Files.createTempFile(target.getParent(), ".factory", ".tmp");
-                try {
-                    Files.write(temp, bytes);
-                    try {
-                        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                    } catch (AtomicMoveNotSupportedException e) {
-                        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                } finally {
-                    Files.deleteIfExists(temp);
-                }
+                AtomicFiles.write(target, bytes, AtomicFiles.OWNER_ONLY);
             } catch (IOException e) {
                 throw new UsageException("Cannot write " + target + ": " + e.getMessage()
                         + ". Check that the folder is writable.", e);

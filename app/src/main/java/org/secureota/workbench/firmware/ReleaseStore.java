@@ -2,15 +2,12 @@ package org.secureota.workbench.firmware;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.PrivateKey;
 import java.time.Clock;
@@ -25,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Collectors;
+import org.secureota.workbench.lab.AtomicFiles;
 
 /**
  * The lab's firmware releases, one folder per product:
@@ -135,7 +133,8 @@ public final class ReleaseStore {
                 long counter = nextCounter(productDir, product);
                 // The counter is written before the manifest that uses it: a crash in between burns a
                 // number but can never issue the same counter twice.
-                writeAtomically(productDir.resolve(COUNTER_FILE), (counter + "\n").getBytes(StandardCharsets.US_ASCII));
+                AtomicFiles.write(productDir.resolve(COUNTER_FILE), (counter + "\n").getBytes(StandardCharsets.US_ASCII),
+                        AtomicFiles.PUBLIC_READ);
                 Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
                 Instant expiresAt = issuedAt.plus(validity).truncatedTo(ChronoUnit.SECONDS);
                 Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, product, version, app.secureVersion(),
@@ -144,8 +143,9 @@ public final class ReleaseStore {
                 SignedManifest signed = signer.sign(manifest);
                 // The bytes written are the bytes validated and hashed: the source file is never read twice.
                 // The image goes first, so a manifest on disk never names an image that is not there yet.
-                writeAtomically(imageFile, bytes);
-                writeAtomically(manifestFile, (signed.compact() + "\n").getBytes(StandardCharsets.US_ASCII));
+                AtomicFiles.write(imageFile, bytes, AtomicFiles.PUBLIC_READ);
+                AtomicFiles.write(manifestFile, (signed.compact() + "\n").getBytes(StandardCharsets.US_ASCII),
+                        AtomicFiles.PUBLIC_READ);
                 return new Release(product, version, app.secureVersion(), imageFile, manifestFile, bytes.length,
                         parsed.sha256(), counter, issuedAt, expiresAt, signed.compact());
             }
@@ -291,28 +291,6 @@ public final class ReleaseStore {
             return Files.readAllBytes(image);
         } catch (IOException e) {
             throw new ReleaseException("cannot read " + image + ": " + e.getMessage(), List.of(), e);
-        }
-    }
-
-    /** Temporary file in the same folder, flushed to disk, then renamed over the target. */
-    static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
         }
     }
 }

@@ -4,21 +4,14 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -28,6 +21,7 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.secureota.workbench.lab.AtomicFiles;
 
 /**
  * Reads and writes the PEM files of the lab PKI. Private keys are written as unencrypted PKCS#8
@@ -36,22 +30,24 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
  */
 public final class PemFiles {
 
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> PUBLIC_READ = PosixFilePermissions.fromString("rw-r--r--");
 
     private PemFiles() {
     }
 
     public static void writePrivateKey(Path file, PrivateKey key) throws IOException {
-        writeAtomically(file, pem(new JcaPKCS8Generator(key, null)), OWNER_ONLY);
+        AtomicFiles.write(file, ascii(pem(new JcaPKCS8Generator(key, null))), AtomicFiles.OWNER_ONLY);
     }
 
     public static void writePublicKey(Path file, PublicKey key) throws IOException {
-        writeAtomically(file, pem(key), PUBLIC_READ);
+        AtomicFiles.write(file, ascii(pem(key)), AtomicFiles.PUBLIC_READ);
     }
 
     public static void writeCertificate(Path file, X509Certificate certificate) throws IOException {
-        writeAtomically(file, pem(certificate), PUBLIC_READ);
+        AtomicFiles.write(file, ascii(pem(certificate)), AtomicFiles.PUBLIC_READ);
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** PEM text of a certificate, public key or other object that BouncyCastle's writer knows. */
@@ -134,26 +130,5 @@ public final class PemFiles {
             throw new PkiException(file + " does not exist. Run './workbench pki init' to create the lab PKI.");
         }
         return file;
-    }
-
-    private static void writeAtomically(Path file, String text, Set<PosixFilePermission> permissions)
-            throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-        FileAttribute<?>[] attributes = posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
-                : new FileAttribute<?>[0];
-        Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp", attributes);
-        try {
-            Files.writeString(temp, text, StandardCharsets.US_ASCII);
-            try {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
     }
 }
