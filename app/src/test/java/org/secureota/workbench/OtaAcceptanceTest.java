@@ -68,6 +68,8 @@ class OtaAcceptanceTest {
         assertThat(lab.after(0, e -> e.type().equals("device.report") && "esp32-lab-01".equals(e.deviceId())))
                 .extracting(e -> e.fields().get("event") + " " + e.fields().get("version"))
                 .containsExactly("installed 2.0.0", "installed 3.0.0");
+        // Every line the device sent was valid telemetry.
+        assertThat(lab.journal.snapshot()).filteredOn(e -> e.type().equals(DeviceEvents.TELEMETRY_WARNING)).isEmpty();
     }
 
     private void updateAndConfirm(OtaLab.Board board, String version, String targetSlot) throws Exception {
@@ -221,6 +223,25 @@ class OtaAcceptanceTest {
         assertThat(queries).isNotEmpty();
         assertThat(queries.get(0).fields()).containsEntry("offset_seconds", Duration.ofDays(730).toSeconds());
         assertThat(lab.after(mark, e -> e.type().equals("http.request"))).isEmpty();
+        assertThat(board.status().version()).isEqualTo("1.0.0");
+    }
+
+    @Test
+    void aTimeSourceAMonthAheadMakesTheDeviceRefuseTheManifestAsExpired() throws Exception {
+        lab.server.deploy(OtaLab.PRODUCT, "2.0.0");
+        // Past the manifest's 30 days, within the server certificate's 397: TLS passes, the manifest does not.
+        lab.time.offset(Duration.ofDays(31));
+        OtaLab.Board board = lab.board("esp32-lab-06");
+
+        long mark = board.mark();
+        assertCode(board.check(), "MANIFEST_EXPIRED");
+        assertThat(lab.after(mark, e -> e.type().equals("http.request")))
+                .extracting(e -> String.valueOf(e.fields().get("path")))
+                .noneMatch(path -> path.startsWith("/firmware/"));
+        JournalEvent report = lab.await(mark, e -> e.type().equals("device.report")
+                && "esp32-lab-06".equals(e.deviceId()), "refusal report on the server");
+        assertThat(report.fields()).containsEntry("event", "refused");
+        assertThat(report.field("reason").orElseThrow()).startsWith("MANIFEST_EXPIRED");
         assertThat(board.status().version()).isEqualTo("1.0.0");
     }
 }
