@@ -55,6 +55,7 @@ public final class VirtualEsp32 implements AutoCloseable {
     private Thread shutdownHook;
     private Path ptyLink;
     private volatile String ptyPath;
+    private volatile String sntpServer;
 
     /**
      * @param projectRoot the checkout that holds {@code esp32-firmware/build/}
@@ -190,7 +191,13 @@ public final class VirtualEsp32 implements AutoCloseable {
             List<String> cmd = new ArrayList<>(List.of(executable().toString(), "run", "--flash", flash.toString(),
                     "--pty-link", ptyLink.toString()));
             cmd.addAll(extraArgs);
-            process = new ProcessBuilder(cmd).start();
+            ProcessBuilder builder = new ProcessBuilder(cmd);
+            // The supervisor's environment reaches the boot stage and the app (fork, then fexecve with environ).
+            builder.environment().remove(ENV_SNTP_SERVER);
+            if (sntpServer != null) {
+                builder.environment().put(ENV_SNTP_SERVER, sntpServer);
+            }
+            process = builder.start();
         } catch (IOException e) {
             throw new VirtualBoardException("Cannot start " + executable() + ": " + e.getMessage(), e);
         }
@@ -233,6 +240,22 @@ public final class VirtualEsp32 implements AutoCloseable {
             stop();
             throw new VirtualBoardException("Interrupted while starting virtual-esp32", e);
         }
+    }
+
+    /** The board's environment variable naming its time source ({@code host:port}), read by the firmware's host port. */
+    public static final String ENV_SNTP_SERVER = "VESP32_SNTP_SERVER";
+
+    /**
+     * The SNTP server the board's firmware asks for the time before it trusts a certificate or a
+     * manifest expiry ({@code 127.0.0.1:12345}, e.g. {@code network.LabTimeServer#hostPort()}); null:
+     * the firmware trusts the host clock (development only). Applies from the next {@link #start}.
+     */
+    public VirtualEsp32 sntpServer(String hostPort) {
+        if (hostPort != null && !hostPort.matches("[^:\\s]+:[0-9]{1,5}")) {
+            throw new IllegalArgumentException("an SNTP server is host:port, e.g. 127.0.0.1:12345, not '" + hostPort + "'");
+        }
+        this.sntpServer = hostPort;
+        return this;
     }
 
     /** The pty link given to {@link #start}; open it with {@link DeviceLink#open}. */

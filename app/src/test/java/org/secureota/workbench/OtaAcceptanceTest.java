@@ -1,0 +1,247 @@
+package org.secureota.workbench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.secureota.workbench.OtaLab.assertCode;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.secureota.workbench.device.DeviceEvents;
+import org.secureota.workbench.device.DeviceSnapshot;
+import org.secureota.workbench.device.SlotReport;
+import org.secureota.workbench.device.TelemetryLine;
+import org.secureota.workbench.firmware.Release;
+import org.secureota.workbench.journal.JournalEvent;
+import org.secureota.workbench.journal.Source;
+import org.secureota.workbench.network.LabTimeServer;
+
+/**
+ * The seed's story on the real parts, end to end: the real OTA server (Jetty, the lab's TLS
+ * certificate, the release store on disk), the lab time source (SNTP over UDP), and the virtual ESP32
+ * running the real C++ firmware, driven only through its serial telemetry. Nothing is mocked.
+ * Assertions are on verdict codes and structured fields (docs/telemetry.md), never on message text.
+ * Needs esp32-firmware/build/virtual-esp32 (esp32-firmware/host-build.sh, or mvn package).
+ */
+@Timeout(400)
+class OtaAcceptanceTest {
+
+    @TempDir
+    Path root;
+
+    OtaLab lab;
+
+    @BeforeEach
+    void labWithV2AndV3Published() throws Exception {
+        assumeTrue(OtaLab.boardBuilt(), "the virtual ESP32 is not built (" + OtaLab.ROOT.resolve(
+                "esp32-firmware/build/virtual-esp32") + " is missing): run esp32-firmware/host-build.sh"
+                + " (or mvn package) to include the OTA acceptance tests");
+        lab = new OtaLab(root);
+        lab.publishBuilt("v2_promo");
+        lab.publishBuilt("v3_liquid");
+    }
+
+    @AfterEach
+    void stopEverything() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void v1UpdatesItselfToV2ThenV3AndConfirmsEach() throws Exception {
+        OtaLab.Board board = lab.board("esp32-lab-01");
+
+        updateAndConfirm(board, "2.0.0", "ota_1");
+        updateAndConfirm(board, "3.0.0", "ota_0");
+
+        // The device took its time from the lab's time source, not from the host clock.
+        assertThat(lab.journal.snapshot()).filteredOn(e -> e.type().equals(LabTimeServer.QUERY_EVENT))
+                .isNotEmpty().allSatisfy(e -> assertThat(e.source()).isEqualTo(Source.NETWORK));
+        // And the server heard about both installations.
+        assertThat(lab.after(0, e -> e.type().equals("device.report") && "esp32-lab-01".equals(e.deviceId())))
+                .extracting(e -> e.fields().get("event") + " " + e.fields().get("version"))
+                .containsExactly("installed 2.0.0", "installed 3.0.0");
+        // Every line the device sent was valid telemetry.
+        assertThat(lab.journal.snapshot()).filteredOn(e -> e.type().equals(DeviceEvents.TELEMETRY_WARNING)).isEmpty();
+    }
+
+    private void updateAndConfirm(OtaLab.Board board, String version, String targetSlot) throws Exception {
+        lab.server.deploy(OtaLab.PRODUCT, version);
+        long mark = board.mark();
+        JournalEvent verdict = board.check();
+        assertCode(verdict, "UPDATED");
+        assertThat(verdict.field("version")).hasValue(version);
+
+        JournalEvent boot = board.awaitBoot(mark, e -> version.equals(e.fields().get("version")), "boot of " + version);
+        assertThat(boot.fields()).containsEntry("slot", targetSlot).containsEntry("reset_reason", "sw")
+                .containsEntry("state", "pending_verify");
+        JournalEvent selfTest = board.awaitDevice(boot.seq(), DeviceEvents.SELFTEST, e -> true, "self-test");
+        assertThat(selfTest.fields()).containsEntry("passed", true);
+        JournalEvent confirmed = board.awaitDevice(boot.seq(), DeviceEvents.APP_STATE, e -> true, "confirmation");
+        assertThat(confirmed.fields()).containsEntry("slot", targetSlot).containsEntry("state", "valid");
+
+        DeviceSnapshot s = board.status();
+        assertThat(s.version()).isEqualTo(version);
+        assertThat(s.runningSlot()).isEqualTo(targetSlot);
+        assertThat(s.runningState()).isEqualTo("valid");
+        SlotReport running = s.slot(targetSlot).orElseThrow();
+        assertThat(running.running()).isTrue();
+        assertThat(running.nextBoot()).isTrue();
+        assertThat(running.state()).isEqualTo("valid");
+        assertThat(running.image().valid()).isTrue();
+        assertThat(running.image().version()).isEqualTo(version);
+        // The otadata entry with the highest sequence number is the one the bootloader follows: VALID.
+        TelemetryLine.OtaDataRow active = s.otadata().stream().filter(TelemetryLine.OtaDataRow::valid)
+                .max((a, b) -> Long.compare(a.seq(), b.seq())).orElseThrow();
+        assertThat(active.state()).isEqualTo("valid");
+        assertThat(active.crcOk()).isTrue();
+        assertThat("ota_" + (active.seq() - 1) % 2).as("slot selected by seq %s", active.seq()).isEqualTo(targetSlot);
+    }
+
+    @Test
+    void rogueServerIsRefusedBeforeOneByteOfImageIsRequested() throws Exception {
+        lab.server.deploy(OtaLab.PRODUCT, "2.0.0");
+        OtaLab.Board board = lab.board("esp32-lab-02");
+        lab.replaceServerWithRogue();
+        long rogueStarted = lab.journal.size();
+
+        JournalEvent verdict = board.check();
+        assertCode(verdict, "TLS_CERT_UNTRUSTED");
+
+        // The rogue server saw a TLS handshake fail and nothing else: no HTTP request at all, so no
+        // manifest, no image byte, no report.
+        assertThat(lab.after(rogueStarted, e -> e.source() == Source.SERVER && e.type().startsWith("http.")))
+                .isEmpty();
+        assertThat(lab.after(rogueStarted, e -> e.type().equals("device.report") || e.type().equals("server.manifest")))
+                .isEmpty();
+        DeviceSnapshot s = board.status();
+        assertThat(s.version()).isEqualTo("1.0.0");
+        assertThat(s.slot("ota_1").orElseThrow().image().valid()).isFalse();
+
+        JournalEvent boot = board.reboot();
+        assertThat(boot.fields()).containsEntry("version", "1.0.0").containsEntry("slot", "ota_0")
+                .containsEntry("state", "valid");
+    }
+
+    @Test
+    void flippedByteInThePublishedImageIsRefusedAndReported() throws Exception {
+        Release v2 = lab.state.releases().find(OtaLab.PRODUCT, "2.0.0").orElseThrow();
+        // The attacker controls the server's file store, not the signing key: the signed manifest stays.
+        byte[] image = Files.readAllBytes(v2.imageFile());
+        int offset = image.length / 2;
+        image[offset] ^= 0x01;
+        Files.write(v2.imageFile(), image);
+        lab.server.deploy(OtaLab.PRODUCT, "2.0.0");
+        OtaLab.Board board = lab.board("esp32-lab-03");
+
+        long mark = board.mark();
+        JournalEvent verdict = board.check();
+        assertCode(verdict, "HASH_MISMATCH");
+        assertThat(verdict.field("version")).hasValue("2.0.0");
+        // The whole image was fetched (the hash can only be known at the end), and nothing more.
+        assertThat(lab.after(mark, e -> e.type().equals("http.request")
+                && String.valueOf(e.fields().get("path")).equals(v2.url())))
+                .extracting(e -> e.fields().get("bytes_sent")).containsExactly((long) image.length);
+
+        DeviceSnapshot s = board.device.await(d -> d.lcd().row(0).startsWith("ALERTE S"), OtaLab.WAIT, "alert");
+        assertThat(s.lcd().rows()).containsExactly("ALERTE SÉCURITÉ ", "HASH INVALID    ");
+        s = board.status();
+        assertThat(s.version()).isEqualTo("1.0.0");
+        SlotReport target = s.slot("ota_1").orElseThrow();
+        assertThat(target.image().valid()).isFalse();
+        assertThat(target.nextBoot()).isFalse();
+        assertThat(s.slot("ota_0").orElseThrow().nextBoot()).isTrue();
+
+        JournalEvent report = lab.await(mark, e -> e.type().equals("device.report")
+                && "esp32-lab-03".equals(e.deviceId()), "refusal report on the server");
+        assertThat(report.source()).isEqualTo(Source.SERVER);
+        assertThat(report.fields()).containsEntry("event", "refused").containsEntry("version", "2.0.0");
+        assertThat(report.field("reason").orElseThrow()).startsWith("HASH_MISMATCH");
+
+        JournalEvent boot = board.reboot();
+        assertThat(boot.fields()).containsEntry("version", "1.0.0").containsEntry("slot", "ota_0");
+    }
+
+    @Test
+    void brokenV4IsInstalledFailsItsSelfTestAndIsRolledBack() throws Exception {
+        lab.publishBuilt("v4_broken");
+        lab.server.deploy(OtaLab.PRODUCT, "4.0.0");
+        OtaLab.Board board = lab.board("esp32-lab-04");
+
+        long mark = board.mark();
+        assertCode(board.check(), "UPDATED");
+        JournalEvent v4 = board.awaitBoot(mark, e -> "4.0.0".equals(e.fields().get("version")), "boot of 4.0.0");
+        assertThat(v4.fields()).containsEntry("slot", "ota_1").containsEntry("state", "pending_verify");
+        JournalEvent selfTest = board.awaitDevice(v4.seq(), DeviceEvents.SELFTEST, e -> true, "self-test of 4.0.0");
+        assertThat(selfTest.fields()).containsEntry("passed", false);
+
+        // The app restarts without confirming itself; the bootloader rolls back to the previous app.
+        JournalEvent back = board.awaitBoot(v4.seq(), e -> true, "boot after the failed self-test");
+        assertThat(back.fields()).containsEntry("version", "1.0.0").containsEntry("slot", "ota_0")
+                .containsEntry("state", "valid");
+        assertThat(lab.after(v4.seq(), e -> e.type().equals(DeviceEvents.APP_STATE) && "esp32-lab-04".equals(e.deviceId())
+                && "valid".equals(e.fields().get("state")) && "ota_1".equals(e.fields().get("slot")))).isEmpty();
+
+        DeviceSnapshot s = board.status();
+        assertThat(s.version()).isEqualTo("1.0.0");
+        assertThat(s.slot("ota_0").orElseThrow().nextBoot()).isTrue();
+        SlotReport rolledBack = s.slot("ota_1").orElseThrow();
+        assertThat(rolledBack.state()).isIn("invalid", "aborted");
+        assertThat(rolledBack.nextBoot()).isFalse();
+        // ESP-IDF's otadata states: the entry that selected 4.0.0 is marked invalid/aborted, so it never boots again;
+        // ESP-IDF's rule: the valid entry with the highest seq wins, and seq N selects ota_((N-1) % 2).
+        assertThat(s.otadata()).filteredOn(r -> "invalid".equals(r.state()) || "aborted".equals(r.state()))
+                .singleElement().satisfies(r -> assertThat((r.seq() - 1) % 2).as("selects ota_1").isEqualTo(1));
+        assertThat(s.otadata()).filteredOn(TelemetryLine.OtaDataRow::valid).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.state()).isEqualTo("valid");
+                    assertThat((r.seq() - 1) % 2).as("selects ota_0").isZero();
+                });
+
+        board.reboot();
+        assertThat(board.device.snapshot().version()).isEqualTo("1.0.0");
+    }
+
+    @Test
+    void aTimeSourceTwoYearsAheadMakesTheDeviceRefuse() throws Exception {
+        lab.server.deploy(OtaLab.PRODUCT, "2.0.0");
+        lab.time.offset(Duration.ofDays(730));
+        OtaLab.Board board = lab.board("esp32-lab-05");
+
+        long mark = board.mark();
+        JournalEvent verdict = board.check();
+        // TLS is checked before the manifest: the server certificate (397 days) is expired at the shifted time.
+        assertCode(verdict, "TLS_CERT_EXPIRED");
+        List<JournalEvent> queries = lab.after(mark, e -> e.type().equals(LabTimeServer.QUERY_EVENT));
+        assertThat(queries).isNotEmpty();
+        assertThat(queries.get(0).fields()).containsEntry("offset_seconds", Duration.ofDays(730).toSeconds());
+        assertThat(lab.after(mark, e -> e.type().equals("http.request"))).isEmpty();
+        assertThat(board.status().version()).isEqualTo("1.0.0");
+    }
+
+    @Test
+    void aTimeSourceAMonthAheadMakesTheDeviceRefuseTheManifestAsExpired() throws Exception {
+        lab.server.deploy(OtaLab.PRODUCT, "2.0.0");
+        // Past the manifest's 30 days, within the server certificate's 397: TLS passes, the manifest does not.
+        lab.time.offset(Duration.ofDays(31));
+        OtaLab.Board board = lab.board("esp32-lab-06");
+
+        long mark = board.mark();
+        assertCode(board.check(), "MANIFEST_EXPIRED");
+        assertThat(lab.after(mark, e -> e.type().equals("http.request")))
+                .extracting(e -> String.valueOf(e.fields().get("path")))
+                .noneMatch(path -> path.startsWith("/firmware/"));
+        JournalEvent report = lab.await(mark, e -> e.type().equals("device.report")
+                && "esp32-lab-06".equals(e.deviceId()), "refusal report on the server");
+        assertThat(report.fields()).containsEntry("event", "refused");
+        assertThat(report.field("reason").orElseThrow()).startsWith("MANIFEST_EXPIRED");
+        assertThat(board.status().version()).isEqualTo("1.0.0");
+    }
+}
