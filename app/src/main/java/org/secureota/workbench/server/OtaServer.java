@@ -180,7 +180,7 @@ public final class OtaServer implements AutoCloseable {
         }
         journal.append(Source.SERVER, null, "server.started", "OTA server listening on " + baseUri() + " with the "
                 + identity.name(), Map.of("url", baseUri().toString(), "identity", identity.name(),
-                "protocols", String.join(",", TlsPolicy.PROTOCOLS)));
+                "protocols", String.join(",", TlsPolicy.PROTOCOLS), "tls_provider", TlsProvider.get().name()));
     }
 
     private void stopQuietly() {
