@@ -119,6 +119,7 @@ public:
         mbedtls_ssl_config_init(&conf);
         mbedtls_ctr_drbg_init(&drbg);
         mbedtls_entropy_init(&entropy);
+        mbedtls_x509_crt_init(&ca);
     }
     ~TlsStream() override {
         close();
@@ -126,6 +127,7 @@ public:
         mbedtls_ssl_config_free(&conf);
         mbedtls_ctr_drbg_free(&drbg);
         mbedtls_entropy_free(&entropy);
+        mbedtls_x509_crt_free(&ca);  // safe after ESP-IDF freed it (it zeroises what it frees)
     }
 
     ota::StreamResult read(uint8_t* out, size_t capacity, uint32_t timeout_ms) override {
@@ -180,15 +182,22 @@ public:
     mbedtls_ssl_config conf;
     mbedtls_ctr_drbg_context drbg;
     mbedtls_entropy_context entropy;
+    // The trusted CA, parsed per session: Arduino-ESP32 builds mbedTLS with
+    // CONFIG_MBEDTLS_DYNAMIC_FREE_CA_CERT, which frees conf->ca_chain during each handshake,
+    // so one chain shared by the manifest, image and resume connections would be gone (and
+    // every later handshake TLS_CERT_UNTRUSTED) after the first.
+    mbedtls_x509_crt ca;
 };
+
+int parse_ca(mbedtls_x509_crt* crt, const std::string& pem) {
+    return mbedtls_x509_crt_parse(crt, reinterpret_cast<const unsigned char*>(pem.c_str()), pem.size() + 1);
+}
 
 }  // namespace
 
 struct Esp32TlsConnector::Impl {
-    mbedtls_x509_crt ca;
+    std::string ca_pem;  // parsed once here to validate it, then again for every session
     bool ca_ok = false;
-    Impl() { mbedtls_x509_crt_init(&ca); }
-    ~Impl() { mbedtls_x509_crt_free(&ca); }
 };
 
 Esp32TlsConnector::Esp32TlsConnector(const std::string& pem, ota::TrustedTime& time, bool (*network_up)())
@@ -204,11 +213,15 @@ Esp32TlsConnector::Esp32TlsConnector(const std::string& pem, ota::TrustedTime& t
         setup_error_ = "no PEM CA certificate provisioned";
         return;
     }
-    int rc = mbedtls_x509_crt_parse(&impl_->ca, reinterpret_cast<const unsigned char*>(pem.c_str()), pem.size() + 1);
+    mbedtls_x509_crt probe;
+    mbedtls_x509_crt_init(&probe);
+    int rc = parse_ca(&probe, pem);
+    mbedtls_x509_crt_free(&probe);
     if (rc != 0) {
         setup_error_ = "cannot parse the CA certificate: " + tls::error_text(rc);
         return;
     }
+    impl_->ca_pem = pem;
     impl_->ca_ok = true;
 }
 
@@ -246,7 +259,9 @@ ota::ConnectResult Esp32TlsConnector::connect(const std::string& host, uint16_t 
     int rc = mbedtls_ctr_drbg_seed(&s->drbg, mbedtls_entropy_func, &s->entropy, reinterpret_cast<const unsigned char*>(pers),
                                    sizeof pers - 1);
     if (rc != 0) return fail(ota::Outcome::of(Verdict::InternalError, "RNG seed failed: " + tls::error_text(rc)));
-    rc = tls::configure_client(&s->conf, &impl_->ca, &s->verify, mbedtls_ctr_drbg_random, &s->drbg, timeout_ms);
+    rc = parse_ca(&s->ca, impl_->ca_pem);
+    if (rc != 0) return fail(ota::Outcome::of(Verdict::InternalError, "CA parse failed (heap?): " + tls::error_text(rc)));
+    rc = tls::configure_client(&s->conf, &s->ca, &s->verify, mbedtls_ctr_drbg_random, &s->drbg, timeout_ms);
     if (rc != 0) return fail(ota::Outcome::of(Verdict::InternalError, "TLS config failed: " + tls::error_text(rc)));
     rc = mbedtls_ssl_setup(&s->ssl, &s->conf);
     if (rc != 0) return fail(ota::Outcome::of(Verdict::InternalError, "TLS setup failed (heap?): " + tls::error_text(rc)));
