@@ -13,6 +13,11 @@
 // self-test and never roll back. The Firmware runtime confirms only after the self-test.
 extern "C" bool verifyRollbackLater() { return true; }
 
+// An update attempt runs synchronously in loop(): the TLS handshake (ECDHE, ECDSA/RSA
+// verification, X.509 parsing) under the engine's HTTP (2 KiB) and image (1 KiB) buffers.
+// Arduino's default 8 KiB loop task stack is too tight for that; give it 16 KiB.
+SET_LOOP_TASK_STACK_SIZE(16 * 1024);
+
 namespace {
 esp32_port::Esp32Board board;
 secure_ota::Firmware* firmware = nullptr;
