@@ -16,7 +16,7 @@
 #include <psa/crypto.h>
 #endif
 
-#include "tls_verdicts.h"
+#include "secure_ota/ota/crypto/tls_verdicts.h"
 
 namespace esp32_port {
 

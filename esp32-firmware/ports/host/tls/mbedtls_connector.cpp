@@ -1,5 +1,7 @@
 #include "mbedtls_connector.h"
 
+#include "secure_ota/ota/crypto/tls_verdicts.h"
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <chrono>
@@ -15,7 +17,6 @@
 
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
-#include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/version.h>
@@ -26,75 +27,9 @@
 
 namespace secure_ota::host {
 using ota::Verdict;
+namespace tls = ota::tls;
 
 namespace {
-
-const int kCiphersuites[] = {
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_SSL_PROTO_TLS1_3)
-    MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
-    MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
-    MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,
-#endif
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-    MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-    0,
-};
-
-std::string mbed_error(int rc) {
-    char buf[160];
-    mbedtls_strerror(rc, buf, sizeof buf);
-    char code[24];
-    std::snprintf(code, sizeof code, " (-0x%04X)", unsigned(-rc));
-    return std::string(buf) + code;
-}
-
-// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = unsigned(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + int64_t(doe) - 719468;
-}
-
-int64_t unix_of(const mbedtls_x509_time& t) {
-    return days_from_civil(t.year, unsigned(t.mon), unsigned(t.day)) * 86400 + t.hour * 3600 + t.min * 60 + t.sec;
-}
-
-struct VerifyContext {
-    bool ip_literal = false;
-    uint8_t ip[16] = {};
-    size_t ip_len = 0;
-    bool have_time = false;
-    int64_t now = 0;
-};
-
-bool san_has_ip(const mbedtls_x509_crt* crt, const VerifyContext& v) {
-    for (const mbedtls_x509_sequence* s = &crt->subject_alt_names; s != nullptr; s = s->next) {
-        const mbedtls_x509_buf& b = s->buf;
-        if (b.p == nullptr) continue;
-        if (b.tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 7) && b.len == v.ip_len && std::memcmp(b.p, v.ip, v.ip_len) == 0)
-            return true;
-    }
-    return false;
-}
-
-int verify_cb(void* ctx, mbedtls_x509_crt* crt, int depth, uint32_t* flags) {
-    auto* v = static_cast<VerifyContext*>(ctx);
-    if (v->have_time) {
-        // Judge validity by the device's trusted time rather than the host clock.
-        *flags &= ~uint32_t(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
-        if (v->now > unix_of(crt->valid_to)) *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
-        if (v->now < unix_of(crt->valid_from)) *flags |= MBEDTLS_X509_BADCERT_FUTURE;
-    }
-    if (depth == 0 && v->ip_literal && !san_has_ip(crt, *v)) *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
-    return 0;
-}
 
 int bio_send(void* ctx, const unsigned char* buf, size_t len) {
     int fd = *static_cast<int*>(ctx);
@@ -180,16 +115,6 @@ void set_send_timeout(int fd, uint32_t ms) {
     ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
-// The last alert the peer sent, after MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE.
-int received_alert(const mbedtls_ssl_context& ssl) {
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
-    const unsigned char* msg = ssl.MBEDTLS_PRIVATE(in_msg);
-#else
-    const unsigned char* msg = ssl.in_msg;
-#endif
-    return msg ? msg[1] : -1;
-}
-
 class TlsStream : public ota::SecureStream {
 public:
     TlsStream() {
@@ -253,7 +178,7 @@ public:
 
     int fd = -1;
     bool handshake_done = false;
-    VerifyContext verify;
+    tls::VerifyContext verify;
     mbedtls_ssl_context ssl;
     mbedtls_ssl_config conf;
     mbedtls_ctr_drbg_context drbg;
@@ -286,7 +211,7 @@ MbedTlsConnector::MbedTlsConnector(Options options) : impl_(new Impl) {
     }
     int rc = mbedtls_x509_crt_parse(&impl_->ca, reinterpret_cast<const unsigned char*>(pem.c_str()), pem.size() + 1);
     if (rc != 0) {
-        setup_error_ = "cannot parse the CA certificate: " + mbed_error(rc);
+        setup_error_ = "cannot parse the CA certificate: " + tls::error_text(rc);
         return;
     }
     impl_->ca_ok = true;
@@ -296,17 +221,7 @@ MbedTlsConnector::~MbedTlsConnector() = default;
 
 bool MbedTlsConnector::ready() const { return impl_->ca_ok; }
 
-Verdict MbedTlsConnector::verdict_for_flags(uint32_t flags) {
-    const uint32_t untrusted = MBEDTLS_X509_BADCERT_NOT_TRUSTED | MBEDTLS_X509_BADCERT_REVOKED |
-                               MBEDTLS_X509_BADCERT_BAD_MD | MBEDTLS_X509_BADCERT_BAD_PK | MBEDTLS_X509_BADCERT_BAD_KEY |
-                               MBEDTLS_X509_BADCERT_MISSING | MBEDTLS_X509_BADCERT_SKIP_VERIFY | MBEDTLS_X509_BADCERT_OTHER |
-                               MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE | MBEDTLS_X509_BADCERT_NS_CERT_TYPE;
-    if (flags & untrusted) return Verdict::TlsCertUntrusted;
-    if (flags & MBEDTLS_X509_BADCERT_EXPIRED) return Verdict::TlsCertExpired;
-    if (flags & MBEDTLS_X509_BADCERT_FUTURE) return Verdict::TlsCertNotYetValid;
-    if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) return Verdict::TlsHostnameMismatch;
-    return Verdict::TlsCertUntrusted;
-}
+Verdict MbedTlsConnector::verdict_for_flags(uint32_t flags) { return tls::verdict_for_flags(flags); }
 
 ota::ConnectResult MbedTlsConnector::connect(const std::string& host, uint16_t port, uint32_t timeout_ms) {
     ota::ConnectResult out;
@@ -337,28 +252,14 @@ ota::ConnectResult MbedTlsConnector::connect(const std::string& host, uint16_t p
     static const char pers[] = "secure-ota-host";
     int rc = mbedtls_ctr_drbg_seed(&s->drbg, mbedtls_entropy_func, &s->entropy, reinterpret_cast<const unsigned char*>(pers),
                                    sizeof pers - 1);
-    if (rc != 0) return fail(Verdict::InternalError, "RNG seed failed: " + mbed_error(rc));
-    rc = mbedtls_ssl_config_defaults(&s->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
-    if (rc != 0) return fail(Verdict::InternalError, "TLS config failed: " + mbed_error(rc));
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
-    mbedtls_ssl_conf_min_tls_version(&s->conf, MBEDTLS_SSL_VERSION_TLS1_2);
-#else
-    mbedtls_ssl_conf_min_version(&s->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
-#endif
-    mbedtls_ssl_conf_ciphersuites(&s->conf, kCiphersuites);
-    mbedtls_ssl_conf_authmode(&s->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-    mbedtls_ssl_conf_ca_chain(&s->conf, &impl_->ca, nullptr);
-    mbedtls_ssl_conf_rng(&s->conf, mbedtls_ctr_drbg_random, &s->drbg);
-    mbedtls_ssl_conf_verify(&s->conf, verify_cb, &s->verify);
-    mbedtls_ssl_conf_read_timeout(&s->conf, timeout_ms);
-#if MBEDTLS_VERSION_NUMBER < 0x03000000 && defined(MBEDTLS_SSL_RENEGOTIATION)
-    mbedtls_ssl_conf_renegotiation(&s->conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
-#endif
+    if (rc != 0) return fail(Verdict::InternalError, "RNG seed failed: " + tls::error_text(rc));
+    rc = tls::configure_client(&s->conf, &impl_->ca, &s->verify, mbedtls_ctr_drbg_random, &s->drbg, timeout_ms);
+    if (rc != 0) return fail(Verdict::InternalError, "TLS config failed: " + tls::error_text(rc));
     rc = mbedtls_ssl_setup(&s->ssl, &s->conf);
-    if (rc != 0) return fail(Verdict::InternalError, "TLS setup failed: " + mbed_error(rc));
-    // DNS names are matched by mbedTLS (and sent as SNI); IP literals by verify_cb.
+    if (rc != 0) return fail(Verdict::InternalError, "TLS setup failed: " + tls::error_text(rc));
+    // DNS names are matched by mbedTLS (and sent as SNI); IP literals by tls::verify_callback.
     rc = mbedtls_ssl_set_hostname(&s->ssl, s->verify.ip_literal ? nullptr : host.c_str());
-    if (rc != 0) return fail(Verdict::InternalError, "set_hostname failed: " + mbed_error(rc));
+    if (rc != 0) return fail(Verdict::InternalError, "set_hostname failed: " + tls::error_text(rc));
 
     std::string error;
     s->fd = tcp_connect(host, port, timeout_ms, error);
@@ -369,32 +270,8 @@ ota::ConnectResult MbedTlsConnector::connect(const std::string& host, uint16_t p
     do rc = mbedtls_ssl_handshake(&s->ssl);
     while (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE);
     if (rc != 0) {
-        uint32_t flags = mbedtls_ssl_get_verify_result(&s->ssl);
-        if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || (flags != 0 && flags != uint32_t(-1))) {
-            char info[512];
-            int n = mbedtls_x509_crt_verify_info(info, sizeof info, "", flags);
-            std::string text = n > 0 ? std::string(info, size_t(n)) : std::string();
-            for (char& c : text)
-                if (c == '\n') c = ';';
-            char hex[16];
-            std::snprintf(hex, sizeof hex, "0x%05X", flags);
-            return fail(verdict_for_flags(flags), std::string("certificate verify flags ") + hex + ": " + text);
-        }
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
-        const bool bad_version = rc == MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION;
-#else
-        const bool bad_version = rc == MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION;
-#endif
-        if (bad_version) return fail(Verdict::TlsProtocol, "server TLS version below 1.2: " + mbed_error(rc));
-        if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
-            int alert = received_alert(s->ssl);
-            // protocol_version(70), insufficient_security(71), handshake_failure(40): the
-            // server refused our TLS 1.2+/AEAD-only offer.
-            Verdict v = (alert == 70 || alert == 71 || alert == 40) ? Verdict::TlsProtocol : Verdict::TlsHandshakeFailed;
-            return fail(v, "server sent fatal alert " + std::to_string(alert));
-        }
-        if (rc == MBEDTLS_ERR_SSL_TIMEOUT) return fail(Verdict::TlsHandshakeFailed, "handshake timed out");
-        return fail(Verdict::TlsHandshakeFailed, "handshake failed: " + mbed_error(rc));
+        ota::Outcome o = tls::handshake_failure(s->ssl, rc);
+        return fail(o.verdict, std::move(o.detail));
     }
     s->handshake_done = true;
     out.stream = std::move(s);

@@ -1,4 +1,4 @@
-#include "tls_verdicts.h"
+#include "secure_ota/ota/crypto/tls_verdicts.h"
 
 #include <cstdio>
 #include <cstring>

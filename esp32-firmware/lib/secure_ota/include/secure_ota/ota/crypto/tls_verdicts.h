@@ -2,10 +2,9 @@
 // OS): which TLS versions and suites are offered, how a certificate is judged (by the device's
 // TrustedTime, IP literals against SAN iPAddress), and which verdict a failed handshake gets.
 //
-// This file is written so that it can move unchanged into the portable core
-// (lib/secure_ota/include/secure_ota/ota/tls_verdicts.h + src/ota/tls_verdicts.cpp) and be
-// shared by ports/host/tls/mbedtls_connector.cpp; until then the ESP32 port carries it. Its
-// rules are the host connector's, line for line, so the two boards give the same verdicts:
+// Shared by both ports' connectors (ports/host/tls/mbedtls_connector.cpp and
+// ports/esp32/esp32_tls_connector.cpp), so the two boards give the same verdicts. Needs
+// mbedTLS ssl + x509: built into the target that links them (SECURE_OTA_OTA_TLS_SOURCES).
 //  - TLS 1.2 minimum (1.3 too when the mbedTLS build has it), AEAD suites only;
 //  - exactly one trusted CA, authmode REQUIRED;
 //  - validity judged by TrustedTime (EXPIRED / FUTURE flags recomputed), IP SAN matching;
