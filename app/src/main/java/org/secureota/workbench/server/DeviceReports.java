@@ -46,6 +46,9 @@ final class DeviceReports {
         this.maxBytes = maxBytes;
     }
 
+    /** Oversized reports up to this size are read and discarded so that the 413 reaches the client. */
+    static final long DRAIN_LIMIT = 1024 * 1024;
+
     void handle(String deviceId, Request request, Response response, Callback callback) {
         Optional<ApiKeyRegistry.Device> device =
                 authenticator.authenticate(request, response, callback, deviceId, "report");
@@ -54,6 +57,17 @@ final class DeviceReports {
         }
         long declared = request.getLength();
         if (declared > maxBytes) {
+            // Read a moderately oversized body before answering: a client still writing it would
+            // otherwise meet a reset instead of the 413 (nginx's "lingering close"). The request
+            // deadline bounds how long this can take; a huge body is not worth reading.
+            if (declared <= DRAIN_LIMIT) {
+                try (InputStream in = Content.Source.asInputStream(request)) {
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                    callback.failed(e);
+                    return;
+                }
+            }
             tooLarge(request, response, callback);
             return;
         }
