@@ -30,6 +30,9 @@ case "$mode" in
     cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
     cmake --build "$build" -j "$jobs"
     (cd "$build" && ctest --output-on-failure -j "$jobs")
+    # Tests print their figures (power-cut sweep size and time, benchmark) to the ctest log only;
+    # show them in the build output too, where CI keeps them.
+    grep -E '^\[ (power-cut sweep|figures|benchmark) ' "$build/Testing/Temporary/LastTest.log" || true
     ;;
   *) echo "usage: host-build.sh [build|test]" >&2; exit 2 ;;
 esac
