@@ -120,6 +120,11 @@ void BoardProcess::command(const std::string& line) {
     if (in_ >= 0) (void)!write(in_, l.data(), l.size());
 }
 
+void BoardProcess::close_stdin() {
+    if (in_ >= 0) close(in_);
+    in_ = -1;
+}
+
 std::optional<std::string> BoardProcess::wait_line(const std::string& needle) {
     auto deadline = Clock::now() + kDeadline;
     std::string line;

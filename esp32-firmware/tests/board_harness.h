@@ -38,6 +38,7 @@ public:
     ~BoardProcess();
 
     void command(const std::string& line);  // a supervisor command on stdin
+    void close_stdin();                     // what the controller's death looks like to the board
     // Next stdout line containing `needle`; nullopt at the deadline or when the board exits.
     std::optional<std::string> wait_line(const std::string& needle);
     void stop();  // "quit" and wait for the exit

@@ -285,3 +285,13 @@ TEST(VirtualEsp32Cli, ClearErrorsAndNonZeroExitCodes) {
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.output.find("two_ota"), std::string::npos) << r.output;
 }
+
+TEST_F(VirtualBoard, StopsWhenItsControllerGoesAwayIfAskedTo) {
+    factory("v1_base", "default");
+    test::BoardProcess board(flash(), tty(), {"--on-stdin-eof", "quit"});
+    ASSERT_TRUE(board.wait_line("board: ready"));
+    ASSERT_TRUE(board.wait_line("power on"));
+    board.close_stdin();  // the workbench was killed: the kernel closed its end of the pipe
+    EXPECT_TRUE(board.wait_line("controller gone"));
+    EXPECT_TRUE(board.wait_line("power off"));
+}

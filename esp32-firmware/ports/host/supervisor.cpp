@@ -190,7 +190,10 @@ int Supervisor::run() {
         if (n > 0 && (p.revents & (POLLIN | POLLHUP))) {
             char buf[256];
             ssize_t r = read(STDIN_FILENO, buf, sizeof buf);
-            if (r <= 0) {
+            if (r <= 0 && opt_.quit_on_stdin_eof) {
+                say("controller gone (stdin closed): stopping the board");
+                quit_ = true;
+            } else if (r <= 0) {
                 stdin_open = false;  // no controller attached: the board just keeps running
             } else {
                 pending.append(buf, static_cast<size_t>(r));

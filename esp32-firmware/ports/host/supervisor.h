@@ -19,6 +19,10 @@ struct SupervisorOptions {
     std::string pty_link;
     std::optional<uint32_t> fail_after;  // arm a power cut before the first boot
     secure_ota::CutPoint cut_point = secure_ota::CutPoint::Before;
+    // When the controller's end of stdin closes (the workbench exited, even by SIGKILL), stop the
+    // board instead of running on as an orphan. Off by default, so a board started by hand in the
+    // background keeps running.
+    bool quit_on_stdin_eof = false;
 };
 
 class Supervisor {

@@ -26,6 +26,7 @@ const char* kUsage =
     "usage:\n"
     "  virtual-esp32 factory --flash FILE --app IMAGE [--layout default|two_ota] [--factory-data FILE]\n"
     "  virtual-esp32 run --flash FILE --pty-link PATH [--fail-after N [--cut before|halfway]]\n"
+    "                    [--on-stdin-eof continue|quit]\n"
     "  virtual-esp32 inspect --flash FILE\n"
     "  virtual-esp32 image pack --program EXE --version X.Y.Z --secure-version N --project NAME --out IMAGE\n"
     "  virtual-esp32 image info IMAGE\n"
@@ -102,7 +103,7 @@ int cmd_factory(const std::map<std::string, std::string>& o) {
 
 int cmd_run(const std::map<std::string, std::string>& o) {
     std::string err;
-    if (!only(o, {"flash", "pty-link", "fail-after", "cut"}, err) || !require(o, {"flash", "pty-link"}, err))
+    if (!only(o, {"flash", "pty-link", "fail-after", "cut", "on-stdin-eof"}, err) || !require(o, {"flash", "pty-link"}, err))
         return usage_error(err);
     vesp32::SupervisorOptions s;
     s.flash_path = o.at("flash");
@@ -120,6 +121,11 @@ int cmd_run(const std::map<std::string, std::string>& o) {
     if (!cut.empty() && cut != "before" && cut != "halfway")
         return usage_error("--cut / VESP32_CUT_POINT must be 'before' or 'halfway'");
     s.cut_point = cut == "halfway" ? secure_ota::CutPoint::Halfway : secure_ota::CutPoint::Before;
+    if (o.count("on-stdin-eof")) {
+        const std::string& eof = o.at("on-stdin-eof");
+        if (eof != "continue" && eof != "quit") return usage_error("--on-stdin-eof must be 'continue' or 'quit'");
+        s.quit_on_stdin_eof = eof == "quit";
+    }
     return vesp32::Supervisor(s).run();
 }
 

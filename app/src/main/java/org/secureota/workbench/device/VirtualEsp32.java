@@ -189,7 +189,10 @@ public final class VirtualEsp32 implements AutoCloseable {
         try {
             Files.createDirectories(ptyLink.toAbsolutePath().getParent());
             List<String> cmd = new ArrayList<>(List.of(executable().toString(), "run", "--flash", flash.toString(),
-                    "--pty-link", ptyLink.toString()));
+                    "--pty-link", ptyLink.toString(),
+                    // The board holds our end of its stdin: if this JVM dies, even by SIGKILL, the
+                    // pipe closes and the board stops instead of running on as an orphan.
+                    "--on-stdin-eof", "quit"));
             cmd.addAll(extraArgs);
             ProcessBuilder builder = new ProcessBuilder(cmd);
             // The supervisor's environment reaches the boot stage and the app (fork, then fexecve with environ).
