@@ -118,7 +118,7 @@ void Firmware::handle_command(const std::string& line) {
         case TelemetryCommand::None: return;
         case TelemetryCommand::Status:
             telemetry_.ack(name);
-            report_boot();
+            report_boot(true);
             report_partitions();
             telemetry_.lcd(lcd_);
             telemetry_.led(led_.pattern());
@@ -143,8 +143,9 @@ void Firmware::handle_command(const std::string& line) {
     }
 }
 
-void Firmware::report_boot() {
+void Firmware::report_boot(bool status_report) {
     BootReport b;
+    b.status_report = status_report;
     b.slot = running_.subtype_name();
     b.label = running_.label;
     b.app = self_;

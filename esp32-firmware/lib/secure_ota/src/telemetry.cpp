@@ -55,6 +55,7 @@ void TelemetryWriter::boot(const BootReport& b) {
         .boolean("provisioned", b.provisioned);
     if (b.provisioned) j.str("device_id", b.device_id);
     else j.null("device_id");
+    j.boolean("status_report", b.status_report);
     event(j.end_object());
 }
 

@@ -45,7 +45,7 @@ public:
     const AppDescriptor& self() const { return self_; }
 
     // The "boot" and "partitions" events, also sent again on "status".
-    void report_boot();
+    void report_boot(bool status_report = false);
     void report_partitions();
     [[noreturn]] void restart(const std::string& why);
 

@@ -46,6 +46,9 @@ struct BootReport {
     bool provisioned = false;
     std::string device_id;
     uint32_t min_secure_version = 0;
+    // True when this report answers a "status" command rather than announcing a boot, so that a
+    // receiver never has to guess from the order of lines (a reset can fall between them).
+    bool status_report = false;
 };
 
 // Stable codes of the "error" events; the "ota" verdict codes are secure_ota::ota::Verdict.

@@ -101,7 +101,9 @@ public final class Device {
             boolean newBoot = false;
             State s = state;
             if (line instanceof TelemetryLine.Boot b) {
-                newBoot = !statusReportPending;
+                // The device says whether this answers a status command; only a device older than that
+                // member leaves us to infer it from a preceding status ack.
+                newBoot = b.statusReport() != null ? !b.statusReport() : !statusReportPending;
                 statusReportPending = false;
                 s.deviceId = b.deviceId();
                 s.provisioned = b.provisioned();

@@ -96,7 +96,8 @@ public final class TelemetryCodec {
         return switch (ev) {
             case "boot" -> new TelemetryLine.Boot(raw, m.string("slot"), m.string("label"), m.string("version"),
                     m.number("secure_version"), m.string("project"), m.string("reset_reason"), m.string("state"),
-                    m.number("min_secure_version"), m.bool("provisioned"), m.optionalString("device_id"));
+                    m.number("min_secure_version"), m.bool("provisioned"), m.optionalString("device_id"),
+                    m.optionalBool("status_report"));
             case "partitions" -> partitions(raw, m);
             case "lcd" -> new TelemetryLine.Lcd(raw, lcd(m));
             case "led" -> new TelemetryLine.Led(raw, led(m));
@@ -220,6 +221,18 @@ public final class TelemetryCodec {
         Long optionalNumber(String name) {
             JsonNode v = node.get(name);
             return v == null || v.isNull() ? null : number(name);
+        }
+
+        /** Null when absent: members added within version 1 are optional for older devices. */
+        Boolean optionalBool(String name) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isBoolean()) {
+                throw new BadMember("member '" + name + "' is " + v + ", expected true or false");
+            }
+            return v.booleanValue();
         }
 
         boolean bool(String name) {

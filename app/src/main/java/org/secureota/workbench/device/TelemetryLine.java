@@ -44,7 +44,8 @@ public sealed interface TelemetryLine {
 
     /** {@code boot}: the app started (or repeats its boot report on {@code status}). */
     record Boot(String raw, String slot, String label, String version, long secureVersion, String project,
-                String resetReason, String state, long minSecureVersion, boolean provisioned, String deviceId)
+                String resetReason, String state, long minSecureVersion, boolean provisioned, String deviceId,
+                Boolean statusReport)
             implements Event {
         @Override
         public String name() {

@@ -84,6 +84,20 @@ class DeviceTest {
     }
 
     @Test
+    void aResetBetweenAStatusAckAndItsReportStillCountsAsABoot() {
+        String announced = BOOT_V1.replace("}", ",\"status_report\":false}");
+        String report = BOOT_V1.replace("}", ",\"status_report\":true}");
+        feed(announced);
+        // The ack arrived, then the board was reset before it could send the report: the next boot
+        // line announces a boot, and the device says so.
+        feed("@ota1 {\"ev\":\"ack\",\"cmd\":\"status\"}", announced.replace("poweron", "ext"));
+        assertThat(device.snapshot().boots()).isEqualTo(2);
+        assertThat(device.snapshot().resetReason()).isEqualTo("ext");
+        feed("@ota1 {\"ev\":\"ack\",\"cmd\":\"status\"}", report);
+        assertThat(device.snapshot().boots()).as("a marked status report is not a boot").isEqualTo(2);
+    }
+
+    @Test
     void anAppConfirmingItselfUpdatesTheRunningStateAndItsSlot() {
         String slots = TelemetryCodecTest.PARTITIONS.replace("\"slot\":\"ota_1\",\"offset\":1376256,\"size\":1310720,"
                 + "\"state\":\"undefined\",\"running\":false", "\"slot\":\"ota_1\",\"offset\":1376256,\"size\":1310720,"
