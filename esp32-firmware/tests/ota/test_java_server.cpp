@@ -4,14 +4,11 @@
 // (configure with -DOTA_WORKBENCH_JAR=.../target/secure-ota-workbench.jar).
 #include <gtest/gtest.h>
 
-#include <csignal>
-#include <fcntl.h>
 #include <fstream>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
+#include "child_server.h"
 #include "engine_fixture.h"
 #include "mbedtls_connector.h"
 
@@ -24,46 +21,16 @@ bool exists(const std::string& p) {
     return ::stat(p.c_str(), &st) == 0;
 }
 
-class JavaServer {
+class JavaServer : public ChildServer {
 public:
-    JavaServer(const std::string& java_cmd, const std::string& lab) {
-        int out[2];
-        if (::pipe(out) != 0) return;
-        pid_ = ::fork();
-        if (pid_ == 0) {
-            ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive a crashed test
-            ::dup2(out[1], 1);
-            ::dup2(out[1], 2);
-            ::close(out[0]);
-            std::string cmd = "exec " + java_cmd + " --lab='" + lab + "' serve --port 0";
-            ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-            ::_exit(127);
-        }
-        ::close(out[1]);
-        out_ = ::fdopen(out[0], "r");
-        char line[512];
-        while (out_ && std::fgets(line, sizeof line, out_)) {
-            std::string l(line);
-            size_t p = l.find("listening on https://127.0.0.1:");
-            if (p != std::string::npos) {
-                port_ = uint16_t(std::stoi(l.substr(p + 31)));
-                break;
-            }
-        }
-    }
-    ~JavaServer() {
-        if (pid_ > 0) {
-            ::kill(pid_, SIGTERM);
-            ::waitpid(pid_, nullptr, 0);
-        }
-        if (out_) std::fclose(out_);
-    }
-    uint16_t port() const { return port_; }
-
-private:
-    pid_t pid_ = -1;
-    FILE* out_ = nullptr;
-    uint16_t port_ = 0;
+    JavaServer(const std::string& java_cmd, const std::string& lab)
+        : ChildServer({"/bin/sh", "-c", "exec " + java_cmd + " --lab='" + lab + "' serve --port 0"},
+                      Stderr::ToStdout, [](const std::string& line) -> std::optional<uint16_t> {
+                          const std::string marker = "listening on https://127.0.0.1:";
+                          size_t p = line.find(marker);
+                          if (p == std::string::npos) return std::nullopt;
+                          return uint16_t(std::stoi(line.substr(p + marker.size())));
+                      }) {}
 };
 
 }  // namespace

@@ -3,15 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
-#include <csignal>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <thread>
-#include <sys/prctl.h>
 #include <unistd.h>
 
+#include "child_server.h"
 #include "mbedtls_connector.h"
 #include "test_helpers.h"
 
@@ -23,53 +20,23 @@ using namespace ota_test;
 
 namespace {
 
-// One `openssl s_server` child; killed (by its pid only) when the object dies.
-class OpensslServer {
+// One `openssl s_server` child on an ephemeral loopback port.
+class OpensslServer : public ChildServer {
 public:
-    explicit OpensslServer(std::vector<std::string> extra) {
-        int out[2];
-        if (::pipe(out) != 0) return;
-        std::vector<std::string> args = {OPENSSL_EXE, "s_server", "-accept", "0", "-www", "-naccept", "20"};
-        args.insert(args.end(), extra.begin(), extra.end());
-        pid_ = ::fork();
-        if (pid_ == 0) {
-            ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive a crashed test
-            ::dup2(out[1], 1);
-            int devnull = ::open("/dev/null", O_RDWR);
-            ::dup2(devnull, 0);
-            ::dup2(devnull, 2);
-            ::close(out[0]);
-            std::vector<char*> argv;
-            for (auto& a : args) argv.push_back(a.data());
-            argv.push_back(nullptr);
-            ::execv(argv[0], argv.data());
-            ::_exit(127);
-        }
-        ::close(out[1]);
-        out_ = ::fdopen(out[0], "r");
-        // "ACCEPT [::]:PORT" or "ACCEPT 0.0.0.0:PORT"
-        char line[256];
-        while (out_ && std::fgets(line, sizeof line, out_)) {
-            std::string l(line);
-            if (l.rfind("ACCEPT", 0) == 0) {
-                port_ = uint16_t(std::stoi(l.substr(l.rfind(':') + 1)));
-                break;
-            }
-        }
-    }
-    ~OpensslServer() {
-        if (pid_ > 0) {
-            ::kill(pid_, SIGTERM);
-            ::waitpid(pid_, nullptr, 0);
-        }
-        if (out_) std::fclose(out_);
-    }
-    uint16_t port() const { return port_; }
+    explicit OpensslServer(std::vector<std::string> extra)
+        : ChildServer(arguments(std::move(extra)), Stderr::Discard, [](const std::string& line) {
+              // "ACCEPT [::]:PORT" or "ACCEPT 0.0.0.0:PORT"
+              return line.rfind("ACCEPT", 0) == 0
+                         ? std::optional<uint16_t>(uint16_t(std::stoi(line.substr(line.rfind(':') + 1))))
+                         : std::nullopt;
+          }) {}
 
 private:
-    pid_t pid_ = -1;
-    FILE* out_ = nullptr;
-    uint16_t port_ = 0;
+    static std::vector<std::string> arguments(std::vector<std::string> extra) {
+        std::vector<std::string> args = {OPENSSL_EXE, "s_server", "-accept", "0", "-www", "-naccept", "20"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return args;
+    }
 };
 
 std::vector<std::string> leaf(const std::string& name) {
