@@ -186,6 +186,19 @@ TEST_P(RollbackOnBoard, BrokenV4IsRolledBackToV1) {
 
 INSTANTIATE_TEST_SUITE_P(Layouts, RollbackOnBoard, ::testing::Values("default", "two_ota"));
 
+TEST_F(VirtualBoard, FactoryResetsEveryPieceOfDeviceState) {
+    factory("v1_base", "default");
+    // What a used board leaves beside its flash: a high manifest counter and a rollback.
+    for (const char* name : {".ota-counter", ".ota-rollback", ".ota-counter.tmp"})
+        std::ofstream(flash() + name) << "41 9.0.0\n";
+    factory("v1_base", "default");
+    for (const char* name : {".ota-counter", ".ota-rollback", ".ota-counter.tmp"}) {
+        std::ifstream left(flash() + name);
+        EXPECT_FALSE(left.good()) << "factory kept the previous board's " << flash() + name;
+    }
+    EXPECT_TRUE(std::ifstream(vesp32::EfuseFile::path_for_flash(flash())).good());
+}
+
 TEST_F(VirtualBoard, PowerCutHalfwayThroughArmedFlashOperation) {
     factory("v1_base", "default");
     // First boot of a factory-less board: op 1 erases otadata[0], op 2 writes it. Cut op 2

@@ -15,6 +15,12 @@ constexpr const char* kEnvRunningOffset = "VESP32_RUNNING_OFFSET";  // flash add
 constexpr const char* kEnvFailAfter = "VESP32_FAIL_AFTER";     // N: operation N+1 is cut
 constexpr const char* kEnvCutPoint = "VESP32_CUT_POINT";       // before | halfway
 
+// Device state kept in files beside the flash file, where a real chip has NVS: the highest
+// manifest counter and the remembered rollback. `virtual-esp32 factory` deletes every one.
+constexpr const char* kCounterFileSuffix = ".ota-counter";
+constexpr const char* kRollbackFileSuffix = ".ota-rollback";
+constexpr const char* kDeviceStateFileSuffixes[] = {kCounterFileSuffix, kRollbackFileSuffix};
+
 // Exit codes between the board's programs and the supervisor.
 constexpr int kExitReboot = 100;        // esp_restart(): go back to the bootloader
 constexpr int kExitNoBootableApp = 101; // the bootloader found nothing to run

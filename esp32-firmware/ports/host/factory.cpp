@@ -1,10 +1,13 @@
 #include "factory.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <vector>
 
+#include "board_environment.h"
 #include "efuse_file.h"
 #include "flash_file.h"
 #include "secure_ota/app_image.h"
@@ -90,6 +93,13 @@ int write_factory_flash(const FactoryOptions& opt) {
     }
     if (!ok) return fail("writing the flash file failed: " + flash.last_error());
     if (!EfuseFile::create_blank(EfuseFile::path_for_flash(opt.flash_path), err)) return fail(err);
+    // A new chip has an empty NVS: no manifest counter, no remembered rollback.
+    for (const char* suffix : kDeviceStateFileSuffixes) {
+        for (const std::string& path : {opt.flash_path + suffix, opt.flash_path + suffix + ".tmp"}) {
+            if (std::remove(path.c_str()) != 0 && errno != ENOENT)
+                return fail("cannot delete the previous board's '" + path + "': " + std::strerror(errno));
+        }
+    }
     std::printf("factory flash written: %s (layout %s, %s %s in '%s' at 0x%x, %s)\n", opt.flash_path.c_str(),
                 secure_ota::to_string(opt.layout), v.info.descriptor.project_name.c_str(),
                 v.info.descriptor.version.c_str(), slot->label.c_str(), slot->offset,

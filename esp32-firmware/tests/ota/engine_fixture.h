@@ -112,6 +112,7 @@ protected:
         cfg.chip_id = chip_id::kHost;
         cfg.max_resumes = max_resumes;
         cfg.total_timeout_ms = 600000;
+        cfg.rolled_back = rolled_back;
         UpdateEngine::Deps deps{connector, clock, time, *ops, *ops_flash, fuses, *store, key.get(), extra_observer ? extra_observer : &observer};
         UpdateEngine engine(deps, cfg);
         RunningApp app{running_version, 1};
@@ -161,6 +162,7 @@ protected:
     UpdateObserver* extra_observer = nullptr;  // replaces `observer` when set
     Observer observer;
     std::string last_report;
+    std::optional<RolledBackImage> rolled_back;  // what the device remembers as rolled back
 };
 
 

@@ -74,7 +74,7 @@ void FakeServerStream::respond() {
         first = std::stoul(range.substr(6));
         std::string body = file.substr(first);
         reply(206, "Partial Content", body,
-              "Content-Range: bytes " + std::to_string(first) + "-" + std::to_string(file.size() - 1) + "/" +
+              "Content-Range: bytes " + std::to_string(long(first) + s_.content_range_shift) + "-" + std::to_string(file.size() - 1) + "/" +
                   std::to_string(file.size()) + "\r\n");
     } else {
         reply(200, "OK", file);

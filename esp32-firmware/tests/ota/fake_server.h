@@ -28,6 +28,7 @@ struct FakeServer {
     std::map<int, size_t> cut_image_in_head;      // close after N head bytes
     std::optional<size_t> flip_byte;              // served image has this byte XOR 0x01
     bool ignore_range = false;                    // answer 200 with the whole file to Range
+    long content_range_shift = 0;                 // 206 whose Content-Range names first+shift (body from first)
     bool lie_content_length = false;              // Content-Length one more than the body sent
     std::string extra_after_body;                 // bytes sent after the declared body
     std::optional<secure_ota::ota::Outcome> refuse_connect;  // connector fails every connect

@@ -91,6 +91,7 @@ protected:
                 return std::make_unique<FakeConnector>(server);
             },
             time, counters, [](const std::string& why) { throw Restarted{why}; }};
+        port.rollbacks = &rollbacks;
         OtaUpdateAgent agent(fw, board, port);
         fw.set_update_agent(&agent);
         fw.setup();
@@ -108,6 +109,7 @@ protected:
 
     std::string serial_out;
     std::string version_before;
+    RamRollbackStore rollbacks;  // the device's NVS, across power cycles
 };
 
 }  // namespace
@@ -128,6 +130,51 @@ TEST_F(AgentTest, CheckCommandUpdatesV1ToV2ThroughTheRuntime) {
     EXPECT_NE(serial_out.find("\"code\":\"NO_UPDATE\""), std::string::npos) << serial_out;
     boot();
     EXPECT_EQ(ops->running_state(), OtaImgState::Valid) << "the runtime confirmed V2 after its self-test";
+}
+
+// Issue 16: V4 failed its self-test and was rolled back. The device tells the server once,
+// and does not download, reboot into and roll back the same V4 on every check.
+TEST_F(AgentTest, RolledBackVersionIsReportedOnceAndNotInstalledAgain) {
+    ManifestFields f;
+    f.ints["counter"] = 5;
+    offer(make_image("4.0.0", 1), f, "4.0.0");
+    EXPECT_NE(power_on_and_check().find("4.0.0"), std::string::npos) << serial_out;
+    // V4 starts (NEW -> PENDING_VERIFY) and never confirms itself; the next boot rolls it back.
+    boot();
+    ASSERT_EQ(running_version, "4.0.0");
+    boot();
+    ASSERT_EQ(running_version, "1.0.0");
+    const int images_before = server.image_requests;
+    const size_t reports_before = server.reports.size();
+
+    EXPECT_EQ(power_on_and_check(), "") << "no download, no reboot";
+    EXPECT_EQ(version_before, "1.0.0");
+    EXPECT_EQ(server.image_requests, images_before);
+    EXPECT_NE(serial_out.find("\"code\":\"VERSION_ROLLED_BACK\""), std::string::npos) << serial_out;
+    EXPECT_NE(serial_out.find("\"rows\":[\"MISE A JOUR     \",\"VERSION REJETEE \"]"), std::string::npos) << serial_out;
+    ASSERT_EQ(server.reports.size(), reports_before + 2) << "rolled_back, then the refusal";
+    EXPECT_EQ(server.reports[reports_before].rfind("{\"event\":\"rolled_back\",\"version\":\"4.0.0\"", 0), 0u)
+        << server.reports[reports_before];
+    EXPECT_NE(server.reports[reports_before].find("\"running_version\":\"1.0.0\""), std::string::npos);
+    EXPECT_NE(server.reports[reports_before + 1].find("\"verdict\":\"VERSION_ROLLED_BACK\""), std::string::npos);
+    auto remembered = rollbacks.load();
+    ASSERT_TRUE(remembered);
+    EXPECT_EQ(remembered->version, "4.0.0");
+    EXPECT_EQ(remembered->sha256, secure_ota::crypto::Sha256::of(server.image.data(), server.image.size()));
+    EXPECT_TRUE(remembered->reported);
+
+    // The next check: the same refusal, and no second rolled_back report.
+    EXPECT_EQ(power_on_and_check(), "");
+    EXPECT_EQ(server.image_requests, images_before);
+    ASSERT_EQ(server.reports.size(), reports_before + 3);
+    EXPECT_NE(server.reports.back().find("VERSION_ROLLED_BACK"), std::string::npos);
+
+    // A newer version is installed as usual.
+    f.ints["counter"] = 6;
+    offer(make_image("4.0.1", 1), f, "4.0.1");
+    EXPECT_NE(power_on_and_check().find("4.0.1"), std::string::npos) << serial_out;
+    boot();
+    EXPECT_EQ(running_version, "4.0.1");
 }
 
 TEST_F(AgentTest, FlippedByteShowsTheAlertAndStaysOnV1) {

@@ -212,9 +212,13 @@ TEST_F(EngineTest, ResumesAfterDropsAtManyOffsets) {
         EXPECT_EQ(resumed % kFlashSectorSize, 0u);
         EXPECT_LE(resumed, cut);
         if (resumed > 0) {
-            EXPECT_NE(server.requests.back().find("Range: bytes=" + std::to_string(resumed) + "-" + std::to_string(n - 1)),
-                      std::string::npos)
-                << server.requests.back();
+            // The open-ended form that docs/ota-verdicts.md documents: bytes=<offset>-
+            const std::string& head = server.requests.back();
+            const std::string want = "\r\nRange: bytes=" + std::to_string(resumed) + "-";
+            size_t at = head.find(want);
+            ASSERT_NE(at, std::string::npos) << head;
+            at += want.size();
+            EXPECT_TRUE(at == head.size() || head[at] == '\r') << "nothing after the dash: " << head;
         }
     }
 }
@@ -252,6 +256,34 @@ TEST_F(EngineTest, ServerIgnoringRangeIsRefusedNotMisassembled) {
     expect_refused_and_safe(update(), Verdict::ServerError);
 }
 
+TEST_F(EngineTest, WrongContentRangeIsRefusedNotMisassembled) {
+    for (long shift : {-4096L, -1L, 1L}) {
+        SCOPED_TRACE("Content-Range first byte off by " + std::to_string(shift));
+        SetUp();
+        server.cut_image_after_body[1] = 9000;
+        server.content_range_shift = shift;
+        UpdateResult r = update();
+        expect_refused_and_safe(r, Verdict::SizeMismatch);
+        EXPECT_EQ(server.image_requests, 2) << "refused from the resumed response's head, not retried";
+        EXPECT_LE(r.image_bytes_written, 9000u);
+    }
+}
+
+TEST_F(EngineTest, ReportAfterAResumeSaysWhatWasWrittenAndWhatWasReceived) {
+    const size_t n = server.image.size();
+    server.cut_image_after_body[1] = n / 2 + 100;  // the bytes after the last sector boundary come again
+    UpdateResult r = update();
+    expect_updated(r);
+    EXPECT_EQ(r.image_bytes_written, n);
+    EXPECT_GT(r.image_bytes_received, n);
+    EXPECT_EQ(r.image_bytes_received, server.image_body_bytes_sent);
+    EXPECT_NE(last_report.find("\"bytes_written\":" + std::to_string(n) + ","), std::string::npos) << last_report;
+    EXPECT_NE(last_report.find("\"bytes_received\":" + std::to_string(r.image_bytes_received) + ","), std::string::npos)
+        << last_report;
+    EXPECT_NE(last_report.find("\"total\":" + std::to_string(n)), std::string::npos) << last_report;
+    EXPECT_EQ(last_report.find("\"bytes\":"), std::string::npos) << "the ambiguous name is gone: " << last_report;
+}
+
 TEST_F(EngineTest, ResumeWithAFlippedByteAfterTheDropStillFails) {
     server.cut_image_after_body[1] = 9000;
     server.flip_byte = 15000;  // served only in the resumed part
@@ -287,7 +319,8 @@ TEST_F(EngineTest, ReportIsPostedAsJson) {
     EXPECT_EQ(o.verdict, Verdict::Updated) << o.detail;
     ASSERT_EQ(server.reports.size(), 1u);
     // The Java server's schema: event, version, reason (refused only), bytes, total.
-    EXPECT_EQ(server.reports[0].rfind("{\"event\":\"installed\",\"version\":\"2.0.0\",\"bytes\":", 0), 0u) << server.reports[0];
+    EXPECT_EQ(server.reports[0].rfind("{\"event\":\"installed\",\"version\":\"2.0.0\",\"bytes_written\":", 0), 0u)
+        << server.reports[0];
     EXPECT_NE(server.reports[0].find("\"verdict\":\"UPDATED\""), std::string::npos);
     EXPECT_NE(server.reports[0].find("\"total\":" + std::to_string(server.image.size())), std::string::npos);
     // A refusal: event refused with a bounded reason that starts with the code.
@@ -300,4 +333,51 @@ TEST_F(EngineTest, ReportIsPostedAsJson) {
     size_t end = j.find('"', p + 10);
     EXPECT_LE(end - (p + 10), 256u) << "the server accepts at most 256 characters";
     EXPECT_NE(server.requests.back().find("POST /api/v1/devices/esp32-lab-01/report HTTP/1.1"), std::string::npos);
+}
+
+TEST_F(EngineTest, RolledBackVersionIsRefusedBeforeAnyImageByteAndANewerOneIsAccepted) {
+    auto v4 = make_image("4.0.0", 1);
+    RolledBackImage failed;
+    failed.version = "4.0.0";
+    failed.sha256 = secure_ota::crypto::Sha256::of(v4.data(), v4.size());
+    rolled_back = failed;
+    ManifestFields f;
+    f.ints["counter"] = 5;
+    offer(v4, f, "4.0.0");
+    UpdateResult r = update();
+    expect_refused_and_safe(r, Verdict::VersionRolledBack);
+    EXPECT_EQ(server.image_requests, 0);
+    ASSERT_TRUE(r.manifest);
+    EXPECT_EQ(r.manifest->version, "4.0.0");
+    EXPECT_EQ(counters.load(), std::nullopt) << "a refused release leaves no trace in the counter";
+    EXPECT_NE(last_report.find("\"verdict\":\"VERSION_ROLLED_BACK\""), std::string::npos) << last_report;
+
+    // The same image under another name is the same failure.
+    rolled_back->version = "4.0.1";
+    expect_refused_and_safe(update(), Verdict::VersionRolledBack);
+
+    // A newer version is installed.
+    rolled_back = failed;
+    f.ints["counter"] = 6;
+    offer(make_image("4.0.1", 1), f, "4.0.1");
+    UpdateResult ok = update();
+    ASSERT_EQ(ok.outcome.verdict, Verdict::Updated) << ok.outcome.detail;
+}
+
+TEST_F(EngineTest, RollbackReportNamesTheVersionAndTheReason) {
+    UpdateConfig cfg;
+    cfg.server_host = "localhost";
+    cfg.device_id = "esp32-lab-01";
+    cfg.api_key = "key-123";
+    cfg.product = "shop-display";
+    UpdateEngine::Deps deps{connector, clock, time, *ops, nor, fuses, counters, key.get(), nullptr};
+    UpdateEngine engine(deps, cfg);
+    RolledBackImage failed;
+    failed.version = "4.0.0";
+    failed.reason = "'app1' never confirmed itself";
+    EXPECT_EQ(engine.report_rollback(failed, RunningApp{"1.0.0", 1}).verdict, Verdict::Updated);
+    ASSERT_EQ(server.reports.size(), 1u);
+    EXPECT_EQ(server.reports[0].rfind("{\"event\":\"rolled_back\",\"version\":\"4.0.0\",\"reason\":\"rolled back to 1.0.0: 'app1' never", 0),
+              0u)
+        << server.reports[0];
 }

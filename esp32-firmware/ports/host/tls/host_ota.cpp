@@ -2,8 +2,11 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
+
+#include "../board_environment.h"
 
 namespace secure_ota::host {
 
@@ -37,6 +40,54 @@ bool FileCounterStore::store(const ota::CounterRecord& r) {
     return true;
 }
 
+namespace {
+// write + fsync + rename: a power cut leaves the old file or the new one, never a torn one.
+bool replace_file(const std::string& path, const std::string& text) {
+    std::string tmp = path + ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return false;
+    bool ok = ::write(fd, text.data(), text.size()) == ssize_t(text.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+        ::unlink(tmp.c_str());
+        return false;
+    }
+    return true;
+}
+}  // namespace
+
+std::optional<ota::RolledBackImage> FileRollbackStore::load() {
+    FILE* f = std::fopen(path_.c_str(), "r");
+    if (!f) return std::nullopt;
+    char line[512] = {};
+    bool ok = std::fgets(line, sizeof line, f) != nullptr;
+    std::fclose(f);
+    if (!ok) return std::nullopt;
+    char version[40] = {}, hex[65] = {};
+    int reported = 0, used = 0;
+    if (std::sscanf(line, "%39s %64s %d %n", version, hex, &reported, &used) != 3 || std::strlen(hex) != 64)
+        return std::nullopt;
+    ota::RolledBackImage r;
+    r.version = version;
+    for (size_t i = 0; i < 32; ++i) {
+        unsigned byte = 0;
+        if (std::sscanf(hex + 2 * i, "%2x", &byte) != 1) return std::nullopt;
+        r.sha256[i] = uint8_t(byte);
+    }
+    r.reported = reported != 0;
+    r.reason = line + used;
+    while (!r.reason.empty() && (r.reason.back() == '\n' || r.reason.back() == '\r')) r.reason.pop_back();
+    return r;
+}
+
+bool FileRollbackStore::store(const ota::RolledBackImage& r) {
+    if (r.version.empty() || r.version.size() > 39 || r.version.find_first_of(" \t\r\n") != std::string::npos) return false;
+    std::string reason = r.reason.substr(0, 400);
+    for (char& c : reason)
+        if (c == '\n' || c == '\r') c = ' ';
+    return replace_file(path_, r.version + " " + ota::sha256_hex(r.sha256) + " " + (r.reported ? "1" : "0") + " " + reason + "\n");
+}
+
 HostTrustedTime::HostTrustedTime(std::string host, uint16_t port) : host_(std::move(host)), port_(port) {}
 
 std::optional<int64_t> HostTrustedTime::unix_time() {
@@ -54,7 +105,10 @@ std::optional<int64_t> HostTrustedTime::unix_time() {
 
 HostOta::Options HostOta::options_from_environment() {
     Options o;
-    if (const char* flash = std::getenv("VESP32_FLASH")) o.counter_file = std::string(flash) + ".ota-counter";
+    if (const char* flash = std::getenv(vesp32::kEnvFlash)) {
+        o.counter_file = std::string(flash) + vesp32::kCounterFileSuffix;
+        o.rollback_file = std::string(flash) + vesp32::kRollbackFileSuffix;
+    }
     if (const char* sntp = std::getenv("VESP32_SNTP_SERVER")) {
         std::string s = sntp;
         size_t colon = s.rfind(':');
@@ -79,7 +133,11 @@ HostOta::HostOta(Firmware& firmware, Board& board, Options options)
             o.time = &time;
             return std::make_unique<MbedTlsConnector>(o);
         },
-        time_, *counters_, {}};
+        time_, *counters_, {}, nullptr};
+    if (!options_.rollback_file.empty()) {
+        rollbacks_ = std::make_unique<FileRollbackStore>(options_.rollback_file);
+        port.rollbacks = rollbacks_.get();
+    }
     agent_ = std::make_unique<ota::OtaUpdateAgent>(firmware, board, port);
     if (options_.sntp_host.empty())
         firmware.telemetry().log("OTA: no VESP32_SNTP_SERVER; trusting the host clock (development only)");

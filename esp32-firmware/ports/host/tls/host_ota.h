@@ -31,6 +31,18 @@ private:
     std::string path_;
 };
 
+// The remembered rollback in a one-line file next to the flash file (VESP32_FLASH +
+// ".ota-rollback"): "VERSION SHA256HEX REPORTED REASON...", replaced atomically.
+class FileRollbackStore : public ota::RollbackStore {
+public:
+    explicit FileRollbackStore(std::string path) : path_(std::move(path)) {}
+    std::optional<ota::RolledBackImage> load() override;
+    bool store(const ota::RolledBackImage& image) override;
+
+private:
+    std::string path_;
+};
+
 // TrustedTime for the host board: SNTP when a server is configured (synchronised lazily, on
 // the first question, and again after a failure), else the host clock.
 class HostTrustedTime : public ota::TrustedTime {
@@ -52,6 +64,7 @@ class HostOta {
 public:
     struct Options {
         std::string counter_file;  // persistent counter; "" = RAM only (tests)
+        std::string rollback_file; // remembered rollback; "" = RAM only (tests)
         std::string sntp_host;     // "" = trust the host clock
         uint16_t sntp_port = 123;
     };
@@ -66,6 +79,7 @@ private:
     Options options_;
     HostTrustedTime time_;
     std::unique_ptr<ota::CounterStore> counters_;
+    std::unique_ptr<ota::RollbackStore> rollbacks_;
     std::unique_ptr<ota::OtaUpdateAgent> agent_;
 };
 

@@ -15,6 +15,7 @@ set(SECURE_OTA_OTA_SOURCES
   ${SECURE_OTA_OTA_PARSER_SOURCES}
   ${SECURE_OTA_OTA_DIR}/update_engine.cpp
   ${SECURE_OTA_OTA_DIR}/flash_counter_store.cpp
+  ${SECURE_OTA_OTA_DIR}/rollback_memory.cpp
   ${SECURE_OTA_OTA_DIR}/provisioning.cpp
   ${SECURE_OTA_OTA_DIR}/telemetry_observer.cpp
   ${SECURE_OTA_OTA_DIR}/sntp.cpp

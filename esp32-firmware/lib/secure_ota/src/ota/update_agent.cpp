@@ -8,6 +8,22 @@ namespace secure_ota::ota {
 OtaUpdateAgent::OtaUpdateAgent(Firmware& firmware, Board& board, Port port)
     : fw_(firmware), board_(board), port_(std::move(port)), clock_(board.clock()) {
     if (!port_.restart) port_.restart = [this](const std::string& why) { fw_.restart(why); };
+    if (!port_.rollbacks) port_.rollbacks = &ram_rollbacks_;
+}
+
+std::optional<RolledBackImage> OtaUpdateAgent::remember_rollback() {
+    std::optional<RolledBackImage> known = port_.rollbacks->load();
+    const OtaOps& ops = *fw_.ota_ops();
+    std::optional<RolledBackImage> found =
+        find_rolled_back_image(board_.flash(), ops.table(), ops.running_partition(), board_.chip_id());
+    if (found && !(known && known->same_image(*found))) {
+        fw_.telemetry().log("OTA: " + found->version + " was rolled back (" + found->reason +
+                            "); it will not be installed again");
+        if (!port_.rollbacks->store(*found))
+            fw_.telemetry().log("OTA: cannot persist the rolled-back version; it is remembered until the next boot");
+        known = found;
+    }
+    return known;
 }
 
 void OtaUpdateAgent::set_limits(uint32_t total_timeout_ms, uint32_t max_resumes, uint32_t read_timeout_ms) {
@@ -21,8 +37,7 @@ void OtaUpdateAgent::finish(const UpdateResult& r, const RunningApp& running, Up
     send_verdict(fw_.telemetry(), r);
     LcdAlert a = lcd_lines(r);
     if (!a.line1.empty()) fw_.lcd().show(a.line1, a.line2);
-    if (engine && r.outcome.verdict != Verdict::NotProvisioned && r.outcome.verdict != Verdict::NoValidTime &&
-        r.outcome.verdict != Verdict::NoUpdate) {
+    if (engine && r.outcome.verdict != Verdict::NotProvisioned && r.outcome.verdict != Verdict::NoValidTime) {
         // Best effort, over a new connection; TLS refusals are not retried against a rogue server.
         const Verdict v = r.outcome.verdict;
         const bool transport_refused = v == Verdict::TlsCertUntrusted || v == Verdict::TlsHostnameMismatch ||
@@ -30,6 +45,19 @@ void OtaUpdateAgent::finish(const UpdateResult& r, const RunningApp& running, Up
                                        v == Verdict::TlsProtocol || v == Verdict::TlsHandshakeFailed ||
                                        v == Verdict::ConnectFailed;
         if (!transport_refused) {
+            // The server hears of a rollback once, before the outcome of this check.
+            std::optional<RolledBackImage> rb = port_.rollbacks->load();
+            if (rb && !rb->reported) {
+                Outcome o = engine->report_rollback(*rb, running);
+                if (o.verdict == Verdict::Updated) {
+                    rb->reported = true;
+                    port_.rollbacks->store(*rb);
+                } else {
+                    fw_.telemetry().log(std::string("OTA: rollback report not delivered: ") + to_string(o.verdict) + " " + o.detail);
+                }
+            }
+        }
+        if (!transport_refused && r.outcome.verdict != Verdict::NoUpdate) {
             Outcome o = engine->report(r, running);
             if (o.verdict != Verdict::Updated)
                 fw_.telemetry().log(std::string("OTA: report not delivered: ") + to_string(o.verdict) + " " + o.detail);
@@ -65,6 +93,7 @@ void OtaUpdateAgent::check_now() {
     prov->config.total_timeout_ms = total_timeout_ms_;
     prov->config.max_resumes = max_resumes_;
     prov->config.http.read_timeout_ms = read_timeout_ms_;
+    prov->config.rolled_back = remember_rollback();
     TelemetryUpdateObserver observer(fw_.telemetry());
     UpdateEngine::Deps deps{*connector, clock_, port_.time, *fw_.ota_ops(), board_.flash(), board_.secure_version_store(),
                             port_.counters, prov->signing_key.get(), &observer};

@@ -156,6 +156,14 @@ UpdateResult UpdateEngine::run(const RunningApp& running) {
     res.manifest = mr.manifest;
     if (!mr.accepted()) return done(mr.outcome);
     const Manifest& m = *mr.manifest;
+    if (cfg_.rolled_back && (m.version == cfg_.rolled_back->version ||
+                             crypto::constant_time_equal(m.sha256.data(), cfg_.rolled_back->sha256.data(), 32))) {
+        // Checked after the signature, so a forged manifest cannot tell what failed here.
+        return done(Outcome::of(Verdict::VersionRolledBack,
+                                "version " + cfg_.rolled_back->version + " (image sha256 " +
+                                    sha256_hex(cfg_.rolled_back->sha256).substr(0, 16) +
+                                    "...) was rolled back on this device; publish a newer version"));
+    }
     if (!ctx.highest || m.counter > ctx.highest->counter) {
         if (!d_.counters.store(CounterRecord{m.counter, m.version}))
             return done(Outcome::of(Verdict::FlashError, "cannot persist the manifest counter"));
@@ -206,7 +214,8 @@ Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, 
             req.port = cfg_.server_port;
             req.target = m.url;
             req.headers.emplace_back("Authorization", "Bearer " + cfg_.api_key);
-            if (offset > 0) req.headers.emplace_back("Range", "bytes=" + std::to_string(offset) + "-" + std::to_string(m.size - 1));
+            // The open-ended form (RFC 9110 14.1.2), as docs/ota-verdicts.md documents it.
+            if (offset > 0) req.headers.emplace_back("Range", "bytes=" + std::to_string(offset) + "-");
             const uint32_t start = offset;
             Outcome refused = Outcome::of(Verdict::Updated);
             HeadCheck check = [&](const HttpResponseHead& h) {
@@ -253,6 +262,7 @@ Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, 
                     head.insert(head.end(), p, p + k);
                 }
                 offset += uint32_t(n);
+                res.image_bytes_written = offset;
                 res.image_bytes_received += n;
                 if (d_.observer && (offset - last_progress >= progress_step || offset == m.size)) {
                     last_progress = offset;
@@ -299,6 +309,7 @@ Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, 
         }
         if (head.size() > resume) head.resize(resume);
         offset = resume;
+        res.image_bytes_written = resume;
         last_progress = std::min(last_progress, resume);
         if (d_.observer) d_.observer->on_resume(resume, attempts);
     }
@@ -334,7 +345,9 @@ Outcome UpdateEngine::finish_image(const Manifest& m, const PartitionEntry& targ
 std::string UpdateEngine::report_json(const UpdateResult& r, const RunningApp& running) const {
     // The server's schema (issue 5, DeviceReports): "event" in downloading|verified|installed|
     // refused|booted|rolled_back, "version" (semver), "reason" (<= 256 chars, required for
-    // refused), "bytes"/"total". Our own fields ride along; the server ignores unknown ones.
+    // refused), "total". "bytes_written" (image bytes now in the slot, at most total) and
+    // "bytes_received" (every image byte that arrived, re-sent ones after a resume included)
+    // replace the old "bytes", which could exceed "total" after a resume.
     const bool installed = r.outcome.verdict == Verdict::Updated;
     std::string why = std::string(to_string(r.outcome.verdict)) + ": " + r.outcome.detail;
     if (why.size() > 200) {
@@ -345,7 +358,8 @@ std::string UpdateEngine::report_json(const UpdateResult& r, const RunningApp& r
     std::string j = "{\"event\":\"" + std::string(installed ? "installed" : "refused") + "\"";
     if (r.manifest) j += ",\"version\":\"" + json_escape(r.manifest->version) + "\"";
     if (!installed) j += ",\"reason\":\"" + json_escape(why) + "\"";
-    j += ",\"bytes\":" + std::to_string(r.image_bytes_received);
+    j += ",\"bytes_written\":" + std::to_string(r.image_bytes_written) + ",\"bytes_received\":" +
+         std::to_string(r.image_bytes_received);
     if (r.manifest) j += ",\"total\":" + std::to_string(r.manifest->size);
     j += ",\"verdict\":\"" + std::string(to_string(r.outcome.verdict)) + "\",\"detail\":\"" + json_escape(r.outcome.detail) +
          "\",\"device\":\"" + json_escape(cfg_.device_id) + "\",\"product\":\"" + json_escape(cfg_.product) +
@@ -355,7 +369,24 @@ std::string UpdateEngine::report_json(const UpdateResult& r, const RunningApp& r
     return j;
 }
 
+std::string UpdateEngine::rollback_report_json(const RolledBackImage& image, const RunningApp& running) const {
+    std::string why = image.reason.empty() ? std::string("the image never confirmed itself and was rolled back") : image.reason;
+    why = "rolled back to " + running.version + ": " + why;
+    if (why.size() > 200) why.resize(200);  // ASCII: slot labels and versions only
+    return "{\"event\":\"rolled_back\",\"version\":\"" + json_escape(image.version) + "\",\"reason\":\"" + json_escape(why) +
+           "\",\"sha256\":\"" + sha256_hex(image.sha256) + "\",\"device\":\"" + json_escape(cfg_.device_id) +
+           "\",\"product\":\"" + json_escape(cfg_.product) + "\",\"running_version\":\"" + json_escape(running.version) + "\"}";
+}
+
+Outcome UpdateEngine::report_rollback(const RolledBackImage& image, const RunningApp& running) {
+    return post_report(rollback_report_json(image, running));
+}
+
 Outcome UpdateEngine::report(const UpdateResult& result, const RunningApp& running) {
+    return post_report(report_json(result, running));
+}
+
+Outcome UpdateEngine::post_report(const std::string& json) {
     uint64_t deadline = d_.clock.monotonic_ms() + cfg_.connect_timeout_ms + cfg_.http.read_timeout_ms;
     ConnectResult c = d_.connector.connect(cfg_.server_host, cfg_.server_port, cfg_.connect_timeout_ms);
     if (!c.stream) return c.failure;
@@ -366,7 +397,7 @@ Outcome UpdateEngine::report(const UpdateResult& result, const RunningApp& runni
     req.target = "/api/v1/devices/" + url_encode_component(cfg_.device_id) + "/report";
     req.headers.emplace_back("Authorization", "Bearer " + cfg_.api_key);
     req.content_type = "application/json";
-    req.body = report_json(result, running);
+    req.body = json;
     HttpClient http(d_.clock, cfg_.http);
     HttpResult r = http.exchange(*c.stream, req, 4096, BodySink{}, deadline);
     c.stream->close();

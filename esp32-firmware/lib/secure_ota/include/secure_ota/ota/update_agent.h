@@ -47,6 +47,8 @@ public:
         CounterStore& counters;     // persistent highest manifest counter
         // Called on UPDATED; default: firmware.restart(). Tests replace it.
         std::function<void(const std::string& why)> restart;
+        // The remembered rollback (rollback_memory.h); null = kept in RAM until the next boot.
+        RollbackStore* rollbacks = nullptr;
     };
 
     OtaUpdateAgent(Firmware& firmware, Board& board, Port port);
@@ -60,11 +62,15 @@ public:
 
 private:
     void finish(const UpdateResult& r, const RunningApp& running, UpdateEngine* engine);
+    // Learns of a rollback since the last check (esp_ota_get_last_invalid_partition) and
+    // returns what is remembered, reported or not.
+    std::optional<RolledBackImage> remember_rollback();
 
     Firmware& fw_;
     Board& board_;
     Port port_;
     BoardMonotonicClock clock_;
+    RamRollbackStore ram_rollbacks_;
     bool busy_ = false;
     std::optional<UpdateResult> last_;
     uint32_t total_timeout_ms_ = 300000;

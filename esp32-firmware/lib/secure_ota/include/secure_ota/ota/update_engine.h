@@ -22,6 +22,7 @@
 #include "secure_ota/ota/crypto/ecdsa_p256.h"
 #include "secure_ota/ota/http_client.h"
 #include "secure_ota/ota/manifest_verifier.h"
+#include "secure_ota/ota/rollback_memory.h"
 #include "secure_ota/ota/secure_stream.h"
 #include "secure_ota/ota/verdict.h"
 #include "secure_ota/ota_ops.h"
@@ -77,6 +78,9 @@ struct UpdateConfig {
     uint32_t total_timeout_ms = 300000;  // whole run, manifest to activation
     uint32_t max_resumes = 3;            // Range resumes after a dropped/stalled download
     HttpLimits http;
+    // The version and image that were rolled back on this device (RollbackStore): offered
+    // again, they are refused with VERSION_ROLLED_BACK before any image byte is requested.
+    std::optional<RolledBackImage> rolled_back;
 };
 
 // What the running app is (from its own esp_app_desc_t).
@@ -89,7 +93,8 @@ struct UpdateResult {
     Outcome outcome;
     std::optional<Manifest> manifest;  // once it verified
     std::string target_label;
-    uint64_t image_bytes_received = 0;  // over all attempts
+    uint64_t image_bytes_received = 0;  // image body bytes received, over all requests (a resume re-sends some)
+    uint32_t image_bytes_written = 0;   // image bytes in the target slot at the end (never more than the size)
     uint32_t image_requests = 0;        // 0 = no image byte was ever requested
     uint32_t resumes = 0;
 };
@@ -118,12 +123,16 @@ public:
     Outcome report(const UpdateResult& result, const RunningApp& running);
     // The JSON body report() sends.
     std::string report_json(const UpdateResult& result, const RunningApp& running) const;
+    // Best effort POST of {"event":"rolled_back","version":V,"reason":R,...} (new connection).
+    Outcome report_rollback(const RolledBackImage& image, const RunningApp& running);
+    std::string rollback_report_json(const RolledBackImage& image, const RunningApp& running) const;
 
 private:
     Outcome fetch_manifest(std::string& jws, uint64_t deadline, const RunningApp& running);
     Outcome download(const Manifest& m, const PartitionEntry& target, UpdateResult& res, uint64_t deadline);
     Outcome finish_image(const Manifest& m, const PartitionEntry& target, const std::vector<uint8_t>& head,
                          const secure_ota::crypto::Sha256Digest& digest);
+    Outcome post_report(const std::string& json);
     uint32_t timeout_until(uint64_t deadline, uint32_t cap);
     void phase(UpdatePhase p) {
         if (d_.observer) d_.observer->on_phase(p);

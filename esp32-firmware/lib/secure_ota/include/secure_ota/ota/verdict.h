@@ -48,6 +48,7 @@ enum class Verdict {
     InternalError,             // INTERNAL_ERROR: a bug or resource exhaustion on the device
     Busy,                      // BUSY: an update is already running (emitted by the app glue)
     Unsupported,               // UNSUPPORTED: this firmware was built without an OTA engine
+    VersionRolledBack,         // VERSION_ROLLED_BACK: this version/image was rolled back here before
 };
 
 // Every verdict, in declaration order (for docs and tests).
@@ -62,7 +63,7 @@ constexpr Verdict kAllVerdicts[] = {
     Verdict::SecureVersionTooLow, Verdict::ImageTooLarge, Verdict::SizeMismatch,
     Verdict::HashMismatch, Verdict::ImageInvalid, Verdict::VersionMismatch,
     Verdict::ConnectionLost, Verdict::Timeout, Verdict::FlashError, Verdict::InternalError, Verdict::Busy,
-    Verdict::Unsupported,
+    Verdict::Unsupported, Verdict::VersionRolledBack,
 };
 
 // "TLS_CERT_UNTRUSTED", ...: the stable code.

@@ -63,6 +63,7 @@ class VirtualUpdateBenchmark {
             List<Double> curl = new ArrayList<>();
             List<Double> update = new ArrayList<>();
             List<Double> toVerdict = new ArrayList<>();
+            List<double[]> steps = new ArrayList<>();
             // Update -1 is a warm-up of the server's manifest and report paths; it is not counted.
             for (int i = -1; i < runs; i++) {
                 OtaLab.Board board = lab.board("bench-" + (i + 1));
@@ -78,6 +79,7 @@ class VirtualUpdateBenchmark {
                         e -> "valid".equals(e.fields().get("state")), "confirmation");
                 double c = curlSha256(lab, url, release.sha256());
                 if (i >= 0) {
+                    steps.add(milestones(lab, sent, valid));
                     update.add(ms(valid.monotonicNanos() - sent.monotonicNanos()));
                     toVerdict.add(ms(verdict.monotonicNanos() - sent.monotonicNanos()));
                     curl.add(c);
@@ -93,6 +95,24 @@ class VirtualUpdateBenchmark {
             out.append(line("  of which check -> verdict UPDATED", toVerdict));
             out.append(line("curl | sha256sum, same file, same server", curl));
             out.append(String.format(Locale.ROOT, "ratio (medians): %.2fx   (goal: <= 3x)%n", u / c));
+            out.append("where the time goes (median ms from 'check' sent; step = since the line above):\n");
+            double previous = 0;
+            for (int m = 0; m < MILESTONES.length; m++) {
+                List<Double> at = new ArrayList<>();
+                for (double[] run : steps) {
+                    if (!Double.isNaN(run[m])) {
+                        at.add(run[m]);
+                    }
+                }
+                if (at.isEmpty()) {
+                    out.append(String.format(Locale.ROOT, "  %-58s (not seen)%n", MILESTONES[m].name()));
+                    continue;
+                }
+                double med = median(at);
+                out.append(String.format(Locale.ROOT, "  %-58s at %7.1f   step %6.1f%n", MILESTONES[m].name(), med,
+                        med - previous));
+                previous = med;
+            }
             System.out.print(out);
             String file = System.getProperty("bench.out");
             if (file != null) {
@@ -100,6 +120,47 @@ class VirtualUpdateBenchmark {
             }
             assertThat(update).hasSize(runs);
         }
+    }
+
+    /** A point of one update that the journal shows, in the order they happen. */
+    record Milestone(String name, java.util.function.Predicate<JournalEvent> seen) {
+    }
+
+    static boolean progress(JournalEvent e, String phase) {
+        return e.type().equals(DeviceEvents.OTA_PROGRESS) && phase.equals(e.fields().get("phase"));
+    }
+
+    static final Milestone[] MILESTONES = {
+        new Milestone("SNTP answered (time.query)", e -> e.type().equals("time.query")),
+        new Milestone("TCP + TLS handshake done (ota manifest)", e -> progress(e, "manifest")),
+        new Milestone("manifest fetched + verified (ota download)", e -> progress(e, "download")),
+        new Milestone("image downloaded, hashed, written (ota verify)", e -> progress(e, "verify")),
+        new Milestone("image checked, header written (ota activate)", e -> progress(e, "activate")),
+        new Milestone("otadata written (verdict UPDATED)", e -> e.type().equals(DeviceEvents.OTA_VERDICT)),
+        new Milestone("report POSTed, restart (log 'restarting')", e -> e.type().equals(DeviceEvents.SERIAL_RX)
+                && e.message().contains("restarting: ")),
+        new Milestone("bootloader verified + started it (boot)", e -> e.type().equals(DeviceEvents.BOOT)
+                && Boolean.FALSE.equals(e.fields().get("status_report"))),
+        new Milestone("self-test (selftest)", e -> e.type().equals(DeviceEvents.SELFTEST)),
+        new Milestone("confirmed: otadata VALID (app_state valid)", e -> e.type().equals(DeviceEvents.APP_STATE)),
+    };
+
+    /** Milliseconds from {@code sent} to each milestone (in order, each after the previous one); NaN if not seen. */
+    static double[] milestones(OtaLab lab, JournalEvent sent, JournalEvent end) {
+        List<JournalEvent> events = lab.after(sent.seq(), e -> e.seq() <= end.seq());
+        double[] at = new double[MILESTONES.length];
+        Arrays.fill(at, Double.NaN);
+        int from = 0;
+        for (int m = 0; m < MILESTONES.length; m++) {
+            for (int k = from; k < events.size(); k++) {
+                if (MILESTONES[m].seen().test(events.get(k))) {
+                    at[m] = ms(events.get(k).monotonicNanos() - sent.monotonicNanos());
+                    from = k + 1;
+                    break;
+                }
+            }
+        }
+        return at;
     }
 
     /** The V2 program as segment 1, then random padding as segment 2, so the whole image is about 1 MiB. */

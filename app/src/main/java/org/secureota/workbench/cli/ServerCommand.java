@@ -2,11 +2,13 @@ package org.secureota.workbench.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.server.ApiKeyRegistry;
 import org.secureota.workbench.server.Deployments;
+import org.secureota.workbench.server.DeviceStatuses;
 import org.secureota.workbench.server.ServerState;
 import org.secureota.workbench.server.ServerStateException;
 import picocli.CommandLine.Command;
@@ -130,10 +132,12 @@ final class ServerCommand implements Runnable {
             List<Release> releases;
             List<ApiKeyRegistry.Device> devices;
             Deployments.Snapshot deployments;
+            Map<String, DeviceStatuses.Status> reports;
             try {
                 releases = state.releases().list();
                 devices = state.apiKeys().devices();
                 deployments = state.deployments().snapshot();
+                reports = state.deviceStatuses().snapshot();
             } catch (ServerStateException e) {
                 throw new UsageException(e.getMessage(), e);
             }
@@ -156,6 +160,7 @@ final class ServerCommand implements Runnable {
                 out.printf("  %-20s product %-16s should run %-10s (%s)  provisioned %s%n", d.id(), d.product(),
                         v.orElse("-"), own != null ? "device deployment" : v.isPresent() ? "product deployment"
                         : "nothing deployed", d.provisionedAt());
+                out.println("    " + lastReport(reports.get(d.id())));
             }
             out.println();
             out.println("Deployments");
@@ -171,6 +176,16 @@ final class ServerCommand implements Runnable {
                         out.printf("  device  %-20s -> %s%s%n", e.getKey(), e.getValue(), product == null
                                 ? "  (WARNING: no such device is provisioned)" : published(state, product, e.getValue()));
                     });
+        }
+
+        /** The device's own word, which may contradict what it should run (a rollback, a refusal). */
+        private static String lastReport(DeviceStatuses.Status s) {
+            if (s == null) {
+                return "last report: none yet";
+            }
+            return "last report: " + s.event() + (s.version() != null ? " " + s.version() : "")
+                    + ", verdict " + (s.verdict() != null ? s.verdict() : "-")
+                    + ", running " + (s.runningVersion() != null ? s.runningVersion() : "?") + " (at " + s.at() + ")";
         }
 
         private static String published(ServerState state, String product, String version) {

@@ -23,15 +23,26 @@ import org.secureota.workbench.journal.Source;
  * <pre>{"event": "refused", "version": "2.0.0", "reason": "manifest signature does not verify"}</pre>
  *
  * {@code event} is one of {@value #EVENT_LIST}; {@code reason} is required for {@code refused};
- * {@code bytes} and {@code total} (download progress) are optional. Reports need the device's own
+ * {@code bytes_written} (image bytes in the device's slot), {@code bytes_received} (every image
+ * byte that reached it, more than {@code total} after a resume), {@code total}, {@code verdict}
+ * and {@code running_version} are optional ({@code bytes} from older firmware is still accepted).
+ * The event, version, verdict and running version become the device's last known state
+ * ({@link DeviceStatuses}). Reports need the device's own
  * API key (one device cannot speak for another) and go into the journal as {@code device.report}.
- * Unknown fields are ignored, never copied into the journal.
+ * Other fields are ignored, never copied into the journal.
  */
 final class DeviceReports {
 
     static final String EVENT_LIST = "downloading, verified, installed, refused, booted, rolled_back";
     private static final Set<String> EVENTS = Set.of(EVENT_LIST.split(", "));
     private static final int MAX_REASON = 256;
+    /**
+     * Byte counts a report may carry: what is in the device's slot ({@code bytes_written}), what
+     * reached it over all requests ({@code bytes_received}), the image size ({@code total}), and
+     * {@code bytes} from firmware that sent one ambiguous count.
+     */
+    private static final String[] COUNTS = {"bytes_written", "bytes_received", "total", "bytes"};
+    private static final java.util.regex.Pattern VERDICT = java.util.regex.Pattern.compile("[A-Z][A-Z0-9_]{0,39}");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final DeviceAuthenticator authenticator;
@@ -39,7 +50,11 @@ final class DeviceReports {
     private final SlowClientGuard guard;
     private final int maxBytes;
 
-    DeviceReports(DeviceAuthenticator authenticator, Journal journal, SlowClientGuard guard, int maxBytes) {
+    private final DeviceStatuses statuses;
+
+    DeviceReports(DeviceAuthenticator authenticator, Journal journal, SlowClientGuard guard, int maxBytes,
+            DeviceStatuses statuses) {
+        this.statuses = statuses;
         this.authenticator = authenticator;
         this.journal = journal;
         this.guard = guard;
@@ -115,14 +130,23 @@ final class DeviceReports {
             fields.put("reason", json.get("reason").asText());
             message += ": " + json.get("reason").asText();
         }
-        if (json.hasNonNull("bytes")) {
-            fields.put("bytes", json.get("bytes").asLong());
+        for (String n : COUNTS) {
+            if (json.hasNonNull(n)) {
+                fields.put(n, json.get(n).asLong());
+            }
         }
-        if (json.hasNonNull("total")) {
-            fields.put("total", json.get("total").asLong());
+        String verdict = json.hasNonNull("verdict") ? json.get("verdict").asText() : null;
+        String running = json.hasNonNull("running_version") ? json.get("running_version").asText() : null;
+        if (verdict != null) {
+            fields.put("verdict", verdict);
+        }
+        if (running != null) {
+            fields.put("running_version", running);
         }
         fields.put("remote", Request.getRemoteAddr(request));
         journal.append(Source.SERVER, deviceId, "device.report", message, fields);
+        statuses.record(deviceId, event, json.hasNonNull("version") ? json.get("version").asText() : null, verdict,
+                running);
         JsonResponses.noContent(response, callback);
     }
 
@@ -152,7 +176,15 @@ final class DeviceReports {
         if (event.asText().equals("refused") && (reason == null || reason.isNull() || reason.asText().isBlank())) {
             return Optional.of("A \"refused\" report needs a \"reason\" saying why the device refused the update.");
         }
-        for (String n : new String[] {"bytes", "total"}) {
+        JsonNode verdict = json.get("verdict");
+        if (verdict != null && !verdict.isNull() && (!verdict.isTextual() || !VERDICT.matcher(verdict.asText()).matches())) {
+            return Optional.of("\"verdict\" must be a verdict code such as \"HASH_MISMATCH\" (docs/telemetry.md).");
+        }
+        JsonNode running = json.get("running_version");
+        if (running != null && !running.isNull() && (!running.isTextual() || !SemanticVersion.isValid(running.asText()))) {
+            return Optional.of("\"running_version\" must be a semantic version such as \"1.0.0\".");
+        }
+        for (String n : COUNTS) {
             JsonNode v = json.get(n);
             if (v != null && !v.isNull() && (!v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < 0)) {
                 return Optional.of("\"" + n + "\" must be a non-negative integer.");

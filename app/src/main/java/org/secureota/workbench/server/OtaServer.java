@@ -94,7 +94,7 @@ public final class OtaServer implements AutoCloseable {
         downloads = new FirmwareDownloads(state.releases(), journal, limits.maxConcurrentDownloads(),
                 jetty.getByteBufferPool());
         jetty.setHandler(new OtaRoutes(new ManifestApi(state, auth, journal, b.clock), downloads,
-                new DeviceReports(auth, journal, guard, limits.maxReportBytes()), guard));
+                new DeviceReports(auth, journal, guard, limits.maxReportBytes(), state.deviceStatuses()), guard));
         jetty.setErrorHandler(new ErrorResponses());
         jetty.setRequestLog(new AccessJournal(journal));
     }

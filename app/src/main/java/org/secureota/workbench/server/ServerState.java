@@ -9,8 +9,9 @@ import org.secureota.workbench.lab.Lab;
 
 /**
  * The OTA server's persistent state in a lab, and the checked operations on it: published releases
- * ({@code releases/}), provisioned devices and their key hashes ({@code devices/devices.json}) and
- * deployments ({@code devices/deployments.json}).
+ * ({@code releases/}), provisioned devices and their key hashes ({@code devices/devices.json}),
+ * deployments ({@code devices/deployments.json}) and each device's last report
+ * ({@code devices/device-status.json}).
  *
  * <p>It works with or without a running {@link OtaServer}: the CLI's {@code server} commands, the
  * GUI and scenarios change it, and a running server sees the change on the next request.
@@ -20,11 +21,18 @@ public final class ServerState {
     private final ReleaseStore releases;
     private final ApiKeyRegistry apiKeys;
     private final Deployments deployments;
+    private final DeviceStatuses deviceStatuses;
 
     public ServerState(ReleaseStore releases, ApiKeyRegistry apiKeys, Deployments deployments) {
+        this(releases, apiKeys, deployments, new DeviceStatuses(deployments.file().getParent()));
+    }
+
+    public ServerState(ReleaseStore releases, ApiKeyRegistry apiKeys, Deployments deployments,
+            DeviceStatuses deviceStatuses) {
         this.releases = releases;
         this.apiKeys = apiKeys;
         this.deployments = deployments;
+        this.deviceStatuses = deviceStatuses;
     }
 
     /** The state kept in {@code lab}'s {@code releases/} and {@code devices/} folders. */
@@ -43,6 +51,11 @@ public final class ServerState {
 
     public Deployments deployments() {
         return deployments;
+    }
+
+    /** What each device last reported: version, event (its state) and verdict. */
+    public DeviceStatuses deviceStatuses() {
+        return deviceStatuses;
     }
 
     /** Provisions {@code deviceId} for {@code product} and returns its API key (shown once, stored hashed). */

@@ -23,6 +23,7 @@ import org.secureota.workbench.firmware.AppDescriptor;
 import org.secureota.workbench.firmware.AppImageBuilder;
 import org.secureota.workbench.firmware.ChipId;
 import org.secureota.workbench.pki.LabPki;
+import org.secureota.workbench.server.DeviceStatuses;
 
 class ServerCommandTest {
 
@@ -71,6 +72,13 @@ class ServerCommandTest {
         assertThat(status.out()).contains("shop-display", "2.0.0", "dev-1", "should run 1.0.0", "device deployment",
                 "product shop-display");
         assertThat(status.out()).doesNotContain(key.group(1));
+        assertThat(status.out()).contains("last report: none yet");
+
+        // What the server records from a device's reports (DeviceReports): the device's own word.
+        new DeviceStatuses(lab.resolve("devices")).record("dev-1", "rolled_back", "4.0.0", null, "1.0.0");
+        CliTestSupport.Run after = CliTestSupport.run("--lab", lab.toString(), "server", "status");
+        assertThat(after.exitCode()).as(after.err()).isZero();
+        assertThat(after.out()).contains("last report: rolled_back 4.0.0, verdict -, running 1.0.0");
     }
 
     @Test

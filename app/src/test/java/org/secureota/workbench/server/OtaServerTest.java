@@ -301,6 +301,56 @@ class OtaServerTest {
     }
 
     @Test
+    void reportsRecordTheDevicesLastVersionStateAndVerdictWithCountsThatSayWhich() throws Exception {
+        URI report = uri("/api/v1/devices/dev-2/report");
+        HttpClient client = lab.client();
+        // What the firmware sends after a resumed download of 2.0.0, then after V4 was rolled back.
+        HttpResponse<String> installed = TestLab.post(client, report, "application/json",
+                ("{\"event\":\"installed\",\"version\":\"2.0.0\",\"bytes_written\":433888,"
+                        + "\"bytes_received\":438280,\"total\":433888,\"verdict\":\"UPDATED\","
+                        + "\"running_version\":\"1.0.0\",\"resumes\":1}").getBytes(StandardCharsets.UTF_8),
+                "X-API-Key", key2);
+        assertThat(installed.statusCode()).as(installed.body()).isEqualTo(204);
+        JournalEvent e = journal.await(ev -> ev.type().equals("device.report") && "dev-2".equals(ev.deviceId())
+                && "installed".equals(ev.field("event").orElse(null)), Duration.ofSeconds(5)).orElseThrow();
+        assertThat(e.field("bytes_written")).hasValue("433888");
+        assertThat(e.field("bytes_received")).hasValue("438280");
+        assertThat(e.field("bytes")).isEmpty();
+        assertThat(server.state().deviceStatuses().find("dev-2")).hasValueSatisfying(st -> {
+            assertThat(st.event()).isEqualTo("installed");
+            assertThat(st.version()).isEqualTo("2.0.0");
+            assertThat(st.verdict()).isEqualTo("UPDATED");
+        });
+
+        HttpResponse<String> rolledBack = TestLab.post(client, report, "application/json",
+                ("{\"event\":\"rolled_back\",\"version\":\"4.0.0\",\"reason\":\"rolled back to 1.0.0: self-test\","
+                        + "\"running_version\":\"1.0.0\"}").getBytes(StandardCharsets.UTF_8), "X-API-Key", key2);
+        assertThat(rolledBack.statusCode()).as(rolledBack.body()).isEqualTo(204);
+        HttpResponse<String> refused = TestLab.post(client, report, "application/json",
+                ("{\"event\":\"refused\",\"version\":\"4.0.0\",\"reason\":\"VERSION_ROLLED_BACK: ...\","
+                        + "\"bytes_written\":0,\"bytes_received\":0,\"verdict\":\"VERSION_ROLLED_BACK\","
+                        + "\"running_version\":\"1.0.0\"}").getBytes(StandardCharsets.UTF_8), "X-API-Key", key2);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(204);
+        assertThat(server.state().deviceStatuses().find("dev-2")).hasValueSatisfying(st -> {
+            assertThat(st.event()).isEqualTo("refused");
+            assertThat(st.version()).isEqualTo("4.0.0");
+            assertThat(st.verdict()).isEqualTo("VERSION_ROLLED_BACK");
+            assertThat(st.runningVersion()).isEqualTo("1.0.0");
+        });
+
+        HttpResponse<String> badVerdict = TestLab.post(client, report, "application/json",
+                "{\"event\":\"refused\",\"reason\":\"x\",\"verdict\":\"<script>\"}".getBytes(StandardCharsets.UTF_8),
+                "X-API-Key", key2);
+        assertThat(badVerdict.statusCode()).isEqualTo(400);
+        assertThat(badVerdict.body()).contains("verdict");
+        HttpResponse<String> badCount = TestLab.post(client, report, "application/json",
+                "{\"event\":\"installed\",\"bytes_written\":-1}".getBytes(StandardCharsets.UTF_8), "X-API-Key", key2);
+        assertThat(badCount.statusCode()).isEqualTo(400);
+        assertThat(badCount.body()).contains("bytes_written");
+        assertThat(server.state().deviceStatuses().find("dev-2").orElseThrow().verdict()).isEqualTo("VERSION_ROLLED_BACK");
+    }
+
+    @Test
     void wrongMethodsGet405() throws Exception {
         // A fresh client, for the same reason as in the report test: POSTs are not retried.
         HttpResponse<String> r = TestLab.post(lab.client(), uri("/api/v1/manifest"), "application/json", new byte[0]);
