@@ -207,6 +207,38 @@ class OtaAcceptanceTest {
 
         board.reboot();
         assertThat(board.device.snapshot().version()).isEqualTo("1.0.0");
+
+        // The next check: the server hears of the rollback, and 4.0.0 is not downloaded, booted and
+        // rolled back again (issue 16). The server now knows what the device runs.
+        long again = board.mark();
+        JournalEvent refused = board.check();
+        assertCode(refused, "VERSION_ROLLED_BACK");
+        assertThat(refused.field("version")).hasValue("4.0.0");
+        JournalEvent rolledBackReport = lab.await(again, e -> e.type().equals("device.report")
+                && "esp32-lab-04".equals(e.deviceId()) && "rolled_back".equals(e.fields().get("event")), "rolled_back report");
+        assertThat(rolledBackReport.fields()).containsEntry("version", "4.0.0").containsEntry("running_version", "1.0.0");
+        JournalEvent refusal = lab.await(rolledBackReport.seq(), e -> e.type().equals("device.report")
+                && "esp32-lab-04".equals(e.deviceId()) && "refused".equals(e.fields().get("event")), "refusal report");
+        assertThat(refusal.fields()).containsEntry("verdict", "VERSION_ROLLED_BACK").containsEntry("bytes_written", 0L);
+        assertThat(lab.after(again, e -> e.type().equals("http.request")
+                && String.valueOf(e.fields().get("path")).startsWith("/firmware/"))).as("no image requested").isEmpty();
+        assertThat(lab.state.deviceStatuses().find("esp32-lab-04")).hasValueSatisfying(st -> {
+            assertThat(st.event()).isEqualTo("refused");
+            assertThat(st.version()).isEqualTo("4.0.0");
+            assertThat(st.verdict()).isEqualTo("VERSION_ROLLED_BACK");
+            assertThat(st.runningVersion()).isEqualTo("1.0.0");
+        });
+        DeviceSnapshot after = board.device.await(d -> d.lcd().row(1).startsWith("VERSION REJETEE"), OtaLab.WAIT,
+                "the refusal on the LCD");
+        assertThat(after.version()).isEqualTo("1.0.0");
+
+        // Once told, the server is not told again.
+        long third = board.mark();
+        assertCode(board.check(), "VERSION_ROLLED_BACK");
+        lab.await(third, e -> e.type().equals("device.report") && "esp32-lab-04".equals(e.deviceId())
+                && "refused".equals(e.fields().get("event")), "second refusal report");
+        assertThat(lab.after(third, e -> e.type().equals("device.report")
+                && "rolled_back".equals(e.fields().get("event")))).isEmpty();
     }
 
     @Test

@@ -144,9 +144,14 @@ final class DeviceReports {
             fields.put("running_version", running);
         }
         fields.put("remote", Request.getRemoteAddr(request));
+        // Recorded before it is journaled, so whoever reads the journal finds the state up to date.
+        try {
+            statuses.record(deviceId, event, json.hasNonNull("version") ? json.get("version").asText() : null, verdict,
+                    running);
+        } catch (ServerStateException | java.io.UncheckedIOException e) {
+            fields.put("status_not_saved", e.getMessage());
+        }
         journal.append(Source.SERVER, deviceId, "device.report", message, fields);
-        statuses.record(deviceId, event, json.hasNonNull("version") ? json.get("version").asText() : null, verdict,
-                running);
         JsonResponses.noContent(response, callback);
     }
 
