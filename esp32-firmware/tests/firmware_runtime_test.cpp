@@ -124,7 +124,7 @@ TEST(FirmwareRuntime, FailedSelfTestRestartsWithoutConfirming) {
     EXPECT_THROW(fw.loop(), Restarted);
     OtaDataPair od;
     OtaData(board.chip.nor, *board.table_.otadata()).read(od);
-    EXPECT_EQ(od[1].ota_state, OtaImgState::PendingVerify) << "never confirmed";
+    EXPECT_EQ(od[1].ota_state, OtaImgState::Invalid) << "the image marked itself invalid (remembered as a failure)";
     board.boot();
     EXPECT_EQ(board.table_.find_containing(board.running)->label, "app0") << "rolled back to V1";
 }

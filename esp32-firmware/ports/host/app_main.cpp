@@ -21,6 +21,6 @@ int main() {
     firmware.setup();
     for (;;) {
         firmware.loop();
-        board.clock().sleep_ms(5);  // the loop is event driven at this granularity; spare the CPU
+        board.idle(5);  // spare the CPU, but wake at once for a command from the workbench
     }
 }

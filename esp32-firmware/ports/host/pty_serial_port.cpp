@@ -43,4 +43,12 @@ int PtySerialPort::read_byte() {
     return buf_[pos_++];
 }
 
+void PtySerialPort::wait_readable(uint32_t ms) {
+    if (pos_ < len_) return;  // bytes already buffered
+    pollfd p{fd_, POLLIN, 0};
+    int n = ::poll(&p, 1, static_cast<int>(ms));
+    // Nobody on the other end (POLLHUP without data): nothing will come, so just let the time pass.
+    if (n > 0 && !(p.revents & POLLIN)) usleep(ms * 1000);
+}
+
 }  // namespace vesp32

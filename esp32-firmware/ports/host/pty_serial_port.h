@@ -3,6 +3,8 @@
 // stalls the CPU, and neither may this.
 #pragma once
 
+#include <cstdint>
+
 #include "secure_ota/serial_port.h"
 
 namespace vesp32 {
@@ -13,6 +15,8 @@ public:
     void write(const char* data, size_t length) override;
     int read_byte() override;
     unsigned long dropped_bytes() const { return dropped_; }
+    // Waits up to `ms` for input (a command from the workbench); returns early when one comes.
+    void wait_readable(uint32_t ms);
 
 private:
     int fd_;

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <poll.h>
 #include <sstream>
 #include <sys/prctl.h>
@@ -20,6 +21,16 @@ namespace {
 
 volatile sig_atomic_t g_stop = 0;
 void on_stop_signal(int) { g_stop = 1; }
+
+// SIGCHLD wakes the main loop through this pipe, so a restart of the chip (the app exiting)
+// is handled at once rather than at the next poll timeout.
+int g_child_pipe[2] = {-1, -1};
+void on_child_signal(int) {
+    int saved = errno;
+    char b = 0;
+    if (::write(g_child_pipe[1], &b, 1) < 0) { /* full: a wake-up is already pending */ }
+    errno = saved;
+}
 
 const char* cut_name(uint32_t p) {
     return static_cast<secure_ota::CutPoint>(p) == secure_ota::CutPoint::Halfway ? "halfway" : "before";
@@ -47,6 +58,7 @@ void Supervisor::power_on(const std::string& reason) {
         if (getppid() == 1) _exit(kExitBoardError);
         signal(SIGTERM, SIG_DFL);
         signal(SIGINT, SIG_DFL);
+        signal(SIGCHLD, SIG_DFL);
         // stdout carries the board's "board: ..." protocol; nothing the firmware prints may
         // interleave with it, so the boot stage and the app write to stderr instead.
         dup2(STDERR_FILENO, STDOUT_FILENO);
@@ -175,6 +187,12 @@ int Supervisor::run() {
     sigaction(SIGTERM, &sa, nullptr);
     sigaction(SIGINT, &sa, nullptr);
     signal(SIGPIPE, SIG_IGN);
+    if (pipe2(g_child_pipe, O_CLOEXEC | O_NONBLOCK) == 0) {
+        struct sigaction sc {};
+        sc.sa_handler = on_child_signal;
+        sc.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+        sigaction(SIGCHLD, &sc, nullptr);
+    }
 
     if (opt_.fail_after) {
         secure_ota::PowerCutFlash::arm(faults_->counter(), *opt_.fail_after, opt_.cut_point);
@@ -185,9 +203,16 @@ int Supervisor::run() {
     std::string pending;
     bool stdin_open = true;
     while (!quit_ && !g_stop) {
-        pollfd p{STDIN_FILENO, POLLIN, 0};
-        int n = poll(&p, stdin_open ? 1 : 0, 50);
-        if (n > 0 && (p.revents & (POLLIN | POLLHUP))) {
+        // stdin (the controller's commands) and the SIGCHLD pipe; the timeout is only a safety net.
+        pollfd fds[2] = {{g_child_pipe[0], POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+        int n = poll(fds, stdin_open ? 2 : 1, 50);
+        if (n > 0 && (fds[0].revents & POLLIN)) {
+            char drain[64];
+            while (read(g_child_pipe[0], drain, sizeof drain) > 0) {
+            }
+        }
+        const pollfd& p = fds[1];
+        if (n > 0 && stdin_open && (p.revents & (POLLIN | POLLHUP))) {
             char buf[256];
             ssize_t r = read(STDIN_FILENO, buf, sizeof buf);
             if (r <= 0 && opt_.quit_on_stdin_eof) {

@@ -71,3 +71,34 @@ TEST(FileCounterStore, PersistsAndOnlyGrows) {
     EXPECT_EQ(again.load()->version, "2.0.0");
     ::unlink(tmpl);
 }
+
+TEST(FileRollbackStore, KeepsVersionHashFlagsAndReason) {
+    char tmpl[] = "/tmp/ota-rollback-XXXXXX";
+    int fd = ::mkstemp(tmpl);
+    ASSERT_GE(fd, 0);
+    ::close(fd);
+    ::unlink(tmpl);
+    secure_ota::host::FileRollbackStore s(tmpl);
+    EXPECT_FALSE(s.load().has_value());
+    secure_ota::ota::RolledBackImage r;
+    r.version = "4.0.0";
+    for (size_t i = 0; i < r.sha256.size(); ++i) r.sha256[i] = uint8_t(i * 7 + 1);
+    r.marked_invalid = true;
+    r.reason = "'app1' failed its self-test\nand marked itself invalid";
+    ASSERT_TRUE(s.store(r));
+    auto back = secure_ota::host::FileRollbackStore(tmpl).load();
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->version, "4.0.0");
+    EXPECT_EQ(back->sha256, r.sha256);
+    EXPECT_TRUE(back->marked_invalid);
+    EXPECT_FALSE(back->reported);
+    EXPECT_EQ(back->reason, "'app1' failed its self-test and marked itself invalid") << "one line on disk";
+    r.reported = true;
+    r.marked_invalid = false;
+    ASSERT_TRUE(s.store(r));
+    EXPECT_TRUE(s.load()->reported);
+    EXPECT_FALSE(s.load()->marked_invalid);
+    r.version = "bad version";
+    EXPECT_FALSE(s.store(r));
+    ::unlink(tmpl);
+}

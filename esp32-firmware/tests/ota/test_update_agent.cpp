@@ -139,9 +139,11 @@ TEST_F(AgentTest, RolledBackVersionIsReportedOnceAndNotInstalledAgain) {
     f.ints["counter"] = 5;
     offer(make_image("4.0.0", 1), f, "4.0.0");
     EXPECT_NE(power_on_and_check().find("4.0.0"), std::string::npos) << serial_out;
-    // V4 starts (NEW -> PENDING_VERIFY) and never confirms itself; the next boot rolls it back.
+    // V4 starts (NEW -> PENDING_VERIFY), fails its self-test and marks itself invalid, as the
+    // runtime does (FirmwareRuntime.FailedSelfTestRestartsWithoutConfirming); the next boot runs V1.
     boot();
     ASSERT_EQ(running_version, "4.0.0");
+    ASSERT_EQ(ops->mark_app_invalid_rollback(), OtaError::Ok);
     boot();
     ASSERT_EQ(running_version, "1.0.0");
     const int images_before = server.image_requests;
@@ -175,6 +177,27 @@ TEST_F(AgentTest, RolledBackVersionIsReportedOnceAndNotInstalledAgain) {
     EXPECT_NE(power_on_and_check().find("4.0.1"), std::string::npos) << serial_out;
     boot();
     EXPECT_EQ(running_version, "4.0.1");
+}
+
+// A power cut (or a crash) before V2's self-test ended: the bootloader aborts V2. That says
+// nothing against V2, so the server hears of the rollback and the next check installs V2 again.
+TEST_F(AgentTest, AbortedVersionIsReportedButOfferedAgain) {
+    EXPECT_NE(power_on_and_check().find("2.0.0"), std::string::npos) << serial_out;
+    boot();
+    ASSERT_EQ(running_version, "2.0.0");
+    boot();  // never confirmed: ABORTED
+    ASSERT_EQ(running_version, "1.0.0");
+    const size_t reports_before = server.reports.size();
+    EXPECT_NE(power_on_and_check().find("2.0.0"), std::string::npos) << "installed again: " << serial_out;
+    ASSERT_EQ(server.reports.size(), reports_before + 2);
+    EXPECT_EQ(server.reports[reports_before].rfind("{\"event\":\"rolled_back\",\"version\":\"2.0.0\"", 0), 0u)
+        << server.reports[reports_before];
+    EXPECT_NE(server.reports[reports_before].find("never confirmed"), std::string::npos);
+    EXPECT_NE(server.reports[reports_before + 1].find("\"event\":\"installed\""), std::string::npos);
+    ASSERT_TRUE(rollbacks.load());
+    EXPECT_FALSE(rollbacks.load()->marked_invalid);
+    boot();
+    EXPECT_EQ(running_version, "2.0.0");
 }
 
 TEST_F(AgentTest, FlippedByteShowsTheAlertAndStaysOnV1) {

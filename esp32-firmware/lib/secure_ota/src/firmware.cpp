@@ -68,8 +68,18 @@ void Firmware::setup() {
     bool passed = app_.self_test(ctx_, failure);
     telemetry_.selftest(passed, passed ? "all checks passed" : failure);
     if (!passed) {
-        // Not confirming is the whole mechanism: on the next boot the bootloader finds this
-        // image still PENDING_VERIFY, marks it ABORTED and starts the previous one.
+        // esp_ota_mark_app_invalid_rollback_and_reboot(): the image says itself that it is bad
+        // (INVALID), which the next firmware remembers and refuses to install again. An image
+        // that never gets this far (a crash, a hang, a power cut before the self-test ends) is
+        // only left PENDING_VERIFY, and the bootloader rolls it back as ABORTED: it may be
+        // offered again. If marking fails, not confirming still rolls back.
+        if (ota_ops_->running_state() == OtaImgState::PendingVerify) {
+            if (ota_ops_->mark_app_invalid_rollback() == OtaError::Ok)
+                telemetry_.log("self-test failed: image marked invalid; the previous app starts after the restart");
+            else
+                telemetry_.log("self-test failed: cannot mark the image invalid (" + ota_ops_->last_error() +
+                               "); the bootloader rolls it back as never confirmed");
+        }
         lcd_.show("SELF-TEST FAILED", "ROLLBACK...");
         led_.set(LedPattern::strobe(400, 2, 50));
         rollback_pending_ = true;

@@ -10,6 +10,26 @@
 
 namespace secure_ota::host {
 
+namespace {
+// write + rename: the virtual board's power cut (SIGKILL of the app) leaves the old file or the
+// new one, never a torn one. No fsync: the kernel keeps what a killed process wrote, exactly
+// as it keeps the flash file (an mmap, never msync'ed); an fsync would only guard against a
+// host crash, which the board does not model and the flash file would not survive either,
+// and it cost milliseconds of every update (bench/virtual-update).
+bool replace_file(const std::string& path, const std::string& text) {
+    std::string tmp = path + ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return false;
+    bool ok = ::write(fd, text.data(), text.size()) == ssize_t(text.size());
+    ::close(fd);
+    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+        ::unlink(tmp.c_str());
+        return false;
+    }
+    return true;
+}
+}  // namespace
+
 std::optional<ota::CounterRecord> FileCounterStore::load() {
     FILE* f = std::fopen(path_.c_str(), "r");
     if (!f) return std::nullopt;
@@ -27,34 +47,8 @@ bool FileCounterStore::store(const ota::CounterRecord& r) {
     if (r.version.empty() || r.version.size() > 39 || r.version.find_first_of(" \t\r\n") != std::string::npos) return false;
     auto cur = load();
     if (cur && r.counter < cur->counter) return false;
-    std::string tmp = path_ + ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return false;
-    std::string text = std::to_string(r.counter) + " " + r.version + "\n";
-    bool ok = ::write(fd, text.data(), text.size()) == ssize_t(text.size()) && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok || std::rename(tmp.c_str(), path_.c_str()) != 0) {
-        ::unlink(tmp.c_str());
-        return false;
-    }
-    return true;
+    return replace_file(path_, std::to_string(r.counter) + " " + r.version + "\n");
 }
-
-namespace {
-// write + fsync + rename: a power cut leaves the old file or the new one, never a torn one.
-bool replace_file(const std::string& path, const std::string& text) {
-    std::string tmp = path + ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return false;
-    bool ok = ::write(fd, text.data(), text.size()) == ssize_t(text.size()) && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-        ::unlink(tmp.c_str());
-        return false;
-    }
-    return true;
-}
-}  // namespace
 
 std::optional<ota::RolledBackImage> FileRollbackStore::load() {
     FILE* f = std::fopen(path_.c_str(), "r");
@@ -64,8 +58,8 @@ std::optional<ota::RolledBackImage> FileRollbackStore::load() {
     std::fclose(f);
     if (!ok) return std::nullopt;
     char version[40] = {}, hex[65] = {};
-    int reported = 0, used = 0;
-    if (std::sscanf(line, "%39s %64s %d %n", version, hex, &reported, &used) != 3 || std::strlen(hex) != 64)
+    int invalid = 0, reported = 0, used = 0;
+    if (std::sscanf(line, "%39s %64s %d %d %n", version, hex, &invalid, &reported, &used) != 4 || std::strlen(hex) != 64)
         return std::nullopt;
     ota::RolledBackImage r;
     r.version = version;
@@ -74,6 +68,7 @@ std::optional<ota::RolledBackImage> FileRollbackStore::load() {
         if (std::sscanf(hex + 2 * i, "%2x", &byte) != 1) return std::nullopt;
         r.sha256[i] = uint8_t(byte);
     }
+    r.marked_invalid = invalid != 0;
     r.reported = reported != 0;
     r.reason = line + used;
     while (!r.reason.empty() && (r.reason.back() == '\n' || r.reason.back() == '\r')) r.reason.pop_back();
@@ -85,7 +80,8 @@ bool FileRollbackStore::store(const ota::RolledBackImage& r) {
     std::string reason = r.reason.substr(0, 400);
     for (char& c : reason)
         if (c == '\n' || c == '\r') c = ' ';
-    return replace_file(path_, r.version + " " + ota::sha256_hex(r.sha256) + " " + (r.reported ? "1" : "0") + " " + reason + "\n");
+    return replace_file(path_, r.version + " " + ota::sha256_hex(r.sha256) + " " + (r.marked_invalid ? "1" : "0") + " " +
+                                   (r.reported ? "1" : "0") + " " + reason + "\n");
 }
 
 HostTrustedTime::HostTrustedTime(std::string host, uint16_t port) : host_(std::move(host)), port_(port) {}

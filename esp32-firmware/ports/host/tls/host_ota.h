@@ -7,7 +7,7 @@
 // time source (VESP32_SNTP_SERVER=host:port) so a time shift can be demonstrated; without
 // that variable the host clock is trusted (development only, logged). The highest manifest
 // counter persists in a small file next to the flash file (VESP32_FLASH + ".ota-counter"),
-// replaced atomically (write + fsync + rename), like the eFuse file.
+// replaced atomically (write + rename; see host_ota.cpp for why without fsync).
 #pragma once
 
 #include <memory>
@@ -32,7 +32,8 @@ private:
 };
 
 // The remembered rollback in a one-line file next to the flash file (VESP32_FLASH +
-// ".ota-rollback"): "VERSION SHA256HEX REPORTED REASON...", replaced atomically.
+// ".ota-rollback"): "VERSION SHA256HEX INVALID REPORTED REASON..." (flags 0/1), replaced
+// atomically.
 class FileRollbackStore : public ota::RollbackStore {
 public:
     explicit FileRollbackStore(std::string path) : path_(std::move(path)) {}

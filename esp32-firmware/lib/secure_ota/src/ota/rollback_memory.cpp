@@ -50,9 +50,10 @@ std::optional<RolledBackImage> find_rolled_back_image(Flash& flash, const Partit
         at += n;
     }
     r.sha256 = h.finish();
-    r.reason = e[newest].ota_state == OtaImgState::Aborted
-                   ? "'" + slot.label + "' never confirmed itself (self-test failed or the app stopped): the bootloader rolled it back"
-                   : "'" + slot.label + "' was marked invalid by the app and rolled back";
+    r.marked_invalid = e[newest].ota_state == OtaImgState::Invalid;
+    r.reason = r.marked_invalid
+                   ? "'" + slot.label + "' failed its self-test and marked itself invalid"
+                   : "'" + slot.label + "' never confirmed itself (crash, hang or power cut before its self-test ended)";
     return r;
 }
 

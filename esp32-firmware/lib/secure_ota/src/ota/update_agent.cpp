@@ -16,9 +16,9 @@ std::optional<RolledBackImage> OtaUpdateAgent::remember_rollback() {
     const OtaOps& ops = *fw_.ota_ops();
     std::optional<RolledBackImage> found =
         find_rolled_back_image(board_.flash(), ops.table(), ops.running_partition(), board_.chip_id());
-    if (found && !(known && known->same_image(*found))) {
-        fw_.telemetry().log("OTA: " + found->version + " was rolled back (" + found->reason +
-                            "); it will not be installed again");
+    if (found && !(known && known->same_rollback(*found))) {
+        fw_.telemetry().log("OTA: " + found->version + " was rolled back (" + found->reason + "); " +
+                            (found->marked_invalid ? "it will not be installed again" : "it may be offered again"));
         if (!port_.rollbacks->store(*found))
             fw_.telemetry().log("OTA: cannot persist the rolled-back version; it is remembered until the next boot");
         known = found;
@@ -93,7 +93,8 @@ void OtaUpdateAgent::check_now() {
     prov->config.total_timeout_ms = total_timeout_ms_;
     prov->config.max_resumes = max_resumes_;
     prov->config.http.read_timeout_ms = read_timeout_ms_;
-    prov->config.rolled_back = remember_rollback();
+    std::optional<RolledBackImage> rolled_back = remember_rollback();
+    if (rolled_back && rolled_back->marked_invalid) prov->config.rolled_back = rolled_back;
     TelemetryUpdateObserver observer(fw_.telemetry());
     UpdateEngine::Deps deps{*connector, clock_, port_.time, *fw_.ota_ops(), board_.flash(), board_.secure_version_store(),
                             port_.counters, prov->signing_key.get(), &observer};

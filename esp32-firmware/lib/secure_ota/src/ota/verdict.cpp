@@ -47,7 +47,7 @@ constexpr Row kRows[] = {
     {Verdict::InternalError, "INTERNAL_ERROR", "unexpected internal error on the device", "ERREUR INTERNE", false},
     {Verdict::Busy, "BUSY", "an update is already in progress", "MAJ EN COURS", false},
     {Verdict::Unsupported, "UNSUPPORTED", "this firmware was built without an OTA engine", "MAJ INDISPO.", false},
-    {Verdict::VersionRolledBack, "VERSION_ROLLED_BACK", "this version (or this exact image) was installed here before, failed and was rolled back; only a newer version is installed", "VERSION REJETEE", false},
+    {Verdict::VersionRolledBack, "VERSION_ROLLED_BACK", "this version (or this exact image) failed its self-test here before and was rolled back; only a newer version is installed", "VERSION REJETEE", false},
 };
 
 const Row* row(Verdict v) {

@@ -1,10 +1,12 @@
 // What the device remembers of an update that was rolled back. ESP-IDF lets an app ask
-// esp_ota_get_last_invalid_partition() for the slot that the bootloader aborted (or that the
-// app marked invalid); that slot is overwritten by the next download, so the device keeps the
-// failed version and image SHA-256 in a store of its own, with whether the server has heard
-// of it. The engine then refuses that version (or that exact image) with VERSION_ROLLED_BACK
-// instead of downloading it, rebooting into it and rolling it back again on every check; a
-// newer version is still accepted.
+// esp_ota_get_last_invalid_partition() for the slot that the app marked invalid (its self-test
+// failed) or that the bootloader aborted (it never confirmed itself: a crash, a hang, or a
+// power cut before its self-test ended). That slot is overwritten by the next download, so the
+// device keeps the version and image SHA-256 in a store of its own, with whether the server has
+// heard of it. Both kinds are reported; only an image that marked itself invalid is refused
+// (VERSION_ROLLED_BACK) instead of being downloaded, booted and rolled back on every check. An
+// aborted one may have been fine (the power went), so it is offered again. A newer version is
+// always accepted.
 #pragma once
 
 #include <array>
@@ -20,10 +22,13 @@ namespace secure_ota::ota {
 struct RolledBackImage {
     std::string version;             // from the image's esp_app_desc_t (at most 31 bytes)
     std::array<uint8_t, 32> sha256{};  // SHA-256 of the whole image, as a manifest names it
+    bool marked_invalid = false;     // INVALID (the app's own verdict), not ABORTED
     bool reported = false;           // the server has acknowledged a "rolled_back" report
     std::string reason;              // why, for the report (not persisted by every store)
 
-    bool same_image(const RolledBackImage& o) const { return version == o.version && sha256 == o.sha256; }
+    bool same_rollback(const RolledBackImage& o) const {
+        return version == o.version && sha256 == o.sha256 && marked_invalid == o.marked_invalid;
+    }
 };
 
 // Where the remembered rollback survives reboots (NVS on the ESP32, a file on the host). It

@@ -78,8 +78,9 @@ struct UpdateConfig {
     uint32_t total_timeout_ms = 300000;  // whole run, manifest to activation
     uint32_t max_resumes = 3;            // Range resumes after a dropped/stalled download
     HttpLimits http;
-    // The version and image that were rolled back on this device (RollbackStore): offered
-    // again, they are refused with VERSION_ROLLED_BACK before any image byte is requested.
+    // The version and image that failed on this device and were rolled back (RollbackStore,
+    // marked invalid): offered again, they are refused with VERSION_ROLLED_BACK before any
+    // image byte is requested.
     std::optional<RolledBackImage> rolled_back;
 };
 
