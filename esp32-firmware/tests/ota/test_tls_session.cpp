@@ -1,0 +1,99 @@
+// The pieces of the core's network code that both boards share and that the real-server
+// suites (test_tls.cpp, test_sntp.cpp) cannot reach on purpose: reading the server's alert
+// from the records, parsing "host:port", and a link that is down.
+#include <gtest/gtest.h>
+
+#include "mbedtls_connector.h"
+#include "posix_network.h"
+#include "secure_ota/ota/crypto/tls_connector.h"
+#include "secure_ota/ota/crypto/tls_verdicts.h"
+#include "secure_ota/ota/host_port.h"
+#include "secure_ota/ota/sntp_client.h"
+#include "test_helpers.h"
+
+using namespace secure_ota;
+using namespace secure_ota::ota;
+
+namespace {
+
+// TLS records: type, version 3.3, length, body.
+std::vector<uint8_t> record(uint8_t type, std::vector<uint8_t> body) {
+    std::vector<uint8_t> r = {type, 3, 3, uint8_t(body.size() >> 8), uint8_t(body.size())};
+    r.insert(r.end(), body.begin(), body.end());
+    return r;
+}
+
+// The host's sockets with the link switched off, as LwipNetwork reports a WiFi that is down.
+class DownNetwork : public host::PosixNetwork {
+public:
+    std::string unavailable() override { return "WiFi not connected"; }
+};
+
+}  // namespace
+
+TEST(AlertWatch, ReadsAPlaintextAlertEvenWhenSplitAcrossReads) {
+    tls::AlertWatch w;
+    EXPECT_EQ(w.last_alert(), -1);
+    std::vector<uint8_t> bytes = record(22, std::vector<uint8_t>(40, 0x11));  // a handshake record
+    auto alert = record(21, {2, 70});                                           // fatal protocol_version
+    bytes.insert(bytes.end(), alert.begin(), alert.end());
+    for (uint8_t b : bytes) w.received(&b, 1);  // mbedTLS may hand the record over in any pieces
+    EXPECT_EQ(w.last_alert(), 70);
+}
+
+TEST(AlertWatch, IgnoresEverythingAfterChangeCipherSpec) {
+    tls::AlertWatch w;
+    std::vector<uint8_t> bytes = record(20, {1});
+    auto encrypted_alert = record(21, {0x9c, 0x28, 0x00, 0x11});  // ciphertext, not an alert code
+    bytes.insert(bytes.end(), encrypted_alert.begin(), encrypted_alert.end());
+    w.received(bytes.data(), bytes.size());
+    EXPECT_EQ(w.last_alert(), -1);
+}
+
+TEST(HostPort, ParsesNamesAddressesAndPorts) {
+    std::string error;
+    auto a = parse_host_port("192.168.1.10:1230", 123, error);
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->host, "192.168.1.10");
+    EXPECT_EQ(a->port, 1230);
+    auto b = parse_host_port("pool.ntp.org", 123, error);
+    ASSERT_TRUE(b);
+    EXPECT_EQ(b->host, "pool.ntp.org");
+    EXPECT_EQ(b->port, 123);
+    auto c = parse_host_port("::1", 123, error);  // a bare IPv6 literal has no port
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->host, "::1");
+    EXPECT_EQ(c->port, 123);
+    auto d = parse_host_port("[fe80::1]:8123", 123, error);
+    ASSERT_TRUE(d);
+    EXPECT_EQ(d->host, "fe80::1");
+    EXPECT_EQ(d->port, 8123);
+}
+
+TEST(HostPort, RefusesWhatIsNotAServerAndSaysWhy) {
+    for (const char* bad : {"host:", "host:0", "host:65536", "host:12a", ":123", "", "[::1", "[::1]x"}) {
+        std::string error;
+        EXPECT_FALSE(parse_host_port(bad, 123, error)) << bad;
+        EXPECT_NE(error.find(std::string("'") + bad + "'"), std::string::npos) << error;
+    }
+}
+
+TEST(TlsConnector, ALinkThatIsDownIsConnectFailedBeforeAnySocket) {
+    DownNetwork down;
+    TlsConnector::Options o;
+    o.ca_pem = ota_test::read_file(ota_test::pki("lab-ca.pem"));
+    TlsConnector c(down, o);
+    ASSERT_TRUE(c.ready()) << c.setup_error();
+    ConnectResult r = c.connect("127.0.0.1", 9, 1000);
+    EXPECT_FALSE(r.stream);
+    EXPECT_EQ(r.failure.verdict, Verdict::ConnectFailed);
+    EXPECT_EQ(r.failure.detail, "WiFi not connected");
+}
+
+TEST(SntpTrustedTime, NoTimeWhileTheLinkIsDown) {
+    DownNetwork down;
+    host::SteadyClock clock;
+    SntpTrustedTime t(down, clock, "127.0.0.1", 123, [](void*) -> uint64_t { return 42; });
+    EXPECT_FALSE(t.unix_time());
+    EXPECT_EQ(t.last_error(), "WiFi not connected");
+}
