@@ -2,7 +2,7 @@
 // the virtual board. All logic is the portable core's OtaUpdateAgent / UpdateEngine; this
 // file only supplies what differs per board:
 //   - transport: the core's TlsConnector (the mbedTLS session the host's tests run, factory
-//     CA) over LwipNetwork's lwIP sockets;
+//     CA) over lwIP's BSD sockets (ports/bsd, the code the host runs too);
 //   - trusted time: the core's SntpTrustedTime over an lwIP UDP socket, synchronised lazily
 //     on the first question and again after a failure, as on the host;
 //   - the highest manifest counter: NVS (namespace "secure_ota", key "ota_counter");
@@ -19,7 +19,7 @@
 #include <optional>
 #include <string>
 
-#include "lwip_network.h"
+#include "bsd_network.h"
 #include "secure_ota/ota/sntp_client.h"
 #include "secure_ota/ota/update_agent.h"
 
@@ -67,7 +67,7 @@ public:
 private:
     secure_ota::Firmware& fw_;
     Options options_;
-    LwipNetwork network_;
+    secure_ota::bsd::BsdNetwork network_;
     EspTimerClock clock_;
     secure_ota::ota::SntpTrustedTime time_;
     NvsCounterStore counters_;

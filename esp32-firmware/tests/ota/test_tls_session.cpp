@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "mbedtls_connector.h"
-#include "posix_network.h"
+#include "bsd_network.h"
 #include "secure_ota/ota/crypto/tls_connector.h"
 #include "secure_ota/ota/crypto/tls_verdicts.h"
 #include "secure_ota/ota/host_port.h"
@@ -23,11 +23,8 @@ std::vector<uint8_t> record(uint8_t type, std::vector<uint8_t> body) {
     return r;
 }
 
-// The host's sockets with the link switched off, as LwipNetwork reports a WiFi that is down.
-class DownNetwork : public host::PosixNetwork {
-public:
-    std::string unavailable() override { return "WiFi not connected"; }
-};
+// The sockets with the link switched off, as the ESP32 reports a WiFi that is down.
+bool link_down() { return false; }
 
 }  // namespace
 
@@ -79,7 +76,7 @@ TEST(HostPort, RefusesWhatIsNotAServerAndSaysWhy) {
 }
 
 TEST(TlsConnector, ALinkThatIsDownIsConnectFailedBeforeAnySocket) {
-    DownNetwork down;
+    bsd::BsdNetwork down(link_down);
     TlsConnector::Options o;
     o.ca_pem = ota_test::read_file(ota_test::pki("lab-ca.pem"));
     TlsConnector c(down, o);
@@ -91,7 +88,7 @@ TEST(TlsConnector, ALinkThatIsDownIsConnectFailedBeforeAnySocket) {
 }
 
 TEST(SntpTrustedTime, NoTimeWhileTheLinkIsDown) {
-    DownNetwork down;
+    bsd::BsdNetwork down(link_down);
     host::SteadyClock clock;
     SntpTrustedTime t(down, clock, "127.0.0.1", 123, [](void*) -> uint64_t { return 42; });
     EXPECT_FALSE(t.unix_time());

@@ -43,7 +43,7 @@ bool FileCounterStore::store(const ota::CounterRecord& r) {
 HostTrustedTime::HostTrustedTime(std::string host, uint16_t port, std::string config_error)
     : misconfigured_(!config_error.empty()) {
     if (!host.empty() && !misconfigured_)
-        sntp_ = std::make_unique<ota::SntpTrustedTime>(PosixNetwork::instance(), clock_, std::move(host), port, random_nonce);
+        sntp_ = std::make_unique<ota::SntpTrustedTime>(host_network(), clock_, std::move(host), port, random_nonce);
 }
 
 std::optional<int64_t> HostTrustedTime::unix_time() {

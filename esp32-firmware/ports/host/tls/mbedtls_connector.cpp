@@ -3,7 +3,7 @@
 #include <chrono>
 #include <ctime>
 
-#include "posix_network.h"
+#include "bsd_network.h"
 #include "secure_ota/ota/crypto/tls_verdicts.h"
 
 namespace secure_ota::host {
@@ -19,7 +19,12 @@ ota::TlsConnector::Options core_options(MbedTlsConnector::Options options) {
 }  // namespace
 
 MbedTlsConnector::MbedTlsConnector(Options options)
-    : ota::TlsConnector(PosixNetwork::instance(), core_options(std::move(options))) {}
+    : ota::TlsConnector(host_network(), core_options(std::move(options))) {}
+
+ota::Network& host_network() {
+    static bsd::BsdNetwork network;  // the host's link is always up
+    return network;
+}
 
 ota::Verdict MbedTlsConnector::verdict_for_flags(uint32_t flags) { return ota::tls::verdict_for_flags(flags); }
 

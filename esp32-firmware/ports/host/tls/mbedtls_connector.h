@@ -1,5 +1,5 @@
 // The virtual board's OTA transport: the core's TLS session (secure_ota/ota/crypto/
-// tls_connector.h, the very code the ESP32 runs) over POSIX sockets (posix_network.h).
+// tls_connector.h, the very code the ESP32 runs) over POSIX sockets (ports/bsd, as the ESP32).
 // Certificate validity is judged by the device's TrustedTime when one is given (so the
 // workbench's time source, not the host clock, decides), else by mbedTLS's clock.
 #pragma once
@@ -24,6 +24,9 @@ public:
     // Exposed for tests and docs: verify flags (MBEDTLS_X509_BADCERT_*) to a verdict.
     static ota::Verdict verdict_for_flags(uint32_t flags);
 };
+
+// The host's sockets (ports/bsd/bsd_network.h), shared by its connectors and SNTP client.
+ota::Network& host_network();
 
 // std::chrono::steady_clock as the core's Clock.
 class SteadyClock : public ota::Clock {

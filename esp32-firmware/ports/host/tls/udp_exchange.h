@@ -5,14 +5,14 @@
 #include <cstdint>
 #include <string>
 
-#include "posix_network.h"
+#include "mbedtls_connector.h"
 #include "secure_ota/ota/sntp_client.h"
 
 namespace secure_ota::host {
 
 class UdpExchange : public ota::SocketDatagramExchange {
 public:
-    UdpExchange(std::string host, uint16_t port) : SocketDatagramExchange(PosixNetwork::instance(), std::move(host), port) {}
+    UdpExchange(std::string host, uint16_t port) : SocketDatagramExchange(host_network(), std::move(host), port) {}
 };
 
 // 64 random bits for the SNTP nonce (std::random_device: getrandom on Linux).

@@ -1,8 +1,8 @@
 // What a port supplies to the core's network code: connected TCP and UDP sockets, and the
 // parsing of IP literals. The TLS session (crypto/tls_connector.h) and the SNTP exchange
 // (socket_datagram_exchange.h) are written once, in the core, over this interface, as MCUboot
-// keeps its flash and crypto backends behind one header; ports/host/tls/posix_network.* (POSIX)
-// and ports/esp32/lwip_network.* (lwIP) implement it, and nothing else.
+// keeps its flash and crypto backends behind one header. ports/bsd/bsd_network.* implements it
+// with BSD sockets for both boards (POSIX on the host, lwIP under ESP-IDF's same names).
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,4 @@
-#include "posix_network.h"
+#include "bsd_network.h"
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -7,11 +7,11 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
+#include <sys/poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-namespace secure_ota::host {
+namespace secure_ota::bsd {
 
 using ota::StreamResult;
 using ota::StreamStatus;
@@ -27,10 +27,10 @@ int wait_for(int fd, short events, uint32_t timeout_ms) {
     return r > 0 ? 1 : r;
 }
 
-class PosixSocket : public ota::Socket {
+class BsdSocket : public ota::Socket {
 public:
-    explicit PosixSocket(int fd) : fd_(fd) {}
-    ~PosixSocket() override { ::close(fd_); }
+    explicit BsdSocket(int fd) : fd_(fd) {}
+    ~BsdSocket() override { ::close(fd_); }
 
     StreamResult send(const uint8_t* data, size_t length, uint32_t timeout_ms) override {
         for (;;) {
@@ -63,6 +63,16 @@ private:
     int fd_;
 };
 
+// getaddrinfo's answer in words (lwIP has no gai_strerror).
+std::string resolver_error(int gai) {
+    switch (gai) {
+        case EAI_NONAME: return "no such host";
+        case EAI_FAIL: return "the name server failed";
+        case EAI_MEMORY: return "out of memory";
+        default: return "getaddrinfo error " + std::to_string(gai);
+    }
+}
+
 // Resolves host:port and returns the first socket of `type` that connects, bounded by timeout_ms.
 int connect_any(const std::string& host, uint16_t port, int type, uint32_t timeout_ms, std::string& error) {
     addrinfo hints{};
@@ -73,14 +83,18 @@ int connect_any(const std::string& host, uint16_t port, int type, uint32_t timeo
     std::string service = std::to_string(port);
     int gai = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &list);
     if (gai != 0) {
-        error = "cannot resolve " + host + ": " + gai_strerror(gai);
+        error = "cannot resolve " + host + ": " + resolver_error(gai);
         return -1;
     }
     int fd = -1;
     error = "no address for " + host;
     for (addrinfo* a = list; a != nullptr && fd < 0; a = a->ai_next) {
-        int s = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
+        int s = ::socket(a->ai_family, a->ai_socktype, a->ai_protocol);
         if (s < 0) continue;
+#if defined(FD_CLOEXEC)
+        ::fcntl(s, F_SETFD, FD_CLOEXEC);  // the host: not inherited by the programs it starts
+#endif
+        ::fcntl(s, F_SETFL, ::fcntl(s, F_GETFL, 0) | O_NONBLOCK);
         int rc = ::connect(s, a->ai_addr, a->ai_addrlen);
         if (rc != 0 && errno == EINPROGRESS) {
             int w = wait_for(s, POLLOUT, timeout_ms);
@@ -108,30 +122,27 @@ int connect_any(const std::string& host, uint16_t port, int type, uint32_t timeo
 
 }  // namespace
 
-std::unique_ptr<ota::Socket> PosixNetwork::open_tcp(const std::string& host, uint16_t port, uint32_t timeout_ms,
+std::string BsdNetwork::unavailable() { return link_up_ && !link_up_() ? "WiFi not connected" : std::string(); }
+
+std::unique_ptr<ota::Socket> BsdNetwork::open_tcp(const std::string& host, uint16_t port, uint32_t timeout_ms,
                                                     std::string& error) {
     int fd = connect_any(host, port, SOCK_STREAM, timeout_ms, error);
     if (fd < 0) return nullptr;
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    return std::make_unique<PosixSocket>(fd);
+    return std::make_unique<BsdSocket>(fd);
 }
 
-std::unique_ptr<ota::Socket> PosixNetwork::open_udp(const std::string& host, uint16_t port, std::string& error) {
+std::unique_ptr<ota::Socket> BsdNetwork::open_udp(const std::string& host, uint16_t port, std::string& error) {
     int fd = connect_any(host, port, SOCK_DGRAM, 0, error);  // a UDP connect never waits
     if (fd < 0) return nullptr;
-    return std::make_unique<PosixSocket>(fd);
+    return std::make_unique<BsdSocket>(fd);
 }
 
-size_t PosixNetwork::ip_literal(const std::string& host, uint8_t out[16]) {
+size_t BsdNetwork::ip_literal(const std::string& host, uint8_t out[16]) {
     if (::inet_pton(AF_INET, host.c_str(), out) == 1) return 4;
     if (::inet_pton(AF_INET6, host.c_str(), out) == 1) return 16;
     return 0;
 }
 
-PosixNetwork& PosixNetwork::instance() {
-    static PosixNetwork network;
-    return network;
-}
-
-}  // namespace secure_ota::host
+}  // namespace secure_ota::bsd
