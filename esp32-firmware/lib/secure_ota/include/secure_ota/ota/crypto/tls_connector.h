@@ -3,9 +3,10 @@
 // socket that the port's Network supplies (ota/network.h). The host's TLS tests therefore
 // run the very code the ESP32 runs; only the socket calls differ (POSIX or lwIP).
 //  - policy and verdicts: tls_verdicts.h (TLS 1.2+, AEAD only, one CA, authmode REQUIRED);
-//  - the CA is parsed for each session: ESP-IDF's mbedTLS (CONFIG_MBEDTLS_DYNAMIC_FREE_CA_CERT)
-//    frees the configured chain during a handshake, so a chain shared by the manifest, image
-//    and resume connections would be gone after the first one;
+//  - the CA is parsed for each session: an ESP-IDF mbedTLS built with
+//    CONFIG_MBEDTLS_DYNAMIC_FREE_CA_CERT frees the configured chain during a handshake, so a
+//    chain shared by the manifest, image and resume connections would be gone after the first
+//    (not set in the Arduino-ESP32 sdkconfig.h checked, but a custom sdkconfig may set it);
 //  - connect() returns a stream only after the handshake and all verification succeeded.
 // Needs mbedTLS ssl + x509 (SECURE_OTA_OTA_TLS_SOURCES); this header includes none of it.
 #pragma once
