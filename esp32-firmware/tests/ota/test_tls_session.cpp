@@ -48,23 +48,20 @@ TEST(AlertWatch, IgnoresEverythingAfterChangeCipherSpec) {
 }
 
 TEST(HostPort, ParsesNamesAddressesAndPorts) {
-    std::string error;
-    auto a = parse_host_port("192.168.1.10:1230", 123, error);
-    ASSERT_TRUE(a);
-    EXPECT_EQ(a->host, "192.168.1.10");
-    EXPECT_EQ(a->port, 1230);
-    auto b = parse_host_port("pool.ntp.org", 123, error);
-    ASSERT_TRUE(b);
-    EXPECT_EQ(b->host, "pool.ntp.org");
-    EXPECT_EQ(b->port, 123);
-    auto c = parse_host_port("::1", 123, error);  // a bare IPv6 literal has no port
-    ASSERT_TRUE(c);
-    EXPECT_EQ(c->host, "::1");
-    EXPECT_EQ(c->port, 123);
-    auto d = parse_host_port("[fe80::1]:8123", 123, error);
-    ASSERT_TRUE(d);
-    EXPECT_EQ(d->host, "fe80::1");
-    EXPECT_EQ(d->port, 8123);
+    struct Case {
+        const char* text;
+        const char* host;
+        uint16_t port;
+    };
+    for (const Case& c : {Case{"192.168.1.10:1230", "192.168.1.10", 1230}, Case{"pool.ntp.org", "pool.ntp.org", 123},
+                          Case{"::1", "::1", 123},  // a bare IPv6 literal has no port
+                          Case{"[fe80::1]:8123", "fe80::1", 8123}}) {
+        std::string error;
+        auto hp = parse_host_port(c.text, 123, error);
+        ASSERT_TRUE(hp) << c.text << ": " << error;
+        EXPECT_EQ(hp->host, c.host) << c.text;
+        EXPECT_EQ(hp->port, c.port) << c.text;
+    }
 }
 
 TEST(HostPort, RefusesWhatIsNotAServerAndSaysWhy) {
