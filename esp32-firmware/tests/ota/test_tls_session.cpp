@@ -3,8 +3,11 @@
 // from the records, parsing "host:port", and a link that is down.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "mbedtls_connector.h"
 #include "bsd_network.h"
+#include "host_ota.h"
 #include "secure_ota/ota/crypto/tls_connector.h"
 #include "secure_ota/ota/crypto/tls_verdicts.h"
 #include "secure_ota/ota/host_port.h"
@@ -90,4 +93,14 @@ TEST(SntpTrustedTime, NoTimeWhileTheLinkIsDown) {
     SntpTrustedTime t(down, clock, "127.0.0.1", 123, [](void*) -> uint64_t { return 42; });
     EXPECT_FALSE(t.unix_time());
     EXPECT_EQ(t.last_error(), "WiFi not connected");
+}
+
+TEST(HostOtaOptions, AnSntpServerThatDoesNotParseMeansNoTimeAndSaysWhy) {
+    ::setenv("VESP32_SNTP_SERVER", "timehost:99999", 1);
+    host::HostOta::Options o = host::HostOta::options_from_environment();
+    ::unsetenv("VESP32_SNTP_SERVER");
+    EXPECT_NE(o.sntp_error.find("'timehost:99999'"), std::string::npos) << o.sntp_error;
+    EXPECT_NE(o.sntp_error.find("1 to 65535"), std::string::npos) << o.sntp_error;
+    host::HostTrustedTime t(o.sntp_host, o.sntp_port, o.sntp_error);
+    EXPECT_FALSE(t.unix_time()) << "a misconfigured time source must not fall back to the host clock";
 }
