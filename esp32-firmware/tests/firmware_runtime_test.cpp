@@ -4,7 +4,7 @@
 
 #include "secure_ota/bootloader.h"
 #include "secure_ota/firmware.h"
-#include "secure_ota/ota_ops.h"
+#include "secure_ota/flash_ota_ops.h"
 #include "test_support.h"
 
 using namespace secure_ota;
@@ -78,7 +78,7 @@ public:
 void prepare_pending_v2(FakeBoard& board) {
     test::factory_flash(board.chip, Layout::ArduinoDefault, test::make_image("1.0.0", 1));
     board.boot();
-    OtaOps ops(board.chip.nor, board.table_, *board.table_.find_label("app0"), board.fuses, chip_id::kHost);
+    FlashOtaOps ops(board.chip.nor, board.table_, *board.table_.find_label("app0"), board.fuses, chip_id::kHost);
     auto v2 = test::make_image("2.0.0", 2);
     const PartitionEntry* t = ops.next_update_partition();
     ASSERT_EQ(ops.begin(*t, static_cast<uint32_t>(v2.size())), OtaError::Ok);

@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "secure_ota/bootloader.h"
-#include "secure_ota/ota_ops.h"
+#include "secure_ota/flash_ota_ops.h"
 #include "secure_ota/power_cut_flash.h"
 #include "test_support.h"
 
@@ -25,7 +25,7 @@ struct Device {
         EXPECT_TRUE(d) << b.error();
         running = d->partition;
         version = d->image.descriptor.version;
-        ops = std::make_unique<OtaOps>(flash.nor, table, running, fuses, chip_id::kHost);
+        ops = std::make_unique<FlashOtaOps>(flash.nor, table, running, fuses, chip_id::kHost);
         return running;
     }
     OtaError install(const std::vector<uint8_t>& image, size_t chunk = 1000) {
@@ -51,7 +51,7 @@ struct Device {
     PartitionTable table;
     PartitionEntry running;
     std::string version;
-    std::unique_ptr<OtaOps> ops;
+    std::unique_ptr<FlashOtaOps> ops;
 };
 
 }  // namespace
@@ -138,7 +138,7 @@ TEST(OtaOps, FlashErrorsKeepTheFlashVerdict) {
     FlashOpCounter c;
     PowerCutFlash::arm(c, 0, CutPoint::Before);
     PowerCutFlash dead(d.flash.nor, c);
-    OtaOps ops(dead, d.table, d.running, d.fuses, chip_id::kHost);
+    FlashOtaOps ops(dead, d.table, d.running, d.fuses, chip_id::kHost);
     EXPECT_EQ(ops.begin(*ops.next_update_partition()), OtaError::FlashFailed);
     EXPECT_NE(ops.last_error().find("power lost"), std::string::npos) << ops.last_error();
 }
@@ -219,7 +219,7 @@ TEST(OtaOps, PowerCutAtAnyOperationNeverBricks) {
         Device d;
         FlashOpCounter c;
         PowerCutFlash flash(d.flash.nor, c);
-        OtaOps ops(flash, d.table, d.running, d.fuses, chip_id::kHost);
+        FlashOtaOps ops(flash, d.table, d.running, d.fuses, chip_id::kHost);
         const PartitionEntry* t = ops.next_update_partition();
         ASSERT_EQ(ops.begin(*t, static_cast<uint32_t>(image.size())), OtaError::Ok);
         ASSERT_EQ(ops.write(image.data(), image.size()), OtaError::Ok);
@@ -236,7 +236,7 @@ TEST(OtaOps, PowerCutAtAnyOperationNeverBricks) {
             FlashOpCounter c;
             PowerCutFlash::arm(c, n, point);
             PowerCutFlash flash(d.flash.nor, c);
-            OtaOps ops(flash, d.table, d.running, d.fuses, chip_id::kHost);
+            FlashOtaOps ops(flash, d.table, d.running, d.fuses, chip_id::kHost);
             const PartitionEntry* t = ops.next_update_partition();
             if (ops.begin(*t, static_cast<uint32_t>(image.size())) == OtaError::Ok &&
                 ops.write(image.data(), image.size()) == OtaError::Ok && ops.end() == OtaError::Ok)

@@ -7,7 +7,7 @@
 #include "efuse_file.h"
 #include "flash_file.h"
 #include "secure_ota/bootloader.h"
-#include "secure_ota/ota_ops.h"
+#include "secure_ota/flash_ota_ops.h"
 #include "test_support.h"
 
 using namespace secure_ota;
@@ -45,7 +45,7 @@ protected:
         vesp32::EfuseFile fuses(vesp32::EfuseFile::path_for_flash(flash()));
         auto table = PartitionTable::read(file->nor(), err);
         ASSERT_TRUE(table) << err;
-        OtaOps ops(file->nor(), *table, *table->find_label(running_label), fuses, chip_id::kHost);
+        FlashOtaOps ops(file->nor(), *table, *table->find_label(running_label), fuses, chip_id::kHost);
         auto image = test::read_file(kImages + "/" + app + ".bin");
         const PartitionEntry* target = ops.next_update_partition();
         ASSERT_EQ(ops.begin(*target, static_cast<uint32_t>(image.size())), OtaError::Ok) << ops.last_error();

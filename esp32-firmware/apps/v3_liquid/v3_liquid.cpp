@@ -46,7 +46,7 @@ private:
             ctx.lcd.show("LIQUIDATION", line);
         } else {
             uint32_t left_min = 59 - (t / 60000) % 60;
-            std::snprintf(line, sizeof line, "PALIER DANS %2umn", left_min);
+            std::snprintf(line, sizeof line, "PALIER DANS %2umn", unsigned(left_min));
             ctx.lcd.show("V3 LIQUIDATION", line);
         }
     }

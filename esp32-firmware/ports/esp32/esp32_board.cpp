@@ -1,5 +1,7 @@
 #include "esp32_board.h"
 
+#include "esp32_ota_ops.h"
+
 #include <Preferences.h>
 #include <Wire.h>
 #include <esp_ota_ops.h>
@@ -65,6 +67,11 @@ secure_ota::ResetReason Esp32Board::reset_reason() const {
 uint32_t Esp32Board::running_partition_offset() const {
     const esp_partition_t* p = esp_ota_get_running_partition();
     return p ? p->address : 0;
+}
+
+std::unique_ptr<secure_ota::OtaOps> Esp32Board::make_ota_ops(const secure_ota::PartitionTable& table,
+                                                             const secure_ota::PartitionEntry& running) {
+    return std::make_unique<Esp32OtaOps>(table, running, fuses_);
 }
 
 void Esp32Board::restart() {

@@ -5,6 +5,8 @@
 #include <Arduino.h>
 #include <LiquidCrystal_I2C.h>
 
+#include <memory>
+
 #include "esp32_flash.h"
 #include "secure_ota/board.h"
 
@@ -67,6 +69,9 @@ public:
     uint32_t running_partition_offset() const override;
     uint16_t chip_id() const override { return 0x0000; }  // ESP32
     [[noreturn]] void restart() override;
+    // ESP-IDF's esp_ota_* API (esp32_ota_ops.h), not raw flash writes.
+    std::unique_ptr<secure_ota::OtaOps> make_ota_ops(const secure_ota::PartitionTable& table,
+                                                     const secure_ota::PartitionEntry& running) override;
 
 private:
     Esp32Flash flash_;

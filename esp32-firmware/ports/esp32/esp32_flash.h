@@ -1,5 +1,8 @@
-// The real chip's SPI flash behind secure_ota::Flash, through ESP-IDF's esp_flash API
-// (available under Arduino-ESP32). Addresses are absolute, as on the virtual board.
+// The real chip's SPI flash behind secure_ota::Flash, read-only, through ESP-IDF's esp_flash
+// API (available under Arduino-ESP32). Addresses are absolute, as on the virtual board. The
+// runtime reads the partition table, factory data and app descriptors through it; every
+// write to an app slot or to otadata goes through ESP-IDF's esp_ota_* API (esp32_ota_ops.h),
+// so write() and erase() refuse: no raw write can bypass flash encryption or Secure Boot.
 #pragma once
 
 #include "secure_ota/flash.h"

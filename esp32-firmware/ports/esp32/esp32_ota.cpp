@@ -1,8 +1,6 @@
 #include "esp32_ota.h"
 
 #include <atomic>
-#include <cerrno>
-#include <cstdlib>
 #include <cstring>
 
 #include <Arduino.h>
@@ -10,10 +8,9 @@
 #include <WiFi.h>
 #include <esp_random.h>
 #include <esp_timer.h>
-#include <lwip/netdb.h>
-#include <lwip/sockets.h>
 
-#include "esp32_tls_connector.h"
+#include "secure_ota/ota/crypto/tls_connector.h"
+#include "secure_ota/ota/host_port.h"
 
 #ifndef SECURE_OTA_WIFI_SSID
 #define SECURE_OTA_WIFI_SSID ""
@@ -63,77 +60,6 @@ void on_wifi_disconnected(WiFiEvent_t, WiFiEventInfo_t info) {
 
 uint64_t EspTimerClock::monotonic_ms() { return uint64_t(esp_timer_get_time() / 1000); }
 
-LwipUdpExchange::~LwipUdpExchange() {
-    if (fd_ >= 0) lwip_close(fd_);
-}
-
-bool LwipUdpExchange::open() {
-    if (fd_ >= 0) return true;
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_DGRAM;
-    addrinfo* list = nullptr;
-    std::string service = std::to_string(port_);
-    int gai = getaddrinfo(host_.c_str(), service.c_str(), &hints, &list);
-    if (gai != 0 || list == nullptr) {
-        error_ = "cannot resolve time server " + host_ + " (getaddrinfo " + std::to_string(gai) + ")";
-        return false;
-    }
-    for (addrinfo* a = list; a && fd_ < 0; a = a->ai_next) {
-        int s = lwip_socket(a->ai_family, a->ai_socktype, a->ai_protocol);
-        if (s < 0) continue;
-        if (lwip_connect(s, a->ai_addr, a->ai_addrlen) == 0) fd_ = s;
-        else lwip_close(s);
-    }
-    freeaddrinfo(list);
-    if (fd_ < 0) error_ = "cannot open a UDP socket to the time server";
-    return fd_ >= 0;
-}
-
-long LwipUdpExchange::exchange(const uint8_t* req, size_t len, uint8_t* resp, size_t cap, uint32_t timeout_ms) {
-    if (!open()) return -1;
-    if (lwip_send(fd_, req, len, 0) != int(len)) {
-        error_ = std::string("send: ") + std::strerror(errno);
-        lwip_close(fd_);  // a fresh socket (and DNS answer) next time
-        fd_ = -1;
-        return -1;
-    }
-    fd_set set;
-    FD_ZERO(&set);
-    FD_SET(fd_, &set);
-    timeval tv{};
-    tv.tv_sec = timeout_ms / 1000;
-    tv.tv_usec = (timeout_ms % 1000) * 1000;
-    int r = lwip_select(fd_ + 1, &set, nullptr, nullptr, &tv);
-    if (r <= 0) {
-        error_ = "time server did not answer";
-        return -1;
-    }
-    int n = lwip_recv(fd_, resp, cap, 0);
-    if (n < 0) {
-        error_ = std::string("recv: ") + std::strerror(errno);
-        return -1;
-    }
-    return long(n);
-}
-
-std::optional<int64_t> Esp32TrustedTime::unix_time() {
-    if (!synced_.valid()) {
-        if (network_up_ && !network_up_()) {
-            error_ = "WiFi not connected";
-            return std::nullopt;
-        }
-        if (!udp_) udp_ = std::make_unique<LwipUdpExchange>(host_, port_);
-        ota::Outcome o = ota::sntp_sync(*udp_, synced_, esp_nonce, nullptr, 1000, 2);
-        if (o.verdict != ota::Verdict::Updated) {
-            error_ = o.detail;
-            udp_.reset();
-            return std::nullopt;
-        }
-    }
-    return synced_.unix_time();
-}
-
 std::optional<ota::CounterRecord> NvsCounterStore::load() {
     Preferences p;
     if (!p.begin(kNvsNamespace, true)) return std::nullopt;  // namespace not created yet
@@ -168,23 +94,31 @@ Esp32Ota::Options Esp32Ota::options_from_build() {
     o.wifi_password = SECURE_OTA_WIFI_PASSWORD;
     std::string s = SECURE_OTA_SNTP_SERVER;
     if (s.empty()) s = "pool.ntp.org";
-    size_t colon = s.rfind(':');
-    if (colon != std::string::npos && s.find(':') == colon) {  // host:port (not a bare IPv6)
-        o.sntp_host = s.substr(0, colon);
-        o.sntp_port = uint16_t(std::atoi(s.c_str() + colon + 1));
-    } else {
-        o.sntp_host = s;
+    std::string error;
+    auto server = ota::parse_host_port(s, 123, error);
+    if (!server) {
+        o.sntp_error = "SECURE_OTA_SNTP_SERVER " + error + "; using pool.ntp.org:123";
+        server = ota::HostPort{"pool.ntp.org", 123};
     }
+    o.sntp_host = server->host;
+    o.sntp_port = server->port;
     return o;
 }
 
 bool Esp32Ota::network_up() { return WiFi.status() == WL_CONNECTED; }
 
 Esp32Ota::Esp32Ota(secure_ota::Firmware& firmware, secure_ota::Board& board, Options options)
-    : fw_(firmware), options_(std::move(options)), time_(options_.sntp_host, options_.sntp_port, &Esp32Ota::network_up) {
+    : fw_(firmware),
+      options_(std::move(options)),
+      network_(&Esp32Ota::network_up),
+      time_(network_, clock_, options_.sntp_host, options_.sntp_port, esp_nonce) {
     ota::OtaUpdateAgent::Port port{
-        [](const std::string& ca_pem, ota::TrustedTime& time) -> std::unique_ptr<ota::Connector> {
-            return std::make_unique<Esp32TlsConnector>(ca_pem, time, &Esp32Ota::network_up);
+        [this](const std::string& ca_pem, ota::TrustedTime& time) -> std::unique_ptr<ota::Connector> {
+            ota::TlsConnector::Options o;
+            o.ca_pem = ca_pem;
+            o.time = &time;
+            o.rng_personalization = "secure-ota-esp32";
+            return std::make_unique<ota::TlsConnector>(network_, std::move(o));
         },
         time_, counters_, {}};
     agent_ = std::make_unique<ota::OtaUpdateAgent>(firmware, board, port);
@@ -201,6 +135,7 @@ void Esp32Ota::begin() {
         fw_.telemetry().log("WiFi: connecting to " + options_.wifi_ssid);
         WiFi.begin(options_.wifi_ssid.c_str(), options_.wifi_password.c_str());
     }
+    if (!options_.sntp_error.empty()) fw_.telemetry().log("OTA: " + options_.sntp_error);
     fw_.telemetry().log("OTA: time from SNTP " + options_.sntp_host + ":" + std::to_string(options_.sntp_port) +
                         "; counter in NVS; TLS: mbedTLS, factory CA only");
     down_since_ = millis();

@@ -1,9 +1,10 @@
 // The secure OTA engine wired for the real ESP32, as ports/host/tls/host_ota.h wires it for
 // the virtual board. All logic is the portable core's OtaUpdateAgent / UpdateEngine; this
 // file only supplies what differs per board:
-//   - transport: Esp32TlsConnector (lwIP socket + this port's mbedTLS session, factory CA);
-//   - trusted time: the core's SNTP client (sntp_sync + SyncedTime) over an lwIP UDP socket,
-//     synchronised lazily on the first question and again after a failure, as on the host;
+//   - transport: the core's TlsConnector (the mbedTLS session the host's tests run, factory
+//     CA) over lwIP's BSD sockets (ports/bsd, the code the host runs too);
+//   - trusted time: the core's SntpTrustedTime over an lwIP UDP socket, synchronised lazily
+//     on the first question and again after a failure, as on the host;
 //   - the highest manifest counter: NVS (namespace "secure_ota", key "ota_counter");
 //   - WiFi in station mode with reconnect; state changes are logged on the telemetry port
 //     from loop() (never from the WiFi event task, so telemetry lines are never interleaved).
@@ -18,7 +19,8 @@
 #include <optional>
 #include <string>
 
-#include "secure_ota/ota/sntp.h"
+#include "bsd_network.h"
+#include "secure_ota/ota/sntp_client.h"
 #include "secure_ota/ota/update_agent.h"
 
 namespace esp32_port {
@@ -27,40 +29,6 @@ namespace esp32_port {
 class EspTimerClock : public secure_ota::ota::Clock {
 public:
     uint64_t monotonic_ms() override;
-};
-
-// One SNTP request/response over an lwIP UDP socket.
-class LwipUdpExchange : public secure_ota::ota::DatagramExchange {
-public:
-    LwipUdpExchange(std::string host, uint16_t port) : host_(std::move(host)), port_(port) {}
-    ~LwipUdpExchange() override;
-    long exchange(const uint8_t* request, size_t length, uint8_t* response, size_t capacity, uint32_t timeout_ms) override;
-    const std::string& last_error() const { return error_; }
-
-private:
-    bool open();
-    std::string host_;
-    uint16_t port_;
-    int fd_ = -1;
-    std::string error_;
-};
-
-// TrustedTime: valid only after a successful SNTP exchange (the core's checks: mode, stratum,
-// echoed random originate timestamp...), then advanced by esp_timer. No WiFi = no time.
-class Esp32TrustedTime : public secure_ota::ota::TrustedTime {
-public:
-    Esp32TrustedTime(std::string host, uint16_t port, bool (*network_up)()) : host_(std::move(host)), port_(port), network_up_(network_up) {}
-    std::optional<int64_t> unix_time() override;
-    const std::string& last_error() const { return error_; }
-
-private:
-    std::string host_;
-    uint16_t port_;
-    bool (*network_up_)();
-    EspTimerClock clock_;
-    secure_ota::ota::SyncedTime synced_{clock_};
-    std::unique_ptr<LwipUdpExchange> udp_;
-    std::string error_;
 };
 
 // The highest accepted manifest counter and its version, as one NVS blob. NVS replaces an
@@ -79,9 +47,12 @@ public:
         std::string wifi_password;
         std::string sntp_host;      // the workbench's time source, or a public NTP server
         uint16_t sntp_port = 123;
+        std::string sntp_error;     // SECURE_OTA_SNTP_SERVER did not parse
     };
     // From the build flags SECURE_OTA_WIFI_SSID, SECURE_OTA_WIFI_PASSWORD and
-    // SECURE_OTA_SNTP_SERVER ("host", "host:port"; default pool.ntp.org:123).
+    // SECURE_OTA_SNTP_SERVER ("host", "host:port"; default pool.ntp.org:123). A server that
+    // does not parse is a build error (static_assert cannot see it): it is logged by begin()
+    // and the default server is used.
     static Options options_from_build();
 
     Esp32Ota(secure_ota::Firmware& firmware, secure_ota::Board& board, Options options);
@@ -96,7 +67,9 @@ public:
 private:
     secure_ota::Firmware& fw_;
     Options options_;
-    Esp32TrustedTime time_;
+    secure_ota::bsd::BsdNetwork network_;
+    EspTimerClock clock_;
+    secure_ota::ota::SntpTrustedTime time_;
     NvsCounterStore counters_;
     std::unique_ptr<secure_ota::ota::OtaUpdateAgent> agent_;
     bool was_up_ = false;

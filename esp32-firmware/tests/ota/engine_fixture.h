@@ -10,6 +10,7 @@
 #include "fake_server.h"
 #include "secure_ota/app_image.h"
 #include "secure_ota/bootloader.h"
+#include "secure_ota/flash_ota_ops.h"
 #include "secure_ota/nor_flash.h"
 #include "secure_ota/ota/update_engine.h"
 #include "secure_ota/partition_layouts.h"
@@ -88,7 +89,7 @@ protected:
         ASSERT_TRUE(d) << b.error();
         running = d->partition;
         running_version = d->image.descriptor.version;
-        ops = std::make_unique<OtaOps>(*ops_flash, table, running, fuses, chip_id::kHost);
+        ops = std::make_unique<FlashOtaOps>(*ops_flash, table, running, fuses, chip_id::kHost);
     }
 
     // Publishes `image` with a manifest signed by the lab key.
@@ -150,7 +151,7 @@ protected:
     RamSecureVersionStore fuses;
     PartitionEntry running;
     std::string running_version;
-    std::unique_ptr<OtaOps> ops;
+    std::unique_ptr<FlashOtaOps> ops;
     std::unique_ptr<ota::crypto::EcdsaP256PublicKey> key;
     FakeServer server;
     FakeConnector connector{server};

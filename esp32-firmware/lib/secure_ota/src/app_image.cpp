@@ -140,11 +140,11 @@ ImageVerification AppImageVerifier::walk(const ByteSource& src, bool full) const
         SegmentInfo seg{load_le32(sh), pos + static_cast<uint32_t>(kSegmentHeaderSize), load_le32(sh + 4)};
         if (seg.data_len > src.size() || seg.data_offset > src.size() - seg.data_len) {
             std::snprintf(msg, sizeof msg, "segment %u (0x%x bytes at 0x%x) runs past the end of the partition", i,
-                          seg.data_len, seg.data_offset);
+                          unsigned(seg.data_len), unsigned(seg.data_offset));
             return fail(ImageError::SegmentOutOfBounds, msg);
         }
         if (seg.data_len % 4 != 0) {
-            std::snprintf(msg, sizeof msg, "segment %u length 0x%x is not a multiple of 4", i, seg.data_len);
+            std::snprintf(msg, sizeof msg, "segment %u length 0x%x is not a multiple of 4", i, unsigned(seg.data_len));
             return fail(ImageError::SegmentMisaligned, msg);
         }
         if (full) {
@@ -167,7 +167,7 @@ ImageVerification AppImageVerifier::walk(const ByteSource& src, bool full) const
     uint8_t stored_checksum = 0;
     if (!src.read(pos, &stored_checksum, 1)) return fail(ImageError::Unreadable, "cannot read the checksum");
     if (stored_checksum != checksum) {
-        std::snprintf(msg, sizeof msg, "checksum byte at 0x%x is 0x%02X, segments give 0x%02X", pos,
+        std::snprintf(msg, sizeof msg, "checksum byte at 0x%x is 0x%02X, segments give 0x%02X", unsigned(pos),
                       stored_checksum, checksum);
         return fail(ImageError::ChecksumMismatch, msg);
     }
@@ -183,7 +183,7 @@ ImageVerification AppImageVerifier::walk(const ByteSource& src, bool full) const
     uint8_t stored[32];
     if (!src.read(pos + 1, stored, sizeof stored)) return fail(ImageError::Unreadable, "cannot read the hash");
     if (std::memcmp(stored, r.info.sha256.data(), 32) != 0) {
-        std::snprintf(msg, sizeof msg, "appended SHA-256 at 0x%x does not match the image contents", pos + 1);
+        std::snprintf(msg, sizeof msg, "appended SHA-256 at 0x%x does not match the image contents", unsigned(pos + 1));
         return fail(ImageError::HashMismatch, msg);
     }
     return r;

@@ -19,7 +19,7 @@ int Bootloader::select_index(const PartitionTable& table, OtaData& otadata, bool
     for (int i = 0; i < 2; ++i) {
         if (e[i].ota_state == OtaImgState::PendingVerify) {
             std::snprintf(msg, sizeof msg, "otadata[%d] (seq %u) was never confirmed: marking it ABORTED", i,
-                          e[i].ota_seq);
+                          unsigned(e[i].ota_seq));
             log(msg);
             e[i].ota_state = OtaImgState::Aborted;
             otadata.write_entry(i, e[i]);
@@ -54,12 +54,12 @@ int Bootloader::select_index(const PartitionTable& table, OtaData& otadata, bool
     int index = static_cast<int>((e[active].ota_seq - 1) % app_count);
     if (e[active].ota_state == OtaImgState::New) {
         std::snprintf(msg, sizeof msg, "otadata[%d] (seq %u) is NEW: marking it PENDING_VERIFY", active,
-                      e[active].ota_seq);
+                      unsigned(e[active].ota_seq));
         log(msg);
         e[active].ota_state = OtaImgState::PendingVerify;
         otadata.write_entry(active, e[active]);
     }
-    std::snprintf(msg, sizeof msg, "active otadata[%d] seq %u -> ota_%d", active, e[active].ota_seq, index);
+    std::snprintf(msg, sizeof msg, "active otadata[%d] seq %u -> ota_%d", active, unsigned(e[active].ota_seq), index);
     log(msg);
     return index;
 }
@@ -70,7 +70,7 @@ std::optional<BootDecision> Bootloader::try_slot(const PartitionEntry& part) {
     ImageVerification v = AppImageVerifier(chip_).verify(src);
     if (!v.ok()) {
         std::snprintf(msg, sizeof msg, "partition '%s' at 0x%x: image invalid: %s (%s)", part.label.c_str(),
-                      part.offset, to_string(v.error), v.detail.c_str());
+                      unsigned(part.offset), to_string(v.error), v.detail.c_str());
         log(msg);
         return std::nullopt;
     }
@@ -78,13 +78,13 @@ std::optional<BootDecision> Bootloader::try_slot(const PartitionEntry& part) {
     uint32_t min = fuses_.min_secure_version();
     if (v.info.descriptor.secure_version < min) {
         std::snprintf(msg, sizeof msg, "partition '%s': secure_version %u is below the minimum %u: skipped",
-                      part.label.c_str(), v.info.descriptor.secure_version, min);
+                      part.label.c_str(), unsigned(v.info.descriptor.secure_version), unsigned(min));
         log(msg);
         return std::nullopt;
     }
     std::snprintf(msg, sizeof msg, "loaded app '%s' %s from partition '%s' at offset 0x%x",
                   v.info.descriptor.project_name.c_str(), v.info.descriptor.version.c_str(), part.label.c_str(),
-                  part.offset);
+                  unsigned(part.offset));
     log(msg);
     return BootDecision{part, v.info};
 }

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "secure_ota/flash_ota_ops.h"
 #include "secure_ota/partition_layouts.h"
 
 namespace secure_ota {
@@ -46,7 +47,7 @@ void Firmware::setup() {
         return;
     }
     self_ = v.info.descriptor;
-    ota_ops_ = std::make_unique<OtaOps>(board_.flash(), table_, running_, board_.secure_version_store(), board_.chip_id());
+    ota_ops_ = board_.make_ota_ops(table_, running_);
     telemetry_.log(self_.project_name + " " + self_.version + " starting from partition '" + running_.label + "'");
 
     // Trust anchors come only from the factory partition; without them the device runs but
@@ -201,6 +202,10 @@ void Firmware::restart(const std::string& why) {
     telemetry_.log("restarting: " + why);
     board_.restart();
     std::abort();  // a Board whose restart() returns is broken; never run on regardless
+}
+
+std::unique_ptr<OtaOps> Board::make_ota_ops(const PartitionTable& table, const PartitionEntry& running) {
+    return std::make_unique<FlashOtaOps>(flash(), table, running, secure_version_store(), chip_id());
 }
 
 }  // namespace secure_ota

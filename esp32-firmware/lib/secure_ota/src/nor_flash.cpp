@@ -39,7 +39,7 @@ FlashStatus NorFlash::write(uint32_t address, const void* data, size_t length) {
     char msg[160];
     if (!in_range(address, length)) {
         std::snprintf(msg, sizeof msg, "flash write of %zu bytes at 0x%06x is outside the %u-byte chip",
-                      length, address, size_);
+                      length, unsigned(address), unsigned(size_));
         return refuse(FlashStatus::OutOfRange, msg);
     }
     // Checked before any byte changes so that a refused write leaves flash untouched.
@@ -48,7 +48,7 @@ FlashStatus NorFlash::write(uint32_t address, const void* data, size_t length) {
             std::snprintf(msg, sizeof msg,
                           "flash write at 0x%06x: byte 0x%06zx is 0x%02x, not erased (0xFF); "
                           "NOR can only clear bits, erase the sector first",
-                          address, address + i, storage_[address + i]);
+                          unsigned(address), size_t(address + i), storage_[address + i]);
             return refuse(FlashStatus::NotErased, msg);
         }
     }
@@ -62,12 +62,12 @@ FlashStatus NorFlash::erase(uint32_t address, size_t length) {
     if (address % kFlashSectorSize != 0 || length % kFlashSectorSize != 0) {
         std::snprintf(msg, sizeof msg,
                       "flash erase at 0x%06x length 0x%zx is not aligned to 0x%x-byte sectors",
-                      address, length, kFlashSectorSize);
+                      unsigned(address), length, unsigned(kFlashSectorSize));
         return refuse(FlashStatus::Misaligned, msg);
     }
     if (!in_range(address, length)) {
         std::snprintf(msg, sizeof msg, "flash erase at 0x%06x length 0x%zx is outside the chip",
-                      address, length);
+                      unsigned(address), length);
         return refuse(FlashStatus::OutOfRange, msg);
     }
     std::memset(storage_ + address, 0xFF, length);

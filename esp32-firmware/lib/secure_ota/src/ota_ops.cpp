@@ -1,4 +1,4 @@
-#include "secure_ota/ota_ops.h"
+#include "secure_ota/flash_ota_ops.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -47,21 +47,21 @@ const char* to_string(OtaError e) {
     return "unknown";
 }
 
-OtaOps::OtaOps(Flash& flash, PartitionTable table, PartitionEntry running, SecureVersionStore& fuses, uint16_t chip)
+FlashOtaOps::FlashOtaOps(Flash& flash, PartitionTable table, PartitionEntry running, SecureVersionStore& fuses, uint16_t chip)
     : flash_(flash), table_(std::move(table)), running_(std::move(running)), fuses_(fuses), chip_(chip) {}
 
-OtaError OtaOps::fail(OtaError e, const std::string& why) {
+OtaError FlashOtaOps::fail(OtaError e, const std::string& why) {
     last_error_ = std::string(to_string(e)) + ": " + why;
     return e;
 }
 
-OtaError OtaOps::flash_fail(FlashStatus status, const std::string& what) {
+OtaError FlashOtaOps::flash_fail(FlashStatus status, const std::string& what) {
     // Keeps the flash's own verdict ("power lost", "write to non-erased flash"...): a NOR
     // violation is a firmware bug and must be visible, not folded into a generic failure.
     return fail(OtaError::FlashFailed, what + " (" + to_string(status) + ")");
 }
 
-const PartitionEntry* OtaOps::next_update_partition() const {
+const PartitionEntry* FlashOtaOps::next_update_partition() const {
     auto slots = table_.ota_slots();
     if (slots.empty()) return nullptr;
     if (!running_.is_ota_app()) return slots[0];
@@ -70,7 +70,7 @@ const PartitionEntry* OtaOps::next_update_partition() const {
     return slots[0];
 }
 
-OtaImgState OtaOps::running_state() const {
+OtaImgState FlashOtaOps::running_state() const {
     const PartitionEntry* od = table_.otadata();
     if (!od || !running_.is_ota_app()) return OtaImgState::Undefined;
     OtaDataPair e;
@@ -83,7 +83,7 @@ OtaImgState OtaOps::running_state() const {
     return OtaImgState::Undefined;
 }
 
-const PartitionEntry* OtaOps::boot_partition() const {
+const PartitionEntry* FlashOtaOps::boot_partition() const {
     const PartitionEntry* od = table_.otadata();
     auto slots = table_.ota_slots();
     OtaDataPair e;
@@ -95,7 +95,7 @@ const PartitionEntry* OtaOps::boot_partition() const {
     return slots.empty() ? nullptr : slots[0];
 }
 
-OtaError OtaOps::invalidate_inactive_otadata() {
+OtaError FlashOtaOps::invalidate_inactive_otadata() {
     const PartitionEntry* od = table_.otadata();
     if (!od) return OtaError::Ok;
     OtaData otadata(flash_, *od);
@@ -114,7 +114,7 @@ OtaError OtaOps::invalidate_inactive_otadata() {
     return OtaError::Ok;
 }
 
-OtaError OtaOps::begin(const PartitionEntry& target, uint32_t image_size) {
+OtaError FlashOtaOps::begin(const PartitionEntry& target, uint32_t image_size) {
     if (session_.active) abort();
     if (!target.is_ota_app()) return fail(OtaError::InvalidArgument, "'" + target.label + "' is not an OTA app slot");
     if (target == running_) return fail(OtaError::PartitionConflict, "cannot overwrite the running app '" + target.label + "'");
@@ -122,8 +122,8 @@ OtaError OtaOps::begin(const PartitionEntry& target, uint32_t image_size) {
         return fail(OtaError::RollbackInvalidState, "confirm the running app (mark valid) before updating");
     if (image_size != kSizeUnknown && (image_size == 0 || image_size > target.size)) {
         char msg[120];
-        std::snprintf(msg, sizeof msg, "image of %u bytes does not fit slot '%s' (%u bytes)", image_size,
-                      target.label.c_str(), target.size);
+        std::snprintf(msg, sizeof msg, "image of %u bytes does not fit slot '%s' (%u bytes)", unsigned(image_size),
+                      target.label.c_str(), unsigned(target.size));
         return fail(OtaError::InvalidArgument, msg);
     }
     OtaError e = invalidate_inactive_otadata();
@@ -141,7 +141,7 @@ OtaError OtaOps::begin(const PartitionEntry& target, uint32_t image_size) {
     return OtaError::Ok;
 }
 
-OtaError OtaOps::flush_block() {
+OtaError FlashOtaOps::flush_block() {
     Session& s = session_;
     if (s.block.empty()) return OtaError::Ok;
     uint32_t at = s.target.offset + s.flushed;
@@ -165,7 +165,7 @@ OtaError OtaOps::flush_block() {
     return OtaError::Ok;
 }
 
-OtaError OtaOps::write(const void* data, size_t length) {
+OtaError FlashOtaOps::write(const void* data, size_t length) {
     Session& s = session_;
     if (!s.active) return fail(OtaError::NoSession, "call begin() first");
     const auto* p = static_cast<const uint8_t*>(data);
@@ -195,7 +195,7 @@ OtaError OtaOps::write(const void* data, size_t length) {
     return OtaError::Ok;
 }
 
-OtaError OtaOps::resume_from(uint32_t offset) {
+OtaError FlashOtaOps::resume_from(uint32_t offset) {
     if (!session_.active) return fail(OtaError::NoSession, "nothing to resume");
     if (offset != session_.flushed)
         return fail(OtaError::InvalidArgument, "resume offset must be resume_offset() = " + std::to_string(session_.flushed));
@@ -204,9 +204,9 @@ OtaError OtaOps::resume_from(uint32_t offset) {
     return OtaError::Ok;
 }
 
-void OtaOps::abort() { session_.active = false; }
+void FlashOtaOps::abort() { session_.active = false; }
 
-OtaError OtaOps::end() {
+OtaError FlashOtaOps::end() {
     Session& s = session_;
     if (!s.active) return fail(OtaError::NoSession, "call begin() first");
     s.active = false;
@@ -227,11 +227,11 @@ OtaError OtaOps::end() {
     return OtaError::Ok;
 }
 
-bool OtaOps::slot_has_valid_image(const PartitionEntry& part) const {
+bool FlashOtaOps::slot_has_valid_image(const PartitionEntry& part) const {
     return AppImageVerifier(chip_).verify(PartitionByteSource(flash_, part)).ok();
 }
 
-OtaError OtaOps::set_boot_partition(const PartitionEntry& target) {
+OtaError FlashOtaOps::set_boot_partition(const PartitionEntry& target) {
     if (!target.is_app()) return fail(OtaError::InvalidArgument, "'" + target.label + "' is not an app partition");
     ImageVerification v = AppImageVerifier(chip_).verify(PartitionByteSource(flash_, target));
     if (!v.ok()) return fail(OtaError::ValidateFailed, std::string(to_string(v.error)) + ": " + v.detail);
@@ -273,7 +273,7 @@ OtaError OtaOps::set_boot_partition(const PartitionEntry& target) {
     return OtaError::Ok;
 }
 
-OtaError OtaOps::mark_app_valid_cancel_rollback() {
+OtaError FlashOtaOps::mark_app_valid_cancel_rollback() {
     const PartitionEntry* od = table_.otadata();
     if (!od) return fail(OtaError::NoOtaData, "the partition table has no otadata");
     OtaData otadata(flash_, *od);
@@ -295,7 +295,7 @@ OtaError OtaOps::mark_app_valid_cancel_rollback() {
     return OtaError::Ok;
 }
 
-OtaError OtaOps::mark_app_invalid_rollback() {
+OtaError FlashOtaOps::mark_app_invalid_rollback() {
     const PartitionEntry* od = table_.otadata();
     if (!od) return fail(OtaError::NoOtaData, "the partition table has no otadata");
     OtaData otadata(flash_, *od);

@@ -191,7 +191,7 @@ bool PartitionTable::validate(uint32_t flash_size, std::string& error) const {
         uint32_t align = e.is_app() ? 0x10000 : kFlashSectorSize;
         if (e.offset % align != 0 || e.size % kFlashSectorSize != 0 || e.size == 0) {
             std::snprintf(msg, sizeof msg, "partition '%s' at 0x%x size 0x%x is not aligned", e.label.c_str(),
-                          e.offset, e.size);
+                          unsigned(e.offset), unsigned(e.size));
             error = msg;
             return false;
         }

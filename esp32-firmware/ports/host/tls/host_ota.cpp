@@ -1,5 +1,8 @@
 #include "host_ota.h"
 
+#include "secure_ota/ota/host_port.h"
+#include "udp_exchange.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -84,19 +87,15 @@ bool FileRollbackStore::store(const ota::RolledBackImage& r) {
                                    (r.reported ? "1" : "0") + " " + reason + "\n");
 }
 
-HostTrustedTime::HostTrustedTime(std::string host, uint16_t port) : host_(std::move(host)), port_(port) {}
+HostTrustedTime::HostTrustedTime(std::string host, uint16_t port, std::string config_error)
+    : misconfigured_(!config_error.empty()) {
+    if (!host.empty() && !misconfigured_)
+        sntp_ = std::make_unique<ota::SntpTrustedTime>(host_network(), clock_, std::move(host), port, random_nonce);
+}
 
 std::optional<int64_t> HostTrustedTime::unix_time() {
-    if (host_.empty()) return SystemTrustedTime().unix_time();
-    if (!synced_.valid()) {
-        if (!udp_) udp_ = std::make_unique<UdpExchange>(host_, port_);
-        ota::Outcome o = ota::sntp_sync(*udp_, synced_, random_nonce, nullptr, 1000, 2);
-        if (o.verdict != ota::Verdict::Updated) {
-            error_ = o.detail;
-            return std::nullopt;
-        }
-    }
-    return synced_.unix_time();
+    if (misconfigured_) return std::nullopt;
+    return sntp_ ? sntp_->unix_time() : SystemTrustedTime().unix_time();
 }
 
 HostOta::Options HostOta::options_from_environment() {
@@ -106,20 +105,19 @@ HostOta::Options HostOta::options_from_environment() {
         o.rollback_file = std::string(flash) + vesp32::kRollbackFileSuffix;
     }
     if (const char* sntp = std::getenv("VESP32_SNTP_SERVER")) {
-        std::string s = sntp;
-        size_t colon = s.rfind(':');
-        if (colon != std::string::npos && s.find(':') == colon) {  // host:port (not a bare IPv6)
-            o.sntp_host = s.substr(0, colon);
-            o.sntp_port = uint16_t(std::atoi(s.c_str() + colon + 1));
+        std::string error;
+        if (auto server = ota::parse_host_port(sntp, 123, error)) {
+            o.sntp_host = server->host;
+            o.sntp_port = server->port;
         } else {
-            o.sntp_host = s;
+            o.sntp_error = "VESP32_SNTP_SERVER " + error;
         }
     }
     return o;
 }
 
 HostOta::HostOta(Firmware& firmware, Board& board, Options options)
-    : options_(std::move(options)), time_(options_.sntp_host, options_.sntp_port) {
+    : options_(std::move(options)), time_(options_.sntp_host, options_.sntp_port, options_.sntp_error) {
     if (options_.counter_file.empty()) counters_ = std::make_unique<ota::RamCounterStore>();
     else counters_ = std::make_unique<FileCounterStore>(options_.counter_file);
     ota::OtaUpdateAgent::Port port{
@@ -135,7 +133,9 @@ HostOta::HostOta(Firmware& firmware, Board& board, Options options)
         port.rollbacks = rollbacks_.get();
     }
     agent_ = std::make_unique<ota::OtaUpdateAgent>(firmware, board, port);
-    if (options_.sntp_host.empty())
+    if (!options_.sntp_error.empty())
+        firmware.telemetry().log("OTA: " + options_.sntp_error + "; no trusted time, updates end with NO_VALID_TIME");
+    else if (options_.sntp_host.empty())
         firmware.telemetry().log("OTA: no VESP32_SNTP_SERVER; trusting the host clock (development only)");
 }
 

@@ -15,9 +15,8 @@
 #include <string>
 
 #include "mbedtls_connector.h"
-#include "secure_ota/ota/sntp.h"
+#include "secure_ota/ota/sntp_client.h"
 #include "secure_ota/ota/update_agent.h"
-#include "udp_exchange.h"
 
 namespace secure_ota::host {
 
@@ -44,21 +43,18 @@ private:
     std::string path_;
 };
 
-// TrustedTime for the host board: SNTP when a server is configured (synchronised lazily, on
-// the first question, and again after a failure), else the host clock.
+// TrustedTime for the host board: the core's SNTP client when a server is configured
+// (synchronised lazily, on the first question, and again after a failure), else the host
+// clock; never any time when the configured server did not parse (`config_error`).
 class HostTrustedTime : public ota::TrustedTime {
 public:
-    HostTrustedTime(std::string sntp_host, uint16_t sntp_port);  // empty host = host clock
+    HostTrustedTime(std::string sntp_host, uint16_t sntp_port, std::string config_error = {});  // empty host = host clock
     std::optional<int64_t> unix_time() override;
-    const std::string& last_error() const { return error_; }
 
 private:
-    std::string host_;
-    uint16_t port_;
     SteadyClock clock_;
-    ota::SyncedTime synced_{clock_};
-    std::unique_ptr<UdpExchange> udp_;
-    std::string error_;
+    std::unique_ptr<ota::SntpTrustedTime> sntp_;
+    bool misconfigured_;
 };
 
 class HostOta {
@@ -68,6 +64,7 @@ public:
         std::string rollback_file; // remembered rollback; "" = RAM only (tests)
         std::string sntp_host;     // "" = trust the host clock
         uint16_t sntp_port = 123;
+        std::string sntp_error;    // VESP32_SNTP_SERVER did not parse: no time, this reason logged
     };
     // From VESP32_FLASH and VESP32_SNTP_SERVER ("host:port" or "host").
     static Options options_from_environment();

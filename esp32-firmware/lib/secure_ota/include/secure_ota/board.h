@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include "secure_ota/flash.h"
 #include "secure_ota/lcd.h"
 #include "secure_ota/led.h"
+#include "secure_ota/ota_ops.h"
 #include "secure_ota/secure_version_store.h"
 #include "secure_ota/serial_port.h"
 #include "secure_ota/telemetry.h"
@@ -35,6 +37,9 @@ public:
     virtual uint16_t chip_id() const = 0;
     // esp_restart(): back into the bootloader. Does not return.
     [[noreturn]] virtual void restart() = 0;
+    // The OTA backend for the running app. By default the core's FlashOtaOps over flash()
+    // (the virtual board); the real chip returns one over ESP-IDF's esp_ota_* API.
+    virtual std::unique_ptr<OtaOps> make_ota_ops(const PartitionTable& table, const PartitionEntry& running);
 };
 
 }  // namespace secure_ota

@@ -19,9 +19,12 @@ set(SECURE_OTA_OTA_SOURCES
   ${SECURE_OTA_OTA_DIR}/provisioning.cpp
   ${SECURE_OTA_OTA_DIR}/telemetry_observer.cpp
   ${SECURE_OTA_OTA_DIR}/sntp.cpp
+  ${SECURE_OTA_OTA_DIR}/sntp_client.cpp
+  ${SECURE_OTA_OTA_DIR}/host_port.cpp
   ${SECURE_OTA_OTA_DIR}/update_agent.cpp)
-# The TLS policy and verdict mapping shared by the ports' connectors: mbedTLS ssl + x509, so it
-# goes into the target that links those (ports/host/tls: secure_ota_host_tls). PlatformIO
+# The TLS session both ports run, with its policy and verdict mapping: mbedTLS ssl + x509, so
+# it goes into the target that links those (ports/host/tls: secure_ota_host_tls). PlatformIO
 # builds all of src/ with the framework's mbedTLS.
 set(SECURE_OTA_OTA_TLS_SOURCES
+  ${SECURE_OTA_OTA_DIR}/crypto/tls_connector_mbedtls.cpp
   ${SECURE_OTA_OTA_DIR}/crypto/tls_verdicts_mbedtls.cpp)

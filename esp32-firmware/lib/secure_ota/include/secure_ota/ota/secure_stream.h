@@ -1,5 +1,5 @@
-// What the OTA core needs from the transport and the clock; the ports supply them
-// (ports/host/tls: POSIX TCP + mbedTLS; ports/esp32: WiFiClientSecure or mbedTLS).
+// What the OTA engine needs from the transport and the clock. The transport both boards use
+// is the core's TlsConnector (crypto/tls_connector.h) over the port's sockets (network.h).
 #pragma once
 
 #include <cstddef>

@@ -1,8 +1,8 @@
 // SNTP (RFC 4330 / RFC 5905 client mode) for the device's trusted time, step 1 of the update
 // path: without a successful sync the device has no valid time and refuses to update
 // (NO_VALID_TIME). On the virtual board the server is the workbench's time source, so that a
-// time-shift attack can be shown; on the ESP32 the port may use the IDF's SNTP instead and
-// feed SyncedTime the same way.
+// time-shift attack can be shown. Both boards run the client of sntp_client.h over their
+// sockets (not ESP-IDF's SNTP, whose port and acceptance rules are its own).
 //
 // A response is accepted only if it is 48+ bytes, mode 4 (server), version 3 or 4, leap
 // indicator != 3 (unsynchronised), stratum 1..15 (0 = kiss-o'-death), echoes our random

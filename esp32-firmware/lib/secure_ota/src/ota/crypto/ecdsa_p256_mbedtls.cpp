@@ -1,11 +1,9 @@
 // mbedTLS backend of ota/crypto/ecdsa_p256.h. Only APIs that are identical in mbedTLS 2.28
-// and 3.x are used (mbedtls_pk_parse_public_key, mbedtls_pk_verify, mbedtls_pk_write_pubkey_der,
-// mbedtls_pk_ec / mbedtls_ecp_keypair_get_group_id), so no private struct field is touched.
+// and 3.x are used (mbedtls_pk_parse_public_key, mbedtls_pk_verify, mbedtls_pk_write_pubkey_der),
+// so no private struct field and no version guard is needed.
 #include "secure_ota/ota/crypto/ecdsa_p256.h"
 
-#include <mbedtls/ecp.h>
 #include <mbedtls/pk.h>
-#include <mbedtls/version.h>
 
 #include <cstring>
 #include <vector>
@@ -24,14 +22,16 @@ EcdsaP256PublicKey::EcdsaP256PublicKey() : impl_(new Impl) {}
 EcdsaP256PublicKey::~EcdsaP256PublicKey() = default;
 
 namespace {
-mbedtls_ecp_group_id group_of(mbedtls_pk_context& pk) {
-#if MBEDTLS_VERSION_NUMBER >= 0x03050000
-    return mbedtls_ecp_keypair_get_group_id(mbedtls_pk_ec(pk));
-#elif MBEDTLS_VERSION_NUMBER >= 0x03000000
-    return mbedtls_pk_ec(pk)->MBEDTLS_PRIVATE(grp).id;
-#else
-    return mbedtls_pk_ec(pk)->grp.id;
-#endif
+// The DER SubjectPublicKeyInfo of every uncompressed P-256 key starts with these 26 bytes
+// (SEQUENCE, AlgorithmIdentifier id-ecPublicKey + prime256v1, BIT STRING of 66 bytes) and is
+// 91 bytes long. Checking the encoding mbedTLS writes tells the curve with the same public
+// call in 2.28 and every 3.x (mbedtls_ecp_keypair_get_group_id exists only from 3.6.0).
+constexpr uint8_t kP256SpkiPrefix[] = {0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01,
+                                       0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00};
+constexpr size_t kP256SpkiSize = 91;
+
+bool is_p256_spki(const unsigned char* der, size_t length) {
+    return length == kP256SpkiSize && std::memcmp(der, kP256SpkiPrefix, sizeof kP256SpkiPrefix) == 0;
 }
 }  // namespace
 
@@ -52,14 +52,12 @@ std::unique_ptr<EcdsaP256PublicKey> EcdsaP256PublicKey::from_pem(std::string_vie
         error = "cannot parse signing key (mbedTLS -0x" + std::to_string(-rc) + ")";
         return nullptr;
     }
-    if (mbedtls_pk_get_type(&key->impl_->pk) != MBEDTLS_PK_ECKEY || group_of(key->impl_->pk) != MBEDTLS_ECP_DP_SECP256R1) {
-        error = "signing key is not an ECDSA P-256 key";
-        return nullptr;
-    }
     unsigned char der[256];
-    int len = mbedtls_pk_write_pubkey_der(&key->impl_->pk, der, sizeof der);  // written at the end
-    if (len <= 0) {
-        error = "cannot encode signing key";
+    int len = mbedtls_pk_get_type(&key->impl_->pk) == MBEDTLS_PK_ECKEY
+                  ? mbedtls_pk_write_pubkey_der(&key->impl_->pk, der, sizeof der)  // written at the end
+                  : 0;
+    if (len <= 0 || !is_p256_spki(der + sizeof der - len, size_t(len))) {
+        error = "signing key is not an ECDSA P-256 key";
         return nullptr;
     }
     auto digest = secure_ota::crypto::Sha256::of(der + sizeof der - len, size_t(len));

@@ -45,16 +45,6 @@ bool san_has_ip(const mbedtls_x509_crt* crt, const VerifyContext& v) {
     return false;
 }
 
-// The last alert the peer sent, after MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE.
-int received_alert(const mbedtls_ssl_context& ssl) {
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
-    const unsigned char* msg = ssl.MBEDTLS_PRIVATE(in_msg);
-#else
-    const unsigned char* msg = ssl.in_msg;
-#endif
-    return msg ? msg[1] : -1;
-}
-
 }  // namespace
 
 const int* ciphersuites() { return kCiphersuites; }
@@ -121,7 +111,27 @@ Verdict verdict_for_flags(uint32_t flags) {
     return Verdict::TlsCertUntrusted;
 }
 
-Outcome handshake_failure(const mbedtls_ssl_context& ssl, int rc) {
+void AlertWatch::received(const uint8_t* data, size_t length) {
+    constexpr uint8_t kChangeCipherSpec = 20, kAlert = 21;
+    for (size_t i = 0; i < length && !encrypted_; ++i) {
+        if (at_ < sizeof header_) {
+            header_[at_++] = data[i];
+            if (at_ == sizeof header_) {
+                body_ = size_t(header_[3]) << 8 | header_[4];
+                if (body_ == 0) at_ = 0;
+            }
+            continue;
+        }
+        const size_t offset = at_ - sizeof header_;  // Alert: level (offset 0), description (1)
+        if (header_[0] == kAlert && offset == 1) alert_ = data[i];
+        if (++at_ - sizeof header_ == body_) {
+            at_ = 0;
+            if (header_[0] == kChangeCipherSpec) encrypted_ = true;
+        }
+    }
+}
+
+Outcome handshake_failure(const mbedtls_ssl_context& ssl, int rc, int alert) {
     uint32_t flags = mbedtls_ssl_get_verify_result(&ssl);
     if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || (flags != 0 && flags != uint32_t(-1))) {
         std::string text;
@@ -143,7 +153,6 @@ Outcome handshake_failure(const mbedtls_ssl_context& ssl, int rc) {
 #endif
     if (bad_version) return Outcome::of(Verdict::TlsProtocol, "server TLS version below 1.2: " + error_text(rc));
     if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
-        int alert = received_alert(ssl);
         // protocol_version(70), insufficient_security(71), handshake_failure(40): the
         // server refused our TLS 1.2+/AEAD-only offer.
         Verdict v = (alert == 70 || alert == 71 || alert == 40) ? Verdict::TlsProtocol : Verdict::TlsHandshakeFailed;

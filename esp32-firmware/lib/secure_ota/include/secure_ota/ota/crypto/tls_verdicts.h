@@ -2,9 +2,9 @@
 // OS): which TLS versions and suites are offered, how a certificate is judged (by the device's
 // TrustedTime, IP literals against SAN iPAddress), and which verdict a failed handshake gets.
 //
-// Shared by both ports' connectors (ports/host/tls/mbedtls_connector.cpp and
-// ports/esp32/esp32_tls_connector.cpp), so the two boards give the same verdicts. Needs
-// mbedTLS ssl + x509: built into the target that links them (SECURE_OTA_OTA_TLS_SOURCES).
+// Used by the core's one TLS session (tls_connector.h), which both ports run, so the two
+// boards give the same verdicts. Needs mbedTLS ssl + x509: built into the target that links
+// them (SECURE_OTA_OTA_TLS_SOURCES).
 //  - TLS 1.2 minimum (1.3 too when the mbedTLS build has it), AEAD suites only;
 //  - exactly one trusted CA, authmode REQUIRED;
 //  - validity judged by TrustedTime (EXPIRED / FUTURE flags recomputed), IP SAN matching;
@@ -52,9 +52,25 @@ int configure_client(mbedtls_ssl_config* conf, mbedtls_x509_crt* ca, VerifyConte
 // Verify flags (MBEDTLS_X509_BADCERT_*) to a verdict.
 Verdict verdict_for_flags(uint32_t flags);
 
+// The alert a server sent during the handshake, read from the records as they are received
+// (mbedTLS keeps the last alert only in a private field). Only plaintext records are read:
+// everything after a ChangeCipherSpec, and TLS 1.3's encrypted records, is left alone.
+class AlertWatch {
+public:
+    void received(const uint8_t* data, size_t length);
+    int last_alert() const { return alert_; }  // AlertDescription, or -1 for none
+
+private:
+    uint8_t header_[5] = {};
+    size_t at_ = 0;          // bytes of the current record seen, header included
+    size_t body_ = 0;        // its body length
+    bool encrypted_ = false; // a ChangeCipherSpec has gone by
+    int alert_ = -1;
+};
+
 // The outcome of a failed mbedtls_ssl_handshake (rc != 0): verify flags first (with their
-// mbedTLS description in the detail), then protocol version / refusing alerts, else
-// TLS_HANDSHAKE_FAILED.
-Outcome handshake_failure(const mbedtls_ssl_context& ssl, int rc);
+// mbedTLS description in the detail), then protocol version / refusing alerts (`alert`: the
+// AlertWatch's last_alert()), else TLS_HANDSHAKE_FAILED.
+Outcome handshake_failure(const mbedtls_ssl_context& ssl, int rc, int alert);
 
 }  // namespace secure_ota::ota::tls

@@ -1,0 +1,45 @@
+// The OTA transport's TLS client, written once for both boards: an mbedTLS session
+// (configuration, handshake, read, write, close_notify, verify flags -> verdict) over a TCP
+// socket that the port's Network supplies (ota/network.h). The host's TLS tests therefore
+// run the very code the ESP32 runs; only the socket calls differ (POSIX or lwIP).
+//  - policy and verdicts: tls_verdicts.h (TLS 1.2+, AEAD only, one CA, authmode REQUIRED);
+//  - the CA is parsed for each session: an ESP-IDF mbedTLS built with
+//    CONFIG_MBEDTLS_DYNAMIC_FREE_CA_CERT frees the configured chain during a handshake, so a
+//    chain shared by the manifest, image and resume connections would be gone after the first
+//    (not set in the Arduino-ESP32 sdkconfig.h checked, but a custom sdkconfig may set it);
+//  - connect() returns a stream only after the handshake and all verification succeeded.
+// Needs mbedTLS ssl + x509 (SECURE_OTA_OTA_TLS_SOURCES); this header includes none of it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "secure_ota/ota/network.h"
+#include "secure_ota/ota/secure_stream.h"
+
+namespace secure_ota::ota {
+
+class TlsConnector : public Connector {
+public:
+    struct Options {
+        std::string ca_pem;              // the only trusted CA (factory data)
+        TrustedTime* time = nullptr;     // judges certificate validity; null = mbedTLS's clock
+        std::string rng_personalization = "secure-ota";
+    };
+
+    TlsConnector(Network& network, Options options);
+
+    // False when the CA PEM did not parse; connect() then answers NOT_PROVISIONED.
+    bool ready() const { return ca_ok_; }
+    const std::string& setup_error() const { return setup_error_; }
+
+    ConnectResult connect(const std::string& host, uint16_t port, uint32_t timeout_ms) override;
+
+private:
+    Network& network_;
+    Options options_;
+    bool ca_ok_ = false;
+    std::string setup_error_;
+};
+
+}  // namespace secure_ota::ota

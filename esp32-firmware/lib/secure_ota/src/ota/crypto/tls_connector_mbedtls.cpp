@@ -1,0 +1,206 @@
+#include "secure_ota/ota/crypto/tls_connector.h"
+
+#include <limits>
+#include <memory>
+#include <utility>
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/net_sockets.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/version.h>
+#include <mbedtls/x509_crt.h>
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+#include <psa/crypto.h>
+#endif
+
+#include "secure_ota/ota/crypto/tls_verdicts.h"
+
+namespace secure_ota::ota {
+
+namespace {
+
+// mbedTLS asks for "no timeout" with 0; the engine always sets one, so this is only a backstop.
+constexpr uint32_t kLongestWaitMs = 60000;
+constexpr uint32_t kCloseNotifyTimeoutMs = 200;
+
+int parse_ca(mbedtls_x509_crt* crt, const std::string& pem) {
+    // mbedTLS wants the PEM NUL-terminated, with the NUL counted in the length.
+    return mbedtls_x509_crt_parse(crt, reinterpret_cast<const unsigned char*>(pem.c_str()), pem.size() + 1);
+}
+
+int clamp_to_int(size_t n) { return n > size_t(std::numeric_limits<int>::max()) ? std::numeric_limits<int>::max() : int(n); }
+
+class TlsSession : public SecureStream {
+public:
+    explicit TlsSession(std::unique_ptr<Socket> s) : socket(std::move(s)) {
+        mbedtls_ssl_init(&ssl);
+        mbedtls_ssl_config_init(&conf);
+        mbedtls_ctr_drbg_init(&drbg);
+        mbedtls_entropy_init(&entropy);
+        mbedtls_x509_crt_init(&ca);
+    }
+    ~TlsSession() override {
+        close();
+        mbedtls_ssl_free(&ssl);
+        mbedtls_ssl_config_free(&conf);
+        mbedtls_ctr_drbg_free(&drbg);
+        mbedtls_entropy_free(&entropy);
+        mbedtls_x509_crt_free(&ca);  // safe after ESP-IDF freed it (it zeroises what it frees)
+    }
+
+    StreamResult read(uint8_t* out, size_t capacity, uint32_t timeout_ms) override {
+        if (!socket) return {StreamStatus::Closed, 0};
+        if (capacity == 0) return {StreamStatus::Ok, 0};
+        mbedtls_ssl_conf_read_timeout(&conf, timeout_ms == 0 ? 1 : timeout_ms);
+        for (;;) {
+            int r = mbedtls_ssl_read(&ssl, out, capacity);
+            if (r > 0) return {StreamStatus::Ok, size_t(r)};
+            if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
+#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+            if (r == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) continue;
+#endif
+            if (r == MBEDTLS_ERR_SSL_TIMEOUT) return {StreamStatus::Timeout, 0};
+            if (r == 0 || r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) return {StreamStatus::Closed, 0};
+            return {StreamStatus::Error, 0};
+        }
+    }
+
+    StreamResult write(const uint8_t* data, size_t length, uint32_t timeout_ms) override {
+        if (!socket) return {StreamStatus::Closed, 0};
+        send_timeout_ms = timeout_ms == 0 ? 1 : timeout_ms;
+        size_t done = 0;
+        while (done < length) {
+            int r = mbedtls_ssl_write(&ssl, data + done, length - done);
+            if (r > 0) {
+                done += size_t(r);
+                continue;
+            }
+            if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
+            if (r == MBEDTLS_ERR_SSL_TIMEOUT) return {StreamStatus::Timeout, done};
+            return {StreamStatus::Error, done};
+        }
+        return {StreamStatus::Ok, done};
+    }
+
+    void close() override {
+        if (!socket) return;
+        if (handshake_done) {
+            send_timeout_ms = kCloseNotifyTimeoutMs;
+            mbedtls_ssl_close_notify(&ssl);
+        }
+        socket.reset();
+    }
+
+    // mbedTLS's bio callbacks: the port's socket, in mbedTLS's return codes.
+    static int bio_send(void* ctx, const unsigned char* buf, size_t len) {
+        auto* s = static_cast<TlsSession*>(ctx);
+        StreamResult r = s->socket->send(buf, len, s->send_timeout_ms);
+        if (r.status == StreamStatus::Ok) return clamp_to_int(r.bytes);
+        if (r.status == StreamStatus::Timeout) return MBEDTLS_ERR_SSL_TIMEOUT;
+        return MBEDTLS_ERR_NET_SEND_FAILED;
+    }
+
+    static int bio_recv_timeout(void* ctx, unsigned char* buf, size_t len, uint32_t timeout) {
+        auto* s = static_cast<TlsSession*>(ctx);
+        StreamResult r = s->socket->receive(buf, len, timeout == 0 ? kLongestWaitMs : timeout);
+        switch (r.status) {
+            case StreamStatus::Ok:
+                if (!s->handshake_done) s->alerts.received(buf, r.bytes);
+                return clamp_to_int(r.bytes);
+            case StreamStatus::Closed: return 0;  // mbedTLS: end of stream
+            case StreamStatus::Timeout: return MBEDTLS_ERR_SSL_TIMEOUT;
+            case StreamStatus::Error: break;
+        }
+        return MBEDTLS_ERR_NET_RECV_FAILED;
+    }
+
+    std::unique_ptr<Socket> socket;
+    uint32_t send_timeout_ms = 1;
+    bool handshake_done = false;
+    tls::VerifyContext verify;
+    tls::AlertWatch alerts;
+    mbedtls_ssl_context ssl;
+    mbedtls_ssl_config conf;
+    mbedtls_ctr_drbg_context drbg;
+    mbedtls_entropy_context entropy;
+    mbedtls_x509_crt ca;
+};
+
+}  // namespace
+
+TlsConnector::TlsConnector(Network& network, Options options) : network_(network), options_(std::move(options)) {
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+    // mbedTLS 3.x: TLS 1.3 and MBEDTLS_USE_PSA_CRYPTO need PSA initialised (idempotent).
+    if (psa_crypto_init() != PSA_SUCCESS) {
+        setup_error_ = "psa_crypto_init failed";
+        return;
+    }
+#endif
+    if (options_.ca_pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+        setup_error_ = "no PEM CA certificate provisioned";
+        return;
+    }
+    mbedtls_x509_crt probe;
+    mbedtls_x509_crt_init(&probe);
+    int rc = parse_ca(&probe, options_.ca_pem);
+    mbedtls_x509_crt_free(&probe);
+    if (rc != 0) {
+        setup_error_ = "cannot parse the CA certificate: " + tls::error_text(rc);
+        return;
+    }
+    ca_ok_ = true;
+}
+
+ConnectResult TlsConnector::connect(const std::string& host, uint16_t port, uint32_t timeout_ms) {
+    ConnectResult out;
+    auto fail = [&out](Outcome o) {
+        out.stream.reset();
+        out.failure = std::move(o);
+        return std::move(out);
+    };
+    if (!ca_ok_) return fail(Outcome::of(Verdict::NotProvisioned, setup_error_));
+    if (timeout_ms == 0) timeout_ms = 1;
+
+    auto s = std::make_unique<TlsSession>(nullptr);
+    // Trusted time first: without it no certificate can be judged.
+    if (options_.time) {
+        auto now = options_.time->unix_time();
+        if (!now) return fail(Outcome::of(Verdict::NoValidTime, "no trusted time to check the server certificate"));
+        s->verify.have_time = true;
+        s->verify.now = *now;
+    }
+    std::string down = network_.unavailable();
+    if (!down.empty()) return fail(Outcome::of(Verdict::ConnectFailed, down));
+    s->verify.ip_len = network_.ip_literal(host, s->verify.ip);
+    s->verify.ip_literal = s->verify.ip_len != 0;
+
+    const std::string& pers = options_.rng_personalization;
+    int rc = mbedtls_ctr_drbg_seed(&s->drbg, mbedtls_entropy_func, &s->entropy,
+                                   reinterpret_cast<const unsigned char*>(pers.data()), pers.size());
+    if (rc != 0) return fail(Outcome::of(Verdict::InternalError, "RNG seed failed: " + tls::error_text(rc)));
+    rc = parse_ca(&s->ca, options_.ca_pem);
+    if (rc != 0) return fail(Outcome::of(Verdict::InternalError, "CA parse failed (heap?): " + tls::error_text(rc)));
+    rc = tls::configure_client(&s->conf, &s->ca, &s->verify, mbedtls_ctr_drbg_random, &s->drbg, timeout_ms);
+    if (rc != 0) return fail(Outcome::of(Verdict::InternalError, "TLS config failed: " + tls::error_text(rc)));
+    rc = mbedtls_ssl_setup(&s->ssl, &s->conf);
+    if (rc != 0) return fail(Outcome::of(Verdict::InternalError, "TLS setup failed (heap?): " + tls::error_text(rc)));
+    // DNS names are matched by mbedTLS (and sent as SNI); IP literals by tls::verify_callback.
+    rc = mbedtls_ssl_set_hostname(&s->ssl, s->verify.ip_literal ? nullptr : host.c_str());
+    if (rc != 0) return fail(Outcome::of(Verdict::InternalError, "set_hostname failed: " + tls::error_text(rc)));
+
+    std::string error;
+    s->socket = network_.open_tcp(host, port, timeout_ms, error);
+    if (!s->socket) return fail(Outcome::of(Verdict::ConnectFailed, error));
+    s->send_timeout_ms = timeout_ms;
+    mbedtls_ssl_set_bio(&s->ssl, s.get(), TlsSession::bio_send, nullptr, TlsSession::bio_recv_timeout);
+
+    do rc = mbedtls_ssl_handshake(&s->ssl);
+    while (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE);
+    if (rc != 0) return fail(tls::handshake_failure(s->ssl, rc, s->alerts.last_alert()));
+    s->handshake_done = true;
+    out.stream = std::move(s);
+    return out;
+}
+
+}  // namespace secure_ota::ota
