@@ -165,7 +165,12 @@ final class LabCommand implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
+                // Closing stops Jetty, which fails on an interrupted thread: close first, then keep the interrupt.
+                boolean interrupted = Thread.interrupted();
                 session.close();
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
                 closers.forEach(Runnable::run);
                 out.println("Session recorded in " + session.folder());
                 out.flush();
