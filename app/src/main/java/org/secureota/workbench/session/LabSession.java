@@ -66,7 +66,7 @@ import org.secureota.workbench.server.TlsProvider;
  *   <li>No lock is held across I/O or a process start. The session's own lock only swaps the
  *       immutable {@link SessionSnapshot}.</li>
  * </ul>
- * {@code LabSessionTest} proves each rule.
+ * {@code LabSessionThreadingTest} proves each rule.
  */
 public final class LabSession implements AutoCloseable {
 
