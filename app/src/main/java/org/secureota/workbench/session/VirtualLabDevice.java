@@ -131,7 +131,8 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
             case BOARD_POWER_OFF, BOARD_HALTED -> b.withPower(BoardPower.OFF);
             case BOARD_EXITED -> b.withPower(BoardPower.OFF).withProcess(null, null).withArmedCut(null);
             case BOARD_POWER_CUT -> b.withPower(BoardPower.CUT).withArmedCut(null);
-            case BOARD_ARMED -> b.withArmedCut(e.fields().get("fail_after") + "/" + e.fields().get("cut"));
+            case BOARD_ARMED -> b.withArmedCut((((Number) e.fields().get("fail_after")).longValue() + 1) + "/"
+                    + e.fields().get("cut"));
             case BOARD_DISARMED -> b.withArmedCut(null);
             case BOARD_READY -> b.withProcess((String) e.fields().get("pty"), esp.pid().orElse(null));
             default -> b;

@@ -115,7 +115,7 @@ class LabSessionThreadingTest {
         device.powerOn().get(WAIT.toSeconds(), TimeUnit.SECONDS);
         awaitBoard(BoardPower.RUNNING);
         device.armCut(3, org.secureota.workbench.device.CutPoint.HALFWAY).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        awaitArmed("3/halfway");
+        awaitArmed("4/halfway"); // operations 1..3 complete, the 4th is cut
         device.disarmCut().get(WAIT.toSeconds(), TimeUnit.SECONDS);
         awaitArmed(null);
         assertThat(session.deploy(LabSessionDefaults.PRODUCT, "9.9.9"))
