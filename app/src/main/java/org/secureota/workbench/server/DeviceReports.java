@@ -13,8 +13,8 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.Journal;
-import org.secureota.workbench.journal.Source;
 
 /**
  * {@code POST /api/v1/devices/{id}/report}: a device tells the server how its update went. The body
@@ -151,7 +151,7 @@ final class DeviceReports {
         } catch (ServerStateException | java.io.UncheckedIOException e) {
             fields.put("status_not_saved", e.getMessage());
         }
-        journal.append(Source.SERVER, deviceId, "device.report", message, fields);
+        journal.append(EventType.DEVICE_REPORT, deviceId, message, fields);
         JsonResponses.noContent(response, callback);
     }
 
