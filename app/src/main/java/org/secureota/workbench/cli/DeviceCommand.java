@@ -30,6 +30,7 @@ import org.secureota.workbench.device.VirtualEsp32;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.JournalSubscription;
+import org.secureota.workbench.journal.Printable;
 import org.secureota.workbench.journal.SessionLog;
 import org.secureota.workbench.journal.Source;
 import org.secureota.workbench.lab.AtomicFiles;
@@ -431,7 +432,8 @@ final class DeviceCommand implements Runnable {
         } else {
             text = e.message();
         }
-        w.println(TIME.format(e.wallClock()) + " " + (e.deviceId() == null ? "" : e.deviceId() + " ") + text);
+        w.println(TIME.format(e.wallClock()) + " " + (e.deviceId() == null ? "" : Printable.of(e.deviceId()) + " ")
+                + Printable.of(text));
         w.flush();
     }
 }

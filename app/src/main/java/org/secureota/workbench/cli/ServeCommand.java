@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.JournalSubscription;
+import org.secureota.workbench.journal.Printable;
 import org.secureota.workbench.journal.SessionLog;
 import org.secureota.workbench.journal.Source;
 import org.secureota.workbench.lab.Lab;
@@ -19,6 +20,7 @@ import org.secureota.workbench.pki.PkiFile;
 import org.secureota.workbench.server.ApiKeyRegistry;
 import org.secureota.workbench.server.OtaServer;
 import org.secureota.workbench.server.ServerIdentity;
+import org.secureota.workbench.server.ServerLimits;
 import org.secureota.workbench.server.ServerState;
 import org.secureota.workbench.server.ServerStateException;
 import org.secureota.workbench.server.TlsPolicy;
@@ -52,9 +54,23 @@ final class ServeCommand implements Runnable {
             description = "Deploy a published release to one device before serving (repeatable; saved too).")
     private List<String> deployDevice = new ArrayList<>();
 
+    @Option(names = "--public-downloads",
+            description = "Serve firmware images without an API key (default: only to a provisioned device of the image's"
+                    + " product, with its key).")
+    private boolean publicDownloads;
+
+    @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "16",
+            description = "Open connections allowed from one source address (default: ${DEFAULT-VALUE}); more are closed"
+                    + " at once.")
+    private int maxConnectionsPerAddress;
+
     @Override
     public void run() {
         Lab lab = WorkbenchCli.labOf(spec);
+        if (maxConnectionsPerAddress < 1) {
+            throw new UsageException("--max-connections-per-address " + maxConnectionsPerAddress
+                    + ": give at least 1 (the default is 16).");
+        }
         LabPki pki = new LabPki(lab.certs());
         if (!pki.initialized()) {
             throw new UsageException("No complete lab PKI in " + pki.directory()
@@ -79,7 +95,11 @@ final class ServeCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         OtaServer server;
         try {
-            server = OtaServer.builder(state, journal).identity(ServerIdentity.labServer(pki)).bind(bind).port(port).start();
+            ServerLimits defaults = ServerLimits.defaults();
+            server = OtaServer.builder(state, journal).identity(ServerIdentity.labServer(pki)).bind(bind).port(port)
+                    .limits(defaults.withConnections(Math.max(defaults.maxConnections(), maxConnectionsPerAddress),
+                            maxConnectionsPerAddress))
+                    .publicDownloads(publicDownloads).start();
         } catch (IOException | RuntimeException e) {
             journal.close();
             session.close();
@@ -88,7 +108,7 @@ final class ServeCommand implements Runnable {
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
         JournalSubscription console = journal.subscribe("console", false, e -> {
-            out.println(e.wallClock() + "  " + e.source().wireName() + "  " + e.type() + "  " + e.message());
+            out.println(e.wallClock() + "  " + e.source().wireName() + "  " + e.type() + "  " + Printable.of(e.message()));
             out.flush();
         });
         Runnable stop = () -> {
@@ -134,9 +154,16 @@ final class ServeCommand implements Runnable {
                 + relative(lab, state.apiKeys().file()) + ". A key is shown once, by 'server add-device ID --product NAME'.");
         out.println("  Deployments  " + describe(state) + " (" + relative(lab, state.deployments().file()) + ")");
         out.println("  Releases     " + state.releases().list().size() + " published in " + relative(lab, lab.releases()));
+        out.println("  Downloads    " + (server.publicDownloads() ? "public: anyone who can connect may fetch an image"
+                : "need a device's API key (Authorization: Bearer KEY), for its own product's images") + "; at most "
+                + server.limits().maxConnectionsPerAddress() + " connections per address");
         out.println("  Journal      " + relative(lab, journal));
         out.println("Try:  curl --cacert " + relative(lab, new LabPki(lab.certs()).path(PkiFile.CA_CERT)) + " "
                 + base + "api/v1/health");
+        if (!server.publicDownloads()) {
+            out.println("      curl --cacert " + relative(lab, new LabPki(lab.certs()).path(PkiFile.CA_CERT))
+                    + " -H 'Authorization: Bearer KEY' -O " + base + "firmware/PRODUCT-VERSION.bin");
+        }
         out.println("Press Ctrl-C to stop.");
         out.flush();
     }
