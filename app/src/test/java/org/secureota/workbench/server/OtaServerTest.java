@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.Journal;
@@ -333,6 +334,23 @@ class OtaServerTest {
         HttpResponse<String> impostor = TestLab.post(client, report, "application/json",
                 "{\"event\":\"installed\"}".getBytes(StandardCharsets.UTF_8), "X-API-Key", key2);
         assertThat(impostor.statusCode()).isEqualTo(401);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"event\":\"installed\",\"event\":\"refused\",\"reason\":\"x\"}|Duplicate field 'event'",
+        "{\"event\":\"installed\"} {\"event\":\"refused\"}|Trailing token",
+        "{\"event\":\"installed\"} // comment|comment",
+        "{\"event\":\"installed\" /* comment */}|comment",
+        "{\"event\":\"installed\"}]|close marker",
+    })
+    void reportsThatAreNotStrictJsonGet400WithTheReason(String body, String reason) throws Exception {
+        HttpResponse<String> r = TestLab.post(lab.client(), uri("/api/v1/devices/dev-1/report"), "application/json",
+                body.getBytes(StandardCharsets.UTF_8), "X-API-Key", key1);
+        assertThat(r.statusCode()).as(body).isEqualTo(400);
+        JsonNode error = JSON.readTree(r.body());
+        assertThat(error.path("error").asText()).isEqualTo("bad_json");
+        assertThat(error.path("message").asText()).as(body).containsIgnoringCase(reason);
     }
 
     @Test
