@@ -27,6 +27,8 @@ final class AddressConnectionLimit implements Connection.Listener {
     private final int perAddress;
     private final Journal journal;
     private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
+    /** The address each counted connection was counted under: once closed, a socket no longer knows its peer. */
+    private final Map<Connection, String> counted = new ConcurrentHashMap<>();
     private final Map<String, Long> lastJournaled = new ConcurrentHashMap<>();
 
     AddressConnectionLimit(int perAddress, Journal journal) {
@@ -40,6 +42,7 @@ final class AddressConnectionLimit implements Connection.Listener {
             return;
         }
         String address = addressOf(connection);
+        counted.put(connection, address);
         int now = open.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
         if (now > perAddress) {
             journalRefusal(address);
@@ -49,10 +52,10 @@ final class AddressConnectionLimit implements Connection.Listener {
 
     @Override
     public void onClosed(Connection connection) {
-        if (!(connection instanceof SslConnection)) {
-            return;
+        String address = counted.remove(connection);
+        if (address != null) {
+            open.computeIfPresent(address, (a, c) -> c.decrementAndGet() <= 0 ? null : c);
         }
-        open.computeIfPresent(addressOf(connection), (a, c) -> c.decrementAndGet() <= 0 ? null : c);
     }
 
     /** Connections open from {@code address} right now. */
