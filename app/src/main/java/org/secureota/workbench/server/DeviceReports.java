@@ -151,7 +151,7 @@ final class DeviceReports {
      * connection is closed after it otherwise.
      */
     private void incompleteBody(Request request, Response response, Callback callback, IOException e) {
-        boolean deadline = !request.getConnectionMetaData().getConnection().getEndPoint().isOpen();
+        boolean deadline = guard.droppedAtDeadline(request);
         int status = deadline ? 408 : 400;
         RequestRecord.of(request).note(deadline ? "report body incomplete when the request deadline closed the connection"
                 : "report body cut short by the client (" + e.getClass().getSimpleName() + ")");

@@ -245,6 +245,28 @@ class ServerLimitsTest {
     }
 
     @Test
+    void aReportBodyCutShortByTheClientIsJournaledAs400() throws Exception {
+        String key = lab.state.provision("dev-1", "shop-display");
+        start(ServerLimits.defaults());
+        try (Socket tcp = new Socket()) {
+            tcp.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            SSLSocket tls = (SSLSocket) lab.labCaOnly().getSocketFactory().createSocket(tcp, "localhost", server.port(), false);
+            tls.getOutputStream().write(("POST /api/v1/devices/dev-1/report HTTP/1.1\r\nHost: localhost\r\n"
+                    + "X-API-Key: " + key + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+                    + "{\"event\":").getBytes(StandardCharsets.US_ASCII));
+            tls.getOutputStream().flush();
+            Thread.sleep(300);
+            tcp.setSoLinger(true, 0);
+        }
+        assertThat(journal.await(e -> e.type().equals("http.request")
+                && e.field("path").orElse("").equals("/api/v1/devices/dev-1/report"), Duration.ofSeconds(10)))
+                .hasValueSatisfying(e -> {
+                    assertThat(e.field("status")).hasValue("400");
+                    assertThat(e.field("note").orElse("")).contains("cut short by the client");
+                });
+    }
+
+    @Test
     void anAbandonedDownloadIsJournaledWithTheBytesReallyWrittenToTheConnection() throws Exception {
         Release big = lab.publish("shop-display", "3.0.0", 15 * 1024 * 1024);
         String key = lab.state.provision("dev-1", "shop-display");
