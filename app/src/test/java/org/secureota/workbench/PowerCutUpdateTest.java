@@ -1,7 +1,7 @@
 package org.secureota.workbench;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.secureota.workbench.Prerequisites.require;
 
 import java.nio.file.Path;
 import java.util.Random;
@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.secureota.workbench.device.CutPoint;
-import org.secureota.workbench.device.DeviceCommand;
 import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.device.DeviceSnapshot;
+import org.secureota.workbench.firmware.OtaState;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.JournalEvent;
 
@@ -32,7 +32,7 @@ class PowerCutUpdateTest {
 
     @Test
     void threeRandomCutsDuringARealUpdateEachBootAValidAppAndTheNextCheckReachesV2() throws Exception {
-        assumeTrue(OtaLab.boardBuilt(), "the virtual ESP32 is not built: run esp32-firmware/host-build.sh"
+        require(OtaLab.boardBuilt(), "the virtual ESP32 is not built: run esp32-firmware/host-build.sh"
                 + " (or mvn package)");
         try (OtaLab lab = new OtaLab(root)) {
             Release v2 = lab.publishBuilt("v2_promo");
@@ -40,9 +40,9 @@ class PowerCutUpdateTest {
 
             // How many flash operations one whole update takes, from 'check' to V2 confirmed.
             OtaLab.Board counted = lab.board("cut-count");
-            counted.esp.countReset();
+            counted.handle.resetFlashCount().join();
             updateToV2(lab, counted);
-            long n = counted.esp.status().flashOps();
+            long n = counted.handle.flashOperations().join();
             long sectors = (v2.size() + 4095) / 4096;
             assertThat(n).as("every sector of the image is erased and programmed").isGreaterThanOrEqualTo(2 * sectors);
 
@@ -54,14 +54,14 @@ class PowerCutUpdateTest {
                 long op = 1 + random.nextInt((int) n);
                 CutPoint point = random.nextBoolean() ? CutPoint.BEFORE : CutPoint.HALFWAY;
                 OtaLab.Board board = lab.board("cut-" + i);
-                board.esp.failAfter(op - 1, point);  // operations 1..op-1 complete, op is cut
+                board.handle.armCut(op - 1, point).join();  // operations 1..op-1 complete, op is cut
                 long mark = board.mark();
-                board.link.send(DeviceCommand.CHECK);
+                board.handle.check().join();
                 JournalEvent cut = lab.await(mark, e -> e.type().equals("board.power_cut") && board.id.equals(e.deviceId()),
                         "power cut at operation " + op);
                 assertThat(cut.fields().get("operation")).isEqualTo(op);
 
-                board.esp.powerOn();
+                board.handle.powerOn().join();
                 // reset_reason poweron: the boot after the cut, not a boot from before it whose line the pty
                 // delivers later than the supervisor's report of the cut.
                 JournalEvent boot = board.awaitBoot(cut.seq(), e -> "poweron".equals(e.fields().get("reset_reason")),
@@ -78,7 +78,7 @@ class PowerCutUpdateTest {
                     next = "UPDATED";
                 } else {
                     // V2 was already active: its self-test confirms it; the server has nothing newer.
-                    board.device.await(s -> "2.0.0".equals(s.version()) && "valid".equals(s.runningState()), OtaLab.WAIT,
+                    board.device.await(s -> "2.0.0".equals(s.version()) && s.runningState() == OtaState.VALID, OtaLab.WAIT,
                             "V2 confirmed");
                     JournalEvent verdict = board.check();
                     OtaLab.assertCode(verdict, "NO_UPDATE");
@@ -86,7 +86,7 @@ class PowerCutUpdateTest {
                 }
                 DeviceSnapshot s = board.status();
                 assertThat(s.version()).isEqualTo("2.0.0");
-                assertThat(s.runningState()).isEqualTo("valid");
+                assertThat(s.runningState()).isEqualTo(OtaState.VALID);
                 System.out.printf("[ power-cut ] cut %d: operation %d/%d (%s) -> booted %s, next check %s -> 2.0.0 valid%n",
                         i + 1, op, n, point.wireName(), booted, next);
             }

@@ -47,7 +47,7 @@ class VirtualUpdateBenchmark {
     void oneMebibyteUpdateAgainstCurlAndSha256sum() throws Exception {
         String runsProperty = System.getProperty("bench.runs");
         assumeTrue(runsProperty != null, "a benchmark: run it with bench/virtual-update [N]");
-        assumeTrue(OtaLab.boardBuilt(), "the virtual ESP32 is not built: run esp32-firmware/host-build.sh");
+        Prerequisites.require(OtaLab.boardBuilt(), "the virtual ESP32 is not built: run esp32-firmware/host-build.sh");
         int runs = Integer.parseInt(runsProperty);
 
         try (OtaLab lab = new OtaLab(root)) {
@@ -55,10 +55,13 @@ class VirtualUpdateBenchmark {
             Release release = lab.publish(image);
             lab.server.deploy(OtaLab.PRODUCT, release.version());
             String url = lab.server.baseUri().resolve(release.url()).toString();
+            // curl downloads as a device of its own: downloads need a device's key.
+            String curlKey = lab.state.provision("bench-curl", OtaLab.PRODUCT);
+            long firstEvent = lab.journal.size();
 
             // Warm the server's JIT with a few plain downloads before anything is measured.
             for (int i = 0; i < 5; i++) {
-                curlSha256(lab, url, release.sha256());
+                curlSha256(lab, url, curlKey, release.sha256());
             }
             List<Double> curl = new ArrayList<>();
             List<Double> update = new ArrayList<>();
@@ -77,7 +80,7 @@ class VirtualUpdateBenchmark {
                         e -> release.version().equals(e.fields().get("version")), "boot of the new version");
                 JournalEvent valid = board.awaitDevice(boot.seq(), DeviceEvents.APP_STATE,
                         e -> "valid".equals(e.fields().get("state")), "confirmation");
-                double c = curlSha256(lab, url, release.sha256());
+                double c = curlSha256(lab, url, curlKey, release.sha256());
                 if (i >= 0) {
                     steps.add(milestones(lab, sent, valid));
                     update.add(ms(valid.monotonicNanos() - sent.monotonicNanos()));
@@ -118,7 +121,16 @@ class VirtualUpdateBenchmark {
             if (file != null) {
                 Files.writeString(Path.of(file), out.toString(), StandardCharsets.UTF_8);
             }
-            assertThat(update).hasSize(runs);
+            // What the server decided, not what the loop guarantees: each board fetched the image once,
+            // whole, with its own key (no retry, no resume, nobody else's key).
+            List<JournalEvent> boardDownloads = lab.after(firstEvent, e -> e.type().equals("http.request")
+                    && release.url().equals(e.fields().get("path")) && e.deviceId() != null
+                    && e.deviceId().startsWith("bench-") && !e.deviceId().equals("bench-curl"));
+            assertThat(boardDownloads).extracting(JournalEvent::deviceId).doesNotHaveDuplicates().hasSize(runs + 1);
+            assertThat(boardDownloads).allSatisfy(e -> {
+                assertThat(((Number) e.fields().get("status")).intValue()).isEqualTo(200);
+                assertThat(((Number) e.fields().get("bytes_written")).longValue()).isGreaterThan(release.size());
+            });
         }
     }
 
@@ -192,11 +204,12 @@ class VirtualUpdateBenchmark {
     }
 
     /** Milliseconds for one {@code curl | sha256sum} (new process, new TLS connection, trusting the lab CA). */
-    static double curlSha256(OtaLab lab, String url, String expected) throws Exception {
+    static double curlSha256(OtaLab lab, String url, String key, String expected) throws Exception {
         String ca = lab.pki.path(PkiFile.CA_CERT).toString();
         long start = System.nanoTime();
-        Process p = new ProcessBuilder("bash", "-c", "set -o pipefail; curl -sS --fail --cacert \"$1\" \"$2\" | sha256sum",
-                "curl-sha256", ca, url).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("bash", "-c",
+                "set -o pipefail; curl -sS --fail --cacert \"$1\" -H \"Authorization: Bearer $3\" \"$2\" | sha256sum",
+                "curl-sha256", ca, url, key).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         long elapsed = System.nanoTime() - start;

@@ -5,9 +5,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code ./workbench gui}: the JavaFX workbench. Until the GUI lands, it prints the command overview. */
+/** {@code ./workbench gui}: this build has no graphical window, so it says so and prints the command overview. */
 @Command(name = "gui", mixinStandardHelpOptions = true,
-        description = "Open the workbench window (the default when no command is given).")
+        description = {"Print the command overview (the default when no command is given).",
+            "This build has no graphical window; the lab runs from the commands."})
 final class GuiCommand implements Runnable {
 
     @Spec

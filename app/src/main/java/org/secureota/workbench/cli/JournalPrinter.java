@@ -9,6 +9,7 @@ import org.secureota.workbench.device.BoardEvent;
 import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
+import org.secureota.workbench.journal.Printable;
 import org.secureota.workbench.journal.Source;
 
 /** One readable console line per journal event worth a person's eye; machine lines show through their typed event. */
@@ -35,7 +36,8 @@ final class JournalPrinter {
             return;
         }
         synchronized (w) {
-            w.println(TIME.format(e.wallClock()) + " " + (e.deviceId() == null ? "" : e.deviceId() + " ") + text);
+            w.println(TIME.format(e.wallClock()) + " " + (e.deviceId() == null ? "" : Printable.of(e.deviceId()) + " ")
+                    + Printable.of(text));
             w.flush();
         }
     }

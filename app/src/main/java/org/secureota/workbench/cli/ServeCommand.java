@@ -5,12 +5,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.secureota.workbench.journal.JournalSubscription;
+import org.secureota.workbench.journal.Printable;
 import org.secureota.workbench.journal.SessionLog;
 import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
 import org.secureota.workbench.server.ApiKeyRegistry;
 import org.secureota.workbench.server.OtaServer;
+import org.secureota.workbench.server.ServerLimits;
 import org.secureota.workbench.server.ServerState;
 import org.secureota.workbench.server.TlsPolicy;
 import org.secureota.workbench.session.LabSession;
@@ -46,9 +48,23 @@ final class ServeCommand implements Runnable {
             description = "Deploy a published release to one device before serving (repeatable; saved too).")
     private List<String> deployDevice = new ArrayList<>();
 
+    @Option(names = "--public-downloads",
+            description = "Serve firmware images without an API key (default: only to a provisioned device of the image's"
+                    + " product, with its key).")
+    private boolean publicDownloads;
+
+    @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "16",
+            description = "Open connections allowed from one source address (default: ${DEFAULT-VALUE}); more are closed"
+                    + " at once.")
+    private int maxConnectionsPerAddress;
+
     @Override
     public void run() {
         Lab lab = WorkbenchCli.labOf(spec);
+        if (maxConnectionsPerAddress < 1) {
+            throw new UsageException("--max-connections-per-address " + maxConnectionsPerAddress
+                    + ": give at least 1 (the default is 16).");
+        }
         List<String[]> products = new ArrayList<>();
         for (String d : deploy) {
             products.add(split(d, "--deploy", "PRODUCT=VERSION"));
@@ -60,7 +76,8 @@ final class ServeCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         boolean hadPki = new LabPki(lab.certs()).initialized();
         LabSession session = LabCommand.SessionRunner.open(LabSessionOptions.defaults(lab).withBind(bind)
-                .withServerPort(port).withPublishBuiltReleases(false));
+                .withServerPort(port).withPublishBuiltReleases(false).withPublicDownloads(publicDownloads)
+                .withServerLimits(limits(maxConnectionsPerAddress)));
         LabCommand.SessionRunner runner = new LabCommand.SessionRunner(session, out);
         runner.run(null, () -> {
             if (!hadPki) {
@@ -74,7 +91,7 @@ final class ServeCommand implements Runnable {
             }
             JournalSubscription console = session.journal().subscribe("console", false, e -> {
                 synchronized (out) {
-                    out.println(e.wallClock() + "  " + e.source().wireName() + "  " + e.type() + "  " + e.message());
+                    out.println(e.wallClock() + "  " + e.source().wireName() + "  " + e.type() + "  " + Printable.of(e.message()));
                     out.flush();
                 }
             });
@@ -84,6 +101,11 @@ final class ServeCommand implements Runnable {
         });
         out.println("OTA server stopped; the session journal is "
                 + relative(lab, session.folder().resolve(SessionLog.JOURNAL_FILE)));
+    }
+
+    private static ServerLimits limits(int perAddress) {
+        ServerLimits defaults = ServerLimits.defaults();
+        return defaults.withConnections(Math.max(defaults.maxConnections(), perAddress), perAddress);
     }
 
     private static void printBanner(PrintWriter out, Lab lab, OtaServer server, ServerState state, Path journal) {
@@ -97,9 +119,16 @@ final class ServeCommand implements Runnable {
                 + relative(lab, state.apiKeys().file()) + ". A key is shown once, by 'server add-device ID --product NAME'.");
         out.println("  Deployments  " + describe(state) + " (" + relative(lab, state.deployments().file()) + ")");
         out.println("  Releases     " + state.releases().list().size() + " published in " + relative(lab, lab.releases()));
+        out.println("  Downloads    " + (server.publicDownloads() ? "public: anyone who can connect may fetch an image"
+                : "need a device's API key (Authorization: Bearer KEY), for its own product's images") + "; at most "
+                + server.limits().maxConnectionsPerAddress() + " connections per address");
         out.println("  Journal      " + relative(lab, journal));
         out.println("Try:  curl --cacert " + relative(lab, new LabPki(lab.certs()).path(PkiFile.CA_CERT)) + " "
                 + base + "api/v1/health");
+        if (!server.publicDownloads()) {
+            out.println("      curl --cacert " + relative(lab, new LabPki(lab.certs()).path(PkiFile.CA_CERT))
+                    + " -H 'Authorization: Bearer KEY' -O " + base + "firmware/PRODUCT-VERSION.bin");
+        }
         out.println("Press Ctrl-C to stop.");
         out.flush();
     }

@@ -56,6 +56,17 @@ public final class ReleaseStore {
 
     private final Path releasesDir;
 
+    /**
+     * The releases as last read, and the state of the files they were read from. The OTA server
+     * looks a release up on every request; reading and decoding every manifest each time cost more
+     * than the rest of a 1 MiB download's request handling, so the list is kept until a file it came
+     * from changes (see {@link StoreStamp}).
+     */
+    private volatile Cached cached;
+
+    private record Cached(StoreStamp stamp, List<Release> releases) {
+    }
+
     public ReleaseStore(Path releasesDir) {
         this.releasesDir = releasesDir.toAbsolutePath().normalize();
     }
@@ -112,8 +123,12 @@ public final class ReleaseStore {
         Path imageFile = productDir.resolve(ReleaseNames.imageFileName(product, version));
         Path manifestFile = productDir.resolve(ReleaseNames.manifestFileName(product, version));
         synchronized (JVM_LOCKS.computeIfAbsent(productDir, p -> new Object())) {
-            return publishLocked(bytes, parsed, app, signer, product, productDir, imageFile, manifestFile, validity,
-                    clock, replace);
+            try {
+                return publishLocked(bytes, parsed, app, signer, product, productDir, imageFile, manifestFile, validity,
+                        clock, replace);
+            } finally {
+                cached = null; // this store's own change is seen at once, whatever the file times say
+            }
         }
     }
 
@@ -155,14 +170,25 @@ public final class ReleaseStore {
         }
     }
 
-    /** Every release whose manifest file can be decoded, by product, then counter. */
+    /**
+     * Every release whose manifest file can be decoded, by product, then counter: as the files are
+     * now, whoever changed them (this store, another process, an attack on the store).
+     */
     public List<Release> list() {
+        Cached c = cached;
+        if (c != null && c.stamp().unchanged()) {
+            return c.releases();
+        }
+        // Stamped before reading: a change made while reading shows up as a change next time.
+        StoreStamp stamp = StoreStamp.of(releasesDir);
         List<Release> all = new ArrayList<>();
         for (Path productDir : productDirs()) {
             all.addAll(releasesOf(productDir));
         }
         all.sort(Comparator.comparing(Release::product).thenComparingLong(Release::counter));
-        return List.copyOf(all);
+        List<Release> releases = List.copyOf(all);
+        cached = new Cached(stamp, releases);
+        return releases;
     }
 
     public List<Release> list(String product) {

@@ -45,8 +45,13 @@ public enum EventType {
     SERVER_ERROR("server.error", Source.SERVER, "file"),
     /** A connection dropped for sending its request too slowly (fields: remote, timeout_ms). */
     SERVER_SLOW_CLIENT("server.slow_client", Source.SERVER, "remote", "timeout_ms"),
-    /** One HTTP exchange (fields: remote, method, path, status, bytes_sent, duration_ms, tls_protocol, cipher_suite, note). */
-    HTTP_REQUEST("http.request", Source.SERVER, "remote", "method", "path", "status", "bytes_sent", "duration_ms",
+    /** A connection closed at once: its address already had its share of connections (fields: remote, max_per_address). */
+    SERVER_CONNECTION_LIMIT("server.connection_limit", Source.SERVER, "remote", "max_per_address"),
+    /**
+     * One HTTP exchange; bytes_written counts what the connection wrote (status line, headers, body)
+     * (fields: remote, method, path, status, bytes_written, duration_ms, tls_protocol, cipher_suite, note).
+     */
+    HTTP_REQUEST("http.request", Source.SERVER, "remote", "method", "path", "status", "bytes_written", "duration_ms",
             "tls_protocol", "cipher_suite", "note"),
     /** A device's report to the server (fields: event, version, reason, bytes, total, remote). */
     DEVICE_REPORT("device.report", Source.SERVER, "event", "version", "reason", "bytes", "total", "remote"),

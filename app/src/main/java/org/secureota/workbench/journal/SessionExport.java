@@ -79,7 +79,7 @@ public final class SessionExport {
             String direction = SERIAL_RX.equals(e.type()) ? "<" : SERIAL_TX.equals(e.type()) ? ">" : null;
             if (direction != null) {
                 text.append(e.wallClock()).append(' ').append(e.deviceId() == null ? "-" : e.deviceId())
-                        .append(' ').append(direction).append(' ').append(e.message()).append('\n');
+                        .append(' ').append(direction).append(' ').append(Printable.of(e.message())).append('\n');
             }
         }
         return text.toString();
@@ -130,8 +130,12 @@ public final class SessionExport {
         return h.toString();
     }
 
-    /** Text from devices and the network is untrusted: escape everything that could become markup. */
-    static String escape(String text) {
+    /**
+     * Text from devices and the network is untrusted: escape everything that could become markup,
+     * and show control and bidirectional-override characters as visible escapes ({@link Printable}).
+     */
+    static String escape(String raw) {
+        String text = Printable.of(raw);
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -15,8 +15,10 @@ import org.secureota.workbench.journal.Journal;
 
 /**
  * Writes one {@code http.request} event per request into the journal, after the response is
- * complete: remote address, method, path, status, body bytes sent, duration, TLS version and cipher
- * suite, and the device when the request carried its valid API key.
+ * complete: remote address, method, path, status, the bytes written to the connection ({@code
+ * bytes_written}: status line, headers and body, as the connection counted them, so a download that
+ * the client abandoned shows what was really written, not what was handed to Jetty), duration, TLS
+ * version and cipher suite, and the device when the request carried its valid API key.
  *
  * <p>The query string is not recorded (the manifest endpoint journals the parameters it understood),
  * and neither is any header, so a key sent in the wrong place still never reaches the journal.
@@ -61,12 +63,12 @@ final class AccessJournal implements RequestLog {
             path = path.substring(0, MAX_PATH) + "...";
         }
         int status = response.getStatus();
-        long bytes = Response.getContentBytesWritten(response);
+        Object recordAttribute = request.getAttribute(RequestRecord.ATTRIBUTE);
+        RequestRecord record = recordAttribute instanceof RequestRecord r ? r : new RequestRecord();
+        long bytes = record.bytesWritten(request);
         long durationMs = TimeUnit.NANOSECONDS.toMillis(NanoTime.since(request.getBeginNanoTime()));
         Object tlsAttribute = request.getAttribute(TLS_ATTRIBUTE);
         Tls tls = tlsAttribute instanceof Tls t ? t : tlsOf(request);
-        Object recordAttribute = request.getAttribute(RequestRecord.ATTRIBUTE);
-        RequestRecord record = recordAttribute instanceof RequestRecord r ? r : new RequestRecord();
         String remote = Request.getRemoteAddr(request);
 
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -74,14 +76,14 @@ final class AccessJournal implements RequestLog {
         fields.put("method", request.getMethod());
         fields.put("path", path);
         fields.put("status", status);
-        fields.put("bytes_sent", bytes);
+        fields.put("bytes_written", bytes);
         fields.put("duration_ms", durationMs);
         fields.put("tls_protocol", tls.protocol());
         fields.put("cipher_suite", tls.cipherSuite());
         if (record.note() != null) {
             fields.put("note", record.note());
         }
-        String message = request.getMethod() + " " + path + " -> " + status + " (" + bytes + " B, " + durationMs
+        String message = request.getMethod() + " " + path + " -> " + status + " (wrote " + bytes + " B, " + durationMs
                 + " ms, " + tls.protocol() + ")" + (record.note() == null ? "" : ": " + record.note());
         // A request can complete while the server shuts down, after the session's journal closed.
         journal.tryAppend(EventType.HTTP_REQUEST, record.deviceId(), message, fields);

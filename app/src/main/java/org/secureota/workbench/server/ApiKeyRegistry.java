@@ -159,6 +159,34 @@ public final class ApiKeyRegistry {
                 : new Check(Outcome.WRONG_KEY, Optional.empty());
     }
 
+    /**
+     * The device whose key is {@code presentedKey}, for requests that name no device (firmware
+     * downloads). Every device's hash is computed and compared, whether or not one already matched,
+     * so the time taken depends on the number of devices only, never on the key.
+     */
+    public Check checkAnyDevice(String presentedKey) {
+        List<Entry> all;
+        synchronized (this) {
+            refresh();
+            all = List.copyOf(entries.values());
+        }
+        if (presentedKey == null || presentedKey.isEmpty()) {
+            return new Check(Outcome.MISSING_KEY, Optional.empty());
+        }
+        Entry found = null;
+        for (Entry e : all) {
+            boolean equal = MessageDigest.isEqual(hash(e.salt(), presentedKey), e.hash());
+            if (equal && found == null) {
+                found = e;
+            }
+        }
+        if (all.isEmpty()) {
+            MessageDigest.isEqual(hash(dummy.salt(), presentedKey), dummy.hash());
+        }
+        return found == null ? new Check(Outcome.WRONG_KEY, Optional.empty())
+                : new Check(Outcome.ACCEPTED, Optional.of(found.device()));
+    }
+
     public synchronized Optional<Device> find(String deviceId) {
         refresh();
         Entry e = entries.get(deviceId);

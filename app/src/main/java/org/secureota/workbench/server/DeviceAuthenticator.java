@@ -14,8 +14,13 @@ import org.secureota.workbench.journal.Journal;
 
 /**
  * Checks the API key of a device request ({@code Authorization: Bearer KEY} or {@code X-API-Key: KEY})
- * against {@link ApiKeyRegistry}, applies the {@link RateLimiter}, journals every attempt (never the
- * key) and writes the refusal itself.
+ * against {@link ApiKeyRegistry}, applies the rate limits, journals every attempt (never the key) and
+ * writes the refusal itself.
+ *
+ * <p>Failures are counted twice: per (source address, claimed device id), which is the limit a
+ * guesser meets, and per address with a looser ceiling, which stops one client from guessing across
+ * many ids. A good device behind the same NAT as a bad client therefore keeps working until that
+ * client has failed for many devices, not after its tenth wrong key.
  *
  * <p>A refused request does not learn whether the device id exists: an unknown id and a wrong key
  * get the same 401 body. The journal, which only the lab's owner reads, records the difference.
@@ -25,48 +30,70 @@ final class DeviceAuthenticator {
     /** A header value longer than this cannot be one of our keys; it is refused without hashing it. */
     private static final int MAX_KEY_LENGTH = 256;
 
+    /** The claimed id of a download, which names no device: the key alone says whose it is. */
+    private static final String ANY_DEVICE = "*";
+
     private final ApiKeyRegistry keys;
-    private final RateLimiter limiter;
+    private final RateLimiter perDevice;
+    private final RateLimiter perAddress;
     private final Journal journal;
 
-    DeviceAuthenticator(ApiKeyRegistry keys, RateLimiter limiter, Journal journal) {
+    DeviceAuthenticator(ApiKeyRegistry keys, RateLimiter perDevice, RateLimiter perAddress, Journal journal) {
         this.keys = keys;
-        this.limiter = limiter;
+        this.perDevice = perDevice;
+        this.perAddress = perAddress;
         this.journal = journal;
     }
 
     /**
-     * The device that {@code request} authenticates as {@code deviceId}; or empty, after writing a
-     * 401 or 429 response.
+     * The device that {@code request} authenticates as {@code deviceId} (or, when {@code deviceId} is
+     * null, the device whose key it presents); or empty, after writing a 401 or 429 response.
      */
     Optional<ApiKeyRegistry.Device> authenticate(Request request, Response response, Callback callback,
                                                  String deviceId, String endpoint) {
         String remote = Request.getRemoteAddr(request);
-        Optional<Duration> blocked = limiter.blockedFor(remote);
-        if (blocked.isPresent()) {
-            long seconds = Math.max(1, (blocked.get().toMillis() + 999) / 1000);
+        String pair = remote + " " + (deviceId == null ? ANY_DEVICE : deviceId);
+        Optional<Duration> pairBlocked = perDevice.blockedFor(pair);
+        Optional<Duration> addressBlocked = perAddress.blockedFor(remote);
+        if (pairBlocked.isPresent() || addressBlocked.isPresent()) {
+            Duration wait = pairBlocked.orElse(Duration.ZERO);
+            if (addressBlocked.isPresent() && addressBlocked.get().compareTo(wait) > 0) {
+                wait = addressBlocked.get();
+            }
+            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+            String who = addressBlocked.isPresent() ? remote
+                    : remote + " for device '" + (deviceId == null ? ANY_DEVICE : deviceId) + "'";
             journalAttempt(null, deviceId, remote, endpoint, "rate_limited",
-                    "refused without checking: too many failed API keys from " + remote, Map.of("retry_after_s", seconds));
+                    "refused without checking: too many failed API keys from " + who,
+                    Map.of("retry_after_s", seconds, "limited", addressBlocked.isPresent() ? "address" : "address_and_device"));
             RequestRecord.of(request).note("rate limited");
             response.getHeaders().put(HttpHeader.RETRY_AFTER, seconds);
             JsonResponses.error(response, callback, 429, "too_many_failures",
-                    "Too many requests with a missing or wrong API key came from " + remote + ". Wait " + seconds
+                    "Too many requests with a missing or wrong API key came from " + who + ". Wait " + seconds
                     + " s, then retry with the key that 'server add-device' printed for this device.");
             return Optional.empty();
         }
         String key = presentedKey(request);
-        ApiKeyRegistry.Check check = key != null && key.length() > MAX_KEY_LENGTH
-                ? new ApiKeyRegistry.Check(ApiKeyRegistry.Outcome.WRONG_KEY, Optional.empty())
-                : keys.check(deviceId, key);
+        ApiKeyRegistry.Check check;
+        if (key != null && key.length() > MAX_KEY_LENGTH) {
+            check = new ApiKeyRegistry.Check(ApiKeyRegistry.Outcome.WRONG_KEY, Optional.empty());
+        } else if (deviceId == null) {
+            check = keys.checkAnyDevice(key);
+        } else {
+            check = keys.check(deviceId, key);
+        }
         if (check.accepted()) {
-            journalAttempt(deviceId, deviceId, remote, endpoint, "accepted", "API key accepted", Map.of());
-            RequestRecord.of(request).deviceId(deviceId);
+            String id = check.device().orElseThrow().id();
+            journalAttempt(id, deviceId, remote, endpoint, "accepted", "API key accepted", Map.of());
+            RequestRecord.of(request).deviceId(id);
             return check.device();
         }
-        int failures = limiter.recordFailure(remote);
+        int failures = perDevice.recordFailure(pair);
+        int addressFailures = perAddress.recordFailure(remote);
         String outcome = check.outcome().name().toLowerCase(Locale.ROOT);
         journalAttempt(null, deviceId, remote, endpoint, outcome, "API key refused: " + check.outcome().description(),
-                Map.of("failures_in_window", failures, "max_failures", limiter.maxFailures()));
+                Map.of("failures_in_window", failures, "max_failures", perDevice.maxFailures(),
+                        "address_failures_in_window", addressFailures, "max_address_failures", perAddress.maxFailures()));
         RequestRecord.of(request).note("API key refused: " + check.outcome().description());
         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"secure-ota\"");
         String message = check.outcome() == ApiKeyRegistry.Outcome.MISSING_KEY

@@ -1,7 +1,12 @@
 package org.secureota.workbench.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
@@ -43,7 +48,16 @@ final class DeviceReports {
      */
     private static final String[] COUNTS = {"bytes_written", "bytes_received", "total", "bytes"};
     private static final java.util.regex.Pattern VERDICT = java.util.regex.Pattern.compile("[A-Z][A-Z0-9_]{0,39}");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Strict: a duplicate key, anything after the object (a second object, a comment), and comments
+     * are refused, so that the server and whoever reads the report later cannot see different
+     * reports in the same bytes.
+     */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_YAML_COMMENTS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private final DeviceAuthenticator authenticator;
     private final Journal journal;
@@ -79,7 +93,7 @@ final class DeviceReports {
                 try (InputStream in = Content.Source.asInputStream(request)) {
                     in.transferTo(java.io.OutputStream.nullOutputStream());
                 } catch (IOException e) {
-                    callback.failed(e);
+                    incompleteBody(request, response, callback, e);
                     return;
                 }
             }
@@ -97,7 +111,7 @@ final class DeviceReports {
             // Reads at most one byte more than allowed: enough to know the body is too large.
             body = in.readNBytes(maxBytes + 1);
         } catch (IOException e) {
-            callback.failed(e);
+            incompleteBody(request, response, callback, e);
             return;
         }
         guard.requestReceived(request);
@@ -109,8 +123,12 @@ final class DeviceReports {
         try {
             json = MAPPER.readTree(body);
         } catch (IOException e) {
-            JsonResponses.error(response, callback, 400, "bad_json", "The report is not valid JSON. Send an object"
-                    + " such as {\"event\": \"installed\", \"version\": \"2.0.0\"}.");
+            String reason = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            reason = reason == null ? "unreadable" : reason.length() > 200 ? reason.substring(0, 200) + "..." : reason;
+            RequestRecord.of(request).note("report refused: " + reason);
+            JsonResponses.error(response, callback, 400, "bad_json", "The report is not strict JSON (" + reason
+                    + "). Send one object, each key once, no comments and nothing after it, such as"
+                    + " {\"event\": \"installed\", \"version\": \"2.0.0\"}.");
             return;
         }
         Optional<String> problem = problem(json);
@@ -153,6 +171,24 @@ final class DeviceReports {
         }
         journal.append(EventType.DEVICE_REPORT, deviceId, message, fields);
         JsonResponses.noContent(response, callback);
+    }
+
+    /**
+     * The body stopped arriving: the client closed its side, or the request deadline closed the
+     * connection under it. That is the client's doing, so it is journaled as 408 (deadline) or 400
+     * (cut short), with no stack trace; the answer cannot reach a closed connection, and the
+     * connection is closed after it otherwise.
+     */
+    private void incompleteBody(Request request, Response response, Callback callback, IOException e) {
+        boolean deadline = guard.droppedAtDeadline(request);
+        int status = deadline ? 408 : 400;
+        RequestRecord.of(request).note(deadline ? "report body incomplete when the request deadline closed the connection"
+                : "report body cut short by the client (" + e.getClass().getSimpleName() + ")");
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        JsonResponses.error(response, Callback.from(callback::succeeded, failure -> callback.succeeded()), status,
+                deadline ? "request_timeout" : "incomplete_body", deadline
+                        ? "The report did not arrive completely within the request deadline. Send it in one go."
+                        : "The report ended before its Content-Length. Send the whole body.");
     }
 
     private void tooLarge(Request request, Response response, Callback callback) {

@@ -10,13 +10,14 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -30,6 +31,13 @@ import org.secureota.workbench.journal.Source;
 /**
  * {@code GET|HEAD /firmware/<release file>}: streams a published image with {@code Content-Length},
  * {@code ETag}, {@code Accept-Ranges} and single-range requests (206, 416).
+ *
+ * <p>Access: a download needs a provisioned device's API key by default, as hawkBit's artifact
+ * downloads do (the device already sends it with its manifest request), and the release must be of
+ * that device's product; {@code serve --public-downloads} lifts this for labs that want to fetch
+ * images with a plain browser. Slots are shared out ({@link DownloadSlots}): in all, per source
+ * address and per device. A reader that takes nothing for {@link ServerLimits#downloadStallTimeout}
+ * is dropped, so a client that stops reading cannot keep its slot for the whole idle timeout.
  *
  * <p>Security: the file name is looked up in the release store's list of published images
  * ({@link ReleaseStore#byFileName}); no part of the request is ever joined to a file system path, so
@@ -52,15 +60,21 @@ final class FirmwareDownloads {
 
     private final ReleaseStore releases;
     private final Journal journal;
-    private final Semaphore slots;
-    private final int maxDownloads;
+    private final DeviceAuthenticator authenticator;
+    private final boolean publicDownloads;
+    private final DownloadSlots slots;
+    private final long stallTimeoutMs;
     private final ByteBufferPool.Sized buffers;
 
-    FirmwareDownloads(ReleaseStore releases, Journal journal, int maxDownloads, ByteBufferPool pool) {
+    FirmwareDownloads(ReleaseStore releases, Journal journal, DeviceAuthenticator authenticator,
+                      boolean publicDownloads, ServerLimits limits, ByteBufferPool pool) {
         this.releases = releases;
         this.journal = journal;
-        this.maxDownloads = maxDownloads;
-        this.slots = new Semaphore(maxDownloads);
+        this.authenticator = authenticator;
+        this.publicDownloads = publicDownloads;
+        this.slots = new DownloadSlots(limits.maxConcurrentDownloads(), limits.maxDownloadsPerAddress(),
+                limits.maxDownloadsPerDevice());
+        this.stallTimeoutMs = limits.downloadStallTimeout().toMillis();
         // Heap buffers: the JDK's TLS engine encrypts from a heap array directly, while a direct buffer
         // costs it one more copy per record; large downloads were clearly faster this way on loopback.
         this.buffers = new ByteBufferPool.Sized(pool, false, CHUNK);
@@ -68,15 +82,33 @@ final class FirmwareDownloads {
 
     /** Downloads being served right now. */
     int active() {
-        return maxDownloads - slots.availablePermits();
+        return slots.active();
     }
 
     void handle(String fileName, Request request, Response response, Callback callback) {
+        ApiKeyRegistry.Device device = null;
+        if (!publicDownloads) {
+            // Before the lookup: without a key, nobody learns which file names exist.
+            Optional<ApiKeyRegistry.Device> authenticated =
+                    authenticator.authenticate(request, response, callback, null, "firmware");
+            if (authenticated.isEmpty()) {
+                return;
+            }
+            device = authenticated.get();
+        }
         Optional<Release> release = releases.byFileName(fileName);
         if (release.isEmpty()) {
             notFound(request, response, callback, "no published release has the file " + fileName);
             return;
         }
+        if (device != null && !release.get().product().equals(device.product())) {
+            RequestRecord.of(request).note("device " + device.id() + " of product " + device.product()
+                    + " asked for an image of " + release.get().product());
+            JsonResponses.error(response, callback, 403, "wrong_product", "Device '" + device.id()
+                    + "' is provisioned for product '" + device.product() + "' and may download only that product's images.");
+            return;
+        }
+        String deviceId = device == null ? null : device.id();
         Path image = release.get().imageFile();
         FileChannel channel;
         BasicFileAttributes attributes;
@@ -115,12 +147,14 @@ final class FirmwareDownloads {
                         + ". Ask for bytes=FIRST-LAST within 0-" + (size - 1) + ".");
                 return;
             }
-            if (!slots.tryAcquire()) {
-                RequestRecord.of(request).note("all " + maxDownloads + " download slots busy");
+            String address = Request.getRemoteAddr(request);
+            Optional<DownloadSlots.Refusal> refused = slots.tryAcquire(address, deviceId);
+            if (refused.isPresent()) {
+                RequestRecord.of(request).note("no download slot: " + refused.get().description);
                 response.getHeaders().remove(HttpHeader.ETAG);
                 response.getHeaders().put(HttpHeader.RETRY_AFTER, 10);
-                JsonResponses.error(response, callback, 503, "too_many_downloads", "The server is already serving "
-                        + maxDownloads + " downloads. Retry after 10 seconds.");
+                JsonResponses.error(response, callback, 503, "too_many_downloads", "No download slot: "
+                        + refused.get().description + ". Retry after 10 seconds.");
                 return;
             }
             long first = 0;
@@ -135,7 +169,12 @@ final class FirmwareDownloads {
             }
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
-            Callback done = release(channel, request, callback);
+            EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+            long idleTimeout = endPoint.getIdleTimeout();
+            // The idle timeout counts from the last progress in either direction; while the body
+            // streams, no progress means the reader took nothing.
+            endPoint.setIdleTimeout(stallTimeoutMs);
+            Callback done = release(channel, request, callback, address, deviceId, endPoint, idleTimeout);
             handedOver = true;
             if (HttpMethod.HEAD.is(request.getMethod())) {
                 response.write(true, null, done);
@@ -152,12 +191,14 @@ final class FirmwareDownloads {
     }
 
     /** Frees the download slot and closes the file exactly once, however the transfer ends. */
-    private Callback release(FileChannel channel, Request request, Callback callback) {
+    private Callback release(FileChannel channel, Request request, Callback callback, String address, String device,
+                             EndPoint endPoint, long idleTimeout) {
         AtomicBoolean released = new AtomicBoolean();
         Runnable free = () -> {
             if (released.compareAndSet(false, true)) {
                 IO.close(channel);
-                slots.release();
+                slots.release(address, device);
+                endPoint.setIdleTimeout(idleTimeout);
             }
         };
         return new Callback.Nested(callback) {
@@ -171,10 +212,21 @@ final class FirmwareDownloads {
             public void failed(Throwable x) {
                 free.run();
                 // A cut connection or a client that went away: the access journal shows how far it got.
-                RequestRecord.of(request).note("transfer aborted: " + x);
+                RequestRecord.of(request).note(stalled(x)
+                        ? "dropped: the reader took nothing for " + stallTimeoutMs + " ms"
+                        : "transfer aborted: " + x);
                 super.failed(x);
             }
         };
+    }
+
+    private static boolean stalled(Throwable x) {
+        for (Throwable t = x; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void notFound(Request request, Response response, Callback callback, String why) {

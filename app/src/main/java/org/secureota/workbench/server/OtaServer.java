@@ -49,12 +49,14 @@ public final class OtaServer implements AutoCloseable {
     private final ServerIdentity identity;
     private final ServerLimits limits;
     private final FirmwareDownloads downloads;
+    private final boolean publicDownloads;
 
     private OtaServer(Builder b) {
         this.state = b.state;
         this.journal = b.journal;
         this.identity = b.identity;
         this.limits = b.limits;
+        this.publicDownloads = b.publicDownloads;
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("ota-server");
@@ -88,10 +90,12 @@ public final class OtaServer implements AutoCloseable {
         jetty.addBean(guard);
         jetty.addConnector(connector);
         jetty.addBean(new NetworkConnectionLimit(limits.maxConnections(), jetty));
+        connector.addBean(new AddressConnectionLimit(limits.maxConnectionsPerAddress(), journal));
 
-        RateLimiter limiter = new RateLimiter(limits.maxAuthFailures(), limits.authFailureWindow(), b.clock);
-        DeviceAuthenticator auth = new DeviceAuthenticator(state.apiKeys(), limiter, journal);
-        downloads = new FirmwareDownloads(state.releases(), journal, limits.maxConcurrentDownloads(),
+        DeviceAuthenticator auth = new DeviceAuthenticator(state.apiKeys(),
+                new RateLimiter(limits.maxAuthFailures(), limits.authFailureWindow(), b.clock),
+                new RateLimiter(limits.maxAuthFailuresPerAddress(), limits.authFailureWindow(), b.clock), journal);
+        downloads = new FirmwareDownloads(state.releases(), journal, auth, b.publicDownloads, limits,
                 jetty.getByteBufferPool());
         jetty.setHandler(new OtaRoutes(new ManifestApi(state, auth, journal, b.clock), downloads,
                 new DeviceReports(auth, journal, guard, limits.maxReportBytes(), state.deviceStatuses()), guard));
@@ -118,6 +122,7 @@ public final class OtaServer implements AutoCloseable {
         private int port = 8443;
         private ServerLimits limits = ServerLimits.defaults();
         private Clock clock = Clock.systemUTC();
+        private boolean publicDownloads;
 
         private Builder(ServerState state, Journal journal) {
             this.state = Objects.requireNonNull(state, "state");
@@ -150,6 +155,15 @@ public final class OtaServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves firmware images without an API key (default: only to a provisioned device of the
+         * image's product, with its key). For labs that fetch images with a browser or curl.
+         */
+        public Builder publicDownloads(boolean publicDownloads) {
+            this.publicDownloads = publicDownloads;
+            return this;
+        }
+
         /** The clock of the rate limiter's window and of manifest expiry warnings. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
@@ -179,8 +193,10 @@ public final class OtaServer implements AutoCloseable {
             throw new IllegalStateException("The OTA server failed to start: " + e.getMessage(), e);
         }
         journal.append(EventType.SERVER_STARTED, null, "OTA server listening on " + baseUri() + " with the "
-                + identity.name(), Map.of("url", baseUri().toString(), "identity", identity.name(),
-                "protocols", String.join(",", TlsPolicy.PROTOCOLS), "tls_provider", TlsProvider.get().name()));
+                + identity.name() + (publicDownloads ? "; firmware downloads need no key" : ""),
+                Map.of("url", baseUri().toString(), "identity", identity.name(),
+                "protocols", String.join(",", TlsPolicy.PROTOCOLS), "tls_provider", TlsProvider.get().name(),
+                "public_downloads", publicDownloads));
     }
 
     private void stopQuietly() {
@@ -220,6 +236,11 @@ public final class OtaServer implements AutoCloseable {
 
     public ServerLimits limits() {
         return limits;
+    }
+
+    /** Whether firmware downloads need no API key ({@link Builder#publicDownloads}). */
+    public boolean publicDownloads() {
+        return publicDownloads;
     }
 
     /** Firmware downloads in progress. */

@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Counts failed authentications per source address in a sliding window. Once a source has
+ * Counts failed authentications per source in a sliding window (a source is whatever key the caller
+ * counts by: an address, or an address and the device id it claims). Once a source has
  * {@code maxFailures} failures inside the window, every further request from it is refused (429)
  * until the oldest failure leaves the window, so online guessing of API keys is slowed to
  * {@code maxFailures} tries per window whatever the attacker's bandwidth. Successes do not erase

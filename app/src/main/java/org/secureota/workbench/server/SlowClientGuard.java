@@ -35,6 +35,12 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
     }
 
     private final Map<Connection, Deadline> deadlines = new ConcurrentHashMap<>();
+    /**
+     * Connections this guard closed, and when: so that a handler reading a body can tell a drop from
+     * a client's hang-up. Kept until the request completes, or for one more timeout when no request
+     * was in progress (slowloris headers), so the map stays small.
+     */
+    private final Map<Connection, Long> dropped = new ConcurrentHashMap<>();
     private ScheduledExecutorService sweeper;
 
     SlowClientGuard(Duration timeout, Journal journal) {
@@ -57,6 +63,7 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
     protected void doStop() {
         sweeper.shutdownNow();
         deadlines.clear();
+        dropped.clear();
     }
 
     @Override
@@ -79,9 +86,15 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
     /** The response is done: the next request on this connection must arrive in time too. */
     void responseCompleted(Request request) {
         Connection c = request.getConnectionMetaData().getConnection();
+        dropped.remove(c);
         if (c.getEndPoint().isOpen()) {
             arm(c, true);
         }
+    }
+
+    /** Whether this guard closed the connection of {@code request} because its request did not arrive in time. */
+    boolean droppedAtDeadline(Request request) {
+        return dropped.containsKey(request.getConnectionMetaData().getConnection());
     }
 
     private void arm(Connection connection, boolean servedBefore) {
@@ -90,6 +103,7 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
 
     private void sweep() {
         long now = System.nanoTime();
+        dropped.values().removeIf(at -> now - at > timeout.toNanos());
         for (Map.Entry<Connection, Deadline> e : deadlines.entrySet()) {
             if (now - e.getValue().nanos() < 0) {
                 continue;
@@ -106,6 +120,7 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
                 journalDrop(c, e.getValue().servedBefore() ? "sent only part of its next request"
                         : "did not send a complete request");
             }
+            dropped.put(c, now);
             c.getEndPoint().close();
         }
     }

@@ -47,6 +47,12 @@ public interface LabDevice {
 
     CompletableFuture<Void> disarmCut();
 
+    /** Sets the board's count of flash operations to 0, to count the operations of one update. */
+    CompletableFuture<Void> resetFlashCount();
+
+    /** The flash operations the board counted since {@link #resetFlashCount()} or the last armed cut. */
+    CompletableFuture<Long> flashOperations();
+
     /** Asks the device to check for an update now. */
     CompletableFuture<Void> check();
 

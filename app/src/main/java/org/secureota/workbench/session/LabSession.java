@@ -160,7 +160,8 @@ public final class LabSession implements AutoCloseable {
         update(s -> s.withServer(x -> x.withStatus(ServerStatus.STARTING, null)));
         try {
             server = OtaServer.builder(serverState, journal).identity(ServerIdentity.labServer(pki))
-                    .bind(options.bind()).port(options.serverPort()).clock(options.clock()).start();
+                    .bind(options.bind()).port(options.serverPort()).clock(options.clock())
+                    .limits(options.serverLimits()).publicDownloads(options.publicDownloads()).start();
         } catch (IOException | RuntimeException e) {
             update(s -> s.withServer(x -> x.withStatus(ServerStatus.FAILED, e.getMessage())));
             fail("OTA server", e);

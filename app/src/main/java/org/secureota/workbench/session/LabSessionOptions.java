@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.Objects;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.server.ServerLimits;
 
 /**
  * How to open a {@link LabSession}.
@@ -16,15 +17,18 @@ import org.secureota.workbench.lab.Lab;
  * @param publishBuiltReleases publish the build's V2, V3 and V4 host images when not yet published
  * @param journalWindow        events the journal keeps in memory (the file keeps all)
  * @param clock                the clock of the journal, the manifests and the PKI
+ * @param serverLimits         the server's connection, download and authentication limits
+ * @param publicDownloads      serve firmware images without a device's API key (labs that want it)
  */
 public record LabSessionOptions(Lab lab, Path projectRoot, String bind, int serverPort, boolean publishBuiltReleases,
-                                int journalWindow, Clock clock) {
+                                int journalWindow, Clock clock, ServerLimits serverLimits, boolean publicDownloads) {
 
     public LabSessionOptions {
         Objects.requireNonNull(lab, "lab");
         Objects.requireNonNull(projectRoot, "projectRoot");
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(serverLimits, "serverLimits");
         if (serverPort < 0 || serverPort > 65535) {
             throw new IllegalArgumentException("server port " + serverPort + " is out of range: use 1 to 65535, or 0");
         }
@@ -40,30 +44,40 @@ public record LabSessionOptions(Lab lab, Path projectRoot, String bind, int serv
      */
     public static LabSessionOptions defaults(Lab lab) {
         return new LabSessionOptions(lab, Path.of(System.getProperty("workbench.home", ".")), "127.0.0.1", 0, true,
-                Journal.DEFAULT_WINDOW, Clock.systemUTC());
+                Journal.DEFAULT_WINDOW, Clock.systemUTC(), ServerLimits.defaults(), false);
     }
 
     public LabSessionOptions withProjectRoot(Path root) {
-        return new LabSessionOptions(lab, root, bind, serverPort, publishBuiltReleases, journalWindow, clock);
+        return new LabSessionOptions(lab, root, bind, serverPort, publishBuiltReleases, journalWindow, clock, serverLimits, publicDownloads);
     }
 
     public LabSessionOptions withBind(String address) {
-        return new LabSessionOptions(lab, projectRoot, address, serverPort, publishBuiltReleases, journalWindow, clock);
+        return new LabSessionOptions(lab, projectRoot, address, serverPort, publishBuiltReleases, journalWindow, clock, serverLimits, publicDownloads);
     }
 
     public LabSessionOptions withServerPort(int port) {
-        return new LabSessionOptions(lab, projectRoot, bind, port, publishBuiltReleases, journalWindow, clock);
+        return new LabSessionOptions(lab, projectRoot, bind, port, publishBuiltReleases, journalWindow, clock, serverLimits, publicDownloads);
     }
 
     public LabSessionOptions withPublishBuiltReleases(boolean publish) {
-        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publish, journalWindow, clock);
+        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publish, journalWindow, clock, serverLimits, publicDownloads);
     }
 
     public LabSessionOptions withJournalWindow(int window) {
-        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publishBuiltReleases, window, clock);
+        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publishBuiltReleases, window, clock, serverLimits, publicDownloads);
     }
 
     public LabSessionOptions withClock(Clock c) {
-        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publishBuiltReleases, journalWindow, c);
+        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publishBuiltReleases, journalWindow, c, serverLimits, publicDownloads);
+    }
+
+    public LabSessionOptions withServerLimits(ServerLimits limits) {
+        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publishBuiltReleases, journalWindow, clock,
+                limits, publicDownloads);
+    }
+
+    public LabSessionOptions withPublicDownloads(boolean anyoneMayDownload) {
+        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publishBuiltReleases, journalWindow, clock,
+                serverLimits, anyoneMayDownload);
     }
 }

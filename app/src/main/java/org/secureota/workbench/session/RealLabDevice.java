@@ -100,6 +100,21 @@ final class RealLabDevice implements LabDevice, LabSession.Closeable {
     }
 
     @Override
+    public CompletableFuture<Void> resetFlashCount() {
+        return notCounted();
+    }
+
+    @Override
+    public CompletableFuture<Long> flashOperations() {
+        return notCounted();
+    }
+
+    private <T> CompletableFuture<T> notCounted() {
+        return CompletableFuture.failedFuture(new LabSessionException("Cannot count the flash operations of " + port
+                + ": only the virtual ESP32's flash model counts them."));
+    }
+
+    @Override
     public CompletableFuture<Void> check() {
         return run(() -> link.send(DeviceCommand.CHECK));
     }

@@ -212,6 +212,16 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
     }
 
     @Override
+    public CompletableFuture<Void> resetFlashCount() {
+        return run(esp::countReset);
+    }
+
+    @Override
+    public CompletableFuture<Long> flashOperations() {
+        return session.async(() -> esp.status().flashOps());
+    }
+
+    @Override
     public CompletableFuture<Void> check() {
         return run(() -> link().send(DeviceCommand.CHECK));
     }

@@ -1,7 +1,7 @@
 package org.secureota.workbench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.secureota.workbench.Prerequisites.require;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -146,7 +146,7 @@ class DeviceCommandTest {
     @Test
     @Timeout(120)
     void theFactoryImageIsReadByTheFirmwareAndTheVirtualBoardBootsProvisioned() throws Exception {
-        assumeTrue(VirtualEsp32.isBuilt(ROOT), "the virtual ESP32 is not built (" + VirtualEsp32.EXECUTABLE
+        require(VirtualEsp32.isBuilt(ROOT), "the virtual ESP32 is not built (" + VirtualEsp32.EXECUTABLE
                 + " is missing): run esp32-firmware/host-build.sh to include this test");
         assertThat(factoryImage(keyFile.toString()).exitCode()).isZero();
         Path image = lab.resolve("devices/esp32-lab-01/factory.bin");

@@ -1,7 +1,7 @@
 package org.secureota.workbench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.secureota.workbench.Prerequisites.require;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -67,7 +67,7 @@ class OpensslManifestCheckTest {
 
     @Test
     void opensslVerifiesAPublishedManifestWithSigningPubPem() throws Exception {
-        assumeTrue(opensslAvailable(), "openssl is not installed");
+        require(opensslAvailable(), "openssl is not installed");
         assertThat(CliTestSupport.run("--lab", lab.toString(), "pki", "init").exitCode()).isZero();
         Path image = lab.resolve("app.bin");
         Files.write(image, AppImageBuilder.forChip(ChipId.HOST).descriptor(AppDescriptor.of("shop-display", "2.0.0", 1))

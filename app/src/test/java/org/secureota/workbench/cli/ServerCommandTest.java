@@ -82,6 +82,30 @@ class ServerCommandTest {
     }
 
     @Test
+    void servePublicDownloadsAndAConnectionLimitFromTheCommandLine(@TempDir Path lab) throws Exception {
+        assertThat(CliTestSupport.run("--lab", lab.toString(), "pki", "init").exitCode()).isZero();
+        CliTestSupport.Run bad = CliTestSupport.run("--lab", lab.toString(), "serve", "--port", "0",
+                "--max-connections-per-address", "0");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--max-connections-per-address 0", "at least 1");
+        StringWriter out = new StringWriter();
+        Thread serve = new Thread(() -> WorkbenchCli.newCommandLine(new PrintWriter(out, true),
+                new PrintWriter(new StringWriter(), true)).execute("--lab", lab.toString(), "serve", "--port", "0",
+                "--public-downloads", "--max-connections-per-address", "4"));
+        serve.start();
+        try {
+            for (int i = 0; i < 400 && !out.toString().contains("Press Ctrl-C"); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(out.toString()).contains("public: anyone who can connect may fetch an image",
+                    "at most 4 connections per address");
+        } finally {
+            serve.interrupt();
+            serve.join(20_000);
+        }
+    }
+
+    @Test
     void serveAnswersOverTlsJournalsAndStops(@TempDir Path lab) throws Exception {
         assertThat(CliTestSupport.run("--lab", lab.toString(), "pki", "init").exitCode()).isZero();
         StringWriter out = new StringWriter();
@@ -96,7 +120,8 @@ class ServerCommandTest {
         }
         Matcher m = Pattern.compile("listening on (https://\\S+/)").matcher(out.toString());
         assertThat(m.find()).as(out + "\n" + err).isTrue();
-        assertThat(out.toString()).contains("devices/devices.json", "sessions/", "curl --cacert certs/ca.pem");
+        assertThat(out.toString()).contains("devices/devices.json", "sessions/", "curl --cacert certs/ca.pem",
+                "need a device's API key", "at most 16 connections per address");
 
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(new LabPki(lab.resolve("certs")).trustStore());

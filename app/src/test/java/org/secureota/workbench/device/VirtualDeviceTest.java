@@ -2,7 +2,7 @@ package org.secureota.workbench.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.secureota.workbench.Prerequisites.require;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +48,7 @@ class VirtualDeviceTest {
 
     @BeforeEach
     void factoryFreshProvisionedV1() throws Exception {
-        assumeTrue(VirtualEsp32.isBuilt(ROOT), "the virtual ESP32 is not built (" + VirtualEsp32.EXECUTABLE
+        require(VirtualEsp32.isBuilt(ROOT), "the virtual ESP32 is not built (" + VirtualEsp32.EXECUTABLE
                 + " is missing): run esp32-firmware/host-build.sh to include these tests");
         LabPki pki = new LabPki(lab.resolve("certs"));
         pki.init(false, new HostIdentity(List.of("localhost"), List.of("127.0.0.1")), Clock.systemUTC());

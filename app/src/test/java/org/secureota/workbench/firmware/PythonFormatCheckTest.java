@@ -1,7 +1,7 @@
 package org.secureota.workbench.firmware;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.secureota.workbench.Prerequisites.require;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,7 +30,7 @@ class PythonFormatCheckTest {
 
     @BeforeAll
     static void findPythonAndScript() throws Exception {
-        assumeTrue(pythonAvailable(), "python3 is not installed");
+        require(pythonAvailable(), "python3 is not installed");
         script = Path.of(PythonFormatCheckTest.class.getResource("/esp32_formats_check.py").toURI());
     }
 

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -201,5 +202,48 @@ class ReleaseStoreTest {
         assertThat(ReleaseNames.isProduct("shop-display")).isTrue();
         assertThat(ReleaseNames.isProduct("0")).isTrue();
         assertThat(ReleaseNames.isProduct("..")).isFalse();
+    }
+
+    /** Sets every file time of the store a minute back, as if it had been published a while ago. */
+    private void settle() throws Exception {
+        java.nio.file.attribute.FileTime past = java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(60));
+        try (Stream<Path> all = Files.walk(lab.resolve("releases"))) {
+            for (Path p : all.toList()) {
+                Files.setLastModifiedTime(p, past);
+            }
+        }
+    }
+
+    @Test
+    void theReleaseListIsReadOnceAndAgainOnlyWhenAFileOfTheStoreChanges() throws Exception {
+        ReleaseStore server = store();
+        store().publish(image("2.0.0", 1), "shop-display", KEY.getPrivate(), Duration.ofDays(30), CLOCK);
+        settle();
+        List<Release> first = server.list();
+        assertThat(first).extracting(Release::version).containsExactly("2.0.0");
+        // Nothing changed: the same list, not the manifests read and decoded again.
+        assertThat(server.list()).isSameAs(first);
+        assertThat(server.byFileName("shop-display-2.0.0.bin")).isPresent();
+        assertThat(server.list()).isSameAs(first);
+
+        // Another store on the same folder (another process: the CLI) publishes: seen at once.
+        store().publish(image("3.0.0", 1), "shop-display", KEY.getPrivate(), Duration.ofDays(30), CLOCK);
+        assertThat(server.list()).extracting(Release::version).containsExactly("2.0.0", "3.0.0");
+        assertThat(server.find("shop-display", "3.0.0")).isPresent();
+        settle();
+        List<Release> second = server.list();
+        assertThat(server.list()).isSameAs(second);
+
+        // A manifest replaced in place (the store-tampering attack, or a hand edit): seen at once.
+        Path manifest = lab.resolve("releases/shop-display/shop-display-2.0.0.jws");
+        String other = Files.readString(lab.resolve("releases/shop-display/shop-display-3.0.0.jws"));
+        Files.writeString(manifest, other);
+        assertThat(server.find("shop-display", "2.0.0").orElseThrow().jws()).isEqualTo(other.strip());
+
+        // A release removed by hand: gone at once.
+        settle();
+        server.list();
+        Files.delete(lab.resolve("releases/shop-display/shop-display-3.0.0.jws"));
+        assertThat(server.find("shop-display", "3.0.0")).isEmpty();
     }
 }

@@ -36,7 +36,7 @@ class JournalBenchmark {
         for (int i = 0; i < n; i++) {
             journal.append(EventType.HTTP_REQUEST, null, "GET /api/v1/manifest -> 401 (87 B, 1 ms, TLSv1.3): API key"
                     + " refused", Map.of("remote", "127.0.0.1", "method", "GET", "path", "/api/v1/manifest",
-                    "status", 401, "bytes_sent", 87, "duration_ms", 1, "tls_protocol", "TLSv1.3",
+                    "status", 401, "bytes_written", 87, "duration_ms", 1, "tls_protocol", "TLSv1.3",
                     "cipher_suite", "TLS_AES_128_GCM_SHA256", "note", "API key refused: no API key in the request"));
         }
         double seconds = (System.nanoTime() - start) / 1e9;

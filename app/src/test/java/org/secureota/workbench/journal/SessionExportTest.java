@@ -25,6 +25,8 @@ class SessionExportTest {
             journal.append(Source.DEVICE, "esp32-01", SessionExport.SERIAL_RX, "I (312) boot: ESP-IDF v5.1", Map.of());
             journal.append(Source.ATTACKER, null, "attack.armed", "<script>alert(1)</script>", Map.of("attack", "rogue"));
             journal.append(Source.DEVICE, "esp32-01", SessionExport.SERIAL_TX, "check", Map.of());
+            journal.append(Source.SERVER, "esp32-01", "device.report", "esp32-01 reports refused: bad\u0000 \u202Edesufer",
+                    Map.of("reason", "bad\u0000 \u202Edesufer"));
         }
         log.close();
         Files.writeString(log.journalFile(), "{broken\n", java.nio.file.StandardOpenOption.APPEND);
@@ -32,7 +34,7 @@ class SessionExportTest {
         assertThat(SessionExport.latestSession(sessions)).contains(log.directory());
         Path zip = lab.resolve("out/export.zip");
         SessionReader.Result read = SessionExport.export(log.directory(), zip);
-        assertThat(read.events()).hasSize(3);
+        assertThat(read.events()).hasSize(4);
         assertThat(read.errors()).hasSize(1);
 
         Map<String, String> entries = new HashMap<>();
@@ -50,6 +52,8 @@ class SessionExportTest {
                 .contains("esp32-01 > check").doesNotContain("script");
         String report = entries.get(name + "/report.html");
         assertThat(report).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>");
-        assertThat(report).contains("Damaged lines").contains("3 events");
+        assertThat(report).contains("Damaged lines").contains("4 events");
+        // A NUL and a right-to-left override from the network are shown as escapes, never as themselves.
+        assertThat(report).doesNotContain("\u0000", "\u202E").contains("bad\\u0000 \\u202Edesufer");
     }
 }

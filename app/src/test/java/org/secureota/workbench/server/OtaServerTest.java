@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.Journal;
@@ -44,6 +45,8 @@ class OtaServerTest {
     static String key1;
     static String key2;
     static String kioskKey;
+    /** The Authorization header of dev-1, which downloads in these tests. */
+    static String[] KEY1;
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,13 +58,15 @@ class OtaServerTest {
         key1 = lab.state.provision("dev-1", "shop-display");
         key2 = lab.state.provision("dev-2", "shop-display");
         kioskKey = lab.state.provision("kiosk-1", "kiosk");
+        KEY1 = new String[] {"Authorization", "Bearer " + key1};
         journal = new Journal();
-        // Every client here is 127.0.0.1: a generous failure budget keeps the 401 tests from tripping
-        // the rate limit, which has its own test and server below.
+        // Every client here is 127.0.0.1 and downloads as dev-1: generous failure and download budgets
+        // keep the tests from tripping the limits, which have their own tests and servers (ServerLimitsTest).
         server = OtaServer.builder(lab.state, journal)
                 .identity(ServerIdentity.labServer(lab.pki))
                 .port(0)
-                .limits(ServerLimits.defaults().withAuthFailures(1000, Duration.ofMinutes(1)))
+                .limits(ServerLimits.defaults().withAuthFailures(1000, 1000, Duration.ofMinutes(1))
+                        .withDownloads(64, 64, Duration.ofSeconds(10)).withConnections(256, 256))
                 .start();
         server.deploy("shop-display", "2.0.0");
         server.deploy("kiosk", "1.10.0");
@@ -178,7 +183,7 @@ class OtaServerTest {
 
     @Test
     void firmwareDownloadIsTheExactImageWithLengthAndEtag() throws Exception {
-        HttpResponse<byte[]> r = TestLab.get(client, uri(v2.url()));
+        HttpResponse<byte[]> r = TestLab.get(client, uri(v2.url()), KEY1);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo(Files.readAllBytes(v2.imageFile()));
         assertThat(r.headers().firstValueAsLong("Content-Length")).hasValue(Files.size(v2.imageFile()));
@@ -186,11 +191,40 @@ class OtaServerTest {
         assertThat(r.headers().firstValue("Accept-Ranges")).hasValue("bytes");
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
 
-        HttpResponse<byte[]> head = client.send(HttpRequest.newBuilder(uri(v2.url()))
+        HttpResponse<byte[]> head = client.send(HttpRequest.newBuilder(uri(v2.url())).headers(KEY1)
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.body()).isEmpty();
         assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(Files.size(v2.imageFile()));
+    }
+
+    @Test
+    void downloadsNeedAKeyOfADeviceOfTheImagesProduct() throws Exception {
+        HttpResponse<byte[]> none = TestLab.get(client, uri(v2.url()));
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(none.body()).path("error").asText()).isEqualTo("missing_api_key");
+        assertThat(TestLab.get(client, uri(v2.url()), "Authorization", "Bearer not-a-key").statusCode()).isEqualTo(401);
+        // Without a key, an unknown name gets the same 401: nobody learns which images exist.
+        assertThat(TestLab.get(client, uri("/firmware/unknown-9.9.9.bin")).statusCode()).isEqualTo(401);
+        HttpResponse<byte[]> foreign = TestLab.get(client, uri(v2.url()), "Authorization", "Bearer " + kioskKey);
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(foreign.body()).path("error").asText()).isEqualTo("wrong_product");
+        assertThat(TestLab.get(client, uri(v2.url()), "X-API-Key", key2).statusCode()).isEqualTo(200);
+        assertThat(journal.await(e -> e.type().equals("server.auth") && e.field("endpoint").orElse("").equals("firmware")
+                && e.field("outcome").orElse("").equals("accepted") && "dev-2".equals(e.deviceId()),
+                Duration.ofSeconds(5))).isPresent();
+    }
+
+    @Test
+    void publicDownloadsServeImagesWithoutAKey() throws Exception {
+        try (OtaServer open = OtaServer.builder(lab.state, journal).identity(ServerIdentity.labServer(lab.pki)).port(0)
+                .publicDownloads(true).start()) {
+            HttpResponse<byte[]> r = TestLab.get(client, open.baseUri().resolve(v1.url()));
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo(Files.readAllBytes(v1.imageFile()));
+            assertThat(TestLab.get(client, open.baseUri().resolve("/firmware/unknown-9.9.9.bin")).statusCode())
+                    .isEqualTo(404);
+        }
     }
 
     @Test
@@ -208,7 +242,7 @@ class OtaServerTest {
     }
 
     private static void assertRange(String range, byte[] expected, String contentRange) throws Exception {
-        HttpResponse<byte[]> r = TestLab.get(client, uri(v2.url()), "Range", range);
+        HttpResponse<byte[]> r = TestLab.get(client, uri(v2.url()), "Range", range, KEY1[0], KEY1[1]);
         assertThat(r.statusCode()).as(range).isEqualTo(206);
         assertThat(r.headers().firstValue("Content-Range")).as(range).hasValue(contentRange);
         assertThat(r.headers().firstValueAsLong("Content-Length")).as(range).hasValue(expected.length);
@@ -219,7 +253,7 @@ class OtaServerTest {
     @ValueSource(strings = {"bytes=99999999-", "bytes=5-2", "bytes=-0", "bytes=abc", "bytes=1-2-3", "bytes="})
     void badRangesGet416WithTheSize(String range) throws Exception {
         long size = Files.size(v2.imageFile());
-        HttpResponse<byte[]> r = TestLab.get(client, uri(v2.url()), "Range", range);
+        HttpResponse<byte[]> r = TestLab.get(client, uri(v2.url()), "Range", range, KEY1[0], KEY1[1]);
         assertThat(r.statusCode()).isEqualTo(416);
         assertThat(r.headers().firstValue("Content-Range")).hasValue("bytes */" + size);
         assertThat(JSON.readTree(r.body()).path("error").asText()).isEqualTo("range_not_satisfiable");
@@ -227,10 +261,11 @@ class OtaServerTest {
 
     @Test
     void aRangeForAnOlderCopyGetsTheWholeFile() throws Exception {
-        HttpResponse<byte[]> full = TestLab.get(client, uri(v2.url()));
+        HttpResponse<byte[]> full = TestLab.get(client, uri(v2.url()), KEY1);
         String etag = full.headers().firstValue("ETag").orElseThrow();
-        assertThat(TestLab.get(client, uri(v2.url()), "Range", "bytes=0-9", "If-Range", etag).statusCode()).isEqualTo(206);
-        HttpResponse<byte[]> stale = TestLab.get(client, uri(v2.url()), "Range", "bytes=0-9", "If-Range", "\"0-0\"");
+        assertThat(TestLab.get(client, uri(v2.url()), "Range", "bytes=0-9", "If-Range", etag, KEY1[0], KEY1[1]).statusCode()).isEqualTo(206);
+        HttpResponse<byte[]> stale = TestLab.get(client, uri(v2.url()), "Range", "bytes=0-9", "If-Range", "\"0-0\"",
+                KEY1[0], KEY1[1]);
         assertThat(stale.statusCode()).isEqualTo(200);
         assertThat(stale.body()).hasSize((int) Files.size(v2.imageFile()));
     }
@@ -261,7 +296,8 @@ class OtaServerTest {
         "*",
     })
     void traversalEncodedAbsoluteAndUnknownPathsGet404(String target) throws Exception {
-        TestLab.RawResponse r = lab.raw(server, "GET", target);
+        // With a valid key, so that what stops these is the path check, not the missing key.
+        TestLab.RawResponse r = lab.raw(server, "GET", target, "Authorization: Bearer " + key1);
         assertThat(r.status()).as(target + "\n" + r.head()).isEqualTo(404);
         assertThat(r.bodyText()).as(target).doesNotContain("BEGIN").contains("not_found");
     }
@@ -298,6 +334,23 @@ class OtaServerTest {
         HttpResponse<String> impostor = TestLab.post(client, report, "application/json",
                 "{\"event\":\"installed\"}".getBytes(StandardCharsets.UTF_8), "X-API-Key", key2);
         assertThat(impostor.statusCode()).isEqualTo(401);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"event\":\"installed\",\"event\":\"refused\",\"reason\":\"x\"}|Duplicate field 'event'",
+        "{\"event\":\"installed\"} {\"event\":\"refused\"}|Trailing token",
+        "{\"event\":\"installed\"} // comment|comment",
+        "{\"event\":\"installed\" /* comment */}|comment",
+        "{\"event\":\"installed\"}]|close marker",
+    })
+    void reportsThatAreNotStrictJsonGet400WithTheReason(String body, String reason) throws Exception {
+        HttpResponse<String> r = TestLab.post(lab.client(), uri("/api/v1/devices/dev-1/report"), "application/json",
+                body.getBytes(StandardCharsets.UTF_8), "X-API-Key", key1);
+        assertThat(r.statusCode()).as(body).isEqualTo(400);
+        JsonNode error = JSON.readTree(r.body());
+        assertThat(error.path("error").asText()).isEqualTo("bad_json");
+        assertThat(error.path("message").asText()).as(body).containsIgnoringCase(reason);
     }
 
     @Test
@@ -364,7 +417,7 @@ class OtaServerTest {
         HttpClient many = lab.client();
         List<CompletableFuture<HttpResponse<byte[]>>> futures = new java.util.ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            futures.add(many.sendAsync(HttpRequest.newBuilder(uri(v2.url())).timeout(Duration.ofSeconds(120)).build(),
+            futures.add(many.sendAsync(HttpRequest.newBuilder(uri(v2.url())).headers(KEY1).timeout(Duration.ofSeconds(120)).build(),
                     HttpResponse.BodyHandlers.ofByteArray()));
         }
         for (CompletableFuture<HttpResponse<byte[]>> f : futures) {
@@ -391,7 +444,7 @@ class OtaServerTest {
         TestLab.get(client, manifest("dev-1", "1.0.0"), "Authorization", "Bearer wrong-" + key2);
         JournalEvent request = journal.await(e -> e.type().equals("http.request") && "dev-1".equals(e.deviceId())
                 && e.field("path").orElse("").equals("/api/v1/manifest"), Duration.ofSeconds(5)).orElseThrow();
-        assertThat(request.fields()).containsKeys("remote", "method", "status", "bytes_sent", "duration_ms");
+        assertThat(request.fields()).containsKeys("remote", "method", "status", "bytes_written", "duration_ms");
         assertThat(request.field("tls_protocol")).hasValueSatisfying(p -> assertThat(p).isIn("TLSv1.3", "TLSv1.2"));
         assertThat(request.field("cipher_suite")).hasValueSatisfying(s -> assertThat(s).startsWith("TLS_").contains("GCM"));
         assertThat(request.field("remote")).hasValue("127.0.0.1");
@@ -401,11 +454,12 @@ class OtaServerTest {
         assertThat(journal.await(e -> e.type().equals("server.auth")
                 && e.field("outcome").orElse("").equals("accepted"), Duration.ofSeconds(5))).isPresent();
 
-        // The access line of a download records the bytes sent.
-        TestLab.get(client, uri(v1.url()));
-        JournalEvent download = journal.await(e -> e.type().equals("http.request")
+        // The access line of a download records the bytes written to the connection: headers and body.
+        TestLab.get(client, uri(v1.url()), KEY1);
+        JournalEvent download = journal.await(e -> e.type().equals("http.request") && "dev-1".equals(e.deviceId())
                 && e.field("path").orElse("").equals(v1.url()), Duration.ofSeconds(5)).orElseThrow();
-        assertThat(download.field("bytes_sent")).hasValue(String.valueOf(Files.size(v1.imageFile())));
+        assertThat(Long.parseLong(download.field("bytes_written").orElseThrow()))
+                .isBetween(Files.size(v1.imageFile()) + 100, Files.size(v1.imageFile()) + 1024);
 
         String everything = String.join("\n", journal.snapshot().stream().map(JournalJson::toLine).toList());
         assertThat(everything).doesNotContain(key1, key2, kioskKey);

@@ -3,15 +3,22 @@ package org.secureota.workbench.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,26 +59,238 @@ class ServerLimitsTest {
     }
 
     @Test
-    void repeatedKeyFailuresFromOneSourceGet429EvenWithTheRightKeyAfterwards() throws Exception {
+    void repeatedKeyFailuresForOneDeviceGet429ButOtherDevicesBehindTheSameAddressKeepWorking() throws Exception {
         lab.publish("shop-display", "1.0.0", 1000);
         String key = lab.state.provision("dev-1", "shop-display");
-        start(ServerLimits.defaults().withAuthFailures(3, Duration.ofMinutes(10)));
+        String goodKey = lab.state.provision("dev-2", "shop-display");
+        start(ServerLimits.defaults().withAuthFailures(3, 100, Duration.ofMinutes(10)));
         server.deploy("shop-display", "1.0.0");
         HttpClient client = lab.client();
         URI manifest = server.baseUri().resolve("/api/v1/manifest?product=shop-display&device=dev-1&current=0.1.0");
+        URI manifest2 = server.baseUri().resolve("/api/v1/manifest?product=shop-display&device=dev-2&current=0.1.0");
 
         assertThat(TestLab.get(client, manifest, "X-API-Key", key).statusCode()).isEqualTo(200);
         for (int i = 0; i < 3; i++) {
             assertThat(TestLab.get(client, manifest, "X-API-Key", "guess-" + i).statusCode()).isEqualTo(401);
         }
+        // The guessed id is limited, even with its right key afterwards (successes do not erase failures) ...
         HttpResponse<byte[]> limited = TestLab.get(client, manifest, "X-API-Key", key);
         assertThat(limited.statusCode()).isEqualTo(429);
         assertThat(limited.headers().firstValueAsLong("Retry-After").orElse(0)).isPositive();
         assertThat(JSON.readTree(limited.body()).path("error").asText()).isEqualTo("too_many_failures");
         assertThat(journal.await(e -> e.type().equals("server.auth")
                 && e.field("outcome").orElse("").equals("rate_limited"), Duration.ofSeconds(5))).isPresent();
+        // ... but another device behind the same address (a NAT) is not locked out by it.
+        assertThat(TestLab.get(client, manifest2, "X-API-Key", goodKey).statusCode()).isEqualTo(200);
         // Health needs no key and is not limited.
         assertThat(TestLab.get(client, server.baseUri().resolve("/api/v1/health")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void guessingAcrossManyDeviceIdsMeetsTheLooserPerAddressCeiling() throws Exception {
+        lab.publish("shop-display", "1.0.0", 1000);
+        String goodKey = lab.state.provision("dev-2", "shop-display");
+        start(ServerLimits.defaults().withAuthFailures(3, 6, Duration.ofMinutes(10)));
+        server.deploy("shop-display", "1.0.0");
+        HttpClient client = lab.client();
+        for (int i = 0; i < 6; i++) {
+            URI other = server.baseUri().resolve("/api/v1/manifest?device=victim-" + i + "&current=0.1.0");
+            assertThat(TestLab.get(client, other, "X-API-Key", "guess").statusCode()).isEqualTo(401);
+        }
+        URI manifest2 = server.baseUri().resolve("/api/v1/manifest?device=dev-2&current=0.1.0");
+        HttpResponse<byte[]> limited = TestLab.get(client, manifest2, "X-API-Key", goodKey);
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(JSON.readTree(limited.body()).path("message").asText()).contains("127.0.0.1");
+    }
+
+    /** A TLS health check from {@code local} (another loopback address): its HTTP status, or -1 if it got no answer. */
+    private int healthFrom(String local) throws Exception {
+        try (SSLSocket s = (SSLSocket) lab.labCaOnly().getSocketFactory().createSocket()) {
+            s.bind(new InetSocketAddress(InetAddress.getByName(local), 0));
+            s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write("GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            return answer.startsWith("HTTP/1.1 ") ? Integer.parseInt(answer.substring(9, 12)) : -1;
+        } catch (IOException noAnswer) {
+            return -1;
+        }
+    }
+
+    @Test
+    void oneAddressHoldingIdleConnectionsCannotStarveAnother() throws Exception {
+        start(ServerLimits.defaults().withConnections(8, 4));
+        List<Socket> hog = new ArrayList<>();
+        try {
+            // 127.0.0.2 opens twice the server's connection slots and leaves them idle (no TLS hello).
+            for (int i = 0; i < 8; i++) {
+                Socket s = new Socket();
+                s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
+                s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+                hog.add(s);
+            }
+            // The ones beyond its share are closed by the server at once.
+            long closed = 0;
+            for (Socket s : hog) {
+                s.setSoTimeout(300);
+                try {
+                    if (s.getInputStream().read() == -1) {
+                        closed++;
+                    }
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // within its share: kept open
+                } catch (IOException reset) {
+                    closed++;
+                }
+            }
+            assertThat(closed).isEqualTo(4);
+            // Another address is served at once, connection after connection: each one closed gives its slot back.
+            for (int i = 0; i < 12; i++) {
+                assertThat(healthFrom("127.0.0.3")).as("health check %d from 127.0.0.3", i).isEqualTo(200);
+            }
+            assertThat(journal.await(e -> e.type().equals("server.connection_limit")
+                    && e.field("remote").orElse("").equals("127.0.0.2"), Duration.ofSeconds(5))).isPresent();
+        } finally {
+            for (Socket s : hog) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void aDownloadWhoseReaderTakesNothingIsDroppedAndFreesItsSlot() throws Exception {
+        Release big = lab.publish("shop-display", "3.0.0", 12 * 1024 * 1024);
+        String key = lab.state.provision("dev-1", "shop-display");
+        start(ServerLimits.defaults().withDownloads(16, 2, Duration.ofMillis(1500)));
+        try (SSLSocket holder = stalledDownload(big, key)) {
+            assertThat(server.activeDownloads()).isEqualTo(1);
+            // Well under the 30 s idle timeout, the stalled download is dropped and its slot freed.
+            long deadline = System.nanoTime() + Duration.ofSeconds(12).toNanos();
+            while (server.activeDownloads() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(server.activeDownloads()).isZero();
+        }
+        assertThat(journal.await(e -> e.type().equals("http.request") && e.field("path").orElse("").equals(big.url())
+                && e.field("note").orElse("").startsWith("dropped: the reader took nothing"), Duration.ofSeconds(5)))
+                .hasValueSatisfying(e -> assertThat(Long.parseLong(e.field("bytes_written").orElseThrow()))
+                        .as("bytes written to the connection before the reader stalled")
+                        .isPositive().isLessThan(big.size()));
+    }
+
+    /** Starts a download of {@code release} with {@code key}, reads the status line only and stops reading. */
+    private SSLSocket stalledDownload(Release release, String key) throws Exception {
+        SSLSocket holder = (SSLSocket) lab.labCaOnly().getSocketFactory().createSocket();
+        holder.setReceiveBufferSize(4096);
+        holder.connect(new InetSocketAddress("127.0.0.1", server.port()));
+        holder.getOutputStream().write(("GET " + release.url() + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + key + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        holder.getOutputStream().flush();
+        byte[] start = holder.getInputStream().readNBytes(12);
+        assertThat(new String(start, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+        return holder;
+    }
+
+    @Test
+    void downloadSlotsAreSharedOutPerDeviceAndPerAddress() throws Exception {
+        Release big = lab.publish("shop-display", "3.0.0", 12 * 1024 * 1024);
+        String key1 = lab.state.provision("dev-1", "shop-display");
+        String key2 = lab.state.provision("dev-2", "shop-display");
+        String key3 = lab.state.provision("dev-3", "shop-display");
+        start(ServerLimits.defaults().withDownloads(2, 1, Duration.ofSeconds(30)));
+        HttpClient client = lab.client();
+        try (SSLSocket first = stalledDownload(big, key1)) {
+            HttpResponse<byte[]> sameDevice = TestLab.get(client, server.baseUri().resolve(big.url()), "X-API-Key", key1);
+            assertThat(sameDevice.statusCode()).isEqualTo(503);
+            assertThat(JSON.readTree(sameDevice.body()).path("message").asText()).contains("this device");
+            try (SSLSocket second = stalledDownload(big, key2)) {
+                HttpResponse<byte[]> sameAddress = TestLab.get(client, server.baseUri().resolve(big.url()), "X-API-Key", key3);
+                assertThat(sameAddress.statusCode()).isEqualTo(503);
+                assertThat(JSON.readTree(sameAddress.body()).path("message").asText()).contains("this address");
+                assertThat(sameAddress.headers().firstValue("Retry-After")).hasValue("10");
+            }
+        }
+    }
+
+    @Test
+    void aReportBodyCutOffByTheRequestDeadlineIsJournaledAs408WithoutAStackTrace() throws Exception {
+        String key = lab.state.provision("dev-1", "shop-display");
+        start(ServerLimits.defaults().withRequestReadTimeout(Duration.ofMillis(800)));
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try (SSLSocket s = (SSLSocket) lab.labCaOnly().getSocketFactory().createSocket("127.0.0.1", server.port())) {
+            s.setSoTimeout(15_000);
+            s.getOutputStream().write(("POST /api/v1/devices/dev-1/report HTTP/1.1\r\nHost: localhost\r\n"
+                    + "X-API-Key: " + key + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+                    + "{\"event\":").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            try {
+                s.getInputStream().readAllBytes(); // until the server closes the connection
+            } catch (IOException reset) {
+                // closed with a reset: just as good
+            }
+            assertThat(journal.await(e -> e.type().equals("http.request")
+                    && e.field("path").orElse("").equals("/api/v1/devices/dev-1/report"), Duration.ofSeconds(10)))
+                    .hasValueSatisfying(e -> {
+                        assertThat(e.field("status")).hasValue("408");
+                        assertThat(e.field("note").orElse("")).contains("incomplete");
+                    });
+            Thread.sleep(300); // anything Jetty would print about it comes right after
+        } finally {
+            System.setErr(originalErr);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aReportBodyCutShortByTheClientIsJournaledAs400() throws Exception {
+        String key = lab.state.provision("dev-1", "shop-display");
+        start(ServerLimits.defaults());
+        try (Socket tcp = new Socket()) {
+            tcp.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            SSLSocket tls = (SSLSocket) lab.labCaOnly().getSocketFactory().createSocket(tcp, "localhost", server.port(), false);
+            tls.getOutputStream().write(("POST /api/v1/devices/dev-1/report HTTP/1.1\r\nHost: localhost\r\n"
+                    + "X-API-Key: " + key + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+                    + "{\"event\":").getBytes(StandardCharsets.US_ASCII));
+            tls.getOutputStream().flush();
+            Thread.sleep(300);
+            tcp.setSoLinger(true, 0);
+        }
+        assertThat(journal.await(e -> e.type().equals("http.request")
+                && e.field("path").orElse("").equals("/api/v1/devices/dev-1/report"), Duration.ofSeconds(10)))
+                .hasValueSatisfying(e -> {
+                    assertThat(e.field("status")).hasValue("400");
+                    assertThat(e.field("note").orElse("")).contains("cut short by the client");
+                });
+    }
+
+    @Test
+    void anAbandonedDownloadIsJournaledWithTheBytesReallyWrittenToTheConnection() throws Exception {
+        Release big = lab.publish("shop-display", "3.0.0", 15 * 1024 * 1024);
+        String key = lab.state.provision("dev-1", "shop-display");
+        start(ServerLimits.defaults());
+        // Like a device that refuses the Content-Length (SIZE_MISMATCH): it reads the headers and hangs up,
+        // at the TCP level (an SSLSocket's close would first drain what the server already sent).
+        try (Socket tcp = new Socket()) {
+            tcp.setReceiveBufferSize(4096);
+            tcp.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            SSLSocket tls = (SSLSocket) lab.labCaOnly().getSocketFactory().createSocket(tcp, "localhost", server.port(), false);
+            tls.getOutputStream().write(("GET " + big.url() + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + key + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            tls.getOutputStream().flush();
+            assertThat(new String(tls.getInputStream().readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+            tcp.setSoLinger(true, 0);
+        }
+        assertThat(journal.await(e -> e.type().equals("http.request") && e.field("path").orElse("").equals(big.url()),
+                Duration.ofSeconds(15))).hasValueSatisfying(e -> {
+                    assertThat(e.fields()).doesNotContainKey("bytes_sent");
+                    long written = Long.parseLong(e.field("bytes_written").orElseThrow());
+                    System.out.println("abandoned download: " + written + " of " + big.size() + " bytes written");
+                    assertThat(written).isPositive().isLessThan(big.size() / 2);
+                    assertThat(e.message()).contains("wrote ");
+                });
     }
 
     @Test
@@ -157,18 +376,12 @@ class ServerLimitsTest {
         // Large enough that it cannot fit in the socket buffers of a client that stops reading.
         Release big = lab.publish("shop-display", "3.0.0", 12 * 1024 * 1024);
         start(ServerLimits.defaults().withMaxConcurrentDownloads(1));
-        try (SSLSocket holder = (SSLSocket) lab.labCaOnly().getSocketFactory().createSocket()) {
-            holder.setReceiveBufferSize(4096);
-            holder.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
-            holder.getOutputStream().write(("GET " + big.url() + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            holder.getOutputStream().flush();
-            // Read the status line only, then stop reading: the download keeps its slot.
-            byte[] start = holder.getInputStream().readNBytes(12);
-            assertThat(new String(start, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+        // Reads the status line only, then stops reading: the download keeps its slot.
+        try (SSLSocket holder = stalledDownload(big, lab.state.provision("dev-1", "shop-display"))) {
             assertThat(server.activeDownloads()).isEqualTo(1);
 
-            HttpResponse<byte[]> refused = TestLab.get(lab.client(), server.baseUri().resolve(big.url()));
+            HttpResponse<byte[]> refused = TestLab.get(lab.client(), server.baseUri().resolve(big.url()),
+                    "X-API-Key", lab.state.provision("dev-2", "shop-display"));
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.headers().firstValue("Retry-After")).hasValue("10");
             assertThat(JSON.readTree(refused.body()).path("error").asText()).isEqualTo("too_many_downloads");

@@ -99,12 +99,16 @@ final class TestLab {
      * Sends {@code requestTarget} exactly as given (no client-side normalization of "..", no
      * re-encoding), over TLS trusting only the lab CA.
      */
-    RawResponse raw(OtaServer server, String method, String requestTarget) throws Exception {
+    RawResponse raw(OtaServer server, String method, String requestTarget, String... headerLines) throws Exception {
         try (SSLSocket socket = (SSLSocket) labCaOnly().getSocketFactory().createSocket("127.0.0.1", server.port())) {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
-            out.write((method + " " + requestTarget + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
+            StringBuilder extra = new StringBuilder();
+            for (String h : headerLines) {
+                extra.append(h).append("\r\n");
+            }
+            out.write((method + " " + requestTarget + " HTTP/1.1\r\nHost: localhost\r\n" + extra
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             byte[] all = socket.getInputStream().readAllBytes();
             String text = new String(all, StandardCharsets.ISO_8859_1);

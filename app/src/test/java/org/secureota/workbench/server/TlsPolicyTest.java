@@ -11,8 +11,15 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -25,6 +32,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.secureota.workbench.journal.Journal;
+import org.secureota.workbench.pki.CertificateIssuer;
+import org.secureota.workbench.pki.HostIdentity;
+import org.secureota.workbench.pki.LabPki;
+import org.secureota.workbench.pki.PkiFile;
 
 /**
  * What the server accepts and refuses in the TLS handshake. Refusals are checked with hand-built
@@ -76,9 +87,8 @@ class TlsPolicyTest {
         "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
         "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
         "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
-        "TLS_RSA_WITH_AES_128_GCM_SHA256",
     })
-    void nonAeadOrNonForwardSecretSuitesAreRefused(String suite) throws Exception {
+    void nonAeadSuitesAreRefused(String suite) throws Exception {
         assertThatThrownBy(() -> {
             try (SSLSocket s = socket(lab.labCaOnly(), "TLSv1.2", suite)) {
                 s.startHandshake();
@@ -89,15 +99,59 @@ class TlsPolicyTest {
     @Test
     void aHandBuiltTls12HelloGetsAServerHelloForTheMbedTlsSuiteAndAnAlertForCbc() throws Exception {
         // Positive control for the hand-built hello: the suite mbedTLS 2.28 uses is chosen.
-        assertThat(serverAnswer(0x0303, 0xC02B)).isEqualTo(Answer.serverHello(0xC02B));
+        assertThat(serverAnswer(server, 0x0303, 0xC02B)).isEqualTo(Answer.serverHello(0xC02B));
         // TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 and _CBC_SHA alone: nothing acceptable.
-        assertThat(serverAnswer(0x0303, 0xC023, 0xC009)).isEqualTo(Answer.ALERT);
+        assertThat(serverAnswer(server, 0x0303, 0xC023, 0xC009)).isEqualTo(Answer.HANDSHAKE_FAILURE);
     }
 
     @Test
-    void aTls11HelloIsRefusedEvenWithAnAeadSuiteOnOffer() throws Exception {
-        assertThat(serverAnswer(0x0302, 0xC02B, 0xC009, 0xC00A)).isEqualTo(Answer.ALERT);
-        assertThat(serverAnswer(0x0301, 0xC009, 0x002F)).isEqualTo(Answer.ALERT);
+    void aTls11HelloIsRefusedWithAnAlertEvenWithAnAeadSuiteOnOffer() throws Exception {
+        assertThat(serverAnswer(server, 0x0302, 0xC02B, 0xC009, 0xC00A)).isEqualTo(Answer.PROTOCOL_VERSION);
+        assertThat(serverAnswer(server, 0x0301, 0xC009, 0x002F)).isEqualTo(Answer.PROTOCOL_VERSION);
+    }
+
+    /**
+     * Static RSA key exchange (no forward secrecy) must be refused by policy, not because the key
+     * does not fit: so this server has an RSA certificate, issued by the lab CA, with which static
+     * RSA would work if the policy allowed it. The positive controls show the RSA identity serves
+     * (TLS 1.3, and ECDHE_RSA in TLS 1.2).
+     */
+    @Test
+    void staticRsaKeyExchangeIsRefusedWithAnAlertByAServerThatHasAnRsaCertificate() throws Exception {
+        try (Journal j = new Journal();
+             OtaServer rsa = OtaServer.builder(lab.state, j).identity(rsaIdentity()).port(0).start()) {
+            try (SSLSocket s = socket(lab.labCaOnly(), rsa, "TLSv1.3", "TLS_AES_128_GCM_SHA256")) {
+                s.startHandshake();
+                assertThat(s.getSession().getPeerCertificates()[0].getPublicKey().getAlgorithm()).isEqualTo("RSA");
+            }
+            // TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: forward secret, so chosen.
+            assertThat(serverAnswer(rsa, 0x0303, 0xC02F)).isEqualTo(Answer.serverHello(0xC02F));
+            // TLS_RSA_WITH_AES_128_GCM_SHA256 alone: static RSA, refused.
+            assertThat(serverAnswer(rsa, 0x0303, 0x009C)).isEqualTo(Answer.HANDSHAKE_FAILURE);
+            assertThatThrownBy(() -> {
+                try (SSLSocket s = socket(lab.labCaOnly(), rsa, "TLSv1.2", "TLS_RSA_WITH_AES_128_GCM_SHA256")) {
+                    s.startHandshake();
+                }
+            }).isInstanceOf(SSLException.class);
+        }
+    }
+
+    /** An RSA-2048 server certificate for 127.0.0.1 and localhost, issued by the lab CA. */
+    private static ServerIdentity rsaIdentity() throws Exception {
+        KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+        gen.initialize(2048);
+        KeyPair keys = gen.generateKeyPair();
+        X509Certificate ca = lab.pki.certificate(PkiFile.CA_CERT);
+        CertificateIssuer issuer = new CertificateIssuer();
+        Instant now = Instant.now();
+        X509Certificate leaf = issuer.serverLeaf(LabPki.SERVER_NAME, keys.getPublic(), ca,
+                lab.pki.privateKey(PkiFile.CA_KEY), issuer.newSerial(), now.minusSeconds(60), now.plus(Duration.ofDays(1)),
+                new HostIdentity(List.of("localhost"), List.of("127.0.0.1")));
+        char[] password = "rsa-test".toCharArray();
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("server", keys.getPrivate(), password, new Certificate[] {leaf, ca});
+        return new ServerIdentity("test RSA certificate", store, password);
     }
 
     @Test
@@ -122,24 +176,38 @@ class TlsPolicyTest {
     }
 
     private static SSLSocket socket(SSLContext ctx, String protocol, String suite) throws IOException {
-        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", server.port());
+        return socket(ctx, server, protocol, suite);
+    }
+
+    private static SSLSocket socket(SSLContext ctx, OtaServer target, String protocol, String suite) throws IOException {
+        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", target.port());
         s.setSoTimeout(10_000);
         s.setEnabledProtocols(new String[] {protocol});
         s.setEnabledCipherSuites(new String[] {suite});
         return s;
     }
 
-    /** What the server sent back first: a ServerHello choosing a suite, or a fatal alert / hang-up. */
-    record Answer(String kind, int suite) {
-        static final Answer ALERT = new Answer("alert or close", 0);
+    /**
+     * What the server sent back first: a ServerHello choosing a suite, a fatal alert with its
+     * description (RFC 8446 6.2: 40 handshake_failure, 70 protocol_version), or nothing at all. A
+     * hang-up is its own answer, never counted as an alert.
+     */
+    record Answer(String kind, int value) {
+        static final Answer HANDSHAKE_FAILURE = alert(40);
+        static final Answer PROTOCOL_VERSION = alert(70);
+        static final Answer CLOSED = new Answer("closed without an alert", 0);
 
         static Answer serverHello(int suite) {
             return new Answer("ServerHello", suite);
         }
+
+        static Answer alert(int description) {
+            return new Answer("fatal alert", description);
+        }
     }
 
-    private static Answer serverAnswer(int clientVersion, int... suites) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+    private static Answer serverAnswer(OtaServer target, int clientVersion, int... suites) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", target.port())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(clientHello(clientVersion, suites));
             socket.getOutputStream().flush();
@@ -148,14 +216,15 @@ class TlsPolicyTest {
             try {
                 type = in.readUnsignedByte();
             } catch (EOFException | SocketException closed) {
-                return Answer.ALERT;
+                return Answer.CLOSED;
             }
             in.readUnsignedShort(); // record version
             int length = in.readUnsignedShort();
             byte[] body = in.readNBytes(length);
             if (type == 21) {
+                assertThat(body).as("alert record").hasSize(2);
                 assertThat(body[0]).as("alert level").isEqualTo((byte) 2);
-                return Answer.ALERT;
+                return Answer.alert(body[1] & 0xFF);
             }
             assertThat(type).as("record type").isEqualTo(22);
             assertThat(body[0]).as("handshake type ServerHello").isEqualTo((byte) 2);
