@@ -24,7 +24,9 @@ import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.network.DeviceEndpoint;
 import org.secureota.workbench.network.LabTimeServer;
+import org.secureota.workbench.network.Upstream;
 import org.secureota.workbench.pki.HostIdentity;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
@@ -51,6 +53,8 @@ final class OtaLab implements AutoCloseable {
     final Journal journal = new Journal();
     final LabTimeServer time;
     OtaServer server;
+    /** Where devices are provisioned to connect: the network path, in front of the server. */
+    final DeviceEndpoint endpoint;
     private final List<AutoCloseable> devices = new ArrayList<>();
 
     OtaLab(Path root) throws IOException {
@@ -60,6 +64,7 @@ final class OtaLab implements AutoCloseable {
         state = ServerState.of(lab);
         time = LabTimeServer.start(journal);
         server = OtaServer.builder(lab, journal).port(0).start();
+        endpoint = DeviceEndpoint.start(journal, Upstream.loopback("lab server", server.port()));
     }
 
     static boolean boardBuilt() {
@@ -88,7 +93,7 @@ final class OtaLab implements AutoCloseable {
     /** A provisioned board, factory-fresh with V1, powered on and connected; waits for its first report. */
     Board board(String id) throws Exception {
         String apiKey = state.provision(id, PRODUCT);
-        FactoryData data = new FactoryData(id, PRODUCT, "https://127.0.0.1:" + server.port(), apiKey,
+        FactoryData data = new FactoryData(id, PRODUCT, endpoint.url().toString(), apiKey,
                 Files.readString(pki.path(PkiFile.CA_CERT), StandardCharsets.US_ASCII),
                 Files.readString(pki.path(PkiFile.SIGNING_PUB), StandardCharsets.US_ASCII));
         Path dir = Files.createDirectories(lab.devices().resolve(id));
@@ -124,6 +129,14 @@ final class OtaLab implements AutoCloseable {
 
         long mark() {
             return journal.size();
+        }
+
+        /** Stops this board and its link (the lab stops whatever is left at its close). */
+        void close() throws Exception {
+            link.close();
+            esp.close();
+            devices.remove(link);
+            devices.remove(esp);
         }
 
         /** Sends {@code check} and returns the verdict event of that attempt. */
@@ -194,6 +207,7 @@ final class OtaLab implements AutoCloseable {
                 // keep stopping the rest
             }
         }
+        endpoint.close();
         if (server != null) {
             server.close();
         }
