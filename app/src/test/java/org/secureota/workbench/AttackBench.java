@@ -25,6 +25,7 @@ final class AttackBench implements AutoCloseable {
 
     final OtaLab lab;
     final Attacker attacker;
+    private final java.util.concurrent.atomic.AtomicInteger boards = new java.util.concurrent.atomic.AtomicInteger();
 
     AttackBench(Path root) throws Exception {
         String missing = "the virtual ESP32 is not built: run esp32-firmware/host-build.sh (or mvn package) to"
@@ -53,7 +54,7 @@ final class AttackBench implements AutoCloseable {
      * asserts the verdict and the judge's RESISTED, disarms it, and asserts that the next check installs V2.
      */
     Outcome attackFreshBoard(String id, Map<String, String> parameters, String expectedCode) throws Exception {
-        OtaLab.Board board = lab.board("dev-" + id);
+        OtaLab.Board board = lab.board("dev-" + id + "-" + boards.incrementAndGet());
         Outcome o = attack(board, id, parameters, expectedCode);
         JournalEvent next = board.check();
         assertCode(next, "UPDATED");

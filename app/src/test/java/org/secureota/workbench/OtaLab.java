@@ -92,8 +92,13 @@ final class OtaLab implements AutoCloseable {
 
     /** A provisioned board, factory-fresh with V1, powered on and connected; waits for its first report. */
     Board board(String id) throws Exception {
+        return board(id, endpoint.url().toString());
+    }
+
+    /** A board provisioned with {@code serverUrl} (the endpoint's, or the server's own to bypass the network path). */
+    Board board(String id, String serverUrl) throws Exception {
         String apiKey = state.provision(id, PRODUCT);
-        FactoryData data = new FactoryData(id, PRODUCT, endpoint.url().toString(), apiKey,
+        FactoryData data = new FactoryData(id, PRODUCT, serverUrl, apiKey,
                 Files.readString(pki.path(PkiFile.CA_CERT), StandardCharsets.US_ASCII),
                 Files.readString(pki.path(PkiFile.SIGNING_PUB), StandardCharsets.US_ASCII));
         Path dir = Files.createDirectories(lab.devices().resolve(id));

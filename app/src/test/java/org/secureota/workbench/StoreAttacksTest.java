@@ -24,13 +24,10 @@ import org.secureota.workbench.journal.JournalEvent;
 @Timeout(600)
 class StoreAttacksTest {
 
-    @TempDir
-    Path root;
-
     AttackBench bench;
 
     @BeforeAll
-    void lab() throws Exception {
+    void lab(@TempDir Path root) throws Exception {
         bench = new AttackBench(root);
     }
 

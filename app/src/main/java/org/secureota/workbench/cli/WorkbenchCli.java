@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
             ServeCommand.class,
             ServerCommand.class,
             DeviceCommand.class,
+            AttackCommand.class,
             ExportCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class
