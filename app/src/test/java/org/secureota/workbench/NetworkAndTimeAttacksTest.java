@@ -97,9 +97,12 @@ class NetworkAndTimeAttacksTest {
     }
 
     @Test
-    void aStalledDownloadEndsInTimeout() throws Exception {
-        AttackBench.Outcome o = bench.attackFreshBoard("slow-retrieval", Map.of("bytes_per_second", "0"), "TIMEOUT");
+    void aTrickledDownloadEndsInTimeout() throws Exception {
+        // 16 bytes/s: every recv() gets a few bytes, but no TLS record completes within the read timeout.
+        AttackBench.Outcome o = bench.attackFreshBoard("slow-retrieval", Map.of(), "TIMEOUT");
         assertThat(o.judgement().versionAfter()).isEqualTo("1.0.0");
+        assertThat(bench.after(o.armedMark(), e -> e.type().equals("network.fault_struck")
+                && e.message().contains("trickling"))).hasSizeGreaterThanOrEqualTo(4);
     }
 
     @Test
