@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.secureota.workbench.attack.ArmedAttack;
-import org.secureota.workbench.attack.AttackTarget;
 import org.secureota.workbench.attack.Attacker;
 import org.secureota.workbench.attack.Judgement;
 import org.secureota.workbench.attack.JudgementResult;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 
 /**
@@ -38,11 +38,9 @@ final class AttackBench implements AutoCloseable {
         lab.publishBuilt("v2_promo");
         lab.publishBuilt("v3_liquid");
         // Another product's genuine release, for mix-and-match.
-        lab.state.releases().publish(lab.buildImage("v2_promo"), "kiosk", lab.pki.signingKey(),
-                java.time.Duration.ofDays(30), java.time.Clock.systemUTC());
+        lab.session.publish(lab.buildImage("v2_promo"), "kiosk").join();
         lab.server.deploy(OtaLab.PRODUCT, "2.0.0");
-        attacker = new Attacker(new AttackTarget(lab.journal, lab.pki, lab.state, lab.endpoint, lab.time,
-                OtaLab.PRODUCT));
+        attacker = lab.session.attacker();
     }
 
     /** What one attack did to one device. */
@@ -84,8 +82,8 @@ final class AttackBench implements AutoCloseable {
         return new Outcome(board, verdict, j, mark);
     }
 
-    List<JournalEvent> after(long mark, String type) {
-        return lab.after(mark, e -> e.type().equals(type));
+    List<JournalEvent> after(long mark, EventType type) {
+        return lab.after(mark, type::is);
     }
 
     List<JournalEvent> after(long mark, Predicate<JournalEvent> condition) {
@@ -98,7 +96,6 @@ final class AttackBench implements AutoCloseable {
 
     @Override
     public void close() {
-        attacker.close();
         lab.close();
     }
 }

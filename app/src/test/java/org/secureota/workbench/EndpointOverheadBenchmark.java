@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.secureota.workbench.device.DeviceCommand;
 import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.JournalEvent;
@@ -79,7 +78,7 @@ class EndpointOverheadBenchmark {
     private static double[] update(OtaLab lab, String id, String url, String version) throws Exception {
         OtaLab.Board board = lab.board(id, url);
         long mark = board.mark();
-        board.link.send(DeviceCommand.CHECK);
+        board.handle.check().join();
         JournalEvent sent = lab.await(mark, e -> e.type().equals(DeviceEvents.SERIAL_TX)
                 && e.message().contains("\"check\""), "check sent");
         JournalEvent verdict = board.awaitDevice(mark, DeviceEvents.OTA_VERDICT, e -> true, "verdict");

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.device.DeviceSnapshot;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 
 /**
@@ -50,7 +51,7 @@ class StoreAttacksTest {
         assertThat(s.version()).isEqualTo("1.0.0");
         assertThat(s.slot("ota_1").orElseThrow().image().valid()).isFalse();
         assertThat(s.slot("ota_1").orElseThrow().nextBoot()).isFalse();
-        JournalEvent report = bench.lab.await(o.armedMark(), e -> e.type().equals("device.report")
+        JournalEvent report = bench.lab.await(o.armedMark(), e -> EventType.DEVICE_REPORT.is(e)
                 && board.id.equals(e.deviceId()), "refusal report");
         assertThat(report.fields()).containsEntry("event", "refused");
         assertCode(board.check(), "UPDATED");
