@@ -39,7 +39,24 @@ final class JournalPrinter {
         }
     }
 
+    /** The last progress quarter printed per device and phase: a download of 400 KB is 70 events. */
+    private static final java.util.Map<String, Long> QUARTERS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static String deviceText(JournalEvent e) {
+        if (EventType.OTA_PROGRESS.is(e)) {
+            String key = e.deviceId() + " " + e.fields().get("phase");
+            long bytes = e.fields().get("bytes") instanceof Number n ? n.longValue() : 0;
+            long total = e.fields().get("total") instanceof Number n ? n.longValue() : 0;
+            long quarter = total > 0 ? bytes * 4 / total : 0;
+            Long before = QUARTERS.put(key, quarter);
+            if (before != null && before == quarter && bytes > 0) {
+                return null;
+            }
+            if (bytes >= total) {
+                QUARTERS.remove(key); // the next update of this device starts from 0 again
+            }
+            return e.message();
+        }
         if (EventType.SERIAL_RX.is(e)) {
             return e.message().startsWith("@ota") ? null : "  | " + e.message();
         }
