@@ -40,10 +40,15 @@ public final class AttackJudge {
             }
             boolean mine = deviceId.equals(e.deviceId());
             if (mine && EventType.DEVICE_BOOT.is(e) && e.fields().get("version") != null) {
+                String version = String.valueOf(e.fields().get("version"));
                 if (e.seq() <= since) {
-                    versionBefore = String.valueOf(e.fields().get("version"));
+                    versionBefore = version;
                 } else {
-                    versionAfter = String.valueOf(e.fields().get("version"));
+                    // A device first heard from after the arming: its first report before the attempt tells.
+                    if (versionBefore == null && verdict == null) {
+                        versionBefore = version;
+                    }
+                    versionAfter = version;
                 }
             }
             if (e.seq() <= since) {

@@ -46,7 +46,8 @@ final class AttackConsoleCommands {
                     later(c, () -> {
                         ArmedAttack a = attacker.arm(id, parameters);
                         ExpectedOutcome e = a.expected();
-                        return "armed " + id + " (" + a.parameters() + "): " + a.description()
+                        return "armed " + id + (a.parameters().values().isEmpty() ? "" : " (" + a.parameters() + ")")
+                                + ": " + a.description()
                                 + "\n  a secure device shows " + String.join(" or ", new TreeSet<>(e.verdicts()))
                                 + " (check: " + e.stoppedBy().wireName() + ")"
                                 + (e.needsRestart() ? "; restart the device (reset ID) before its check" : "");
