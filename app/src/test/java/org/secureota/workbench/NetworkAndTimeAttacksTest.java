@@ -73,6 +73,8 @@ class NetworkAndTimeAttacksTest {
         // The device answered each tampered record with a TLS alert (bad_record_mac) and dropped the connection.
         assertThat(tampered).allSatisfy(e -> assertThat((Long) e.fields().get("tls_alerts_up")).isPositive());
         assertThat(o.verdict().field("version")).hasValue("2.0.0");
+        // The verdict names the tampered record (documented detail, docs/ota-verdicts.md).
+        assertThat(o.verdict().field("detail").orElseThrow()).contains("TLS record authentication failed (bad MAC)");
     }
 
     @Test
