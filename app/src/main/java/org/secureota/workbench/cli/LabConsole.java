@@ -184,8 +184,8 @@ public final class LabConsole {
                     }
                     CutPoint point = args.size() == 4 ? cutPoint(args.get(3)) : CutPoint.HALFWAY;
                     // Operations 1..n-1 complete; operation n is cut.
-                    report(d.armCut(n - 1, point), "armed: " + d.id() + " loses power at flash operation " + n
-                            + " (" + point.wireName() + ")");
+                    report(d.armCut(n - 1, point), "armed: " + d.id() + " loses power at its flash operation " + n
+                            + " from now (" + point.wireName() + "); 'status' shows it as " + n + "/" + point.wireName());
                 });
         register("power-on", "power-on ID", "powers a virtual board on again after a cut", (args, c) -> {
             expect(args, 1, 1);

@@ -71,7 +71,7 @@ import org.secureota.workbench.server.TlsProvider;
  *   <li>No lock is held across I/O or a process start. The session's own lock only swaps the
  *       immutable {@link SessionSnapshot}.</li>
  * </ul>
- * {@code LabSessionTest} proves each rule.
+ * {@code LabSessionThreadingTest} proves each rule.
  */
 public final class LabSession implements AutoCloseable {
 
@@ -205,14 +205,14 @@ public final class LabSession implements AutoCloseable {
                 continue; // not built: the demo says how to build; the server runs without it
             }
             try {
-                publishNow(image, LabSessionDefaults.PRODUCT, false);
+                publishNow(image, LabSessionDefaults.PRODUCT);
             } catch (RuntimeException alreadyPublished) {
                 // A lab keeps its releases across sessions: the version is there from an earlier one.
             }
         }
     }
 
-    private Release publishNow(Path image, String product, boolean journalRefusal) {
+    private Release publishNow(Path image, String product) {
         Release r = serverState.releases().publish(image, product, pki.signingKey(), MANIFEST_VALIDITY,
                 options.clock());
         journal.append(EventType.SERVER_RELEASE, null, "published " + product + " " + r.version()
@@ -357,6 +357,19 @@ public final class LabSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Like {@link #update}, for a device's own changes: applied only while the session holds that
+     * device (or is still making it), so that the last words of a removed device do not bring it back.
+     */
+    void updateDevice(LabDevice owner, String id, UnaryOperator<SessionSnapshot> change) {
+        synchronized (lock) {
+            if (!devices.containsKey(id) || (devices.get(id) != null && devices.get(id) != owner)) {
+                return;
+            }
+            update(change);
+        }
+    }
+
     private void notifyListeners(SessionSnapshot before, SessionSnapshot after) {
         for (SessionListener l : listeners) {
             try {
@@ -375,7 +388,7 @@ public final class LabSession implements AutoCloseable {
 
     /** Publishes an image (its version from its app descriptor) for {@code product}, signed by the lab. */
     public CompletableFuture<Release> publish(Path image, String product) {
-        return async(() -> publishNow(image, product, true));
+        return async(() -> publishNow(image, product));
     }
 
     /** Deploys a published release to every device of {@code product}. */

@@ -90,7 +90,7 @@ class LabConsoleTest {
     }
 
     @Test
-    void labRunsForItsDurationAndRecordsOneSession(@TempDir Path lab) throws Exception {
+    void labRunsItsCommandsUntilQuitAndRecordsOneSession(@TempDir Path lab) throws Exception {
         if (!VirtualEsp32.isBuilt(ROOT)) {
             assumeTrue(System.getenv("CI") == null, "the virtual ESP32 is not built");
             fail("the virtual ESP32 is not built");
@@ -98,10 +98,13 @@ class LabConsoleTest {
         String home = System.getProperty("workbench.home");
         System.setProperty("workbench.home", ROOT.toString());
         try {
+            // Commands from a file: stdin belongs to the test runner.
+            Path script = Files.writeString(lab.resolve("demo.txt"), "status\n# a comment\nbogus\nquit\n");
             CliTestSupport.Run r = CliTestSupport.run("--lab", lab.toString(), "lab", "--devices", "2", "--deploy",
-                    "2.0.0", "--duration", "6");
+                    "2.0.0", "--commands", script.toString(), "--duration", "120");
             assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
-            assertThat(r.out()).contains("Device esp32-lab-01: serial port", "Device esp32-lab-02", "Session recorded in");
+            assertThat(r.out()).contains("Device esp32-lab-01: serial port", "Device esp32-lab-02", "server  RUNNING",
+                    "error: no command 'bogus'", "Session recorded in");
             try (var sessions = Files.list(lab.resolve("sessions"))) {
                 assertThat(sessions.toList()).as("one session folder").hasSize(1);
             }
