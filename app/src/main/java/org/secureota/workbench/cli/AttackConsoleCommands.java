@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.secureota.workbench.attack.ArmedAttack;
 import org.secureota.workbench.attack.Attack;
@@ -19,7 +22,8 @@ import org.secureota.workbench.attack.ParameterSpec;
 /**
  * The attacker's commands of {@code ./workbench lab}: {@code attacks}, {@code arm ID [param=value...]},
  * {@code disarm ID} and {@code judge ID DEVICE}. Arming and disarming may start a server or rewrite a
- * file, so they run off the console's thread and print their outcome when it arrives.
+ * file: they run off the console's thread, and the console waits for them to be done before the next
+ * line, so a scripted "arm" always precedes the "check" that follows it.
  */
 final class AttackConsoleCommands {
 
@@ -93,8 +97,22 @@ final class AttackConsoleCommands {
         return p;
     }
 
+    /**
+     * Runs {@code work} off the console's thread and prints its outcome; waits for it (as
+     * {@link LabConsole#report} does) so that the next line ("check all") meets the attack armed.
+     */
     private static void later(LabConsole c, Supplier<String> work) {
-        CompletableFuture.supplyAsync(work).whenComplete((text, failure) -> {
+        CompletableFuture<String> f = CompletableFuture.supplyAsync(work);
+        try {
+            f.get(LabConsole.HAND_OVER_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException slow) {
+            c.println("(still in progress; its outcome is printed when it arrives)");
+        } catch (ExecutionException failed) {
+            // printed below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        f.whenComplete((text, failure) -> {
             if (failure == null) {
                 c.println(text);
             } else {
