@@ -117,6 +117,7 @@ Esp32Ota::Esp32Ota(secure_ota::Firmware& firmware, secure_ota::Board& board, Opt
             ota::TlsConnector::Options o;
             o.ca_pem = ca_pem;
             o.time = &time;
+            o.clock = &clock_;  // a trickling server cannot stretch a read past its timeout
             o.rng_personalization = "secure-ota-esp32";
             return std::make_unique<ota::TlsConnector>(network_, std::move(o));
         },

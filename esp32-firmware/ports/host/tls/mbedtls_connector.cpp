@@ -13,6 +13,8 @@ ota::TlsConnector::Options core_options(MbedTlsConnector::Options options) {
     ota::TlsConnector::Options o;
     o.ca_pem = std::move(options.ca_pem);
     o.time = options.time;
+    static SteadyClock steady;
+    o.clock = &steady;  // bounds each whole read, so a trickling peer cannot hold the device
     o.rng_personalization = "secure-ota-host";
     return o;
 }

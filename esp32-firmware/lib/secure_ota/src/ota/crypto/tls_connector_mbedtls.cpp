@@ -53,6 +53,7 @@ public:
         if (!socket) return {StreamStatus::Closed, 0};
         if (capacity == 0) return {StreamStatus::Ok, 0};
         mbedtls_ssl_conf_read_timeout(&conf, timeout_ms == 0 ? 1 : timeout_ms);
+        Deadline bound(*this, timeout_ms == 0 ? 1 : timeout_ms);
         for (;;) {
             int r = mbedtls_ssl_read(&ssl, out, capacity);
             if (r > 0) return {StreamStatus::Ok, size_t(r)};
@@ -62,9 +63,28 @@ public:
 #endif
             if (r == MBEDTLS_ERR_SSL_TIMEOUT) return {StreamStatus::Timeout, 0};
             if (r == 0 || r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) return {StreamStatus::Closed, 0};
+            last_error = r == MBEDTLS_ERR_SSL_INVALID_MAC
+                    ? "TLS record authentication failed (bad MAC): a record was altered in transit"
+                    : "TLS read failed: " + tls::error_text(r);
             return {StreamStatus::Error, 0};
         }
     }
+
+    std::string error_detail() const override { return last_error; }
+
+    // The deadline of one read or handshake (see TlsConnector::Options::clock), cleared when it is over.
+    class Deadline {
+    public:
+        Deadline(TlsSession& s, uint32_t ms) : s_(s) {
+            if (s_.clock) s_.deadline_ms = s_.clock->monotonic_ms() + ms;
+        }
+        ~Deadline() { s_.deadline_ms = 0; }
+        Deadline(const Deadline&) = delete;
+        Deadline& operator=(const Deadline&) = delete;
+
+    private:
+        TlsSession& s_;
+    };
 
     StreamResult write(const uint8_t* data, size_t length, uint32_t timeout_ms) override {
         if (!socket) return {StreamStatus::Closed, 0};
@@ -103,7 +123,13 @@ public:
 
     static int bio_recv_timeout(void* ctx, unsigned char* buf, size_t len, uint32_t timeout) {
         auto* s = static_cast<TlsSession*>(ctx);
-        StreamResult r = s->socket->receive(buf, len, timeout == 0 ? kLongestWaitMs : timeout);
+        uint32_t wait = timeout == 0 ? kLongestWaitMs : timeout;
+        if (s->deadline_ms != 0) {
+            uint64_t now = s->clock->monotonic_ms();
+            if (now >= s->deadline_ms) return MBEDTLS_ERR_SSL_TIMEOUT;
+            if (s->deadline_ms - now < wait) wait = uint32_t(s->deadline_ms - now);
+        }
+        StreamResult r = s->socket->receive(buf, len, wait);
         switch (r.status) {
             case StreamStatus::Ok:
                 if (!s->handshake_done) s->alerts.received(buf, r.bytes);
@@ -116,6 +142,9 @@ public:
     }
 
     std::unique_ptr<Socket> socket;
+    Clock* clock = nullptr;
+    uint64_t deadline_ms = 0;  // 0: no deadline beyond the per-recv timeout
+    std::string last_error;
     uint32_t send_timeout_ms = 1;
     bool handshake_done = false;
     tls::VerifyContext verify;
@@ -163,6 +192,7 @@ ConnectResult TlsConnector::connect(const std::string& host, uint16_t port, uint
     if (timeout_ms == 0) timeout_ms = 1;
 
     auto s = std::make_unique<TlsSession>(nullptr);
+    s->clock = options_.clock;
     // Trusted time first: without it no certificate can be judged.
     if (options_.time) {
         auto now = options_.time->unix_time();
@@ -195,8 +225,11 @@ ConnectResult TlsConnector::connect(const std::string& host, uint16_t port, uint
     s->send_timeout_ms = timeout_ms;
     mbedtls_ssl_set_bio(&s->ssl, s.get(), TlsSession::bio_send, nullptr, TlsSession::bio_recv_timeout);
 
-    do rc = mbedtls_ssl_handshake(&s->ssl);
-    while (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE);
+    {
+        TlsSession::Deadline bound(*s, timeout_ms);
+        do rc = mbedtls_ssl_handshake(&s->ssl);
+        while (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE);
+    }
     if (rc != 0) return fail(tls::handshake_failure(s->ssl, rc, s->alerts.last_alert()));
     s->handshake_done = true;
     out.stream = std::move(s);

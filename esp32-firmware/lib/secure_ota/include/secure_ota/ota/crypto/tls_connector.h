@@ -24,6 +24,10 @@ public:
     struct Options {
         std::string ca_pem;              // the only trusted CA (factory data)
         TrustedTime* time = nullptr;     // judges certificate validity; null = mbedTLS's clock
+        // Bounds a whole read or handshake by its timeout. mbedTLS gives its receive callback a
+        // timeout per recv(), so without it a peer that trickles a record a few bytes at a time
+        // restarts that timeout forever (the slow-retrieval attack). Null: per-recv timeouts only.
+        Clock* clock = nullptr;
         std::string rng_personalization = "secure-ota";
     };
 

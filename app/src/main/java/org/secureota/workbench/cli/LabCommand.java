@@ -98,6 +98,7 @@ final class LabCommand implements Runnable {
                 out.println("Device " + d.id() + ": serial port " + d.board().ptyPath() + ", transcript " + d.transcript());
             }
             LabConsole console = new LabConsole(session, out);
+            AttackConsoleCommands.registerInto(console);
             out.println("Type 'help' for the commands, 'quit' to stop.");
             out.flush();
             Thread reader = new Thread(() -> readCommands(console, runner, commands), "lab console input");

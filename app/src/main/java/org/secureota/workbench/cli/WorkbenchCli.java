@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
             LabCommand.class,
             ServerCommand.class,
             DeviceCommand.class,
+            AttackCommand.class,
             ExportCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class

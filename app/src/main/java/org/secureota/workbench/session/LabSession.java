@@ -1,6 +1,7 @@
 package org.secureota.workbench.session;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,10 @@ import org.secureota.workbench.network.LabTimeServer;
 import org.secureota.workbench.pki.HostIdentity;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
+import org.secureota.workbench.attack.AttackTarget;
+import org.secureota.workbench.attack.Attacker;
+import org.secureota.workbench.network.DeviceEndpoint;
+import org.secureota.workbench.network.Upstream;
 import org.secureota.workbench.server.OtaServer;
 import org.secureota.workbench.server.ServerIdentity;
 import org.secureota.workbench.server.ServerState;
@@ -97,6 +102,8 @@ public final class LabSession implements AutoCloseable {
     private ServerState serverState;
     private LabTimeServer time;
     private volatile OtaServer server;
+    private DeviceEndpoint endpoint;
+    private Attacker attacker;
     private JournalSubscription watcher;
     private boolean closing;
 
@@ -166,6 +173,14 @@ public final class LabSession implements AutoCloseable {
             update(s -> s.withServer(x -> x.withStatus(ServerStatus.FAILED, e.getMessage())));
             fail("OTA server", e);
         }
+        try {
+            endpoint = DeviceEndpoint.start(journal, new InetSocketAddress(options.bind(), 0),
+                    new Upstream("lab server", upstreamOf(server)));
+        } catch (IOException e) {
+            fail("device endpoint", e);
+        }
+        attacker = new Attacker(new AttackTarget(journal, pki, serverState, endpoint, time,
+                LabSessionDefaults.PRODUCT));
         serverState.deployments().addListener(d -> refreshServer());
         update(s -> s.withServer(x -> runningServer()));
         if (options.publishBuiltReleases()) {
@@ -287,9 +302,28 @@ public final class LabSession implements AutoCloseable {
         return server;
     }
 
-    /** The URL devices are provisioned with: the server's own, until the network endpoint exists. */
+    /**
+     * The URL devices are provisioned with: the device endpoint's, never the server's own port, so the
+     * network path (and the attacker on it) stands between every device and the server.
+     */
     public String deviceUrl() {
-        return "https://127.0.0.1:" + server.port();
+        return endpoint.url().toString();
+    }
+
+    /** The device-facing endpoint: what devices connect to, forwarding to the lab server. */
+    public DeviceEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** The attacker of this session: arms, undoes and judges the attacks of the catalogue. */
+    public Attacker attacker() {
+        return attacker;
+    }
+
+    /** Where the endpoint reaches the server: loopback when the server listens on every address. */
+    private static InetSocketAddress upstreamOf(OtaServer server) {
+        String host = server.baseUri().getHost().replace("[", "").replace("]", "");
+        return new InetSocketAddress(host, server.port());
     }
 
     // --- observable state ---
@@ -577,6 +611,13 @@ public final class LabSession implements AutoCloseable {
                 journal.tryAppend(EventType.SESSION_FAILED, null, "not every device stopped in time: " + e,
                         Map.of("part", "devices", "error", String.valueOf(e)));
             }
+        }
+        if (attacker != null) {
+            // Undo every armed attack first: the lab's files must not stay tampered with after the session.
+            attacker.disarmAll();
+        }
+        if (endpoint != null) {
+            endpoint.close();
         }
         if (server != null) {
             try {
