@@ -67,7 +67,7 @@ void OtaUpdateAgent::check_now() {
     prov->config.http.read_timeout_ms = read_timeout_ms_;
     TelemetryUpdateObserver observer(fw_.telemetry());
     UpdateEngine::Deps deps{*connector, clock_, port_.time, *fw_.ota_ops(), board_.flash(), board_.secure_version_store(),
-                            port_.counters, prov->signing_key.get(), &observer};
+                            port_.counters, prov->signing_key.get(), &observer, prov->decryption_key.get()};
     UpdateEngine engine(deps, prov->config);
     fw_.lcd().show("MISE A JOUR", "VERIFICATION...");
     r = engine.run(running);

@@ -20,6 +20,7 @@
 
 #include "secure_ota/flash.h"
 #include "secure_ota/ota/crypto/ecdsa_p256.h"
+#include "secure_ota/ota/crypto/image_decryption.h"
 #include "secure_ota/ota/http_client.h"
 #include "secure_ota/ota/manifest_verifier.h"
 #include "secure_ota/ota/secure_stream.h"
@@ -106,6 +107,8 @@ public:
         CounterStore& counters;
         const crypto::EcdsaP256PublicKey* signing_key;  // null = not provisioned
         UpdateObserver* observer = nullptr;
+        // The product's esp_encrypted_img key from factory data; null = plaintext releases only.
+        const crypto::ImageDecryptionKey* decryption_key = nullptr;
     };
 
     UpdateEngine(Deps deps, UpdateConfig config) : d_(deps), cfg_(std::move(config)) {}
@@ -125,6 +128,7 @@ private:
     Outcome finish_image(const Manifest& m, const PartitionEntry& target, const std::vector<uint8_t>& head,
                          const secure_ota::crypto::Sha256Digest& digest);
     uint32_t timeout_until(uint64_t deadline, uint32_t cap);
+    Outcome check_decryption_key(const Manifest& m) const;
     void phase(UpdatePhase p) {
         if (d_.observer) d_.observer->on_phase(p);
     }
