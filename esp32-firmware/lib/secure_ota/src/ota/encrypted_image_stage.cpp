@@ -81,10 +81,13 @@ Outcome EncryptedImageStage::accept(const uint8_t* p, size_t n) {
     plain_.resize(n + 16);
     long produced = gcm_->update(p, n, plain_.data());
     if (produced < 0) return refuse(Verdict::InternalError, "AES-GCM update failed in mbedTLS");
-    if (produced == 0) return Outcome::of(Verdict::Updated);
+    if (produced == 0 || held_refusal_) return Outcome::of(Verdict::Updated);
     Outcome o = sink_(plain_.data(), size_t(produced));
-    if (!o.ok()) failed_ = true;
-    return o;
+    // Plaintext the image path refuses (not 0xE9, a bad segment) is what a wrong key or an
+    // altered file decrypts to. The tag is the judge: nothing more is written, but the rest
+    // of the signed file still runs through GCM, and finish() names the real cause.
+    if (!o.ok()) held_refusal_ = std::make_unique<Outcome>(o);
+    return Outcome::of(Verdict::Updated);
 }
 
 Outcome EncryptedImageStage::finish() {
@@ -99,6 +102,7 @@ Outcome EncryptedImageStage::finish() {
     auto digest = file_hash_->finish();
     if (!crypto::constant_time_equal(digest.data(), expect_.encrypted_sha256.data(), digest.size()))
         return refuse(Verdict::HashMismatch, "SHA-256 of the encrypted file differs from the signed manifest's encrypted_sha256");
+    if (held_refusal_) return refuse(held_refusal_->verdict, held_refusal_->detail + " (the tag verified: the signed image itself is bad)");
     if (tail_length > 0) {
         Outcome o = sink_(tail, tail_length);
         if (!o.ok()) return refuse(o.verdict, o.detail);

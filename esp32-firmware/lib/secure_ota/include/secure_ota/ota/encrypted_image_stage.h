@@ -6,7 +6,10 @@
 //   never more than the manifest's encrypted_size -> at finish(): all bytes arrived -> the
 //   GCM tag -> SHA-256 of the served file equals the manifest's encrypted_sha256.
 // The plaintext it hands on is unauthenticated until finish() succeeds, so the engine
-// activates nothing before it (and before the plaintext SHA-256 check that follows).
+// activates nothing before it (and before the plaintext SHA-256 check that follows). When the
+// image path refuses that plaintext early (first byte not 0xE9...), the stage stops feeding it
+// but runs the rest of the file through GCM: a failed tag is then the verdict, as it is the
+// cause (wrong key or altered file); the image path's refusal stands only if the tag verified.
 // One stage lives for one update attempt, across Range resumes: the GCM context and the
 // encrypted-file hash continue at consumed(), the exact offset to request again.
 #pragma once
@@ -59,6 +62,7 @@ private:
     std::unique_ptr<secure_ota::crypto::Sha256> file_hash_;
     uint32_t consumed_ = 0;
     bool failed_ = false;
+    std::unique_ptr<Outcome> held_refusal_;  // the image path's refusal, reported once the tag verified
 };
 
 }  // namespace secure_ota::ota
