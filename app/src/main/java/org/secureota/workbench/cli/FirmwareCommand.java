@@ -468,6 +468,10 @@ final class FirmwareCommand implements Runnable {
             out.println("OK    valid " + m.issuedAt() + " .. " + m.expiresAt() + " (checked at " + now + ")");
             out.println("      " + m.product() + " " + m.version() + ", secure_version " + m.secureVersion()
                     + ", counter " + m.counter() + ", " + m.size() + " bytes, sha256 " + m.sha256());
+            if (m.encrypted() && image == null) {
+                checkEncryptedFile(out, m);
+                return;
+            }
             Path imageFile = image != null ? image : besideManifest(m);
             if (!Files.isRegularFile(imageFile)) {
                 out.println("FAIL  image: " + imageFile + " not found");
@@ -479,6 +483,32 @@ final class FirmwareCommand implements Runnable {
                 refuse(out, imageResult);
             }
             out.println("OK    image " + imageFile + " matches: size, SHA-256, version and secure_version");
+        }
+
+        /**
+         * An encrypted release: the served file beside the manifest must have the signed encrypted size
+         * and SHA-256. The plaintext inside is checked by the device (or 'firmware decrypt' then --image).
+         */
+        private void checkEncryptedFile(PrintWriter out, Manifest m) {
+            Path served = manifestFile.toAbsolutePath().getParent()
+                    .resolve(ReleaseNames.encryptedFileName(m.product(), m.version()));
+            out.println("      encrypted: " + m.encryption().scheme().id() + " for key " + m.encryption().keyId()
+                    + ", " + m.encryption().size() + " bytes, sha256 " + m.encryption().sha256());
+            if (!Files.isRegularFile(served)) {
+                out.println("FAIL  encrypted file: " + served + " not found");
+                throw new CheckFailedException("the encrypted file could not be checked: " + served + " does not exist.");
+            }
+            byte[] bytes = readInput(served, "an encrypted image");
+            String sha = EncryptedFileInspection.sha256(bytes);
+            if (bytes.length != m.encryption().size() || !java.security.MessageDigest.isEqual(
+                    sha.getBytes(StandardCharsets.US_ASCII), m.encryption().sha256().getBytes(StandardCharsets.US_ASCII))) {
+                out.println("REFUSED IMAGE_MISMATCH: " + served + " is " + bytes.length + " bytes with sha256 " + sha
+                        + "; the manifest signs " + m.encryption().size() + " bytes with sha256 " + m.encryption().sha256());
+                out.flush();
+                throw new CheckFailedException("manifest refused: IMAGE_MISMATCH");
+            }
+            out.println("OK    encrypted file " + served + " matches: size and SHA-256 (the plaintext is checked after"
+                    + " decryption: 'firmware decrypt' then 'firmware verify --image')");
         }
 
         /** Product and version passed the manifest's name checks, so the file name is safe to build. */
