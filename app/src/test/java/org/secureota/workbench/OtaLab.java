@@ -28,6 +28,7 @@ import org.secureota.workbench.network.LabTimeServer;
 import org.secureota.workbench.pki.HostIdentity;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
+import org.secureota.workbench.pki.ProductKeys;
 import org.secureota.workbench.server.OtaServer;
 import org.secureota.workbench.server.ServerIdentity;
 import org.secureota.workbench.server.ServerState;
@@ -78,6 +79,21 @@ final class OtaLab implements AutoCloseable {
         return publish(buildImage(name));
     }
 
+    /** Publishes {@code image} encrypted for the product's decryption key (made first, of {@code type}, if missing). */
+    Release publishEncrypted(Path image, ProductKeys.KeyType type) throws IOException {
+        ProductKeys keys = new ProductKeys(lab.certs());
+        if (!keys.exists(PRODUCT)) {
+            keys.create(PRODUCT, type, false);
+        }
+        return state.releases().publish(image, PRODUCT, pki.signingKey(), Duration.ofDays(30), Clock.systemUTC(), false,
+                keys.publicKey(PRODUCT));
+    }
+
+    /** The product's decryption private key as factory data carries it (tag 7), PKCS#8 PEM. */
+    String productDecryptionKeyPem() throws IOException {
+        return Files.readString(new ProductKeys(lab.certs()).privateKeyFile(PRODUCT), StandardCharsets.US_ASCII);
+    }
+
     /** Stops the lab server and starts the attacker's look-alike on the same port (same names, another CA). */
     void replaceServerWithRogue() throws IOException {
         int port = server.port();
@@ -87,10 +103,15 @@ final class OtaLab implements AutoCloseable {
 
     /** A provisioned board, factory-fresh with V1, powered on and connected; waits for its first report. */
     Board board(String id) throws Exception {
+        return board(id, null);
+    }
+
+    /** As {@link #board(String)}, with the product's decryption key in its factory data (null: none). */
+    Board board(String id, String decryptionKeyPem) throws Exception {
         String apiKey = state.provision(id, PRODUCT);
         FactoryData data = new FactoryData(id, PRODUCT, "https://127.0.0.1:" + server.port(), apiKey,
                 Files.readString(pki.path(PkiFile.CA_CERT), StandardCharsets.US_ASCII),
-                Files.readString(pki.path(PkiFile.SIGNING_PUB), StandardCharsets.US_ASCII));
+                Files.readString(pki.path(PkiFile.SIGNING_PUB), StandardCharsets.US_ASCII), decryptionKeyPem);
         Path dir = Files.createDirectories(lab.devices().resolve(id));
         Path factoryData = dir.resolve("factory.bin");
         Files.write(factoryData, data.partitionImage(FactoryData.PARTITION_SIZE));
