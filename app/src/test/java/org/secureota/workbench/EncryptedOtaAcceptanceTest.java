@@ -79,5 +79,9 @@ class EncryptedOtaAcceptanceTest {
         JournalEvent confirmed = board.awaitDevice(boot.seq(), DeviceEvents.APP_STATE, e -> true, "confirmation");
         assertThat(confirmed.fields()).containsEntry("state", "valid");
         assertThat(board.status().version()).isEqualTo("2.0.0");
+        // The journal (and so the timeline) says the update travelled encrypted.
+        assertThat(lab.after(0, e -> e.type().equals("server.manifest") && "esp32-lab-01".equals(e.deviceId())))
+                .isNotEmpty().allSatisfy(e -> assertThat(e.fields()).containsEntry("encrypted", true)
+                        .containsEntry("encryption", release.encryption().scheme().id()));
     }
 }
