@@ -10,7 +10,9 @@
 
 #include "engine_fixture.h"
 #include "esp_encrypt.h"
+#include "secure_ota/factory_data.h"
 #include "secure_ota/ota/encrypted_image_stage.h"
+#include "secure_ota/ota/provisioning.h"
 
 namespace ota_test {
 namespace {
@@ -95,6 +97,41 @@ TEST(EncryptedImageStage, BenchmarkOneMiBThroughTheStage) {
     }
     std::printf("[ BENCH    ] decrypting stage, 1 MiB in 4 KiB chunks: %.1f ms (SHA-256 of the file + AES-256-GCM + ECDH)\n",
                 best * 1000);
+}
+
+// Factory data tag 7 (docs/factory-data.md): optional, round-trips, and becomes the engine's key.
+TEST(FactoryDataDecryptionKey, IsOptionalRoundTripsAndProvisionsTheEngine) {
+    FactoryData fd;
+    fd.device_id = "esp32-lab-01";
+    fd.product = "shop-display";
+    fd.server_url = "https://127.0.0.1:8443";
+    fd.api_key = "key-123";
+    fd.ca_cert_pem = read_file(pki("lab-ca.pem"));
+    fd.signing_pubkey_pem = read_file(pki("signing-pub.pem"));
+    auto without = fd.serialize();
+    EXPECT_EQ(without[6], 6) << "no tag 7: the bytes a writer without it makes";
+    std::string err;
+    auto prov = provisioning_from_factory_data(fd, chip_id::kHost, err);
+    ASSERT_TRUE(prov) << err;
+    EXPECT_FALSE(prov->decryption_key);
+
+    for (const char* pem : {"ecies-device-key.pem", "rsa-device-key.pem"}) {
+        fd.decryption_key_pem = read_file(vector_file(pem));
+        auto bytes = fd.serialize();
+        EXPECT_EQ(bytes[6], 7);
+        auto back = FactoryData::parse(bytes.data(), bytes.size(), err);
+        ASSERT_TRUE(back) << err;
+        EXPECT_EQ(back->decryption_key_pem, fd.decryption_key_pem);
+        auto p = provisioning_from_factory_data(*back, chip_id::kHost, err);
+        ASSERT_TRUE(p) << err;
+        ASSERT_TRUE(p->decryption_key);
+        EXPECT_EQ(p->decryption_key->key_id(), Recipient::from_private_pem(fd.decryption_key_pem)->key_id());
+    }
+    fd.decryption_key_pem = read_file(pki("signing-pub.pem"));  // a public key is no decryption key
+    EXPECT_FALSE(fd.validate(err));
+    fd.decryption_key_pem = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+    EXPECT_FALSE(provisioning_from_factory_data(fd, chip_id::kHost, err));
+    EXPECT_NE(err.find("decryption key"), std::string::npos) << err;
 }
 
 // The engine fixture (V1 running, V2 offered) with encrypted releases.
