@@ -259,8 +259,9 @@ TEST_F(EncryptedUpdateTest, ABitFlipInAnyFieldOfAnEciesFileIsRefused) {
 
 TEST_F(EncryptedUpdateTest, ABitFlipInAnyFieldOfAnRsaFileIsRefused) {
     const Flip flips[] = {
-        {0, "magic", Verdict::DecryptHeaderInvalid},      {4, "wrapped key", Verdict::DecryptHeaderInvalid},
-        {387, "wrapped key", Verdict::DecryptHeaderInvalid}, {390, "IV", Verdict::DecryptBadTag},
+        // A damaged wrapped key is a bad tag, never a distinct "bad padding" (no Bleichenbacher oracle).
+        {0, "magic", Verdict::DecryptHeaderInvalid},      {4, "wrapped key", Verdict::DecryptBadTag},
+        {387, "wrapped key", Verdict::DecryptBadTag},     {390, "IV", Verdict::DecryptBadTag},
         {406, "size", Verdict::DecryptSizeMismatch},      {415, "tag", Verdict::DecryptBadTag},
         {500, "reserved", Verdict::DecryptHeaderInvalid}, {5000, "ciphertext", Verdict::DecryptBadTag},
     };

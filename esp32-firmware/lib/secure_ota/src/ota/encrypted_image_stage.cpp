@@ -52,9 +52,11 @@ Outcome EncryptedImageStage::open_header() {
     crypto::KeyDerivation kd = key_.aes_key(h + kKeyParametersOffset, aes_key);
     if (kd == crypto::KeyDerivation::EphemeralKeyInvalid)
         return refuse(Verdict::DecryptHeaderInvalid, "the ephemeral public key (bytes 4-67) is not a point on P-256");
-    if (kd == crypto::KeyDerivation::UnwrapFailed)  // the key id matched, so the wrapped key was altered
-        return refuse(Verdict::DecryptHeaderInvalid, "the wrapped AES key (bytes 4-387) does not unwrap with the device key");
-    if (kd != crypto::KeyDerivation::Ok) return refuse(Verdict::InternalError, "key derivation failed in mbedTLS");
+    // RSA: a wrapped key that does not unwrap goes on with a random key and fails at the tag, with
+    // the same verdict, bytes and time as any altered file. Refusing here would tell an attacker
+    // who swaps the served file whether his PKCS#1 v1.5 padding was valid: Bleichenbacher's oracle.
+    if (kd != crypto::KeyDerivation::Ok && kd != crypto::KeyDerivation::UnwrapFailed)
+        return refuse(Verdict::InternalError, "key derivation failed in mbedTLS");
     gcm_ = std::make_unique<crypto::AesGcmDecryption>();
     bool started = gcm_->start(aes_key, h + kIvOffset, kIvSize);
     std::memset(aes_key, 0, sizeof aes_key);

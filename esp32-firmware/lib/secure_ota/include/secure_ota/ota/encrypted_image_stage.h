@@ -2,7 +2,8 @@
 // file in (docs/encrypted-image.md), plaintext out to the ordinary image path, which writes it
 // to the inactive slot and hashes it as before. The stage checks, in this order:
 //   header (magic, zero reserved bytes; ECIES: zero key-parameter padding, ephemeral key on
-//   P-256) -> the header's plaintext size equals the manifest's -> key derivation ->
+//   P-256) -> the header's plaintext size equals the manifest's -> key derivation (RSA: a
+//   wrapped key that does not unwrap is implicitly rejected: a random key, then a bad tag) ->
 //   never more than the manifest's encrypted_size -> at finish(): all bytes arrived -> the
 //   GCM tag -> SHA-256 of the served file equals the manifest's encrypted_sha256.
 // The plaintext it hands on is unauthenticated until finish() succeeds, so the engine

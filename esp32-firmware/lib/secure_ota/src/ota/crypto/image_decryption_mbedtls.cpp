@@ -148,7 +148,11 @@ KeyDerivation ImageDecryptionKey::aes_key(const uint8_t* params, uint8_t* aes_ke
         bool ok = rc == 0 && olen == kImageAesKeySize;
         if (ok) std::memcpy(aes_key_out, out, kImageAesKeySize);
         mbedtls_platform_zeroize(out, sizeof out);
-        return ok ? KeyDerivation::Ok : KeyDerivation::UnwrapFailed;
+        if (ok) return KeyDerivation::Ok;
+        // Implicit rejection (as TLS does against Bleichenbacher): a random key, so the file then
+        // fails like any other at the tag, and a bad padding is never told apart from a bad tag.
+        if (mbedtls_ctr_drbg_random(&rng.drbg, aes_key_out, kImageAesKeySize) != 0) return KeyDerivation::CryptoError;
+        return KeyDerivation::UnwrapFailed;
     }
     KeyDerivation result = KeyDerivation::CryptoError;
     mbedtls_ecp_keypair* kp = mbedtls_pk_ec(impl_->pk);

@@ -25,7 +25,8 @@ constexpr size_t kImageAesKeySize = 32;
 enum class KeyDerivation {
     Ok,
     EphemeralKeyInvalid,  // ECIES: X||Y is not a point on P-256 (never used for ECDH)
-    UnwrapFailed,         // RSA: PKCS#1 v1.5 unwrap failed or did not give 32 bytes
+    UnwrapFailed,         // RSA: PKCS#1 v1.5 unwrap failed or did not give 32 bytes; a random
+                          // key was written instead (implicit rejection): go on, the tag will fail
     CryptoError,          // mbedTLS failed otherwise (RNG, memory)
 };
 
