@@ -18,6 +18,9 @@ void OtaUpdateAgent::set_limits(uint32_t total_timeout_ms, uint32_t max_resumes,
 
 void OtaUpdateAgent::finish(const UpdateResult& r, const RunningApp& running, UpdateEngine* engine) {
     last_ = r;
+    if (r.manifest && r.manifest->encrypted && r.image_requests > 0)  // a human line: how the image travelled
+        fw_.telemetry().log("OTA: the image travelled encrypted (" + r.manifest->encryption_scheme + ", key " +
+                            r.manifest->encryption_key_id + ")");
     send_verdict(fw_.telemetry(), r);
     LcdAlert a = lcd_lines(r);
     if (!a.line1.empty()) fw_.lcd().show(a.line1, a.line2);

@@ -79,7 +79,10 @@ class EncryptedOtaAcceptanceTest {
         JournalEvent confirmed = board.awaitDevice(boot.seq(), DeviceEvents.APP_STATE, e -> true, "confirmation");
         assertThat(confirmed.fields()).containsEntry("state", "valid");
         assertThat(board.status().version()).isEqualTo("2.0.0");
-        // The journal (and so the timeline) says the update travelled encrypted.
+        // The device's serial log and the journal (so the timeline) say the update travelled encrypted.
+        assertThat(lab.after(mark, e -> e.type().equals(DeviceEvents.SERIAL_RX) && "esp32-lab-01".equals(e.deviceId())
+                && e.message().contains("OTA: the image travelled encrypted (" + release.encryption().scheme().id())))
+                .isNotEmpty();
         assertThat(lab.after(0, e -> e.type().equals("server.manifest") && "esp32-lab-01".equals(e.deviceId())))
                 .isNotEmpty().allSatisfy(e -> assertThat(e.fields()).containsEntry("encrypted", true)
                         .containsEntry("encryption", release.encryption().scheme().id()));
