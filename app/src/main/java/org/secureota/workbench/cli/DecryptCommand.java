@@ -51,10 +51,7 @@ final class DecryptCommand implements Runnable {
 
     @Override
     public void run() {
-        byte[] bytes = FirmwareCommand.readInput(file, "an encrypted image");
-        if (bytes.length > org.secureota.workbench.firmware.AppImage.MAX_SIZE + EncryptedImageHeader.SIZE) {
-            throw new UsageException(file + " is larger than any encrypted ESP32 image.");
-        }
+        byte[] bytes = readEncrypted(file, "an encrypted image");
         PrivateKey privateKey;
         try {
             privateKey = PemFiles.readPrivateKey(key);
@@ -82,6 +79,23 @@ final class DecryptCommand implements Runnable {
         out.println("OK    tag verified; " + plain.length + " bytes of plaintext -> " + output + " (mode 0600)");
         out.println("      key " + DecryptionKeys.keyId(DecryptionKeys.publicKeyOf(privateKey)) + ", sha256 "
                 + EncryptedFileInspection.sha256(plain));
+    }
+
+    /** Up to 16 MiB of image plus the 512-byte header: the largest encrypted ESP32 image. */
+    static byte[] readEncrypted(Path file, String what) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new UsageException(file + " does not exist or is not a file; give the path of " + what + ".");
+            }
+            long size = Files.size(file);
+            if (size > org.secureota.workbench.firmware.AppImage.MAX_SIZE + EncryptedImageHeader.SIZE) {
+                throw new UsageException(file + " is " + size + " bytes, larger than any encrypted ESP32 image"
+                        + " (16 MiB + 512).");
+            }
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** The key id a manifest names. Its signature is not checked here: it only chooses the refusal's name. */

@@ -115,7 +115,7 @@ final class FirmwareCommand implements Runnable {
 
         @Override
         public void run() {
-            byte[] bytes = readInput(file, "an app image");
+            byte[] bytes = DecryptCommand.readEncrypted(file, "an app image");  // or an encrypted one: 512 bytes more
             PrintWriter out = spec.commandLine().getOut();
             if (EncryptedImageHeader.hasMagic(bytes)) {
                 EncryptedFileInspection.print(out, file, bytes, json);
