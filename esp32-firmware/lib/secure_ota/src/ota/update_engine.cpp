@@ -394,7 +394,9 @@ std::string UpdateEngine::report_json(const UpdateResult& r, const RunningApp& r
     if (r.manifest) j += ",\"version\":\"" + json_escape(r.manifest->version) + "\"";
     if (!installed) j += ",\"reason\":\"" + json_escape(why) + "\"";
     j += ",\"bytes\":" + std::to_string(r.image_bytes_received);
-    if (r.manifest) j += ",\"total\":" + std::to_string(r.manifest->size);
+    // bytes/total count what travelled: the served file, 512 bytes more than the image when encrypted.
+    if (r.manifest) j += ",\"total\":" + std::to_string(r.manifest->encrypted ? r.manifest->encrypted_size : r.manifest->size);
+    if (r.manifest && r.manifest->encrypted) j += ",\"encrypted\":true";
     j += ",\"verdict\":\"" + std::string(to_string(r.outcome.verdict)) + "\",\"detail\":\"" + json_escape(r.outcome.detail) +
          "\",\"device\":\"" + json_escape(cfg_.device_id) + "\",\"product\":\"" + json_escape(cfg_.product) +
          "\",\"running_version\":\"" + json_escape(running.version) + "\"";
