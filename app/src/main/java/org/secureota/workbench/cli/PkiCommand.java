@@ -133,6 +133,20 @@ final class PkiCommand implements Runnable {
                 out.println(PkiFile.SIGNING_PUB.fileName() + "  (" + PkiFile.SIGNING_PUB.description() + ")");
                 out.println("  algorithm:   ECDSA P-256 (ES256)");
             }
+            ProductKeys productKeys = new ProductKeys(pki.directory());
+            for (String product : productKeys.products()) {
+                any = true;
+                out.println("products/" + product + "/  (firmware-decryption key pair of " + product + ")");
+                try {
+                    java.security.PublicKey key = productKeys.publicKey(product);
+                    out.println("  algorithm:   " + (key instanceof java.security.interfaces.RSAKey
+                            ? "RSA-3072 (esp_encrypted_img RSA scheme)" : "P-256 (esp_encrypted_img ECIES scheme)"));
+                    out.println("  key id:      " + org.secureota.workbench.firmware.DecryptionKeys.keyId(key)
+                            + " (what a format-2 manifest names as encryption_key_id)");
+                } catch (IOException | RuntimeException e) {
+                    out.println("  unreadable:  " + e.getMessage());
+                }
+            }
             if (!any) {
                 throw new UsageException("No lab PKI in " + pki.directory() + ". Run './workbench pki init' first.");
             }

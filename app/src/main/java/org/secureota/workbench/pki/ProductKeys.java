@@ -49,6 +49,20 @@ public final class ProductKeys {
         return directory(product).resolve(PUBLIC_FILE);
     }
 
+    /** The products that have a key pair, sorted. */
+    public java.util.List<String> products() {
+        Path dir = certs.resolve("products");
+        if (!Files.isDirectory(dir)) {
+            return java.util.List.of();
+        }
+        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).filter(n -> PRODUCT.matcher(n).matches())
+                    .filter(this::exists).sorted().toList();
+        } catch (IOException e) {
+            throw new PkiException("cannot list " + dir + ": " + e.getMessage());
+        }
+    }
+
     public boolean exists(String product) {
         return Files.exists(privateKeyFile(product)) && Files.exists(publicKeyFile(product));
     }

@@ -47,6 +47,9 @@ class EncryptedFirmwareCommandTest {
         assertThat(again.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(again.err()).contains("already has a firmware-decryption key", "--force");
         assertThat(run("pki", "init", "--rsa").err()).contains("--product");
+        CliTestSupport.Run show = run("pki", "show");
+        assertThat(show.exitCode()).as(show.err()).isZero();
+        assertThat(show.out()).contains("products/shop-display/", "RSA-3072", "key id:");
     }
 
     @Test
