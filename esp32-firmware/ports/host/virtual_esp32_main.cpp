@@ -31,7 +31,7 @@ const char* kUsage =
     "  virtual-esp32 image pack --program EXE --version X.Y.Z --secure-version N --project NAME --out IMAGE\n"
     "  virtual-esp32 image info IMAGE\n"
     "  virtual-esp32 factory-data --device-id ID --product NAME --server-url URL --api-key KEY\n"
-    "                             --ca-cert PEM --signing-pubkey PEM --out FILE\n";
+    "                             --ca-cert PEM --signing-pubkey PEM [--decryption-key PEM] --out FILE\n";
 
 int usage_error(const std::string& msg) {
     std::fprintf(stderr, "virtual-esp32: %s\n%s", msg.c_str(), kUsage);
@@ -173,7 +173,9 @@ int cmd_image(int argc, char** argv) {
 int cmd_factory_data(const std::map<std::string, std::string>& o) {
     std::string err;
     const auto keys = {"device-id", "product", "server-url", "api-key", "ca-cert", "signing-pubkey", "out"};
-    if (!only(o, keys, err) || !require(o, keys, err)) return usage_error(err);
+    if (!only(o, {"device-id", "product", "server-url", "api-key", "ca-cert", "signing-pubkey", "decryption-key", "out"}, err) ||
+        !require(o, keys, err))
+        return usage_error(err);
     secure_ota::FactoryData fd;
     fd.device_id = o.at("device-id");
     fd.product = o.at("product");
@@ -184,6 +186,11 @@ int cmd_factory_data(const std::map<std::string, std::string>& o) {
     if (!read_file(o.at("signing-pubkey"), key)) return usage_error("cannot read --signing-pubkey " + o.at("signing-pubkey"));
     fd.ca_cert_pem.assign(ca.begin(), ca.end());
     fd.signing_pubkey_pem.assign(key.begin(), key.end());
+    if (o.count("decryption-key")) {
+        std::vector<uint8_t> dk;
+        if (!read_file(o.at("decryption-key"), dk)) return usage_error("cannot read --decryption-key " + o.at("decryption-key"));
+        fd.decryption_key_pem.assign(dk.begin(), dk.end());
+    }
     if (!fd.validate(err)) {
         std::fprintf(stderr, "virtual-esp32 factory-data: %s\n", err.c_str());
         return 1;

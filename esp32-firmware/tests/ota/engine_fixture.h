@@ -114,7 +114,8 @@ protected:
         cfg.max_resumes = max_resumes;
         cfg.total_timeout_ms = 600000;
         cfg.rolled_back = rolled_back;
-        UpdateEngine::Deps deps{connector, clock, time, *ops, *ops_flash, fuses, *store, key.get(), extra_observer ? extra_observer : &observer};
+        UpdateEngine::Deps deps{connector, clock, time, *ops, *ops_flash, fuses, *store, key.get(), extra_observer ? extra_observer : &observer,
+                                decryption_key};
         UpdateEngine engine(deps, cfg);
         RunningApp app{running_version, 1};
         UpdateResult r = engine.run(app);
@@ -161,6 +162,7 @@ protected:
     Flash* ops_flash = &nor;         // what OtaOps and the engine write through (a PowerCutFlash in sweeps)
     CounterStore* store = &counters;
     UpdateObserver* extra_observer = nullptr;  // replaces `observer` when set
+    const ota::crypto::ImageDecryptionKey* decryption_key = nullptr;  // the device's, for encrypted releases
     Observer observer;
     std::string last_report;
     std::optional<RolledBackImage> rolled_back;  // what the device remembers as rolled back

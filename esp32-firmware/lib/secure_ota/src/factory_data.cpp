@@ -24,6 +24,17 @@ const FieldSpec kFields[] = {
     {FactoryData::kSigningPubKeyPem, "signing_pubkey_pem", 1024, &FactoryData::signing_pubkey_pem},
 };
 
+// Optional, written only when present: a device without it keeps installing plaintext releases.
+// 3300 bytes holds an RSA-3072 PKCS#8 PEM (about 2.5 KB); a P-256 one is about 240.
+const FieldSpec kDecryptionKey = {FactoryData::kDecryptionKeyPem, "decryption_key_pem", 3300, &FactoryData::decryption_key_pem};
+
+std::vector<const FieldSpec*> all_fields() {
+    std::vector<const FieldSpec*> all;
+    for (const auto& f : kFields) all.push_back(&f);
+    all.push_back(&kDecryptionKey);
+    return all;
+}
+
 }  // namespace
 
 bool FactoryData::validate(std::string& error) const {
@@ -47,13 +58,26 @@ bool FactoryData::validate(std::string& error) const {
         error = "signing_pubkey_pem is not a PEM public key (no BEGIN PUBLIC KEY line)";
         return false;
     }
+    if (decryption_key_pem.size() > kDecryptionKey.max) {
+        error = "factory data field 'decryption_key_pem' is " + std::to_string(decryption_key_pem.size()) +
+                " bytes, the limit is " + std::to_string(kDecryptionKey.max);
+        return false;
+    }
+    if (!decryption_key_pem.empty() && decryption_key_pem.find("-----BEGIN PRIVATE KEY-----") == std::string::npos) {
+        error = "decryption_key_pem is not a PKCS#8 PEM private key (no BEGIN PRIVATE KEY line)";
+        return false;
+    }
     return true;
 }
 
 std::vector<uint8_t> FactoryData::serialize() const {
     std::vector<uint8_t> records;
-    for (const auto& f : kFields) {
+    uint16_t count = 0;
+    for (const FieldSpec* fp : all_fields()) {
+        const FieldSpec& f = *fp;
         const std::string& v = this->*f.member;
+        if (f.tag == kDecryptionKeyPem && v.empty()) continue;
+        ++count;
         uint8_t th[4];
         store_le16(th, f.tag);
         store_le16(th + 2, static_cast<uint16_t>(v.size()));
@@ -63,7 +87,7 @@ std::vector<uint8_t> FactoryData::serialize() const {
     std::vector<uint8_t> out(kHeaderSize);
     std::memcpy(out.data(), kMagic, 4);
     store_le16(&out[4], kFormatVersion);
-    store_le16(&out[6], static_cast<uint16_t>(std::size(kFields)));
+    store_le16(&out[6], count);
     store_le32(&out[8], static_cast<uint32_t>(records.size()));
     uint32_t crc = crc32(out.data(), 12);
     crc = crc32(records.data(), records.size(), crc);
@@ -122,8 +146,8 @@ std::optional<FactoryData> FactoryData::parse(const uint8_t* data, size_t length
                 return std::nullopt;
             }
         seen.push_back(tag);
-        for (const auto& f : kFields)
-            if (f.tag == tag) fd.*f.member = std::string(reinterpret_cast<const char*>(p), len);
+        for (const FieldSpec* f : all_fields())
+            if (f->tag == tag) fd.*(f->member) = std::string(reinterpret_cast<const char*>(p), len);
         // Unknown tags are skipped: a newer factory tool may add fields.
         p += len;
     }

@@ -29,6 +29,7 @@ struct FactoryData {
         kApiKey = 4,
         kCaCertPem = 5,
         kSigningPubKeyPem = 6,
+        kDecryptionKeyPem = 7,  // optional: only devices of a product whose releases are encrypted
     };
 
     std::string device_id;           // e.g. "esp32-lab-01"
@@ -37,6 +38,7 @@ struct FactoryData {
     std::string api_key;
     std::string ca_cert_pem;         // the only CA the TLS client trusts
     std::string signing_pubkey_pem;  // verifies the manifest's ES256 signature
+    std::string decryption_key_pem;  // optional: the product's esp_encrypted_img private key (PKCS#8 PEM)
 
     std::vector<uint8_t> serialize() const;
     // nullopt with `error` naming what is wrong: blank partition, bad magic, CRC, missing field.

@@ -100,7 +100,25 @@ ManifestResult parse_and_verify_jws(std::string_view jws, const crypto::EcdsaP25
         !p.get_string("sha256", sha) || !p.get_int("issued_at", m.issued_at) || !p.get_int("expires_at", m.expires_at) ||
         !p.get_int("counter", counter))
         return refuse(Verdict::ManifestMalformed, "payload lacks a field or has a field of the wrong type");
-    if (m.v != 1) return refuse(Verdict::ManifestMalformed, "unsupported manifest format v=" + std::to_string(m.v));
+    if (m.v != 1 && m.v != 2) return refuse(Verdict::ManifestMalformed, "unsupported manifest format v=" + std::to_string(m.v));
+    if (m.v == 2) {  // an encrypted release
+        int64_t encrypted_size;
+        std::string encrypted_sha;
+        if (!p.get_string("encryption", m.encryption_scheme) || !p.get_string("encryption_key_id", m.encryption_key_id) ||
+            !p.get_int("encrypted_size", encrypted_size) || !p.get_string("encrypted_sha256", encrypted_sha))
+            return refuse(Verdict::ManifestMalformed, "format 2 lacks an encryption field or has one of the wrong type");
+        if (m.encryption_scheme != "ecies-p256" && m.encryption_scheme != "rsa-3072")
+            return refuse(Verdict::ManifestMalformed, "unknown encryption scheme");
+        bool id_ok = m.encryption_key_id.size() == 16;
+        for (char c : m.encryption_key_id) id_ok = id_ok && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+        if (!id_ok) return refuse(Verdict::ManifestMalformed, "encryption_key_id is not 16 lowercase hex digits");
+        if (size <= 0 || size > 0xFFFFFFFFll - 512 || encrypted_size != size + 512)
+            return refuse(Verdict::ManifestMalformed, "encrypted_size must be size + 512");
+        m.encrypted_size = uint32_t(encrypted_size);
+        if (!parse_hex_digest(encrypted_sha, m.encrypted_sha256))
+            return refuse(Verdict::ManifestMalformed, "encrypted_sha256 is not 64 lowercase hex digits");
+        m.encrypted = true;
+    }
     if (m.product.empty() || m.product.size() > kMaxProductLength) return refuse(Verdict::ManifestMalformed, "bad product");
     auto sv = SemVer::parse(m.version);
     if (!sv) return refuse(Verdict::ManifestMalformed, "version is not MAJOR.MINOR.PATCH semver");

@@ -23,6 +23,13 @@ std::optional<OtaProvisioning> provisioning_from_factory_data(const FactoryData&
         error = "factory signing key: " + why;
         return std::nullopt;
     }
+    if (!fd.decryption_key_pem.empty()) {  // absent: the device installs plaintext releases only
+        p.decryption_key = crypto::ImageDecryptionKey::from_pem(fd.decryption_key_pem, why);
+        if (!p.decryption_key) {
+            error = "factory decryption key: " + why;
+            return std::nullopt;
+        }
+    }
     p.config.server_host = url.host;
     p.config.server_port = url.port;
     p.config.device_id = fd.device_id;

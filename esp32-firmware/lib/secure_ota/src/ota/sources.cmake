@@ -14,6 +14,8 @@ set(SECURE_OTA_OTA_PARSER_SOURCES
 set(SECURE_OTA_OTA_SOURCES
   ${SECURE_OTA_OTA_PARSER_SOURCES}
   ${SECURE_OTA_OTA_DIR}/update_engine.cpp
+  ${SECURE_OTA_OTA_DIR}/encrypted_image_stage.cpp
+  ${SECURE_OTA_OTA_DIR}/crypto/image_decryption_mbedtls.cpp
   ${SECURE_OTA_OTA_DIR}/flash_counter_store.cpp
   ${SECURE_OTA_OTA_DIR}/rollback_memory.cpp
   ${SECURE_OTA_OTA_DIR}/provisioning.cpp

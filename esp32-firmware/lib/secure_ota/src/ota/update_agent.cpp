@@ -34,6 +34,9 @@ void OtaUpdateAgent::set_limits(uint32_t total_timeout_ms, uint32_t max_resumes,
 
 void OtaUpdateAgent::finish(const UpdateResult& r, const RunningApp& running, UpdateEngine* engine) {
     last_ = r;
+    if (r.manifest && r.manifest->encrypted && r.image_requests > 0)  // a human line: how the image travelled
+        fw_.telemetry().log("OTA: the image travelled encrypted (" + r.manifest->encryption_scheme + ", key " +
+                            r.manifest->encryption_key_id + ")");
     send_verdict(fw_.telemetry(), r);
     LcdAlert a = lcd_lines(r);
     if (!a.line1.empty()) fw_.lcd().show(a.line1, a.line2);
@@ -97,7 +100,7 @@ void OtaUpdateAgent::check_now() {
     if (rolled_back && rolled_back->marked_invalid) prov->config.rolled_back = rolled_back;
     TelemetryUpdateObserver observer(fw_.telemetry());
     UpdateEngine::Deps deps{*connector, clock_, port_.time, *fw_.ota_ops(), board_.flash(), board_.secure_version_store(),
-                            port_.counters, prov->signing_key.get(), &observer};
+                            port_.counters, prov->signing_key.get(), &observer, prov->decryption_key.get()};
     UpdateEngine engine(deps, prov->config);
     fw_.lcd().show("MISE A JOUR", "VERIFICATION...");
     r = engine.run(running);

@@ -7,6 +7,7 @@
 #include "secure_ota/app_descriptor.h"
 #include "secure_ota/app_image.h"
 #include "secure_ota/crypto/sha256.h"
+#include "secure_ota/ota/encrypted_image_stage.h"
 
 namespace secure_ota::ota {
 namespace {
@@ -184,20 +185,44 @@ UpdateResult UpdateEngine::run(const RunningApp& running) {
 
 Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, UpdateResult& res, uint64_t deadline) {
     phase(UpdatePhase::Downloading);
+    // An encrypted release (manifest v2) streams its served file through the decrypting stage;
+    // `wire_size` is what travels, m.size what reaches the slot.
+    if (m.encrypted) {
+        Outcome k = check_decryption_key(m);
+        if (!k.ok()) return k;
+    }
+    const uint32_t wire_size = m.encrypted ? m.encrypted_size : m.size;
     OtaError e = d_.ota.begin(target, m.size);
     if (e != OtaError::Ok) return Outcome::of(verdict_of(e), "begin: " + d_.ota.last_error());
 
     auto hash = std::make_unique<secure_ota::crypto::Sha256>();
     std::vector<uint8_t> head;  // first kHeadCopy bytes: header + app descriptor
     head.reserve(kHeadCopy);
-    uint32_t offset = 0;        // bytes of the image accepted so far
+    uint32_t offset = 0;        // bytes of the served file accepted so far
     // Progress at most every max(4 KiB, 1 %) of the image, and at the end.
-    const uint32_t progress_step = std::max<uint32_t>(4096, m.size / 100);
+    const uint32_t progress_step = std::max<uint32_t>(4096, wire_size / 100);
     uint32_t last_progress = 0;
     uint32_t attempts = 0;
 
+    // The plain image path: into the slot, hashed, header kept. Fed by the network directly, or
+    // by the decrypting stage.
+    auto write_plain = [&](const uint8_t* p, size_t n) {
+        OtaError we = d_.ota.write(p, n);
+        if (we != OtaError::Ok) return Outcome::of(verdict_of(we), "write: " + d_.ota.last_error());
+        hash->update(p, n);
+        if (head.size() < kHeadCopy) {
+            size_t k = std::min(n, kHeadCopy - head.size());
+            head.insert(head.end(), p, p + k);
+        }
+        return Outcome::of(Verdict::Updated);
+    };
+    std::unique_ptr<EncryptedImageStage> decrypting;
+    if (m.encrypted)
+        decrypting = std::make_unique<EncryptedImageStage>(
+            *d_.decryption_key, EncryptedImageExpectation{m.size, m.encrypted_size, m.encrypted_sha256}, write_plain);
+
     for (;;) {
-        if (offset == m.size) break;
+        if (offset == wire_size) break;
         uint32_t t = timeout_until(deadline, cfg_.connect_timeout_ms);
         if (t == 0) return Outcome::of(Verdict::Timeout, "total deadline reached after " + std::to_string(offset) + " bytes");
         ConnectResult c = d_.connector.connect(cfg_.server_host, cfg_.server_port, t);
@@ -219,7 +244,7 @@ Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, 
             const uint32_t start = offset;
             Outcome refused = Outcome::of(Verdict::Updated);
             HeadCheck check = [&](const HttpResponseHead& h) {
-                const uint64_t want = m.size - start;
+                const uint64_t want = wire_size - start;
                 if (h.status == 401 || h.status == 403) {
                     refused = Outcome::of(Verdict::AuthRejected, "image request answered " + std::to_string(h.status));
                     return false;
@@ -230,7 +255,11 @@ Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, 
                     return false;
                 }
                 if (!h.content_length || *h.content_length != want) {
-                    refused = Outcome::of(Verdict::SizeMismatch, "server announces " +
+                    // For an encrypted file, fewer bytes than signed is a truncated file.
+                    const Verdict v = !m.encrypted ? Verdict::SizeMismatch
+                                      : h.content_length && *h.content_length < want ? Verdict::DecryptTruncated
+                                                                                     : Verdict::DecryptSizeMismatch;
+                    refused = Outcome::of(v, "server announces " +
                                                                      (h.content_length ? std::to_string(*h.content_length) : std::string("no")) +
                                                                      " bytes, manifest needs " + std::to_string(want));
                     return false;
@@ -238,7 +267,7 @@ Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, 
                 if (start > 0) {
                     ContentRange cr;
                     const std::string* v = h.header("content-range");
-                    if (!v || !parse_content_range(*v, cr) || cr.first != start || cr.last != m.size - 1u || cr.total != m.size) {
+                    if (!v || !parse_content_range(*v, cr) || cr.first != start || cr.last != wire_size - 1u || cr.total != wire_size) {
                         refused = Outcome::of(Verdict::SizeMismatch, "Content-Range \"" + (v ? v->substr(0, 60) : std::string()) +
                                                                          "\" does not match the requested range");
                         return false;
@@ -247,36 +276,34 @@ Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, 
                 return true;
             };
             BodySink sink = [&](const uint8_t* p, size_t n) {
-                if (n > m.size - offset) {  // cannot happen with the checks above; kept as a hard bound
-                    refused = Outcome::of(Verdict::SizeMismatch, "more bytes than the manifest's size");
+                if (n > wire_size - offset) {  // cannot happen with the checks above; kept as a hard bound
+                    refused = Outcome::of(m.encrypted ? Verdict::DecryptSizeMismatch : Verdict::SizeMismatch,
+                                          "more bytes than the manifest's size");
                     return false;
                 }
-                OtaError we = d_.ota.write(p, n);
-                if (we != OtaError::Ok) {
-                    refused = Outcome::of(verdict_of(we), "write at " + std::to_string(offset) + ": " + d_.ota.last_error());
+                Outcome w = decrypting ? decrypting->accept(p, n) : write_plain(p, n);
+                if (!w.ok()) {
+                    refused = Outcome::of(w.verdict, w.detail + " (at " + std::to_string(offset) + ")");
                     return false;
-                }
-                hash->update(p, n);
-                if (head.size() < kHeadCopy) {
-                    size_t k = std::min(n, kHeadCopy - head.size());
-                    head.insert(head.end(), p, p + k);
                 }
                 offset += uint32_t(n);
                 res.image_bytes_written = offset;
                 res.image_bytes_received += n;
-                if (d_.observer && (offset - last_progress >= progress_step || offset == m.size)) {
+                if (d_.observer && (offset - last_progress >= progress_step || offset == wire_size)) {
                     last_progress = offset;
-                    d_.observer->on_progress(offset, m.size);
+                    d_.observer->on_progress(offset, wire_size);
                 }
                 return true;
             };
             ++res.image_requests;
             HttpClient http(d_.clock, cfg_.http);
-            HttpResult r = http.exchange(*c.stream, req, m.size - start, sink, deadline, check);
+            HttpResult r = http.exchange(*c.stream, req, wire_size - start, sink, deadline, check);
             c.stream->close();
             if (refused.verdict != Verdict::Updated) return refused;
             if (r.ok()) {
-                if (offset != m.size) return Outcome::of(Verdict::SizeMismatch, "transfer ended at " + std::to_string(offset));
+                if (offset != wire_size)
+                    return Outcome::of(m.encrypted ? Verdict::DecryptTruncated : Verdict::SizeMismatch,
+                                       "transfer ended at " + std::to_string(offset));
                 break;
             }
             step = http_failure(r, "image download");
@@ -290,6 +317,12 @@ Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, 
         }
         ++attempts;
         ++res.resumes;
+        if (decrypting) {
+            // GCM cannot rewind: the stage (GCM context, both hashes, the slot's write position)
+            // continues at the exact byte where the served file stopped.
+            if (d_.observer) d_.observer->on_resume(offset, attempts);
+            continue;
+        }
         // Resume from the last flash-aligned offset: re-hash what is already in the slot.
         uint32_t resume = d_.ota.resume_offset();
         if (d_.ota.resume_from(resume) != OtaError::Ok)
@@ -315,7 +348,22 @@ Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, 
     }
 
     phase(UpdatePhase::VerifyingImage);
+    if (decrypting) {
+        Outcome f = decrypting->finish();  // all bytes, tag, encrypted-file hash
+        if (!f.ok()) return f;
+    }
     return finish_image(m, target, head, hash->finish());
+}
+
+Outcome UpdateEngine::check_decryption_key(const Manifest& m) const {
+    if (!d_.decryption_key)
+        return Outcome::of(Verdict::DecryptWrongKey, "the release is encrypted (" + m.encryption_scheme + ", key " +
+                                                         m.encryption_key_id + ") and this device has no decryption key");
+    if (d_.decryption_key->key_id() != m.encryption_key_id || m.encryption_scheme != crypto::to_string(d_.decryption_key->scheme()))
+        return Outcome::of(Verdict::DecryptWrongKey, "the release is encrypted for key " + m.encryption_key_id + " (" +
+                                                         m.encryption_scheme + "), this device holds " + d_.decryption_key->key_id() +
+                                                         " (" + crypto::to_string(d_.decryption_key->scheme()) + ")");
+    return Outcome::of(Verdict::Updated);
 }
 
 Outcome UpdateEngine::finish_image(const Manifest& m, const PartitionEntry& target, const std::vector<uint8_t>& head,
@@ -358,9 +406,11 @@ std::string UpdateEngine::report_json(const UpdateResult& r, const RunningApp& r
     std::string j = "{\"event\":\"" + std::string(installed ? "installed" : "refused") + "\"";
     if (r.manifest) j += ",\"version\":\"" + json_escape(r.manifest->version) + "\"";
     if (!installed) j += ",\"reason\":\"" + json_escape(why) + "\"";
+    // Counts of what travelled: the served file, 512 bytes more than the image when encrypted.
     j += ",\"bytes_written\":" + std::to_string(r.image_bytes_written) + ",\"bytes_received\":" +
          std::to_string(r.image_bytes_received);
-    if (r.manifest) j += ",\"total\":" + std::to_string(r.manifest->size);
+    if (r.manifest) j += ",\"total\":" + std::to_string(r.manifest->encrypted ? r.manifest->encrypted_size : r.manifest->size);
+    if (r.manifest && r.manifest->encrypted) j += ",\"encrypted\":true";
     j += ",\"verdict\":\"" + std::string(to_string(r.outcome.verdict)) + "\",\"detail\":\"" + json_escape(r.outcome.detail) +
          "\",\"device\":\"" + json_escape(cfg_.device_id) + "\",\"product\":\"" + json_escape(cfg_.product) +
          "\",\"running_version\":\"" + json_escape(running.version) + "\"";

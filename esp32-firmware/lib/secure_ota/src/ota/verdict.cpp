@@ -48,6 +48,11 @@ constexpr Row kRows[] = {
     {Verdict::Busy, "BUSY", "an update is already in progress", "MAJ EN COURS", false},
     {Verdict::Unsupported, "UNSUPPORTED", "this firmware was built without an OTA engine", "MAJ INDISPO.", false},
     {Verdict::VersionRolledBack, "VERSION_ROLLED_BACK", "this version (or this exact image) failed its self-test here before and was rolled back; only a newer version is installed", "VERSION REJETEE", false},
+    {Verdict::DecryptWrongKey, "DECRYPT_WRONG_KEY", "the release is encrypted for another key, or this device has no decryption key", "CLE DECHIF.FAUX", true},
+    {Verdict::DecryptBadTag, "DECRYPT_BAD_TAG", "the encrypted image's AES-GCM tag does not verify: it was altered", "TAG GCM INVALIDE", true},
+    {Verdict::DecryptTruncated, "DECRYPT_TRUNCATED", "the encrypted image ended before the size the manifest announces", "CHIFFRE TRONQUE", true},
+    {Verdict::DecryptSizeMismatch, "DECRYPT_SIZE_MISMATCH", "the encrypted image's header, manifest and server sizes disagree", "TAILLE CHIFFRE", true},
+    {Verdict::DecryptHeaderInvalid, "DECRYPT_HEADER_INVALID", "the encrypted image's header is damaged (magic, reserved bytes, key parameters)", "ENTETE CHIFFRE", true},
 };
 
 const Row* row(Verdict v) {

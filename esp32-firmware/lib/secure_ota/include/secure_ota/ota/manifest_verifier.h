@@ -58,6 +58,13 @@ struct Manifest {
     int64_t expires_at = 0;
     uint64_t counter = 0;
     std::string kid;  // from the header, informational
+    // Format 2 (docs/manifest.md): `url` serves an esp_encrypted_img file; size/sha256 above
+    // stay those of the plaintext image.
+    bool encrypted = false;
+    std::string encryption_scheme;   // "ecies-p256" | "rsa-3072"
+    std::string encryption_key_id;   // 16 lowercase hex digits
+    uint32_t encrypted_size = 0;     // = size + 512
+    secure_ota::crypto::Sha256Digest encrypted_sha256{};
 };
 
 // The highest manifest counter the device has accepted, with the version it named.

@@ -9,6 +9,7 @@
 
 #include "secure_ota/factory_data.h"
 #include "secure_ota/ota/crypto/ecdsa_p256.h"
+#include "secure_ota/ota/crypto/image_decryption.h"
 #include "secure_ota/ota/update_engine.h"
 
 namespace secure_ota::ota {
@@ -16,6 +17,7 @@ namespace secure_ota::ota {
 struct OtaProvisioning {
     UpdateConfig config;                                       // server, device id, API key, product, chip
     std::unique_ptr<crypto::EcdsaP256PublicKey> signing_key;   // manifest key
+    std::unique_ptr<crypto::ImageDecryptionKey> decryption_key;  // optional: encrypted releases
     std::string ca_pem;                                        // for the port's TLS connector
 };
 

@@ -20,6 +20,7 @@
 
 #include "secure_ota/flash.h"
 #include "secure_ota/ota/crypto/ecdsa_p256.h"
+#include "secure_ota/ota/crypto/image_decryption.h"
 #include "secure_ota/ota/http_client.h"
 #include "secure_ota/ota/manifest_verifier.h"
 #include "secure_ota/ota/rollback_memory.h"
@@ -112,6 +113,8 @@ public:
         CounterStore& counters;
         const crypto::EcdsaP256PublicKey* signing_key;  // null = not provisioned
         UpdateObserver* observer = nullptr;
+        // The product's esp_encrypted_img key from factory data; null = plaintext releases only.
+        const crypto::ImageDecryptionKey* decryption_key = nullptr;
     };
 
     UpdateEngine(Deps deps, UpdateConfig config) : d_(deps), cfg_(std::move(config)) {}
@@ -135,6 +138,7 @@ private:
                          const secure_ota::crypto::Sha256Digest& digest);
     Outcome post_report(const std::string& json);
     uint32_t timeout_until(uint64_t deadline, uint32_t cap);
+    Outcome check_decryption_key(const Manifest& m) const;
     void phase(UpdatePhase p) {
         if (d_.observer) d_.observer->on_phase(p);
     }

@@ -49,6 +49,12 @@ enum class Verdict {
     Busy,                      // BUSY: an update is already running (emitted by the app glue)
     Unsupported,               // UNSUPPORTED: this firmware was built without an OTA engine
     VersionRolledBack,         // VERSION_ROLLED_BACK: this version/image was rolled back here before
+    // encrypted images (issue 14, docs/encrypted-image.md)
+    DecryptWrongKey,           // DECRYPT_WRONG_KEY: encrypted for another key, or the device has none
+    DecryptBadTag,             // DECRYPT_BAD_TAG: the AES-GCM tag does not verify
+    DecryptTruncated,          // DECRYPT_TRUNCATED: the encrypted file ended early
+    DecryptSizeMismatch,       // DECRYPT_SIZE_MISMATCH: header, manifest and server sizes disagree, or extra bytes
+    DecryptHeaderInvalid,      // DECRYPT_HEADER_INVALID: magic, reserved bytes, ephemeral or wrapped key damaged
 };
 
 // Every verdict, in declaration order (for docs and tests).
@@ -63,7 +69,8 @@ constexpr Verdict kAllVerdicts[] = {
     Verdict::SecureVersionTooLow, Verdict::ImageTooLarge, Verdict::SizeMismatch,
     Verdict::HashMismatch, Verdict::ImageInvalid, Verdict::VersionMismatch,
     Verdict::ConnectionLost, Verdict::Timeout, Verdict::FlashError, Verdict::InternalError, Verdict::Busy,
-    Verdict::Unsupported, Verdict::VersionRolledBack,
+    Verdict::Unsupported, Verdict::VersionRolledBack, Verdict::DecryptWrongKey, Verdict::DecryptBadTag, Verdict::DecryptTruncated,
+    Verdict::DecryptSizeMismatch, Verdict::DecryptHeaderInvalid,
 };
 
 // "TLS_CERT_UNTRUSTED", ...: the stable code.

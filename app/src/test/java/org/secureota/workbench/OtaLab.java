@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,7 @@ import org.secureota.workbench.network.DeviceEndpoint;
 import org.secureota.workbench.network.LabTimeServer;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
+import org.secureota.workbench.pki.ProductKeys;
 import org.secureota.workbench.server.OtaServer;
 import org.secureota.workbench.server.ServerIdentity;
 import org.secureota.workbench.server.ServerState;
@@ -88,6 +90,21 @@ final class OtaLab implements AutoCloseable {
         return publish(buildImage(name));
     }
 
+    /** Publishes {@code image} encrypted for the product's decryption key (made first, of {@code type}, if missing). */
+    Release publishEncrypted(Path image, ProductKeys.KeyType type) throws IOException {
+        ProductKeys keys = new ProductKeys(lab.certs());
+        if (!keys.exists(PRODUCT)) {
+            keys.create(PRODUCT, type, false);
+        }
+        return state.releases().publish(image, PRODUCT, pki.signingKey(), Duration.ofDays(30), Clock.systemUTC(), false,
+                keys.publicKey(PRODUCT));
+    }
+
+    /** The product's decryption private key as factory data carries it (tag 7), PKCS#8 PEM. */
+    String productDecryptionKeyPem() throws IOException {
+        return Files.readString(new ProductKeys(lab.certs()).privateKeyFile(PRODUCT), StandardCharsets.US_ASCII);
+    }
+
     /** Stops the lab server and starts the attacker's look-alike on the same port (same names, another CA). */
     void replaceServerWithRogue() throws IOException {
         int port = server.port();
@@ -113,10 +130,19 @@ final class OtaLab implements AutoCloseable {
         if (serverUrl.equals(session.deviceUrl())) {
             return board(id);
         }
+        return board(id, serverUrl, null);
+    }
+
+    /** A factory-fresh V1 board on the session's device URL with this decryption key (null: none) in its factory data. */
+    Board boardWithKey(String id, String decryptionKeyPem) throws Exception {
+        return board(id, session.deviceUrl(), decryptionKeyPem);
+    }
+
+    private Board board(String id, String serverUrl, String decryptionKeyPem) throws Exception {
         String apiKey = state.provision(id, PRODUCT);
         FactoryData data = new FactoryData(id, PRODUCT, serverUrl, apiKey,
                 Files.readString(pki.path(PkiFile.CA_CERT), StandardCharsets.US_ASCII),
-                Files.readString(pki.path(PkiFile.SIGNING_PUB), StandardCharsets.US_ASCII));
+                Files.readString(pki.path(PkiFile.SIGNING_PUB), StandardCharsets.US_ASCII), decryptionKeyPem);
         Path dir = Files.createDirectories(lab.devices().resolve(id));
         Path factoryData = dir.resolve("factory.bin");
         Files.write(factoryData, data.partitionImage(FactoryData.PARTITION_SIZE));

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import org.secureota.workbench.device.Device;
 import org.secureota.workbench.device.DeviceLink;
 import org.secureota.workbench.device.FactoryData;
+import org.secureota.workbench.pki.ProductKeys;
 import org.secureota.workbench.device.FlashLayout;
 import org.secureota.workbench.device.SerialPortInfo;
 import org.secureota.workbench.journal.JournalEvent;
@@ -89,9 +90,15 @@ final class DeviceCommand implements Runnable {
             String caPem = readPem(pki, PkiFile.CA_CERT);
             String signingPem = readPem(pki, PkiFile.SIGNING_PUB);
             String apiKey = readApiKey();
+            // The product's decryption key, when the product has one: its devices can then open releases
+            // published with --encrypt. Without it they install plaintext releases only.
+            ProductKeys productKeys = new ProductKeys(lab.certs());
+            boolean withDecryptionKey = org.secureota.workbench.firmware.ReleaseNames.isProduct(product)
+                    && productKeys.exists(product);
             FactoryData data;
             try {
-                data = new FactoryData(deviceId, product, serverUrl, apiKey, caPem, signingPem);
+                data = new FactoryData(deviceId, product, serverUrl, apiKey, caPem, signingPem,
+                        withDecryptionKey ? readText(productKeys.privateKeyFile(product)) : null);
             } catch (IllegalArgumentException e) {
                 throw new UsageException("Cannot build the factory data: " + e.getMessage() + ".", e);
             }
@@ -108,6 +115,9 @@ final class DeviceCommand implements Runnable {
             w.println("  server_url   " + data.serverUrl());
             w.println("  api_key      (hidden)");
             w.println("  trusts       " + pki.path(PkiFile.CA_CERT) + " and " + pki.path(PkiFile.SIGNING_PUB));
+            w.println("  decrypts     " + (withDecryptionKey ? "releases encrypted for " + productKeys.publicKeyFile(product)
+                    + " (its private key is in this file)" : "nothing: " + product + " has no decryption key, so this"
+                    + " device installs plaintext releases only"));
             w.println();
             w.println("Flash it once per board at offset " + offset + " (the factory_data partition of both layouts):");
             w.println("  esptool.py --chip esp32 write_flash " + offset + " " + shellQuote(target));
@@ -124,6 +134,14 @@ final class DeviceCommand implements Runnable {
                 throw new UsageException("No " + file.fileName() + " in " + pki.directory()
                         + ": the lab PKI is missing. Run './workbench pki init' first.");
             }
+            try {
+                return Files.readString(path, StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                throw new UsageException("Cannot read " + path + ": " + e.getMessage(), e);
+            }
+        }
+
+        private static String readText(Path path) {
             try {
                 return Files.readString(path, StandardCharsets.US_ASCII);
             } catch (IOException e) {

@@ -22,6 +22,7 @@ import java.util.OptionalInt;
 import org.secureota.workbench.firmware.AppDescriptor;
 import org.secureota.workbench.firmware.AppImage;
 import org.secureota.workbench.firmware.AppSlot;
+import org.secureota.workbench.firmware.EncryptedImageHeader;
 import org.secureota.workbench.firmware.BootChoice;
 import org.secureota.workbench.firmware.FirmwareFormatException;
 import org.secureota.workbench.firmware.FlashImage;
@@ -44,6 +45,7 @@ import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PemFiles;
 import org.secureota.workbench.pki.PkiFile;
+import org.secureota.workbench.pki.ProductKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -54,7 +56,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "firmware", mixinStandardHelpOptions = true,
         description = "Inspect ESP32 app images and flash layouts; publish and verify signed releases.",
         subcommands = {FirmwareCommand.Inspect.class, FirmwareCommand.Partitions.class,
-            FirmwareCommand.Publish.class, FirmwareCommand.Verify.class})
+            FirmwareCommand.Publish.class, FirmwareCommand.Verify.class, EncryptCommand.class, DecryptCommand.class})
 final class FirmwareCommand implements Runnable {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -99,7 +101,8 @@ final class FirmwareCommand implements Runnable {
 
     @Command(name = "inspect", mixinStandardHelpOptions = true,
             description = {"Print an app image's header, segments, checksum, appended SHA-256 and esp_app_desc_t,"
-                + " and every problem with its offset.", "Exit 1 when the image has problems."})
+                + " and every problem with its offset.", "An esp_encrypted_img file is recognised by its magic and its"
+                + " header fields are printed (nothing is decrypted).", "Exit 1 when the image has problems."})
     static final class Inspect implements Runnable {
         @Spec
         private CommandSpec spec;
@@ -112,8 +115,13 @@ final class FirmwareCommand implements Runnable {
 
         @Override
         public void run() {
-            AppImage image = AppImage.parse(readInput(file, "an app image"));
+            byte[] bytes = DecryptCommand.readEncrypted(file, "an app image");  // or an encrypted one: 512 bytes more
             PrintWriter out = spec.commandLine().getOut();
+            if (EncryptedImageHeader.hasMagic(bytes)) {
+                EncryptedFileInspection.print(out, file, bytes, json);
+                return;
+            }
+            AppImage image = AppImage.parse(bytes);
             if (json) {
                 out.println(toJson(image));
             } else {
@@ -340,6 +348,12 @@ final class FirmwareCommand implements Runnable {
         @Option(names = "--force", description = "Publish again a version that is already published (new manifest, new counter).")
         private boolean force;
 
+        @Option(names = "--encrypt", description = {"Store and serve only the esp_encrypted_img ciphertext, encrypted"
+            + " with the product's decryption key (certs/products/NAME/decryption-pub.pem; made, P-256, on first use"
+            + " unless 'pki init --product NAME [--rsa]' made it first).", "Only devices whose factory data holds the"
+            + " product's private key can install it."})
+        private boolean encrypt;
+
         @Override
         public void run() {
             if (validityDays < 1 || validityDays > 3650) {
@@ -347,17 +361,48 @@ final class FirmwareCommand implements Runnable {
             }
             Lab lab = WorkbenchCli.labOf(spec);
             PrivateKey key = new LabPki(lab.certs()).signingKey();
+            PrintWriter out = spec.commandLine().getOut();
+            PublicKey encryptFor = null;
+            if (encrypt) {
+                try {
+                    ReleaseNames.requireProduct(product);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException(e.getMessage());
+                }
+                ProductKeys keys = new ProductKeys(lab.certs());
+                if (!keys.exists(product)) {
+                    try {
+                        keys.create(product, ProductKeys.KeyType.P256, false);
+                    } catch (IOException e) {
+                        throw new UsageException("cannot write the decryption key of " + product + ": " + e.getMessage(), e);
+                    }
+                    out.println("Created the firmware-decryption key pair of " + product + " (P-256, ECIES):");
+                    PkiCommand.printProductKeys(out, keys, product);
+                }
+                try {
+                    encryptFor = keys.publicKey(product);
+                } catch (IOException e) {
+                    throw new UsageException("cannot read " + keys.publicKeyFile(product) + ": " + e.getMessage(), e);
+                }
+            }
             Release release;
             try {
                 release = new ReleaseStore(lab.releases()).publish(image, product, key, Duration.ofDays(validityDays),
-                        Clock.systemUTC(), force);
+                        Clock.systemUTC(), force, encryptFor);
             } catch (ReleaseException e) {
                 throw new UsageException(e.getMessage(), e);
             }
-            PrintWriter out = spec.commandLine().getOut();
             out.println("Published " + release.product() + " " + release.version() + " (secure_version "
                     + release.secureVersion() + ", manifest counter " + release.counter() + ")");
-            out.println("  image:    " + release.imageFile() + "  (" + release.size() + " bytes)");
+            if (release.encrypted()) {
+                out.println("  stored:   " + release.imageFile() + "  (" + release.encryption().size() + " bytes, "
+                        + release.encryption().scheme().id() + " for key " + release.encryption().keyId()
+                        + "; no plaintext in the store)");
+                out.println("  stored sha256: " + release.encryption().sha256());
+                out.println("  image:    " + release.size() + " bytes once decrypted");
+            } else {
+                out.println("  image:    " + release.imageFile() + "  (" + release.size() + " bytes)");
+            }
             out.println("  sha256:   " + release.sha256());
             out.println("  manifest: " + release.manifestFile());
             out.println("  signed:   ES256, kid " + ManifestKeys.keyId(ManifestKeys.publicKeyOf(key)));
@@ -423,6 +468,10 @@ final class FirmwareCommand implements Runnable {
             out.println("OK    valid " + m.issuedAt() + " .. " + m.expiresAt() + " (checked at " + now + ")");
             out.println("      " + m.product() + " " + m.version() + ", secure_version " + m.secureVersion()
                     + ", counter " + m.counter() + ", " + m.size() + " bytes, sha256 " + m.sha256());
+            if (m.encrypted() && image == null) {
+                checkEncryptedFile(out, m);
+                return;
+            }
             Path imageFile = image != null ? image : besideManifest(m);
             if (!Files.isRegularFile(imageFile)) {
                 out.println("FAIL  image: " + imageFile + " not found");
@@ -434,6 +483,32 @@ final class FirmwareCommand implements Runnable {
                 refuse(out, imageResult);
             }
             out.println("OK    image " + imageFile + " matches: size, SHA-256, version and secure_version");
+        }
+
+        /**
+         * An encrypted release: the served file beside the manifest must have the signed encrypted size
+         * and SHA-256. The plaintext inside is checked by the device (or 'firmware decrypt' then --image).
+         */
+        private void checkEncryptedFile(PrintWriter out, Manifest m) {
+            Path served = manifestFile.toAbsolutePath().getParent()
+                    .resolve(ReleaseNames.encryptedFileName(m.product(), m.version()));
+            out.println("      encrypted: " + m.encryption().scheme().id() + " for key " + m.encryption().keyId()
+                    + ", " + m.encryption().size() + " bytes, sha256 " + m.encryption().sha256());
+            if (!Files.isRegularFile(served)) {
+                out.println("FAIL  encrypted file: " + served + " not found");
+                throw new CheckFailedException("the encrypted file could not be checked: " + served + " does not exist.");
+            }
+            byte[] bytes = readInput(served, "an encrypted image");
+            String sha = EncryptedFileInspection.sha256(bytes);
+            if (bytes.length != m.encryption().size() || !java.security.MessageDigest.isEqual(
+                    sha.getBytes(StandardCharsets.US_ASCII), m.encryption().sha256().getBytes(StandardCharsets.US_ASCII))) {
+                out.println("REFUSED IMAGE_MISMATCH: " + served + " is " + bytes.length + " bytes with sha256 " + sha
+                        + "; the manifest signs " + m.encryption().size() + " bytes with sha256 " + m.encryption().sha256());
+                out.flush();
+                throw new CheckFailedException("manifest refused: IMAGE_MISMATCH");
+            }
+            out.println("OK    encrypted file " + served + " matches: size and SHA-256 (the plaintext is checked after"
+                    + " decryption: 'firmware decrypt' then 'firmware verify --image')");
         }
 
         /** Product and version passed the manifest's name checks, so the file name is safe to build. */

@@ -146,8 +146,9 @@ final class ServerCommand implements Runnable {
                 out.println("  none; publish one with 'firmware publish IMAGE --product NAME'");
             }
             for (Release r : releases) {
-                out.printf("  %-20s %-14s secure_version %-3d counter %-4d %10d bytes  expires %s  %s%n", r.product(),
-                        r.version(), r.secureVersion(), r.counter(), r.size(), r.expiresAt(), r.url());
+                out.printf("  %-20s %-14s secure_version %-3d counter %-4d %10d bytes  expires %s  %s%s%n", r.product(),
+                        r.version(), r.secureVersion(), r.counter(), r.size(), r.expiresAt(), r.url(),
+                        r.encrypted() ? "  (encrypted, " + r.encryption().scheme().id() + ")" : "");
             }
             out.println();
             out.println("Devices (" + devices.size() + ")");

@@ -19,9 +19,13 @@ import java.util.zip.CRC32;
  * <p>Byte format, little-endian: a 16-byte header (magic {@code SOFD}, u16 format version 1, u16
  * record count, u32 records length, u32 CRC-32 of header bytes 0..11 followed by the records), then
  * records of {@code u16 tag, u16 length, UTF-8 value}.
+ *
+ * <p>{@code decryptionKeyPem} (tag 7) is optional: the product's esp_encrypted_img private key, for devices
+ * of a product whose releases are published encrypted. Null when absent; a device without it keeps
+ * installing plaintext releases.
  */
 public record FactoryData(String deviceId, String product, String serverUrl, String apiKey,
-                          String caCertificatePem, String signingPublicKeyPem) {
+                          String caCertificatePem, String signingPublicKeyPem, String decryptionKeyPem) {
 
     public static final byte[] MAGIC = {'S', 'O', 'F', 'D'};
     public static final int FORMAT_VERSION = 1;
@@ -37,7 +41,9 @@ public record FactoryData(String deviceId, String product, String serverUrl, Str
         SERVER_URL(3, "server_url", 256),
         API_KEY(4, "api_key", 128),
         CA_CERT_PEM(5, "ca_cert_pem", 3072),
-        SIGNING_PUBKEY_PEM(6, "signing_pubkey_pem", 1024);
+        SIGNING_PUBKEY_PEM(6, "signing_pubkey_pem", 1024),
+        /** Optional; 3300 bytes hold an RSA-3072 PKCS#8 PEM. */
+        DECRYPTION_KEY_PEM(7, "decryption_key_pem", 3300);
 
         final int tag;
         final String wireName;
@@ -50,7 +56,25 @@ public record FactoryData(String deviceId, String product, String serverUrl, Str
         }
     }
 
+    /** Factory data without a decryption key: the device installs plaintext releases only. */
+    public FactoryData(String deviceId, String product, String serverUrl, String apiKey, String caCertificatePem,
+                       String signingPublicKeyPem) {
+        this(deviceId, product, serverUrl, apiKey, caCertificatePem, signingPublicKeyPem, null);
+    }
+
+    /** The same factory data with the product's firmware-decryption private key (PKCS#8 PEM) added. */
+    public FactoryData withDecryptionKey(String privateKeyPem) {
+        return new FactoryData(deviceId, product, serverUrl, apiKey, caCertificatePem, signingPublicKeyPem, privateKeyPem);
+    }
+
     public FactoryData {
+        if (decryptionKeyPem != null) {
+            checkField(Field.DECRYPTION_KEY_PEM, decryptionKeyPem);
+            if (!decryptionKeyPem.contains("-----BEGIN PRIVATE KEY-----")) {
+                throw new IllegalArgumentException("decryption_key_pem is not a PKCS#8 PEM private key"
+                        + " (no BEGIN PRIVATE KEY line)");
+            }
+        }
         Map<Field, String> values = new LinkedHashMap<>();
         values.put(Field.DEVICE_ID, deviceId);
         values.put(Field.PRODUCT, product);
@@ -89,23 +113,29 @@ public record FactoryData(String deviceId, String product, String serverUrl, Str
             case API_KEY -> apiKey;
             case CA_CERT_PEM -> caCertificatePem;
             case SIGNING_PUBKEY_PEM -> signingPublicKeyPem;
+            case DECRYPTION_KEY_PEM -> decryptionKeyPem;
         };
     }
 
     /** The partition's bytes, without the 0xFF fill up to the partition size. */
     public byte[] serialize() {
         List<byte[]> values = new ArrayList<>();
+        List<Field> present = new ArrayList<>();
         int recordsLength = 0;
         for (Field f : Field.values()) {
+            if (value(f) == null) {
+                continue;  // only the optional decryption key can be absent
+            }
             byte[] v = value(f).getBytes(StandardCharsets.UTF_8);
+            present.add(f);
             values.add(v);
             recordsLength += 4 + v.length;
         }
         ByteBuffer out = ByteBuffer.allocate(HEADER_SIZE + recordsLength).order(ByteOrder.LITTLE_ENDIAN);
-        out.put(MAGIC).putShort((short) FORMAT_VERSION).putShort((short) Field.values().length).putInt(recordsLength);
+        out.put(MAGIC).putShort((short) FORMAT_VERSION).putShort((short) present.size()).putInt(recordsLength);
         out.putInt(0); // CRC, filled in below
-        for (int i = 0; i < Field.values().length; i++) {
-            out.putShort((short) Field.values()[i].tag).putShort((short) values.get(i).length).put(values.get(i));
+        for (int i = 0; i < present.size(); i++) {
+            out.putShort((short) present.get(i).tag).putShort((short) values.get(i).length).put(values.get(i));
         }
         byte[] bytes = out.array();
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(12, crc(bytes, recordsLength));
@@ -177,7 +207,7 @@ public record FactoryData(String deviceId, String product, String serverUrl, Str
         }
         return new FactoryData(byTag.get(Field.DEVICE_ID.tag), byTag.get(Field.PRODUCT.tag),
                 byTag.get(Field.SERVER_URL.tag), byTag.get(Field.API_KEY.tag), byTag.get(Field.CA_CERT_PEM.tag),
-                byTag.get(Field.SIGNING_PUBKEY_PEM.tag));
+                byTag.get(Field.SIGNING_PUBKEY_PEM.tag), byTag.get(Field.DECRYPTION_KEY_PEM.tag));
     }
 
     private static int crc(byte[] bytes, int recordsLength) {
@@ -187,11 +217,12 @@ public record FactoryData(String deviceId, String product, String serverUrl, Str
         return (int) crc.getValue();
     }
 
-    /** Never print the API key: a device's secret must not land in logs or screenshots. */
+    /** Never print the API key or the decryption key: a device's secrets must not land in logs or screenshots. */
     @Override
     public String toString() {
         return "FactoryData[deviceId=" + deviceId + ", product=" + product + ", serverUrl=" + serverUrl
                 + ", apiKey=(hidden), caCertificatePem=" + caCertificatePem.length() + " chars, signingPublicKeyPem="
-                + signingPublicKeyPem.length() + " chars]";
+                + signingPublicKeyPem.length() + " chars, decryptionKeyPem=" + (decryptionKeyPem == null ? "none"
+                : "(hidden)") + "]";
     }
 }

@@ -30,14 +30,20 @@ import java.util.regex.Pattern;
  * @param issuedAt       when it was signed (whole seconds)
  * @param expiresAt      after this instant the manifest is refused (whole seconds)
  * @param counter        per-product publish counter, strictly increasing
+ * @param encryption     format 2 only: the encrypted file that {@code url} serves; null in format 1
  */
 public record Manifest(int formatVersion, String product, String version, long secureVersion, String url, long size,
-                       String sha256, Instant issuedAt, Instant expiresAt, long counter) {
+                       String sha256, Instant issuedAt, Instant expiresAt, long counter, ManifestEncryption encryption) {
 
     public static final int FORMAT_VERSION = 1;
+    /** Format 2: format 1 plus the four encryption fields; only for releases served encrypted. */
+    public static final int ENCRYPTED_FORMAT_VERSION = 2;
     /** The fields of a v1 payload, in the order they are written. */
     public static final List<String> FIELDS = List.of("v", "product", "version", "secure_version", "url", "size",
             "sha256", "issued_at", "expires_at", "counter");
+    /** The fields a v2 payload adds after {@link #FIELDS}. */
+    public static final List<String> ENCRYPTION_FIELDS = List.of("encryption", "encryption_key_id", "encrypted_size",
+            "encrypted_sha256");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern URL_PATH = Pattern.compile("/[A-Za-z0-9._~/-]{1,255}");
     /** JSON integers above 2^53 lose precision in many parsers (JavaScript, cJSON's double): keep every number below. */
@@ -50,9 +56,24 @@ public record Manifest(int formatVersion, String product, String version, long s
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
             .build();
 
+    /** A format-1 manifest: the image is served as it is. */
+    public Manifest(int formatVersion, String product, String version, long secureVersion, String url, long size,
+                    String sha256, Instant issuedAt, Instant expiresAt, long counter) {
+        this(formatVersion, product, version, secureVersion, url, size, sha256, issuedAt, expiresAt, counter, null);
+    }
+
     public Manifest {
-        if (formatVersion != FORMAT_VERSION) {
-            throw new IllegalArgumentException("'v' is " + formatVersion + "; this workbench reads format 1 only");
+        if (formatVersion != FORMAT_VERSION && formatVersion != ENCRYPTED_FORMAT_VERSION) {
+            throw new IllegalArgumentException("'v' is " + formatVersion + "; this workbench reads formats 1 and 2");
+        }
+        if ((formatVersion == ENCRYPTED_FORMAT_VERSION) != (encryption != null)) {
+            throw new IllegalArgumentException(formatVersion == ENCRYPTED_FORMAT_VERSION
+                    ? "format 2 needs the encryption fields " + ENCRYPTION_FIELDS
+                    : "format 1 has no encryption fields; an encrypted release is format 2");
+        }
+        if (encryption != null && encryption.size() != size + EncryptedImageHeader.SIZE) {
+            throw new IllegalArgumentException("'encrypted_size' is " + encryption.size() + ", but an encrypted image of "
+                    + size + " bytes is exactly " + (size + EncryptedImageHeader.SIZE));
         }
         Objects.requireNonNull(issuedAt, "issued_at");
         Objects.requireNonNull(expiresAt, "expires_at");
@@ -101,6 +122,12 @@ public record Manifest(int formatVersion, String product, String version, long s
         node.put("issued_at", issuedAt.getEpochSecond());
         node.put("expires_at", expiresAt.getEpochSecond());
         node.put("counter", counter);
+        if (encryption != null) {
+            node.put("encryption", encryption.scheme().id());
+            node.put("encryption_key_id", encryption.keyId());
+            node.put("encrypted_size", encryption.size());
+            node.put("encrypted_sha256", encryption.sha256());
+        }
         try {
             return STRICT_JSON.writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
@@ -124,13 +151,23 @@ public record Manifest(int formatVersion, String product, String version, long s
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException("payload is not a JSON object");
         }
-        Set<String> known = Set.copyOf(FIELDS);
+        boolean encrypted = node.get("v") != null && node.get("v").isIntegralNumber()
+                && node.get("v").asLong() == ENCRYPTED_FORMAT_VERSION;
+        List<String> fields = encrypted
+                ? java.util.stream.Stream.concat(FIELDS.stream(), ENCRYPTION_FIELDS.stream()).toList() : FIELDS;
+        Set<String> known = Set.copyOf(fields);
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!known.contains(name)) {
-                throw new IllegalArgumentException("payload has an unknown field '" + name + "'; format v1 has exactly "
-                        + String.join(", ", FIELDS));
+                throw new IllegalArgumentException("payload has an unknown field '" + name + "'; format v"
+                        + (encrypted ? 2 : 1) + " has exactly " + String.join(", ", fields));
             }
+        }
+        ManifestEncryption encryption = null;
+        if (encrypted) {
+            EncryptionScheme scheme = EncryptionScheme.fromId(text(node, "encryption"));
+            encryption = new ManifestEncryption(scheme, text(node, "encryption_key_id"),
+                    integer(node, "encrypted_size", 0, MAX_JSON_INTEGER), text(node, "encrypted_sha256"));
         }
         return new Manifest(
                 (int) integer(node, "v", 0, Integer.MAX_VALUE),
@@ -142,7 +179,13 @@ public record Manifest(int formatVersion, String product, String version, long s
                 text(node, "sha256"),
                 Instant.ofEpochSecond(integer(node, "issued_at", 0, MAX_JSON_INTEGER)),
                 Instant.ofEpochSecond(integer(node, "expires_at", 0, MAX_JSON_INTEGER)),
-                integer(node, "counter", 0, MAX_JSON_INTEGER));
+                integer(node, "counter", 0, MAX_JSON_INTEGER),
+                encryption);
+    }
+
+    /** True for a format-2 manifest: {@code url} serves an esp_encrypted_img file, not the image. */
+    public boolean encrypted() {
+        return encryption != null;
     }
 
     private static String text(JsonNode node, String field) {

@@ -23,9 +23,24 @@ import java.util.Objects;
  * @param issuedAt      when the manifest was signed
  * @param expiresAt     when the manifest stops being accepted
  * @param jws           the compact JWS text, exactly as stored (serve it as {@code application/jose})
+ * @param encryption    for a release served encrypted, what its format-2 manifest says of the served file
+ *                      ({@code imageFile} is then {@code <product>-<version>.enc} and holds only ciphertext); else null
  */
 public record Release(String product, String version, long secureVersion, Path imageFile, Path manifestFile,
-                      long size, String sha256, long counter, Instant issuedAt, Instant expiresAt, String jws) {
+                      long size, String sha256, long counter, Instant issuedAt, Instant expiresAt, String jws,
+                      ManifestEncryption encryption) {
+
+    /** A release served as plaintext. */
+    public Release(String product, String version, long secureVersion, Path imageFile, Path manifestFile,
+                   long size, String sha256, long counter, Instant issuedAt, Instant expiresAt, String jws) {
+        this(product, version, secureVersion, imageFile, manifestFile, size, sha256, counter, issuedAt, expiresAt, jws,
+                null);
+    }
+
+    /** True when the store holds and serves only the ciphertext of this release. */
+    public boolean encrypted() {
+        return encryption != null;
+    }
 
     public Release {
         Objects.requireNonNull(product, "product");
@@ -43,7 +58,7 @@ public record Release(String product, String version, long secureVersion, Path i
         return imageFile.getFileName().toString();
     }
 
-    /** The image's path on the OTA server, {@code /firmware/<product>-<version>.bin}. */
+    /** The served file's path on the OTA server, {@code /firmware/<product>-<version>.bin} (or {@code .enc}). */
     public String url() {
         return "/firmware/" + imageFileName();
     }

@@ -54,6 +54,11 @@ public final class ReleaseNames {
         return requireProduct(product) + "-" + requireVersion(version) + ".bin";
     }
 
+    /** {@code shop-display-2.0.0.enc}: an encrypted release's served file (esp_encrypted_img format). */
+    public static String encryptedFileName(String product, String version) {
+        return requireProduct(product) + "-" + requireVersion(version) + ".enc";
+    }
+
     /** {@code shop-display-2.0.0.jws}. */
     public static String manifestFileName(String product, String version) {
         return requireProduct(product) + "-" + requireVersion(version) + ".jws";
@@ -62,5 +67,10 @@ public final class ReleaseNames {
     /** The image's path on the OTA server, as the manifest's {@code url} names it. */
     public static String imageUrl(String product, String version) {
         return "/firmware/" + imageFileName(product, version);
+    }
+
+    /** An encrypted release's path on the OTA server. */
+    public static String encryptedUrl(String product, String version) {
+        return "/firmware/" + encryptedFileName(product, version);
     }
 }

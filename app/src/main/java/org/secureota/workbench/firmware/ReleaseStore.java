@@ -10,6 +10,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +34,7 @@ import org.secureota.workbench.lab.AtomicFiles;
  *   shop-display/
  *     shop-display-2.0.0.bin    the image, byte for byte what was validated
  *     shop-display-2.0.0.jws    its signed manifest (compact JWS)
+ *     shop-display-2.1.0.enc    an encrypted release: only the esp_encrypted_img ciphertext is stored
  *     counter                   the last manifest counter issued for this product (decimal)
  *     .lock                     serializes publishes, also across processes
  * </pre>
@@ -92,7 +95,26 @@ public final class ReleaseStore {
      */
     public Release publish(Path image, String product, PrivateKey signingKey, Duration validity, Clock clock,
                            boolean replace) {
+        return publish(image, product, signingKey, validity, clock, replace, null);
+    }
+
+    /**
+     * As {@link #publish(Path, String, PrivateKey, Duration, Clock, boolean)}, but when {@code encryptFor} is
+     * the product's decryption public key, the store receives only the esp_encrypted_img ciphertext
+     * ({@code <product>-<version>.enc}) and a format-2 manifest that binds both the plaintext (size, SHA-256,
+     * checked before activation) and the served file (size, SHA-256, checked as it arrives). The plaintext
+     * image is never written into the store.
+     */
+    public Release publish(Path image, String product, PrivateKey signingKey, Duration validity, Clock clock,
+                           boolean replace, PublicKey encryptFor) {
         Objects.requireNonNull(signingKey, "signingKey");
+        if (encryptFor != null) {
+            try {
+                EncryptionScheme.of(encryptFor);
+            } catch (IllegalArgumentException e) {
+                throw new ReleaseException(e.getMessage());
+            }
+        }
         if (!ReleaseNames.isProduct(product)) {
             throw new ReleaseException("product name '" + product + "' is not allowed: use 1 to 32 lowercase letters,"
                     + " digits and dashes, starting with a letter or digit (e.g. shop-display)");
@@ -120,12 +142,13 @@ public final class ReleaseStore {
         }
         String version = app.version();
         Path productDir = releasesDir.resolve(product);
-        Path imageFile = productDir.resolve(ReleaseNames.imageFileName(product, version));
+        Path plainFile = productDir.resolve(ReleaseNames.imageFileName(product, version));
+        Path encryptedFile = productDir.resolve(ReleaseNames.encryptedFileName(product, version));
         Path manifestFile = productDir.resolve(ReleaseNames.manifestFileName(product, version));
         synchronized (JVM_LOCKS.computeIfAbsent(productDir, p -> new Object())) {
             try {
-                return publishLocked(bytes, parsed, app, signer, product, productDir, imageFile, manifestFile, validity,
-                        clock, replace);
+                return publishLocked(bytes, parsed, app, signer, product, productDir, plainFile, encryptedFile,
+                        manifestFile, validity, clock, replace, encryptFor);
             } finally {
                 cached = null; // this store's own change is seen at once, whatever the file times say
             }
@@ -133,15 +156,17 @@ public final class ReleaseStore {
     }
 
     private Release publishLocked(byte[] bytes, AppImage parsed, AppDescriptor app, ManifestSigner signer,
-                                  String product, Path productDir, Path imageFile, Path manifestFile,
-                                  Duration validity, Clock clock, boolean replace) {
+                                  String product, Path productDir, Path plainFile, Path encryptedFile, Path manifestFile,
+                                  Duration validity, Clock clock, boolean replace, PublicKey encryptFor) {
         String version = app.version();
+        Path imageFile = encryptFor == null ? plainFile : encryptedFile;
+        Path otherFile = encryptFor == null ? encryptedFile : plainFile;
         try {
             Files.createDirectories(productDir);
             try (FileChannel lockChannel = FileChannel.open(productDir.resolve(LOCK_FILE),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 lockChannel.lock();  // held until the channel closes; other processes wait here
-                if (!replace && (Files.exists(imageFile) || Files.exists(manifestFile))) {
+                if (!replace && (Files.exists(plainFile) || Files.exists(encryptedFile) || Files.exists(manifestFile))) {
                     throw new ReleaseException(product + " " + version + " is already published (" + imageFile
                             + "). Bump the version in the image, or use --force to publish it again with a new manifest.");
                 }
@@ -152,17 +177,29 @@ public final class ReleaseStore {
                         AtomicFiles.PUBLIC_READ);
                 Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
                 Instant expiresAt = issuedAt.plus(validity).truncatedTo(ChronoUnit.SECONDS);
-                Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, product, version, app.secureVersion(),
-                        ReleaseNames.imageUrl(product, version), bytes.length, parsed.sha256(), issuedAt, expiresAt,
-                        counter);
+                byte[] served = bytes;
+                ManifestEncryption encryption = null;
+                if (encryptFor != null) {
+                    served = ImageCipher.encrypt(bytes, encryptFor, new SecureRandom());
+                    encryption = new ManifestEncryption(EncryptionScheme.of(encryptFor), DecryptionKeys.keyId(encryptFor),
+                            served.length, java.util.HexFormat.of().formatHex(AppImage.sha256(served, 0, served.length)));
+                }
+                Manifest manifest = new Manifest(encryption == null ? Manifest.FORMAT_VERSION
+                        : Manifest.ENCRYPTED_FORMAT_VERSION, product, version, app.secureVersion(),
+                        encryption == null ? ReleaseNames.imageUrl(product, version)
+                                : ReleaseNames.encryptedUrl(product, version),
+                        bytes.length, parsed.sha256(), issuedAt, expiresAt, counter, encryption);
                 SignedManifest signed = signer.sign(manifest);
                 // The bytes written are the bytes validated and hashed: the source file is never read twice.
                 // The image goes first, so a manifest on disk never names an image that is not there yet.
-                AtomicFiles.write(imageFile, bytes, AtomicFiles.PUBLIC_READ);
+                AtomicFiles.write(imageFile, served, AtomicFiles.PUBLIC_READ);
                 AtomicFiles.write(manifestFile, (signed.compact() + "\n").getBytes(StandardCharsets.US_ASCII),
                         AtomicFiles.PUBLIC_READ);
+                // Re-publishing a version the other way round: the store keeps one served file per version,
+                // and after 'publish --encrypt' no plaintext copy of it is left behind.
+                Files.deleteIfExists(otherFile);
                 return new Release(product, version, app.secureVersion(), imageFile, manifestFile, bytes.length,
-                        parsed.sha256(), counter, issuedAt, expiresAt, signed.compact());
+                        parsed.sha256(), counter, issuedAt, expiresAt, signed.compact(), encryption);
             }
         } catch (IOException e) {
             throw new ReleaseException("cannot write the release store " + productDir + ": " + e.getMessage()
@@ -282,9 +319,10 @@ public final class ReleaseStore {
             }
             m = payload.get();
         }
-        return Optional.of(new Release(product, version, m.secureVersion(),
-                productDir.resolve(product + "-" + version + ".bin"), manifestFile, m.size(), m.sha256(), m.counter(),
-                m.issuedAt(), m.expiresAt(), jws));
+        String served = m.encrypted() ? ReleaseNames.encryptedFileName(product, version)
+                : ReleaseNames.imageFileName(product, version);
+        return Optional.of(new Release(product, version, m.secureVersion(), productDir.resolve(served), manifestFile,
+                m.size(), m.sha256(), m.counter(), m.issuedAt(), m.expiresAt(), jws, m.encryption()));
     }
 
     private static Optional<Manifest> payloadOf(String jws) {

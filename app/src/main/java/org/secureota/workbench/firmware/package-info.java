@@ -15,6 +15,11 @@
  *       {@link org.secureota.workbench.firmware.ManifestSigner} (JWS ES256),
  *       {@link org.secureota.workbench.firmware.ManifestVerifier} (accepts, or refuses with a stable
  *       {@link org.secureota.workbench.firmware.ManifestRefusal} code and a reason).</li>
+ *   <li><b>Encrypted images</b>: {@link org.secureota.workbench.firmware.ImageCipher} reads and writes Espressif's
+ *       esp_encrypted_img format ({@link org.secureota.workbench.firmware.EncryptedImageHeader}, ECIES-P256 and
+ *       RSA-3072, {@code docs/encrypted-image.md}), refusing with a stable
+ *       {@link org.secureota.workbench.firmware.DecryptionRefusal}; a format-2 manifest binds the served file
+ *       ({@link org.secureota.workbench.firmware.ManifestEncryption}).</li>
  *   <li><b>Release store</b>: {@link org.secureota.workbench.firmware.ReleaseStore} publishes an image
  *       with its manifest and looks releases up for the OTA server
  *       ({@link org.secureota.workbench.firmware.ReleaseStore#byFileName}, an allow-list lookup).</li>

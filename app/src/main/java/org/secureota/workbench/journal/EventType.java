@@ -36,9 +36,9 @@ public enum EventType {
     SERVER_DEPLOYMENT("server.deployment", Source.SERVER, "product", "device", "version"),
     /** A release was published into the store (fields: product, version, counter). */
     SERVER_RELEASE("server.release", Source.SERVER, "product", "version", "counter"),
-    /** A manifest request's outcome (fields: outcome, product, current, version, counter, url, expired). */
+    /** A manifest request's outcome (fields: outcome, product, current, version, counter, url, expired, encrypted, encryption). */
     SERVER_MANIFEST("server.manifest", Source.SERVER, "outcome", "product", "current", "version", "counter", "url",
-            "expired"),
+            "expired", "encrypted", "encryption"),
     /** An API key check (fields: outcome, remote, endpoint, claimed_device, ...). */
     SERVER_AUTH("server.auth", Source.SERVER, "outcome", "remote", "endpoint", "claimed_device"),
     /** The server itself failed at something (fields: file). */

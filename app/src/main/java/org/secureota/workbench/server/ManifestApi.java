@@ -111,7 +111,13 @@ final class ManifestApi {
         // show exactly that. The journal says so, so that nobody mistakes it for a server bug.
         boolean expired = release.get().expired(clock.instant());
         f.put("expired", expired);
+        // Whether the image travels encrypted (esp_encrypted_img): the timeline and the device panel say so.
+        f.put("encrypted", release.get().encrypted());
+        if (release.get().encrypted()) {
+            f.put("encryption", release.get().encryption().scheme().id());
+        }
         event(device, "offered", "offered " + device.product() + " " + release.get().version() + " to " + device.id()
+                + (release.get().encrypted() ? " (encrypted, " + release.get().encryption().scheme().id() + ")" : "")
                 + (expired ? " (its manifest expired at " + release.get().expiresAt() + "; the device must refuse it)" : ""), f);
         JsonResponses.text(response, callback, 200, "application/jose", release.get().jws());
     }

@@ -14,6 +14,7 @@ import org.secureota.workbench.device.FlashLayout;
 import org.secureota.workbench.device.VirtualEsp32;
 import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.pki.PkiFile;
+import org.secureota.workbench.pki.ProductKeys;
 import org.secureota.workbench.server.ApiKeyRegistry;
 
 /**
@@ -56,8 +57,13 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
         ApiKeyRegistry keys = session.serverState().apiKeys();
         // A lab keeps its devices across sessions; a factory-fresh board gets a fresh key either way.
         String apiKey = keys.find(id).isPresent() ? keys.rotateKey(id, product) : keys.register(id, product);
+        // The product's decryption key, when it has one (as 'device factory-image' does): the device can
+        // then open the product's encrypted releases; without it, plaintext releases only.
+        ProductKeys productKeys = new ProductKeys(session.pki().directory());
+        String decryptionKey = productKeys.exists(product) ? LabSession.read(productKeys.privateKeyFile(product)) : null;
         FactoryData data = new FactoryData(id, product, session.deviceUrl(), apiKey,
-                LabSession.read(session.pki().path(PkiFile.CA_CERT)), LabSession.read(session.pki().path(PkiFile.SIGNING_PUB)));
+                LabSession.read(session.pki().path(PkiFile.CA_CERT)), LabSession.read(session.pki().path(PkiFile.SIGNING_PUB)),
+                decryptionKey);
         Path factoryData = dir.resolve("factory.bin");
         LabSession.writeSecret(factoryData, data.partitionImage(FactoryData.PARTITION_SIZE));
         try {
