@@ -390,9 +390,9 @@ public final class ScriptReader {
                 case "slot-state" -> {
                     Map<String, String> states = scalarMap(v, kind);
                     for (Map.Entry<String, String> e : states.entrySet()) {
-                        if (!OTA_STATES.contains(e.getValue())) {
+                        if (!OTA_STATES.containsAll(List.of(e.getValue().split("\\|")))) {
                             problem(v.position(), "slot-state of " + e.getKey() + ": '" + e.getValue() + "' is not an otadata state: expected one of "
-                                    + OTA_STATES);
+                                    + OTA_STATES + " (or several joined by |, as invalid|aborted)");
                         }
                     }
                     return states.isEmpty() ? null : new Expectation.SlotStates(device, states, at);
