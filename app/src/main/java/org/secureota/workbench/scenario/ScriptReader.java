@@ -185,8 +185,10 @@ public final class ScriptReader {
                 return null;
             }
             List<String> actions = m.keys().keySet().stream().filter(ACTIONS::contains).toList();
+            boolean unknownKey = false;
             for (Map.Entry<String, ScriptPosition> k : m.keys().entrySet()) {
                 if (!ACTIONS.contains(k.getKey()) && !STEP_KEYS.contains(k.getKey())) {
+                    unknownKey = true;
                     problem(k.getValue(), "unknown step '" + k.getKey() + "': expected one of "
                             + String.join(", ", ACTIONS) + ", or expect, with narration and timeout");
                 }
@@ -210,8 +212,10 @@ public final class ScriptReader {
             StepAction action;
             if (actions.isEmpty()) {
                 if (!m.values().containsKey("expect")) {
-                    problem(m.position(), "step " + index + " does nothing: expected one of " + String.join(", ", ACTIONS)
-                            + ", or expect");
+                    if (!unknownKey) {
+                        problem(m.position(), "step " + index + " does nothing: expected one of " + String.join(", ", ACTIONS)
+                                + ", or expect");
+                    }
                     return null;
                 }
                 action = new StepAction.ExpectOnly();
@@ -342,11 +346,16 @@ public final class ScriptReader {
                 return null;
             }
             List<String> kinds = m.keys().keySet().stream().filter(EXPECTATIONS::contains).toList();
+            boolean unknownKey = false;
             for (Map.Entry<String, ScriptPosition> k : m.keys().entrySet()) {
                 if (!EXPECTATIONS.contains(k.getKey()) && !Set.of("device", "fields", "count").contains(k.getKey())) {
+                    unknownKey = true;
                     problem(k.getValue(), "unknown expectation '" + k.getKey() + "': expected one of "
                             + String.join(", ", EXPECTATIONS) + " (with device where it applies)");
                 }
+            }
+            if (kinds.isEmpty() && unknownKey) {
+                return null;
             }
             if (kinds.size() != 1) {
                 problem(m.position(), kinds.isEmpty() ? "this expectation says nothing: expected one of " + String.join(", ", EXPECTATIONS)

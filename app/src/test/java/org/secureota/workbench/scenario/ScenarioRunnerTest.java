@@ -14,7 +14,7 @@ class ScenarioRunnerTest {
 
     static final String SCRIPT = """
             title: {en: Sequencing, fr: Enchaînement}
-            summary: {en: pause, wait and expect, fr: pause, attente et attente}
+            summary: {en: "pause, wait and expect", fr: "pause, attente et vérification"}
             devices:
               - {id: lab-01, product: shop-display, starting-version: 1.0.0}
             steps:

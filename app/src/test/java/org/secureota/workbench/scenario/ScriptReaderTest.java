@@ -55,7 +55,7 @@ class ScriptReaderTest {
                     narration: {en: Cut, fr: Coupure}
                     timeout: 1m
                   - pause:
-                    narration: {en: Questions?, fr: Des questions ?}
+                    narration: {en: "Questions?", fr: "Des questions ?"}
                     timeout: 5m
                 """);
         assertThat(s.steps()).hasSize(5);
@@ -87,7 +87,7 @@ class ScriptReaderTest {
                     narration: {en: a, fr: b}
                     timeout: 1s
                 """);
-        assertThat(p.position()).isEqualTo(new ScriptPosition("bad.yaml", 8, 20));
+        assertThat(p.position()).isEqualTo(new ScriptPosition("bad.yaml", 8, 19));
         assertThat(p.message()).contains("unknown attack id 'rogue-serveur'").contains("[flipped-byte, rogue-server]");
     }
 
@@ -119,7 +119,7 @@ class ScriptReaderTest {
                     narration: {en: a, fr: b}
                     timeout: 1s
                 """);
-        assertThat(p.position()).isEqualTo(new ScriptPosition("bad.yaml", 8, 43));
+        assertThat(p.position()).isEqualTo(new ScriptPosition("bad.yaml", 8, 42));
         assertThat(p.message()).isEqualTo("operation: expected a whole number, found a text ('twelve')");
     }
 
@@ -178,7 +178,7 @@ class ScriptReaderTest {
                     """);
             throw new AssertionError("accepted");
         } catch (ScriptException e) {
-            assertThat(e.problems()).extracting(x -> x.position().line()).containsExactly(8, 8, 11);
+            assertThat(e.problems()).extracting(x -> x.position().line()).containsExactly(8, 11);
             assertThat(e.getMessage()).contains("bad.yaml:8:5: unknown step 'reboot'");
         }
     }
