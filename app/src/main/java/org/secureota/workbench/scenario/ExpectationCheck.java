@@ -32,7 +32,7 @@ final class ExpectationCheck {
             return perDevice(x, r.device(), r.slot(), DeviceSnapshot::runningSlot);
         }
         if (x instanceof Expectation.Verdict v) {
-            return perDevice(x, v.device(), v.code(), d -> d.lastVerdictCode().orElse(null));
+            return verdict(v);
         }
         if (x instanceof Expectation.Led l) {
             return perDevice(x, l.device(), l.mode(), d -> d.led() == null ? null : d.led().mode().wireName());
@@ -105,6 +105,24 @@ final class ExpectationCheck {
             seen.add((device.equals("all") ? id + "=" : "") + (d.isEmpty() ? "no such device" : value == null ? "nothing reported" : value));
         }
         return result(x, expected, String.join(", ", seen), held);
+    }
+
+    /** The device's last verdict reported since the step began: an older one proves nothing about this step. */
+    private ExpectationResult verdict(Expectation.Verdict v) {
+        List<JournalEvent> events = lab.eventsAfter(sinceSeq);
+        List<String> seen = new ArrayList<>();
+        boolean held = true;
+        for (String id : targets(v.device())) {
+            String code = null;
+            for (JournalEvent e : events) {
+                if (e.type().equals(ScenarioEvents.OTA_VERDICT) && id.equals(e.deviceId())) {
+                    code = e.field("code").orElse(null);
+                }
+            }
+            held &= v.code().equals(code);
+            seen.add((v.device().equals("all") ? id + "=" : "") + (code == null ? "no verdict since the step began" : code));
+        }
+        return result(v, v.code(), String.join(", ", seen), held);
     }
 
     private ExpectationResult lcd(Expectation.Lcd l) {

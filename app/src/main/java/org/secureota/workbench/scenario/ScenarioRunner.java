@@ -46,6 +46,7 @@ public final class ScenarioRunner {
     private final RunMode mode;
     private final Language language;
     private final List<RunListener> listeners = new CopyOnWriteArrayList<>();
+    private final java.util.Set<RunListener> brokenListeners = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Semaphore nextPermits = new Semaphore(0);
     private final Object lock = new Object();
     private final CompletableFuture<RunSnapshot> done = new CompletableFuture<>();
@@ -61,7 +62,9 @@ public final class ScenarioRunner {
         this.language = language;
         List<StepSnapshot> steps = new ArrayList<>();
         for (Step s : script.steps()) {
-            steps.add(new StepSnapshot(s.index(), s.action().describe(), s.narration().in(language), StepStatus.PENDING,
+            // A sweep's narration counts its cuts: {cuts} and {operation} read 0 and - until the first one.
+            steps.add(new StepSnapshot(s.index(), s.action().describe(),
+                    s.narration().with("cuts", 0).with("operation", "-").in(language), StepStatus.PENDING,
                     "", List.of(), null, Duration.ZERO));
         }
         current = new RunSnapshot(script.title().in(language), mode, language, RunState.NOT_STARTED, 0, steps, null,
@@ -460,7 +463,10 @@ public final class ScenarioRunner {
             try {
                 l.changed(after);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "a scenario listener failed; the run goes on", e);
+                // Logged once per listener: a view that throws on every change would bury the log.
+                if (brokenListeners.add(l)) {
+                    LOG.log(Level.WARNING, "a scenario listener failed; the run goes on (further failures of it are not logged)", e);
+                }
             }
         }
     }
