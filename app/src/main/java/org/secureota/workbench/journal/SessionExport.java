@@ -20,8 +20,8 @@ import java.util.zip.ZipOutputStream;
 public final class SessionExport {
 
     /** Device events of these types carry raw serial lines; the transcript is made of them. */
-    public static final String SERIAL_RX = "serial.rx";
-    public static final String SERIAL_TX = "serial.tx";
+    public static final String SERIAL_RX = EventType.SERIAL_RX.wireName();
+    public static final String SERIAL_TX = EventType.SERIAL_TX.wireName();
     /** The report's name in a session folder and in its zip. */
     public static final String REPORT_FILE = "report.html";
 
