@@ -43,7 +43,7 @@ public final class SessionReport {
 
     private String html() {
         StringBuilder h = new StringBuilder(16384 + events.size() * 200);
-        JournalEvent started = first("scenario.started");
+        JournalEvent started = first(EventType.SCENARIO_STARTED);
         String title = started == null ? "Session " + sessionName : started.field("title_en").orElse("Session " + sessionName);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">")
@@ -80,8 +80,8 @@ public final class SessionReport {
     // ---- the script's steps ----
 
     private void steps(StringBuilder h) {
-        List<JournalEvent> stepStarts = all("scenario.step_started");
-        JournalEvent finished = first("scenario.finished");
+        List<JournalEvent> stepStarts = all(EventType.SCENARIO_STEP_STARTED);
+        JournalEvent finished = first(EventType.SCENARIO_FINISHED);
         if (stepStarts.isEmpty() && finished == null) {
             return;
         }
@@ -95,14 +95,14 @@ public final class SessionReport {
         h.append("<table class=\"steps\"><tr><th>#</th><th>step</th><th>narration</th><th>expectations</th><th>result</th></tr>\n");
         for (JournalEvent s : stepStarts) {
             String step = s.field("step").orElse("?");
-            JournalEvent end = firstWhere(e -> (e.type().equals("scenario.step_passed") || e.type().equals("scenario.step_failed"))
+            JournalEvent end = firstWhere(e -> (EventType.SCENARIO_STEP_PASSED.is(e) || EventType.SCENARIO_STEP_FAILED.is(e))
                     && step.equals(e.field("step").orElse(null)));
-            boolean passed = end != null && end.type().equals("scenario.step_passed");
+            boolean passed = end != null && EventType.SCENARIO_STEP_PASSED.is(end);
             h.append("<tr class=\"").append(end == null ? "" : passed ? "pass" : "fail").append("\"><td>").append(esc(step))
                     .append("</td><td>").append(esc(s.field("description").orElse(""))).append("</td><td>")
                     .append(esc(s.field("narration_en").orElse(""))).append("<br><span lang=\"fr\" class=\"fr\">")
                     .append(esc(s.field("narration_fr").orElse(""))).append("</span></td><td><ul>");
-            for (JournalEvent x : all("scenario.expectation")) {
+            for (JournalEvent x : all(EventType.SCENARIO_EXPECTATION)) {
                 if (step.equals(x.field("step").orElse(null))) {
                     boolean held = "true".equals(x.field("held").orElse(null));
                     h.append("<li class=\"").append(held ? "pass" : "fail").append("\">").append(held ? "✓ " : "✗ ")
@@ -184,7 +184,7 @@ public final class SessionReport {
             h.append('\n');
             lane++;
         }
-        for (JournalEvent s : all("scenario.step_started")) {
+        for (JournalEvent s : all(EventType.SCENARIO_STEP_STARTED)) {
             int x = LABEL_WIDTH + (int) ((s.monotonicNanos() - t0) * TIMELINE_WIDTH / span);
             h.append("<line x1=\"").append(x).append("\" y1=\"0\" x2=\"").append(x).append("\" y2=\"").append(height - 20)
                     .append("\" class=\"stepline\"/><text x=\"").append(x + 2).append("\" y=\"").append(height - 8)
@@ -194,13 +194,13 @@ public final class SessionReport {
     }
 
     private static boolean isBad(JournalEvent e) {
-        if (e.type().equals("ota.verdict")) {
+        if (EventType.OTA_VERDICT.is(e)) {
             String code = e.field("code").orElse("");
             return !code.equals("UPDATED") && !code.equals("NO_UPDATE");
         }
-        return e.type().equals("scenario.step_failed") || e.type().equals("board.power_cut") || e.type().equals("board.halted")
-                || e.type().equals("device.error") || e.type().equals("board.crash")
-                || e.type().equals("scenario.expectation") && "false".equals(e.field("held").orElse(null));
+        return EventType.SCENARIO_STEP_FAILED.is(e) || EventType.BOARD_POWER_CUT.is(e) || EventType.BOARD_HALTED.is(e)
+                || EventType.DEVICE_ERROR.is(e) || EventType.BOARD_CRASH.is(e)
+                || EventType.SCENARIO_EXPECTATION.is(e) && "false".equals(e.field("held").orElse(null));
     }
 
     // ---- attacks ----
@@ -220,7 +220,7 @@ public final class SessionReport {
                     .append("</td></tr>\n");
         }
         h.append("</table>\n");
-        List<JournalEvent> refusals = all("ota.verdict").stream()
+        List<JournalEvent> refusals = all(EventType.OTA_VERDICT).stream()
                 .filter(SessionReport::isBad).toList();
         if (!refusals.isEmpty()) {
             h.append("<p>Device verdicts that refused an update:</p><ul>");
@@ -236,7 +236,7 @@ public final class SessionReport {
     private void flashMaps(StringBuilder h) {
         Map<String, JournalEvent> last = new TreeMap<>();
         for (JournalEvent e : events) {
-            if (e.type().equals("device.partitions") && e.deviceId() != null) {
+            if (EventType.DEVICE_PARTITIONS.is(e) && e.deviceId() != null) {
                 last.put(e.deviceId(), e);
             }
         }
@@ -285,7 +285,7 @@ public final class SessionReport {
         long served = 0;
         long firmwareRequests = 0;
         long requests = 0;
-        for (JournalEvent e : all("http.request")) {
+        for (JournalEvent e : all(EventType.HTTP_REQUEST)) {
             requests++;
             if (e.field("path").orElse("").startsWith("/firmware/")) {
                 firmwareRequests++;
@@ -296,7 +296,7 @@ public final class SessionReport {
                 .append("<tr><td>HTTP requests to the server</td><td>").append(requests).append("</td></tr>")
                 .append("<tr><td>firmware downloads (requests)</td><td>").append(firmwareRequests).append("</td></tr>")
                 .append("<tr><td>image bytes served</td><td>").append(served).append("</td></tr>")
-                .append("<tr><td>power cuts</td><td>").append(all("board.power_cut").size()).append("</td></tr>")
+                .append("<tr><td>power cuts</td><td>").append(all(EventType.BOARD_POWER_CUT).size()).append("</td></tr>")
                 .append("</table>\n");
         // An update's time: from the device's first progress event of the attempt to its app confirming itself.
         List<String[]> updates = new ArrayList<>();
@@ -307,15 +307,15 @@ public final class SessionReport {
             if (dev == null) {
                 continue;
             }
-            if (e.type().equals("ota.progress")) {
+            if (EventType.OTA_PROGRESS.is(e)) {
                 attemptStart.putIfAbsent(dev, e);
-            } else if (e.type().equals("ota.verdict")) {
+            } else if (EventType.OTA_VERDICT.is(e)) {
                 if ("UPDATED".equals(e.field("code").orElse(null))) {
                     updated.put(dev, e);
                 } else {
                     attemptStart.remove(dev);
                 }
-            } else if (e.type().equals("device.app_state") && "valid".equals(e.field("state").orElse(null))
+            } else if (EventType.DEVICE_APP_STATE.is(e) && "valid".equals(e.field("state").orElse(null))
                     && updated.containsKey(dev) && attemptStart.containsKey(dev)) {
                 JournalEvent start = attemptStart.remove(dev);
                 JournalEvent verdict = updated.remove(dev);
@@ -352,8 +352,8 @@ public final class SessionReport {
 
     // ---- helpers ----
 
-    private JournalEvent first(String type) {
-        return firstWhere(e -> e.type().equals(type));
+    private JournalEvent first(EventType type) {
+        return firstWhere(type::is);
     }
 
     private JournalEvent firstWhere(java.util.function.Predicate<JournalEvent> p) {
@@ -365,8 +365,8 @@ public final class SessionReport {
         return null;
     }
 
-    private List<JournalEvent> all(String type) {
-        return events.stream().filter(e -> e.type().equals(type)).toList();
+    private List<JournalEvent> all(EventType type) {
+        return events.stream().filter(type::is).toList();
     }
 
     private static long number(Object v) {

@@ -217,8 +217,8 @@ public final class DeviceEndpoint implements AutoCloseable {
     private String nextConnectionNotice(String what) {
         int n = open.size();
         return n == 0 ? what + "; takes effect on the next connection"
-                : what + "; takes effect on the next connection (" + n + " open connection"
-                + (n == 1 ? "" : "s") + " keep" + (n == 1 ? "s" : "") + " what they started with)";
+                : what + "; takes effect on the next connection (" + (n == 1
+                ? "1 open connection keeps what it started with)" : n + " open connections keep what they started with)");
     }
 
     private void acceptLoop() {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.device.SlotReport;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 
 /**
@@ -87,7 +88,7 @@ final class ExpectationCheck {
 
     private List<JournalEvent> requests(RequestKind kind) {
         return lab.eventsAfter(sinceSeq).stream()
-                .filter(e -> e.type().equals(ScenarioEvents.HTTP_REQUEST))
+                .filter(e -> EventType.HTTP_REQUEST.is(e))
                 .filter(e -> kind.matches(e.field("path").orElse(null))).toList();
     }
 
@@ -115,7 +116,7 @@ final class ExpectationCheck {
         for (String id : targets(v.device())) {
             String code = null;
             for (JournalEvent e : events) {
-                if (e.type().equals(ScenarioEvents.OTA_VERDICT) && id.equals(e.deviceId())) {
+                if (EventType.OTA_VERDICT.is(e) && id.equals(e.deviceId())) {
                     code = e.field("code").orElse(null);
                 }
             }
@@ -143,7 +144,7 @@ final class ExpectationCheck {
         for (String id : targets(s.device())) {
             Optional<DeviceSnapshot> d = lab.device(id);
             for (Map.Entry<String, String> want : s.states().entrySet()) {
-                String state = d.flatMap(snap -> snap.slot(want.getKey())).map(SlotReport::state).orElse(null);
+                String state = d.flatMap(snap -> snap.slot(want.getKey())).map(r -> r.state() == null ? null : r.state().wireName()).orElse(null);
                 held &= state != null && List.of(want.getValue().split("\\|")).contains(state);
                 seen.add((s.device().equals("all") ? id + " " : "") + want.getKey() + "=" + (state == null ? "not reported" : state));
             }

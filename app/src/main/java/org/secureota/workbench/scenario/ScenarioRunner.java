@@ -17,6 +17,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.device.SlotReport;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 
 /**
@@ -138,7 +139,7 @@ public final class ScenarioRunner {
 
     private void run() {
         try {
-            record(ScenarioEvents.STARTED, "script " + script.title().en(), Map.of("file", script.file(),
+            record(EventType.SCENARIO_STARTED, "script " + script.title().en(), Map.of("file", script.file(),
                     "title_en", script.title().en(), "title_fr", script.title().fr(), "summary_en", script.summary().en(),
                     "summary_fr", script.summary().fr(), "mode", mode.name().toLowerCase(), "steps", script.steps().size()));
             update(s -> new RunSnapshot(s.title(), mode, language, RunState.PREPARING, 0, s.steps(), null, elapsed()));
@@ -194,7 +195,7 @@ public final class ScenarioRunner {
         if (f.problem() != null) {
             fields.put("problem", f.problem());
         }
-        record(ScenarioEvents.FINISHED, "script " + end.name().toLowerCase() + ": " + f.passed() + " of "
+        record(EventType.SCENARIO_FINISHED, "script " + end.name().toLowerCase() + ": " + f.passed() + " of "
                 + f.steps().size() + " steps passed", fields);
         done.complete(f);
     }
@@ -239,7 +240,7 @@ public final class ScenarioRunner {
         long deadline = t0 + step.timeout().toNanos();
         setStep(step.index(), x -> new StepSnapshot(x.index(), x.action(), x.narration(), StepStatus.RUNNING, "",
                 List.of(), null, Duration.ZERO));
-        record(ScenarioEvents.STEP_STARTED, "step " + step.index() + ": " + step.action().describe(), Map.of(
+        record(EventType.SCENARIO_STEP_STARTED, "step " + step.index() + ": " + step.action().describe(), Map.of(
                 "step", step.index(), "action", step.action().key(), "description", step.action().describe(),
                 "narration_en", step.narration().en(), "narration_fr", step.narration().fr(),
                 "timeout_ms", step.timeout().toMillis()));
@@ -275,7 +276,7 @@ public final class ScenarioRunner {
                 f.put("expected", r.expected());
                 f.put("seen", r.seen());
                 f.put("held", r.held());
-                record(ScenarioEvents.EXPECTATION, (r.held() ? "held: " : "FAILED: ") + r.description()
+                record(EventType.SCENARIO_EXPECTATION, (r.held() ? "held: " : "FAILED: ") + r.description()
                         + " (expected " + r.expected() + ", seen " + r.seen() + ")", f);
             }
             if (!results.stream().allMatch(ExpectationResult::held)) {
@@ -287,13 +288,13 @@ public final class ScenarioRunner {
         if (failure == null) {
             setStep(step.index(), x -> new StepSnapshot(x.index(), x.action(), x.narration(), StepStatus.PASSED,
                     x.progress(), finalResults, null, took));
-            record(ScenarioEvents.STEP_PASSED, "step " + step.index() + " passed in " + took.toMillis() + " ms",
+            record(EventType.SCENARIO_STEP_PASSED, "step " + step.index() + " passed in " + took.toMillis() + " ms",
                     Map.of("step", step.index(), "elapsed_ms", took.toMillis()));
         } else {
             String report = failure + "\n" + lastSeen();
             setStep(step.index(), x -> new StepSnapshot(x.index(), x.action(), x.narration(), StepStatus.FAILED,
                     x.progress(), finalResults, report, took));
-            record(ScenarioEvents.STEP_FAILED, "step " + step.index() + " failed: " + failure,
+            record(EventType.SCENARIO_STEP_FAILED, "step " + step.index() + " failed: " + failure,
                     Map.of("step", step.index(), "elapsed_ms", took.toMillis(), "reason", failure, "last_seen", report));
         }
     }
@@ -475,8 +476,8 @@ public final class ScenarioRunner {
         return startNanos == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
-    private void record(String type, String message, Map<String, ?> fields) {
-        lab.journal().append(org.secureota.workbench.journal.Source.SCENARIO, null, type, message, fields);
+    private void record(EventType type, String message, Map<String, ?> fields) {
+        lab.journal().append(type, null, message, fields);
     }
 
     static String format(Duration d) {

@@ -39,7 +39,9 @@ import org.secureota.workbench.journal.SessionLog;
 import org.secureota.workbench.lab.AtomicFiles;
 import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.lab.OrderedExecutor;
+import org.secureota.workbench.network.DeviceEndpoint;
 import org.secureota.workbench.network.LabTimeServer;
+import org.secureota.workbench.network.Upstream;
 import org.secureota.workbench.pki.HostIdentity;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
@@ -100,6 +102,7 @@ public final class LabSession implements AutoCloseable {
     private ServerState serverState;
     private LabTimeServer time;
     private volatile OtaServer server;
+    private volatile DeviceEndpoint endpoint;
     private JournalSubscription watcher;
     private boolean closing;
 
@@ -167,6 +170,12 @@ public final class LabSession implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             update(s -> s.withServer(x -> x.withStatus(ServerStatus.FAILED, e.getMessage())));
             fail("OTA server", e);
+        }
+        // Devices reach the server through the network endpoint, where DNS or the Wi-Fi puts an attacker.
+        try {
+            endpoint = DeviceEndpoint.start(journal, Upstream.loopback("lab server", server.port()));
+        } catch (IOException e) {
+            fail("network endpoint", e);
         }
         serverState.deployments().addListener(d -> refreshServer());
         update(s -> s.withServer(x -> runningServer()));
@@ -289,9 +298,15 @@ public final class LabSession implements AutoCloseable {
         return server;
     }
 
-    /** The URL devices are provisioned with: the server's own, until the network endpoint exists. */
+    /** The URL devices are provisioned with: the network endpoint's, never the server's own port. */
     public String deviceUrl() {
-        return "https://127.0.0.1:" + server.port();
+        DeviceEndpoint e = endpoint;
+        return e != null ? e.url().toString() : "https://127.0.0.1:" + server.port();
+    }
+
+    /** The device-facing network endpoint in front of the server (where the attacker's network faults act). */
+    public DeviceEndpoint endpoint() {
+        return endpoint;
     }
 
     // --- observable state ---
@@ -517,6 +532,9 @@ public final class LabSession implements AutoCloseable {
                 journal.tryAppend(EventType.SESSION_FAILED, null, "not every device stopped in time: " + e,
                         Map.of("part", "devices", "error", String.valueOf(e)));
             }
+        }
+        if (endpoint != null) {
+            endpoint.close();
         }
         if (server != null) {
             try {

@@ -78,7 +78,7 @@ class AttackerTest {
         v3 = publish("shop-display", "3.0.0");
         publish("kiosk", "1.1.0");
         state.deploy("shop-display", "3.0.0");
-        server = OtaServer.builder(state, journal).port(0).start();
+        server = OtaServer.builder(lab, journal).port(0).start();
         endpoint = DeviceEndpoint.start(journal, Upstream.loopback("lab server", server.port()));
         time = LabTimeServer.start(journal);
         attacker = new Attacker(new AttackTarget(journal, pki, state, endpoint, time, "shop-display"));
