@@ -93,8 +93,9 @@ final class RunCommand implements Runnable {
                     });
             RunSnapshot r = outcome.result();
             out.println();
-            out.println("=== " + r.state() + ": " + r.passed() + " of " + r.steps().size() + " steps passed in "
-                    + r.elapsed().toMillis() + " ms" + (r.problem() == null ? "" : ": " + r.problem()));
+            out.println("=== " + r.state() + ": " + r.passed() + " of " + r.steps().size() + " steps passed; steps "
+                    + r.elapsed().toMillis() + " ms, whole run with the session " + outcome.wallTime().toMillis() + " ms"
+                    + (r.problem() == null ? "" : ": " + r.problem()));
             out.println("    session " + outcome.sessionFolder() + " (report.html, journal.jsonl, serial transcripts)");
             out.flush();
             results.add(new JunitReport.ScriptRun(script.file(), r));
@@ -143,10 +144,10 @@ final class RunCommand implements Runnable {
         long total = 0;
         for (ScenarioRun.Outcome o : outcomes) {
             RunSnapshot r = o.result();
-            total += r.elapsed().toMillis();
+            total += o.wallTime().toMillis();
             out.println(String.format(Locale.ROOT, "%-" + width + "s  %-7s  %-7s  %7.1f s", Path.of(o.file()).getFileName(),
                     r.passed() + "/" + r.steps().size(), r.state() == RunState.PASSED ? "passed" : "FAILED",
-                    r.elapsed().toMillis() / 1000.0));
+                    o.wallTime().toMillis() / 1000.0));
         }
         long passed = outcomes.stream().filter(o -> o.result().state() == RunState.PASSED).count();
         out.println(String.format(Locale.ROOT, "%-" + width + "s  %-7s  %-7s  %7.1f s", "total", "",

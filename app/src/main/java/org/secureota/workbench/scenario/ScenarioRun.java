@@ -26,8 +26,11 @@ import org.secureota.workbench.session.LabSessionOptions;
  */
 public final class ScenarioRun {
 
-    /** What a run left: the script's file, its final snapshot and its session folder. */
-    public record Outcome(String file, RunSnapshot result, Path sessionFolder) {
+    /**
+     * What a run left: the script's file, its final snapshot, its session folder, and the wall time of
+     * the whole run (opening the session, preparing the lab, the steps, closing, the report).
+     */
+    public record Outcome(String file, RunSnapshot result, Path sessionFolder, java.time.Duration wallTime) {
     }
 
     private ScenarioRun() {
@@ -45,6 +48,7 @@ public final class ScenarioRun {
      */
     public static Outcome run(DemoScript script, Lab keep, Path projectRoot, RunMode mode, Language language,
                               Consumer<ScenarioRunner> configure) {
+        long t0 = System.nanoTime();
         Path scratch;
         try {
             scratch = Files.createTempDirectory("workbench-run-");
@@ -80,7 +84,7 @@ public final class ScenarioRun {
             throw new UncheckedIOException("Cannot write the report of " + folder + ": " + e.getMessage(), e);
         }
         deleteQuietly(scratch);
-        return new Outcome(script.file(), result, folder);
+        return new Outcome(script.file(), result, folder, java.time.Duration.ofNanos(System.nanoTime() - t0));
     }
 
     /** Moves a finished session folder into {@code sessions}, under a free name. */

@@ -166,8 +166,10 @@ public final class ScenarioRunner {
                     }
                 }
                 long stepStart = lab.lastSeq();
-                // An expect-only step checks what the step before it caused.
-                long countFrom = step.action() instanceof StepAction.ExpectOnly ? previousStart : stepStart;
+                // An expect-only step and a wait look at what the step before them caused, too: the
+                // event waited for may come while that step was still checking its own expectations.
+                long countFrom = step.action() instanceof StepAction.ExpectOnly || step.action() instanceof StepAction.WaitFor
+                        ? previousStart : stepStart;
                 runStep(step, countFrom, stepStart);
                 previousStart = stepStart;
             }
@@ -203,17 +205,19 @@ public final class ScenarioRunner {
     /** Publishes the releases, creates the devices and waits until each runs its starting version. */
     private String prepare() {
         try {
-            List<CompletableFuture<Void>> work = new ArrayList<>();
+            long deadline = System.nanoTime() + PREPARATION.toNanos();
+            // One after the other, in the script's order: each publication takes the next manifest
+            // counter, and the replay and downgrade scripts depend on which release is newer.
             for (ReleaseSpec r : script.releases()) {
-                work.add(lab.publish(r.imageName(), r.product()));
+                lab.publish(r.imageName(), r.product()).get(PREPARATION.toMillis(), TimeUnit.MILLISECONDS);
             }
+            List<CompletableFuture<Void>> work = new ArrayList<>();
             for (DeviceSpec d : script.devices()) {
                 for (String id : d.ids()) {
                     work.add(lab.createDevice(id, d.product(), BuiltImages.imageOf(d.startingVersion()).orElseThrow(),
                             d.layout()));
                 }
             }
-            long deadline = System.nanoTime() + PREPARATION.toNanos();
             CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).get(PREPARATION.toMillis(), TimeUnit.MILLISECONDS);
             for (DeviceSpec d : script.devices()) {
                 for (String id : d.ids()) {
@@ -246,7 +250,7 @@ public final class ScenarioRunner {
                 "timeout_ms", step.timeout().toMillis()));
         String failure = null;
         try {
-            failure = act(step, stepStart, deadline);
+            failure = act(step, countFrom, deadline);
         } catch (TimeoutException e) {
             failure = "the action did not complete within " + format(step.timeout());
         } catch (ExecutionException e) {
@@ -300,7 +304,7 @@ public final class ScenarioRunner {
     }
 
     /** Performs the step's action; returns a failure or null. */
-    private String act(Step step, long stepStart, long deadline) throws Exception {
+    private String act(Step step, long countFrom, long deadline) throws Exception {
         StepAction a = step.action();
         if (a instanceof StepAction.Deploy d) {
             await(d.device() != null ? lab.deployToDevice(d.device(), d.version()) : lab.deploy(d.product(), d.version()), deadline);
@@ -321,7 +325,7 @@ public final class ScenarioRunner {
         } else if (a instanceof StepAction.DisarmCut x) {
             await(lab.disarmCut(x.device()), deadline);
         } else if (a instanceof StepAction.WaitFor w) {
-            Optional<JournalEvent> seen = awaitEvent(stepStart,
+            Optional<JournalEvent> seen = awaitEvent(countFrom,
                     e -> ExpectationCheck.matches(e, w.event(), w.device(), w.fields()), deadline);
             if (seen.isEmpty()) {
                 return "no " + w.event() + (w.device() == null ? "" : " from " + w.device())
