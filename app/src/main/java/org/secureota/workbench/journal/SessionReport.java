@@ -22,6 +22,8 @@ public final class SessionReport {
     private static final int TIMELINE_WIDTH = 1000;
     private static final int LANE_HEIGHT = 22;
     private static final int LABEL_WIDTH = 150;
+    /** Rows of the event table before it shows only its start and its end. */
+    static final int TABLE_ROWS = 2000;
 
     private final String sessionName;
     private final SessionReader.Result read;
@@ -337,10 +339,26 @@ public final class SessionReport {
 
     // ---- every event ----
 
+    /**
+     * Every event but the raw serial lines (they are in each device's serial.log). A report is for
+     * people: past {@link #TABLE_ROWS} rows it shows the first and last halves and says where the rest
+     * is; journal.jsonl always holds everything.
+     */
     private void eventTable(StringBuilder h) {
-        h.append("<h2 class=\"events\">Events</h2>\n<table class=\"events\"><tr><th>#</th><th>time (UTC)</th><th>source</th>")
+        List<JournalEvent> rows = events.stream()
+                .filter(e -> !EventType.SERIAL_RX.is(e) && !EventType.SERIAL_TX.is(e)).toList();
+        h.append("<h2 class=\"events\">Events</h2>\n<p class=\"events\">").append(rows.size())
+                .append(" events; the raw serial lines are in each device's serial.log.</p>\n")
+                .append("<table class=\"events\"><tr><th>#</th><th>time (UTC)</th><th>source</th>")
                 .append("<th>device</th><th>type</th><th>message</th><th>details</th></tr>\n");
-        for (JournalEvent e : events) {
+        int half = TABLE_ROWS / 2;
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.size() > TABLE_ROWS && i == half) {
+                h.append("<tr><td colspan=\"7\">").append(rows.size() - TABLE_ROWS)
+                        .append(" events left out here: every one is in journal.jsonl</td></tr>\n");
+                i = rows.size() - half;
+            }
+            JournalEvent e = rows.get(i);
             h.append("<tr class=\"").append(e.source().wireName()).append("\"><td>").append(e.seq())
                     .append("</td><td>").append(e.wallClock()).append("</td><td>").append(e.source().wireName())
                     .append("</td><td>").append(esc(e.deviceId())).append("</td><td>").append(esc(e.type()))
@@ -404,5 +422,5 @@ public final class SessionReport {
             "@media print{@page{size:A4;margin:12mm}body{margin:0;font-size:11px}",
             "svg.timeline,svg.flash{width:100%;max-width:186mm;page-break-inside:avoid;break-inside:avoid}",
             "h2{page-break-after:avoid}table.steps tr,table.slots{page-break-inside:avoid}",
-            "details>pre{display:block}h2.events,table.events{display:none}}");
+            "details>pre{display:block}.events{display:none}}");
 }

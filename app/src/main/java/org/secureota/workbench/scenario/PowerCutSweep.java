@@ -41,7 +41,8 @@ final class PowerCutSweep {
                 break;
             }
             long mark = lab.lastSeq();
-            ScenarioRunner.await(lab.armCut(dev, n, sweep.point()), deadline);
+            // fail-after N lets operations 1..N complete and cuts N+1: cut operation n itself.
+            ScenarioRunner.await(lab.armCut(dev, n - 1, sweep.point()), deadline);
             ScenarioRunner.await(lab.check(dev), deadline);
             long armedAt = mark;
             Optional<JournalEvent> outcome = runner.awaitEvent(armedAt, e -> dev.equals(e.deviceId())
@@ -104,7 +105,10 @@ final class PowerCutSweep {
     }
 
     private boolean runsVerifiedApp(String dev) {
-        return "RUNNING".equals(lab.boardPower(dev).orElse(null)) && lab.device(dev)
+        // Powered is enough: the session may still say BOOTING when the supervisor's power-on line is
+        // read after the app's first telemetry (two pipes, two reader threads).
+        String power = lab.boardPower(dev).orElse("OFF");
+        return !power.equals("OFF") && !power.equals("CUT") && lab.device(dev)
                 .flatMap(s -> s.slots().stream().filter(SlotReport::running).findFirst())
                 .map(r -> r.image().valid()).orElse(false);
     }
