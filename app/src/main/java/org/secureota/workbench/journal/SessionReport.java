@@ -217,7 +217,8 @@ public final class SessionReport {
         for (JournalEvent e : attacker) {
             h.append("<tr><td>").append(e.wallClock()).append("</td><td>").append(esc(e.field("attack").orElse(e.field("id").orElse(""))))
                     .append("</td><td>").append(esc(e.type())).append(": ").append(esc(e.message())).append("</td><td>")
-                    .append(esc(e.field("outcome").orElse(e.field("verdict").orElse(e.field("expected_verdict").orElse("")))))
+                    .append(esc(String.join(" ", e.field("result").orElse(""), e.field("verdict").orElse(
+                            e.field("expected_verdicts").map(v -> "a secure device shows " + v).orElse(""))).strip()))
                     .append("</td><td>").append(esc(e.field("stopped_by").orElse(e.field("check").orElse(""))))
                     .append("</td></tr>\n");
         }

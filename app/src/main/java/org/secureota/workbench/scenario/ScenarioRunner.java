@@ -264,7 +264,7 @@ public final class ScenarioRunner {
         if (failure == null && !step.expectations().isEmpty()) {
             ExpectationCheck check = new ExpectationCheck(lab, countFrom);
             while (true) {
-                results = step.expectations().stream().map(check::evaluate).toList();
+                results = evaluate(step, check);
                 List<ExpectationResult> shown = results;
                 setStep(step.index(), x -> new StepSnapshot(x.index(), x.action(), x.narration(), x.status(), x.progress(),
                         shown, null, Duration.ofNanos(System.nanoTime() - t0)));
@@ -301,6 +301,34 @@ public final class ScenarioRunner {
             record(EventType.SCENARIO_STEP_FAILED, "step " + step.index() + " failed: " + failure,
                     Map.of("step", step.index(), "elapsed_ms", took.toMillis(), "reason", failure, "last_seen", report));
         }
+    }
+
+    /**
+     * Evaluates a step's expectations. The attacker journals each judgement, so attacks are judged
+     * only once everything else holds (the device's attempt is over by then), not on every poll.
+     */
+    private static List<ExpectationResult> evaluate(Step step, ExpectationCheck check) {
+        List<ExpectationResult> others = new ArrayList<>();
+        boolean othersHold = true;
+        for (Expectation x : step.expectations()) {
+            if (!(x instanceof Expectation.AttackResisted)) {
+                ExpectationResult r = check.evaluate(x);
+                othersHold &= r.held();
+                others.add(r);
+            }
+        }
+        List<ExpectationResult> results = new ArrayList<>();
+        int i = 0;
+        for (Expectation x : step.expectations()) {
+            if (x instanceof Expectation.AttackResisted) {
+                results.add(othersHold ? check.evaluate(x)
+                        : new ExpectationResult(x.describe(), "resisted", "not judged yet: the step's other expectations do not hold",
+                                false, x.position()));
+            } else {
+                results.add(others.get(i++));
+            }
+        }
+        return results;
     }
 
     /** Performs the step's action; returns a failure or null. */
