@@ -178,9 +178,14 @@ public:
 #endif
             if (r == MBEDTLS_ERR_SSL_TIMEOUT) return {ota::StreamStatus::Timeout, 0};
             if (r == 0 || r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) return {ota::StreamStatus::Closed, 0};
+            last_error = r == MBEDTLS_ERR_SSL_INVALID_MAC
+                    ? "TLS record authentication failed (bad MAC): a record was altered in transit"
+                    : "TLS read failed: " + tls::error_text(r);
             return {ota::StreamStatus::Error, 0};
         }
     }
+
+    std::string error_detail() const override { return last_error; }
 
     ota::StreamResult write(const uint8_t* data, size_t length, uint32_t timeout_ms) override {
         if (fd < 0) return {ota::StreamStatus::Closed, 0};
@@ -212,6 +217,7 @@ public:
 
     Io io;
     int& fd = io.fd;
+    std::string last_error;
     bool handshake_done = false;
     tls::VerifyContext verify;
     mbedtls_ssl_context ssl;

@@ -2,7 +2,7 @@ package org.secureota.workbench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
-import static org.secureota.workbench.EndpointLab.assertCode;
+import static org.secureota.workbench.OtaLab.assertCode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.secureota.workbench.attack.ArmedAttack;
-import org.secureota.workbench.attack.AttackTarget;
 import org.secureota.workbench.attack.Attacker;
 import org.secureota.workbench.attack.Judgement;
 import org.secureota.workbench.attack.JudgementResult;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 
 /**
@@ -23,30 +23,28 @@ import org.secureota.workbench.journal.JournalEvent;
  */
 final class AttackBench implements AutoCloseable {
 
-    final EndpointLab lab;
+    final OtaLab lab;
     final Attacker attacker;
     private final java.util.concurrent.atomic.AtomicInteger boards = new java.util.concurrent.atomic.AtomicInteger();
 
     AttackBench(Path root) throws Exception {
         String missing = "the virtual ESP32 is not built: run esp32-firmware/host-build.sh (or mvn package) to"
                 + " include the attack tests";
-        if ("true".equals(System.getenv("CI")) && !EndpointLab.boardBuilt()) {
+        if ("true".equals(System.getenv("CI")) && !OtaLab.boardBuilt()) {
             throw new AssertionError(missing);
         }
-        assumeTrue(EndpointLab.boardBuilt(), missing);
-        lab = new EndpointLab(root);
+        assumeTrue(OtaLab.boardBuilt(), missing);
+        lab = new OtaLab(root);
         lab.publishBuilt("v2_promo");
         lab.publishBuilt("v3_liquid");
         // Another product's genuine release, for mix-and-match.
-        lab.state.releases().publish(lab.buildImage("v2_promo"), "kiosk", lab.pki.signingKey(),
-                java.time.Duration.ofDays(30), java.time.Clock.systemUTC());
-        lab.server.deploy(EndpointLab.PRODUCT, "2.0.0");
-        attacker = new Attacker(new AttackTarget(lab.journal, lab.pki, lab.state, lab.endpoint, lab.time,
-                EndpointLab.PRODUCT));
+        lab.session.publish(lab.buildImage("v2_promo"), "kiosk").join();
+        lab.server.deploy(OtaLab.PRODUCT, "2.0.0");
+        attacker = lab.session.attacker();
     }
 
     /** What one attack did to one device. */
-    record Outcome(EndpointLab.Board board, JournalEvent verdict, Judgement judgement, long armedMark) {
+    record Outcome(OtaLab.Board board, JournalEvent verdict, Judgement judgement, long armedMark) {
     }
 
     /**
@@ -54,7 +52,7 @@ final class AttackBench implements AutoCloseable {
      * asserts the verdict and the judge's RESISTED, disarms it, and asserts that the next check installs V2.
      */
     Outcome attackFreshBoard(String id, Map<String, String> parameters, String expectedCode) throws Exception {
-        EndpointLab.Board board = lab.board("dev-" + id + "-" + boards.incrementAndGet());
+        OtaLab.Board board = lab.board("dev-" + id + "-" + boards.incrementAndGet());
         Outcome o = attack(board, id, parameters, expectedCode);
         JournalEvent next = board.check();
         assertCode(next, "UPDATED");
@@ -64,7 +62,7 @@ final class AttackBench implements AutoCloseable {
     }
 
     /** Arms, checks, judges and disarms on {@code board}; the caller checks what follows. */
-    Outcome attack(EndpointLab.Board board, String id, Map<String, String> parameters, String expectedCode)
+    Outcome attack(OtaLab.Board board, String id, Map<String, String> parameters, String expectedCode)
             throws Exception {
         long mark = board.mark();
         ArmedAttack armed = attacker.arm(id, parameters);
@@ -84,8 +82,8 @@ final class AttackBench implements AutoCloseable {
         return new Outcome(board, verdict, j, mark);
     }
 
-    List<JournalEvent> after(long mark, String type) {
-        return lab.after(mark, e -> e.type().equals(type));
+    List<JournalEvent> after(long mark, EventType type) {
+        return lab.after(mark, type::is);
     }
 
     List<JournalEvent> after(long mark, Predicate<JournalEvent> condition) {
@@ -93,12 +91,11 @@ final class AttackBench implements AutoCloseable {
     }
 
     long imageSize(String version) throws Exception {
-        return Files.size(lab.state.releases().find(EndpointLab.PRODUCT, version).orElseThrow().imageFile());
+        return Files.size(lab.state.releases().find(OtaLab.PRODUCT, version).orElseThrow().imageFile());
     }
 
     @Override
     public void close() {
-        attacker.close();
         lab.close();
     }
 }

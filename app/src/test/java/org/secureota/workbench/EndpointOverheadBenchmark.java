@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.secureota.workbench.device.DeviceCommand;
 import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.JournalEvent;
@@ -32,12 +31,12 @@ class EndpointOverheadBenchmark {
     void oneMebibyteUpdateThroughTheEndpointAndDirect() throws Exception {
         String runsProperty = System.getProperty("bench.runs");
         assumeTrue(runsProperty != null, "a benchmark: run it with bench/endpoint-overhead [N]");
-        assumeTrue(EndpointLab.boardBuilt(), "the virtual ESP32 is not built: run esp32-firmware/host-build.sh");
+        assumeTrue(OtaLab.boardBuilt(), "the virtual ESP32 is not built: run esp32-firmware/host-build.sh");
         int runs = Integer.parseInt(runsProperty);
-        try (EndpointLab lab = new EndpointLab(root)) {
+        try (OtaLab lab = new OtaLab(root)) {
             Path image = VirtualUpdateBenchmark.oneMebibyteV2(lab.buildImage("v2_promo"), root.resolve("v2-1MiB.bin"));
             Release release = lab.publish(image);
-            lab.server.deploy(EndpointLab.PRODUCT, release.version());
+            lab.server.deploy(OtaLab.PRODUCT, release.version());
             String direct = lab.server.baseUri().toString().replaceAll("/$", "");
             String viaEndpoint = lab.endpoint.url().toString();
             List<Double> endpointVerdict = new ArrayList<>();
@@ -76,14 +75,14 @@ class EndpointOverheadBenchmark {
     }
 
     /** Milliseconds from check to UPDATED and to the new version's confirmation, on a fresh board. */
-    private static double[] update(EndpointLab lab, String id, String url, String version) throws Exception {
-        EndpointLab.Board board = lab.board(id, url);
+    private static double[] update(OtaLab lab, String id, String url, String version) throws Exception {
+        OtaLab.Board board = lab.board(id, url);
         long mark = board.mark();
-        board.link.send(DeviceCommand.CHECK);
+        board.handle.check().join();
         JournalEvent sent = lab.await(mark, e -> e.type().equals(DeviceEvents.SERIAL_TX)
                 && e.message().contains("\"check\""), "check sent");
         JournalEvent verdict = board.awaitDevice(mark, DeviceEvents.OTA_VERDICT, e -> true, "verdict");
-        EndpointLab.assertCode(verdict, "UPDATED");
+        OtaLab.assertCode(verdict, "UPDATED");
         JournalEvent boot = board.awaitBoot(verdict.seq(), e -> version.equals(e.fields().get("version")), "boot");
         JournalEvent valid = board.awaitDevice(boot.seq(), DeviceEvents.APP_STATE,
                 e -> "valid".equals(e.fields().get("state")), "confirmation");

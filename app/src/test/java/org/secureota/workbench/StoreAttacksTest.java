@@ -1,7 +1,7 @@
 package org.secureota.workbench;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.secureota.workbench.EndpointLab.assertCode;
+import static org.secureota.workbench.OtaLab.assertCode;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.device.DeviceSnapshot;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 
 /**
@@ -40,17 +41,17 @@ class StoreAttacksTest {
 
     @Test
     void aFlippedByteIsCaughtByTheHashAndTheOldVersionKeepsRunning() throws Exception {
-        EndpointLab.Board board = bench.lab.board("dev-flipped-byte");
+        OtaLab.Board board = bench.lab.board("dev-flipped-byte");
         AttackBench.Outcome o = bench.attack(board, "flipped-byte", Map.of(), "HASH_MISMATCH");
         // The whole image was served: the hash can only be known at the end.
         assertThat(o.judgement().imageBytesServed()).isEqualTo(bench.imageSize("2.0.0"));
-        DeviceSnapshot s = board.device.await(d -> d.lcd().row(0).startsWith("ALERTE S"), EndpointLab.WAIT, "alert");
+        DeviceSnapshot s = board.device.await(d -> d.lcd().row(0).startsWith("ALERTE S"), OtaLab.WAIT, "alert");
         assertThat(s.lcd().rows()).containsExactly("ALERTE SÉCURITÉ ", "HASH INVALID    ");
         s = board.status();
         assertThat(s.version()).isEqualTo("1.0.0");
         assertThat(s.slot("ota_1").orElseThrow().image().valid()).isFalse();
         assertThat(s.slot("ota_1").orElseThrow().nextBoot()).isFalse();
-        JournalEvent report = bench.lab.await(o.armedMark(), e -> e.type().equals("device.report")
+        JournalEvent report = bench.lab.await(o.armedMark(), e -> EventType.DEVICE_REPORT.is(e)
                 && board.id.equals(e.deviceId()), "refusal report");
         assertThat(report.fields()).containsEntry("event", "refused");
         assertCode(board.check(), "UPDATED");
@@ -104,7 +105,7 @@ class StoreAttacksTest {
         // The server offers a release only when it is newer than the device's: V4 stands for "the next
         // release", whose manifest file the attacker rewrites. (V4 then fails its self-test and is rolled back.)
         bench.lab.publishBuilt("v4_broken");
-        EndpointLab.Board board = bench.lab.board("dev-history");
+        OtaLab.Board board = bench.lab.board("dev-history");
         bench.lab.server.deployToDevice(board.id, "3.0.0");
         updateAndWaitFor(board, "3.0.0");
         bench.lab.server.deployToDevice(board.id, "4.0.0");
@@ -125,7 +126,7 @@ class StoreAttacksTest {
         board.close();
     }
 
-    private static void updateAndWaitFor(EndpointLab.Board board, String version) throws Exception {
+    private static void updateAndWaitFor(OtaLab.Board board, String version) throws Exception {
         long mark = board.mark();
         assertCode(board.check(), "UPDATED");
         JournalEvent boot = board.awaitBoot(mark, e -> version.equals(e.fields().get("version")), "boot of " + version);
@@ -134,7 +135,7 @@ class StoreAttacksTest {
     }
 
     /** The check after disarming succeeds (V4 installed); V4's self-test fails and the bootloader goes back to V3. */
-    private static void updateToV4AndWaitForTheRollback(EndpointLab.Board board) throws Exception {
+    private static void updateToV4AndWaitForTheRollback(OtaLab.Board board) throws Exception {
         long mark = board.mark();
         assertCode(board.check(), "UPDATED");
         JournalEvent v4 = board.awaitBoot(mark, e -> "4.0.0".equals(e.fields().get("version")), "boot of 4.0.0");

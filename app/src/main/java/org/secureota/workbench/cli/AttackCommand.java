@@ -70,10 +70,12 @@ final class AttackCommand implements Runnable {
                 ExpectedOutcome e = a.expected(a.defaults());
                 out.printf("%-19s %-15s %s%n", a.id(), AttackTexts.label("surface." + a.surface().wireName(), locale),
                         a.title(locale));
-                out.println("    expects:  " + String.join(" or ", new TreeSet<>(e.verdicts())) + " (check: "
-                        + e.stoppedBy().wireName() + (e.mustNotHappen().isEmpty() ? "" : "; must not happen: "
+                out.println("    " + AttackTexts.label("label.expects", locale) + ": "
+                        + String.join(" | ", new TreeSet<>(e.verdicts())) + " (" + AttackTexts.label("label.check", locale)
+                        + ": " + e.stoppedBy().wireName() + (e.mustNotHappen().isEmpty() ? "" : "; "
+                        + AttackTexts.label("label.must_not", locale) + ": "
                         + String.join(", ", e.mustNotHappen().stream().map(Forbidden::wireName).sorted().toList()))
-                        + (e.needsRestart() ? "; restart the device after arming and after disarming" : "") + ")");
+                        + (e.needsRestart() ? "; " + AttackTexts.label("label.restart", locale) : "") + ")");
                 for (ParameterSpec p : a.parameters()) {
                     out.println("    " + p.name() + "=" + p.defaultValue() + "  " + a.parameterHelp(p.name(), locale));
                 }

@@ -9,8 +9,6 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.secureota.workbench.attack.Attack;
 import org.secureota.workbench.attack.AttackCatalog;
-import org.secureota.workbench.attack.AttackTarget;
-import org.secureota.workbench.attack.Attacker;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.SessionExport;
 import org.secureota.workbench.lab.Lab;
@@ -60,17 +58,12 @@ public final class ScenarioRun {
         LabSession session = LabSession.openAndWait(LabSessionOptions.defaults(new Lab(scratch))
                 .withProjectRoot(projectRoot).withPublishBuiltReleases(false));
         try {
-            String product = script.devices().get(0).product();
-            Attacker attacker = new Attacker(new AttackTarget(session.journal(), session.pki(), session.serverState(),
-                    session.endpoint(), session.timeSource(), product));
-            try {
-                ScenarioRunner runner = new ScenarioRunner(script, new SessionScenarioLab(session, attacker, projectRoot),
-                        mode, language);
-                configure.accept(runner);
-                result = runner.runAndWait();
-            } finally {
-                attacker.close();
-            }
+            // The session's own attacker: its store attacks act on the session's default product unless a
+            // script names another in the attack's parameters.
+            ScenarioRunner runner = new ScenarioRunner(script,
+                    new SessionScenarioLab(session, session.attacker(), projectRoot), mode, language);
+            configure.accept(runner);
+            result = runner.runAndWait();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + script.file(), e);

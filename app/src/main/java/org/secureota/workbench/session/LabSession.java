@@ -1,6 +1,7 @@
 package org.secureota.workbench.session;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,8 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
-import org.secureota.workbench.device.DeviceLink;
-import org.secureota.workbench.device.FactoryData;
 import org.secureota.workbench.device.VirtualEsp32;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.EventType;
@@ -39,12 +38,14 @@ import org.secureota.workbench.journal.SessionLog;
 import org.secureota.workbench.lab.AtomicFiles;
 import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.lab.OrderedExecutor;
-import org.secureota.workbench.network.DeviceEndpoint;
 import org.secureota.workbench.network.LabTimeServer;
-import org.secureota.workbench.network.Upstream;
 import org.secureota.workbench.pki.HostIdentity;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
+import org.secureota.workbench.attack.AttackTarget;
+import org.secureota.workbench.attack.Attacker;
+import org.secureota.workbench.network.DeviceEndpoint;
+import org.secureota.workbench.network.Upstream;
 import org.secureota.workbench.server.OtaServer;
 import org.secureota.workbench.server.ServerIdentity;
 import org.secureota.workbench.server.ServerState;
@@ -70,7 +71,7 @@ import org.secureota.workbench.server.TlsProvider;
  *   <li>No lock is held across I/O or a process start. The session's own lock only swaps the
  *       immutable {@link SessionSnapshot}.</li>
  * </ul>
- * {@code LabSessionTest} proves each rule.
+ * {@code LabSessionThreadingTest} proves each rule.
  */
 public final class LabSession implements AutoCloseable {
 
@@ -102,7 +103,8 @@ public final class LabSession implements AutoCloseable {
     private ServerState serverState;
     private LabTimeServer time;
     private volatile OtaServer server;
-    private volatile DeviceEndpoint endpoint;
+    private DeviceEndpoint endpoint;
+    private Attacker attacker;
     private JournalSubscription watcher;
     private boolean closing;
 
@@ -171,12 +173,14 @@ public final class LabSession implements AutoCloseable {
             update(s -> s.withServer(x -> x.withStatus(ServerStatus.FAILED, e.getMessage())));
             fail("OTA server", e);
         }
-        // Devices reach the server through the network endpoint, where DNS or the Wi-Fi puts an attacker.
         try {
-            endpoint = DeviceEndpoint.start(journal, Upstream.loopback("lab server", server.port()));
+            endpoint = DeviceEndpoint.start(journal, new InetSocketAddress(options.bind(), 0),
+                    new Upstream("lab server", upstreamOf(server)));
         } catch (IOException e) {
-            fail("network endpoint", e);
+            fail("device endpoint", e);
         }
+        attacker = new Attacker(new AttackTarget(journal, pki, serverState, endpoint, time,
+                LabSessionDefaults.PRODUCT));
         serverState.deployments().addListener(d -> refreshServer());
         update(s -> s.withServer(x -> runningServer()));
         if (options.publishBuiltReleases()) {
@@ -201,14 +205,14 @@ public final class LabSession implements AutoCloseable {
                 continue; // not built: the demo says how to build; the server runs without it
             }
             try {
-                publishNow(image, LabSessionDefaults.PRODUCT, false);
+                publishNow(image, LabSessionDefaults.PRODUCT);
             } catch (RuntimeException alreadyPublished) {
                 // A lab keeps its releases across sessions: the version is there from an earlier one.
             }
         }
     }
 
-    private Release publishNow(Path image, String product, boolean journalRefusal) {
+    private Release publishNow(Path image, String product) {
         Release r = serverState.releases().publish(image, product, pki.signingKey(), MANIFEST_VALIDITY,
                 options.clock());
         journal.append(EventType.SERVER_RELEASE, null, "published " + product + " " + r.version()
@@ -298,15 +302,28 @@ public final class LabSession implements AutoCloseable {
         return server;
     }
 
-    /** The URL devices are provisioned with: the network endpoint's, never the server's own port. */
+    /**
+     * The URL devices are provisioned with: the device endpoint's, never the server's own port, so the
+     * network path (and the attacker on it) stands between every device and the server.
+     */
     public String deviceUrl() {
-        DeviceEndpoint e = endpoint;
-        return e != null ? e.url().toString() : "https://127.0.0.1:" + server.port();
+        return endpoint.url().toString();
     }
 
-    /** The device-facing network endpoint in front of the server (where the attacker's network faults act). */
+    /** The device-facing endpoint: what devices connect to, forwarding to the lab server. */
     public DeviceEndpoint endpoint() {
         return endpoint;
+    }
+
+    /** The attacker of this session: arms, undoes and judges the attacks of the catalogue. */
+    public Attacker attacker() {
+        return attacker;
+    }
+
+    /** Where the endpoint reaches the server: loopback when the server listens on every address. */
+    private static InetSocketAddress upstreamOf(OtaServer server) {
+        String host = server.baseUri().getHost().replace("[", "").replace("]", "");
+        return new InetSocketAddress(host, server.port());
     }
 
     // --- observable state ---
@@ -340,6 +357,19 @@ public final class LabSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Like {@link #update}, for a device's own changes: applied only while the session holds that
+     * device (or is still making it), so that the last words of a removed device do not bring it back.
+     */
+    void updateDevice(LabDevice owner, String id, UnaryOperator<SessionSnapshot> change) {
+        synchronized (lock) {
+            if (!devices.containsKey(id) || (devices.get(id) != null && devices.get(id) != owner)) {
+                return;
+            }
+            update(change);
+        }
+    }
+
     private void notifyListeners(SessionSnapshot before, SessionSnapshot after) {
         for (SessionListener l : listeners) {
             try {
@@ -358,7 +388,7 @@ public final class LabSession implements AutoCloseable {
 
     /** Publishes an image (its version from its app descriptor) for {@code product}, signed by the lab. */
     public CompletableFuture<Release> publish(Path image, String product) {
-        return async(() -> publishNow(image, product, true));
+        return async(() -> publishNow(image, product));
     }
 
     /** Deploys a published release to every device of {@code product}. */
@@ -386,6 +416,31 @@ public final class LabSession implements AutoCloseable {
         return async(() -> {
             try {
                 VirtualLabDevice d = VirtualLabDevice.create(this, id, product, o);
+                register(id, d);
+                return (LabDevice) d;
+            } catch (RuntimeException e) {
+                release(id);
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * Runs a virtual board from a flash file as it is, provisioning nothing ({@code device virtual}).
+     * A missing flash file is first written factory-fresh from {@code freshApp} (null: the build's V1)
+     * and {@code freshFactoryData} (null: an unprovisioned board) in {@code layout}.
+     *
+     * @param product the product it was provisioned for, or "" when unknown
+     */
+    public CompletableFuture<LabDevice> runVirtualBoard(String id, String product, Path flash, Path ptyLink,
+                                                        org.secureota.workbench.device.FlashLayout layout,
+                                                        Path freshApp, Path freshFactoryData) {
+        requireId(id);
+        reserve(id);
+        return async(() -> {
+            try {
+                VirtualLabDevice d = VirtualLabDevice.fromFlash(this, id, product, flash, ptyLink, layout, freshApp,
+                        freshFactoryData);
                 register(id, d);
                 return (LabDevice) d;
             } catch (RuntimeException e) {
@@ -532,6 +587,10 @@ public final class LabSession implements AutoCloseable {
                 journal.tryAppend(EventType.SESSION_FAILED, null, "not every device stopped in time: " + e,
                         Map.of("part", "devices", "error", String.valueOf(e)));
             }
+        }
+        if (attacker != null) {
+            // Undo every armed attack first: the lab's files must not stay tampered with after the session.
+            attacker.disarmAll();
         }
         if (endpoint != null) {
             endpoint.close();
