@@ -2,7 +2,6 @@ package org.secureota.workbench.session;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +93,7 @@ public final class LabSession implements AutoCloseable {
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, LabDevice> devices = new LinkedHashMap<>();
     private final Object lock = new Object();
-    private final Map<String, Transcript> transcripts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, SerialTranscript> transcripts = new java.util.concurrent.ConcurrentHashMap<>();
     private SessionSnapshot current = new SessionSnapshot(SessionState.OPENING, ServerSnapshot.stopped(), Map.of(),
             Map.of());
     private SessionLog log;
@@ -261,8 +260,8 @@ public final class LabSession implements AutoCloseable {
         }
     }
 
-    Transcript transcript(String deviceId) {
-        return transcripts.computeIfAbsent(deviceId, id -> new Transcript(folder().resolve(id).resolve("serial.log")));
+    SerialTranscript transcript(String deviceId) {
+        return transcripts.computeIfAbsent(deviceId, id -> new SerialTranscript(folder().resolve(id).resolve("serial.log")));
     }
 
     // --- the parts ---
@@ -614,7 +613,7 @@ public final class LabSession implements AutoCloseable {
         if (watcher != null) {
             watcher.close();
         }
-        transcripts.values().forEach(Transcript::close);
+        transcripts.values().forEach(SerialTranscript::close);
         if (log != null) {
             log.close();
         }
@@ -632,39 +631,6 @@ public final class LabSession implements AutoCloseable {
     interface Closeable extends AutoCloseable {
         @Override
         void close();
-    }
-
-    /** One device's serial lines, as a terminal would have shown them, with the time of each. */
-    static final class Transcript {
-        private final Path file;
-        private java.io.Writer out;
-
-        Transcript(Path file) {
-            this.file = file;
-        }
-
-        synchronized void write(JournalEvent e) {
-            try {
-                if (out == null) {
-                    Files.createDirectories(file.getParent());
-                    out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-                }
-                out.write(e.wallClock() + (EventType.SERIAL_TX.is(e) ? " > " : "   ") + e.message() + "\n");
-                out.flush();
-            } catch (IOException x) {
-                throw new UncheckedIOException("Cannot write the serial transcript " + file + ": " + x.getMessage(), x);
-            }
-        }
-
-        synchronized void close() {
-            try {
-                if (out != null) {
-                    out.close();
-                }
-            } catch (IOException ignored) {
-                // Everything was flushed line by line.
-            }
-        }
     }
 
     static void writeSecret(Path file, byte[] bytes) {
