@@ -54,29 +54,34 @@ public final class ScenarioRun {
             throw new UncheckedIOException("Cannot create a scratch lab for " + script.file() + ": " + e.getMessage(), e);
         }
         RunSnapshot result;
-        Path folder;
-        LabSession session = LabSession.openAndWait(LabSessionOptions.defaults(new Lab(scratch))
-                .withProjectRoot(projectRoot).withPublishBuiltReleases(false));
+        Path folder = null;
         try {
-            // The session's own attacker: its store attacks act on the session's default product unless a
-            // script names another in the attack's parameters.
-            ScenarioRunner runner = new ScenarioRunner(script,
-                    new SessionScenarioLab(session, session.attacker(), projectRoot), mode, language);
-            configure.accept(runner);
-            result = runner.runAndWait();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + script.file(), e);
+            LabSession session = LabSession.openAndWait(LabSessionOptions.defaults(new Lab(scratch))
+                    .withProjectRoot(projectRoot).withPublishBuiltReleases(false));
+            try {
+                // The session's own attacker: its store attacks act on the session's default product unless a
+                // script names another in the attack's parameters.
+                ScenarioRunner runner = new ScenarioRunner(script,
+                        new SessionScenarioLab(session, session.attacker(), projectRoot), mode, language);
+                configure.accept(runner);
+                result = runner.runAndWait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while running " + script.file(), e);
+            } finally {
+                session.close();
+                // Kept even when the run failed: its journal is the record of what went wrong.
+                folder = keep(session.folder(), keep.sessions());
+            }
+            try {
+                SessionExport.writeReport(folder);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot write the report of " + folder + ": " + e.getMessage(), e);
+            }
         } finally {
-            session.close();
+            // The scratch lab (PKI, store, flash files) is never worth keeping; its session folder was moved out.
+            deleteQuietly(scratch);
         }
-        folder = keep(session.folder(), keep.sessions());
-        try {
-            SessionExport.writeReport(folder);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the report of " + folder + ": " + e.getMessage(), e);
-        }
-        deleteQuietly(scratch);
         return new Outcome(script.file(), result, folder, java.time.Duration.ofNanos(System.nanoTime() - t0));
     }
 
