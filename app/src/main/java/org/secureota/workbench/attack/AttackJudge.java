@@ -59,8 +59,10 @@ public final class AttackJudge {
             }
             if (EventType.HTTP_REQUEST.is(e)) {
                 requests++;
+                // Only an image answer (200 or 206) carries image bytes; a refusal's few bytes are not the image.
                 if (String.valueOf(e.fields().get("path")).startsWith("/firmware/")
-                        && e.fields().get("bytes_sent") instanceof Number n) {
+                        && e.fields().get("status") instanceof Number status && status.intValue() / 100 == 2
+                        && e.fields().get("bytes_written") instanceof Number n) {
                     imageBytes += n.longValue();
                 }
             }

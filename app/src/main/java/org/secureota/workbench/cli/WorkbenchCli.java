@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             ServerCommand.class,
             DeviceCommand.class,
             AttackCommand.class,
+            RunCommand.class,
             ExportCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class

@@ -48,13 +48,18 @@ public enum EventType {
     /** A connection closed at once: its address already had its share of connections (fields: remote, max_per_address). */
     SERVER_CONNECTION_LIMIT("server.connection_limit", Source.SERVER, "remote", "max_per_address"),
     /**
-     * One HTTP exchange; bytes_written counts what the connection wrote (status line, headers, body)
-     * (fields: remote, method, path, status, bytes_written, duration_ms, tls_protocol, cipher_suite, note).
+     * One HTTP exchange; bytes_written counts what the connection wrote (status line, headers, body), range is
+     * the request's Range header (fields: remote, method, path, status, bytes_written, duration_ms, tls_protocol,
+     * cipher_suite, note, range).
      */
     HTTP_REQUEST("http.request", Source.SERVER, "remote", "method", "path", "status", "bytes_written", "duration_ms",
-            "tls_protocol", "cipher_suite", "note"),
-    /** A device's report to the server (fields: event, version, reason, bytes, total, remote). */
-    DEVICE_REPORT("device.report", Source.SERVER, "event", "version", "reason", "bytes", "total", "remote"),
+            "tls_protocol", "cipher_suite", "note", "range"),
+    /**
+     * A device's report to the server (fields: event, version, reason, bytes_written, bytes_received, total,
+     * bytes (older firmware), verdict, running_version, remote).
+     */
+    DEVICE_REPORT("device.report", Source.SERVER, "event", "version", "reason", "bytes_written", "bytes_received",
+            "total", "bytes", "verdict", "running_version", "remote"),
 
     // --- network: the device-facing side, the lab time source ---
     /** The lab time source listens (fields: address). */
@@ -148,7 +153,22 @@ public enum EventType {
     BOARD_INFO("board.info", Source.DEVICE),
 
     // --- scenario ---
-    ;
+    /** A demo script started (fields: file, title_en, title_fr, summary_en, summary_fr, mode, steps). */
+    SCENARIO_STARTED("scenario.started", Source.SCENARIO, "file", "title_en", "title_fr", "summary_en", "summary_fr",
+            "mode", "steps"),
+    /** A step began (fields: step, action, description, narration_en, narration_fr, timeout_ms). */
+    SCENARIO_STEP_STARTED("scenario.step_started", Source.SCENARIO, "step", "action", "description", "narration_en",
+            "narration_fr", "timeout_ms"),
+    /** An expectation's final evaluation (fields: step, description, expected, seen, held). */
+    SCENARIO_EXPECTATION("scenario.expectation", Source.SCENARIO, "step", "description", "expected", "seen", "held"),
+    /** A step passed (fields: step, elapsed_ms). */
+    SCENARIO_STEP_PASSED("scenario.step_passed", Source.SCENARIO, "step", "elapsed_ms"),
+    /** A step failed, with the device snapshots and last journal events (fields: step, elapsed_ms, reason, last_seen). */
+    SCENARIO_STEP_FAILED("scenario.step_failed", Source.SCENARIO, "step", "elapsed_ms", "reason", "last_seen"),
+    /** One cut of a power-cut sweep, survived (fields: step, cut, operation, point, version_after). */
+    SCENARIO_SWEEP_CUT("scenario.sweep_cut", Source.SCENARIO, "step", "cut", "operation", "point", "version_after"),
+    /** A demo script ended (fields: result, passed, failed, elapsed_ms, problem). */
+    SCENARIO_FINISHED("scenario.finished", Source.SCENARIO, "result", "passed", "failed", "elapsed_ms", "problem");
 
     private static final Map<String, EventType> BY_WIRE_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::wireName, Function.identity()));

@@ -42,7 +42,8 @@ public final class Printable {
         return text != null && !of(text).equals(text);
     }
 
-    private static boolean unsafe(char c) {
+    /** The one list of characters that hide or reorder text; {@link HtmlText} escapes the same ones. */
+    static boolean unsafe(char c) {
         return c < 0x20 || (c >= 0x7F && c <= 0x9F)                   // C0 (tab and newline too), DEL, C1
                 || c == 0x061C || c == 0x200E || c == 0x200F           // Arabic letter mark, LRM, RLM
                 || (c >= 0x202A && c <= 0x202E)                        // LRE, RLE, PDF, LRO, RLO
