@@ -54,6 +54,6 @@ class SessionExportTest {
         assertThat(report).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>");
         assertThat(report).contains("Damaged lines").contains("4 events");
         // A NUL and a right-to-left override from the network are shown as escapes, never as themselves.
-        assertThat(report).doesNotContain("\u0000", "\u202E").contains("bad\\u0000 \\u202Edesufer");
+        assertThat(report).doesNotContain("\u0000", "\u202E").contains("bad<span class=\"esc\">\\u0000</span> <span class=\"esc\">\\u202E</span>desufer");
     }
 }
