@@ -263,8 +263,27 @@ public final class MainController {
         for (MenuItem item : List.of(exportItem, deployItem, checkItem, powerOnItem, resetItem, powerCutItem)) {
             item.setDisable(none);
         }
-        deployButton.setDisable(none);
+        if (!deployButton.disableProperty().isBound()) {
+            deployButton.setDisable(none);
+        }
         liveItem.setDisable(true);
+    }
+
+    /** Binds the server panel to the live lab's server. */
+    void bindServer(ServerViewModel server) {
+        serverStatus.textProperty().bind(server.statusProperty());
+        server.runningProperty().addListener((o, a, b) -> {
+            serverStatus.getStyleClass().removeAll("ok", "alarm");
+            serverStatus.getStyleClass().add(b ? "ok" : "alarm");
+        });
+        serverUrl.textProperty().bind(server.urlProperty());
+        serverTls.textProperty().bind(server.tlsProperty());
+        serverProvider.textProperty().bind(server.providerProperty());
+        serverCertificate.textProperty().bind(server.certificateProperty());
+        releases.setItems(server.releases());
+        deployments.setItems(server.deployments());
+        deployButton.textProperty().bind(server.deployLabelProperty());
+        deployButton.disableProperty().bind(server.canDeployProperty().not());
     }
 
     void setStatus(String text) {
