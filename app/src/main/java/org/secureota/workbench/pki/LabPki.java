@@ -156,6 +156,30 @@ public final class LabPki {
         return keyStore(PkiFile.ROGUE_KEY, PkiFile.ROGUE_CERT, PkiFile.ROGUE_CA_CERT, password);
     }
 
+    /**
+     * An in-memory key store with a fresh key and a leaf <em>issued by the lab CA</em> for {@code dnsName} only
+     * (no IP address): a genuine certificate for another host, as a CA that misissued or a sibling service
+     * would hold. A device that checks the host name refuses it; one that checks only the chain accepts it.
+     * Nothing is written to disk.
+     */
+    public KeyStore otherHostKeyStore(String dnsName, char[] password) {
+        CertificateIssuer issuer = new CertificateIssuer();
+        X509Certificate ca = certificate(PkiFile.CA_CERT);
+        KeyPair keys = issuer.newP256KeyPair();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        X509Certificate leaf = issuer.serverLeaf(new X500Name("CN=" + dnsName + ",O=Secure OTA Workbench Lab"),
+                keys.getPublic(), ca, privateKey(PkiFile.CA_KEY), issuer.newSerial(), now.minus(BACKDATE),
+                now.plus(Duration.ofDays(30)), new HostIdentity(List.of(dnsName), List.of()));
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("server", keys.getPrivate(), password, new Certificate[] {leaf, ca});
+            return store;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("Cannot build a key store for " + dnsName, e);
+        }
+    }
+
     /** A trust store holding only the lab CA: what a device pins. */
     public KeyStore trustStore() {
         try {

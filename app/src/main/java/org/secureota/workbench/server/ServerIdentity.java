@@ -30,6 +30,13 @@ public record ServerIdentity(String name, KeyStore keyStore, char[] password) {
         return new ServerIdentity("rogue certificate (certs/rogue.pem)", pki.rogueKeyStore(password), password);
     }
 
+    /** A certificate from the lab CA for another host name ({@link LabPki#otherHostKeyStore}), held in memory only. */
+    public static ServerIdentity otherHost(LabPki pki, String dnsName) {
+        char[] password = randomPassword();
+        return new ServerIdentity("lab-CA certificate for " + dnsName, pki.otherHostKeyStore(dnsName, password),
+                password);
+    }
+
     private static char[] randomPassword() {
         // The key store lives only in memory; its password just has to be unguessable within the process.
         byte[] bytes = new byte[18];

@@ -1,0 +1,334 @@
+package org.secureota.workbench.attack;
+
+import static org.secureota.workbench.attack.ExpectedOutcome.of;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.secureota.workbench.firmware.Manifest;
+import org.secureota.workbench.firmware.Release;
+import org.secureota.workbench.firmware.SignedManifest;
+import org.secureota.workbench.network.NetworkFault;
+import org.secureota.workbench.network.Upstream;
+import org.secureota.workbench.pki.PkiFile;
+import org.secureota.workbench.server.OtaServer;
+import org.secureota.workbench.server.ServerIdentity;
+
+/**
+ * The attacker's catalogue: every attack the workbench can arm, in the order the panel lists them. Each
+ * acts where a real attacker stands (the network path, the server's store, the time source), never inside
+ * the device; what a secure device must show is docs/telemetry.md's verdict code for it.
+ */
+public final class AttackCatalog {
+
+    /** The same image looks longer than any ESP32 app slot (16 MiB is the largest flash). */
+    static final long ENDLESS_BYTES = 16L * 1024 * 1024;
+
+    private static final List<ParameterSpec> RELEASE = List.of(
+            ParameterSpec.text("product", "default"), ParameterSpec.text("version", "deployed"));
+
+    private static final Map<String, Attack> ATTACKS = new LinkedHashMap<>();
+
+    static {
+        add(new Attack("rogue-server", AttackSurface.NETWORK, List.of(),
+                p -> of("TLS_CERT_UNTRUSTED", DeviceCheck.TLS_CHAIN, Forbidden.ANY_HTTP_REQUEST,
+                        Forbidden.VERSION_CHANGED),
+                (t, p) -> lookAlike(t, ServerIdentity.rogue(t.pki()), "rogue server")));
+        add(new Attack("wrong-host-cert", AttackSurface.NETWORK, List.of(ParameterSpec.text("host", "updates.example.net")),
+                p -> of("TLS_HOSTNAME_MISMATCH", DeviceCheck.HOST_NAME, Forbidden.ANY_HTTP_REQUEST,
+                        Forbidden.VERSION_CHANGED),
+                (t, p) -> lookAlike(t, ServerIdentity.otherHost(t.pki(), p.text("host")),
+                        "server with a lab-CA certificate for " + p.text("host"))));
+        add(new Attack("expired-cert", AttackSurface.TIME, List.of(ParameterSpec.integer("days", 730, 1)),
+                p -> new ExpectedOutcome(Set.of("TLS_CERT_EXPIRED"), DeviceCheck.CERTIFICATE_EXPIRY,
+                        Set.of(Forbidden.ANY_HTTP_REQUEST, Forbidden.VERSION_CHANGED), true),
+                AttackCatalog::shiftTime));
+        add(new Attack("flipped-byte", AttackSurface.STORE, withRelease(ParameterSpec.integerOr("offset", "random", 0)),
+                p -> of("HASH_MISMATCH", DeviceCheck.SHA256, Forbidden.VERSION_CHANGED),
+                AttackCatalog::flipByte));
+        add(new Attack("truncated-image", AttackSurface.STORE, withRelease(ParameterSpec.integer("bytes", 4096, 1)),
+                p -> of("SIZE_MISMATCH", DeviceCheck.SIZE_BOUND, Forbidden.VERSION_CHANGED),
+                (t, p) -> resize(t, p, "truncated-image", -p.number("bytes"))));
+        add(new Attack("padded-image", AttackSurface.STORE, withRelease(ParameterSpec.integer("bytes", 4096, 1)),
+                p -> of("SIZE_MISMATCH", DeviceCheck.SIZE_BOUND, Forbidden.VERSION_CHANGED),
+                (t, p) -> resize(t, p, "padded-image", p.number("bytes"))));
+        add(new Attack("tampered-record", AttackSurface.NETWORK, List.of(ParameterSpec.integer("at", 4096, 0),
+                        ParameterSpec.choice("repeat", "every", "once", "every")),
+                p -> p.is("repeat", "once")
+                        ? of("UPDATED", DeviceCheck.TLS_RECORD_INTEGRITY)
+                        : of("CONNECTION_LOST", DeviceCheck.TLS_RECORD_INTEGRITY, Forbidden.VERSION_CHANGED),
+                (t, p) -> networkFault(t, new NetworkFault.TamperRecord(p.number("at"), repeat(p)))));
+        add(new Attack("dropped-connection", AttackSurface.NETWORK, List.of(ParameterSpec.integer("bytes", 65536, 1),
+                        ParameterSpec.choice("at", "fixed", "fixed", "random"),
+                        ParameterSpec.choice("repeat", "once", "once", "every")),
+                AttackCatalog::dropExpectation,
+                (t, p) -> networkFault(t, new NetworkFault.Cut(p.number("bytes"), p.is("at", "random"), repeat(p)))));
+        add(new Attack("slow-retrieval", AttackSurface.NETWORK, List.of(ParameterSpec.integer("after", 4096, 0),
+                        ParameterSpec.integer("bytes_per_second", 16, 0)),
+                p -> of("TIMEOUT", DeviceCheck.READ_TIMEOUT, Forbidden.VERSION_CHANGED),
+                (t, p) -> networkFault(t, new NetworkFault.Trickle(p.number("after"),
+                        (int) Math.min(Integer.MAX_VALUE, p.number("bytes_per_second"))))));
+        add(new Attack("endless-data", AttackSurface.STORE, withRelease(ParameterSpec.integer("bytes", ENDLESS_BYTES, 1)),
+                p -> of("SIZE_MISMATCH", DeviceCheck.SIZE_BOUND, Forbidden.VERSION_CHANGED),
+                (t, p) -> resize(t, p, "endless-data", p.number("bytes"))));
+        add(new Attack("replayed-manifest", AttackSurface.STORE, withRelease(ParameterSpec.text("from", "previous")),
+                p -> of("MANIFEST_REPLAYED", DeviceCheck.COUNTER, Forbidden.IMAGE_SERVED, Forbidden.VERSION_CHANGED),
+                AttackCatalog::replay));
+        add(new Attack("downgrade", AttackSurface.STORE, withRelease(ParameterSpec.text("to", "lowest")),
+                p -> of("DOWNGRADE_REFUSED", DeviceCheck.VERSION, Forbidden.IMAGE_SERVED, Forbidden.VERSION_CHANGED),
+                AttackCatalog::downgrade));
+        add(new Attack("freeze", AttackSurface.STORE, withRelease(ParameterSpec.integer("expired_days", 30, 1)),
+                p -> of("MANIFEST_EXPIRED", DeviceCheck.MANIFEST_EXPIRY, Forbidden.IMAGE_SERVED,
+                        Forbidden.VERSION_CHANGED),
+                AttackCatalog::freeze));
+        add(new Attack("wrong-signing-key", AttackSurface.STORE, RELEASE,
+                p -> of("MANIFEST_SIGNATURE_INVALID", DeviceCheck.MANIFEST_SIGNATURE, Forbidden.IMAGE_SERVED,
+                        Forbidden.VERSION_CHANGED),
+                AttackCatalog::wrongKey));
+        add(new Attack("alg-confusion", AttackSurface.STORE, withRelease(ParameterSpec.choice("alg", "HS256", "HS256", "none")),
+                p -> of("MANIFEST_ALG_REJECTED", DeviceCheck.ALGORITHM, Forbidden.IMAGE_SERVED, Forbidden.VERSION_CHANGED),
+                AttackCatalog::confuseAlgorithm));
+        add(new Attack("mix-and-match", AttackSurface.STORE, withRelease(ParameterSpec.text("other", "any")),
+                p -> of("MANIFEST_WRONG_PRODUCT", DeviceCheck.PRODUCT, Forbidden.IMAGE_SERVED, Forbidden.VERSION_CHANGED),
+                AttackCatalog::mixAndMatch));
+    }
+
+    private AttackCatalog() {
+    }
+
+    private static void add(Attack a) {
+        ATTACKS.put(a.id(), a);
+    }
+
+    /** Every attack, in catalogue order. */
+    public static List<Attack> all() {
+        return List.copyOf(ATTACKS.values());
+    }
+
+    public static Optional<Attack> find(String id) {
+        return Optional.ofNullable(ATTACKS.get(id));
+    }
+
+    /** The attack named {@code id}; an unknown id is refused with the list of known ones. */
+    public static Attack require(String id) {
+        Attack a = ATTACKS.get(id);
+        if (a == null) {
+            throw new AttackException("unknown attack '" + id + "'; the attacks are: " + String.join(", ", ATTACKS.keySet()));
+        }
+        return a;
+    }
+
+    private static List<ParameterSpec> withRelease(ParameterSpec own) {
+        return List.of(own, RELEASE.get(0), RELEASE.get(1));
+    }
+
+    private static NetworkFault.Repeat repeat(AttackParameters p) {
+        return p.is("repeat", "once") ? NetworkFault.Repeat.ONCE : NetworkFault.Repeat.EVERY_TIME;
+    }
+
+    private static ExpectedOutcome dropExpectation(AttackParameters p) {
+        if (!p.is("repeat", "once")) {
+            return of("CONNECTION_LOST", DeviceCheck.RANGE_RESUME, Forbidden.VERSION_CHANGED);
+        }
+        // A random cut may fall in the manifest exchange, which is not resumed: the device gives up for
+        // this check, installs nothing, and asks again at the next one.
+        return new ExpectedOutcome(p.is("at", "random") ? Set.of("UPDATED", "CONNECTION_LOST") : Set.of("UPDATED"),
+                DeviceCheck.RANGE_RESUME, Set.of(), false);
+    }
+
+    // ---- network ----
+
+    private static Attack.ArmedChange lookAlike(AttackTarget t, ServerIdentity identity, String name) throws Exception {
+        OtaServer server = OtaServer.builder(t.state(), t.journal()).identity(identity).port(0).start();
+        String notice;
+        try {
+            notice = t.endpoint().route(Upstream.loopback(name, server.port()));
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return new Attack.ArmedChange("the endpoint now leads to a " + name + " (" + identity.name() + "); " + notice,
+                () -> {
+                    t.endpoint().routeToLabServer();
+                    server.close();
+                });
+    }
+
+    private static Attack.ArmedChange networkFault(AttackTarget t, NetworkFault fault) {
+        String notice = t.endpoint().arm(fault);
+        return new Attack.ArmedChange(notice, () -> t.endpoint().disarm());
+    }
+
+    // ---- time ----
+
+    private static Attack.ArmedChange shiftTime(AttackTarget t, AttackParameters p) {
+        Duration shift = Duration.ofDays(p.number("days"));
+        Instant notAfter = t.pki().certificate(PkiFile.SERVER_CERT).getNotAfter().toInstant();
+        Instant shifted = Instant.now().plus(shift);
+        if (!shifted.isAfter(notAfter)) {
+            long needed = Duration.between(Instant.now(), notAfter).toDays() + 1;
+            throw new AttackException("expired-cert: parameter 'days' is " + p.number("days") + ", which stays within"
+                    + " the server certificate's validity (until " + notAfter + "); use days=" + needed + " or more");
+        }
+        Duration before = t.time().offset();
+        t.time().offset(shift);
+        return new Attack.ArmedChange("the lab time source now runs " + shift.toDays() + " days ahead (the server"
+                + " certificate expires " + notAfter.truncatedTo(ChronoUnit.DAYS) + "); the device reads the time at"
+                + " boot: restart it before its next check, and again after disarming", () -> t.time().offset(before));
+    }
+
+    // ---- store: image ----
+
+    private static Attack.ArmedChange flipByte(AttackTarget t, AttackParameters p) throws Exception {
+        Release r = StoreEdit.offered(t, "flipped-byte", p);
+        byte[] image = Files.readAllBytes(r.imageFile());
+        long offset = p.is("offset", "random") ? new SecureRandom().nextInt(image.length) : p.number("offset");
+        if (offset >= image.length) {
+            throw new AttackException("flipped-byte: parameter 'offset' is " + offset + ", past the end of the image of "
+                    + r.product() + " " + r.version() + " (" + image.length + " bytes: offsets 0 to "
+                    + (image.length - 1) + ")");
+        }
+        byte before = image[(int) offset];
+        image[(int) offset] ^= 0x01;
+        Undo undo = StoreEdit.replace(r.imageFile(), image);
+        return new Attack.ArmedChange(String.format("flipped the low bit of byte %d of %s (0x%02x -> 0x%02x); its"
+                + " signed manifest is unchanged", offset, r.imageFileName(), before & 0xff, image[(int) offset] & 0xff),
+                undo);
+    }
+
+    private static Attack.ArmedChange resize(AttackTarget t, AttackParameters p, String id, long delta) throws Exception {
+        Release r = StoreEdit.offered(t, id, p);
+        byte[] image = Files.readAllBytes(r.imageFile());
+        if (delta < 0 && -delta >= image.length) {
+            throw new AttackException(id + ": parameter 'bytes' is " + -delta + ", not less than the image of "
+                    + r.product() + " " + r.version() + " (" + image.length + " bytes)");
+        }
+        if (delta > Integer.MAX_VALUE - image.length) {
+            throw new AttackException(id + ": parameter 'bytes' is " + delta + ", more than a file can take here;"
+                    + " use at most " + (Integer.MAX_VALUE - image.length));
+        }
+        byte[] changed = Arrays.copyOf(image, (int) (image.length + delta));
+        if (delta > 0) {
+            // Plausible-looking padding: the erased-flash value, as a sloppy build script would append.
+            Arrays.fill(changed, image.length, changed.length, (byte) 0xFF);
+        }
+        Undo undo = StoreEdit.replace(r.imageFile(), changed);
+        return new Attack.ArmedChange(r.imageFileName() + " now has " + changed.length + " bytes instead of "
+                + image.length + " (" + (delta < 0 ? "cut by " + -delta : "padded with " + delta) + "); its signed"
+                + " manifest still says " + r.size(), undo);
+    }
+
+    // ---- store: manifests ----
+
+    private static Manifest manifestOf(Release r) {
+        return SignedManifest.parseUnverified(r.jws()).manifest();
+    }
+
+    private static Attack.ArmedChange serveManifest(Release offered, String jws, String what) throws Exception {
+        Undo undo = StoreEdit.replace(offered.manifestFile(), (jws.strip() + "\n").getBytes(StandardCharsets.US_ASCII));
+        return new Attack.ArmedChange("the server now answers with " + what + " for " + offered.product() + " "
+                + offered.version(), undo);
+    }
+
+    private static Release pick(AttackTarget t, String attackId, String parameter, String version, Release offered,
+                                String hint) {
+        return t.state().releases().find(offered.product(), version).orElseThrow(() -> new AttackException(attackId
+                + ": parameter '" + parameter + "' names " + offered.product() + " " + version + ", which is not"
+                + " published; " + hint));
+    }
+
+    private static Attack.ArmedChange replay(AttackTarget t, AttackParameters p) throws Exception {
+        Release offered = StoreEdit.offered(t, "replayed-manifest", p);
+        List<Release> older = StoreEdit.history(t, offered.product()).stream()
+                .filter(r -> r.counter() < offered.counter()).toList();
+        Release old;
+        if (p.is("from", "previous")) {
+            if (older.isEmpty()) {
+                throw new AttackException("replayed-manifest: " + offered.product() + " " + offered.version()
+                        + " has no older release to replay; publish and deploy a later one first");
+            }
+            old = older.get(older.size() - 1);
+        } else {
+            old = pick(t, "replayed-manifest", "from", p.text("from"), offered,
+                    "older releases: " + older.stream().map(Release::version).toList());
+        }
+        return serveManifest(offered, old.jws(), "the old, genuinely signed manifest of " + old.version()
+                + " (counter " + old.counter() + ")");
+    }
+
+    private static Attack.ArmedChange downgrade(AttackTarget t, AttackParameters p) throws Exception {
+        Release offered = StoreEdit.offered(t, "downgrade", p);
+        List<Release> history = StoreEdit.history(t, offered.product());
+        Release to = p.is("to", "lowest")
+                ? history.stream().min((a, b) -> compareVersions(a.version(), b.version())).orElseThrow()
+                : pick(t, "downgrade", "to", p.text("to"), offered,
+                "published: " + history.stream().map(Release::version).toList());
+        long counter = history.stream().mapToLong(Release::counter).max().orElse(0) + 1;
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Manifest m = manifestOf(to);
+        Manifest fresh = new Manifest(m.formatVersion(), m.product(), m.version(), m.secureVersion(), m.url(), m.size(),
+                m.sha256(), now, now.plus(Duration.ofDays(30)), counter);
+        return serveManifest(offered, ManifestForgery.sign(fresh, t.pki().signingKey()),
+                "a genuinely signed manifest for the older " + to.version() + " with the new counter " + counter);
+    }
+
+    private static Attack.ArmedChange freeze(AttackTarget t, AttackParameters p) throws Exception {
+        Release offered = StoreEdit.offered(t, "freeze", p);
+        Manifest m = manifestOf(offered);
+        Instant expired = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(p.number("expired_days")));
+        Manifest old = new Manifest(m.formatVersion(), m.product(), m.version(), m.secureVersion(), m.url(), m.size(),
+                m.sha256(), expired.minus(Duration.ofDays(30)), expired, m.counter());
+        return serveManifest(offered, ManifestForgery.sign(old, t.pki().signingKey()),
+                "a genuinely signed manifest that expired " + p.number("expired_days") + " days ago (the one a"
+                + " freeze attacker kept)");
+    }
+
+    private static Attack.ArmedChange wrongKey(AttackTarget t, AttackParameters p) throws Exception {
+        Release offered = StoreEdit.offered(t, "wrong-signing-key", p);
+        return serveManifest(offered, ManifestForgery.sign(manifestOf(offered), ManifestForgery.attackerKey()),
+                "the same manifest signed with the attacker's own P-256 key");
+    }
+
+    private static Attack.ArmedChange confuseAlgorithm(AttackTarget t, AttackParameters p) throws Exception {
+        Release offered = StoreEdit.offered(t, "alg-confusion", p);
+        String alg = p.text("alg");
+        return serveManifest(offered, ManifestForgery.confuse(offered.jws(), alg,
+                        Files.readAllBytes(t.pki().path(PkiFile.SIGNING_PUB))),
+                "the genuine payload under alg " + alg + ("none".equals(alg) ? " (genuine signature kept)"
+                        : " (HMAC keyed with the device's public key)"));
+    }
+
+    private static Attack.ArmedChange mixAndMatch(AttackTarget t, AttackParameters p) throws Exception {
+        Release offered = StoreEdit.offered(t, "mix-and-match", p);
+        List<Release> others = t.state().releases().list().stream()
+                .filter(r -> !r.product().equals(offered.product())).toList();
+        Optional<Release> other = p.is("other", "any") ? others.stream().reduce((a, b) -> b)
+                : others.stream().filter(r -> r.product().equals(p.text("other"))).reduce((a, b) -> b);
+        Release o = other.orElseThrow(() -> new AttackException("mix-and-match: "
+                + (p.is("other", "any") ? "no other product has a release" : "parameter 'other' names "
+                + p.text("other") + ", which has no release") + "; publish a release of another product first"
+                + " (products with releases: " + others.stream().map(Release::product).distinct().toList() + ")"));
+        return serveManifest(offered, o.jws(), "the genuine manifest of " + o.product() + " " + o.version());
+    }
+
+    private static int compareVersions(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        for (int i = 0; i < 3; i++) {
+            int c = Long.compare(Long.parseLong(x[i]), Long.parseLong(y[i]));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+}

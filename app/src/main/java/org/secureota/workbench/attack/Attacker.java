@@ -1,0 +1,175 @@
+package org.secureota.workbench.attack;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.secureota.workbench.journal.Journal;
+import org.secureota.workbench.journal.JournalEvent;
+import org.secureota.workbench.journal.Source;
+
+/**
+ * The attacker of one lab: arms attacks of the {@link AttackCatalog} by id, undoes them, and judges a
+ * device's attempt against them. Every arm and disarm is journaled with source {@code attacker}.
+ *
+ * <p>At most one attack per {@link AttackSurface} is armed at a time, so undos never interleave on the same
+ * file, route or clock. Arm and disarm do their I/O on the caller's thread (call them off the UI thread);
+ * they are serialized with each other.
+ */
+public final class Attacker implements AutoCloseable {
+
+    static final String ARMED = "attacker.armed";
+    static final String DISARMED = "attacker.disarmed";
+    static final String JUDGED = "attacker.judged";
+
+    private final AttackTarget target;
+    private final Map<String, Arming> armed = new LinkedHashMap<>();
+    private final Map<String, Arming> last = new LinkedHashMap<>();
+
+    private static final class Arming {
+        final ArmedAttack attack;
+        final Undo undo;
+        long disarmedSeq = Long.MAX_VALUE;
+
+        Arming(ArmedAttack attack, Undo undo) {
+            this.attack = attack;
+            this.undo = undo;
+        }
+    }
+
+    public Attacker(AttackTarget target) {
+        this.target = Objects.requireNonNull(target, "target");
+    }
+
+    public AttackTarget target() {
+        return target;
+    }
+
+    /**
+     * Arms attack {@code id} with {@code parameters} (by name; missing ones take their defaults). Refuses an
+     * unknown id, an unknown parameter, a bad value, or a second attack on the same surface, naming what was
+     * wrong; nothing is changed then.
+     */
+    public synchronized ArmedAttack arm(String id, Map<String, String> parameters) {
+        Attack attack = AttackCatalog.require(id);
+        AttackParameters p = attack.resolve(parameters);
+        if (armed.containsKey(id)) {
+            throw new AttackException(id + " is already armed; disarm it first ('disarm " + id + "')");
+        }
+        for (Arming a : armed.values()) {
+            if (a.attack.attack().surface() == attack.surface()) {
+                throw new AttackException(id + " acts on the " + attack.surface().wireName() + ", where "
+                        + a.attack.id() + " is armed; disarm " + a.attack.id() + " first");
+            }
+        }
+        Attack.ArmedChange change;
+        try {
+            change = attack.act(target, p);
+        } catch (AttackException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AttackException(id + " could not be armed: " + e.getMessage() + "; nothing was changed", e);
+        }
+        ExpectedOutcome expected = attack.expected(p);
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("attack", id);
+        f.put("surface", attack.surface().wireName());
+        f.put("parameters", p.values());
+        f.put("expected_verdicts", List.copyOf(new java.util.TreeSet<>(expected.verdicts())));
+        f.put("stopped_by", expected.stoppedBy().wireName());
+        f.put("must_not_happen", expected.mustNotHappen().stream().map(Forbidden::wireName).sorted().toList());
+        f.put("needs_restart", expected.needsRestart());
+        JournalEvent e = target.journal().append(Source.ATTACKER, null, ARMED, "armed " + id
+                + (p.values().isEmpty() ? "" : " (" + p + ")") + ": " + change.description(), f);
+        ArmedAttack a = new ArmedAttack(attack, p, expected, change.description(), e.seq(), Instant.now());
+        Arming arming = new Arming(a, change.undo());
+        armed.put(id, arming);
+        last.put(id, arming);
+        return a;
+    }
+
+    /** Undoes attack {@code id}; refuses an id that is not armed, naming the armed ones. */
+    public synchronized String disarm(String id) {
+        AttackCatalog.require(id);
+        Arming a = armed.remove(id);
+        if (a == null) {
+            throw new AttackException(id + " is not armed; armed now: "
+                    + (armed.isEmpty() ? "none" : String.join(", ", armed.keySet())));
+        }
+        String problem = null;
+        try {
+            a.undo.undo();
+        } catch (Exception e) {
+            problem = e.getMessage();
+        }
+        String message = problem == null ? "disarmed " + id + ": everything it changed is restored"
+                : "disarmed " + id + ", but undoing it failed: " + problem;
+        JournalEvent e = target.journal().append(Source.ATTACKER, null, DISARMED, message,
+                problem == null ? Map.of("attack", id) : Map.of("attack", id, "undo_failed", problem));
+        a.disarmedSeq = e.seq();
+        if (problem != null) {
+            throw new AttackException(message + ". Check the lab folder by hand.");
+        }
+        return message;
+    }
+
+    /** Disarms every armed attack, newest first; used when the session closes. */
+    public synchronized void disarmAll() {
+        List<String> ids = new ArrayList<>(armed.keySet());
+        for (int i = ids.size() - 1; i >= 0; i--) {
+            try {
+                disarm(ids.get(i));
+            } catch (AttackException e) {
+                // keep undoing the others; the journal has the failure
+            }
+        }
+    }
+
+    public synchronized List<ArmedAttack> armed() {
+        return armed.values().stream().map(a -> a.attack).toList();
+    }
+
+    public synchronized Optional<ArmedAttack> armed(String id) {
+        return Optional.ofNullable(armed.get(id)).map(a -> a.attack);
+    }
+
+    /**
+     * Judges {@code deviceId}'s first attempt after attack {@code id} was last armed (up to its disarming, if
+     * it was disarmed since), and journals the judgement.
+     */
+    public Judgement judge(String id, String deviceId) {
+        Arming a;
+        synchronized (this) {
+            AttackCatalog.require(id);
+            a = last.get(id);
+        }
+        if (a == null) {
+            throw new AttackException(id + " was never armed in this session, so there is nothing to judge");
+        }
+        Judgement j = AttackJudge.judge(target.journal(), a.attack, deviceId, a.attack.armedSeq(), a.disarmedSeq);
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("attack", id);
+        f.put("result", j.result().wireName());
+        if (j.verdict() != null) {
+            f.put("verdict", j.verdict());
+        }
+        f.put("http_requests", j.httpRequests());
+        f.put("image_bytes_served", j.imageBytesServed());
+        if (j.versionBefore() != null) {
+            f.put("version_before", j.versionBefore());
+        }
+        if (j.versionAfter() != null) {
+            f.put("version_after", j.versionAfter());
+        }
+        target.journal().append(Source.ATTACKER, deviceId, JUDGED, j.summary(), f);
+        return j;
+    }
+
+    @Override
+    public void close() {
+        disarmAll();
+    }
+}

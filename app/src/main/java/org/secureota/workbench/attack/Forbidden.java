@@ -1,0 +1,17 @@
+package org.secureota.workbench.attack;
+
+import java.util.Locale;
+
+/** What must not happen while a secure device faces an attack; the judge looks for each in the journal. */
+public enum Forbidden {
+    /** The attacker's server received an HTTP request: the device talked to it after the handshake. */
+    ANY_HTTP_REQUEST,
+    /** Image bytes were served to the device (the manifest should have stopped it first). */
+    IMAGE_SERVED,
+    /** The device ended up running another version. */
+    VERSION_CHANGED;
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,19 @@
+package org.secureota.workbench.network;
+
+/** How a forwarded connection ended. */
+public enum ConnectionEnd {
+    /** Both sides closed in order. */
+    CLOSED,
+    /** One side reset the connection or failed with an I/O error. */
+    RESET,
+    /** An armed fault cut it. */
+    CUT,
+    /** The upstream could not be reached; the device's connection was reset at once. */
+    UPSTREAM_UNREACHABLE,
+    /** The endpoint was stopped while it was open. */
+    STOPPED;
+
+    public String wireName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,547 @@
+package org.secureota.workbench.network;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.secureota.workbench.journal.Journal;
+import org.secureota.workbench.journal.Source;
+
+/**
+ * The device-facing endpoint: the address devices are provisioned with, standing where DNS or the Wi-Fi
+ * puts an attacker. It forwards TCP both ways, byte for byte, to an upstream (the lab's OTA server unless
+ * an attack routed it elsewhere), and journals every connection: opened, upstream, bytes each way, how it
+ * ended and how long it lasted. It never parses HTTP and never holds a TLS key; it only reads TLS record
+ * headers, to count records and to tamper with one.
+ *
+ * <p>Each connection takes a snapshot of the route, the armed fault and the throttle when it opens:
+ * changing them while a download runs acts on the next connection, and {@link #arm} says so.
+ *
+ * <p>Two threads per connection, each a blocking copy loop: a device holds one or two connections at a
+ * time, and blocking copies keep cut offsets, pacing and record scanning plain sequential code (NIO
+ * would need the same logic spread over a selector's state machine for no gain at this scale).
+ */
+public final class DeviceEndpoint implements AutoCloseable {
+
+    /** An ESP32 on Wi-Fi downloads at roughly this rate (bytes per second); the throttle's default. */
+    public static final long ESP32_LIKE_RATE = 200_000;
+    static final int BUFFER = 64 * 1024;
+    static final int CONNECT_TIMEOUT_MS = 5_000;
+    static final int KEEP_RECENT = 256;
+
+    private final ServerSocket listener;
+    private final Journal journal;
+    private final Upstream labServer;
+    private final AtomicReference<Upstream> upstream;
+    private final AtomicReference<Arming> arming = new AtomicReference<>();
+    private final AtomicLong throttle = new AtomicLong();
+    private final AtomicLong ids = new AtomicLong();
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private final Deque<ConnectionRecord> recent = new ArrayDeque<>();
+    private final ExecutorService threads;
+    private final SecureRandom random = new SecureRandom();
+    private volatile boolean closed;
+
+    /** One arming of a fault; {@code spent} makes a ONCE fault strike exactly one connection. */
+    private record Arming(NetworkFault fault, AtomicBoolean spent) {
+        boolean strike(NetworkFault.Repeat repeat) {
+            return repeat == NetworkFault.Repeat.EVERY_TIME || spent.compareAndSet(false, true);
+        }
+    }
+
+    private DeviceEndpoint(ServerSocket listener, Journal journal, Upstream labServer) {
+        this.listener = listener;
+        this.journal = journal;
+        this.labServer = labServer;
+        this.upstream = new AtomicReference<>(labServer);
+        AtomicInteger n = new AtomicInteger();
+        this.threads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "device-endpoint-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Listens on 127.0.0.1, on a free port, forwarding to {@code labServer}. */
+    public static DeviceEndpoint start(Journal journal, Upstream labServer) throws IOException {
+        return start(journal, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), labServer);
+    }
+
+    public static DeviceEndpoint start(Journal journal, InetSocketAddress bind, Upstream labServer) throws IOException {
+        Objects.requireNonNull(journal, "journal");
+        Objects.requireNonNull(labServer, "labServer");
+        ServerSocket socket = new ServerSocket();
+        try {
+            socket.bind(bind, 64);
+        } catch (IOException e) {
+            socket.close();
+            throw new IOException("Cannot open the device endpoint on " + bind + " (" + e.getMessage()
+                    + "). Is another program using this port? Choose another, or 0 for any free port.", e);
+        }
+        DeviceEndpoint endpoint = new DeviceEndpoint(socket, journal, labServer);
+        endpoint.threads.execute(endpoint::acceptLoop);
+        endpoint.record(NetworkEvents.ENDPOINT_STARTED, "device endpoint " + endpoint.hostPort() + " forwards to "
+                + labServer.name() + " (" + labServer.hostPort() + ")",
+                Map.of("address", endpoint.hostPort(), "upstream", labServer.name(),
+                        "upstream_address", labServer.hostPort()));
+        return endpoint;
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** {@code 127.0.0.1:port}, or the bound address. */
+    public String hostPort() {
+        return listener.getInetAddress().getHostAddress() + ":" + port();
+    }
+
+    /** The URL to provision devices with: the endpoint, never the server itself. */
+    public URI url() {
+        InetAddress a = listener.getInetAddress();
+        String host = a.isAnyLocalAddress() ? "127.0.0.1" : a.getHostAddress();
+        return URI.create("https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
+    }
+
+    public Upstream labServer() {
+        return labServer;
+    }
+
+    public Upstream upstream() {
+        return upstream.get();
+    }
+
+    /** Sends the next connections to {@code to}; returns what the console should say. */
+    public String route(Upstream to) {
+        Objects.requireNonNull(to, "to");
+        Upstream before = upstream.getAndSet(to);
+        String notice = nextConnectionNotice("route to " + to.name() + " (" + to.hostPort() + ")");
+        record(NetworkEvents.ROUTE_CHANGED, notice, Map.of("upstream", to.name(), "upstream_address", to.hostPort(),
+                "previous", before.name(), "open_connections", open.size()));
+        return notice;
+    }
+
+    /** Routes the next connections back to the lab server. */
+    public String routeToLabServer() {
+        return route(labServer);
+    }
+
+    /** Arms {@code fault}, replacing any armed one; it acts on connections opened from now on. */
+    public String arm(NetworkFault fault) {
+        Objects.requireNonNull(fault, "fault");
+        arming.set(new Arming(fault, new AtomicBoolean()));
+        String notice = nextConnectionNotice("armed: " + fault.describe());
+        record(NetworkEvents.FAULT_ARMED, notice, Map.of("fault", fault.describe(), "open_connections", open.size()));
+        return notice;
+    }
+
+    /** Disarms the armed fault, if any; connections already open keep theirs. */
+    public String disarm() {
+        Arming was = arming.getAndSet(null);
+        if (was == null) {
+            return "no network fault was armed";
+        }
+        String notice = nextConnectionNotice("disarmed: " + was.fault().describe());
+        record(NetworkEvents.FAULT_DISARMED, notice, Map.of("fault", was.fault().describe(),
+                "open_connections", open.size()));
+        return notice;
+    }
+
+    public Optional<NetworkFault> fault() {
+        Arming a = arming.get();
+        return a == null ? Optional.empty() : Optional.of(a.fault());
+    }
+
+    /** Whether the armed ONCE fault has struck already. */
+    public boolean faultSpent() {
+        Arming a = arming.get();
+        return a != null && a.spent().get();
+    }
+
+    /**
+     * Caps the download rate of each connection at {@code bytesPerSecond} (e.g. {@link #ESP32_LIKE_RATE}, so a
+     * demo's progress bar moves at a real board's pace); 0 turns the cap off. A setting, not an attack.
+     */
+    public String throttle(long bytesPerSecond) {
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("throttle: bytes per second must be 0 (off) or more, got "
+                    + bytesPerSecond);
+        }
+        throttle.set(bytesPerSecond);
+        String notice = nextConnectionNotice(bytesPerSecond == 0 ? "throttle off"
+                : "throttle at " + bytesPerSecond + " bytes/s");
+        record(NetworkEvents.THROTTLE_CHANGED, notice, Map.of("bytes_per_second", bytesPerSecond));
+        return notice;
+    }
+
+    /** The throttle in bytes per second, 0 when off. */
+    public long throttle() {
+        return throttle.get();
+    }
+
+    public int openConnections() {
+        return open.size();
+    }
+
+    /** The last connections that ended, oldest first (at most 256). */
+    public List<ConnectionRecord> recentConnections() {
+        synchronized (recent) {
+            return List.copyOf(recent);
+        }
+    }
+
+    private String nextConnectionNotice(String what) {
+        int n = open.size();
+        return n == 0 ? what + "; takes effect on the next connection"
+                : what + "; takes effect on the next connection (" + n + " open connection"
+                + (n == 1 ? "" : "s") + " keep" + (n == 1 ? "s" : "") + " what they started with)";
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket device;
+            try {
+                device = listener.accept();
+            } catch (IOException e) {
+                if (!closed) {
+                    record(NetworkEvents.ENDPOINT_STOPPED, "device endpoint stopped accepting: " + e.getMessage(),
+                            Map.of("address", hostPort()));
+                }
+                return;
+            }
+            Connection c = new Connection(ids.incrementAndGet(), device, upstream.get(), arming.get(), throttle.get());
+            open.add(c);
+            threads.execute(c::run);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        for (Connection c : List.copyOf(open)) {
+            c.stop();
+        }
+        threads.shutdownNow();
+        record(NetworkEvents.ENDPOINT_STOPPED, "device endpoint " + hostPort() + " stopped", Map.of("address", hostPort()));
+    }
+
+    private void record(String type, String message, Map<String, ?> fields) {
+        try {
+            journal.append(Source.NETWORK, null, type, message, fields);
+        } catch (IllegalStateException journalClosed) {
+            // the session is closing: the endpoint's last words have nowhere to go
+        }
+    }
+
+    /** One device connection and its upstream twin. */
+    private final class Connection {
+        final long id;
+        final Socket device;
+        final Upstream to;
+        final Arming arming;
+        final long throttleRate;
+        final long cutAt;
+        final Instant opened = Instant.now();
+        final long startNanos = System.nanoTime();
+        final TlsRecordScanner down = new TlsRecordScanner();
+        final TlsRecordScanner up = new TlsRecordScanner();
+        final AtomicLong bytesUp = new AtomicLong();
+        final AtomicLong bytesDown = new AtomicLong();
+        final AtomicReference<ConnectionEnd> end = new AtomicReference<>();
+        final AtomicInteger halvesDone = new AtomicInteger();
+        volatile Socket server;
+        volatile boolean deviceLeft;
+        boolean tamperedHere;
+
+        Connection(long id, Socket device, Upstream to, Arming arming, long throttleRate) {
+            this.id = id;
+            this.device = device;
+            this.to = to;
+            this.arming = arming;
+            this.throttleRate = throttleRate;
+            this.cutAt = arming != null && arming.fault() instanceof NetworkFault.Cut c
+                    ? (c.random() ? 1 + random.nextLong(c.afterBytes()) : c.afterBytes()) : -1;
+        }
+
+        String faultText() {
+            return arming == null ? null : arming.fault().describe();
+        }
+
+        void run() {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("connection", id);
+            f.put("from", device.getInetAddress().getHostAddress() + ":" + device.getPort());
+            f.put("upstream", to.name());
+            f.put("upstream_address", to.hostPort());
+            if (arming != null) {
+                f.put("fault", faultText());
+            }
+            if (throttleRate > 0) {
+                f.put("throttle_bytes_per_second", throttleRate);
+            }
+            record(NetworkEvents.CONNECTION_OPENED, "connection " + id + " to " + to.name(), f);
+            try {
+                Socket s = new Socket();
+                s.setTcpNoDelay(true);
+                s.connect(to.address(), CONNECT_TIMEOUT_MS);
+                server = s;
+                device.setTcpNoDelay(true);
+            } catch (IOException e) {
+                end.compareAndSet(null, ConnectionEnd.UPSTREAM_UNREACHABLE);
+                reset(device);
+                finish("cannot reach " + to.hostPort() + ": " + e.getMessage());
+                return;
+            }
+            threads.execute(this::pumpUp);
+            pumpDown();
+        }
+
+        /** Device to server: copied as is; the record scanner only counts (a device's alert shows up here). */
+        void pumpUp() {
+            byte[] buf = new byte[BUFFER];
+            try (InputStream in = device.getInputStream()) {
+                OutputStream out = server.getOutputStream();
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    up.scan(buf, 0, n, null);
+                    out.write(buf, 0, n);
+                    bytesUp.addAndGet(n);
+                }
+                deviceLeft = true;
+                server.shutdownOutput();
+                halfDone();
+            } catch (IOException e) {
+                deviceLeft = true;
+                failed();
+            }
+        }
+
+        /** Server to device: where the faults and the throttle act. */
+        void pumpDown() {
+            byte[] buf = new byte[BUFFER];
+            NetworkFault fault = arming == null ? null : arming.fault();
+            Pacer throttlePacer = throttleRate > 0 ? new Pacer(throttleRate) : null;
+            Pacer tricklePacer = null;
+            try {
+                InputStream in = server.getInputStream();
+                OutputStream out = device.getOutputStream();
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    long at = bytesDown.get();
+                    if (fault instanceof NetworkFault.TamperRecord t) {
+                        long flipped = down.scan(buf, 0, n, (type, start) -> !tamperedHere
+                                && type == TlsRecordScanner.APPLICATION_DATA && start >= t.atByte()
+                                && (tamperedHere = arming.strike(t.repeat())));
+                        if (flipped >= 0) {
+                            record(NetworkEvents.FAULT_STRUCK, "connection " + id + ": flipped the first byte of a TLS"
+                                    + " application-data record at byte " + flipped, Map.of("connection", id,
+                                    "fault", faultText(), "offset", flipped));
+                        }
+                    } else {
+                        down.scan(buf, 0, n, null);
+                    }
+                    if (fault instanceof NetworkFault.Cut c && at + n >= cutAt && arming.strike(c.repeat())) {
+                        int keep = (int) (cutAt - at);
+                        out.write(buf, 0, keep);
+                        bytesDown.addAndGet(keep);
+                        out.flush();
+                        end.compareAndSet(null, ConnectionEnd.CUT);
+                        record(NetworkEvents.FAULT_STRUCK, "connection " + id + ": cut after " + cutAt + " bytes",
+                                Map.of("connection", id, "fault", faultText(), "offset", cutAt));
+                        resetBoth();
+                        finish(null);
+                        return;
+                    }
+                    if (fault instanceof NetworkFault.Trickle t && at + n > t.afterBytes()) {
+                        int fast = (int) Math.max(0, t.afterBytes() - at);
+                        out.write(buf, 0, fast);
+                        bytesDown.addAndGet(fast);
+                        out.flush();
+                        if (tricklePacer == null) {
+                            record(NetworkEvents.FAULT_STRUCK, "connection " + id + ": trickling from byte "
+                                    + t.afterBytes(), Map.of("connection", id, "fault", faultText(),
+                                    "offset", t.afterBytes()));
+                            tricklePacer = t.bytesPerSecond() > 0 ? new Pacer(t.bytesPerSecond()) : null;
+                        }
+                        trickle(out, buf, fast, n - fast, t.bytesPerSecond(), tricklePacer);
+                        continue;
+                    }
+                    if (throttlePacer != null) {
+                        throttlePacer.pace(n);
+                    }
+                    out.write(buf, 0, n);
+                    bytesDown.addAndGet(n);
+                }
+                if (fault instanceof NetworkFault.ExtraBytes x) {
+                    sendExtra(out, x.count());
+                }
+                device.shutdownOutput();
+                halfDone();
+            } catch (IOException e) {
+                failed();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                end.compareAndSet(null, ConnectionEnd.STOPPED);
+                resetBoth();
+                finish(null);
+            }
+        }
+
+        /** Writes {@code len} bytes a few at a time at {@code rate}; rate 0 holds them until the device gives up. */
+        void trickle(OutputStream out, byte[] buf, int from, int len, int rate, Pacer pacer)
+                throws IOException, InterruptedException {
+            if (rate == 0) {
+                // Holding the bytes: the device sees a live but silent connection, until it gives up.
+                while (!deviceLeft && end.get() == null && !closed) {
+                    Thread.sleep(100);
+                }
+                throw new SocketException("the device gave up on the stalled connection");
+            }
+            int slice = Math.max(1, rate / 4);
+            for (int i = from; i < from + len; i += slice) {
+                int k = Math.min(slice, from + len - i);
+                pacer.pace(k);
+                out.write(buf, i, k);
+                out.flush();
+                bytesDown.addAndGet(k);
+            }
+        }
+
+        void sendExtra(OutputStream out, long count) throws IOException {
+            byte[] junk = new byte[BUFFER];
+            random.nextBytes(junk);
+            record(NetworkEvents.FAULT_STRUCK, "connection " + id + ": appending " + count + " bytes after the server's"
+                    + " last byte", Map.of("connection", id, "fault", faultText(), "offset", bytesDown.get()));
+            for (long left = count; left > 0; ) {
+                int k = (int) Math.min(junk.length, left);
+                out.write(junk, 0, k);
+                bytesDown.addAndGet(k);
+                left -= k;
+            }
+        }
+
+        void halfDone() {
+            if (halvesDone.incrementAndGet() == 2) {
+                end.compareAndSet(null, ConnectionEnd.CLOSED);
+                closeQuietly(device);
+                closeQuietly(server);
+                finish(null);
+            }
+        }
+
+        void failed() {
+            end.compareAndSet(null, closed ? ConnectionEnd.STOPPED : ConnectionEnd.RESET);
+            resetBoth();
+            finish(null);
+        }
+
+        void stop() {
+            end.compareAndSet(null, ConnectionEnd.STOPPED);
+            resetBoth();
+        }
+
+        void resetBoth() {
+            reset(device);
+            Socket s = server;
+            if (s != null) {
+                reset(s);
+            }
+        }
+
+        private final AtomicBoolean finished = new AtomicBoolean();
+
+        void finish(String why) {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            open.remove(this);
+            Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
+            ConnectionRecord r = new ConnectionRecord(id, to.name(), opened, duration, bytesUp.get(), bytesDown.get(),
+                    down.records(), up.alerts(), end.get(), faultText(), down.tampered());
+            synchronized (recent) {
+                recent.addLast(r);
+                while (recent.size() > KEEP_RECENT) {
+                    recent.removeFirst();
+                }
+            }
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("connection", id);
+            f.put("upstream", to.name());
+            f.put("end", r.end().wireName());
+            f.put("bytes_up", r.bytesUp());
+            f.put("bytes_down", r.bytesDown());
+            f.put("tls_records_down", r.recordsDown());
+            f.put("tls_alerts_up", r.alertsUp());
+            f.put("duration_ms", duration.toMillis());
+            if (r.fault() != null) {
+                f.put("fault", r.fault());
+            }
+            if (r.tamperedAt() >= 0) {
+                f.put("tampered_at", r.tamperedAt());
+            }
+            record(NetworkEvents.CONNECTION_CLOSED, "connection " + id + " " + r.end().wireName() + " after "
+                    + r.bytesDown() + " bytes down, " + r.bytesUp() + " up" + (why == null ? "" : " (" + why + ")"), f);
+        }
+    }
+
+    private static void reset(Socket s) {
+        try {
+            if (!s.isClosed()) {
+                s.setSoLinger(true, 0);  // RST, as a cut cable or a hostile middlebox shows it
+            }
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        closeQuietly(s);
+    }
+
+    private static void closeQuietly(Socket s) {
+        if (s == null) {
+            return;
+        }
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing more to do
+        }
+    }
+
+    /** For tests and the console: the connections open right now, by id. */
+    List<Long> openIds() {
+        List<Long> ids = new ArrayList<>();
+        open.forEach(c -> ids.add(c.id));
+        return ids;
+    }
+}

@@ -1,0 +1,221 @@
+package org.secureota.workbench.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.secureota.workbench.firmware.AppDescriptor;
+import org.secureota.workbench.firmware.AppImageBuilder;
+import org.secureota.workbench.firmware.ChipId;
+import org.secureota.workbench.firmware.Release;
+import org.secureota.workbench.journal.Journal;
+import org.secureota.workbench.journal.JournalEvent;
+import org.secureota.workbench.journal.Source;
+import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.pki.HostIdentity;
+import org.secureota.workbench.pki.LabPki;
+import org.secureota.workbench.server.OtaServer;
+import org.secureota.workbench.server.ServerIdentity;
+import org.secureota.workbench.server.ServerState;
+
+/**
+ * The endpoint between a real TLS client (the JDK's, trusting only the lab CA) and the real OTA server:
+ * it forwards byte for byte, journals every connection, and its faults act as an attacker's would.
+ */
+@Timeout(120)
+class DeviceEndpointTest {
+
+    @TempDir
+    Path root;
+
+    Journal journal = new Journal();
+    LabPki pki;
+    OtaServer server;
+    DeviceEndpoint endpoint;
+    Release release;
+    byte[] image;
+    HttpClient client;
+
+    @BeforeEach
+    void labServerAndEndpoint() throws Exception {
+        Lab lab = new Lab(root);
+        pki = new LabPki(lab.certs());
+        pki.init(false, new HostIdentity(List.of("localhost"), List.of("127.0.0.1")), Clock.systemUTC());
+        ServerState state = ServerState.of(lab);
+        byte[] rodata = new byte[300_000];
+        new Random(7).nextBytes(rodata);
+        Path file = root.resolve("image.bin");
+        Files.write(file, AppImageBuilder.forChip(ChipId.HOST).descriptor(AppDescriptor.of("shop-display", "2.0.0", 1))
+                .rodata(rodata).build());
+        release = state.releases().publish(file, "shop-display", pki.signingKey(), Duration.ofDays(30), Clock.systemUTC());
+        image = Files.readAllBytes(release.imageFile());
+        server = OtaServer.builder(state, journal).port(0).start();
+        endpoint = DeviceEndpoint.start(journal, Upstream.loopback("lab server", server.port()));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(pki.trustStore());
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), new SecureRandom());
+        client = HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    @AfterEach
+    void stop() {
+        endpoint.close();
+        server.close();
+        journal.close();
+    }
+
+    private byte[] download() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint.url() + release.url()))
+                .timeout(Duration.ofSeconds(20)).GET().build();
+        HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
+    private List<JournalEvent> closedConnections() {
+        return journal.snapshot().stream().filter(e -> e.type().equals(NetworkEvents.CONNECTION_CLOSED)).toList();
+    }
+
+    private JournalEvent awaitClosed(int count) throws InterruptedException {
+        journal.await(e -> closedConnections().size() >= count, Duration.ofSeconds(20));
+        assertThat(closedConnections()).hasSizeGreaterThanOrEqualTo(count);
+        return closedConnections().get(count - 1);
+    }
+
+    @Test
+    void forwardsTheServersBytesUnchangedAndJournalsTheConnection() throws Exception {
+        assertThat(endpoint.url().toString()).isEqualTo("https://127.0.0.1:" + endpoint.port());
+        assertThat(download()).isEqualTo(image);
+
+        JournalEvent closed = awaitClosed(1);
+        assertThat(closed.source()).isEqualTo(Source.NETWORK);
+        assertThat(closed.fields()).containsEntry("upstream", "lab server").containsEntry("end", "closed");
+        assertThat((Long) closed.fields().get("bytes_down")).isGreaterThan(image.length);
+        assertThat((Long) closed.fields().get("bytes_up")).isPositive();
+        assertThat((Long) closed.fields().get("tls_records_down")).isGreaterThan(image.length / 16_384);
+        assertThat(journal.snapshot()).anySatisfy(e -> assertThat(e.type()).isEqualTo(NetworkEvents.CONNECTION_OPENED));
+        ConnectionRecord r = endpoint.recentConnections().get(0);
+        assertThat(r.end()).isEqualTo(ConnectionEnd.CLOSED);
+        assertThat(r.tamperedAt()).isEqualTo(-1);
+    }
+
+    @Test
+    void aCutOnceDropsOneConnectionThenTheNextGoesThrough() throws Exception {
+        String notice = endpoint.arm(new NetworkFault.Cut(100_000, false, NetworkFault.Repeat.ONCE));
+        assertThat(notice).contains("next connection");
+
+        assertThatThrownBy(this::download).isInstanceOf(IOException.class);
+        JournalEvent cut = awaitClosed(1);
+        assertThat(cut.fields()).containsEntry("end", "cut").containsEntry("bytes_down", 100_000L);
+        assertThat(endpoint.faultSpent()).isTrue();
+
+        assertThat(download()).isEqualTo(image);
+        assertThat(awaitClosed(2).fields()).containsEntry("end", "closed");
+    }
+
+    @Test
+    void aCutEveryTimeDropsEveryConnectionAtARandomOffsetBelowTheBound() throws Exception {
+        endpoint.arm(new NetworkFault.Cut(50_000, true, NetworkFault.Repeat.EVERY_TIME));
+        for (int i = 1; i <= 2; i++) {
+            assertThatThrownBy(this::download).isInstanceOf(IOException.class);
+            JournalEvent cut = awaitClosed(i);
+            assertThat(cut.fields()).containsEntry("end", "cut");
+            assertThat((Long) cut.fields().get("bytes_down")).isBetween(1L, 50_000L);
+        }
+        endpoint.disarm();
+        assertThat(download()).isEqualTo(image);
+    }
+
+    @Test
+    void aTamperedRecordIsCaughtByTheClientsTlsAndNeverDelivered() throws Exception {
+        endpoint.arm(new NetworkFault.TamperRecord(4096, NetworkFault.Repeat.ONCE));
+
+        // The JDK's TLS finds the record's authentication tag wrong and aborts: no byte of it reaches the caller.
+        assertThatThrownBy(this::download).isInstanceOf(IOException.class);
+        JournalEvent closed = awaitClosed(1);
+        assertThat((Long) closed.fields().get("tampered_at")).isGreaterThanOrEqualTo(4096L);
+        assertThat(journal.snapshot()).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo(NetworkEvents.FAULT_STRUCK);
+            assertThat(e.message()).contains("flipped");
+        });
+
+        assertThat(download()).isEqualTo(image);
+    }
+
+    @Test
+    void armingWhileAConnectionIsOpenActsOnTheNextConnectionAndSaysSo() throws Exception {
+        try (Socket open = new Socket("127.0.0.1", endpoint.port())) {
+            journal.await(e -> e.type().equals(NetworkEvents.CONNECTION_OPENED), Duration.ofSeconds(10));
+            String notice = endpoint.arm(new NetworkFault.Cut(10, false, NetworkFault.Repeat.EVERY_TIME));
+            assertThat(notice).contains("takes effect on the next connection (1 open connection keeps what it started with)");
+            endpoint.disarm();
+        }
+    }
+
+    @Test
+    void routedToTheRogueServerTheClientRefusesItsCertificate() throws Exception {
+        try (OtaServer rogue = OtaServer.builder(server.state(), journal).identity(ServerIdentity.rogue(pki))
+                .port(0).start()) {
+            endpoint.route(Upstream.loopback("rogue server", rogue.port()));
+            assertThatThrownBy(this::download).hasRootCauseInstanceOf(
+                    java.security.cert.CertPathValidatorException.class);
+            assertThat(awaitClosed(1).fields()).containsEntry("upstream", "rogue server");
+            endpoint.routeToLabServer();
+            assertThat(download()).isEqualTo(image);
+        }
+    }
+
+    @Test
+    void theThrottleHoldsADownloadToTheSetRate() throws Exception {
+        endpoint.throttle(200_000);
+        long start = System.nanoTime();
+        assertThat(download()).isEqualTo(image);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // A lower bound only: a loaded machine can only make it slower.
+        assertThat(seconds).isGreaterThan(image.length / 200_000.0 * 0.9);
+        System.out.printf("endpoint throttle: %d bytes at 200000 B/s in %.2f s%n", image.length, seconds);
+        endpoint.throttle(0);
+    }
+
+    @Test
+    void aStallHoldsTheBytesUntilTheClientGivesUp() throws Exception {
+        endpoint.arm(new NetworkFault.Trickle(4096, 0));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint.url() + release.url()))
+                .timeout(Duration.ofSeconds(2)).GET().build();
+        assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.ofByteArray()))
+                .isInstanceOf(IOException.class);
+        journal.await(e -> e.type().equals(NetworkEvents.FAULT_STRUCK), Duration.ofSeconds(10));
+        assertThat(journal.snapshot()).anySatisfy(e -> assertThat(e.message()).contains("trickling from byte 4096"));
+    }
+
+    @Test
+    void badSettingsAreRefusedByName() {
+        assertThatThrownBy(() -> new NetworkFault.Cut(0, false, NetworkFault.Repeat.ONCE))
+                .hasMessageContaining("bytes must be at least 1");
+        assertThatThrownBy(() -> new NetworkFault.Trickle(0, -1)).hasMessageContaining("bytes per second");
+        assertThatThrownBy(() -> endpoint.throttle(-5)).hasMessageContaining("throttle");
+        assertThatThrownBy(() -> new NetworkFault.TamperRecord(-1, NetworkFault.Repeat.ONCE))
+                .hasMessageContaining("offset");
+    }
+}
