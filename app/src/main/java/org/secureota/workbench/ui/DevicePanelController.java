@@ -68,10 +68,20 @@ public final class DevicePanelController {
         model.verdictAlarmProperty().addListener((o, a, b) -> setAlarm(b));
         setAlarm(model.verdictAlarmProperty().get());
         console.setItems(consoleLines);
+        setActions(actions);
+    }
+
+    /** What the buttons drive; a device seen before the session handed it over gets its actions later. */
+    void setActions(DeviceActions actions) {
+        this.actions = actions;
         for (Button b : List.of(powerOnButton, resetButton, powerCutButton, cutButton, checkButton)) {
             b.setDisable(!actions.live());
         }
         commandLine.setDisable(!actions.live());
+    }
+
+    DeviceActions actions() {
+        return actions;
     }
 
     private void setAlarm(boolean alarm) {

@@ -59,7 +59,7 @@ public final class DeviceViewModel {
         connection.set(s.connection().name().toLowerCase(Locale.ROOT));
         version.set(s.version() == null ? "—" : s.version());
         running.set(s.runningLabel() == null ? "—" : s.runningLabel() + " (" + s.runningSlot() + ") "
-                + (s.runningState() == null ? "" : s.runningState().toUpperCase(Locale.ROOT)));
+                + (s.runningState() == null ? "" : String.valueOf(s.runningState()).toUpperCase(Locale.ROOT)));
         lcd.set(s.lcd());
         led.set(s.led());
         flashMap.set(FlashMap.of(s));

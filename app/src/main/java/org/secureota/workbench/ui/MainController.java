@@ -74,6 +74,8 @@ public final class MainController {
     @FXML MenuItem powerOnItem;
     @FXML MenuItem resetItem;
     @FXML MenuItem powerCutItem;
+    @FXML MenuItem armNextItem;
+    @FXML MenuItem disarmAllItem;
     @FXML CheckMenuItem presentationItem;
     @FXML CheckMenuItem darkItem;
     @FXML RadioMenuItem englishItem;
@@ -120,6 +122,9 @@ public final class MainController {
     private LabControl lab;
     private final SimpleStringProperty status = new SimpleStringProperty(this, "status", "");
     private final AtomicLong eventsSeen = new AtomicLong();
+
+    private AttackerViewModel attacker;
+    private ScrollPane attackerScroll;
 
     /** Replay state: the loaded journal, or null while live. */
     private List<JournalEvent> replay;
@@ -186,6 +191,8 @@ public final class MainController {
                 console.computeIfAbsent(e.deviceId(), k -> new ArrayList<>()).add(prefix + e.message());
             } else if ("http.request".equals(e.type())) {
                 newRequests.add(e);
+            } else if (DeviceEvents.OTA_VERDICT.equals(e.type()) && e.deviceId() != null && attacker != null) {
+                attacker.deviceVerdict(e.deviceId(), ex -> notifier.error(i18n.get("attacker.title"), ex));
             }
             if (e.deviceId() != null && !deviceIds.contains(e.deviceId())) {
                 deviceIds.add(e.deviceId());
@@ -229,6 +236,9 @@ public final class MainController {
                 deviceIds.add(id);
             }
         }
+        if (actions.live() && !panel.actions().live()) {
+            panel.setActions(actions);
+        }
         panel.model().apply(snapshot);
         return panel.model();
     }
@@ -260,6 +270,8 @@ public final class MainController {
     void setLab(LabControl lab) {
         this.lab = lab;
         boolean none = lab == null;
+        armNextItem.setDisable(attacker == null);
+        disarmAllItem.setDisable(attacker == null);
         for (MenuItem item : List.of(exportItem, deployItem, checkItem, powerOnItem, resetItem, powerCutItem)) {
             item.setDisable(none);
         }
@@ -267,6 +279,45 @@ public final class MainController {
             deployButton.setDisable(none);
         }
         liveItem.setDisable(true);
+    }
+
+    /** Shows the attacker panel, right of the devices. */
+    void showAttacker(AttackerViewModel model) {
+        this.attacker = model;
+        AttackerPanel panel = new AttackerPanel(model, i18n, (id, e) -> notifier.error(id, e));
+        attackerScroll = new ScrollPane(panel.view());
+        attackerScroll.setFitToWidth(true);
+        attackerScroll.getStyleClass().add("attacker-scroll");
+        upperSplit.getItems().add(attackerScroll);
+        upperSplit.setDividerPositions(0.26, 0.68);
+        armNextItem.setDisable(false);
+        disarmAllItem.setDisable(false);
+    }
+
+    AttackerViewModel attacker() {
+        return attacker;
+    }
+
+    @FXML
+    void armNextAttack() {
+        if (attacker != null) {
+            attacker.armNext().whenComplete((v, e) -> {
+                if (e != null) {
+                    notifier.error(i18n.get("menu.attack.armNext"), e);
+                }
+            });
+        }
+    }
+
+    @FXML
+    void disarmAllAttacks() {
+        if (attacker != null) {
+            attacker.disarmAll().whenComplete((v, e) -> {
+                if (e != null) {
+                    notifier.error(i18n.get("menu.attack.disarmAll"), e);
+                }
+            });
+        }
     }
 
     /** Binds the server panel to the live lab's server. */
@@ -344,7 +395,7 @@ public final class MainController {
         } else {
             if (!upperSplit.getItems().contains(serverScroll)) {
                 upperSplit.getItems().add(0, serverScroll);
-                upperSplit.setDividerPositions(0.28);
+                upperSplit.setDividerPositions(attackerScroll == null ? new double[]{0.28} : new double[]{0.26, 0.68});
             }
             if (!mainSplit.getItems().contains(timelinePane)) {
                 mainSplit.getItems().add(timelinePane);

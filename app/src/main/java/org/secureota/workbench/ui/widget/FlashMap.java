@@ -36,7 +36,7 @@ public record FlashMap(long flashSize, List<Region> regions) {
 
         /** The otadata state in the words of esp_ota_img_states_t: {@code PENDING_VERIFY}. */
         public Optional<String> otaState() {
-            return slot == null ? Optional.empty() : Optional.of(slot.state().toUpperCase(java.util.Locale.ROOT));
+            return slot == null ? Optional.empty() : Optional.of(String.valueOf(slot.state()).toUpperCase(java.util.Locale.ROOT));
         }
 
         public boolean running() {

@@ -1,0 +1,127 @@
+package org.secureota.workbench.ui;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.secureota.workbench.attack.Attack;
+import org.secureota.workbench.attack.AttackCatalog;
+import org.secureota.workbench.attack.AttackSurface;
+import org.secureota.workbench.attack.Attacker;
+import org.secureota.workbench.attack.Judgement;
+
+/**
+ * The attacker panel's state: every attack of the catalogue as a card, grouped by where it acts.
+ * Arming, disarming and judging run on {@code work} (they touch files and the network); their
+ * results come back through {@code fx}. After each device verdict the armed attacks are judged, so
+ * the panel says whether the device resisted and which check stopped the attack.
+ */
+public final class AttackerViewModel {
+
+    private final Map<AttackSurface, List<AttackCardModel>> groups = new EnumMap<>(AttackSurface.class);
+    private final List<AttackCardModel> cards = new ArrayList<>();
+    private final Executor work;
+    private final Executor fx;
+    private volatile Attacker attacker;
+
+    public AttackerViewModel(I18n i18n, Executor work, Executor fx) {
+        this.work = work;
+        this.fx = fx;
+        for (Attack a : AttackCatalog.all()) {
+            AttackCardModel card = new AttackCardModel(a, i18n);
+            cards.add(card);
+            groups.computeIfAbsent(a.surface(), s -> new ArrayList<>()).add(card);
+        }
+    }
+
+    /** The live lab's attacker; null until the lab is open. */
+    public void setAttacker(Attacker attacker) {
+        this.attacker = attacker;
+    }
+
+    public boolean available() {
+        return attacker != null;
+    }
+
+    public Map<AttackSurface, List<AttackCardModel>> groups() {
+        return groups;
+    }
+
+    public List<AttackCardModel> cards() {
+        return cards;
+    }
+
+    public Optional<AttackCardModel> card(String id) {
+        return cards.stream().filter(c -> c.id().equals(id)).findFirst();
+    }
+
+    /** Arms the card's attack with its parameters, or disarms it if armed. */
+    public CompletableFuture<Void> toggle(AttackCardModel card) {
+        Attacker a = attacker;
+        if (a == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the lab is still opening"));
+        }
+        boolean arm = !card.armedProperty().get();
+        return CompletableFuture.runAsync(() -> {
+            if (arm) {
+                a.arm(card.id(), card.values());
+            } else {
+                a.disarm(card.id());
+            }
+        }, work).thenRunAsync(() -> {
+            card.armedProperty().set(arm);
+            if (arm) {
+                card.judgementProperty().set(null);
+            }
+        }, fx);
+    }
+
+    /** Arms the attack after the last armed one in catalogue order (the presenter's "next attack" key). */
+    public CompletableFuture<Void> armNext() {
+        int last = -1;
+        for (int i = 0; i < cards.size(); i++) {
+            if (cards.get(i).armedProperty().get() || cards.get(i).judgementProperty().get() != null) {
+                last = i;
+            }
+        }
+        CompletableFuture<Void> disarm = disarmAll();
+        AttackCardModel next = cards.get((last + 1) % cards.size());
+        return disarm.thenCompose(v -> toggle(next));
+    }
+
+    public CompletableFuture<Void> disarmAll() {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (AttackCardModel c : cards) {
+            if (c.armedProperty().get()) {
+                all.add(toggle(c));
+            }
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * A device reached a verdict: judges every armed attack for it. {@code onFailure} hears what
+     * could not be judged.
+     */
+    public void deviceVerdict(String deviceId, Consumer<Throwable> onFailure) {
+        Attacker a = attacker;
+        if (a == null) {
+            return;
+        }
+        for (AttackCardModel c : cards) {
+            if (!c.armedProperty().get()) {
+                continue;
+            }
+            CompletableFuture.supplyAsync(() -> a.judge(c.id(), deviceId), work)
+                    .thenAcceptAsync((Judgement j) -> c.judgementProperty().set(j), fx)
+                    .exceptionally(e -> {
+                        onFailure.accept(e);
+                        return null;
+                    });
+        }
+    }
+}
