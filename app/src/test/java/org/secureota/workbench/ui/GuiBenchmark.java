@@ -77,14 +77,17 @@ class GuiBenchmark {
         System.gc();
         Thread.sleep(500);
         long after = rssKb();
+        Runtime rt = Runtime.getRuntime();
+        long heapUsedMb = (rt.totalMemory() - rt.freeMemory()) >> 20;
+        long heapCommittedMb = rt.totalMemory() >> 20;
         Arrays.sort(frames);
         double median = frames[frames.length / 2] / 1e6;
         double p95 = frames[frames.length * 95 / 100] / 1e6;
         System.out.printf(Locale.ROOT, "GUI benchmark: %d events delivered to the window in %d ms%n", EVENTS, deliveredMs);
         System.out.printf(Locale.ROOT, "GUI benchmark: timeline frame with %d events: median %.2f ms, p95 %.2f ms (goal < 16 ms)%n",
                 EVENTS, median, p95);
-        System.out.printf(Locale.ROOT, "GUI benchmark: RSS %d MB before, %d MB after %d events (goal < 300 MB)%n",
-                before / 1024, after / 1024, EVENTS);
+        System.out.printf(Locale.ROOT, "GUI benchmark: RSS %d MB before, %d MB after %d events (goal < 300 MB);"
+                + " Java heap %d MB used of %d MB committed%n", before / 1024, after / 1024, EVENTS, heapUsedMb, heapCommittedMb);
         assertThat(c.timeline().drawCount()).isPositive();
         assertThat(onFx(() -> c.requests.getItems().size())).isEqualTo(MainController.REQUEST_ROWS);
         Path out = Path.of(System.getProperty("workbench.projectRoot", "."), "target", "gui-benchmark.txt");
