@@ -8,7 +8,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** Keeps the dependency arrows of docs/architecture: ui -> scenario -> actors -> foundations. */
+/** Keeps the dependency arrows of docs/architecture: ui -> scenario -> session -> actors -> foundations. */
 @AnalyzeClasses(packages = "org.secureota.workbench", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
@@ -25,6 +25,7 @@ class ArchitectureTest {
             .layer("cli").definedBy(ROOT + "cli..")
             .layer("ui").definedBy(ROOT + "ui..")
             .layer("scenario").definedBy(ROOT + "scenario..")
+            .layer("session").definedBy(ROOT + "session..")
             .layer("server").definedBy(ROOT + "server..")
             .layer("network").definedBy(ROOT + "network..")
             .layer("device").definedBy(ROOT + "device..")
@@ -36,13 +37,13 @@ class ArchitectureTest {
             .whereLayer("cli").mayNotBeAccessedByAnyLayer()
             .whereLayer("ui").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("scenario").mayOnlyBeAccessedByLayers("ui", "cli")
-            .whereLayer("server").mayOnlyBeAccessedByLayers("attack", "scenario", "ui", "cli")
-            .whereLayer("network").mayOnlyBeAccessedByLayers("attack", "scenario", "ui", "cli")
-            .whereLayer("device").mayOnlyBeAccessedByLayers("scenario", "ui", "cli")
-            .whereLayer("attack").mayOnlyBeAccessedByLayers("scenario", "ui", "cli")
-            .whereLayer("pki").mayOnlyBeAccessedByLayers("server", "network", "device", "attack", "scenario", "ui", "cli", "firmware")
-            .whereLayer("firmware").mayOnlyBeAccessedByLayers("server", "network", "device", "attack", "scenario", "ui", "cli")
-            .whereLayer("journal").mayOnlyBeAccessedByLayers("server", "network", "device", "attack", "scenario", "ui", "cli")
-            .whereLayer("lab").mayOnlyBeAccessedByLayers("server", "network", "device", "attack", "scenario", "ui", "cli", "pki", "firmware", "journal")
-            .allowEmptyShould(true);
+            .whereLayer("session").mayOnlyBeAccessedByLayers("scenario", "ui", "cli")
+            .whereLayer("server").mayOnlyBeAccessedByLayers("session", "attack", "scenario", "ui", "cli")
+            .whereLayer("network").mayOnlyBeAccessedByLayers("session", "attack", "scenario", "ui", "cli")
+            .whereLayer("device").mayOnlyBeAccessedByLayers("session", "scenario", "ui", "cli")
+            .whereLayer("attack").mayOnlyBeAccessedByLayers("session", "scenario", "ui", "cli")
+            .whereLayer("pki").mayOnlyBeAccessedByLayers("session", "server", "network", "device", "attack", "scenario", "ui", "cli", "firmware")
+            .whereLayer("firmware").mayOnlyBeAccessedByLayers("session", "server", "network", "device", "attack", "scenario", "ui", "cli")
+            .whereLayer("journal").mayOnlyBeAccessedByLayers("session", "server", "network", "device", "attack", "scenario", "ui", "cli")
+            .whereLayer("lab").mayOnlyBeAccessedByLayers("session", "server", "network", "device", "attack", "scenario", "ui", "cli", "pki", "firmware", "journal");
 }

@@ -21,6 +21,7 @@ import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.Source;
 import org.secureota.workbench.network.LabTimeServer;
+import org.secureota.workbench.firmware.OtaState;
 
 /**
  * The seed's story on the real parts, end to end: the real OTA server (Jetty, the lab's TLS
@@ -90,17 +91,17 @@ class OtaAcceptanceTest {
         DeviceSnapshot s = board.status();
         assertThat(s.version()).isEqualTo(version);
         assertThat(s.runningSlot()).isEqualTo(targetSlot);
-        assertThat(s.runningState()).isEqualTo("valid");
+        assertThat(s.runningState()).isEqualTo(OtaState.VALID);
         SlotReport running = s.slot(targetSlot).orElseThrow();
         assertThat(running.running()).isTrue();
         assertThat(running.nextBoot()).isTrue();
-        assertThat(running.state()).isEqualTo("valid");
+        assertThat(running.state()).isEqualTo(OtaState.VALID);
         assertThat(running.image().valid()).isTrue();
         assertThat(running.image().version()).isEqualTo(version);
         // The otadata entry with the highest sequence number is the one the bootloader follows: VALID.
         TelemetryLine.OtaDataRow active = s.otadata().stream().filter(TelemetryLine.OtaDataRow::valid)
                 .max((a, b) -> Long.compare(a.seq(), b.seq())).orElseThrow();
-        assertThat(active.state()).isEqualTo("valid");
+        assertThat(active.state()).isEqualTo(OtaState.VALID);
         assertThat(active.crcOk()).isTrue();
         assertThat("ota_" + (active.seq() - 1) % 2).as("slot selected by seq %s", active.seq()).isEqualTo(targetSlot);
     }
@@ -193,15 +194,15 @@ class OtaAcceptanceTest {
         assertThat(s.version()).isEqualTo("1.0.0");
         assertThat(s.slot("ota_0").orElseThrow().nextBoot()).isTrue();
         SlotReport rolledBack = s.slot("ota_1").orElseThrow();
-        assertThat(rolledBack.state()).isIn("invalid", "aborted");
+        assertThat(rolledBack.state()).isIn(OtaState.INVALID, OtaState.ABORTED);
         assertThat(rolledBack.nextBoot()).isFalse();
         // ESP-IDF's otadata states: the entry that selected 4.0.0 is marked invalid/aborted, so it never boots again;
         // ESP-IDF's rule: the valid entry with the highest seq wins, and seq N selects ota_((N-1) % 2).
-        assertThat(s.otadata()).filteredOn(r -> "invalid".equals(r.state()) || "aborted".equals(r.state()))
+        assertThat(s.otadata()).filteredOn(r -> r.state() == OtaState.INVALID || r.state() == OtaState.ABORTED)
                 .singleElement().satisfies(r -> assertThat((r.seq() - 1) % 2).as("selects ota_1").isEqualTo(1));
         assertThat(s.otadata()).filteredOn(TelemetryLine.OtaDataRow::valid).singleElement()
                 .satisfies(r -> {
-                    assertThat(r.state()).isEqualTo("valid");
+                    assertThat(r.state()).isEqualTo(OtaState.VALID);
                     assertThat((r.seq() - 1) % 2).as("selects ota_0").isZero();
                 });
 

@@ -3,40 +3,38 @@ package org.secureota.workbench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.secureota.workbench.device.Device;
 import org.secureota.workbench.device.DeviceCommand;
 import org.secureota.workbench.device.DeviceEvents;
-import org.secureota.workbench.device.DeviceLink;
 import org.secureota.workbench.device.DeviceSnapshot;
-import org.secureota.workbench.device.FactoryData;
-import org.secureota.workbench.device.FlashLayout;
+import org.secureota.workbench.device.TelemetryCodec;
 import org.secureota.workbench.device.VirtualEsp32;
+import org.secureota.workbench.firmware.OtaState;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.network.LabTimeServer;
-import org.secureota.workbench.pki.HostIdentity;
 import org.secureota.workbench.pki.LabPki;
-import org.secureota.workbench.pki.PkiFile;
 import org.secureota.workbench.server.OtaServer;
 import org.secureota.workbench.server.ServerIdentity;
 import org.secureota.workbench.server.ServerState;
+import org.secureota.workbench.session.LabDevice;
+import org.secureota.workbench.session.LabSession;
+import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.VirtualDeviceOptions;
 
 /**
- * A whole lab on the real parts, for the acceptance tests and the benchmark: a temporary lab with
- * its PKI, the real OTA server on an ephemeral loopback port, the lab time source, and virtual
- * ESP32 boards running the real firmware, each reached over its pty with a {@link DeviceLink}.
- * Everything it starts is stopped by {@link #close()}.
+ * A thin test helper over {@link LabSession} for the acceptance tests and the benchmark: a session
+ * in a temporary lab (its PKI, the real OTA server on an ephemeral loopback port, the lab time
+ * source, virtual ESP32 boards running the real firmware), plus the journal waits the tests share.
+ * Everything is stopped by {@link #close()}, which closes the session.
  */
 final class OtaLab implements AutoCloseable {
 
@@ -45,21 +43,24 @@ final class OtaLab implements AutoCloseable {
     /** Generous: a whole update takes a second or two, but CI machines are shared and slow. */
     static final Duration WAIT = Duration.ofSeconds(90);
 
+    final LabSession session;
     final Lab lab;
     final LabPki pki;
     final ServerState state;
-    final Journal journal = new Journal();
+    final Journal journal;
     final LabTimeServer time;
     OtaServer server;
-    private final List<AutoCloseable> devices = new ArrayList<>();
+    private OtaServer rogue;
 
-    OtaLab(Path root) throws IOException {
-        lab = new Lab(root);
-        pki = new LabPki(lab.certs());
-        pki.init(false, new HostIdentity(List.of("localhost"), List.of("127.0.0.1")), Clock.systemUTC());
-        state = ServerState.of(lab);
-        time = LabTimeServer.start(journal);
-        server = OtaServer.builder(lab, journal).port(0).start();
+    OtaLab(Path root) {
+        session = LabSession.openAndWait(LabSessionOptions.defaults(new Lab(root)).withProjectRoot(ROOT)
+                .withPublishBuiltReleases(false));
+        lab = session.lab();
+        pki = session.pki();
+        state = session.serverState();
+        journal = session.journal();
+        time = session.timeSource();
+        server = session.server();
     }
 
     static boolean boardBuilt() {
@@ -71,7 +72,7 @@ final class OtaLab implements AutoCloseable {
     }
 
     Release publish(Path image) {
-        return state.releases().publish(image, PRODUCT, pki.signingKey(), Duration.ofDays(30), Clock.systemUTC());
+        return session.publish(image, PRODUCT).join();
     }
 
     Release publishBuilt(String name) {
@@ -82,44 +83,29 @@ final class OtaLab implements AutoCloseable {
     void replaceServerWithRogue() throws IOException {
         int port = server.port();
         server.close();
-        server = OtaServer.builder(state, journal).identity(ServerIdentity.rogue(pki)).port(port).start();
+        rogue = OtaServer.builder(state, journal).identity(ServerIdentity.rogue(pki)).port(port).start();
+        server = rogue;
     }
 
     /** A provisioned board, factory-fresh with V1, powered on and connected; waits for its first report. */
     Board board(String id) throws Exception {
-        String apiKey = state.provision(id, PRODUCT);
-        FactoryData data = new FactoryData(id, PRODUCT, "https://127.0.0.1:" + server.port(), apiKey,
-                Files.readString(pki.path(PkiFile.CA_CERT), StandardCharsets.US_ASCII),
-                Files.readString(pki.path(PkiFile.SIGNING_PUB), StandardCharsets.US_ASCII));
-        Path dir = Files.createDirectories(lab.devices().resolve(id));
-        Path factoryData = dir.resolve("factory.bin");
-        Files.write(factoryData, data.partitionImage(FactoryData.PARTITION_SIZE));
-        Path flash = dir.resolve("flash.bin");
-        VirtualEsp32 esp = new VirtualEsp32(ROOT, journal, id).sntpServer(time.hostPort());
-        devices.add(esp);
-        esp.factory(flash, buildImage("v1_base"), FlashLayout.DEFAULT, factoryData);
-        esp.start(flash, dir.resolve("tty"));
-        Device device = new Device(id);
-        DeviceLink link = DeviceLink.open(dir.resolve("tty").toString(), device, journal);
-        devices.add(link);
-        Board b = new Board(id, esp, device, link);
-        device.await(s -> "1.0.0".equals(s.version()) && "valid".equals(s.runningState()) && !s.slots().isEmpty(),
+        LabDevice d = session.createVirtualDevice(id, PRODUCT, VirtualDeviceOptions.factoryFreshV1())
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        d.model().await(s -> "1.0.0".equals(s.version()) && s.runningState() == OtaState.VALID && !s.slots().isEmpty(),
                 WAIT, "V1 running and reported");
-        return b;
+        return new Board(d);
     }
 
-    /** One virtual board and the workbench's view of it. */
+    /** One virtual board of the session and the journal waits on it. */
     final class Board {
         final String id;
-        final VirtualEsp32 esp;
+        final LabDevice handle;
         final Device device;
-        final DeviceLink link;
 
-        Board(String id, VirtualEsp32 esp, Device device, DeviceLink link) {
-            this.id = id;
-            this.esp = esp;
-            this.device = device;
-            this.link = link;
+        Board(LabDevice handle) {
+            this.id = handle.id();
+            this.handle = handle;
+            this.device = handle.model();
         }
 
         long mark() {
@@ -129,7 +115,7 @@ final class OtaLab implements AutoCloseable {
         /** Sends {@code check} and returns the verdict event of that attempt. */
         JournalEvent check() throws InterruptedException {
             long mark = mark();
-            link.send(DeviceCommand.CHECK);
+            handle.check().join();
             return awaitDevice(mark, DeviceEvents.OTA_VERDICT, e -> true, "OTA verdict");
         }
 
@@ -148,7 +134,7 @@ final class OtaLab implements AutoCloseable {
         /** Asks for a full report and returns the model once its {@code partitions} part has arrived. */
         DeviceSnapshot status() throws InterruptedException, TimeoutException {
             long mark = mark();
-            link.send(DeviceCommand.STATUS);
+            handle.status().join();
             awaitDevice(mark, DeviceEvents.PARTITIONS, e -> true, "partitions report");
             awaitDevice(mark, DeviceEvents.LED, e -> true, "end of the status report");
             return device.snapshot();
@@ -157,7 +143,7 @@ final class OtaLab implements AutoCloseable {
         /** Software restart; returns the next boot event. */
         JournalEvent reboot() throws InterruptedException {
             long mark = mark();
-            link.send(DeviceCommand.REBOOT);
+            handle.send(new TelemetryCodec().encode(DeviceCommand.REBOOT)).join();
             return awaitBoot(mark, e -> true, "boot after reboot");
         }
     }
@@ -168,7 +154,7 @@ final class OtaLab implements AutoCloseable {
     }
 
     String tail(int n) {
-        List<JournalEvent> all = journal.snapshot();
+        List<JournalEvent> all = journal.window();
         StringBuilder s = new StringBuilder();
         for (JournalEvent e : all.subList(Math.max(0, all.size() - n), all.size())) {
             s.append("  #").append(e.seq()).append(' ').append(e.source().wireName()).append(' ')
@@ -178,7 +164,7 @@ final class OtaLab implements AutoCloseable {
     }
 
     List<JournalEvent> after(long mark, Predicate<JournalEvent> condition) {
-        return journal.snapshot().stream().filter(e -> e.seq() > mark).filter(condition).toList();
+        return journal.read(mark + 1, Long.MAX_VALUE).stream().filter(condition).toList();
     }
 
     static void assertCode(JournalEvent verdict, String code) {
@@ -187,17 +173,9 @@ final class OtaLab implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = devices.size() - 1; i >= 0; i--) {
-            try {
-                devices.get(i).close();
-            } catch (Exception ignored) {
-                // keep stopping the rest
-            }
+        if (rogue != null) {
+            rogue.close();
         }
-        if (server != null) {
-            server.close();
-        }
-        time.close();
-        journal.close();
+        session.close();
     }
 }

@@ -67,7 +67,7 @@ class VirtualUpdateBenchmark {
             for (int i = -1; i < runs; i++) {
                 OtaLab.Board board = lab.board("bench-" + (i + 1));
                 long mark = board.mark();
-                board.link.send(DeviceCommand.CHECK);
+                board.handle.check().join();
                 JournalEvent sent = lab.await(mark, e -> e.type().equals(DeviceEvents.SERIAL_TX)
                         && e.message().contains("\"check\""), "check sent");
                 JournalEvent verdict = board.awaitDevice(mark, DeviceEvents.OTA_VERDICT, e -> true, "verdict");

@@ -27,6 +27,7 @@ import org.secureota.workbench.device.FlashLayout;
 import org.secureota.workbench.device.SerialPortInfo;
 import org.secureota.workbench.device.VirtualBoardException;
 import org.secureota.workbench.device.VirtualEsp32;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.JournalSubscription;
@@ -385,7 +386,7 @@ final class DeviceCommand implements Runnable {
                     w.println("warning: while stopping: " + e.getMessage());
                 }
             }
-            journal.append(Source.WORKBENCH, "session.end", "device watch stopped");
+            journal.append(EventType.SESSION_CLOSED, null, "device watch stopped", java.util.Map.of("devices", 1));
             journal.close();
             printer.close();
             session.close();
@@ -406,32 +407,8 @@ final class DeviceCommand implements Runnable {
         return s.matches("[A-Za-z0-9_./:=+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
-
-    /** One readable line per event; machine lines are shown through their typed event, not as JSON. */
+    /** One readable line per device event (see {@link JournalPrinter}). */
     static void print(PrintWriter w, JournalEvent e) {
-        if (e.source() != Source.DEVICE) {
-            return;
-        }
-        String text;
-        String type = e.type();
-        if (type.equals(DeviceEvents.SERIAL_RX)) {
-            if (e.message().startsWith("@ota")) {
-                return;
-            }
-            text = "  | " + e.message();
-        } else if (type.equals(DeviceEvents.SERIAL_TX)) {
-            text = "  > " + e.message();
-        } else if (type.equals("board.command")) {
-            text = "board < " + e.message();
-        } else if (type.startsWith(DeviceEvents.BOARD_PREFIX)) {
-            text = BoardEvent.PREFIX + e.message();
-        } else if (type.equals(DeviceEvents.TELEMETRY_WARNING) || type.equals(DeviceEvents.TELEMETRY_IGNORED)) {
-            text = "warning: " + e.message();
-        } else {
-            text = e.message();
-        }
-        w.println(TIME.format(e.wallClock()) + " " + (e.deviceId() == null ? "" : e.deviceId() + " ") + text);
-        w.flush();
+        JournalPrinter.print(w, e, false);
     }
 }

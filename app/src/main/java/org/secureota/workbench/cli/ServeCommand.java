@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.JournalSubscription;
 import org.secureota.workbench.journal.SessionLog;
-import org.secureota.workbench.journal.Source;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
@@ -95,7 +95,7 @@ final class ServeCommand implements Runnable {
             if (stopping.compareAndSet(false, true)) {
                 try {
                     server.close();
-                    journal.append(Source.WORKBENCH, null, "session.end", "serve stopped", Map.of());
+                    journal.append(EventType.SESSION_CLOSED, null, "serve stopped", Map.of("devices", 0));
                 } finally {
                     console.close();
                     journal.close();

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             PkiCommand.class,
             FirmwareCommand.class,
             ServeCommand.class,
+            LabCommand.class,
             ServerCommand.class,
             DeviceCommand.class,
             ExportCommand.class,

@@ -4,19 +4,20 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.secureota.workbench.journal.EventType;
 
 /**
  * One status line of the virtual board's supervisor ({@code board: ...} on the stdout of
  * {@code virtual-esp32 run}, esp32-firmware/README.md), as a journal event type and fields.
  *
- * @param type    {@code board.ready}, {@code board.power_on}, {@code board.power_off},
+ * @param eventType {@code board.ready}, {@code board.power_on}, {@code board.power_off},
  *                {@code board.power_cut}, {@code board.restart}, {@code board.crash}, {@code board.halted},
  *                {@code board.armed}, {@code board.disarmed}, {@code board.status}, {@code board.error},
  *                or {@code board.info} for anything else
  * @param message the line without its {@code board: } prefix
  * @param fields  what the line names: {@code pty}, {@code reason}, {@code operation}, {@code cut} ...
  */
-public record BoardEvent(String type, String message, Map<String, Object> fields) {
+public record BoardEvent(EventType eventType, String message, Map<String, Object> fields) {
 
     public static final String PREFIX = "board: ";
 
@@ -33,6 +34,11 @@ public record BoardEvent(String type, String message, Map<String, Object> fields
         fields = Map.copyOf(fields);
     }
 
+    /** The wire name of {@link #eventType()}. */
+    public String type() {
+        return eventType.wireName();
+    }
+
     /** Parses a supervisor line (with or without the prefix); never throws. */
     public static BoardEvent parse(String line) {
         String m = line.startsWith(PREFIX) ? line.substring(PREFIX.length()) : line;
@@ -41,49 +47,49 @@ public record BoardEvent(String type, String message, Map<String, Object> fields
         if ((x = READY.matcher(m)).matches()) {
             f.put("pty", x.group(1));
             f.put("link", x.group(2));
-            return new BoardEvent("board.ready", m, f);
+            return new BoardEvent(EventType.BOARD_READY, m, f);
         }
         if ((x = POWER_ON.matcher(m)).matches()) {
             f.put("reason", x.group(1));
-            return new BoardEvent("board.power_on", m, f);
+            return new BoardEvent(EventType.BOARD_POWER_ON, m, f);
         }
         if ((x = POWER_OFF.matcher(m)).matches()) {
             f.put("reason", x.group(1));
-            return new BoardEvent("board.power_off", m, f);
+            return new BoardEvent(EventType.BOARD_POWER_OFF, m, f);
         }
         if ((x = CUT.matcher(m)).matches()) {
             f.put("operation", Long.parseLong(x.group(1)));
             f.put("cut", x.group(2));
-            return new BoardEvent("board.power_cut", m, f);
+            return new BoardEvent(EventType.BOARD_POWER_CUT, m, f);
         }
         if ((x = ARMED.matcher(m)).matches()) {
             f.put("fail_after", Long.parseLong(x.group(1)));
             f.put("cut", x.group(2));
-            return new BoardEvent("board.armed", m, f);
+            return new BoardEvent(EventType.BOARD_ARMED, m, f);
         }
         if ((x = STATUS.matcher(m)).matches()) {
             f.put("power", x.group(1));
             f.put("flash_ops", Long.parseLong(x.group(2)));
             f.put("armed", x.group(3));
             f.put("pty", x.group(4));
-            return new BoardEvent("board.status", m, f);
+            return new BoardEvent(EventType.BOARD_STATUS, m, f);
         }
         if ((x = CRASH.matcher(m)).matches()) {
             f.put("cause", x.group(1));
-            return new BoardEvent("board.crash", m, f);
+            return new BoardEvent(EventType.BOARD_CRASH, m, f);
         }
         if (m.equals("app restarted the chip")) {
-            return new BoardEvent("board.restart", m, f);
+            return new BoardEvent(EventType.BOARD_RESTART, m, f);
         }
         if (m.equals("disarmed")) {
-            return new BoardEvent("board.disarmed", m, f);
+            return new BoardEvent(EventType.BOARD_DISARMED, m, f);
         }
         if (m.startsWith("halted")) {
-            return new BoardEvent("board.halted", m, f);
+            return new BoardEvent(EventType.BOARD_HALTED, m, f);
         }
         if (m.startsWith("error")) {
-            return new BoardEvent("board.error", m, f);
+            return new BoardEvent(EventType.BOARD_ERROR, m, f);
         }
-        return new BoardEvent("board.info", m, f);
+        return new BoardEvent(EventType.BOARD_INFO, m, f);
     }
 }

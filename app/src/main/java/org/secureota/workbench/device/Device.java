@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.secureota.workbench.firmware.OtaState;
+import org.secureota.workbench.lab.OrderedExecutor;
 
 /**
  * The observable model of one device, real or virtual: what its telemetry last said, and whether
@@ -14,10 +17,12 @@ import java.util.function.Predicate;
  * instead of sleeping.
  *
  * <p>Thread-safe. The state is an immutable {@link DeviceSnapshot}, replaced as a whole on every
- * change, so readers never see half an update. Listeners run synchronously, in order, on the thread
- * that made the change (usually the link's reader thread), and must return quickly; the GUI adapts
- * them onto its own thread, and slow consumers subscribe to the journal instead. There is no JavaFX
- * here: the same model serves the CLI, the tests and the GUI.
+ * change, so readers never see half an update. Listeners are told of every change, in order, on a
+ * listener thread ({@link OrderedExecutor}), never on the thread that made the change (the link's
+ * serial reader) and never under the model's lock: a listener that blocks delays only later
+ * notifications, and one that throws is reported to {@link #onListenerFailure} (the link journals
+ * it) while the others still run. There is no JavaFX here: the same model serves the CLI, the
+ * tests and the GUI.
  */
 public final class Device {
 
@@ -31,6 +36,8 @@ public final class Device {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     /** The working copy, changed under {@link #lock} and published as {@link #current}. */
     private final State state;
+    private final OrderedExecutor notifier = OrderedExecutor.onSharedPool(this::listenerFailed);
+    private volatile Consumer<RuntimeException> onListenerFailure = e -> { };
     private DeviceSnapshot current;
     /** Set by an {@code ack} of {@code status}: the next {@code boot} is a report, not a new boot. */
     private boolean statusReportPending;
@@ -57,6 +64,15 @@ public final class Device {
 
     public void removeListener(Listener listener) {
         listeners.remove(listener);
+    }
+
+    /** Who hears of a listener that threw (the link journals it); by default nobody. */
+    public void onListenerFailure(Consumer<RuntimeException> handler) {
+        this.onListenerFailure = Objects.requireNonNull(handler, "handler");
+    }
+
+    private void listenerFailed(RuntimeException e) {
+        onListenerFailure.accept(e);
     }
 
     /**
@@ -113,7 +129,7 @@ public final class Device {
                 s.secureVersion = b.secureVersion();
                 s.project = b.project();
                 s.resetReason = b.resetReason();
-                s.runningState = b.state();
+                s.runningState = OtaState.fromWireName(b.state()).orElse(null);
                 s.minSecureVersion = b.minSecureVersion();
                 if (newBoot) {
                     // A new boot runs a new self-test from a new uptime. The last verdict and error stay:
@@ -135,12 +151,13 @@ public final class Device {
                 s.selfTest = t;
             } else if (line instanceof TelemetryLine.AppState a) {
                 // The app confirmed itself: that slot's row changes, and the running state if it is ours.
+                OtaState confirmed = OtaState.fromWireName(a.state()).orElse(null);
                 if (a.slot().equals(s.runningSlot)) {
-                    s.runningState = a.state();
+                    s.runningState = confirmed;
                 }
                 s.slots = s.slots.stream()
                         .map(r -> r.slot().equals(a.slot()) ? new SlotReport(r.label(), r.slot(), r.offset(), r.size(),
-                                a.state(), r.running(), r.nextBoot(), r.image()) : r)
+                                confirmed, r.running(), r.nextBoot(), r.image()) : r)
                         .toList();
             } else if (line instanceof TelemetryLine.OtaProgress p) {
                 s.lastProgress = p;
@@ -151,7 +168,7 @@ public final class Device {
             } else if (line instanceof TelemetryLine.Heartbeat h) {
                 s.uptimeMs = h.uptimeMs();
                 if (h.state() != null) {
-                    s.runningState = h.state();
+                    s.runningState = OtaState.fromWireName(h.state()).orElse(s.runningState);
                 }
             } else if (line instanceof TelemetryLine.Ack a) {
                 if (DeviceCommand.STATUS.wireName().equals(a.command())) {
@@ -170,22 +187,10 @@ public final class Device {
         DeviceSnapshot before = current;
         current = state.freeze();
         lock.notifyAll();
-        // Inside the lock on purpose: listeners see changes in the order they happened. One failing
-        // listener does not keep the change from the others; its failure goes to the caller.
-        RuntimeException failure = null;
+        DeviceSnapshot after = current;
+        // Enqueued inside the lock, so notifications keep the order of the changes; run outside it.
         for (Listener l : listeners) {
-            try {
-                l.changed(before, current);
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
+            notifier.execute(() -> l.changed(before, after));
         }
     }
 
@@ -230,7 +235,7 @@ public final class Device {
         Long secureVersion;
         String project;
         String resetReason;
-        String runningState;
+        OtaState runningState;
         Long minSecureVersion;
         List<TelemetryLine.PartitionRow> partitions = List.of();
         List<TelemetryLine.OtaDataRow> otadata = List.of();

@@ -13,7 +13,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.secureota.workbench.journal.Journal;
-import org.secureota.workbench.journal.Source;
+import org.secureota.workbench.journal.EventType;
 
 /**
  * The workbench's end of a device's UART: a serial port opened with jSerialComm (a real board's
@@ -85,6 +85,8 @@ public final class DeviceLink implements AutoCloseable {
             throw e;
         }
         DeviceLink link = new DeviceLink(portPath, device, journal, port);
+        device.onListenerFailure(e -> journal.tryAppend(EventType.DEVICE_LINK_ERROR, device.snapshot().journalId(),
+                "a listener of the device model failed: " + e, Map.of("line", "", "error", String.valueOf(e))));
         link.connected(false);
         link.reader.start();
         return link;
@@ -111,8 +113,11 @@ public final class DeviceLink implements AutoCloseable {
         sendLine(codec.encode(command));
     }
 
-    /** Sends one raw line (tests use it to send what the protocol forbids). */
-    void sendLine(String line) {
+    /**
+     * Sends one raw line, as typed on a serial console (tests use it to send what the protocol
+     * forbids); at most {@link TelemetryCodec#MAX_COMMAND_BYTES} bytes with its newline.
+     */
+    public void sendLine(String line) {
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
         if (bytes.length > TelemetryCodec.MAX_COMMAND_BYTES) {
             throw new IllegalArgumentException("a command line is at most " + TelemetryCodec.MAX_COMMAND_BYTES
@@ -129,7 +134,7 @@ public final class DeviceLink implements AutoCloseable {
                 throw new DeviceLinkException("Cannot send '" + line + "' to " + portPath + ": the write failed"
                         + " (error " + p.getLastErrorCode() + "); the port may have vanished.");
             }
-            journal.append(Source.DEVICE, device.snapshot().journalId(), DeviceEvents.SERIAL_TX, line,
+            journal.append(EventType.SERIAL_TX, device.snapshot().journalId(), line,
                     Map.of("port", portPath));
         }
     }
@@ -155,7 +160,7 @@ public final class DeviceLink implements AutoCloseable {
         OPEN_IN_THIS_JVM.remove(ownershipKey(portPath));
         if (device.state() != ConnectionState.DISCONNECTED) {
             device.setState(ConnectionState.DISCONNECTED);
-            journal.append(Source.DEVICE, device.snapshot().journalId(), DeviceEvents.DISCONNECTED,
+            journal.append(EventType.DEVICE_DISCONNECTED, device.snapshot().journalId(),
                     "serial port " + portPath + " closed by the workbench", Map.of("port", portPath, "reason", "closed"));
         }
     }
@@ -202,7 +207,7 @@ public final class DeviceLink implements AutoCloseable {
 
     // Journal first, model second: whoever sees the model change finds the event already recorded.
     private void connected(boolean reconnect) {
-        journal.append(Source.DEVICE, device.snapshot().journalId(), DeviceEvents.CONNECTED,
+        journal.append(EventType.DEVICE_CONNECTED, device.snapshot().journalId(),
                 (reconnect ? "serial port " + portPath + " is back" : "serial port " + portPath + " open")
                         + " at " + BAUD_RATE + " 8N1", Map.of("port", portPath, "reconnect", reconnect));
         device.setState(ConnectionState.CONNECTED);
@@ -214,7 +219,7 @@ public final class DeviceLink implements AutoCloseable {
         if (p != null) {
             p.closePort();
         }
-        journal.append(Source.DEVICE, device.snapshot().journalId(), DeviceEvents.DISCONNECTED,
+        journal.append(EventType.DEVICE_DISCONNECTED, device.snapshot().journalId(),
                 "serial port " + portPath + " lost: " + reason + "; reconnecting when it comes back",
                 Map.of("port", portPath, "reason", reason));
         device.setState(ConnectionState.DISCONNECTED);
@@ -285,7 +290,7 @@ public final class DeviceLink implements AutoCloseable {
             deliver(line);
         } catch (RuntimeException e) {
             try {
-                journal.append(Source.DEVICE, device.snapshot().journalId(), DeviceEvents.LINK_ERROR,
+                journal.append(EventType.DEVICE_LINK_ERROR, device.snapshot().journalId(),
                         "handling a line from " + portPath + " failed: " + e, Map.of("line", line.text(),
                                 "error", String.valueOf(e)));
             } catch (RuntimeException journalClosed) {

@@ -2,6 +2,7 @@ package org.secureota.workbench.device;
 
 import java.util.List;
 import java.util.Optional;
+import org.secureota.workbench.firmware.OtaState;
 
 /**
  * Everything the workbench knows about one device at one moment, as reported over telemetry.
@@ -18,7 +19,7 @@ import java.util.Optional;
  * @param secureVersion   running image's secure_version
  * @param project         running image's project name (the product)
  * @param resetReason     why the device last booted ({@code poweron}, {@code ext}, {@code sw} ...)
- * @param runningState    otadata state of the running slot ({@code pending_verify}, {@code valid} ...)
+ * @param runningState    otadata state of the running slot ({@link OtaState#PENDING_VERIFY}, {@link OtaState#VALID} ...)
  * @param minSecureVersion anti-rollback minimum stored in eFuse
  * @param partitions      the partition table, in table order
  * @param otadata         the two otadata entries
@@ -34,7 +35,7 @@ import java.util.Optional;
  */
 public record DeviceSnapshot(String name, ConnectionState connection, String deviceId, Boolean provisioned,
                              String runningSlot, String runningLabel, String version, Long secureVersion,
-                             String project, String resetReason, String runningState, Long minSecureVersion,
+                             String project, String resetReason, OtaState runningState, Long minSecureVersion,
                              List<TelemetryLine.PartitionRow> partitions, List<TelemetryLine.OtaDataRow> otadata,
                              List<SlotReport> slots, LcdScreen lcd, LedPattern led, TelemetryLine.SelfTest selfTest,
                              TelemetryLine.OtaProgress lastProgress, TelemetryLine.OtaVerdict lastVerdict,

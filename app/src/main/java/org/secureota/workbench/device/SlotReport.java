@@ -1,5 +1,7 @@
 package org.secureota.workbench.device;
 
+import org.secureota.workbench.firmware.OtaState;
+
 /**
  * One bootable partition as the device reports it in its {@code partitions} event: where it is,
  * its otadata state and what image it holds (the device verified it fully: header, chip id,
@@ -9,12 +11,12 @@ package org.secureota.workbench.device;
  * @param slot     partition subtype name ({@code factory}, {@code ota_0} ...)
  * @param offset   flash offset in bytes
  * @param size     partition size in bytes
- * @param state    otadata state of the entry that selects this slot ({@code valid}, {@code undefined} ...)
+ * @param state    otadata state of the entry that selects this slot ({@link OtaState#VALID}, {@link OtaState#UNDEFINED} ...)
  * @param running  the device runs from this slot
  * @param nextBoot the bootloader tries this slot first on the next boot
  * @param image    the image in the slot
  */
-public record SlotReport(String label, String slot, long offset, long size, String state, boolean running,
+public record SlotReport(String label, String slot, long offset, long size, OtaState state, boolean running,
                          boolean nextBoot, Image image) {
 
     /**
@@ -31,7 +33,7 @@ public record SlotReport(String label, String slot, long offset, long size, Stri
 
     /** {@code app0 (ota_0) valid 1.0.0 [running]}: one line for a table or a log. */
     public String describe() {
-        StringBuilder s = new StringBuilder(label).append(" (").append(slot).append(") ").append(state).append(' ');
+        StringBuilder s = new StringBuilder(label).append(" (").append(slot).append(") ").append(state.wireName()).append(' ');
         s.append(image.valid() ? image.version() : "no valid image");
         if (running) {
             s.append(" [running]");

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.secureota.workbench.firmware.OtaState;
 
 /**
  * Both directions of the serial telemetry protocol, version 1 (docs/telemetry.md, the contract).
@@ -123,7 +124,7 @@ public final class TelemetryCodec {
         }
         List<TelemetryLine.OtaDataRow> otadata = new ArrayList<>();
         for (Members o : m.objects("otadata")) {
-            otadata.add(new TelemetryLine.OtaDataRow(o.optionalNumber("seq"), o.string("state"), o.bool("crc_ok"),
+            otadata.add(new TelemetryLine.OtaDataRow(o.optionalNumber("seq"), o.otaState("state"), o.bool("crc_ok"),
                     o.bool("valid")));
         }
         List<SlotReport> slots = new ArrayList<>();
@@ -135,7 +136,7 @@ public final class TelemetryCodec {
                             image.string("project"), null)
                     : new SlotReport.Image(false, null, null, null, image.optionalString("error"));
             slots.add(new SlotReport(s.string("label"), s.string("slot"), s.number("offset"), s.number("size"),
-                    s.string("state"), s.bool("running"), s.bool("next_boot"), img));
+                    s.otaState("state"), s.bool("running"), s.bool("next_boot"), img));
         }
         return new TelemetryLine.Partitions(raw, table, otadata, slots);
     }
@@ -194,6 +195,13 @@ public final class TelemetryCodec {
                 throw new BadMember("member '" + name + "' is missing");
             }
             return v;
+        }
+
+        /** An otadata state by its ESP-IDF name ({@code pending_verify}); any other value is a bad member. */
+        OtaState otaState(String name) {
+            String v = string(name);
+            return OtaState.fromWireName(v).orElseThrow(() -> new BadMember("'" + name + "' is '" + v
+                    + "', not an otadata state (new, pending_verify, valid, invalid, aborted, undefined)"));
         }
 
         String string(String name) {

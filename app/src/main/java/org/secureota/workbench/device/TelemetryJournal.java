@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.secureota.workbench.journal.Journal;
-import org.secureota.workbench.journal.Source;
+import org.secureota.workbench.journal.EventType;
 
 /**
  * Writes what a device said into the journal: the raw line ({@code serial.rx}), then the typed
@@ -18,12 +18,12 @@ final class TelemetryJournal {
     }
 
     static void received(Journal journal, String deviceId, String port, TelemetryLine line, boolean newBoot) {
-        journal.append(Source.DEVICE, deviceId, DeviceEvents.SERIAL_RX, line.raw(), Map.of("port", port));
+        journal.append(EventType.SERIAL_RX, deviceId, line.raw(), Map.of("port", port));
         if (line instanceof TelemetryLine.Human h) {
-            h.codecWarning().ifPresent(w -> journal.append(Source.DEVICE, deviceId, DeviceEvents.TELEMETRY_WARNING,
+            h.codecWarning().ifPresent(w -> journal.append(EventType.DEVICE_TELEMETRY_WARNING, deviceId,
                     "undecodable telemetry line: " + w, Map.of("warning", w, "line", h.raw())));
         } else if (line instanceof TelemetryLine.Ignored i) {
-            journal.append(Source.DEVICE, deviceId, DeviceEvents.TELEMETRY_IGNORED, i.reason(),
+            journal.append(EventType.DEVICE_TELEMETRY_IGNORED, deviceId, i.reason(),
                     Map.of("reason", i.reason()));
         } else if (line instanceof TelemetryLine.Event e) {
             typed(journal, deviceId, e, newBoot);
@@ -32,10 +32,10 @@ final class TelemetryJournal {
 
     private static void typed(Journal journal, String id, TelemetryLine.Event event, boolean newBoot) {
         Map<String, Object> f = new LinkedHashMap<>();
-        String type;
+        EventType type;
         String message;
         if (event instanceof TelemetryLine.Boot b) {
-            type = DeviceEvents.BOOT;
+            type = EventType.DEVICE_BOOT;
             f.put("slot", b.slot());
             f.put("label", b.label());
             f.put("version", b.version());
@@ -51,17 +51,17 @@ final class TelemetryJournal {
                     + b.slot() + " (" + b.label() + "), reset " + b.resetReason() + ", state " + b.state() + ", "
                     + (b.provisioned() ? "provisioned as " + b.deviceId() : "NOT provisioned");
         } else if (event instanceof TelemetryLine.Partitions p) {
-            type = DeviceEvents.PARTITIONS;
+            type = EventType.DEVICE_PARTITIONS;
             List<Map<String, Object>> slots = p.slots().stream().map(TelemetryJournal::slot).toList();
             f.put("slots", slots);
             f.put("partitions", p.table().size());
             message = "slots: " + String.join("; ", p.slots().stream().map(SlotReport::describe).toList());
         } else if (event instanceof TelemetryLine.Lcd l) {
-            type = DeviceEvents.LCD;
+            type = EventType.DEVICE_LCD;
             f.put("rows", l.screen().rows());
             message = "LCD " + l.screen().describe();
         } else if (event instanceof TelemetryLine.Led l) {
-            type = DeviceEvents.LED;
+            type = EventType.DEVICE_LED;
             LedPattern p = l.pattern();
             f.put("mode", p.mode().wireName());
             f.put("period_ms", p.periodMs());
@@ -70,48 +70,48 @@ final class TelemetryJournal {
             f.put("flash_ms", p.flashMs());
             message = "LED " + p.describe();
         } else if (event instanceof TelemetryLine.SelfTest t) {
-            type = DeviceEvents.SELFTEST;
+            type = EventType.DEVICE_SELFTEST;
             f.put("passed", t.passed());
             f.put("detail", t.detail());
             message = "self-test " + (t.passed() ? "passed" : "FAILED") + (t.detail() == null ? "" : ": " + t.detail());
         } else if (event instanceof TelemetryLine.AppState a) {
-            type = DeviceEvents.APP_STATE;
+            type = EventType.DEVICE_APP_STATE;
             f.put("slot", a.slot());
             f.put("state", a.state());
             message = a.slot() + " is now " + a.state();
         } else if (event instanceof TelemetryLine.OtaProgress p) {
-            type = DeviceEvents.OTA_PROGRESS;
+            type = EventType.OTA_PROGRESS;
             f.put("phase", p.phase());
             f.put("bytes", p.bytes());
             f.put("total", p.total());
             message = "OTA " + p.phase() + (p.total() > 0 ? " " + p.bytes() + "/" + p.total() + " bytes" : "");
         } else if (event instanceof TelemetryLine.OtaVerdict v) {
-            type = DeviceEvents.OTA_VERDICT;
+            type = EventType.OTA_VERDICT;
             f.put("code", v.code());
             f.put("detail", v.detail());
             f.put("version", v.version());
             message = "OTA verdict " + v.code() + (v.version() == null ? "" : " for " + v.version())
                     + (v.detail() == null ? "" : ": " + v.detail());
         } else if (event instanceof TelemetryLine.DeviceError e) {
-            type = DeviceEvents.ERROR;
+            type = EventType.DEVICE_ERROR;
             f.put("code", e.code());
             f.put("message", e.message());
             message = "error " + e.code() + (e.message() == null ? "" : ": " + e.message());
         } else if (event instanceof TelemetryLine.Ack a) {
-            type = DeviceEvents.ACK;
+            type = EventType.DEVICE_ACK;
             f.put("cmd", a.command());
             message = "acknowledged '" + a.command() + "'";
         } else {
             return; // heartbeat: see the class comment
         }
-        journal.append(Source.DEVICE, id, type, message, f);
+        journal.append(type, id, message, f);
     }
 
     private static Map<String, Object> slot(SlotReport s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("label", s.label());
         m.put("slot", s.slot());
-        m.put("state", s.state());
+        m.put("state", s.state().wireName());
         m.put("running", s.running());
         m.put("next_boot", s.nextBoot());
         m.put("valid", s.image().valid());

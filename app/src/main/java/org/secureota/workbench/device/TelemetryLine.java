@@ -1,5 +1,7 @@
 package org.secureota.workbench.device;
 
+import org.secureota.workbench.firmware.OtaState;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -73,7 +75,7 @@ public sealed interface TelemetryLine {
     }
 
     /** One otadata entry; {@code seq} is null when blank. */
-    record OtaDataRow(Long seq, String state, boolean crcOk, boolean valid) {
+    record OtaDataRow(Long seq, OtaState state, boolean crcOk, boolean valid) {
     }
 
     /** {@code lcd}: a character cell or glyph changed. */

@@ -20,8 +20,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.Journal;
-import org.secureota.workbench.journal.Source;
 
 /**
  * The launcher of the virtual ESP32 ({@code esp32-firmware/build/virtual-esp32}): writes a
@@ -32,6 +34,11 @@ import org.secureota.workbench.journal.Source;
  * <p>A board never outlives the workbench: {@link #close()} quits it (then destroys it), and a JVM
  * shutdown hook does the same if the workbench exits without closing. The supervisor's own children
  * (boot stage, app) die with it (PR_SET_PDEATHSIG).
+ *
+ * <p>Threading: no lock is held while waiting for the board ({@link #start} waits up to 15 s for its
+ * pty, {@link #stop} up to 5 s for it to quit) or while writing to it. Board listeners
+ * ({@link #addBoardListener}) run on the thread that reads the supervisor's stdout and must return
+ * at once; the lab session hands them on to its own event thread.
  */
 public final class VirtualEsp32 implements AutoCloseable {
 
@@ -50,10 +57,15 @@ public final class VirtualEsp32 implements AutoCloseable {
     private final String deviceName;
     private final Deque<String> lastStderr = new ArrayDeque<>();
     private final LinkedBlockingQueue<BoardEvent> statusReplies = new LinkedBlockingQueue<>();
+    private final Object lock = new Object();
+    private final Object writeLock = new Object();
+    private final List<Consumer<BoardEvent>> boardListeners = new CopyOnWriteArrayList<>();
     private volatile Process process;
+    /** Between the start's check and its process existing: a second start must fail, not race. */
+    private boolean starting;
     private Writer commands;
     private Thread shutdownHook;
-    private Path ptyLink;
+    private volatile Path ptyLink;
     private volatile String ptyPath;
     private volatile String sntpServer;
 
@@ -114,7 +126,7 @@ public final class VirtualEsp32 implements AutoCloseable {
             cmd.add(factoryData.toString());
         }
         String output = runToCompletion(cmd, "write the factory flash " + flash);
-        journal.append(Source.DEVICE, deviceName, "board.factory", output.strip(),
+        journal.append(EventType.BOARD_FACTORY, deviceName, output.strip(),
                 Map.of("flash", flash.toString(), "app", appImage.toString(), "layout", layout.wireName(),
                         "provisioned", factoryData != null));
     }
@@ -178,13 +190,20 @@ public final class VirtualEsp32 implements AutoCloseable {
         return start(flash, ptyLink, List.of("--fail-after", Long.toString(failAfter), "--cut", cut.wireName()));
     }
 
-    private synchronized Path start(Path flash, Path ptyLink, List<String> extraArgs) {
-        if (process != null) {
-            throw new IllegalStateException("this virtual board is already started; stop() it first");
-        }
+    private Path start(Path flash, Path ptyLink, List<String> extraArgs) {
         if (!Files.isRegularFile(flash)) {
             throw new VirtualBoardException("No flash file " + flash + ". Write one first: factory(...) or"
                     + " 'virtual-esp32 factory --flash FILE --app IMAGE'.");
+        }
+        CompletableFuture<BoardEvent> ready = new CompletableFuture<>();
+        Process started;
+        // The lock covers the check and the bookkeeping; the process start and the wait for its pty
+        // happen outside it, so a status query or a stop from another thread is never held up.
+        synchronized (lock) {
+            if (process != null || starting) {
+                throw new IllegalStateException("this virtual board is already started; stop() it first");
+            }
+            starting = true;
         }
         try {
             Files.createDirectories(ptyLink.toAbsolutePath().getParent());
@@ -200,22 +219,34 @@ public final class VirtualEsp32 implements AutoCloseable {
             if (sntpServer != null) {
                 builder.environment().put(ENV_SNTP_SERVER, sntpServer);
             }
-            process = builder.start();
-        } catch (IOException e) {
-            throw new VirtualBoardException("Cannot start " + executable() + ": " + e.getMessage(), e);
+            started = builder.start();
+        } catch (IOException | RuntimeException e) {
+            synchronized (lock) {
+                starting = false;
+            }
+            if (e instanceof VirtualBoardException v) {
+                throw v;
+            }
+            throw new VirtualBoardException("Cannot start " + executable(projectRoot) + ": " + e.getMessage(), e);
         }
-        this.ptyLink = ptyLink;
-        CompletableFuture<BoardEvent> ready = new CompletableFuture<>();
-        commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        shutdownHook = new Thread(this::destroy, "virtual-esp32 shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-        Thread out = new Thread(() -> readBoardLines(process.getInputStream(), ready), "virtual-esp32 stdout");
-        Thread err = new Thread(() -> readStderr(process.getErrorStream()), "virtual-esp32 stderr");
+        Thread hook = new Thread(() -> destroy(started), "virtual-esp32 shutdown");
+        synchronized (lock) {
+            this.ptyLink = ptyLink;
+            commands = new OutputStreamWriter(started.getOutputStream(), StandardCharsets.UTF_8);
+            shutdownHook = hook;
+            process = started;
+            starting = false;
+        }
+        Runtime.getRuntime().addShutdownHook(hook);
+        journal.tryAppend(EventType.BOARD_STARTED, deviceName, "virtual board process " + started.pid() + " started on "
+                + flash, Map.of("pid", started.pid(), "flash", flash.toString()));
+        Thread out = new Thread(() -> readBoardLines(started.getInputStream(), ready), "virtual-esp32 stdout");
+        Thread err = new Thread(() -> readStderr(started.getErrorStream()), "virtual-esp32 stderr");
         out.setDaemon(true);
         err.setDaemon(true);
         out.start();
         err.start();
-        process.onExit().thenAccept(p -> {
+        started.onExit().thenAccept(p -> {
             try {
                 err.join(1_000); // its last words explain an early exit: let them be read first
             } catch (InterruptedException e) {
@@ -223,8 +254,9 @@ public final class VirtualEsp32 implements AutoCloseable {
             }
             ready.completeExceptionally(new VirtualBoardException("virtual-esp32 exited (code " + p.exitValue()
                     + ") before its pty was ready: " + stderrTail()));
-            record("board.exited", "virtual board process exited with code " + p.exitValue(),
-                    Map.of("exit_code", p.exitValue()));
+            BoardEvent exited = new BoardEvent(EventType.BOARD_EXITED, "virtual board process exited with code "
+                    + p.exitValue(), Map.of("exit_code", p.exitValue()));
+            record(exited);
         });
         try {
             BoardEvent r = ready.get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -271,8 +303,27 @@ public final class VirtualEsp32 implements AutoCloseable {
         return ptyPath;
     }
 
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
+    public boolean isRunning() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
+
+    /** The supervisor's process id while it runs, else empty. */
+    public java.util.Optional<Long> pid() {
+        Process p = process;
+        return p == null ? java.util.Optional.empty() : java.util.Optional.of(p.pid());
+    }
+
+    /**
+     * Told every supervisor status line (and {@code board.exited}) after it was journaled, on the
+     * stdout reader thread: return at once.
+     */
+    public void addBoardListener(Consumer<BoardEvent> listener) {
+        boardListeners.add(listener);
+    }
+
+    public void removeBoardListener(Consumer<BoardEvent> listener) {
+        boardListeners.remove(listener);
     }
 
     /** Applies power (reset reason {@code poweron}); the board says {@code already on} if it was. */
@@ -327,50 +378,69 @@ public final class VirtualEsp32 implements AutoCloseable {
         }
     }
 
-    private synchronized void command(String line) {
-        if (process == null || !process.isAlive()) {
+    private void command(String line) {
+        Process p;
+        Writer w;
+        synchronized (lock) {
+            p = process;
+            w = commands;
+        }
+        if (p == null || !p.isAlive()) {
             throw new VirtualBoardException("Cannot send '" + line + "': the virtual board is not running"
-                    + (process == null ? " (call start first)." : " (it exited with code " + process.exitValue() + ")."));
+                    + (p == null ? " (call start first)." : " (it exited with code " + p.exitValue() + ")."));
         }
-        try {
-            commands.write(line + "\n");
-            commands.flush();
-        } catch (IOException e) {
-            throw new VirtualBoardException("Cannot send '" + line + "' to the virtual board: " + e.getMessage(), e);
+        synchronized (writeLock) {
+            try {
+                w.write(line + "\n");
+                w.flush();
+            } catch (IOException e) {
+                throw new VirtualBoardException("Cannot send '" + line + "' to the virtual board: " + e.getMessage(), e);
+            }
+            journal.tryAppend(EventType.BOARD_COMMAND, deviceName, line, Map.of("command", line));
         }
-        journal.append(Source.DEVICE, deviceName, "board.command", line, Map.of("command", line));
     }
 
     /** Quits the board (power off, pty removed), then destroys it if it does not exit in time. */
-    public synchronized void stop() {
-        if (process == null) {
-            return;
+    public void stop() {
+        Process p;
+        Writer w;
+        Thread hook;
+        synchronized (lock) {
+            p = process;
+            w = commands;
+            hook = shutdownHook;
+            if (p == null) {
+                return;
+            }
+            process = null;
+            commands = null;
+            shutdownHook = null;
         }
-        if (process.isAlive()) {
-            try {
-                commands.write("quit\n");
-                commands.flush();
-            } catch (IOException alreadyGone) {
-                // The process is exiting anyway; destroy() below makes sure.
+        if (p.isAlive()) {
+            synchronized (writeLock) {
+                try {
+                    w.write("quit\n");
+                    w.flush();
+                } catch (IOException alreadyGone) {
+                    // The process is exiting anyway; destroy() below makes sure.
+                }
             }
             try {
-                process.waitFor(QUIT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                p.waitFor(QUIT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        destroy();
+        destroy(p);
         try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
             // Called from the hook itself, or the JVM is exiting: the hook runs or has run.
         }
-        process = null;
     }
 
     /** Kills the board and anything it started, without asking. Safe to call twice. */
-    private void destroy() {
-        Process p = process;
+    private static void destroy(Process p) {
         if (p == null) {
             return;
         }
@@ -399,10 +469,13 @@ public final class VirtualEsp32 implements AutoCloseable {
                     continue; // the protocol is "board: ..."; anything else is not for us
                 }
                 BoardEvent e = BoardEvent.parse(line);
-                record(e.type(), e.message(), e.fields());
-                if (e.type().equals("board.ready")) {
+                if (e.eventType() == EventType.BOARD_READY) {
+                    ptyPath = (String) e.fields().get("pty");
+                }
+                record(e);
+                if (e.eventType() == EventType.BOARD_READY) {
                     ready.complete(e);
-                } else if (e.type().equals("board.status")) {
+                } else if (e.eventType() == EventType.BOARD_STATUS) {
                     statusReplies.offer(e);
                 }
             }
@@ -421,7 +494,7 @@ public final class VirtualEsp32 implements AutoCloseable {
                     }
                 }
                 // The board reports its own failures here (flash violations, bad files): worth a record.
-                record("board.stderr", line, Map.of());
+                journal.tryAppend(EventType.BOARD_STDERR, deviceName, line, Map.of());
             }
         } catch (IOException streamClosed) {
             // The board exited.
@@ -433,11 +506,15 @@ public final class VirtualEsp32 implements AutoCloseable {
      * come after the session's journal was closed; they are dropped then, not thrown on a thread
      * nobody watches.
      */
-    private void record(String type, String message, Map<String, ?> fields) {
-        try {
-            journal.append(Source.DEVICE, deviceName, type, message, fields);
-        } catch (IllegalStateException journalClosed) {
-            // The session is over.
+    private void record(BoardEvent e) {
+        journal.tryAppend(e.eventType(), deviceName, e.message(), e.fields());
+        for (Consumer<BoardEvent> l : boardListeners) {
+            try {
+                l.accept(e);
+            } catch (RuntimeException failed) {
+                journal.tryAppend(EventType.DEVICE_LINK_ERROR, deviceName, "a board listener failed on '" + e.message()
+                        + "': " + failed, Map.of("line", e.message(), "error", String.valueOf(failed)));
+            }
         }
     }
 

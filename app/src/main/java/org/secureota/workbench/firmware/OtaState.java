@@ -28,6 +28,20 @@ public enum OtaState {
         return value;
     }
 
+    /** The name in telemetry and otadata dumps: {@code pending_verify}, {@code valid} ... */
+    public String wireName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static Optional<OtaState> fromWireName(String name) {
+        for (OtaState s : values()) {
+            if (s.wireName().equals(name)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
     public static Optional<OtaState> fromValue(long value) {
         for (OtaState s : values()) {
             if (s.value == value) {

@@ -23,8 +23,8 @@ import java.util.zip.ZipOutputStream;
 public final class SessionExport {
 
     /** Device events of these types carry raw serial lines; the transcript is made of them. */
-    public static final String SERIAL_RX = "serial.rx";
-    public static final String SERIAL_TX = "serial.tx";
+    public static final String SERIAL_RX = EventType.SERIAL_RX.wireName();
+    public static final String SERIAL_TX = EventType.SERIAL_TX.wireName();
 
     private SessionExport() {
     }

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.Journal;
-import org.secureota.workbench.journal.Source;
 
 /**
  * The lab's time source: a small SNTP server (RFC 4330, NTPv4 server mode of RFC 5905) on UDP,
@@ -36,7 +36,7 @@ public final class LabTimeServer implements AutoCloseable {
     /** Seconds from 1900-01-01 (NTP era 0) to 1970-01-01. */
     static final long NTP_UNIX_OFFSET = 2_208_988_800L;
     static final int PACKET_SIZE = 48;
-    public static final String QUERY_EVENT = "time.query";
+    public static final String QUERY_EVENT = EventType.TIME_QUERY.wireName();
 
     private final DatagramSocket socket;
     private final Journal journal;
@@ -72,7 +72,7 @@ public final class LabTimeServer implements AutoCloseable {
         }
         LabTimeServer server = new LabTimeServer(socket, journal, clock);
         server.thread.start();
-        journal.append(Source.NETWORK, null, "time.started", "lab time server listening on " + server.hostPort(),
+        journal.append(EventType.TIME_STARTED, null, "lab time server listening on " + server.hostPort(),
                 Map.of("address", server.hostPort()));
         return server;
     }
@@ -94,7 +94,7 @@ public final class LabTimeServer implements AutoCloseable {
     /** Shifts the served time from now on; journaled, since it is an attack when it is not zero. */
     public void offset(Duration shift) {
         offset.set(Objects.requireNonNull(shift, "shift"));
-        journal.append(Source.NETWORK, null, "time.offset", "lab time server now answers " + shift + " from the real"
+        journal.append(EventType.TIME_OFFSET, null, "lab time server now answers " + shift + " from the real"
                 + " clock", Map.of("offset_seconds", shift.toSeconds()));
     }
 
@@ -123,7 +123,7 @@ public final class LabTimeServer implements AutoCloseable {
             Instant received = now();
             byte[] reply = answer(in, request.getLength(), received, now());
             if (reply == null) {
-                record("time.ignored", "dropped a " + request.getLength() + "-byte datagram from "
+                record(EventType.TIME_IGNORED, "dropped a " + request.getLength() + "-byte datagram from "
                         + request.getSocketAddress() + ": not a client-mode NTP request",
                         Map.of("remote", String.valueOf(request.getSocketAddress()), "length", request.getLength()));
                 continue;
@@ -140,7 +140,7 @@ public final class LabTimeServer implements AutoCloseable {
             fields.put("remote", String.valueOf(request.getSocketAddress()));
             fields.put("served_unix", received.getEpochSecond());
             fields.put("offset_seconds", offset.get().toSeconds());
-            record(QUERY_EVENT, "answered an SNTP query from " + request.getSocketAddress() + " with " + received
+            record(EventType.TIME_QUERY, "answered an SNTP query from " + request.getSocketAddress() + " with " + received
                     + (offset.get().isZero() ? "" : " (shifted " + offset.get() + ")"), fields);
         }
     }
@@ -180,12 +180,9 @@ public final class LabTimeServer implements AutoCloseable {
         return (seconds << 32) | (fraction & 0xFFFF_FFFFL);
     }
 
-    private void record(String type, String message, Map<String, ?> fields) {
-        try {
-            journal.append(Source.NETWORK, null, type, message, fields);
-        } catch (IllegalStateException journalClosed) {
-            // The session is over; the server is about to be closed too.
-        }
+    /** From the server's thread, which may still run briefly after the session closed its journal. */
+    private void record(EventType type, String message, Map<String, ?> fields) {
+        journal.tryAppend(type, null, message, fields);
     }
 
     @Override
@@ -200,6 +197,6 @@ public final class LabTimeServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        record("time.stopped", "lab time server stopped", Map.of());
+        record(EventType.TIME_STOPPED, "lab time server stopped", Map.of());
     }
 }

@@ -10,8 +10,8 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.NanoTime;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.Journal;
-import org.secureota.workbench.journal.Source;
 
 /**
  * Writes one {@code http.request} event per request into the journal, after the response is
@@ -83,10 +83,7 @@ final class AccessJournal implements RequestLog {
         }
         String message = request.getMethod() + " " + path + " -> " + status + " (" + bytes + " B, " + durationMs
                 + " ms, " + tls.protocol() + ")" + (record.note() == null ? "" : ": " + record.note());
-        try {
-            journal.append(Source.SERVER, record.deviceId(), "http.request", message, fields);
-        } catch (IllegalStateException closed) {
-            // A request that completes while the server shuts down, after the session's journal closed.
-        }
+        // A request can complete while the server shuts down, after the session's journal closed.
+        journal.tryAppend(EventType.HTTP_REQUEST, record.deviceId(), message, fields);
     }
 }

@@ -9,8 +9,8 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.Journal;
-import org.secureota.workbench.journal.Source;
 
 /**
  * Checks the API key of a device request ({@code Authorization: Bearer KEY} or {@code X-API-Key: KEY})
@@ -101,6 +101,6 @@ final class DeviceAuthenticator {
             fields.put("claimed_device", claimedId);
         }
         fields.putAll(extra);
-        journal.append(Source.SERVER, authenticatedId, "server.auth", message, fields);
+        journal.append(EventType.SERVER_AUTH, authenticatedId, message, fields);
     }
 }

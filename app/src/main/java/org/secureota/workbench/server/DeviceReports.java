@@ -13,6 +13,7 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.Source;
 
@@ -122,7 +123,7 @@ final class DeviceReports {
             fields.put("total", json.get("total").asLong());
         }
         fields.put("remote", Request.getRemoteAddr(request));
-        journal.append(Source.SERVER, deviceId, "device.report", message, fields);
+        journal.append(EventType.DEVICE_REPORT, deviceId, message, fields);
         JsonResponses.noContent(response, callback);
     }
 

@@ -23,6 +23,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.IO;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.firmware.ReleaseStore;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.Source;
 
@@ -86,7 +87,7 @@ final class FirmwareDownloads {
             }
             channel = FileChannel.open(image, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
-            journal.append(Source.SERVER, null, "server.error", "published image " + fileName
+            journal.append(EventType.SERVER_ERROR, null, "published image " + fileName
                     + " cannot be opened: " + e.getMessage(), Map.of("file", image.toString()));
             notFound(request, response, callback, "the image of release " + release.get().product() + " "
                     + release.get().version() + " is missing from the store");

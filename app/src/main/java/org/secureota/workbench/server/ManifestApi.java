@@ -10,8 +10,8 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.secureota.workbench.firmware.Release;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.Journal;
-import org.secureota.workbench.journal.Source;
 
 /**
  * {@code GET /api/v1/manifest?product=NAME&device=ID&current=VERSION}: the signed manifest of the
@@ -125,7 +125,7 @@ final class ManifestApi {
         fields.put("outcome", outcome);
         fields.put("product", device.product());
         fields.putAll(extra);
-        journal.append(Source.SERVER, device.id(), "server.manifest", message, fields);
+        journal.append(EventType.SERVER_MANIFEST, device.id(), message, fields);
     }
 
     /** Query values are the client's; keep what goes into messages and the journal short. */

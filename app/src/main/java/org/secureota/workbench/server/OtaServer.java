@@ -17,8 +17,8 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.secureota.workbench.firmware.Release;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.Journal;
-import org.secureota.workbench.journal.Source;
 import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.pki.LabPki;
 
@@ -178,7 +178,7 @@ public final class OtaServer implements AutoCloseable {
             stopQuietly();
             throw new IllegalStateException("The OTA server failed to start: " + e.getMessage(), e);
         }
-        journal.append(Source.SERVER, null, "server.started", "OTA server listening on " + baseUri() + " with the "
+        journal.append(EventType.SERVER_STARTED, null, "OTA server listening on " + baseUri() + " with the "
                 + identity.name(), Map.of("url", baseUri().toString(), "identity", identity.name(),
                 "protocols", String.join(",", TlsPolicy.PROTOCOLS), "tls_provider", TlsProvider.get().name()));
     }
@@ -230,7 +230,7 @@ public final class OtaServer implements AutoCloseable {
     /** Deploys a published release to its product, and journals it. */
     public Release deploy(String product, String version) {
         Release r = state.deploy(product, version);
-        journal.append(Source.SERVER, null, "server.deployment", product + " devices should now run " + version,
+        journal.append(EventType.SERVER_DEPLOYMENT, null, product + " devices should now run " + version,
                 Map.of("product", product, "version", version));
         return r;
     }
@@ -238,7 +238,7 @@ public final class OtaServer implements AutoCloseable {
     /** Deploys a published release to one device, and journals it. */
     public Release deployToDevice(String deviceId, String version) {
         Release r = state.deployToDevice(deviceId, version);
-        journal.append(Source.SERVER, deviceId, "server.deployment", deviceId + " should now run " + version,
+        journal.append(EventType.SERVER_DEPLOYMENT, deviceId, deviceId + " should now run " + version,
                 Map.of("device", deviceId, "version", version, "product", r.product()));
         return r;
     }
@@ -254,10 +254,7 @@ public final class OtaServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("The OTA server did not stop cleanly: " + e.getMessage(), e);
         }
-        try {
-            journal.append(Source.SERVER, null, "server.stopped", "OTA server stopped", Map.of());
-        } catch (IllegalStateException closedJournal) {
-            // The caller closed the journal first; nothing left to record into.
-        }
+        // The caller may have closed the journal first; then there is nothing left to record into.
+        journal.tryAppend(EventType.SERVER_STOPPED, null, "OTA server stopped", Map.of());
     }
 }

@@ -12,8 +12,8 @@ import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.Journal;
-import org.secureota.workbench.journal.Source;
 
 /**
  * Drops slowloris clients: a connection must deliver a complete request within
@@ -113,12 +113,9 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
     private void journalDrop(Connection c, String what) {
         SocketAddress remote = c.getEndPoint().getRemoteSocketAddress();
         String address = remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(remote);
-        try {
-            journal.append(Source.SERVER, null, "server.slow_client", "closed a connection from " + address
-                    + " that " + what + " within " + timeout.toMillis() + " ms",
-                    Map.of("remote", address, "timeout_ms", timeout.toMillis()));
-        } catch (IllegalStateException closedJournal) {
-            // The server is shutting down and the journal is already closed; still drop the client.
-        }
+        // The server may be shutting down with the journal already closed; the client is dropped anyway.
+        journal.tryAppend(EventType.SERVER_SLOW_CLIENT, null, "closed a connection from " + address
+                + " that " + what + " within " + timeout.toMillis() + " ms",
+                Map.of("remote", address, "timeout_ms", timeout.toMillis()));
     }
 }

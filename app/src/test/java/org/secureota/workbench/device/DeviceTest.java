@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
+import org.secureota.workbench.firmware.OtaState;
 
 class DeviceTest {
 
@@ -78,7 +79,7 @@ class DeviceTest {
         DeviceSnapshot s = device.snapshot();
         assertThat(s.boots()).isEqualTo(2);
         assertThat(s.version()).isEqualTo("2.0.0");
-        assertThat(s.runningState()).isEqualTo("pending_verify");
+        assertThat(s.runningState()).isEqualTo(OtaState.PENDING_VERIFY);
         assertThat(s.selfTest()).as("a new boot has not run its self-test yet").isNull();
         assertThat(s.lastVerdictCode()).as("why the device rebooted stays visible").contains("UPDATED");
     }
@@ -103,9 +104,9 @@ class DeviceTest {
                 + "\"state\":\"undefined\",\"running\":false", "\"slot\":\"ota_1\",\"offset\":1376256,\"size\":1310720,"
                 + "\"state\":\"pending_verify\",\"running\":true");
         feed(BOOT_V2_PENDING, slots, "@ota1 {\"ev\":\"app_state\",\"slot\":\"ota_1\",\"state\":\"valid\"}");
-        assertThat(device.snapshot().runningState()).isEqualTo("valid");
-        assertThat(device.snapshot().slot("ota_1")).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo("valid"));
-        assertThat(device.snapshot().slot("ota_0")).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo("valid"));
+        assertThat(device.snapshot().runningState()).isEqualTo(OtaState.VALID);
+        assertThat(device.snapshot().slot("ota_1")).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo(OtaState.VALID));
+        assertThat(device.snapshot().slot("ota_0")).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo(OtaState.VALID));
     }
 
     @Test
@@ -117,15 +118,46 @@ class DeviceTest {
     }
 
     @Test
-    void transitionsAreCompareAndSetAndListenersSeeEveryChangeInOrder() {
-        List<String> seen = new ArrayList<>();
+    void transitionsAreCompareAndSetAndListenersSeeEveryChangeInOrder() throws InterruptedException {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         device.addListener((before, after) -> seen.add(before.connection() + "->" + after.connection()));
         assertThat(device.transition(ConnectionState.DISCONNECTED, ConnectionState.CONNECTING)).isTrue();
         assertThat(device.transition(ConnectionState.DISCONNECTED, ConnectionState.CONNECTED))
                 .as("not in the 'from' state: nothing happens").isFalse();
         assertThat(device.transition(ConnectionState.CONNECTING, ConnectionState.CONNECTED)).isTrue();
         feed(BOOT_V1);
+        awaitSize(seen, 3);
         assertThat(seen).containsExactly("DISCONNECTED->CONNECTING", "CONNECTING->CONNECTED", "CONNECTED->CONNECTED");
+    }
+
+    @Test
+    void listenersRunOffTheChangingThreadOutsideTheLockAndABlockedOneHoldsNothingUp() throws Exception {
+        Thread caller = Thread.currentThread();
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        device.addListener((before, after) -> {
+            seen.add((Thread.currentThread() == caller ? "caller" : "listener thread") + " " + after.version());
+            // Reading the model from another thread would deadlock if this ran under the model's lock.
+            java.util.concurrent.CompletableFuture.supplyAsync(device::snapshot).join();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        device.setState(ConnectionState.CONNECTED);
+        feed(BOOT_V1);   // returns although the listener is blocked on the first change
+        assertThat(device.snapshot().version()).isEqualTo("1.0.0");
+        release.countDown();
+        awaitSize(seen, 2);
+        assertThat(seen).containsExactly("listener thread null", "listener thread 1.0.0");
+    }
+
+    private static void awaitSize(List<String> seen, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (seen.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.secureota.workbench.firmware.OtaState;
 
 class TelemetryCodecTest {
 
@@ -98,8 +99,8 @@ class TelemetryCodecTest {
                 .containsExactly("nvs", "otadata", "app0", "app1", "factory_data");
         assertThat(p.table().get(4)).isEqualTo(new TelemetryLine.PartitionRow("factory_data", 64, 0, "0x40/0x00",
                 0x3EE000, 0x2000));
-        assertThat(p.otadata()).containsExactly(new TelemetryLine.OtaDataRow(1L, "valid", true, true),
-                new TelemetryLine.OtaDataRow(null, "undefined", false, false));
+        assertThat(p.otadata()).containsExactly(new TelemetryLine.OtaDataRow(1L, OtaState.VALID, true, true),
+                new TelemetryLine.OtaDataRow(null, OtaState.UNDEFINED, false, false));
         SlotReport app0 = p.slots().get(0);
         assertThat(app0.running()).isTrue();
         assertThat(app0.nextBoot()).isTrue();

@@ -22,6 +22,7 @@ import org.secureota.workbench.journal.Source;
 import org.secureota.workbench.pki.HostIdentity;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
+import org.secureota.workbench.firmware.OtaState;
 
 /**
  * The real virtual ESP32 (the firmware built for the host) talked to through its real pty with
@@ -110,7 +111,7 @@ class VirtualDeviceTest {
         assertThat(s.led()).isEqualTo(new LedPattern(LedPattern.Mode.BLINK, 1000, 50, 0, 0));
         assertThat(s.slot("app0")).hasValueSatisfying(slot -> {
             assertThat(slot.running()).isTrue();
-            assertThat(slot.state()).isEqualTo("valid");
+            assertThat(slot.state()).isEqualTo(OtaState.VALID);
             assertThat(slot.image().version()).isEqualTo("1.0.0");
         });
         assertThat(s.slot("app1")).hasValueSatisfying(slot -> assertThat(slot.image().valid()).isFalse());
@@ -207,7 +208,7 @@ class VirtualDeviceTest {
                 "first complete boot after the cut");
         assertThat(s.version()).isEqualTo("1.0.0");
         assertThat(s.resetReason()).isEqualTo("poweron");
-        assertThat(s.runningState()).isEqualTo("valid");
+        assertThat(s.runningState()).isEqualTo(OtaState.VALID);
         assertThat(s.connection()).as("the pty stayed up while the power was off").isEqualTo(ConnectionState.CONNECTED);
     }
 

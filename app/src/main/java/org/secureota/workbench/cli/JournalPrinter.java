@@ -1,0 +1,75 @@
+package org.secureota.workbench.cli;
+
+import java.io.PrintWriter;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.EnumSet;
+import java.util.Set;
+import org.secureota.workbench.device.BoardEvent;
+import org.secureota.workbench.journal.EventType;
+import org.secureota.workbench.journal.JournalEvent;
+import org.secureota.workbench.journal.Source;
+
+/** One readable console line per journal event worth a person's eye; machine lines show through their typed event. */
+final class JournalPrinter {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+
+    /** Lab events shown besides the devices' own; requests and time queries are too many to read live. */
+    private static final Set<EventType> LAB_EVENTS = EnumSet.of(EventType.SESSION_FAILED, EventType.SESSION_LISTENER_ERROR,
+            EventType.SERVER_STARTED, EventType.SERVER_STOPPED, EventType.SERVER_DEPLOYMENT, EventType.SERVER_RELEASE,
+            EventType.SERVER_MANIFEST, EventType.SERVER_ERROR, EventType.SERVER_SLOW_CLIENT, EventType.DEVICE_REPORT,
+            EventType.TIME_OFFSET);
+
+    private JournalPrinter() {
+    }
+
+    /**
+     * Prints {@code e} if it is worth it: every device event, and with {@code lab} the server's and
+     * session's notable ones (a refused key, a failed request).
+     */
+    static void print(PrintWriter w, JournalEvent e, boolean lab) {
+        String text = e.source() == Source.DEVICE ? deviceText(e) : lab ? labText(e) : null;
+        if (text == null) {
+            return;
+        }
+        synchronized (w) {
+            w.println(TIME.format(e.wallClock()) + " " + (e.deviceId() == null ? "" : e.deviceId() + " ") + text);
+            w.flush();
+        }
+    }
+
+    private static String deviceText(JournalEvent e) {
+        if (EventType.SERIAL_RX.is(e)) {
+            return e.message().startsWith("@ota") ? null : "  | " + e.message();
+        }
+        if (EventType.SERIAL_TX.is(e)) {
+            return "  > " + e.message();
+        }
+        if (EventType.BOARD_COMMAND.is(e)) {
+            return "board < " + e.message();
+        }
+        if (e.type().startsWith("board.")) {
+            return BoardEvent.PREFIX + e.message();
+        }
+        if (EventType.DEVICE_TELEMETRY_WARNING.is(e) || EventType.DEVICE_TELEMETRY_IGNORED.is(e)) {
+            return "warning: " + e.message();
+        }
+        return e.message();
+    }
+
+    private static String labText(JournalEvent e) {
+        EventType type = EventType.fromWireName(e.type()).orElse(null);
+        if (type == EventType.SERVER_AUTH) {
+            return "accepted".equals(e.fields().get("outcome")) ? null : "server: " + e.message();
+        }
+        if (type == EventType.HTTP_REQUEST) {
+            Object status = e.fields().get("status");
+            return status instanceof Number n && n.intValue() >= 400 ? "server: " + e.message() : null;
+        }
+        if (type == null || !LAB_EVENTS.contains(type)) {
+            return null;
+        }
+        return e.source().wireName() + ": " + e.message();
+    }
+}

@@ -1,0 +1,181 @@
+package org.secureota.workbench.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.secureota.workbench.journal.JournalSubscription;
+import org.secureota.workbench.session.LabDevice;
+import org.secureota.workbench.session.LabSession;
+import org.secureota.workbench.session.LabSessionDefaults;
+import org.secureota.workbench.session.LabSessionException;
+import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.VirtualDeviceOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ./workbench lab}: a whole lab session headless, driven from stdin, until {@code quit} or Ctrl-C. */
+@Command(name = "lab", mixinStandardHelpOptions = true,
+        description = {"Run a whole lab session headless: the OTA server, the lab time source and N virtual boards,"
+                + " factory-fresh with V1, until 'quit' or Ctrl-C.",
+            "Prints each device's telemetry and the lab's notable events. Type 'help' for the commands"
+                    + " (check ID|all, deploy VERSION, power-cut ID [at N], reset ID, status, quit).",
+            "Records one session in the lab's sessions/<start>/ (journal.jsonl, and ID/serial.log per device)."})
+final class LabCommand implements Runnable {
+
+    static final String DEVICE_ID_FORMAT = "esp32-lab-%02d";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--devices", paramLabel = "N", defaultValue = "1",
+            description = "Virtual boards to run, esp32-lab-01 to esp32-lab-N (default: ${DEFAULT-VALUE}; at most 20).")
+    private int count;
+
+    @Option(names = "--product", paramLabel = "NAME", defaultValue = LabSessionDefaults.PRODUCT,
+            description = "The boards' product (default: ${DEFAULT-VALUE}, the product of the build's images).")
+    private String product;
+
+    @Option(names = "--deploy", paramLabel = "VERSION",
+            description = "Deploy this published version to the product before the boards start (e.g. 2.0.0).")
+    private String deploy;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "0",
+            description = "The OTA server's TCP port (default: any free one).")
+    private int port;
+
+    @Option(names = "--duration", paramLabel = "SECONDS",
+            description = "Stop after this many seconds (default: run until 'quit' or Ctrl-C).")
+    private Long seconds;
+
+    @Override
+    public void run() {
+        if (count < 0 || count > 20) {
+            throw new UsageException("--devices must be 0 to 20, not " + count + ".");
+        }
+        if (seconds != null && seconds <= 0) {
+            throw new UsageException("--duration must be a positive number of seconds, not " + seconds + ".");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        LabSessionOptions options = LabSessionOptions.defaults(WorkbenchCli.labOf(spec)).withServerPort(port);
+        LabSession session = SessionRunner.open(options);
+        SessionRunner runner = new SessionRunner(session, out);
+        runner.run(seconds, () -> {
+            JournalSubscription printer = session.journal().subscribe("lab console", true,
+                    e -> JournalPrinter.print(out, e, true));
+            runner.onClose(printer::close);
+            out.println("Lab session in " + session.folder() + "; OTA server " + session.server().baseUri()
+                    + "; time source " + session.timeSource().hostPort());
+            if (deploy != null) {
+                LabSession.join(session.deploy(product, deploy));
+            }
+            List<CompletableFuture<LabDevice>> made = new ArrayList<>();
+            for (int i = 1; i <= count; i++) {
+                made.add(session.createVirtualDevice(String.format(DEVICE_ID_FORMAT, i), product,
+                        VirtualDeviceOptions.factoryFreshV1()));
+            }
+            for (CompletableFuture<LabDevice> f : made) {
+                LabDevice d = LabSession.join(f);
+                out.println("Device " + d.id() + ": serial port " + d.board().ptyPath() + ", transcript " + d.transcript());
+            }
+            LabConsole console = new LabConsole(session, out);
+            out.println("Type 'help' for the commands, 'quit' to stop.");
+            out.flush();
+            Thread reader = new Thread(() -> readCommands(console, runner), "lab console stdin");
+            reader.setDaemon(true);
+            reader.start();
+        });
+    }
+
+    /** Reads stdin until {@code quit}; at end of input the lab keeps running until Ctrl-C or the duration. */
+    private static void readCommands(LabConsole console, SessionRunner runner) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                console.dispatch(line);
+                if (console.quitRequested()) {
+                    runner.stop();
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            console.println("warning: stdin closed (" + e.getMessage() + "); the lab runs until Ctrl-C");
+        }
+    }
+
+    /** Opens a session for a command, turning a failure into a clear usage error. */
+    static final class SessionRunner {
+        private final LabSession session;
+        private final PrintWriter out;
+        private final CountDownLatch stop = new CountDownLatch(1);
+        private final List<Runnable> closers = new ArrayList<>();
+
+        SessionRunner(LabSession session, PrintWriter out) {
+            this.session = session;
+            this.out = out;
+        }
+
+        static LabSession open(LabSessionOptions options) {
+            try {
+                return LabSession.openAndWait(options);
+            } catch (LabSessionException e) {
+                throw new UsageException(e.getMessage(), e);
+            }
+        }
+
+        void onClose(Runnable r) {
+            closers.add(r);
+        }
+
+        void stop() {
+            stop.countDown();
+        }
+
+        /** Runs {@code setup}, then waits for {@link #stop()}, Ctrl-C or {@code seconds}, and closes the session. */
+        void run(Long seconds, Runnable setup) {
+            CountDownLatch stopped = new CountDownLatch(1);
+            // Ctrl-C runs the shutdown hooks; this one closes the session (boards, server, journal) before the JVM goes.
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                try {
+                    stopped.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException ignored) {
+                    // The JVM is going anyway.
+                }
+            }, "lab session shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                try {
+                    setup.run();
+                } catch (LabSessionException e) {
+                    throw new UsageException(e.getMessage(), e);
+                }
+                if (seconds == null) {
+                    stop.await();
+                } else {
+                    stop.await(seconds, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                session.close();
+                closers.forEach(Runnable::run);
+                out.println("Session recorded in " + session.folder());
+                out.flush();
+                stopped.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // Ctrl-C: the hook is running and now returns.
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package org.secureota.workbench.journal;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The one catalogue of journal event types. The timeline, scenario expectations, exports and tests
+ * match on these wire names and on the documented fields, never on messages. docs/journal.md lists
+ * every constant with its fields; {@code EventTypeDocTest} keeps the two in step.
+ *
+ * <p>Engineers adding events add a constant at the end of its source's group, with its fields.
+ */
+public enum EventType {
+
+    // --- workbench: the session itself ---
+    /** A lab session opened (fields: folder, device_url, server_url, time_source). */
+    SESSION_OPENED("session.opened", Source.WORKBENCH, "folder", "device_url", "server_url", "time_source"),
+    /** A part of the session failed to open or to close (fields: part, error). */
+    SESSION_FAILED("session.failed", Source.WORKBENCH, "part", "error"),
+    /** A session listener or device listener threw; the session went on (fields: listener, error). */
+    SESSION_LISTENER_ERROR("session.listener_error", Source.WORKBENCH, "listener", "error"),
+    /** A command typed at the lab console (fields: command). */
+    SESSION_COMMAND("session.command", Source.WORKBENCH, "command"),
+    /** The session closed; the last event of its journal (fields: devices). */
+    SESSION_CLOSED("session.closed", Source.WORKBENCH, "devices"),
+
+    // --- server ---
+    /** The OTA server listens (fields: url, identity, protocols, tls_provider). */
+    SERVER_STARTED("server.started", Source.SERVER, "url", "identity", "protocols", "tls_provider"),
+    SERVER_STOPPED("server.stopped", Source.SERVER),
+    /** A release was deployed to a product or a device (fields: product, device, version). */
+    SERVER_DEPLOYMENT("server.deployment", Source.SERVER, "product", "device", "version"),
+    /** A release was published into the store (fields: product, version, counter). */
+    SERVER_RELEASE("server.release", Source.SERVER, "product", "version", "counter"),
+    /** A manifest request's outcome (fields: outcome, product, current, version, counter, url, expired). */
+    SERVER_MANIFEST("server.manifest", Source.SERVER, "outcome", "product", "current", "version", "counter", "url",
+            "expired"),
+    /** An API key check (fields: outcome, remote, endpoint, claimed_device, ...). */
+    SERVER_AUTH("server.auth", Source.SERVER, "outcome", "remote", "endpoint", "claimed_device"),
+    /** The server itself failed at something (fields: file). */
+    SERVER_ERROR("server.error", Source.SERVER, "file"),
+    /** A connection dropped for sending its request too slowly (fields: remote, timeout_ms). */
+    SERVER_SLOW_CLIENT("server.slow_client", Source.SERVER, "remote", "timeout_ms"),
+    /** One HTTP exchange (fields: remote, method, path, status, bytes_sent, duration_ms, tls_protocol, cipher_suite, note). */
+    HTTP_REQUEST("http.request", Source.SERVER, "remote", "method", "path", "status", "bytes_sent", "duration_ms",
+            "tls_protocol", "cipher_suite", "note"),
+    /** A device's report to the server (fields: event, version, reason, bytes, total, remote). */
+    DEVICE_REPORT("device.report", Source.SERVER, "event", "version", "reason", "bytes", "total", "remote"),
+
+    // --- network: the device-facing side, the lab time source ---
+    /** The lab time source listens (fields: address). */
+    TIME_STARTED("time.started", Source.NETWORK, "address"),
+    /** The time source was shifted (fields: offset_seconds). */
+    TIME_OFFSET("time.offset", Source.NETWORK, "offset_seconds"),
+    /** An SNTP query was answered (fields: remote, served_unix, offset_seconds). */
+    TIME_QUERY("time.query", Source.NETWORK, "remote", "served_unix", "offset_seconds"),
+    /** A datagram that was not an SNTP client request (fields: remote, length). */
+    TIME_IGNORED("time.ignored", Source.NETWORK, "remote", "length"),
+    TIME_STOPPED("time.stopped", Source.NETWORK),
+
+    // --- attacker ---
+
+    // --- device: serial link and telemetry ---
+    /** A raw line from the device, exactly as received (message = the line; fields: port). */
+    SERIAL_RX("serial.rx", Source.DEVICE, "port"),
+    /** A raw line sent to the device (message = the line; fields: port). */
+    SERIAL_TX("serial.tx", Source.DEVICE, "port"),
+    /** The serial port was opened (fields: port, reconnect). */
+    DEVICE_CONNECTED("device.connected", Source.DEVICE, "port", "reconnect"),
+    /** The serial port closed or vanished (fields: port, reason). */
+    DEVICE_DISCONNECTED("device.disconnected", Source.DEVICE, "port", "reason"),
+    /** {@code boot} telemetry (fields as in the protocol, plus status_report: true when it answers status). */
+    DEVICE_BOOT("device.boot", Source.DEVICE, "slot", "label", "version", "secure_version", "project",
+            "reset_reason", "state", "min_secure_version", "provisioned", "device_id", "status_report"),
+    DEVICE_PARTITIONS("device.partitions", Source.DEVICE, "slots", "partitions"),
+    DEVICE_LCD("device.lcd", Source.DEVICE, "rows"),
+    DEVICE_LED("device.led", Source.DEVICE, "mode", "period_ms", "duty", "flashes", "flash_ms"),
+    DEVICE_SELFTEST("device.selftest", Source.DEVICE, "passed", "detail"),
+    DEVICE_APP_STATE("device.app_state", Source.DEVICE, "slot", "state"),
+    DEVICE_ERROR("device.error", Source.DEVICE, "code", "message"),
+    DEVICE_ACK("device.ack", Source.DEVICE, "cmd"),
+    /** OTA progress (fields: phase, bytes, total). */
+    OTA_PROGRESS("ota.progress", Source.DEVICE, "phase", "bytes", "total"),
+    /** OTA verdict (fields: code, detail, version); match on code. */
+    OTA_VERDICT("ota.verdict", Source.DEVICE, "code", "detail", "version"),
+    /** A line that looked like telemetry but could not be decoded (fields: warning, line). */
+    DEVICE_TELEMETRY_WARNING("device.telemetry_warning", Source.DEVICE, "warning", "line"),
+    /** A machine line the protocol says to ignore: unknown version or event (fields: reason). */
+    DEVICE_TELEMETRY_IGNORED("device.telemetry_ignored", Source.DEVICE, "reason"),
+    /** The workbench failed while handling a line (fields: line, error). */
+    DEVICE_LINK_ERROR("device.link_error", Source.DEVICE, "line", "error"),
+
+    // --- device: the virtual board's supervisor (board: lines, see device.BoardEvent) ---
+    /** A factory-fresh flash was written (fields: flash, app, layout, provisioned). */
+    BOARD_FACTORY("board.factory", Source.DEVICE, "flash", "app", "layout", "provisioned"),
+    /** A command sent to the supervisor's stdin (fields: command). */
+    BOARD_COMMAND("board.command", Source.DEVICE, "command"),
+    /** The board process started (fields: pid, flash). */
+    BOARD_STARTED("board.started", Source.DEVICE, "pid", "flash"),
+    /** The board process exited (fields: exit_code). */
+    BOARD_EXITED("board.exited", Source.DEVICE, "exit_code"),
+    /** A line on the board's stderr: its own failures. */
+    BOARD_STDERR("board.stderr", Source.DEVICE),
+    BOARD_READY("board.ready", Source.DEVICE, "pty", "link"),
+    BOARD_POWER_ON("board.power_on", Source.DEVICE, "reason"),
+    BOARD_POWER_OFF("board.power_off", Source.DEVICE, "reason"),
+    BOARD_POWER_CUT("board.power_cut", Source.DEVICE, "operation", "cut"),
+    BOARD_RESTART("board.restart", Source.DEVICE),
+    BOARD_CRASH("board.crash", Source.DEVICE, "cause"),
+    BOARD_HALTED("board.halted", Source.DEVICE),
+    BOARD_ARMED("board.armed", Source.DEVICE, "fail_after", "cut"),
+    BOARD_DISARMED("board.disarmed", Source.DEVICE),
+    BOARD_STATUS("board.status", Source.DEVICE, "power", "flash_ops", "armed", "pty"),
+    BOARD_ERROR("board.error", Source.DEVICE),
+    BOARD_INFO("board.info", Source.DEVICE),
+
+    // --- scenario ---
+    ;
+
+    private static final Map<String, EventType> BY_WIRE_NAME =
+            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::wireName, Function.identity()));
+
+    private final String wireName;
+    private final Source source;
+    private final List<String> fields;
+
+    EventType(String wireName, Source source, String... fields) {
+        this.wireName = wireName;
+        this.source = source;
+        this.fields = List.of(fields);
+    }
+
+    /** The stable name in the journal file and in scenario files ({@code device.boot}). */
+    public String wireName() {
+        return wireName;
+    }
+
+    /** The actor that reports it: the timeline's swimlane. */
+    public Source source() {
+        return source;
+    }
+
+    /** The documented field names (an event may leave out those it has no value for). */
+    public List<String> fields() {
+        return fields;
+    }
+
+    /** Whether {@code event} is of this type. */
+    public boolean is(JournalEvent event) {
+        return wireName.equals(event.type());
+    }
+
+    public static Optional<EventType> fromWireName(String wireName) {
+        return Optional.ofNullable(BY_WIRE_NAME.get(wireName));
+    }
+
+    @Override
+    public String toString() {
+        return wireName;
+    }
+}

@@ -1,0 +1,30 @@
+package org.secureota.workbench.session;
+
+/**
+ * One board's power supply at one moment. For a real board the workbench does not switch power: it
+ * shows {@link BoardPower#RUNNING} while the serial link is up and {@link BoardPower#OFF} otherwise.
+ *
+ * @param deviceId the device it powers
+ * @param power    off, booting, running or cut
+ * @param armedCut the armed power cut, {@code "12/halfway"} (flash operation / cut point), or null
+ * @param ptyPath  the board's serial port: the virtual board's pty ({@code /dev/pts/3}) or the real port
+ * @param pid      the virtual board's supervisor process, or null
+ */
+public record BoardSnapshot(String deviceId, BoardPower power, String armedCut, String ptyPath, Long pid) {
+
+    static BoardSnapshot off(String deviceId) {
+        return new BoardSnapshot(deviceId, BoardPower.OFF, null, null, null);
+    }
+
+    BoardSnapshot withPower(BoardPower p) {
+        return new BoardSnapshot(deviceId, p, armedCut, ptyPath, pid);
+    }
+
+    BoardSnapshot withArmedCut(String cut) {
+        return new BoardSnapshot(deviceId, power, cut, ptyPath, pid);
+    }
+
+    BoardSnapshot withProcess(String pty, Long processId) {
+        return new BoardSnapshot(deviceId, power, armedCut, pty, processId);
+    }
+}

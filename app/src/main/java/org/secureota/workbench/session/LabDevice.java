@@ -1,0 +1,57 @@
+package org.secureota.workbench.session;
+
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import org.secureota.workbench.device.CutPoint;
+import org.secureota.workbench.device.Device;
+import org.secureota.workbench.device.DeviceSnapshot;
+
+/**
+ * One device of a lab session, virtual or real. Every action returns at once; its future completes
+ * when the command was handed to the board or its link (its effects arrive as telemetry, in the
+ * journal and in {@link #model()}), or fails with a {@link LabSessionException} saying why.
+ */
+public interface LabDevice {
+
+    String id();
+
+    String product();
+
+    boolean isVirtual();
+
+    /** The observable model of what the device reported. */
+    Device model();
+
+    /** {@code model().snapshot()}. */
+    default DeviceSnapshot device() {
+        return model().snapshot();
+    }
+
+    /** The board's power: switched by the workbench for a virtual board; from the link for a real one. */
+    BoardSnapshot board();
+
+    CompletableFuture<Void> powerOn();
+
+    /** The EN button: off, then on with reset reason {@code ext} (a real board: a software restart). */
+    CompletableFuture<Void> reset();
+
+    /** Cuts the power now, wherever the program is. */
+    CompletableFuture<Void> powerCut();
+
+    /** Flash operations 1..{@code flashOp} complete; the next one is cut at {@code point}. */
+    CompletableFuture<Void> armCut(long flashOp, CutPoint point);
+
+    CompletableFuture<Void> disarmCut();
+
+    /** Asks the device to check for an update now. */
+    CompletableFuture<Void> check();
+
+    /** Asks the device for a full report (boot, partitions, LCD, LED). */
+    CompletableFuture<Void> status();
+
+    /** Sends one line as typed on the serial console. */
+    CompletableFuture<Void> send(String rawLine);
+
+    /** This device's serial transcript in the session folder ({@code <session>/<id>/serial.log}). */
+    Path transcript();
+}

@@ -1,0 +1,621 @@
+package org.secureota.workbench.session;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import org.secureota.workbench.device.DeviceLink;
+import org.secureota.workbench.device.FactoryData;
+import org.secureota.workbench.device.VirtualEsp32;
+import org.secureota.workbench.firmware.Release;
+import org.secureota.workbench.journal.EventType;
+import org.secureota.workbench.journal.Journal;
+import org.secureota.workbench.journal.JournalEvent;
+import org.secureota.workbench.journal.JournalSubscription;
+import org.secureota.workbench.journal.SessionLog;
+import org.secureota.workbench.lab.AtomicFiles;
+import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.lab.OrderedExecutor;
+import org.secureota.workbench.network.LabTimeServer;
+import org.secureota.workbench.pki.HostIdentity;
+import org.secureota.workbench.pki.LabPki;
+import org.secureota.workbench.pki.PkiFile;
+import org.secureota.workbench.server.OtaServer;
+import org.secureota.workbench.server.ServerIdentity;
+import org.secureota.workbench.server.ServerState;
+import org.secureota.workbench.server.TlsProvider;
+
+/**
+ * The one owner of a lab session: for one {@code sessions/<start>/} folder it owns the journal, the
+ * PKI (created on first use), the OTA server, the lab time source and every device, virtual boards
+ * with their links and real boards attached by port name. Opening starts them; {@link #close()}
+ * stops them all, journals {@code session.closed} and closes the journal last. The CLI, the tests,
+ * the scenario runner and the GUI all drive the lab through this class.
+ *
+ * <h2>Threading contract</h2>
+ * <ul>
+ *   <li>Listeners ({@link #addListener}, and {@link org.secureota.workbench.device.Device} listeners) are
+ *       never called under a lock, and never on a serial reader thread or a board's stdout thread: the
+ *       session's listeners run on its one event thread, in the order of the changes; device listeners
+ *       on an ordered listener thread. A listener that blocks delays only later notifications; one that
+ *       throws is journaled ({@code session.listener_error}) and the next one runs.</li>
+ *   <li>Opening, starting, stopping, powering, checking, publishing and deploying return at once, as
+ *       a {@link CompletableFuture} completed on the session's worker threads, so a GUI thread never
+ *       waits. {@link #openAndWait} and {@link #close()} are the blocking forms, for the CLI and tests.</li>
+ *   <li>No lock is held across I/O or a process start. The session's own lock only swaps the
+ *       immutable {@link SessionSnapshot}.</li>
+ * </ul>
+ * {@code LabSessionTest} proves each rule.
+ */
+public final class LabSession implements AutoCloseable {
+
+    /** Device ids end up in folder names, journals and boot reports: keep them plain. */
+    static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    /** The host images the build packs, published at open when asked (V1 is flashed at the factory). */
+    static final List<String> BUILT_RELEASES = List.of("v2_promo", "v3_liquid", "v4_broken");
+    static final Duration MANIFEST_VALIDITY = Duration.ofDays(30);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(20);
+
+    /** A listener of the whole session; see the threading contract. */
+    @FunctionalInterface
+    public interface SessionListener {
+        void changed(SessionSnapshot before, SessionSnapshot after);
+    }
+
+    private final LabSessionOptions options;
+    private final ExecutorService work = Executors.newCachedThreadPool(OrderedExecutor.daemon("session-work"));
+    private final ExecutorService events = Executors.newSingleThreadExecutor(OrderedExecutor.daemon("session-events"));
+    private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, LabDevice> devices = new LinkedHashMap<>();
+    private final Object lock = new Object();
+    private final Map<String, Transcript> transcripts = new java.util.concurrent.ConcurrentHashMap<>();
+    private SessionSnapshot current = new SessionSnapshot(SessionState.OPENING, ServerSnapshot.stopped(), Map.of(),
+            Map.of());
+    private SessionLog log;
+    private Journal journal;
+    private LabPki pki;
+    private ServerState serverState;
+    private LabTimeServer time;
+    private volatile OtaServer server;
+    private JournalSubscription watcher;
+    private boolean closing;
+
+    private LabSession(LabSessionOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /**
+     * Opens a session asynchronously: the PKI (created if the lab has none), the journal in a new
+     * {@code sessions/<start>/}, the time source and the OTA server; then publishes the build's
+     * releases when asked. The future fails with a {@link LabSessionException} saying what failed;
+     * whatever had started is stopped again.
+     */
+    public static CompletableFuture<LabSession> open(LabSessionOptions options) {
+        LabSession session = new LabSession(options);
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                session.openNow();
+                return session;
+            } catch (RuntimeException e) {
+                session.close();
+                throw e instanceof LabSessionException l ? l
+                        : new LabSessionException("The lab session could not open: " + e.getMessage(), e);
+            }
+        }, session.work);
+    }
+
+    /** {@link #open}, waiting for it: for the CLI and tests. */
+    public static LabSession openAndWait(LabSessionOptions options) throws LabSessionException {
+        try {
+            return open(options).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof LabSessionException l ? l
+                    : new LabSessionException("The lab session could not open: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabSessionException("Interrupted while opening the lab session", e);
+        }
+    }
+
+    private void openNow() {
+        Lab lab = options.lab();
+        pki = new LabPki(lab.certs());
+        if (!pki.initialized()) {
+            try {
+                pki.init(false, HostIdentity.ofThisMachine(), options.clock());
+            } catch (IOException | RuntimeException e) {
+                throw new LabSessionException("Cannot create the lab PKI in " + pki.directory() + ": " + e.getMessage()
+                        + ". Check that the lab folder is writable, or run './workbench pki init'.", e);
+            }
+        }
+        serverState = ServerState.of(lab);
+        log = SessionLog.create(lab.sessions(), options.clock().instant());
+        journal = new Journal(options.clock(), log, options.journalWindow());
+        watcher = journal.subscribe("lab session", false, this::watch);
+        try {
+            time = LabTimeServer.start(journal);
+        } catch (IOException e) {
+            fail("time source", e);
+        }
+        update(s -> s.withServer(x -> x.withStatus(ServerStatus.STARTING, null)));
+        try {
+            server = OtaServer.builder(serverState, journal).identity(ServerIdentity.labServer(pki))
+                    .bind(options.bind()).port(options.serverPort()).clock(options.clock()).start();
+        } catch (IOException | RuntimeException e) {
+            update(s -> s.withServer(x -> x.withStatus(ServerStatus.FAILED, e.getMessage())));
+            fail("OTA server", e);
+        }
+        serverState.deployments().addListener(d -> refreshServer());
+        update(s -> s.withServer(x -> runningServer()));
+        if (options.publishBuiltReleases()) {
+            publishBuilt();
+        }
+        journal.append(EventType.SESSION_OPENED, null, "lab session open in " + log.directory(), Map.of(
+                "folder", log.directory().toString(), "device_url", deviceUrl(),
+                "server_url", server.baseUri().toString(), "time_source", time.hostPort()));
+        update(s -> s.withState(SessionState.OPEN));
+    }
+
+    private void fail(String part, Exception e) {
+        journal.tryAppend(EventType.SESSION_FAILED, null, part + " failed: " + e.getMessage(),
+                Map.of("part", part, "error", String.valueOf(e.getMessage())));
+        throw new LabSessionException("The lab session could not start its " + part + ": " + e.getMessage(), e);
+    }
+
+    private void publishBuilt() {
+        for (String name : BUILT_RELEASES) {
+            Path image = options.projectRoot().resolve(VirtualEsp32.IMAGES).resolve(name + ".bin");
+            if (!Files.isRegularFile(image)) {
+                continue; // not built: the demo says how to build; the server runs without it
+            }
+            try {
+                publishNow(image, LabSessionDefaults.PRODUCT, false);
+            } catch (RuntimeException alreadyPublished) {
+                // A lab keeps its releases across sessions: the version is there from an earlier one.
+            }
+        }
+    }
+
+    private Release publishNow(Path image, String product, boolean journalRefusal) {
+        Release r = serverState.releases().publish(image, product, pki.signingKey(), MANIFEST_VALIDITY,
+                options.clock());
+        journal.append(EventType.SERVER_RELEASE, null, "published " + product + " " + r.version()
+                + " (counter " + r.counter() + ")", Map.of("product", product, "version", r.version(),
+                "counter", r.counter()));
+        refreshServer();
+        return r;
+    }
+
+    private ServerSnapshot runningServer() {
+        OtaServer s = server;
+        X509Certificate cert = pki.certificate(PkiFile.SERVER_CERT);
+        return new ServerSnapshot(ServerStatus.RUNNING, ServerRole.LAB, s.baseUri(), TlsProvider.get().name(),
+                sha256(cert), cert.getNotAfter().toInstant(), serverState.releases().list(),
+                serverState.deployments().snapshot(), current.server().lastTlsVersion(),
+                current.server().lastCipherSuite(), null);
+    }
+
+    private void refreshServer() {
+        List<Release> releases = serverState.releases().list();
+        var deployments = serverState.deployments().snapshot();
+        update(s -> s.withServer(x -> x.withReleases(releases, deployments)));
+    }
+
+    private static String sha256(X509Certificate cert) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
+        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            return null;
+        }
+    }
+
+    /** Runs on the journal subscriber's thread: transcripts and the server's last TLS parameters. */
+    private void watch(JournalEvent e) {
+        if (EventType.SERIAL_RX.is(e) || EventType.SERIAL_TX.is(e)) {
+            if (e.deviceId() != null) {
+                transcript(e.deviceId()).write(e);
+            }
+        } else if (EventType.HTTP_REQUEST.is(e)) {
+            String version = e.field("tls_protocol").orElse(null);
+            String cipher = e.field("cipher_suite").orElse(null);
+            ServerSnapshot s = snapshot().server();
+            if (!Objects.equals(version, s.lastTlsVersion()) || !Objects.equals(cipher, s.lastCipherSuite())) {
+                update(x -> x.withServer(v -> v.withTls(version, cipher)));
+            }
+        }
+    }
+
+    Transcript transcript(String deviceId) {
+        return transcripts.computeIfAbsent(deviceId, id -> new Transcript(folder().resolve(id).resolve("serial.log")));
+    }
+
+    // --- the parts ---
+
+    public Lab lab() {
+        return options.lab();
+    }
+
+    public LabSessionOptions options() {
+        return options;
+    }
+
+    /** The session folder, {@code sessions/<start>/}. */
+    public Path folder() {
+        return log.directory();
+    }
+
+    public Journal journal() {
+        return journal;
+    }
+
+    public LabPki pki() {
+        return pki;
+    }
+
+    /** Releases, API keys and deployments. */
+    public ServerState serverState() {
+        return serverState;
+    }
+
+    public LabTimeServer timeSource() {
+        return time;
+    }
+
+    /** The lab's OTA server (its port and state for the attacker). */
+    public OtaServer server() {
+        return server;
+    }
+
+    /** The URL devices are provisioned with: the server's own, until the network endpoint exists. */
+    public String deviceUrl() {
+        return "https://127.0.0.1:" + server.port();
+    }
+
+    // --- observable state ---
+
+    public SessionSnapshot snapshot() {
+        synchronized (lock) {
+            return current;
+        }
+    }
+
+    /** Told of every change of the session, its server, boards and devices, on the session's event thread. */
+    public Subscription addListener(SessionListener l) {
+        Objects.requireNonNull(l, "listener");
+        listeners.add(l);
+        return () -> listeners.remove(l);
+    }
+
+    /** Applies {@code change} to the snapshot and, if it changed anything, tells the listeners. */
+    void update(UnaryOperator<SessionSnapshot> change) {
+        synchronized (lock) {
+            SessionSnapshot before = current;
+            SessionSnapshot after = change.apply(before);
+            if (after.equals(before)) {
+                return;
+            }
+            current = after;
+            // Enqueued under the lock, so listeners hear of changes in the order they happened.
+            if (!events.isShutdown()) {
+                events.execute(() -> notifyListeners(before, after));
+            }
+        }
+    }
+
+    private void notifyListeners(SessionSnapshot before, SessionSnapshot after) {
+        for (SessionListener l : listeners) {
+            try {
+                l.changed(before, after);
+            } catch (RuntimeException e) {
+                Journal j = journal;
+                if (j != null) {
+                    j.tryAppend(EventType.SESSION_LISTENER_ERROR, null, "a session listener failed: " + e,
+                            Map.of("listener", l.getClass().getName(), "error", String.valueOf(e)));
+                }
+            }
+        }
+    }
+
+    // --- releases and deployments ---
+
+    /** Publishes an image (its version from its app descriptor) for {@code product}, signed by the lab. */
+    public CompletableFuture<Release> publish(Path image, String product) {
+        return async(() -> publishNow(image, product, true));
+    }
+
+    /** Deploys a published release to every device of {@code product}. */
+    public CompletableFuture<Release> deploy(String product, String version) {
+        return async(() -> server.deploy(product, version));
+    }
+
+    /** Deploys a published release to one device. */
+    public CompletableFuture<Release> deployToDevice(String deviceId, String version) {
+        return async(() -> server.deployToDevice(deviceId, version));
+    }
+
+    // --- devices ---
+
+    /**
+     * Makes a virtual device the way a factory would: provisions its API key on the server, writes
+     * its factory data (lab CA, signing key, {@link #deviceUrl()}, id, key), flashes the start image
+     * into a fresh 4 MB flash, and powers it on with its link open (unless told not to). Completes
+     * once its board is up and its link open; {@link LabDevice#model()} then fills from telemetry.
+     */
+    public CompletableFuture<LabDevice> createVirtualDevice(String id, String product, VirtualDeviceOptions o) {
+        Objects.requireNonNull(o, "options");
+        requireId(id);
+        reserve(id);
+        return async(() -> {
+            try {
+                VirtualLabDevice d = VirtualLabDevice.create(this, id, product, o);
+                register(id, d);
+                return (LabDevice) d;
+            } catch (RuntimeException e) {
+                release(id);
+                throw e;
+            }
+        });
+    }
+
+    /** Attaches a real board (or any telemetry-speaking port) by its serial port name. */
+    public CompletableFuture<LabDevice> attachBoard(String portName) {
+        Objects.requireNonNull(portName, "portName");
+        reserve(portName);
+        return async(() -> {
+            try {
+                RealLabDevice d = RealLabDevice.attach(this, portName);
+                register(portName, d);
+                return (LabDevice) d;
+            } catch (RuntimeException e) {
+                release(portName);
+                throw e;
+            }
+        });
+    }
+
+    /** Stops a virtual device (its board and link) or detaches a real board. */
+    public CompletableFuture<Void> removeDevice(String id) {
+        return async(() -> {
+            LabDevice d;
+            synchronized (lock) {
+                d = devices.remove(id);
+            }
+            if (d == null) {
+                throw new LabSessionException("No device '" + id + "' in this session; 'status' lists them.");
+            }
+            ((Closeable) d).close();
+            update(s -> s.without(id));
+            return null;
+        });
+    }
+
+    public List<LabDevice> devices() {
+        synchronized (lock) {
+            return devices.values().stream().filter(Objects::nonNull).toList();
+        }
+    }
+
+    public Optional<LabDevice> device(String id) {
+        synchronized (lock) {
+            return Optional.ofNullable(devices.get(id));
+        }
+    }
+
+    /** Asks every device to check for an update now. */
+    public CompletableFuture<Void> checkAll() {
+        return CompletableFuture.allOf(devices().stream().map(LabDevice::check).toArray(CompletableFuture[]::new));
+    }
+
+    private void requireId(String id) {
+        if (id == null || !DEVICE_ID.matcher(id).matches()) {
+            throw new LabSessionException("'" + id + "' is not a usable device id: use 1 to 64 letters, digits, '.', '_'"
+                    + " or '-', starting with a letter or digit (e.g. shop-display-01).");
+        }
+    }
+
+    private void reserve(String id) {
+        synchronized (lock) {
+            if (closing) {
+                throw new LabSessionException("The lab session is closing; no new device.");
+            }
+            if (devices.containsKey(id)) {
+                throw new LabSessionException("This session already has a device '" + id + "'.");
+            }
+            devices.put(id, null);
+        }
+    }
+
+    private void release(String id) {
+        synchronized (lock) {
+            devices.remove(id, null);
+        }
+    }
+
+    private void register(String id, LabDevice d) {
+        boolean late;
+        synchronized (lock) {
+            late = closing;
+            if (!late) {
+                devices.put(id, d);
+            }
+        }
+        if (late) {
+            ((Closeable) d).close();
+            throw new LabSessionException("The lab session closed while device '" + id + "' was being made.");
+        }
+    }
+
+    /** Runs {@code task} on the session's workers; a failure completes the future with a clear exception. */
+    <T> CompletableFuture<T> async(Supplier<T> task) {
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return task.get();
+                } catch (LabSessionException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw new LabSessionException(e.getMessage(), e);
+                }
+            }, work);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            return CompletableFuture.failedFuture(new LabSessionException("The lab session is closed."));
+        }
+    }
+
+    ExecutorService workers() {
+        return work;
+    }
+
+    // --- closing ---
+
+    /**
+     * Stops every device, the server and the time source, journals {@code session.closed} and closes
+     * the journal last. Blocks until done (at most about 20 s); safe to call twice.
+     */
+    @Override
+    public void close() {
+        List<LabDevice> all;
+        synchronized (lock) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            all = devices.values().stream().filter(Objects::nonNull).toList();
+        }
+        update(s -> s.withState(SessionState.CLOSING));
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (LabDevice d : all) {
+            stops.add(CompletableFuture.runAsync(((Closeable) d)::close, work));
+        }
+        try {
+            CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (journal != null) {
+                journal.tryAppend(EventType.SESSION_FAILED, null, "not every device stopped in time: " + e,
+                        Map.of("part", "devices", "error", String.valueOf(e)));
+            }
+        }
+        if (server != null) {
+            try {
+                server.close();
+            } catch (RuntimeException e) {
+                journal.tryAppend(EventType.SESSION_FAILED, null, "the OTA server did not stop cleanly: " + e.getMessage(),
+                        Map.of("part", "OTA server", "error", String.valueOf(e.getMessage())));
+            }
+            update(s -> s.withServer(x -> x.withStatus(ServerStatus.STOPPED, null)));
+        }
+        if (time != null) {
+            time.close();
+        }
+        if (journal != null) {
+            journal.tryAppend(EventType.SESSION_CLOSED, null, "lab session closed", Map.of("devices", all.size()));
+            journal.close();
+        }
+        if (watcher != null) {
+            watcher.close();
+        }
+        transcripts.values().forEach(Transcript::close);
+        if (log != null) {
+            log.close();
+        }
+        update(s -> s.withState(SessionState.CLOSED));
+        events.shutdown();
+        work.shutdown();
+        try {
+            events.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** What the session stops when it closes. */
+    interface Closeable extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** One device's serial lines, as a terminal would have shown them, with the time of each. */
+    static final class Transcript {
+        private final Path file;
+        private java.io.Writer out;
+
+        Transcript(Path file) {
+            this.file = file;
+        }
+
+        synchronized void write(JournalEvent e) {
+            try {
+                if (out == null) {
+                    Files.createDirectories(file.getParent());
+                    out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+                }
+                out.write(e.wallClock() + (EventType.SERIAL_TX.is(e) ? " > " : "   ") + e.message() + "\n");
+                out.flush();
+            } catch (IOException x) {
+                throw new UncheckedIOException("Cannot write the serial transcript " + file + ": " + x.getMessage(), x);
+            }
+        }
+
+        synchronized void close() {
+            try {
+                if (out != null) {
+                    out.close();
+                }
+            } catch (IOException ignored) {
+                // Everything was flushed line by line.
+            }
+        }
+    }
+
+    static void writeSecret(Path file, byte[] bytes) {
+        try {
+            AtomicFiles.write(file, bytes, AtomicFiles.OWNER_ONLY);
+        } catch (IOException e) {
+            throw new LabSessionException("Cannot write " + file + ": " + e.getMessage() + ". Check that the lab folder is"
+                    + " writable.", e);
+        }
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new LabSessionException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits for an action of the session, for the CLI and tests: its result, or its failure unwrapped
+     * (a {@link LabSessionException} saying why). Never call it on a GUI thread.
+     */
+    public static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package org.secureota.workbench.session;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+import org.secureota.workbench.journal.Journal;
+import org.secureota.workbench.lab.Lab;
+
+/**
+ * How to open a {@link LabSession}.
+ *
+ * @param lab                  the lab folder (PKI, releases, devices, sessions)
+ * @param projectRoot          the checkout that holds {@code esp32-firmware/build/} (the virtual board)
+ * @param bind                 the server's listen address (127.0.0.1; 0.0.0.0 for a real board on the LAN)
+ * @param serverPort           the server's port, 0 for any free one
+ * @param publishBuiltReleases publish the build's V2, V3 and V4 host images when not yet published
+ * @param journalWindow        events the journal keeps in memory (the file keeps all)
+ * @param clock                the clock of the journal, the manifests and the PKI
+ */
+public record LabSessionOptions(Lab lab, Path projectRoot, String bind, int serverPort, boolean publishBuiltReleases,
+                                int journalWindow, Clock clock) {
+
+    public LabSessionOptions {
+        Objects.requireNonNull(lab, "lab");
+        Objects.requireNonNull(projectRoot, "projectRoot");
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(clock, "clock");
+        if (serverPort < 0 || serverPort > 65535) {
+            throw new IllegalArgumentException("server port " + serverPort + " is out of range: use 1 to 65535, or 0");
+        }
+        if (journalWindow < 1) {
+            throw new IllegalArgumentException("the journal window holds at least 1 event, not " + journalWindow);
+        }
+        projectRoot = projectRoot.toAbsolutePath().normalize();
+    }
+
+    /**
+     * Loopback, any free port, releases published from the build, the default journal window, the
+     * system clock, and the project root of the launcher script ({@code workbench.home}, else ".").
+     */
+    public static LabSessionOptions defaults(Lab lab) {
+        return new LabSessionOptions(lab, Path.of(System.getProperty("workbench.home", ".")), "127.0.0.1", 0, true,
+                Journal.DEFAULT_WINDOW, Clock.systemUTC());
+    }
+
+    public LabSessionOptions withProjectRoot(Path root) {
+        return new LabSessionOptions(lab, root, bind, serverPort, publishBuiltReleases, journalWindow, clock);
+    }
+
+    public LabSessionOptions withBind(String address) {
+        return new LabSessionOptions(lab, projectRoot, address, serverPort, publishBuiltReleases, journalWindow, clock);
+    }
+
+    public LabSessionOptions withServerPort(int port) {
+        return new LabSessionOptions(lab, projectRoot, bind, port, publishBuiltReleases, journalWindow, clock);
+    }
+
+    public LabSessionOptions withPublishBuiltReleases(boolean publish) {
+        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publish, journalWindow, clock);
+    }
+
+    public LabSessionOptions withJournalWindow(int window) {
+        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publishBuiltReleases, window, clock);
+    }
+
+    public LabSessionOptions withClock(Clock c) {
+        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publishBuiltReleases, journalWindow, c);
+    }
+}

@@ -1,0 +1,229 @@
+package org.secureota.workbench.session;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.secureota.workbench.device.BoardEvent;
+import org.secureota.workbench.device.CutPoint;
+import org.secureota.workbench.device.Device;
+import org.secureota.workbench.device.DeviceCommand;
+import org.secureota.workbench.device.DeviceLink;
+import org.secureota.workbench.device.FactoryData;
+import org.secureota.workbench.device.VirtualEsp32;
+import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.pki.PkiFile;
+import org.secureota.workbench.server.ApiKeyRegistry;
+
+/**
+ * A virtual ESP32 of a session: its own folder under the lab's {@code devices/<id>/} (factory data,
+ * 4 MB flash, pty link), its supervisor process, and the link over its pty. The board's power state
+ * follows the supervisor's status lines; a boot reported over the link makes it {@link BoardPower#RUNNING}.
+ */
+final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
+
+    private final LabSession session;
+    private final String id;
+    private final String product;
+    private final Path flash;
+    private final Path tty;
+    private final VirtualEsp32 esp;
+    private final Device model;
+    private final Object linkLock = new Object();
+    private DeviceLink link;
+
+    private VirtualLabDevice(LabSession session, String id, String product, Path dir) {
+        this.session = session;
+        this.id = id;
+        this.product = product;
+        this.flash = dir.resolve("flash.bin");
+        this.tty = dir.resolve("tty");
+        this.esp = new VirtualEsp32(session.options().projectRoot(), session.journal(), id)
+                .sntpServer(session.timeSource().hostPort());
+        this.model = new Device(id);
+    }
+
+    /** The factory step, then power on (when asked); runs on a session worker. */
+    static VirtualLabDevice create(LabSession session, String id, String product, VirtualDeviceOptions o) {
+        Path dir = Lab.ensureDirectory(session.lab().devices().resolve(id));
+        VirtualLabDevice d = new VirtualLabDevice(session, id, product, dir);
+        Path image = d.esp.image(o.startImage()); // fails with how to build, before anything is provisioned
+        ApiKeyRegistry keys = session.serverState().apiKeys();
+        // A lab keeps its devices across sessions; a factory-fresh board gets a fresh key either way.
+        String apiKey = keys.find(id).isPresent() ? keys.rotateKey(id, product) : keys.register(id, product);
+        FactoryData data = new FactoryData(id, product, session.deviceUrl(), apiKey,
+                LabSession.read(session.pki().path(PkiFile.CA_CERT)), LabSession.read(session.pki().path(PkiFile.SIGNING_PUB)));
+        Path factoryData = dir.resolve("factory.bin");
+        LabSession.writeSecret(factoryData, data.partitionImage(FactoryData.PARTITION_SIZE));
+        try {
+            Files.deleteIfExists(d.flash);
+        } catch (java.io.IOException e) {
+            throw new LabSessionException("Cannot replace the flash file " + d.flash + ": " + e.getMessage(), e);
+        }
+        d.esp.factory(d.flash, image, o.layout(), factoryData);
+        d.model.addListener((before, after) -> d.modelChanged(before, after));
+        d.esp.addBoardListener(d::boardEvent);
+        session.update(s -> s.withBoard(id, b -> b).withDevice(id, d.model.snapshot()));
+        if (o.powerOn()) {
+            d.startBoard();
+        }
+        return d;
+    }
+
+    /** Starts the supervisor (which powers the board on) and opens the link to its pty. */
+    private void startBoard() {
+        synchronized (linkLock) {
+            if (esp.isRunning()) {
+                return;
+            }
+        }
+        esp.start(flash, tty);
+        session.update(s -> s.withBoard(id, b -> b.withProcess(esp.ptyPath(), esp.pid().orElse(null))));
+        DeviceLink opened = DeviceLink.open(tty.toString(), model, session.journal());
+        synchronized (linkLock) {
+            link = opened;
+        }
+    }
+
+    private void modelChanged(org.secureota.workbench.device.DeviceSnapshot before,
+                              org.secureota.workbench.device.DeviceSnapshot after) {
+        session.update(s -> {
+            SessionSnapshot next = s.withDevice(id, after);
+            if (after.boots() > before.boots()) {
+                next = next.withBoard(id, b -> b.power() == BoardPower.BOOTING ? b.withPower(BoardPower.RUNNING) : b);
+            }
+            return next;
+        });
+    }
+
+    /** On the board's stdout thread: only swaps the snapshot (the session notifies on its own thread). */
+    private void boardEvent(BoardEvent e) {
+        session.update(s -> s.withBoard(id, b -> switch (e.eventType()) {
+            case BOARD_POWER_ON, BOARD_RESTART, BOARD_CRASH -> b.withPower(BoardPower.BOOTING);
+            case BOARD_POWER_OFF, BOARD_HALTED -> b.withPower(BoardPower.OFF);
+            case BOARD_EXITED -> b.withPower(BoardPower.OFF).withProcess(null, null).withArmedCut(null);
+            case BOARD_POWER_CUT -> b.withPower(BoardPower.CUT).withArmedCut(null);
+            case BOARD_ARMED -> b.withArmedCut(e.fields().get("fail_after") + "/" + e.fields().get("cut"));
+            case BOARD_DISARMED -> b.withArmedCut(null);
+            case BOARD_READY -> b.withProcess((String) e.fields().get("pty"), esp.pid().orElse(null));
+            default -> b;
+        }));
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String product() {
+        return product;
+    }
+
+    @Override
+    public boolean isVirtual() {
+        return true;
+    }
+
+    @Override
+    public Device model() {
+        return model;
+    }
+
+    @Override
+    public BoardSnapshot board() {
+        return session.snapshot().boards().getOrDefault(id, BoardSnapshot.off(id));
+    }
+
+    /** The supervisor, for what the session does not wrap (flash operation counts, inspect). */
+    VirtualEsp32 esp() {
+        return esp;
+    }
+
+    @Override
+    public CompletableFuture<Void> powerOn() {
+        return run(() -> {
+            if (esp.isRunning()) {
+                esp.powerOn();
+            } else {
+                startBoard();
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> reset() {
+        return run(esp::reset);
+    }
+
+    @Override
+    public CompletableFuture<Void> powerCut() {
+        return run(esp::powerCut);
+    }
+
+    @Override
+    public CompletableFuture<Void> armCut(long flashOp, CutPoint point) {
+        return run(() -> esp.failAfter(flashOp, point));
+    }
+
+    @Override
+    public CompletableFuture<Void> disarmCut() {
+        return run(esp::disarm);
+    }
+
+    @Override
+    public CompletableFuture<Void> check() {
+        return run(() -> link().send(DeviceCommand.CHECK));
+    }
+
+    @Override
+    public CompletableFuture<Void> status() {
+        return run(() -> link().send(DeviceCommand.STATUS));
+    }
+
+    @Override
+    public CompletableFuture<Void> send(String rawLine) {
+        return run(() -> link().sendLine(rawLine));
+    }
+
+    @Override
+    public Path transcript() {
+        return session.folder().resolve(id).resolve("serial.log");
+    }
+
+    private DeviceLink link() {
+        synchronized (linkLock) {
+            if (link == null) {
+                throw new LabSessionException("Device " + id + " is powered off (its board was never started); power"
+                        + " it on first.");
+            }
+            return link;
+        }
+    }
+
+    private CompletableFuture<Void> run(Runnable action) {
+        return session.async(() -> {
+            action.run();
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        DeviceLink l;
+        synchronized (linkLock) {
+            l = link;
+            link = null;
+        }
+        if (l != null) {
+            l.close();
+        }
+        esp.close();
+        session.update(s -> s.withBoard(id, b -> b.withPower(BoardPower.OFF).withProcess(null, null)));
+    }
+
+    @Override
+    public String toString() {
+        return "virtual device " + id + " (" + product + ") " + Map.of("flash", flash, "tty", tty);
+    }
+}

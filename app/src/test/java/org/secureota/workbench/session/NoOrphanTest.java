@@ -1,0 +1,54 @@
+package org.secureota.workbench.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A workbench killed with SIGKILL leaves no board behind: the board quits when its stdin closes. */
+@Timeout(180)
+class NoOrphanTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void sigkillOfTheWorkbenchStopsItsBoards() throws Exception {
+        SessionTestSupport.requireBoard();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+                SessionChild.class.getName(), root.toString(), SessionTestSupport.ROOT.toString()))
+                .redirectErrorStream(true).start();
+        long boardPid = -1;
+        StringBuilder output = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                output.append(line).append('\n');
+                if (line.startsWith("pid ")) {
+                    boardPid = Long.parseLong(line.substring(4).trim());
+                    break;
+                }
+            }
+            assertThat(boardPid).as("the child's board pid; child said:%n%s", output).isPositive();
+            Optional<ProcessHandle> board = ProcessHandle.of(boardPid);
+            assertThat(board).hasValueSatisfying(b -> assertThat(b.isAlive()).isTrue());
+            new ProcessBuilder("kill", "-KILL", Long.toString(child.pid())).start().waitFor();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (board.get().isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(board.get().isAlive()).as("board %d outlived the killed workbench", boardPid).isFalse();
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+}

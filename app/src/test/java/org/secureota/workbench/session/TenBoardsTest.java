@@ -1,0 +1,77 @@
+package org.secureota.workbench.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.secureota.workbench.session.SessionTestSupport.WAIT;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.secureota.workbench.firmware.OtaState;
+import org.secureota.workbench.journal.EventType;
+
+/** Ten virtual boards in one session, each with its own flash, pty and key, all updated from V1 to V2 at once. */
+@Timeout(600)
+class TenBoardsTest {
+
+    static final int BOARDS = 10;
+    static final Duration LONG_WAIT = Duration.ofSeconds(240);
+
+    @TempDir
+    Path root;
+
+    @Test
+    void tenBoardsStartTogetherAndAllUpdateFromV1ToV2() throws Exception {
+        SessionTestSupport.requireBoard();
+        try (LabSession session = LabSession.openAndWait(SessionTestSupport.options(root))) {
+            long started = System.nanoTime();
+            List<CompletableFuture<LabDevice>> made = new ArrayList<>();
+            for (int i = 1; i <= BOARDS; i++) {
+                made.add(session.createVirtualDevice(String.format("fleet-%02d", i), LabSessionDefaults.PRODUCT,
+                        VirtualDeviceOptions.factoryFreshV1()));
+            }
+            List<LabDevice> devices = new ArrayList<>();
+            for (CompletableFuture<LabDevice> f : made) {
+                devices.add(f.get(LONG_WAIT.toSeconds(), TimeUnit.SECONDS));
+            }
+            for (LabDevice d : devices) {
+                d.model().await(SessionTestSupport::v1Running, LONG_WAIT, "V1 running on " + d.id());
+            }
+            long v1Ms = (System.nanoTime() - started) / 1_000_000;
+            System.out.printf("ten boards: create -> \"V1 running\" on all %d boards in %d ms%n", BOARDS, v1Ms);
+
+            Set<Long> pids = new HashSet<>();
+            Set<String> ptys = new HashSet<>();
+            for (LabDevice d : devices) {
+                pids.add(d.board().pid());
+                ptys.add(d.board().ptyPath());
+            }
+            assertThat(pids).as("one process per board").hasSize(BOARDS).doesNotContainNull();
+            assertThat(ptys).as("one pty per board").hasSize(BOARDS).doesNotContainNull();
+            assertThat(session.serverState().apiKeys().devices()).as("one key per board").hasSize(BOARDS);
+
+            long mark = session.journal().size();
+            long updateStarted = System.nanoTime();
+            session.deploy(LabSessionDefaults.PRODUCT, "2.0.0").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            session.checkAll().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            for (LabDevice d : devices) {
+                d.model().await(s -> "2.0.0".equals(s.version()) && s.runningState() == OtaState.VALID, LONG_WAIT,
+                        "V2 confirmed on " + d.id());
+            }
+            System.out.printf("ten boards: deploy -> \"V2 confirmed\" on all %d boards in %d ms%n", BOARDS,
+                    (System.nanoTime() - updateStarted) / 1_000_000);
+            assertThat(session.journal().events(EventType.OTA_VERDICT, null, mark))
+                    .filteredOn(e -> "UPDATED".equals(e.fields().get("code")))
+                    .extracting(e -> e.deviceId()).doesNotHaveDuplicates().hasSize(BOARDS);
+            assertThat(session.snapshot().devices().values()).hasSize(BOARDS)
+                    .allSatisfy(s -> assertThat(s.version()).isEqualTo("2.0.0"));
+        }
+    }
+}
