@@ -7,10 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -25,6 +22,8 @@ public final class SessionExport {
     /** Device events of these types carry raw serial lines; the transcript is made of them. */
     public static final String SERIAL_RX = EventType.SERIAL_RX.wireName();
     public static final String SERIAL_TX = EventType.SERIAL_TX.wireName();
+    /** The report's name in a session folder and in its zip. */
+    public static final String REPORT_FILE = "report.html";
 
     private SessionExport() {
     }
@@ -41,25 +40,55 @@ public final class SessionExport {
         }
     }
 
-    /** Writes {@code zip} from {@code sessionDir}; returns what was read, damaged lines included. */
+    /**
+     * Rebuilds {@code report.html} in {@code sessionDir} from its journal alone (atomically), and
+     * returns what was read, damaged lines included.
+     */
+    public static SessionReader.Result writeReport(Path sessionDir) throws IOException {
+        SessionReader.Result read = SessionReader.read(sessionDir.resolve(SessionLog.JOURNAL_FILE));
+        Path report = sessionDir.resolve(REPORT_FILE);
+        Path temp = Files.createTempFile(sessionDir, ".report", ".html");
+        try {
+            Files.writeString(temp, htmlReport(sessionDir.getFileName().toString(), read), StandardCharsets.UTF_8);
+            Files.move(temp, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        return read;
+    }
+
+    /**
+     * Rebuilds the report, then zips the whole session folder (journal, each device's serial
+     * transcript, report) into {@code zip}. A folder without transcripts (an older session) gets a
+     * {@code serial.log} made from the journal's serial lines. Returns what was read.
+     */
     public static SessionReader.Result export(Path sessionDir, Path zip) throws IOException {
-        Path journalFile = sessionDir.resolve(SessionLog.JOURNAL_FILE);
-        SessionReader.Result read = SessionReader.read(journalFile);
+        SessionReader.Result read = writeReport(sessionDir);
         String name = sessionDir.getFileName().toString();
         Path parent = zip.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path temp = Files.createTempFile(parent, ".export", ".zip");
         try {
+            List<Path> files;
+            try (Stream<Path> walk = Files.walk(sessionDir)) {
+                files = walk.filter(Files::isRegularFile)
+                        .filter(f -> !f.getFileName().toString().startsWith("."))
+                        .filter(f -> !f.toAbsolutePath().equals(zip.toAbsolutePath()))
+                        .sorted().toList();
+            }
+            boolean hasTranscripts = files.stream().anyMatch(f -> f.getFileName().toString().endsWith(".log"));
             try (OutputStream file = Files.newOutputStream(temp); ZipOutputStream out = new ZipOutputStream(file)) {
-                out.putNextEntry(new ZipEntry(name + "/" + SessionLog.JOURNAL_FILE));
-                Files.copy(journalFile, out);
-                out.closeEntry();
-                out.putNextEntry(new ZipEntry(name + "/serial.log"));
-                out.write(serialTranscript(read.events()).getBytes(StandardCharsets.UTF_8));
-                out.closeEntry();
-                out.putNextEntry(new ZipEntry(name + "/report.html"));
-                out.write(htmlReport(name, read).getBytes(StandardCharsets.UTF_8));
-                out.closeEntry();
+                for (Path f : files) {
+                    String entry = sessionDir.relativize(f).toString().replace('\\', '/');
+                    out.putNextEntry(new ZipEntry(name + "/" + entry));
+                    Files.copy(f, out);
+                    out.closeEntry();
+                }
+                if (!hasTranscripts) {
+                    out.putNextEntry(new ZipEntry(name + "/serial.log"));
+                    out.write(serialTranscript(read.events()).getBytes(StandardCharsets.UTF_8));
+                    out.closeEntry();
+                }
             }
             Files.move(temp, zip, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | UncheckedIOException e) {
@@ -86,64 +115,11 @@ public final class SessionExport {
     }
 
     static String htmlReport(String sessionName, SessionReader.Result read) {
-        List<JournalEvent> events = read.events();
-        Map<Source, Integer> counts = new EnumMap<>(Source.class);
-        events.forEach(e -> counts.merge(e.source(), 1, Integer::sum));
-        StringBuilder h = new StringBuilder(8192 + events.size() * 160);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-                .append("<title>Session ").append(escape(sessionName)).append("</title><style>")
-                .append("body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}")
-                .append("td,th{border:1px solid #ccc;padding:2px 6px;font-size:13px;text-align:left;vertical-align:top}")
-                .append("th{background:#eee}.attacker{background:#fde2e2}.device{background:#e6f0ff}")
-                .append(".server{background:#e8f6e8}.network{background:#fff4d6}.scenario{background:#f0e6ff}")
-                .append("code{white-space:pre-wrap}</style></head><body>\n");
-        h.append("<h1>Secure OTA Workbench session ").append(escape(sessionName)).append("</h1>\n");
-        if (!events.isEmpty()) {
-            JournalEvent first = events.get(0);
-            JournalEvent last = events.get(events.size() - 1);
-            h.append("<p>").append(events.size()).append(" events from ").append(first.wallClock())
-                    .append(" to ").append(last.wallClock()).append(" (")
-                    .append(Duration.ofNanos(last.monotonicNanos() - first.monotonicNanos()).toMillis())
-                    .append(" ms).</p>\n<ul>");
-            counts.forEach((source, n) -> h.append("<li>").append(source.wireName()).append(": ").append(n).append("</li>"));
-            h.append("</ul>\n");
-        } else {
-            h.append("<p>This session recorded no events.</p>\n");
-        }
-        if (!read.errors().isEmpty()) {
-            h.append("<h2>Damaged lines</h2><p>These lines of the journal could not be read; every other line is below.</p><ul>");
-            read.errors().forEach(err -> h.append("<li>line ").append(err.line()).append(": ")
-                    .append(escape(err.reason())).append("</li>"));
-            h.append("</ul>\n");
-        }
-        h.append("<h2>Events</h2>\n<table><tr><th>#</th><th>time (UTC)</th><th>source</th><th>device</th>")
-                .append("<th>type</th><th>message</th><th>details</th></tr>\n");
-        for (JournalEvent e : events) {
-            h.append("<tr class=\"").append(e.source().wireName()).append("\"><td>").append(e.seq())
-                    .append("</td><td>").append(e.wallClock()).append("</td><td>").append(e.source().wireName())
-                    .append("</td><td>").append(escape(e.deviceId() == null ? "" : e.deviceId()))
-                    .append("</td><td>").append(escape(e.type())).append("</td><td>").append(escape(e.message()))
-                    .append("</td><td><code>").append(escape(e.fields().isEmpty() ? "" : e.fields().toString()))
-                    .append("</code></td></tr>\n");
-        }
-        h.append("</table>\n</body></html>\n");
-        return h.toString();
+        return SessionReport.render(sessionName, read);
     }
 
     /** Text from devices and the network is untrusted: escape everything that could become markup. */
     static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        return HtmlText.escape(text);
     }
 }

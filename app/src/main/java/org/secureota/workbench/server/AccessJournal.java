@@ -78,6 +78,11 @@ final class AccessJournal implements RequestLog {
         fields.put("duration_ms", durationMs);
         fields.put("tls_protocol", tls.protocol());
         fields.put("cipher_suite", tls.cipherSuite());
+        // The Range asked for: a resumed download shows as a range starting above byte 0.
+        String range = request.getHeaders().get("Range");
+        if (range != null) {
+            fields.put("range", range.length() > MAX_PATH ? range.substring(0, MAX_PATH) + "..." : range);
+        }
         if (record.note() != null) {
             fields.put("note", record.note());
         }

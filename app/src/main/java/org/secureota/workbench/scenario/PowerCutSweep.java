@@ -1,0 +1,111 @@
+package org.secureota.workbench.scenario;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.secureota.workbench.device.DeviceSnapshot;
+import org.secureota.workbench.device.SlotReport;
+import org.secureota.workbench.journal.JournalEvent;
+import org.secureota.workbench.journal.Source;
+
+/**
+ * The power-cut sweep, made watchable: one update, cut at flash operation N, the device powered on
+ * and required to boot a verified app, then the same again one step further, until an update runs
+ * to its confirmation without meeting the cut. Each cut is journaled and counted in the narration.
+ */
+final class PowerCutSweep {
+
+    private final ScenarioRunner runner;
+    private final ScenarioLab lab;
+    private final StepAction.PowerCutSweep sweep;
+    private final Step step;
+    private final long deadline;
+
+    PowerCutSweep(ScenarioRunner runner, ScenarioLab lab, StepAction.PowerCutSweep sweep, Step step, long deadline) {
+        this.runner = runner;
+        this.lab = lab;
+        this.sweep = sweep;
+        this.step = step;
+        this.deadline = deadline;
+    }
+
+    /** Returns null when the update completed and every cut left a bootable device, else the failure. */
+    String run() throws Exception {
+        String dev = sweep.device();
+        int cuts = 0;
+        for (long n = sweep.every(); cuts < sweep.maxCuts(); n += sweep.every()) {
+            if (runner.stopped()) {
+                return "stopped";
+            }
+            if (sweep.version().equals(version(dev))) {
+                break;
+            }
+            long mark = lab.lastSeq();
+            ScenarioRunner.await(lab.armCut(dev, n, sweep.point()), deadline);
+            ScenarioRunner.await(lab.check(dev), deadline);
+            long armedAt = mark;
+            Optional<JournalEvent> outcome = runner.awaitEvent(armedAt, e -> dev.equals(e.deviceId())
+                    && (e.type().equals(ScenarioEvents.BOARD_POWER_CUT)
+                    || e.type().equals(ScenarioEvents.APP_STATE) && "valid".equals(e.field("state").orElse(null))
+                    || e.type().equals(ScenarioEvents.OTA_VERDICT) && !"UPDATED".equals(e.field("code").orElse(null))), deadline);
+            if (outcome.isEmpty()) {
+                return "after arming a cut at flash operation " + n + ", neither the cut nor the end of the update came within "
+                        + ScenarioRunner.format(step.timeout()) + " (" + cuts + " cuts so far)";
+            }
+            JournalEvent e = outcome.get();
+            if (!e.type().equals(ScenarioEvents.BOARD_POWER_CUT)) {
+                if (e.type().equals(ScenarioEvents.OTA_VERDICT) && !sweep.version().equals(version(dev))) {
+                    return "the update attempt after " + cuts + " cuts ended with " + e.field("code").orElse("?")
+                            + " instead of installing " + sweep.version();
+                }
+                break; // the update ran to the end without meeting the cut: every operation was swept
+            }
+            cuts++;
+            long cutSeq = e.seq();
+            ScenarioRunner.await(lab.powerOn(dev), deadline);
+            // The partition report of the new boot, not the model's memory of the boot before the cut.
+            Optional<JournalEvent> booted = runner.awaitEvent(cutSeq, x -> dev.equals(x.deviceId())
+                    && (x.type().equals(ScenarioEvents.PARTITIONS) || x.type().equals(ScenarioEvents.BOARD_HALTED)), deadline);
+            if (booted.isEmpty()) {
+                return "cut " + (cuts) + " at flash operation " + n + " (" + sweep.point().wireName()
+                        + "): the device did not boot again within the step's timeout";
+            }
+            if (booted.get().type().equals(ScenarioEvents.BOARD_HALTED)) {
+                return "BRICKED after cut " + cuts + " at flash operation " + n + ": " + booted.get().message();
+            }
+            int count = cuts;
+            long op = n;
+            if (!runner.poll(deadline, () -> runsVerifiedApp(dev))) {
+                return "BRICKED after cut " + count + " at flash operation " + op + ": " + runner.describe(dev);
+            }
+            String now = version(dev);
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("step", step.index());
+            f.put("cut", count);
+            f.put("operation", op);
+            f.put("point", sweep.point().wireName());
+            f.put("version_after", now);
+            lab.journal().append(Source.SCENARIO, dev, ScenarioEvents.SWEEP_CUT, "cut " + count + " at flash operation "
+                    + op + " (" + sweep.point().wireName() + "): booted " + now + ", a verified app", f);
+            runner.narrate(step.index(), step.narration().with("cuts", count).with("operation", op));
+            runner.progress(step.index(), "cut " + count + " at flash operation " + op + ": booted " + now);
+        }
+        ScenarioRunner.await(lab.disarmCut(dev), deadline);
+        if (!runner.poll(deadline, () -> sweep.version().equals(version(dev)) && runsVerifiedApp(dev))) {
+            return "after " + cuts + " cuts the device did not end on " + sweep.version() + ": " + runner.describe(dev);
+        }
+        runner.narrate(step.index(), step.narration().with("cuts", cuts).with("operation", "-"));
+        runner.progress(step.index(), cuts + " cuts, every one survived; the update then completed");
+        return null;
+    }
+
+    private String version(String dev) {
+        return lab.device(dev).map(DeviceSnapshot::version).orElse(null);
+    }
+
+    private boolean runsVerifiedApp(String dev) {
+        return "RUNNING".equals(lab.boardPower(dev).orElse(null)) && lab.device(dev)
+                .flatMap(s -> s.slots().stream().filter(SlotReport::running).findFirst())
+                .map(r -> r.image().valid()).orElse(false);
+    }
+}

@@ -1,0 +1,479 @@
+package org.secureota.workbench.scenario;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.secureota.workbench.device.DeviceSnapshot;
+import org.secureota.workbench.device.SlotReport;
+import org.secureota.workbench.journal.JournalEvent;
+
+/**
+ * Runs one demo script against one lab: step by step, in play or headless (see {@link RunMode}).
+ *
+ * <p>Observable the way the session is: {@link #snapshot()} is an immutable {@link RunSnapshot},
+ * and {@link #addListener} is told of every change, on the runner's thread, never under a lock. The
+ * runner records its progress in the journal ({@code scenario.*}), so the session report can be
+ * rebuilt from the journal alone. Calls from any thread: {@link #start()}, {@link #next()},
+ * {@link #stop()}.
+ *
+ * <p>A step passes when its action completes and every expectation holds within its timeout.
+ * Expectations are re-read until then, because the devices report asynchronously. A step that
+ * fails records what was last seen: each expectation's value, every device's snapshot and the last
+ * 10 journal events. The run goes on after a failed step (a lab wants every result), except that a
+ * failed preparation stops it.
+ */
+public final class ScenarioRunner {
+
+    private static final Logger LOG = Logger.getLogger(ScenarioRunner.class.getName());
+    /** How long preparing the lab (publishing, factory-flashing, first boots) may take. */
+    static final Duration PREPARATION = Duration.ofSeconds(90);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final DemoScript script;
+    private final ScenarioLab lab;
+    private final RunMode mode;
+    private final Language language;
+    private final List<RunListener> listeners = new CopyOnWriteArrayList<>();
+    private final Semaphore nextPermits = new Semaphore(0);
+    private final Object lock = new Object();
+    private final CompletableFuture<RunSnapshot> done = new CompletableFuture<>();
+    private RunSnapshot current;
+    private volatile boolean stopped;
+    private volatile Thread thread;
+    private long startNanos;
+
+    public ScenarioRunner(DemoScript script, ScenarioLab lab, RunMode mode, Language language) {
+        this.script = script;
+        this.lab = lab;
+        this.mode = mode;
+        this.language = language;
+        List<StepSnapshot> steps = new ArrayList<>();
+        for (Step s : script.steps()) {
+            steps.add(new StepSnapshot(s.index(), s.action().describe(), s.narration().in(language), StepStatus.PENDING,
+                    "", List.of(), null, Duration.ZERO));
+        }
+        current = new RunSnapshot(script.title().in(language), mode, language, RunState.NOT_STARTED, 0, steps, null,
+                Duration.ZERO);
+    }
+
+    public DemoScript script() {
+        return script;
+    }
+
+    public RunSnapshot snapshot() {
+        synchronized (lock) {
+            return current;
+        }
+    }
+
+    /** Adds a listener; closing the returned handle removes it. */
+    public AutoCloseable addListener(RunListener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /** Starts the run on a thread of its own; the future completes with the final snapshot. */
+    public CompletableFuture<RunSnapshot> start() {
+        synchronized (lock) {
+            if (thread != null) {
+                throw new IllegalStateException("this run has already started: make a new runner to run again");
+            }
+            thread = new Thread(this::run, "scenario-" + script.file());
+            thread.setDaemon(true);
+            startNanos = System.nanoTime();
+        }
+        thread.start();
+        return done;
+    }
+
+    /** Starts and waits for the end (headless runs, the CLI, tests). */
+    public RunSnapshot runAndWait() throws InterruptedException {
+        try {
+            return start().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the runner failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Step mode: run the next step. Play mode: leave the current pause. Ignored when nothing waits. */
+    public void next() {
+        if (nextPermits.availablePermits() == 0 && waitingForNext()) {
+            nextPermits.release();
+        }
+    }
+
+    private boolean waitingForNext() {
+        RunSnapshot s = snapshot();
+        return s.currentStep() > 0 && s.currentStep() <= s.steps().size()
+                && (s.steps().get(s.currentStep() - 1).status() == StepStatus.WAITING_FOR_NEXT
+                || s.steps().get(s.currentStep() - 1).status() == StepStatus.PAUSED);
+    }
+
+    /** Stops the run: the current step fails as stopped, the rest are skipped. */
+    public void stop() {
+        stopped = true;
+        nextPermits.release(1000);
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    private void run() {
+        try {
+            record(ScenarioEvents.STARTED, "script " + script.title().en(), Map.of("file", script.file(),
+                    "title_en", script.title().en(), "title_fr", script.title().fr(), "summary_en", script.summary().en(),
+                    "summary_fr", script.summary().fr(), "mode", mode.name().toLowerCase(), "steps", script.steps().size()));
+            update(s -> new RunSnapshot(s.title(), mode, language, RunState.PREPARING, 0, s.steps(), null, elapsed()));
+            String problem = prepare();
+            if (problem != null) {
+                update(s -> new RunSnapshot(s.title(), mode, language, RunState.FAILED, 0,
+                        s.steps().stream().map(x -> x.with(StepStatus.SKIPPED)).toList(), problem, elapsed()));
+                finish();
+                return;
+            }
+            update(s -> new RunSnapshot(s.title(), mode, language, RunState.RUNNING, 0, s.steps(), null, elapsed()));
+            long previousStart = lab.lastSeq();
+            for (Step step : script.steps()) {
+                if (stopped) {
+                    setStep(step.index(), x -> x.with(StepStatus.SKIPPED));
+                    continue;
+                }
+                if (mode == RunMode.STEP) {
+                    setStep(step.index(), x -> x.with(StepStatus.WAITING_FOR_NEXT));
+                    awaitNext(null);
+                    if (stopped) {
+                        setStep(step.index(), x -> x.with(StepStatus.SKIPPED));
+                        continue;
+                    }
+                }
+                long stepStart = lab.lastSeq();
+                // An expect-only step checks what the step before it caused.
+                long countFrom = step.action() instanceof StepAction.ExpectOnly ? previousStart : stepStart;
+                runStep(step, countFrom, stepStart);
+                previousStart = stepStart;
+            }
+            finish();
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "scenario runner failed", e);
+            update(s -> new RunSnapshot(s.title(), mode, language, RunState.FAILED, s.currentStep(), s.steps(),
+                    "the runner failed: " + e, elapsed()));
+            done.complete(snapshot());
+        }
+    }
+
+    private void finish() {
+        RunSnapshot s = snapshot();
+        RunState end = stopped ? RunState.STOPPED
+                : s.problem() == null && s.steps().stream().allMatch(x -> x.status() == StepStatus.PASSED) ? RunState.PASSED
+                : RunState.FAILED;
+        update(x -> new RunSnapshot(x.title(), mode, language, end, 0, x.steps(), x.problem(), elapsed()));
+        RunSnapshot f = snapshot();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("result", end.name().toLowerCase());
+        fields.put("passed", f.passed());
+        fields.put("failed", f.failed());
+        fields.put("elapsed_ms", f.elapsed().toMillis());
+        if (f.problem() != null) {
+            fields.put("problem", f.problem());
+        }
+        record(ScenarioEvents.FINISHED, "script " + end.name().toLowerCase() + ": " + f.passed() + " of "
+                + f.steps().size() + " steps passed", fields);
+        done.complete(f);
+    }
+
+    /** Publishes the releases, creates the devices and waits until each runs its starting version. */
+    private String prepare() {
+        try {
+            List<CompletableFuture<Void>> work = new ArrayList<>();
+            for (ReleaseSpec r : script.releases()) {
+                work.add(lab.publish(r.imageName(), r.product()));
+            }
+            for (DeviceSpec d : script.devices()) {
+                for (String id : d.ids()) {
+                    work.add(lab.createDevice(id, d.product(), BuiltImages.imageOf(d.startingVersion()).orElseThrow(),
+                            d.layout()));
+                }
+            }
+            long deadline = System.nanoTime() + PREPARATION.toNanos();
+            CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).get(PREPARATION.toMillis(), TimeUnit.MILLISECONDS);
+            for (DeviceSpec d : script.devices()) {
+                for (String id : d.ids()) {
+                    String want = d.startingVersion();
+                    if (!poll(deadline, () -> lab.device(id).map(s -> want.equals(s.version())).orElse(false))) {
+                        return "device " + id + " did not boot " + want + " within " + PREPARATION.toSeconds() + " s: "
+                                + describe(id);
+                    }
+                }
+            }
+            return null;
+        } catch (ExecutionException e) {
+            return "cannot prepare the lab: " + e.getCause().getMessage();
+        } catch (TimeoutException e) {
+            return "preparing the lab (releases, devices) took more than " + PREPARATION.toSeconds() + " s";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "stopped while preparing the lab";
+        }
+    }
+
+    private void runStep(Step step, long countFrom, long stepStart) {
+        long t0 = System.nanoTime();
+        long deadline = t0 + step.timeout().toNanos();
+        setStep(step.index(), x -> new StepSnapshot(x.index(), x.action(), x.narration(), StepStatus.RUNNING, "",
+                List.of(), null, Duration.ZERO));
+        record(ScenarioEvents.STEP_STARTED, "step " + step.index() + ": " + step.action().describe(), Map.of(
+                "step", step.index(), "action", step.action().key(), "description", step.action().describe(),
+                "narration_en", step.narration().en(), "narration_fr", step.narration().fr(),
+                "timeout_ms", step.timeout().toMillis()));
+        String failure = null;
+        try {
+            failure = act(step, stepStart, deadline);
+        } catch (TimeoutException e) {
+            failure = "the action did not complete within " + format(step.timeout());
+        } catch (ExecutionException e) {
+            failure = "the action failed: " + e.getCause().getMessage();
+        } catch (InterruptedException e) {
+            failure = "stopped";
+        } catch (Exception e) {
+            failure = "the action failed: " + e.getMessage();
+        }
+        List<ExpectationResult> results = List.of();
+        if (failure == null && !step.expectations().isEmpty()) {
+            ExpectationCheck check = new ExpectationCheck(lab, countFrom);
+            while (true) {
+                results = step.expectations().stream().map(check::evaluate).toList();
+                List<ExpectationResult> shown = results;
+                setStep(step.index(), x -> new StepSnapshot(x.index(), x.action(), x.narration(), x.status(), x.progress(),
+                        shown, null, Duration.ofNanos(System.nanoTime() - t0)));
+                if (results.stream().allMatch(ExpectationResult::held) || System.nanoTime() >= deadline || stopped) {
+                    break;
+                }
+                sleepUntilNextEvent();
+            }
+            for (ExpectationResult r : results) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("step", step.index());
+                f.put("description", r.description());
+                f.put("expected", r.expected());
+                f.put("seen", r.seen());
+                f.put("held", r.held());
+                record(ScenarioEvents.EXPECTATION, (r.held() ? "held: " : "FAILED: ") + r.description()
+                        + " (expected " + r.expected() + ", seen " + r.seen() + ")", f);
+            }
+            if (!results.stream().allMatch(ExpectationResult::held)) {
+                failure = stopped ? "stopped" : "not every expectation held within " + format(step.timeout());
+            }
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        List<ExpectationResult> finalResults = results;
+        if (failure == null) {
+            setStep(step.index(), x -> new StepSnapshot(x.index(), x.action(), x.narration(), StepStatus.PASSED,
+                    x.progress(), finalResults, null, took));
+            record(ScenarioEvents.STEP_PASSED, "step " + step.index() + " passed in " + took.toMillis() + " ms",
+                    Map.of("step", step.index(), "elapsed_ms", took.toMillis()));
+        } else {
+            String report = failure + "\n" + lastSeen();
+            setStep(step.index(), x -> new StepSnapshot(x.index(), x.action(), x.narration(), StepStatus.FAILED,
+                    x.progress(), finalResults, report, took));
+            record(ScenarioEvents.STEP_FAILED, "step " + step.index() + " failed: " + failure,
+                    Map.of("step", step.index(), "elapsed_ms", took.toMillis(), "reason", failure, "last_seen", report));
+        }
+    }
+
+    /** Performs the step's action; returns a failure or null. */
+    private String act(Step step, long stepStart, long deadline) throws Exception {
+        StepAction a = step.action();
+        if (a instanceof StepAction.Deploy d) {
+            await(d.device() != null ? lab.deployToDevice(d.device(), d.version()) : lab.deploy(d.product(), d.version()), deadline);
+        } else if (a instanceof StepAction.Arm x) {
+            await(lab.arm(x.attack(), x.params()), deadline);
+        } else if (a instanceof StepAction.Disarm x) {
+            await(lab.disarm(x.attack()), deadline);
+        } else if (a instanceof StepAction.Check x) {
+            forEachDevice(x.device(), lab::check, deadline);
+        } else if (a instanceof StepAction.PowerOn x) {
+            forEachDevice(x.device(), lab::powerOn, deadline);
+        } else if (a instanceof StepAction.Reset x) {
+            forEachDevice(x.device(), lab::reset, deadline);
+        } else if (a instanceof StepAction.PowerCut x) {
+            forEachDevice(x.device(), lab::powerCut, deadline);
+        } else if (a instanceof StepAction.ArmCut x) {
+            await(lab.armCut(x.device(), x.operation(), x.point()), deadline);
+        } else if (a instanceof StepAction.DisarmCut x) {
+            await(lab.disarmCut(x.device()), deadline);
+        } else if (a instanceof StepAction.WaitFor w) {
+            Optional<JournalEvent> seen = awaitEvent(stepStart,
+                    e -> ExpectationCheck.matches(e, w.event(), w.device(), w.fields()), deadline);
+            if (seen.isEmpty()) {
+                return "no " + w.event() + (w.device() == null ? "" : " from " + w.device())
+                        + (w.fields().isEmpty() ? "" : " with " + w.fields()) + " within " + format(step.timeout());
+            }
+        } else if (a instanceof StepAction.Pause) {
+            if (mode == RunMode.PLAY) {
+                setStep(step.index(), x -> x.with(StepStatus.PAUSED));
+                awaitNext(deadline);
+                setStep(step.index(), x -> x.with(StepStatus.RUNNING));
+            }
+        } else if (a instanceof StepAction.PowerCutSweep s) {
+            return new PowerCutSweep(this, lab, s, step, deadline).run();
+        }
+        return null;
+    }
+
+    private void forEachDevice(String device, java.util.function.Function<String, CompletableFuture<Void>> op, long deadline)
+            throws Exception {
+        List<String> ids = device.equals("all") ? lab.deviceIds() : List.of(device);
+        List<CompletableFuture<Void>> all = ids.stream().map(op).toList();
+        await(CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)), deadline);
+    }
+
+    static void await(CompletableFuture<?> future, long deadline) throws Exception {
+        long left = deadline - System.nanoTime();
+        future.get(Math.max(1, left), TimeUnit.NANOSECONDS);
+    }
+
+    /** Waits for a matching event after {@code afterSeq} until {@code deadline}, or until stopped. */
+    Optional<JournalEvent> awaitEvent(long afterSeq, Predicate<JournalEvent> condition, long deadline)
+            throws InterruptedException {
+        while (!stopped) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return Optional.empty();
+            }
+            Optional<JournalEvent> e = lab.journal().awaitAfter(afterSeq, condition,
+                    Duration.ofNanos(Math.min(left, Duration.ofMillis(250).toNanos())));
+            if (e.isPresent()) {
+                return e;
+            }
+        }
+        throw new InterruptedException("stopped");
+    }
+
+    /** Polls a condition until it holds or the deadline passes. */
+    boolean poll(long deadline, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        while (true) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline || stopped) {
+                return false;
+            }
+            sleepUntilNextEvent();
+        }
+    }
+
+    private void sleepUntilNextEvent() {
+        long seq = lab.lastSeq();
+        try {
+            lab.journal().awaitAfter(seq, e -> true, POLL);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopped = true;
+        }
+    }
+
+    private void awaitNext(Long deadline) {
+        try {
+            if (deadline == null) {
+                nextPermits.acquire();
+            } else {
+                nextPermits.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            stopped = true;
+        }
+    }
+
+    /** Shows a running count on the current step (the sweep's cuts). */
+    void progress(int index, String text) {
+        setStep(index, x -> new StepSnapshot(x.index(), x.action(), x.narration(), x.status(), text, x.expectations(),
+                x.failure(), x.elapsed()));
+    }
+
+    void narrate(int index, LocalizedText text) {
+        setStep(index, x -> new StepSnapshot(x.index(), x.action(), text.in(language), x.status(), x.progress(),
+                x.expectations(), x.failure(), x.elapsed()));
+    }
+
+    boolean stopped() {
+        return stopped;
+    }
+
+    /** Each device's snapshot and the last 10 journal events: what a failed step reports. */
+    String lastSeen() {
+        StringBuilder s = new StringBuilder("Devices:\n");
+        for (String id : lab.deviceIds()) {
+            s.append("  ").append(describe(id)).append('\n');
+        }
+        List<JournalEvent> tail = lab.eventsAfter(Math.max(0, lab.lastSeq() - 10));
+        s.append("Last ").append(tail.size()).append(" journal events:\n");
+        for (JournalEvent e : tail) {
+            s.append("  #").append(e.seq()).append(' ').append(e.type())
+                    .append(e.deviceId() == null ? "" : " [" + e.deviceId() + "]").append(' ').append(e.message()).append('\n');
+        }
+        return s.toString();
+    }
+
+    String describe(String id) {
+        Optional<DeviceSnapshot> d = lab.device(id);
+        if (d.isEmpty()) {
+            return id + ": not in the lab";
+        }
+        DeviceSnapshot x = d.get();
+        return id + ": power " + lab.boardPower(id).orElse("unknown") + ", version " + x.version() + ", running "
+                + x.runningSlot() + " (" + x.runningState() + "), slots ["
+                + String.join("; ", x.slots().stream().map(SlotReport::describe).toList()) + "], LCD "
+                + (x.lcd() == null ? "blank" : x.lcd().describe()) + ", LED " + (x.led() == null ? "off" : x.led().describe())
+                + ", last verdict " + x.lastVerdictCode().orElse("none");
+    }
+
+    private void setStep(int index, java.util.function.UnaryOperator<StepSnapshot> change) {
+        update(s -> {
+            List<StepSnapshot> steps = new ArrayList<>(s.steps());
+            steps.set(index - 1, change.apply(steps.get(index - 1)));
+            return new RunSnapshot(s.title(), mode, language, s.state(), index, steps, s.problem(), elapsed());
+        });
+    }
+
+    private void update(java.util.function.UnaryOperator<RunSnapshot> change) {
+        RunSnapshot after;
+        synchronized (lock) {
+            current = change.apply(current);
+            after = current;
+        }
+        for (RunListener l : listeners) {
+            try {
+                l.changed(after);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a scenario listener failed; the run goes on", e);
+            }
+        }
+    }
+
+    private Duration elapsed() {
+        return startNanos == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    private void record(String type, String message, Map<String, ?> fields) {
+        lab.journal().append(org.secureota.workbench.journal.Source.SCENARIO, null, type, message, fields);
+    }
+
+    static String format(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+}
