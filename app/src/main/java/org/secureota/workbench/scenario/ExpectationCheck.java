@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.device.SlotReport;
+import org.secureota.workbench.firmware.OtaState;
 import org.secureota.workbench.journal.JournalEvent;
 
 /**
@@ -125,7 +126,7 @@ final class ExpectationCheck {
         for (String id : targets(s.device())) {
             Optional<DeviceSnapshot> d = lab.device(id);
             for (Map.Entry<String, String> want : s.states().entrySet()) {
-                String state = d.flatMap(snap -> snap.slot(want.getKey())).map(SlotReport::state).orElse(null);
+                String state = d.flatMap(snap -> snap.slot(want.getKey())).map(SlotReport::state).map(OtaState::wireName).orElse(null);
                 held &= state != null && List.of(want.getValue().split("\\|")).contains(state);
                 seen.add((s.device().equals("all") ? id + " " : "") + want.getKey() + "=" + (state == null ? "not reported" : state));
             }
