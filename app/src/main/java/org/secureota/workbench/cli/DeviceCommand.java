@@ -8,35 +8,24 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.secureota.workbench.device.BoardEvent;
 import org.secureota.workbench.device.Device;
-import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.device.DeviceLink;
-import org.secureota.workbench.device.DeviceLinkException;
 import org.secureota.workbench.device.FactoryData;
 import org.secureota.workbench.device.FlashLayout;
 import org.secureota.workbench.device.SerialPortInfo;
-import org.secureota.workbench.device.VirtualBoardException;
-import org.secureota.workbench.device.VirtualEsp32;
-import org.secureota.workbench.journal.EventType;
-import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.JournalSubscription;
 import org.secureota.workbench.journal.SessionLog;
-import org.secureota.workbench.journal.Source;
 import org.secureota.workbench.lab.AtomicFiles;
 import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
+import org.secureota.workbench.session.LabDevice;
+import org.secureota.workbench.session.LabSession;
+import org.secureota.workbench.session.LabSessionOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -235,27 +224,23 @@ final class DeviceCommand implements Runnable {
                         + ". Make one with './workbench device factory-image ID ...'.");
             }
             PrintWriter w = spec.commandLine().getOut();
-            watch(spec, lab, seconds, (journal, cleanup) -> {
-                boolean fresh = !Files.exists(flashFile);
+            boolean fresh = !Files.exists(flashFile);
+            if (!fresh && (app != null || factoryData != null)) {
+                w.println("Note: " + flashFile + " exists, so --app and --factory-data are not applied;"
+                        + " delete it for a factory-fresh board.");
+            }
+            // The factory step journals under the id it provisions, like everything after it.
+            String id = fresh ? provisionedId(factoryData) : provisionedIdInFlash(flashFile);
+            watch(spec, lab, seconds, session -> {
+                LabDevice d = LabSession.join(session.runVirtualBoard(id, "", flashFile, link, layout,
+                        fresh ? app : null, fresh ? factoryData : null));
                 if (fresh) {
-                    // The factory step journals under the id it provisions, like everything after it.
-                    VirtualEsp32 factory = VirtualEsp32.fromWorkbenchHome(journal, provisionedId(factoryData));
-                    Path image = app != null ? app : factory.image("v1_base");
-                    Lab.ensureDirectory(flashFile.toAbsolutePath().getParent());
-                    factory.factory(flashFile, image, layout, factoryData);
-                    w.println("Factory-fresh flash " + flashFile + " (" + image.getFileName() + ", layout "
-                            + layout.wireName() + ", " + (factoryData != null ? "provisioned" : "unprovisioned") + ")");
-                } else if (app != null || factoryData != null) {
-                    w.println("Note: " + flashFile + " exists, so --app and --factory-data are not applied;"
-                            + " delete it for a factory-fresh board.");
+                    w.println("Factory-fresh flash " + flashFile + " (" + (app != null ? app.getFileName() : "v1_base.bin")
+                            + ", layout " + layout.wireName() + ", " + (factoryData != null ? "provisioned" : "unprovisioned")
+                            + ")");
                 }
-                String id = provisionedIdInFlash(flashFile);
-                VirtualEsp32 board = VirtualEsp32.fromWorkbenchHome(journal, id);
-                cleanup.add(board);
-                board.start(flashFile, link);
                 // Not an invitation to open it elsewhere too: two readers of one port split its bytes.
-                w.println("Serial port: " + link + " -> " + board.ptyPath());
-                cleanup.add(DeviceLink.open(link.toString(), new Device(id), journal));
+                w.println("Serial port: " + link + " -> " + d.board().ptyPath());
             });
         }
 
@@ -299,8 +284,7 @@ final class DeviceCommand implements Runnable {
 
         @Override
         public void run() {
-            watch(spec, WorkbenchCli.labOf(spec), seconds,
-                    (journal, cleanup) -> cleanup.add(DeviceLink.open(port, new Device(port), journal)));
+            watch(spec, WorkbenchCli.labOf(spec), seconds, session -> LabSession.join(session.attachBoard(port)));
         }
     }
 
@@ -326,79 +310,32 @@ final class DeviceCommand implements Runnable {
         }
     }
 
-    /** What a watch opens; everything added to {@code cleanup} is closed in reverse order at the end. */
+    /** What a watch opens in its session. */
     @FunctionalInterface
     interface Setup {
-        void open(Journal journal, List<AutoCloseable> cleanup) throws Exception;
+        void open(LabSession session);
     }
 
     /**
-     * Records a new session, prints the device's events as readable lines, runs {@code setup}, then
-     * waits for Ctrl-C (or {@code seconds}) and closes everything, the board included.
+     * Records a new lab session, prints the devices' events as readable lines, runs {@code setup},
+     * then waits for Ctrl-C (or {@code seconds}) and closes the session, the board included.
      */
     static void watch(CommandSpec spec, Lab lab, Long seconds, Setup setup) {
         if (seconds != null && seconds <= 0) {
             throw new UsageException("--duration must be a positive number of seconds, not " + seconds + ".");
         }
         PrintWriter w = spec.commandLine().getOut();
-        SessionLog session = SessionLog.create(lab.sessions(), Instant.now());
-        Journal journal = new Journal(session);
-        JournalSubscription printer = journal.subscribe("device printer", false, e -> print(w, e));
-        List<AutoCloseable> cleanup = new ArrayList<>();
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        // Ctrl-C runs the shutdown hooks; this one lets the command close the board and the session
-        // cleanly before the JVM goes, instead of leaving a half-written session behind.
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException ignored) {
-                // The JVM is going anyway.
-            }
-        }, "device watch shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            w.println("Recording this session in " + session.journalFile());
-            try {
-                setup.open(journal, cleanup);
-            } catch (VirtualBoardException | DeviceLinkException e) {
-                throw new UsageException(e.getMessage(), e);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+        LabSession session = LabCommand.SessionRunner.open(LabSessionOptions.defaults(lab)
+                .withPublishBuiltReleases(false));
+        LabCommand.SessionRunner runner = new LabCommand.SessionRunner(session, w);
+        runner.run(seconds, () -> {
+            JournalSubscription printer = session.journal().subscribe("device printer", true, e -> print(w, e));
+            runner.onClose(printer::close);
+            w.println("Recording this session in " + session.folder().resolve(SessionLog.JOURNAL_FILE));
+            setup.open(session);
             w.println(seconds == null ? "Watching; press Ctrl-C to stop." : "Watching for " + seconds + " s.");
             w.flush();
-            if (seconds == null) {
-                stop.await();
-            } else {
-                stop.await(seconds, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            for (int i = cleanup.size() - 1; i >= 0; i--) {
-                try {
-                    cleanup.get(i).close();
-                } catch (Exception e) {
-                    w.println("warning: while stopping: " + e.getMessage());
-                }
-            }
-            journal.append(EventType.SESSION_CLOSED, null, "device watch stopped", java.util.Map.of("devices", 1));
-            journal.close();
-            printer.close();
-            session.close();
-            w.println("Session recorded in " + session.journalFile());
-            w.flush();
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and now returns.
-            }
-        }
+        });
     }
 
     /** A path as a POSIX shell word, so the printed command can be pasted as is. */

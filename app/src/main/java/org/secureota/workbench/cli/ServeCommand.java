@@ -1,27 +1,20 @@
 package org.secureota.workbench.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.JournalSubscription;
 import org.secureota.workbench.journal.SessionLog;
-import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
 import org.secureota.workbench.server.ApiKeyRegistry;
 import org.secureota.workbench.server.OtaServer;
-import org.secureota.workbench.server.ServerIdentity;
 import org.secureota.workbench.server.ServerState;
-import org.secureota.workbench.server.ServerStateException;
 import org.secureota.workbench.server.TlsPolicy;
+import org.secureota.workbench.session.LabSession;
+import org.secureota.workbench.session.LabSessionOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,8 +22,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code ./workbench serve}: the HTTPS OTA server, headless, until Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run the HTTPS OTA server headless until Ctrl-C.",
-            "Journals every request into a new session, sessions/<start>/journal.jsonl."})
+        description = {"Run the HTTPS OTA server (and the lab time source) headless until Ctrl-C.",
+            "Journals every request into a new session, sessions/<start>/journal.jsonl. Creates the lab PKI if the"
+                    + " lab has none."})
 final class ServeCommand implements Runnable {
 
     @Spec
@@ -55,72 +49,41 @@ final class ServeCommand implements Runnable {
     @Override
     public void run() {
         Lab lab = WorkbenchCli.labOf(spec);
-        LabPki pki = new LabPki(lab.certs());
-        if (!pki.initialized()) {
-            throw new UsageException("No complete lab PKI in " + pki.directory()
-                    + ". Run './workbench pki init' first (or pass --lab DIR).");
+        List<String[]> products = new ArrayList<>();
+        for (String d : deploy) {
+            products.add(split(d, "--deploy", "PRODUCT=VERSION"));
         }
-        ServerState state = ServerState.of(lab);
-        try {
-            for (String d : deploy) {
-                String[] pv = split(d, "--deploy", "PRODUCT=VERSION");
-                state.deploy(pv[0], pv[1]);
-            }
-            for (String d : deployDevice) {
-                String[] iv = split(d, "--deploy-device", "ID=VERSION");
-                state.deployToDevice(iv[0], iv[1]);
-            }
-        } catch (ServerStateException e) {
-            throw new UsageException(e.getMessage(), e);
+        List<String[]> devices = new ArrayList<>();
+        for (String d : deployDevice) {
+            devices.add(split(d, "--deploy-device", "ID=VERSION"));
         }
-
-        SessionLog session = SessionLog.create(lab.sessions(), Instant.now());
-        Journal journal = new Journal(session);
         PrintWriter out = spec.commandLine().getOut();
-        OtaServer server;
-        try {
-            server = OtaServer.builder(state, journal).identity(ServerIdentity.labServer(pki)).bind(bind).port(port).start();
-        } catch (IOException | RuntimeException e) {
-            journal.close();
-            session.close();
-            throw new UsageException(e.getMessage(), e);
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        AtomicBoolean stopping = new AtomicBoolean();
-        JournalSubscription console = journal.subscribe("console", false, e -> {
-            out.println(e.wallClock() + "  " + e.source().wireName() + "  " + e.type() + "  " + e.message());
-            out.flush();
-        });
-        Runnable stop = () -> {
-            if (stopping.compareAndSet(false, true)) {
-                try {
-                    server.close();
-                    journal.append(EventType.SESSION_CLOSED, null, "serve stopped", Map.of("devices", 0));
-                } finally {
-                    console.close();
-                    journal.close();
-                    session.close();
-                    stopped.countDown();
+        boolean hadPki = new LabPki(lab.certs()).initialized();
+        LabSession session = LabCommand.SessionRunner.open(LabSessionOptions.defaults(lab).withBind(bind)
+                .withServerPort(port).withPublishBuiltReleases(false));
+        LabCommand.SessionRunner runner = new LabCommand.SessionRunner(session, out);
+        runner.run(null, () -> {
+            for (String[] pv : products) {
+                LabSession.join(session.deploy(pv[0], pv[1]));
+            }
+            for (String[] iv : devices) {
+                LabSession.join(session.deployToDevice(iv[0], iv[1]));
+            }
+            JournalSubscription console = session.journal().subscribe("console", false, e -> {
+                synchronized (out) {
+                    out.println(e.wallClock() + "  " + e.source().wireName() + "  " + e.type() + "  " + e.message());
+                    out.flush();
                 }
+            });
+            runner.onClose(console::close);
+            if (!hadPki) {
+                out.println("Created the lab PKI in " + relative(lab, lab.certs()) + " (first use of this lab).");
             }
-        };
-        Thread hook = new Thread(stop, "workbench-serve-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-
-        printBanner(out, lab, server, state, session.journalFile());
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            // Stopped from inside the JVM (a test, an embedding caller) rather than by a signal.
-            stop.run();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // The JVM is exiting anyway; the hook has nothing left to do.
-            }
-            Thread.currentThread().interrupt();
-        }
-        out.println("OTA server stopped; the session journal is " + relative(lab, session.journalFile()));
+            printBanner(out, lab, session.server(), session.serverState(),
+                    session.folder().resolve(SessionLog.JOURNAL_FILE));
+        });
+        out.println("OTA server stopped; the session journal is "
+                + relative(lab, session.folder().resolve(SessionLog.JOURNAL_FILE)));
     }
 
     private static void printBanner(PrintWriter out, Lab lab, OtaServer server, ServerState state, Path journal) {

@@ -27,8 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
-import org.secureota.workbench.device.DeviceLink;
-import org.secureota.workbench.device.FactoryData;
 import org.secureota.workbench.device.VirtualEsp32;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.EventType;
@@ -371,6 +369,31 @@ public final class LabSession implements AutoCloseable {
         return async(() -> {
             try {
                 VirtualLabDevice d = VirtualLabDevice.create(this, id, product, o);
+                register(id, d);
+                return (LabDevice) d;
+            } catch (RuntimeException e) {
+                release(id);
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * Runs a virtual board from a flash file as it is, provisioning nothing ({@code device virtual}).
+     * A missing flash file is first written factory-fresh from {@code freshApp} (null: the build's V1)
+     * and {@code freshFactoryData} (null: an unprovisioned board) in {@code layout}.
+     *
+     * @param product the product it was provisioned for, or "" when unknown
+     */
+    public CompletableFuture<LabDevice> runVirtualBoard(String id, String product, Path flash, Path ptyLink,
+                                                        org.secureota.workbench.device.FlashLayout layout,
+                                                        Path freshApp, Path freshFactoryData) {
+        requireId(id);
+        reserve(id);
+        return async(() -> {
+            try {
+                VirtualLabDevice d = VirtualLabDevice.fromFlash(this, id, product, flash, ptyLink, layout, freshApp,
+                        freshFactoryData);
                 register(id, d);
                 return (LabDevice) d;
             } catch (RuntimeException e) {

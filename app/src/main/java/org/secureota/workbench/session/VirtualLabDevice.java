@@ -10,6 +10,7 @@ import org.secureota.workbench.device.Device;
 import org.secureota.workbench.device.DeviceCommand;
 import org.secureota.workbench.device.DeviceLink;
 import org.secureota.workbench.device.FactoryData;
+import org.secureota.workbench.device.FlashLayout;
 import org.secureota.workbench.device.VirtualEsp32;
 import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.pki.PkiFile;
@@ -32,12 +33,12 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
     private final Object linkLock = new Object();
     private DeviceLink link;
 
-    private VirtualLabDevice(LabSession session, String id, String product, Path dir) {
+    private VirtualLabDevice(LabSession session, String id, String product, Path flash, Path tty) {
         this.session = session;
         this.id = id;
         this.product = product;
-        this.flash = dir.resolve("flash.bin");
-        this.tty = dir.resolve("tty");
+        this.flash = flash.toAbsolutePath();
+        this.tty = tty.toAbsolutePath();
         this.esp = new VirtualEsp32(session.options().projectRoot(), session.journal(), id)
                 .sntpServer(session.timeSource().hostPort());
         this.model = new Device(id);
@@ -46,7 +47,7 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
     /** The factory step, then power on (when asked); runs on a session worker. */
     static VirtualLabDevice create(LabSession session, String id, String product, VirtualDeviceOptions o) {
         Path dir = Lab.ensureDirectory(session.lab().devices().resolve(id));
-        VirtualLabDevice d = new VirtualLabDevice(session, id, product, dir);
+        VirtualLabDevice d = new VirtualLabDevice(session, id, product, dir.resolve("flash.bin"), dir.resolve("tty"));
         Path image = d.esp.image(o.startImage()); // fails with how to build, before anything is provisioned
         ApiKeyRegistry keys = session.serverState().apiKeys();
         // A lab keeps its devices across sessions; a factory-fresh board gets a fresh key either way.
@@ -61,13 +62,34 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
             throw new LabSessionException("Cannot replace the flash file " + d.flash + ": " + e.getMessage(), e);
         }
         d.esp.factory(d.flash, image, o.layout(), factoryData);
-        d.model.addListener((before, after) -> d.modelChanged(before, after));
-        d.esp.addBoardListener(d::boardEvent);
-        session.update(s -> s.withBoard(id, b -> b).withDevice(id, d.model.snapshot()));
+        d.observe();
         if (o.powerOn()) {
             d.startBoard();
         }
         return d;
+    }
+
+    /**
+     * A board from a flash file as it is ({@code device virtual}): nothing is provisioned. When the
+     * file does not exist, a factory-fresh one is written first from {@code freshApp} (null: V1) and
+     * {@code freshFactoryData} (null: an unprovisioned board).
+     */
+    static VirtualLabDevice fromFlash(LabSession session, String id, String product, Path flash, Path tty,
+                                      FlashLayout layout, Path freshApp, Path freshFactoryData) {
+        VirtualLabDevice d = new VirtualLabDevice(session, id, product, flash, tty);
+        if (!Files.exists(d.flash)) {
+            Lab.ensureDirectory(d.flash.getParent());
+            d.esp.factory(d.flash, freshApp != null ? freshApp : d.esp.image("v1_base"), layout, freshFactoryData);
+        }
+        d.observe();
+        d.startBoard();
+        return d;
+    }
+
+    private void observe() {
+        model.addListener(this::modelChanged);
+        esp.addBoardListener(this::boardEvent);
+        session.update(s -> s.withBoard(id, b -> b).withDevice(id, model.snapshot()));
     }
 
     /** Starts the supervisor (which powers the board on) and opens the link to its pty. */
@@ -79,7 +101,13 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
         }
         esp.start(flash, tty);
         session.update(s -> s.withBoard(id, b -> b.withProcess(esp.ptyPath(), esp.pid().orElse(null))));
-        DeviceLink opened = DeviceLink.open(tty.toString(), model, session.journal());
+        DeviceLink opened;
+        try {
+            opened = DeviceLink.open(tty.toString(), model, session.journal());
+        } catch (RuntimeException e) {
+            esp.stop(); // a board nobody can hear is stopped, not left running
+            throw e;
+        }
         synchronized (linkLock) {
             link = opened;
         }

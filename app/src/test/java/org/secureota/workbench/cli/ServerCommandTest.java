@@ -112,9 +112,12 @@ class ServerCommandTest {
     }
 
     @Test
-    void serveWithoutAPkiSaysWhatToDo(@TempDir Path lab) {
-        CliTestSupport.Run run = CliTestSupport.run("--lab", lab.toString(), "serve", "--port", "0");
-        assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(run.err()).contains("pki init");
+    void serveCreatesTheLabPkiOnFirstUseAndRefusesAnUnpublishedDeployment(@TempDir Path lab) {
+        CliTestSupport.Run run = CliTestSupport.run("--lab", lab.toString(), "serve", "--port", "0",
+                "--deploy", "shop-display=9.9.9");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.out()).contains("Created the lab PKI");
+        assertThat(run.err()).contains("9.9.9");
+        assertThat(new LabPki(lab.resolve("certs")).initialized()).isTrue();
     }
 }
