@@ -27,6 +27,7 @@ public final class AttackCardModel {
     private final I18n i18n;
     private final Map<String, StringProperty> parameters = new LinkedHashMap<>();
     private final BooleanProperty armed = new SimpleBooleanProperty(this, "armed");
+    private final BooleanProperty available = new SimpleBooleanProperty(this, "available");
     private final ObjectProperty<Judgement> judgement = new SimpleObjectProperty<>(this, "judgement");
     private final StringBinding title;
     private final StringBinding explanation;
@@ -104,6 +105,11 @@ public final class AttackCardModel {
 
     public String parameterHelp(String name) {
         return attack.parameterHelp(name, i18n.getLocale());
+    }
+
+    /** Whether the attack can reach the devices of this lab. */
+    public BooleanProperty availableProperty() {
+        return available;
     }
 
     public BooleanProperty armedProperty() {

@@ -46,6 +46,7 @@ final class AttackerPanel {
         toggle.setId("arm-" + card.id());
         toggle.textProperty().bind(i18n.bind(() -> i18n.get(card.armedProperty().get() ? "attacker.armed" : "attacker.arm"),
                 card.armedProperty()));
+        toggle.disableProperty().bind(card.availableProperty().not());
         toggle.setOnAction(e -> {
             toggle.setSelected(card.armedProperty().get());
             model.toggle(card).whenComplete((v, ex) -> {
@@ -102,7 +103,13 @@ final class AttackerPanel {
                 outcome.getStyleClass().add(j.result() == JudgementResult.RESISTED ? "resisted" : "not-resisted");
             }
         });
-        box.getChildren().addAll(expected, outcome);
+        Label unavailable = new Label();
+        unavailable.setWrapText(true);
+        unavailable.getStyleClass().add("muted");
+        unavailable.textProperty().bind(i18n.text("attacker.unavailable"));
+        unavailable.managedProperty().bind(card.availableProperty().not().and(model.availableProperty()));
+        unavailable.visibleProperty().bind(unavailable.managedProperty());
+        box.getChildren().addAll(expected, outcome, unavailable);
         return box;
     }
 

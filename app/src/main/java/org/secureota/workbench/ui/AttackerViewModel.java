@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -27,6 +28,7 @@ public final class AttackerViewModel {
     private final Executor work;
     private final Executor fx;
     private volatile Attacker attacker;
+    private final javafx.beans.property.ReadOnlyBooleanWrapper available = new javafx.beans.property.ReadOnlyBooleanWrapper(this, "available");
 
     public AttackerViewModel(I18n i18n, Executor work, Executor fx) {
         this.work = work;
@@ -38,13 +40,21 @@ public final class AttackerViewModel {
         }
     }
 
-    /** The live lab's attacker; null until the lab is open. */
-    public void setAttacker(Attacker attacker) {
+    /**
+     * The live lab's attacker (null until the lab is open) and the surfaces it can reach from where
+     * the devices are; the other cards stay disabled. FX thread.
+     */
+    public void setAttacker(Attacker attacker, Set<AttackSurface> reachable) {
         this.attacker = attacker;
+        available.set(attacker != null);
+        for (AttackCardModel c : cards) {
+            c.availableProperty().set(attacker != null && reachable.contains(c.attack().surface()));
+        }
     }
 
-    public boolean available() {
-        return attacker != null;
+    /** Whether the lab's attacker is there (the lab is open). */
+    public javafx.beans.property.ReadOnlyBooleanProperty availableProperty() {
+        return available.getReadOnlyProperty();
     }
 
     public Map<AttackSurface, List<AttackCardModel>> groups() {
@@ -64,6 +74,10 @@ public final class AttackerViewModel {
         Attacker a = attacker;
         if (a == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("the lab is still opening"));
+        }
+        if (!card.availableProperty().get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException(card.id()
+                    + " acts on the network path, and the devices of this lab do not go through the network endpoint"));
         }
         boolean arm = !card.armedProperty().get();
         return CompletableFuture.runAsync(() -> {
@@ -89,8 +103,18 @@ public final class AttackerViewModel {
             }
         }
         CompletableFuture<Void> disarm = disarmAll();
-        AttackCardModel next = cards.get((last + 1) % cards.size());
-        return disarm.thenCompose(v -> toggle(next));
+        AttackCardModel next = null;
+        for (int k = 1; k <= cards.size() && next == null; k++) {
+            AttackCardModel c = cards.get((last + k) % cards.size());
+            if (c.availableProperty().get()) {
+                next = c;
+            }
+        }
+        if (next == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no attack is available in this lab"));
+        }
+        AttackCardModel chosen = next;
+        return disarm.thenCompose(v -> toggle(chosen));
     }
 
     public CompletableFuture<Void> disarmAll() {

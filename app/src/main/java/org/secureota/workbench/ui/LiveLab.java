@@ -10,11 +10,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
+import org.secureota.workbench.attack.AttackSurface;
+import org.secureota.workbench.attack.AttackTarget;
+import org.secureota.workbench.attack.Attacker;
 import org.secureota.workbench.device.CutPoint;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.JournalSubscription;
 import org.secureota.workbench.journal.SessionExport;
+import org.secureota.workbench.network.DeviceEndpoint;
+import org.secureota.workbench.network.Upstream;
 import org.secureota.workbench.session.BoardSnapshot;
 import org.secureota.workbench.session.LabDevice;
 import org.secureota.workbench.session.LabSession;
@@ -39,6 +44,9 @@ final class LiveLab implements LabControl {
     private JournalSubscription journalFeed;
     private Subscription listener;
     private final CompletableFuture<LabSession> ready = new CompletableFuture<>();
+    private final AttackerViewModel attackerModel;
+    private volatile DeviceEndpoint endpoint;
+    private volatile Attacker attacker;
 
     LiveLab(LiveLabOptions options, MainController controller, I18n i18n) {
         this.options = options;
@@ -47,6 +55,8 @@ final class LiveLab implements LabControl {
         this.server = new ServerViewModel(i18n);
         controller.bindServer(server);
         this.snapshots = new PulseQueue<>(Integer.MAX_VALUE, batch -> show(batch.get(batch.size() - 1)));
+        this.attackerModel = new AttackerViewModel(i18n, java.util.concurrent.ForkJoinPool.commonPool(), Platform::runLater);
+        controller.showAttacker(attackerModel);
     }
 
     /** Starts opening the lab; returns at once. FX thread. */
@@ -58,6 +68,7 @@ final class LiveLab implements LabControl {
             journalFeed = s.journal().subscribe("workbench window", true, controller::offer);
             listener = s.addListener((before, after) -> snapshots.offer(after));
             snapshots.offer(s.snapshot());
+            startAttacker(s);
             Platform.runLater(() -> {
                 controller.setLab(this);
                 controller.setStatus(i18n.get("app.status.open", s.folder()));
@@ -76,6 +87,29 @@ final class LiveLab implements LabControl {
                 ready.complete(s);
             }
         });
+    }
+
+    /**
+     * The attacker reaches the server's store and the time source through the session. The devices
+     * are provisioned with the session's device URL, which does not pass through a network endpoint
+     * yet, so the attacks on the network path stay unavailable rather than pretend.
+     */
+    private void startAttacker(LabSession s) {
+        try {
+            endpoint = DeviceEndpoint.start(s.journal(), Upstream.loopback("lab server", s.server().port()));
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        attacker = new Attacker(new AttackTarget(s.journal(), s.pki(), s.serverState(), endpoint, s.timeSource(),
+                LabSessionDefaults.PRODUCT));
+        boolean devicesBehindEndpoint = s.deviceUrl().equals(endpoint.url().toString());
+        java.util.Set<AttackSurface> reachable = devicesBehindEndpoint
+                ? java.util.EnumSet.allOf(AttackSurface.class) : java.util.EnumSet.of(AttackSurface.STORE, AttackSurface.TIME);
+        Platform.runLater(() -> attackerModel.setAttacker(attacker, reachable));
+    }
+
+    AttackerViewModel attackerModel() {
+        return attackerModel;
     }
 
     private static String rootMessage(Throwable e) {
@@ -225,6 +259,16 @@ final class LiveLab implements LabControl {
         }
         if (journalFeed != null) {
             journalFeed.close();
+        }
+        Attacker a = attacker;
+        attacker = null;
+        if (a != null) {
+            a.close(); // disarms every attack: the store and the time source are restored
+        }
+        DeviceEndpoint ep = endpoint;
+        endpoint = null;
+        if (ep != null) {
+            ep.close();
         }
         LabSession s = session;
         session = null;

@@ -43,7 +43,6 @@ import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Modality;
 import org.controlsfx.control.CheckComboBox;
-import org.controlsfx.control.ToggleSwitch;
 import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.journal.JournalEvent;
@@ -90,7 +89,6 @@ public final class MainController {
     @FXML Label serverProvider;
     @FXML Label serverCertificate;
     @FXML Button deployButton;
-    @FXML ToggleSwitch throttleSwitch;
     @FXML ListView<String> releases;
     @FXML ListView<String> deployments;
     @FXML TableView<JournalEvent> requests;
@@ -289,6 +287,13 @@ public final class MainController {
         attackerScroll.setFitToWidth(true);
         attackerScroll.getStyleClass().add("attacker-scroll");
         upperSplit.getItems().add(attackerScroll);
+        for (AttackCardModel card : model.cards()) {
+            card.armedProperty().addListener((o, a, armed) -> {
+                if (armed) {
+                    revealAttack(card.id());
+                }
+            });
+        }
         upperSplit.setDividerPositions(0.26, 0.68);
         armNextItem.setDisable(false);
         disarmAllItem.setDisable(false);
@@ -296,6 +301,22 @@ public final class MainController {
 
     AttackerViewModel attacker() {
         return attacker;
+    }
+
+    /** Scrolls the attacker panel so that the card of {@code attackId} shows (an armed card is always in sight). */
+    void revealAttack(String attackId) {
+        if (attackerScroll == null) {
+            return;
+        }
+        Node card = attackerScroll.getContent().lookup("#attack-" + attackId);
+        if (card == null) {
+            return;
+        }
+        attackerScroll.layout();
+        double contentHeight = attackerScroll.getContent().getBoundsInLocal().getHeight();
+        double viewport = attackerScroll.getViewportBounds().getHeight();
+        double y = card.getBoundsInParent().getMinY();
+        attackerScroll.setVvalue(contentHeight <= viewport ? 0 : Math.min(1, Math.max(0, (y - 8) / (contentHeight - viewport))));
     }
 
     @FXML

@@ -23,7 +23,8 @@ import org.testfx.framework.junit5.Start;
 /**
  * The window on a live lab (TestFX under xvfb-run): the real session, server, virtual ESP32 and
  * firmware. A presenter's first clicks: the lab comes up by itself, "deploy" then "check now" takes
- * the device to V2, which the LCD and the flash map show.
+ * the device to V2, which the LCD and the flash map show; then V3 with a flipped byte in its image:
+ * the LCD alert, the device stays on V2, and the attacker panel marks the attack resisted.
  */
 @ExtendWith(ApplicationExtension.class)
 class LiveWindowTest {
@@ -87,5 +88,38 @@ class LiveWindowTest {
         assertThat(onFx(() -> device.verdictCode.getText())).isEqualTo("UPDATED");
         assertThat(onFx(() -> c.requests.getItems().size())).isPositive();
         assertThat(onFx(() -> c.timeline().model().size())).isPositive();
+
+        // The seed's store attack: V3 deployed, then one bit of its published image flipped.
+        waitFor("the deploy button offering V3", 30_000, () -> !c.deployButton.isDisabled()
+                && c.deployButton.getText().contains("3.0.0"));
+        robot.clickOn(c.deployButton);
+        waitFor("V3 deployed", 30_000, () -> c.deployments.getItems().stream().anyMatch(d -> d.contains("3.0.0")));
+        AttackCardModel flipped = onFx(() -> c.attacker().card("flipped-byte").orElseThrow());
+        waitFor("the attacker ready", 30_000, () -> flipped.availableProperty().get());
+        onFx(() -> {
+            c.revealAttack("flipped-byte");
+            return null;
+        });
+        robot.clickOn(robot.lookup("#arm-flipped-byte").queryAs(javafx.scene.control.ToggleButton.class));
+        waitFor("flipped-byte armed", 30_000, () -> flipped.armedProperty().get());
+        // The firmware shows its alert until its own screen comes round again: watch the widget, not a poll.
+        java.util.concurrent.atomic.AtomicReference<String> alert = new java.util.concurrent.atomic.AtomicReference<>();
+        onFx(() -> {
+            device.lcd.screenProperty().addListener((o, a, b) -> {
+                if (b.describe().contains("ALERTE")) {
+                    alert.compareAndSet(null, b.describe());
+                }
+            });
+            return null;
+        });
+        robot.clickOn(device.checkButton);
+        waitFor("the attack judged", 180_000, () -> flipped.judgementProperty().get() != null);
+        assertThat(onFx(() -> flipped.judgementProperty().get().result()))
+                .isEqualTo(org.secureota.workbench.attack.JudgementResult.RESISTED);
+        assertThat(onFx(() -> flipped.outcomeProperty().get())).contains("HASH_MISMATCH").contains("image SHA-256");
+        waitFor("the LCD alert", 30_000, () -> alert.get() != null);
+        assertThat(alert.get()).isEqualTo("|ALERTE SÉCURITÉ |HASH INVALID    |");
+        assertThat(onFx(() -> device.verdictCode.getText())).isEqualTo("HASH_MISMATCH");
+        assertThat(onFx(() -> device.version.getText())).as("the device stays on its version").isEqualTo("2.0.0");
     }
 }
