@@ -32,6 +32,16 @@ final class AttackerPanel {
             g.getStyleClass().add("attack-group-title");
             g.textProperty().bind(i18n.text("attacker.group." + group.getKey().wireName()));
             root.getChildren().add(g);
+            if (group.getKey() == AttackSurface.NETWORK) {
+                Label note = new Label();
+                note.setWrapText(true);
+                note.getStyleClass().add("muted");
+                note.textProperty().bind(i18n.text("attacker.unavailable"));
+                AttackCardModel first = group.getValue().get(0);
+                note.managedProperty().bind(first.availableProperty().not().and(model.availableProperty()));
+                note.visibleProperty().bind(note.managedProperty());
+                root.getChildren().add(note);
+            }
             for (AttackCardModel card : group.getValue()) {
                 root.getChildren().add(card(card, model, i18n, onFailure));
             }
@@ -84,7 +94,9 @@ final class AttackerPanel {
             Label name = new Label(p.getKey());
             name.getStyleClass().add("key");
             HBox row = new HBox(6, name, field);
-            row.getStyleClass().addAll("attack-parameter", "chrome");
+            row.getStyleClass().add("attack-parameter");
+            row.managedProperty().bind(card.availableProperty());
+            row.visibleProperty().bind(card.availableProperty());
             box.getChildren().add(row);
         }
         Label expected = new Label();
@@ -103,13 +115,9 @@ final class AttackerPanel {
                 outcome.getStyleClass().add(j.result() == JudgementResult.RESISTED ? "resisted" : "not-resisted");
             }
         });
-        Label unavailable = new Label();
-        unavailable.setWrapText(true);
-        unavailable.getStyleClass().add("muted");
-        unavailable.textProperty().bind(i18n.text("attacker.unavailable"));
-        unavailable.managedProperty().bind(card.availableProperty().not().and(model.availableProperty()));
-        unavailable.visibleProperty().bind(unavailable.managedProperty());
-        box.getChildren().addAll(expected, outcome, unavailable);
+        expected.managedProperty().bind(card.availableProperty());
+        expected.visibleProperty().bind(card.availableProperty());
+        box.getChildren().addAll(expected, outcome);
         return box;
     }
 

@@ -63,6 +63,9 @@ public final class DevicePanelController {
         lcd.screenProperty().bind(model.lcdProperty());
         led.patternProperty().bind(model.ledProperty());
         flashMap.mapProperty().bind(model.flashMapProperty());
+        flashMap.runningTextProperty().bind(i18n.text("flash.running"));
+        flashMap.nextBootTextProperty().bind(i18n.text("flash.nextBoot"));
+        flashMap.flashTextProperty().bind(i18n.text("flash.flash"));
         verdictCode.textProperty().bind(model.verdictCodeProperty());
         verdictExplanation.textProperty().bind(model.verdictExplanationProperty());
         model.verdictAlarmProperty().addListener((o, a, b) -> setAlarm(b));

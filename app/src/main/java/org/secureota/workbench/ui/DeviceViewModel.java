@@ -36,9 +36,17 @@ public final class DeviceViewModel {
     private final StringProperty progress = new SimpleStringProperty(this, "progress", "");
     private final StringBinding verdictExplanation;
     private final ObjectProperty<DeviceSnapshot> snapshot = new SimpleObjectProperty<>(this, "snapshot");
+    /** The progress event the last verdict closed: its attempt is over, nothing downloads any more. */
+    private TelemetryLine.OtaProgress closedProgress;
+    private TelemetryLine.OtaVerdict seenVerdict;
 
     public DeviceViewModel(I18n i18n) {
         this.i18n = i18n;
+        i18n.localeProperty().addListener((o, a, b) -> {
+            if (snapshot.get() != null) {
+                connection.set(i18n.get("connection." + snapshot.get().connection().name().toLowerCase(Locale.ROOT)));
+            }
+        });
         verdictExplanation = i18n.bind(() -> explain(verdictCode.get(), verdictDetail.get()), verdictCode, verdictDetail);
     }
 
@@ -55,20 +63,27 @@ public final class DeviceViewModel {
     /** Shows {@code s}; FX thread. */
     public void apply(DeviceSnapshot s) {
         snapshot.set(s);
+        if (s.lastVerdict() != seenVerdict) {
+            seenVerdict = s.lastVerdict();
+            // A replay scrubbed back before any verdict has no closed attempt.
+            closedProgress = s.lastVerdict() == null ? null : s.lastProgress();
+        }
+        // Identity on purpose: every telemetry line is a new object, and a new attempt sends new ones.
+        boolean downloading = s.lastProgress() != null && s.lastProgress() != closedProgress;
         deviceId.set(s.journalId());
-        connection.set(s.connection().name().toLowerCase(Locale.ROOT));
+        connection.set(i18n.get("connection." + s.connection().name().toLowerCase(Locale.ROOT)));
         version.set(s.version() == null ? "—" : s.version());
         running.set(s.runningLabel() == null ? "—" : s.runningLabel() + " (" + s.runningSlot() + ") "
                 + (s.runningState() == null ? "" : String.valueOf(s.runningState()).toUpperCase(Locale.ROOT)));
         lcd.set(s.lcd());
         led.set(s.led());
-        flashMap.set(FlashMap.of(s));
+        flashMap.set(FlashMap.of(s, downloading));
         TelemetryLine.OtaVerdict v = s.lastVerdict();
         verdictCode.set(v == null ? "" : v.code());
         verdictDetail.set(v == null || v.detail() == null ? "" : v.detail());
         verdictAlarm.set(v != null && !v.code().equals("UPDATED") && !v.code().equals("NO_UPDATE"));
         TelemetryLine.OtaProgress p = s.lastProgress();
-        progress.set(p == null ? "" : p.total() > 0
+        progress.set(p == null || !downloading ? "—" : p.total() > 0
                 ? String.format(Locale.ROOT, "%s %d %%", p.phase(), p.bytes() * 100 / p.total()) : p.phase());
     }
 

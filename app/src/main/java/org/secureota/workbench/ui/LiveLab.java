@@ -47,6 +47,7 @@ final class LiveLab implements LabControl {
     private final AttackerViewModel attackerModel;
     private volatile DeviceEndpoint endpoint;
     private volatile Attacker attacker;
+    private SessionSnapshot lastShown;
 
     LiveLab(LiveLabOptions options, MainController controller, I18n i18n) {
         this.options = options;
@@ -57,11 +58,16 @@ final class LiveLab implements LabControl {
         this.snapshots = new PulseQueue<>(Integer.MAX_VALUE, batch -> show(batch.get(batch.size() - 1)));
         this.attackerModel = new AttackerViewModel(i18n, java.util.concurrent.ForkJoinPool.commonPool(), Platform::runLater);
         controller.showAttacker(attackerModel);
+        i18n.localeProperty().addListener((o, a, b) -> {
+            if (lastShown != null) {
+                show(lastShown);
+            }
+        });
     }
 
     /** Starts opening the lab; returns at once. FX thread. */
     void open() {
-        controller.setStatus(i18n.get("app.status.opening"));
+        controller.setStatus("app.status.opening");
         snapshots.start();
         LabSession.open(options.session()).thenCompose(s -> {
             session = s;
@@ -71,7 +77,7 @@ final class LiveLab implements LabControl {
             startAttacker(s);
             Platform.runLater(() -> {
                 controller.setLab(this);
-                controller.setStatus(i18n.get("app.status.open", s.folder()));
+                controller.setStatus("app.status.open", s.folder());
             });
             if (options.deviceId() == null || s.device(options.deviceId()).isPresent()) {
                 return CompletableFuture.completedFuture(s);
@@ -135,6 +141,7 @@ final class LiveLab implements LabControl {
 
     /** One snapshot a pulse at most (FX thread). */
     private void show(SessionSnapshot s) {
+        lastShown = s;
         if (controller.replaying()) {
             return;
         }
@@ -144,8 +151,8 @@ final class LiveLab implements LabControl {
             DeviceViewModel model = controller.showDevice(d.getKey(), d.getValue(),
                     device == null ? DeviceActions.NONE : actions(device));
             BoardSnapshot board = s.boards().get(d.getKey());
-            model.setPower(board == null ? "—" : board.power().name().toLowerCase(Locale.ROOT)
-                    + (board.armedCut() == null ? "" : " · cut armed " + board.armedCut()));
+            model.setPower(board == null ? "—" : i18n.get("power." + board.power().name().toLowerCase(Locale.ROOT))
+                    + (board.armedCut() == null ? "" : " · " + i18n.get("power.armedCut", board.armedCut())));
         }
         for (String id : new ArrayList<>(controller.devicePanels().keySet())) {
             if (!s.devices().containsKey(id)) {

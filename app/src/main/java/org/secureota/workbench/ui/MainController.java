@@ -161,7 +161,12 @@ public final class MainController {
         });
         presentationItem.selectedProperty().addListener((o, a, b) -> setPresentation(b));
         darkItem.selectedProperty().addListener((o, a, b) -> Themes.apply(root.getScene(), b));
-        i18n.localeProperty().addListener((o, a, b) -> showEventCount());
+        i18n.localeProperty().addListener((o, a, b) -> {
+            showEventCount();
+            if (!statusKey.isEmpty()) {
+                setStatus(statusKey, statusArgs);
+            }
+        });
         showEventCount();
         setLab(null);
         journalQueue.start();
@@ -358,9 +363,15 @@ public final class MainController {
         deployButton.disableProperty().bind(server.canDeployProperty().not());
     }
 
-    void setStatus(String text) {
-        status.set(text);
+    /** The status line: a bundle key and its arguments, so that it follows the language. */
+    void setStatus(String key, Object... args) {
+        statusKey = key;
+        statusArgs = args;
+        status.set(i18n.has(key) ? i18n.get(key, args) : key);
     }
+
+    private String statusKey = "";
+    private Object[] statusArgs = new Object[0];
 
     Notifier notifier() {
         return notifier;
@@ -407,8 +418,10 @@ public final class MainController {
             n.setManaged(!on);
         }
         for (Node n : root.lookupAll(".chrome")) {
-            n.setVisible(!on);
-            n.setManaged(!on);
+            if (!n.visibleProperty().isBound() && !n.managedProperty().isBound()) {
+                n.setVisible(!on);
+                n.setManaged(!on);
+            }
         }
         if (on) {
             upperSplit.getItems().remove(serverScroll);
@@ -494,7 +507,7 @@ public final class MainController {
             if (e != null) {
                 notifier.error(i18n.get("export.failed"), e);
             } else {
-                Platform.runLater(() -> setStatus(i18n.get("export.done", path)));
+                Platform.runLater(() -> setStatus("export.done", path));
             }
         });
     }
@@ -546,7 +559,7 @@ public final class MainController {
         timeline.cursorNanosProperty().set(end);
         followReplay(end);
         showEventCount();
-        setStatus(i18n.get("app.status.replay", file, replay.size()));
+        setStatus("app.status.replay", file, replay.size());
     }
 
     /** The device panels show the replayed devices as they were at the cursor. */

@@ -49,7 +49,7 @@ public final class ServerViewModel {
     public void apply(ServerSnapshot s, List<String> runningVersions) {
         last = s;
         lastRunning = List.copyOf(runningVersions);
-        status.set(s.status().name().toLowerCase(Locale.ROOT) + (s.failure() == null ? "" : ": " + s.failure()));
+        status.set(i18n.get("server.state." + s.status().name().toLowerCase(Locale.ROOT)) + (s.failure() == null ? "" : ": " + s.failure()));
         running.set(s.status() == ServerStatus.RUNNING);
         url.set(s.url() == null ? "—" : s.url().toString());
         tls.set(s.lastTlsVersion() == null ? "—" : s.lastTlsVersion() + " · " + s.lastCipherSuite());

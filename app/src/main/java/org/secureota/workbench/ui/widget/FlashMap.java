@@ -56,13 +56,21 @@ public record FlashMap(long flashSize, List<Region> regions) {
     public static final FlashMap EMPTY = new FlashMap(MIN_FLASH, List.of());
 
     public static FlashMap of(DeviceSnapshot device) {
+        return of(device, true);
+    }
+
+    /**
+     * @param downloadActive false once the attempt that sent the last progress event has its verdict
+     *                       (the snapshot keeps the last progress until the next boot)
+     */
+    public static FlashMap of(DeviceSnapshot device, boolean downloadActive) {
         if (device.partitions().isEmpty()) {
             return EMPTY;
         }
         List<Region> regions = new ArrayList<>();
         regions.add(new Region("bootloader", Kind.BOOTLOADER, BOOTLOADER_OFFSET, TABLE_OFFSET - BOOTLOADER_OFFSET, null, -1, 0));
         regions.add(new Region("partition table", Kind.PARTITION_TABLE, TABLE_OFFSET, TABLE_SIZE, null, -1, 0));
-        String targetSlot = downloadTarget(device);
+        String targetSlot = downloadActive ? downloadTarget(device) : null;
         TelemetryLine.OtaProgress progress = device.lastProgress();
         long end = TABLE_OFFSET + TABLE_SIZE;
         for (TelemetryLine.PartitionRow p : device.partitions()) {

@@ -36,6 +36,9 @@ public final class FlashMapView extends CanvasRegion {
             withRegionMeta(List.of(FREE, SYSTEM, DATA, APP, TEXT, DOWNLOAD, VALID, PENDING, BAD, NEUTRAL));
 
     private final ObjectProperty<FlashMap> map = new SimpleObjectProperty<>(this, "map", FlashMap.EMPTY);
+    private final javafx.beans.property.StringProperty runningText = new javafx.beans.property.SimpleStringProperty(this, "runningText", "running");
+    private final javafx.beans.property.StringProperty nextBootText = new javafx.beans.property.SimpleStringProperty(this, "nextBootText", "next boot");
+    private final javafx.beans.property.StringProperty flashText = new javafx.beans.property.SimpleStringProperty(this, "flashText", "flash");
     private final StyleableObjectProperty<Color> free = colorProperty(FREE, "free", FREE.getInitialValue(this));
     private final StyleableObjectProperty<Color> system = colorProperty(SYSTEM, "system", SYSTEM.getInitialValue(this));
     private final StyleableObjectProperty<Color> data = colorProperty(DATA, "data", DATA.getInitialValue(this));
@@ -50,6 +53,22 @@ public final class FlashMapView extends CanvasRegion {
     public FlashMapView() {
         getStyleClass().add("flash-map");
         map.addListener((o, a, b) -> markDirty());
+        runningText.addListener((o, a, b) -> markDirty());
+        nextBootText.addListener((o, a, b) -> markDirty());
+        flashText.addListener((o, a, b) -> markDirty());
+    }
+
+    /** The words the map writes (the panel binds them to the current language). */
+    public javafx.beans.property.StringProperty runningTextProperty() {
+        return runningText;
+    }
+
+    public javafx.beans.property.StringProperty nextBootTextProperty() {
+        return nextBootText;
+    }
+
+    public javafx.beans.property.StringProperty flashTextProperty() {
+        return flashText;
     }
 
     public ObjectProperty<FlashMap> mapProperty() {
@@ -117,7 +136,7 @@ public final class FlashMapView extends CanvasRegion {
         g.setFont(Font.font(fontSize * 0.85));
         g.setFill(text.get());
         g.setTextAlign(TextAlignment.LEFT);
-        g.fillText(caption + "  ·  " + size(m.flashSize()) + " flash", 0, barTop + barHeight + fontSize * 0.3, width);
+        g.fillText(caption + "  ·  " + size(m.flashSize()) + " " + flashText.get(), 0, barTop + barHeight + fontSize * 0.3, width);
     }
 
     private void drawSlot(GraphicsContext g, FlashMap.Region r, double x, double y, double w, double h,
@@ -139,11 +158,6 @@ public final class FlashMapView extends CanvasRegion {
         double stripe = Math.max(4, h * 0.12);
         g.setFill(stateColor);
         g.fillRect(x, y + h - stripe, w, stripe);
-        if (r.running()) {
-            g.setFill(text.get());
-            double t = Math.max(6, fontSize * 0.7);
-            g.fillPolygon(new double[]{x + w / 2 - t, x + w / 2 + t, x + w / 2}, new double[]{y, y, y + t}, 3);
-        }
         double pad = fontSize * 0.4;
         double line = fontSize * 1.25;
         g.setTextAlign(TextAlignment.LEFT);
@@ -155,7 +169,7 @@ public final class FlashMapView extends CanvasRegion {
         g.setFill(stateColor.darker());
         g.fillText(state.isEmpty() ? "" : state, x + pad, y + pad + line, w - 2 * pad);
         g.setFill(text.get());
-        String marks = (r.running() ? "▲ running  " : "") + (r.slot() != null && r.slot().nextBoot() ? "next boot" : "");
+        String marks = (r.running() ? "▶ " + runningText.get() + "  " : "") + (r.slot() != null && r.slot().nextBoot() ? "⟳ " + nextBootText.get() : "");
         if (r.downloading()) {
             marks = String.format(Locale.ROOT, "↓ %s / %s", size(r.downloaded()), size(r.imageSize()));
         }
