@@ -65,11 +65,11 @@ final class LiveLab implements LabControl {
         });
     }
 
-    /** Starts opening the lab; returns at once. FX thread. */
-    void open() {
+    /** Shows the lab as {@code opening} opens it (see {@link LabSession#open}); returns at once. FX thread. */
+    void open(CompletableFuture<LabSession> opening) {
         controller.setStatus("app.status.opening");
         snapshots.start();
-        LabSession.open(options.session()).thenCompose(s -> {
+        opening.thenCompose(s -> {
             session = s;
             journalFeed = s.journal().subscribe("workbench window", true, controller::offer);
             listener = s.addListener((before, after) -> snapshots.offer(after));
@@ -173,6 +173,7 @@ final class LiveLab implements LabControl {
         }
         s.journal().window().forEach(controller::offer);
         snapshots.offer(s.snapshot());
+        controller.setStatus("app.status.open", s.folder());
     }
 
     private static DeviceActions actions(LabDevice d) {

@@ -1,10 +1,10 @@
 package org.secureota.workbench.ui;
 
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.application.Application;
-import javafx.application.Platform;
 import javafx.stage.Stage;
+import org.secureota.workbench.session.LabSession;
 
 /**
  * The JavaFX application: opens the window, then the live lab (or a replay) behind it, so the first
@@ -13,8 +13,8 @@ import javafx.stage.Stage;
 public final class WorkbenchApp extends Application {
 
     private static final AtomicReference<GuiOptions> OPTIONS = new AtomicReference<>();
-    private static final AtomicReference<WorkbenchApp> RUNNING = new AtomicReference<>();
-    private static volatile CountDownLatch shown = new CountDownLatch(1);
+    /** The lab, started before the toolkit so that both come up at once. */
+    private static final AtomicReference<CompletableFuture<LabSession>> EARLY_LAB = new AtomicReference<>();
 
     private WorkbenchWindow window;
     private LiveLab live;
@@ -30,9 +30,16 @@ public final class WorkbenchApp extends Application {
             return problem;
         }
         OPTIONS.set(options);
+        if (options.live() != null) {
+            EARLY_LAB.set(LabSession.open(options.live().session()));
+        }
         try {
             Application.launch(WorkbenchApp.class);
         } catch (RuntimeException e) {
+            CompletableFuture<LabSession> lab = EARLY_LAB.getAndSet(null);
+            if (lab != null) {
+                lab.thenAccept(LabSession::close);
+            }
             // GTK refuses a display it cannot open with an exception whose message says so.
             return "The window could not open (" + e.getMessage() + "): run the lab headless with './workbench lab',"
                     + " or the window under a virtual display with 'xvfb-run -a ./workbench'.";
@@ -57,13 +64,12 @@ public final class WorkbenchApp extends Application {
         if (options.presentation()) {
             c.setPresentation(true);
         }
-        RUNNING.set(this);
-        shown.countDown();
         if (options.replay() != null) {
             c.replay(options.replay());
         } else if (options.live() != null) {
             live = new LiveLab(options.live(), c, window.i18n());
-            live.open();
+            CompletableFuture<LabSession> early = EARLY_LAB.getAndSet(null);
+            live.open(early != null ? early : LabSession.open(options.live().session()));
             c.setOnBackToLive(live::reshow);
         }
         stage.setOnHidden(e -> {
@@ -91,9 +97,5 @@ public final class WorkbenchApp extends Application {
 
     LiveLab live() {
         return live;
-    }
-
-    static void exitFx() {
-        Platform.exit();
     }
 }
