@@ -203,6 +203,22 @@ TEST(HttpClient, BodyLimits) {
     }
 }
 
+TEST(HttpClient, ABrokenStreamSaysWhyInTheDetail) {
+    // A TLS layer that dropped the connection over a tampered record says so; the detail carries it.
+    struct TamperedStream : ScriptedStream {
+        using ScriptedStream::ScriptedStream;
+        std::string error_detail() const override { return "TLS record authentication failed (bad MAC)"; }
+    };
+    FakeClock clock;
+    TamperedStream s(&clock);
+    s.data("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhello");
+    s.events.push_back({ScriptedStream::Event::Error, {}, 0});
+    Exchange e = get(s, clock);
+    EXPECT_EQ(e.result.error, HttpError::ConnectionLost);
+    EXPECT_NE(e.result.detail.find("after 5 of 100 body bytes: TLS record authentication failed (bad MAC)"),
+              std::string::npos) << e.result.detail;
+}
+
 TEST(HttpClient, ReadTimeoutAndTotalDeadline) {
     {
         FakeClock clock;

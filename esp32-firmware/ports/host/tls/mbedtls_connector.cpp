@@ -31,8 +31,21 @@ namespace tls = ota::tls;
 
 namespace {
 
+// The socket and the deadline of the read in progress. mbedTLS gives its receive callback a timeout per
+// recv(), so a peer that trickles a record a few bytes at a time would restart it forever: the deadline
+// bounds the whole read (one TLS record may need many recv() calls), as the read timeout promises.
+struct Io {
+    int fd = -1;
+    uint64_t deadline_ms = 0;  // 0: no deadline beyond the per-recv timeout
+};
+
+uint64_t steady_ms() {
+    return uint64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now().time_since_epoch()).count());
+}
+
 int bio_send(void* ctx, const unsigned char* buf, size_t len) {
-    int fd = *static_cast<int*>(ctx);
+    int fd = static_cast<Io*>(ctx)->fd;
     for (;;) {
         ssize_t n = ::send(fd, buf, len, MSG_NOSIGNAL);
         if (n >= 0) return int(n);
@@ -43,10 +56,18 @@ int bio_send(void* ctx, const unsigned char* buf, size_t len) {
 }
 
 int bio_recv_timeout(void* ctx, unsigned char* buf, size_t len, uint32_t timeout) {
-    int fd = *static_cast<int*>(ctx);
+    const Io& io = *static_cast<Io*>(ctx);
+    int fd = io.fd;
     for (;;) {
+        int wait = timeout == 0 ? -1 : int(timeout);
+        if (io.deadline_ms != 0) {
+            uint64_t now = steady_ms();
+            if (now >= io.deadline_ms) return MBEDTLS_ERR_SSL_TIMEOUT;
+            uint64_t left = io.deadline_ms - now;
+            if (wait < 0 || left < uint64_t(wait)) wait = int(left);
+        }
         pollfd p{fd, POLLIN, 0};
-        int r = ::poll(&p, 1, timeout == 0 ? -1 : int(timeout));
+        int r = ::poll(&p, 1, wait);
         if (r < 0 && errno == EINTR) continue;
         if (r < 0) return MBEDTLS_ERR_NET_RECV_FAILED;
         if (r == 0) return MBEDTLS_ERR_SSL_TIMEOUT;
@@ -115,6 +136,18 @@ void set_send_timeout(int fd, uint32_t ms) {
     ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
+// Sets the deadline of one read or handshake, and clears it when that is over.
+class Deadline {
+public:
+    Deadline(Io& io, uint32_t ms) : io_(io) { io_.deadline_ms = steady_ms() + ms; }
+    ~Deadline() { io_.deadline_ms = 0; }
+    Deadline(const Deadline&) = delete;
+    Deadline& operator=(const Deadline&) = delete;
+
+private:
+    Io& io_;
+};
+
 class TlsStream : public ota::SecureStream {
 public:
     TlsStream() {
@@ -135,6 +168,7 @@ public:
         if (fd < 0) return {ota::StreamStatus::Closed, 0};
         if (capacity == 0) return {ota::StreamStatus::Ok, 0};
         mbedtls_ssl_conf_read_timeout(&conf, timeout_ms == 0 ? 1 : timeout_ms);
+        Deadline bound(io, timeout_ms == 0 ? 1 : timeout_ms);
         for (;;) {
             int r = mbedtls_ssl_read(&ssl, out, capacity);
             if (r > 0) return {ota::StreamStatus::Ok, size_t(r)};
@@ -144,9 +178,14 @@ public:
 #endif
             if (r == MBEDTLS_ERR_SSL_TIMEOUT) return {ota::StreamStatus::Timeout, 0};
             if (r == 0 || r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) return {ota::StreamStatus::Closed, 0};
+            last_error = r == MBEDTLS_ERR_SSL_INVALID_MAC
+                    ? "TLS record authentication failed (bad MAC): a record was altered in transit"
+                    : "TLS read failed: " + tls::error_text(r);
             return {ota::StreamStatus::Error, 0};
         }
     }
+
+    std::string error_detail() const override { return last_error; }
 
     ota::StreamResult write(const uint8_t* data, size_t length, uint32_t timeout_ms) override {
         if (fd < 0) return {ota::StreamStatus::Closed, 0};
@@ -176,7 +215,9 @@ public:
         }
     }
 
-    int fd = -1;
+    Io io;
+    int& fd = io.fd;
+    std::string last_error;
     bool handshake_done = false;
     tls::VerifyContext verify;
     mbedtls_ssl_context ssl;
@@ -265,10 +306,13 @@ ota::ConnectResult MbedTlsConnector::connect(const std::string& host, uint16_t p
     s->fd = tcp_connect(host, port, timeout_ms, error);
     if (s->fd < 0) return fail(Verdict::ConnectFailed, error);
     set_send_timeout(s->fd, timeout_ms);
-    mbedtls_ssl_set_bio(&s->ssl, &s->fd, bio_send, nullptr, bio_recv_timeout);
+    mbedtls_ssl_set_bio(&s->ssl, &s->io, bio_send, nullptr, bio_recv_timeout);
 
-    do rc = mbedtls_ssl_handshake(&s->ssl);
-    while (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE);
+    {
+        Deadline bound(s->io, timeout_ms);
+        do rc = mbedtls_ssl_handshake(&s->ssl);
+        while (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE);
+    }
     if (rc != 0) {
         ota::Outcome o = tls::handshake_failure(s->ssl, rc);
         return fail(o.verdict, std::move(o.detail));

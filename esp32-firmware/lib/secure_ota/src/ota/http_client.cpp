@@ -230,8 +230,10 @@ HttpResult HttpClient::exchange(SecureStream& stream, const HttpRequest& request
         if (!timeout_left(t)) return fail(HttpError::Timeout, "total deadline reached while reading the response head");
         StreamResult r = stream.read(buf, sizeof buf, t);
         if (r.status == StreamStatus::Timeout) return fail(HttpError::Timeout, "no response head within the read timeout");
-        if (r.status != StreamStatus::Ok || r.bytes == 0 || r.bytes > sizeof buf)
-            return fail(HttpError::ConnectionLost, "connection closed in the response head");
+        if (r.status != StreamStatus::Ok || r.bytes == 0 || r.bytes > sizeof buf) {
+            std::string why = r.status == StreamStatus::Error ? stream.error_detail() : std::string();
+            return fail(HttpError::ConnectionLost, "connection closed in the response head" + (why.empty() ? "" : ": " + why));
+        }
         have = r.bytes;
         used = parser.feed(buf, have);
         if (parser.state() == HttpHeadParser::State::Error) {
@@ -263,9 +265,12 @@ HttpResult HttpClient::exchange(SecureStream& stream, const HttpRequest& request
         size_t want = size_t(std::min<uint64_t>(remaining, sizeof buf));
         StreamResult r = stream.read(buf, want, t);
         if (r.status == StreamStatus::Timeout) return fail(HttpError::Timeout, "body stalled longer than the read timeout");
-        if (r.status != StreamStatus::Ok || r.bytes == 0 || r.bytes > want)
+        if (r.status != StreamStatus::Ok || r.bytes == 0 || r.bytes > want) {
+            std::string why = r.status == StreamStatus::Error ? stream.error_detail() : std::string();
             return fail(HttpError::ConnectionLost, "connection closed after " + std::to_string(res.body_received) + " of " +
-                                                       std::to_string(*h.content_length) + " body bytes");
+                                                       std::to_string(*h.content_length) + " body bytes" +
+                                                       (why.empty() ? "" : ": " + why));
+        }
         if (sink && !sink(buf, r.bytes)) return fail(HttpError::Aborted, "receiver refused the body");
         remaining -= r.bytes;
         res.body_received += r.bytes;

@@ -33,6 +33,9 @@ public:
     // Writes all `length` bytes or fails.
     virtual StreamResult write(const uint8_t* data, size_t length, uint32_t timeout_ms) = 0;
     virtual void close() = 0;
+    // Why the last read or write returned Error, for the verdict's detail (e.g. "TLS record
+    // authentication failed (bad MAC)" when a record was altered in transit); empty when unknown.
+    virtual std::string error_detail() const { return {}; }
 };
 
 struct ConnectResult {

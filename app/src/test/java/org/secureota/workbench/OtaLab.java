@@ -3,6 +3,8 @@ package org.secureota.workbench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +15,8 @@ import org.secureota.workbench.device.Device;
 import org.secureota.workbench.device.DeviceCommand;
 import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.device.DeviceSnapshot;
+import org.secureota.workbench.device.FactoryData;
+import org.secureota.workbench.device.FlashLayout;
 import org.secureota.workbench.device.TelemetryCodec;
 import org.secureota.workbench.device.VirtualEsp32;
 import org.secureota.workbench.firmware.OtaState;
@@ -20,8 +24,10 @@ import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.network.DeviceEndpoint;
 import org.secureota.workbench.network.LabTimeServer;
 import org.secureota.workbench.pki.LabPki;
+import org.secureota.workbench.pki.PkiFile;
 import org.secureota.workbench.server.OtaServer;
 import org.secureota.workbench.server.ServerIdentity;
 import org.secureota.workbench.server.ServerState;
@@ -50,6 +56,8 @@ final class OtaLab implements AutoCloseable {
     final Journal journal;
     final LabTimeServer time;
     OtaServer server;
+    /** Where the session's devices connect: the network path in front of the server. */
+    final DeviceEndpoint endpoint;
     private OtaServer rogue;
 
     OtaLab(Path root) {
@@ -61,6 +69,7 @@ final class OtaLab implements AutoCloseable {
         journal = session.journal();
         time = session.timeSource();
         server = session.server();
+        endpoint = session.endpoint();
     }
 
     static boolean boardBuilt() {
@@ -96,6 +105,28 @@ final class OtaLab implements AutoCloseable {
         return new Board(d);
     }
 
+    /**
+     * A factory-fresh V1 board provisioned with {@code serverUrl} instead of the session's device URL (the
+     * benchmark's direct path to the server, bypassing the endpoint).
+     */
+    Board board(String id, String serverUrl) throws Exception {
+        if (serverUrl.equals(session.deviceUrl())) {
+            return board(id);
+        }
+        String apiKey = state.provision(id, PRODUCT);
+        FactoryData data = new FactoryData(id, PRODUCT, serverUrl, apiKey,
+                Files.readString(pki.path(PkiFile.CA_CERT), StandardCharsets.US_ASCII),
+                Files.readString(pki.path(PkiFile.SIGNING_PUB), StandardCharsets.US_ASCII));
+        Path dir = Files.createDirectories(lab.devices().resolve(id));
+        Path factoryData = dir.resolve("factory.bin");
+        Files.write(factoryData, data.partitionImage(FactoryData.PARTITION_SIZE));
+        LabDevice d = session.runVirtualBoard(id, PRODUCT, dir.resolve("flash.bin"), dir.resolve("tty"),
+                FlashLayout.DEFAULT, buildImage("v1_base"), factoryData).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        d.model().await(s -> "1.0.0".equals(s.version()) && s.runningState() == OtaState.VALID && !s.slots().isEmpty(),
+                WAIT, "V1 running and reported");
+        return new Board(d);
+    }
+
     /** One virtual board of the session and the journal waits on it. */
     final class Board {
         final String id;
@@ -110,6 +141,11 @@ final class OtaLab implements AutoCloseable {
 
         long mark() {
             return journal.size();
+        }
+
+        /** Stops this board and removes it from the session. */
+        void close() throws Exception {
+            session.removeDevice(id).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
 
         /** Sends {@code check} and returns the verdict event of that attempt. */

@@ -3,6 +3,7 @@ package org.secureota.workbench.attack;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.JournalEvent;
 
@@ -14,10 +15,6 @@ import org.secureota.workbench.journal.JournalEvent;
  */
 public final class AttackJudge {
 
-    static final String VERDICT = "ota.verdict";
-    static final String BOOT = "device.boot";
-    static final String HTTP_REQUEST = "http.request";
-
     private AttackJudge() {
     }
 
@@ -27,7 +24,10 @@ public final class AttackJudge {
      */
     public static Judgement judge(Journal journal, ArmedAttack armed, String deviceId, long since, long until) {
         Objects.requireNonNull(deviceId, "deviceId");
-        List<JournalEvent> events = journal.snapshot();
+        // The device's boots up to the arming (for the version before), then everything in the window.
+        List<JournalEvent> events = new ArrayList<>(journal.events(EventType.DEVICE_BOOT, deviceId, 0).stream()
+                .filter(e -> e.seq() <= since).toList());
+        events.addAll(journal.read(since + 1, until));
         ExpectedOutcome expected = armed.expected();
         String versionBefore = null;
         String versionAfter = null;
@@ -39,20 +39,25 @@ public final class AttackJudge {
                 break;
             }
             boolean mine = deviceId.equals(e.deviceId());
-            if (mine && e.type().equals(BOOT) && e.fields().get("version") != null) {
+            if (mine && EventType.DEVICE_BOOT.is(e) && e.fields().get("version") != null) {
+                String version = String.valueOf(e.fields().get("version"));
                 if (e.seq() <= since) {
-                    versionBefore = String.valueOf(e.fields().get("version"));
+                    versionBefore = version;
                 } else {
-                    versionAfter = String.valueOf(e.fields().get("version"));
+                    // A device first heard from after the arming: its first report before the attempt tells.
+                    if (versionBefore == null && verdict == null) {
+                        versionBefore = version;
+                    }
+                    versionAfter = version;
                 }
             }
             if (e.seq() <= since) {
                 continue;
             }
-            if (mine && verdict == null && e.type().equals(VERDICT)) {
+            if (mine && verdict == null && EventType.OTA_VERDICT.is(e)) {
                 verdict = e;
             }
-            if (e.type().equals(HTTP_REQUEST)) {
+            if (EventType.HTTP_REQUEST.is(e)) {
                 requests++;
                 if (String.valueOf(e.fields().get("path")).startsWith("/firmware/")
                         && e.fields().get("bytes_sent") instanceof Number n) {

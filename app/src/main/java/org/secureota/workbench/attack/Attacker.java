@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.JournalEvent;
-import org.secureota.workbench.journal.Source;
+import org.secureota.workbench.journal.EventType;
 
 /**
  * The attacker of one lab: arms attacks of the {@link AttackCatalog} by id, undoes them, and judges a
@@ -20,10 +20,6 @@ import org.secureota.workbench.journal.Source;
  * they are serialized with each other.
  */
 public final class Attacker implements AutoCloseable {
-
-    static final String ARMED = "attacker.armed";
-    static final String DISARMED = "attacker.disarmed";
-    static final String JUDGED = "attacker.judged";
 
     private final AttackTarget target;
     private final Map<String, Arming> armed = new LinkedHashMap<>();
@@ -82,7 +78,7 @@ public final class Attacker implements AutoCloseable {
         f.put("stopped_by", expected.stoppedBy().wireName());
         f.put("must_not_happen", expected.mustNotHappen().stream().map(Forbidden::wireName).sorted().toList());
         f.put("needs_restart", expected.needsRestart());
-        JournalEvent e = target.journal().append(Source.ATTACKER, null, ARMED, "armed " + id
+        JournalEvent e = target.journal().append(EventType.ATTACK_ARMED, null, "armed " + id
                 + (p.values().isEmpty() ? "" : " (" + p + ")") + ": " + change.description(), f);
         ArmedAttack a = new ArmedAttack(attack, p, expected, change.description(), e.seq(), Instant.now());
         Arming arming = new Arming(a, change.undo());
@@ -107,7 +103,7 @@ public final class Attacker implements AutoCloseable {
         }
         String message = problem == null ? "disarmed " + id + ": everything it changed is restored"
                 : "disarmed " + id + ", but undoing it failed: " + problem;
-        JournalEvent e = target.journal().append(Source.ATTACKER, null, DISARMED, message,
+        JournalEvent e = target.journal().append(EventType.ATTACK_DISARMED, null, message,
                 problem == null ? Map.of("attack", id) : Map.of("attack", id, "undo_failed", problem));
         a.disarmedSeq = e.seq();
         if (problem != null) {
@@ -164,7 +160,7 @@ public final class Attacker implements AutoCloseable {
         if (j.versionAfter() != null) {
             f.put("version_after", j.versionAfter());
         }
-        target.journal().append(Source.ATTACKER, deviceId, JUDGED, j.summary(), f);
+        target.journal().append(EventType.ATTACK_JUDGED, deviceId, j.summary(), f);
         return j;
     }
 

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code ./workbench export}: one zip per session, for archives and hand-ins. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Export a recorded session as a zip: journal.jsonl, serial.log and report.html.")
+        description = "Rebuild a recorded session's report.html from its journal alone, and zip the session folder: journal.jsonl, each device's serial transcript, report.html.")
 final class ExportCommand implements Runnable {
 
     @Spec

@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.EnumSet;
 import java.util.Set;
 import org.secureota.workbench.device.BoardEvent;
+import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.Source;
@@ -19,7 +20,9 @@ final class JournalPrinter {
     private static final Set<EventType> LAB_EVENTS = EnumSet.of(EventType.SESSION_FAILED, EventType.SESSION_LISTENER_ERROR,
             EventType.SERVER_STARTED, EventType.SERVER_STOPPED, EventType.SERVER_DEPLOYMENT, EventType.SERVER_RELEASE,
             EventType.SERVER_MANIFEST, EventType.SERVER_ERROR, EventType.SERVER_SLOW_CLIENT, EventType.DEVICE_REPORT,
-            EventType.TIME_OFFSET);
+            EventType.TIME_OFFSET, EventType.ENDPOINT_STARTED, EventType.ROUTE_CHANGED, EventType.FAULT_ARMED,
+            EventType.FAULT_DISARMED, EventType.FAULT_STRUCK, EventType.THROTTLE_CHANGED, EventType.ATTACK_ARMED,
+            EventType.ATTACK_DISARMED, EventType.ATTACK_JUDGED);
 
     private JournalPrinter() {
     }
@@ -39,7 +42,24 @@ final class JournalPrinter {
         }
     }
 
+    /** The last progress quarter printed per device and phase: a download of 400 KB is 70 events. */
+    private static final java.util.Map<String, Long> QUARTERS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static String deviceText(JournalEvent e) {
+        if (EventType.OTA_PROGRESS.is(e)) {
+            String key = e.deviceId() + " " + e.fields().get("phase");
+            long bytes = e.fields().get("bytes") instanceof Number n ? n.longValue() : 0;
+            long total = e.fields().get("total") instanceof Number n ? n.longValue() : 0;
+            long quarter = total > 0 ? bytes * 4 / total : 0;
+            Long before = QUARTERS.put(key, quarter);
+            if (before != null && before == quarter && bytes > 0) {
+                return null;
+            }
+            if (bytes >= total) {
+                QUARTERS.remove(key); // the next update of this device starts from 0 again
+            }
+            return e.message();
+        }
         if (EventType.SERIAL_RX.is(e)) {
             return e.message().startsWith("@ota") ? null : "  | " + e.message();
         }
@@ -49,7 +69,7 @@ final class JournalPrinter {
         if (EventType.BOARD_COMMAND.is(e)) {
             return "board < " + e.message();
         }
-        if (e.type().startsWith("board.")) {
+        if (e.type().startsWith(DeviceEvents.BOARD_PREFIX)) {
             return BoardEvent.PREFIX + e.message();
         }
         if (EventType.DEVICE_TELEMETRY_WARNING.is(e) || EventType.DEVICE_TELEMETRY_IGNORED.is(e)) {

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +58,11 @@ final class LabCommand implements Runnable {
             description = "Stop after this many seconds (default: run until 'quit' or Ctrl-C).")
     private Long seconds;
 
+    @Option(names = "--commands", paramLabel = "FILE",
+            description = "Read the console's commands from FILE instead of stdin, one per line (a scripted demo);"
+                    + " at its end the lab runs on until 'quit', Ctrl-C or --duration.")
+    private Path commands;
+
     @Override
     public void run() {
         if (count < 0 || count > 20) {
@@ -63,6 +70,10 @@ final class LabCommand implements Runnable {
         }
         if (seconds != null && seconds <= 0) {
             throw new UsageException("--duration must be a positive number of seconds, not " + seconds + ".");
+        }
+        if (commands != null && !Files.isRegularFile(commands)) {
+            throw new UsageException("No commands file " + commands + ": give a text file with one console command"
+                    + " per line, or leave --commands out to type them.");
         }
         PrintWriter out = spec.commandLine().getOut();
         LabSessionOptions options = LabSessionOptions.defaults(WorkbenchCli.labOf(spec)).withServerPort(port);
@@ -87,17 +98,19 @@ final class LabCommand implements Runnable {
                 out.println("Device " + d.id() + ": serial port " + d.board().ptyPath() + ", transcript " + d.transcript());
             }
             LabConsole console = new LabConsole(session, out);
+            AttackConsoleCommands.registerInto(console);
             out.println("Type 'help' for the commands, 'quit' to stop.");
             out.flush();
-            Thread reader = new Thread(() -> readCommands(console, runner), "lab console stdin");
+            Thread reader = new Thread(() -> readCommands(console, runner, commands), "lab console input");
             reader.setDaemon(true);
             reader.start();
         });
     }
 
-    /** Reads stdin until {@code quit}; at end of input the lab keeps running until Ctrl-C or the duration. */
-    private static void readCommands(LabConsole console, SessionRunner runner) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+    /** Reads commands until {@code quit}; at end of input the lab keeps running until Ctrl-C or the duration. */
+    private static void readCommands(LabConsole console, SessionRunner runner, Path file) {
+        try (BufferedReader in = file != null ? Files.newBufferedReader(file, StandardCharsets.UTF_8)
+                : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 console.dispatch(line);
                 if (console.quitRequested()) {
@@ -165,7 +178,12 @@ final class LabCommand implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
+                // Closing stops Jetty, which fails on an interrupted thread: close first, then keep the interrupt.
+                boolean interrupted = Thread.interrupted();
                 session.close();
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
                 closers.forEach(Runnable::run);
                 out.println("Session recorded in " + session.folder());
                 out.flush();

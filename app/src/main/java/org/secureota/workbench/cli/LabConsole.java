@@ -37,6 +37,8 @@ public final class LabConsole {
     private record Entry(String usage, String help, Action action) {
     }
 
+    static final int HAND_OVER_SECONDS = 30;
+
     private final LabSession session;
     private final PrintWriter out;
     private final Map<String, Entry> commands = new LinkedHashMap<>();
@@ -100,8 +102,21 @@ public final class LabConsole {
         }
     }
 
-    /** Prints the outcome of {@code action} when it completes: {@code done} on success, the reason on failure. */
+    /**
+     * Prints the outcome of {@code action}: {@code done} on success, the reason on failure. Waits (at
+     * most {@value #HAND_OVER_SECONDS} s) for the action to be handed over, so that typed lines take
+     * effect in order ("deploy 3.0.0" before "check all"); the action's effects arrive later, as telemetry.
+     */
     public void report(CompletableFuture<?> action, String done) {
+        try {
+            action.get(HAND_OVER_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException slow) {
+            println("(still in progress; its outcome is printed when it arrives)");
+        } catch (java.util.concurrent.ExecutionException failed) {
+            // printed below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         action.whenComplete((v, failure) -> {
             if (failure == null) {
                 if (done != null) {
@@ -169,8 +184,8 @@ public final class LabConsole {
                     }
                     CutPoint point = args.size() == 4 ? cutPoint(args.get(3)) : CutPoint.HALFWAY;
                     // Operations 1..n-1 complete; operation n is cut.
-                    report(d.armCut(n - 1, point), "armed: " + d.id() + " loses power at flash operation " + n
-                            + " (" + point.wireName() + ")");
+                    report(d.armCut(n - 1, point), "armed: " + d.id() + " loses power at its flash operation " + n
+                            + " from now (" + point.wireName() + "); 'status' shows it as " + n + "/" + point.wireName());
                 });
         register("power-on", "power-on ID", "powers a virtual board on again after a cut", (args, c) -> {
             expect(args, 1, 1);

@@ -63,6 +63,9 @@ final class ServeCommand implements Runnable {
                 .withServerPort(port).withPublishBuiltReleases(false));
         LabCommand.SessionRunner runner = new LabCommand.SessionRunner(session, out);
         runner.run(null, () -> {
+            if (!hadPki) {
+                out.println("Created the lab PKI in " + relative(lab, lab.certs()) + " (first use of this lab).");
+            }
             for (String[] pv : products) {
                 LabSession.join(session.deploy(pv[0], pv[1]));
             }
@@ -76,9 +79,6 @@ final class ServeCommand implements Runnable {
                 }
             });
             runner.onClose(console::close);
-            if (!hadPki) {
-                out.println("Created the lab PKI in " + relative(lab, lab.certs()) + " (first use of this lab).");
-            }
             printBanner(out, lab, session.server(), session.serverState(),
                     session.folder().resolve(SessionLog.JOURNAL_FILE));
         });

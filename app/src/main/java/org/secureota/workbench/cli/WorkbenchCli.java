@@ -26,6 +26,8 @@ import picocli.CommandLine.Spec;
             LabCommand.class,
             ServerCommand.class,
             DeviceCommand.class,
+            AttackCommand.class,
+            RunCommand.class,
             ExportCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class

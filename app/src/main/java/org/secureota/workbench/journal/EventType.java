@@ -45,9 +45,9 @@ public enum EventType {
     SERVER_ERROR("server.error", Source.SERVER, "file"),
     /** A connection dropped for sending its request too slowly (fields: remote, timeout_ms). */
     SERVER_SLOW_CLIENT("server.slow_client", Source.SERVER, "remote", "timeout_ms"),
-    /** One HTTP exchange (fields: remote, method, path, status, bytes_sent, duration_ms, tls_protocol, cipher_suite, note). */
+    /** One HTTP exchange (fields: remote, method, path, status, bytes_sent, duration_ms, tls_protocol, cipher_suite, note, range). */
     HTTP_REQUEST("http.request", Source.SERVER, "remote", "method", "path", "status", "bytes_sent", "duration_ms",
-            "tls_protocol", "cipher_suite", "note"),
+            "tls_protocol", "cipher_suite", "note", "range"),
     /** A device's report to the server (fields: event, version, reason, bytes, total, remote). */
     DEVICE_REPORT("device.report", Source.SERVER, "event", "version", "reason", "bytes", "total", "remote"),
 
@@ -61,8 +61,32 @@ public enum EventType {
     /** A datagram that was not an SNTP client request (fields: remote, length). */
     TIME_IGNORED("time.ignored", Source.NETWORK, "remote", "length"),
     TIME_STOPPED("time.stopped", Source.NETWORK),
+    /** The device endpoint listens, forwarding to its upstream. */
+    ENDPOINT_STARTED("network.endpoint_started", Source.NETWORK, "address", "upstream", "upstream_address"),
+    /** The device endpoint stopped. */
+    ENDPOINT_STOPPED("network.endpoint_stopped", Source.NETWORK, "address"),
+    /** A device connected to the endpoint; the route, fault and throttle it keeps. */
+    CONNECTION_OPENED("network.connection_opened", Source.NETWORK, "connection", "from", "upstream", "upstream_address", "fault", "throttle_bytes_per_second"),
+    /** A forwarded connection ended (end: closed, reset, cut, upstream_unreachable, stopped). */
+    CONNECTION_CLOSED("network.connection_closed", Source.NETWORK, "connection", "upstream", "end", "bytes_up", "bytes_down", "tls_records_down", "tls_alerts_up", "duration_ms", "fault", "tampered_at"),
+    /** The endpoint forwards new connections elsewhere. */
+    ROUTE_CHANGED("network.route_changed", Source.NETWORK, "upstream", "upstream_address", "previous", "open_connections"),
+    /** A fault was armed on the endpoint, for new connections. */
+    FAULT_ARMED("network.fault_armed", Source.NETWORK, "fault", "open_connections"),
+    /** The endpoint's fault was disarmed. */
+    FAULT_DISARMED("network.fault_disarmed", Source.NETWORK, "fault", "open_connections"),
+    /** A fault acted on a connection (cut, flipped record byte, trickle, extra bytes). */
+    FAULT_STRUCK("network.fault_struck", Source.NETWORK, "connection", "fault", "offset"),
+    /** The endpoint's download cap changed (0: off). */
+    THROTTLE_CHANGED("network.throttle_changed", Source.NETWORK, "bytes_per_second"),
 
     // --- attacker ---
+    /** An attack was armed, with what a secure device must show. */
+    ATTACK_ARMED("attacker.armed", Source.ATTACKER, "attack", "surface", "parameters", "expected_verdicts", "stopped_by", "must_not_happen", "needs_restart"),
+    /** An attack was disarmed and what it changed restored. */
+    ATTACK_DISARMED("attacker.disarmed", Source.ATTACKER, "attack", "undo_failed"),
+    /** A device's attempt was judged against an attack (result: resisted, not_resisted, no_attempt). */
+    ATTACK_JUDGED("attacker.judged", Source.ATTACKER, "attack", "result", "verdict", "http_requests", "image_bytes_served", "version_before", "version_after"),
 
     // --- device: serial link and telemetry ---
     /** A raw line from the device, exactly as received (message = the line; fields: port). */
@@ -119,7 +143,22 @@ public enum EventType {
     BOARD_INFO("board.info", Source.DEVICE),
 
     // --- scenario ---
-    ;
+    /** A demo script started (fields: file, title_en, title_fr, summary_en, summary_fr, mode, steps). */
+    SCENARIO_STARTED("scenario.started", Source.SCENARIO, "file", "title_en", "title_fr", "summary_en", "summary_fr",
+            "mode", "steps"),
+    /** A step began (fields: step, action, description, narration_en, narration_fr, timeout_ms). */
+    SCENARIO_STEP_STARTED("scenario.step_started", Source.SCENARIO, "step", "action", "description", "narration_en",
+            "narration_fr", "timeout_ms"),
+    /** An expectation's final evaluation (fields: step, description, expected, seen, held). */
+    SCENARIO_EXPECTATION("scenario.expectation", Source.SCENARIO, "step", "description", "expected", "seen", "held"),
+    /** A step passed (fields: step, elapsed_ms). */
+    SCENARIO_STEP_PASSED("scenario.step_passed", Source.SCENARIO, "step", "elapsed_ms"),
+    /** A step failed, with the device snapshots and last journal events (fields: step, elapsed_ms, reason, last_seen). */
+    SCENARIO_STEP_FAILED("scenario.step_failed", Source.SCENARIO, "step", "elapsed_ms", "reason", "last_seen"),
+    /** One cut of a power-cut sweep, survived (fields: step, cut, operation, point, version_after). */
+    SCENARIO_SWEEP_CUT("scenario.sweep_cut", Source.SCENARIO, "step", "cut", "operation", "point", "version_after"),
+    /** A demo script ended (fields: result, passed, failed, elapsed_ms, problem). */
+    SCENARIO_FINISHED("scenario.finished", Source.SCENARIO, "result", "passed", "failed", "elapsed_ms", "problem");
 
     private static final Map<String, EventType> BY_WIRE_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::wireName, Function.identity()));

@@ -22,6 +22,8 @@ public final class SessionReport {
     private static final int TIMELINE_WIDTH = 1000;
     private static final int LANE_HEIGHT = 22;
     private static final int LABEL_WIDTH = 150;
+    /** Rows of the event table before it shows only its start and its end. */
+    static final int TABLE_ROWS = 2000;
 
     private final String sessionName;
     private final SessionReader.Result read;
@@ -43,7 +45,7 @@ public final class SessionReport {
 
     private String html() {
         StringBuilder h = new StringBuilder(16384 + events.size() * 200);
-        JournalEvent started = first("scenario.started");
+        JournalEvent started = first(EventType.SCENARIO_STARTED);
         String title = started == null ? "Session " + sessionName : started.field("title_en").orElse("Session " + sessionName);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">")
@@ -80,8 +82,8 @@ public final class SessionReport {
     // ---- the script's steps ----
 
     private void steps(StringBuilder h) {
-        List<JournalEvent> stepStarts = all("scenario.step_started");
-        JournalEvent finished = first("scenario.finished");
+        List<JournalEvent> stepStarts = all(EventType.SCENARIO_STEP_STARTED);
+        JournalEvent finished = first(EventType.SCENARIO_FINISHED);
         if (stepStarts.isEmpty() && finished == null) {
             return;
         }
@@ -95,14 +97,14 @@ public final class SessionReport {
         h.append("<table class=\"steps\"><tr><th>#</th><th>step</th><th>narration</th><th>expectations</th><th>result</th></tr>\n");
         for (JournalEvent s : stepStarts) {
             String step = s.field("step").orElse("?");
-            JournalEvent end = firstWhere(e -> (e.type().equals("scenario.step_passed") || e.type().equals("scenario.step_failed"))
+            JournalEvent end = firstWhere(e -> (EventType.SCENARIO_STEP_PASSED.is(e) || EventType.SCENARIO_STEP_FAILED.is(e))
                     && step.equals(e.field("step").orElse(null)));
-            boolean passed = end != null && end.type().equals("scenario.step_passed");
+            boolean passed = end != null && EventType.SCENARIO_STEP_PASSED.is(end);
             h.append("<tr class=\"").append(end == null ? "" : passed ? "pass" : "fail").append("\"><td>").append(esc(step))
                     .append("</td><td>").append(esc(s.field("description").orElse(""))).append("</td><td>")
                     .append(esc(s.field("narration_en").orElse(""))).append("<br><span lang=\"fr\" class=\"fr\">")
                     .append(esc(s.field("narration_fr").orElse(""))).append("</span></td><td><ul>");
-            for (JournalEvent x : all("scenario.expectation")) {
+            for (JournalEvent x : all(EventType.SCENARIO_EXPECTATION)) {
                 if (step.equals(x.field("step").orElse(null))) {
                     boolean held = "true".equals(x.field("held").orElse(null));
                     h.append("<li class=\"").append(held ? "pass" : "fail").append("\">").append(held ? "✓ " : "✗ ")
@@ -184,7 +186,7 @@ public final class SessionReport {
             h.append('\n');
             lane++;
         }
-        for (JournalEvent s : all("scenario.step_started")) {
+        for (JournalEvent s : all(EventType.SCENARIO_STEP_STARTED)) {
             int x = LABEL_WIDTH + (int) ((s.monotonicNanos() - t0) * TIMELINE_WIDTH / span);
             h.append("<line x1=\"").append(x).append("\" y1=\"0\" x2=\"").append(x).append("\" y2=\"").append(height - 20)
                     .append("\" class=\"stepline\"/><text x=\"").append(x + 2).append("\" y=\"").append(height - 8)
@@ -194,13 +196,13 @@ public final class SessionReport {
     }
 
     private static boolean isBad(JournalEvent e) {
-        if (e.type().equals("ota.verdict")) {
+        if (EventType.OTA_VERDICT.is(e)) {
             String code = e.field("code").orElse("");
             return !code.equals("UPDATED") && !code.equals("NO_UPDATE");
         }
-        return e.type().equals("scenario.step_failed") || e.type().equals("board.power_cut") || e.type().equals("board.halted")
-                || e.type().equals("device.error") || e.type().equals("board.crash")
-                || e.type().equals("scenario.expectation") && "false".equals(e.field("held").orElse(null));
+        return EventType.SCENARIO_STEP_FAILED.is(e) || EventType.BOARD_POWER_CUT.is(e) || EventType.BOARD_HALTED.is(e)
+                || EventType.DEVICE_ERROR.is(e) || EventType.BOARD_CRASH.is(e)
+                || EventType.SCENARIO_EXPECTATION.is(e) && "false".equals(e.field("held").orElse(null));
     }
 
     // ---- attacks ----
@@ -215,12 +217,13 @@ public final class SessionReport {
         for (JournalEvent e : attacker) {
             h.append("<tr><td>").append(e.wallClock()).append("</td><td>").append(esc(e.field("attack").orElse(e.field("id").orElse(""))))
                     .append("</td><td>").append(esc(e.type())).append(": ").append(esc(e.message())).append("</td><td>")
-                    .append(esc(e.field("outcome").orElse(e.field("verdict").orElse(e.field("expected_verdict").orElse("")))))
+                    .append(esc(String.join(" ", e.field("result").orElse(""), e.field("verdict").orElse(
+                            e.field("expected_verdicts").map(v -> "a secure device shows " + v).orElse(""))).strip()))
                     .append("</td><td>").append(esc(e.field("stopped_by").orElse(e.field("check").orElse(""))))
                     .append("</td></tr>\n");
         }
         h.append("</table>\n");
-        List<JournalEvent> refusals = all("ota.verdict").stream()
+        List<JournalEvent> refusals = all(EventType.OTA_VERDICT).stream()
                 .filter(SessionReport::isBad).toList();
         if (!refusals.isEmpty()) {
             h.append("<p>Device verdicts that refused an update:</p><ul>");
@@ -236,7 +239,7 @@ public final class SessionReport {
     private void flashMaps(StringBuilder h) {
         Map<String, JournalEvent> last = new TreeMap<>();
         for (JournalEvent e : events) {
-            if (e.type().equals("device.partitions") && e.deviceId() != null) {
+            if (EventType.DEVICE_PARTITIONS.is(e) && e.deviceId() != null) {
                 last.put(e.deviceId(), e);
             }
         }
@@ -285,7 +288,7 @@ public final class SessionReport {
         long served = 0;
         long firmwareRequests = 0;
         long requests = 0;
-        for (JournalEvent e : all("http.request")) {
+        for (JournalEvent e : all(EventType.HTTP_REQUEST)) {
             requests++;
             if (e.field("path").orElse("").startsWith("/firmware/")) {
                 firmwareRequests++;
@@ -296,7 +299,7 @@ public final class SessionReport {
                 .append("<tr><td>HTTP requests to the server</td><td>").append(requests).append("</td></tr>")
                 .append("<tr><td>firmware downloads (requests)</td><td>").append(firmwareRequests).append("</td></tr>")
                 .append("<tr><td>image bytes served</td><td>").append(served).append("</td></tr>")
-                .append("<tr><td>power cuts</td><td>").append(all("board.power_cut").size()).append("</td></tr>")
+                .append("<tr><td>power cuts</td><td>").append(all(EventType.BOARD_POWER_CUT).size()).append("</td></tr>")
                 .append("</table>\n");
         // An update's time: from the device's first progress event of the attempt to its app confirming itself.
         List<String[]> updates = new ArrayList<>();
@@ -307,15 +310,15 @@ public final class SessionReport {
             if (dev == null) {
                 continue;
             }
-            if (e.type().equals("ota.progress")) {
+            if (EventType.OTA_PROGRESS.is(e)) {
                 attemptStart.putIfAbsent(dev, e);
-            } else if (e.type().equals("ota.verdict")) {
+            } else if (EventType.OTA_VERDICT.is(e)) {
                 if ("UPDATED".equals(e.field("code").orElse(null))) {
                     updated.put(dev, e);
                 } else {
                     attemptStart.remove(dev);
                 }
-            } else if (e.type().equals("device.app_state") && "valid".equals(e.field("state").orElse(null))
+            } else if (EventType.DEVICE_APP_STATE.is(e) && "valid".equals(e.field("state").orElse(null))
                     && updated.containsKey(dev) && attemptStart.containsKey(dev)) {
                 JournalEvent start = attemptStart.remove(dev);
                 JournalEvent verdict = updated.remove(dev);
@@ -337,10 +340,26 @@ public final class SessionReport {
 
     // ---- every event ----
 
+    /**
+     * Every event but the raw serial lines (they are in each device's serial.log). A report is for
+     * people: past {@link #TABLE_ROWS} rows it shows the first and last halves and says where the rest
+     * is; journal.jsonl always holds everything.
+     */
     private void eventTable(StringBuilder h) {
-        h.append("<h2 class=\"events\">Events</h2>\n<table class=\"events\"><tr><th>#</th><th>time (UTC)</th><th>source</th>")
+        List<JournalEvent> rows = events.stream()
+                .filter(e -> !EventType.SERIAL_RX.is(e) && !EventType.SERIAL_TX.is(e)).toList();
+        h.append("<h2 class=\"events\">Events</h2>\n<p class=\"events\">").append(rows.size())
+                .append(" events; the raw serial lines are in each device's serial.log.</p>\n")
+                .append("<table class=\"events\"><tr><th>#</th><th>time (UTC)</th><th>source</th>")
                 .append("<th>device</th><th>type</th><th>message</th><th>details</th></tr>\n");
-        for (JournalEvent e : events) {
+        int half = TABLE_ROWS / 2;
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.size() > TABLE_ROWS && i == half) {
+                h.append("<tr><td colspan=\"7\">").append(rows.size() - TABLE_ROWS)
+                        .append(" events left out here: every one is in journal.jsonl</td></tr>\n");
+                i = rows.size() - half;
+            }
+            JournalEvent e = rows.get(i);
             h.append("<tr class=\"").append(e.source().wireName()).append("\"><td>").append(e.seq())
                     .append("</td><td>").append(e.wallClock()).append("</td><td>").append(e.source().wireName())
                     .append("</td><td>").append(esc(e.deviceId())).append("</td><td>").append(esc(e.type()))
@@ -352,8 +371,8 @@ public final class SessionReport {
 
     // ---- helpers ----
 
-    private JournalEvent first(String type) {
-        return firstWhere(e -> e.type().equals(type));
+    private JournalEvent first(EventType type) {
+        return firstWhere(type::is);
     }
 
     private JournalEvent firstWhere(java.util.function.Predicate<JournalEvent> p) {
@@ -365,8 +384,8 @@ public final class SessionReport {
         return null;
     }
 
-    private List<JournalEvent> all(String type) {
-        return events.stream().filter(e -> e.type().equals(type)).toList();
+    private List<JournalEvent> all(EventType type) {
+        return events.stream().filter(type::is).toList();
     }
 
     private static long number(Object v) {
@@ -404,5 +423,5 @@ public final class SessionReport {
             "@media print{@page{size:A4;margin:12mm}body{margin:0;font-size:11px}",
             "svg.timeline,svg.flash{width:100%;max-width:186mm;page-break-inside:avoid;break-inside:avoid}",
             "h2{page-break-after:avoid}table.steps tr,table.slots{page-break-inside:avoid}",
-            "details>pre{display:block}h2.events,table.events{display:none}}");
+            "details>pre{display:block}.events{display:none}}");
 }

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.secureota.workbench.journal.Journal;
-import org.secureota.workbench.journal.Source;
+import org.secureota.workbench.journal.EventType;
 
 /**
  * The device-facing endpoint: the address devices are provisioned with, standing where DNS or the Wi-Fi
@@ -104,7 +104,7 @@ public final class DeviceEndpoint implements AutoCloseable {
         }
         DeviceEndpoint endpoint = new DeviceEndpoint(socket, journal, labServer);
         endpoint.threads.execute(endpoint::acceptLoop);
-        endpoint.record(NetworkEvents.ENDPOINT_STARTED, "device endpoint " + endpoint.hostPort() + " forwards to "
+        endpoint.record(EventType.ENDPOINT_STARTED, "device endpoint " + endpoint.hostPort() + " forwards to "
                 + labServer.name() + " (" + labServer.hostPort() + ")",
                 Map.of("address", endpoint.hostPort(), "upstream", labServer.name(),
                         "upstream_address", labServer.hostPort()));
@@ -140,7 +140,7 @@ public final class DeviceEndpoint implements AutoCloseable {
         Objects.requireNonNull(to, "to");
         Upstream before = upstream.getAndSet(to);
         String notice = nextConnectionNotice("route to " + to.name() + " (" + to.hostPort() + ")");
-        record(NetworkEvents.ROUTE_CHANGED, notice, Map.of("upstream", to.name(), "upstream_address", to.hostPort(),
+        record(EventType.ROUTE_CHANGED, notice, Map.of("upstream", to.name(), "upstream_address", to.hostPort(),
                 "previous", before.name(), "open_connections", open.size()));
         return notice;
     }
@@ -155,7 +155,7 @@ public final class DeviceEndpoint implements AutoCloseable {
         Objects.requireNonNull(fault, "fault");
         arming.set(new Arming(fault, new AtomicBoolean()));
         String notice = nextConnectionNotice("armed: " + fault.describe());
-        record(NetworkEvents.FAULT_ARMED, notice, Map.of("fault", fault.describe(), "open_connections", open.size()));
+        record(EventType.FAULT_ARMED, notice, Map.of("fault", fault.describe(), "open_connections", open.size()));
         return notice;
     }
 
@@ -166,7 +166,7 @@ public final class DeviceEndpoint implements AutoCloseable {
             return "no network fault was armed";
         }
         String notice = nextConnectionNotice("disarmed: " + was.fault().describe());
-        record(NetworkEvents.FAULT_DISARMED, notice, Map.of("fault", was.fault().describe(),
+        record(EventType.FAULT_DISARMED, notice, Map.of("fault", was.fault().describe(),
                 "open_connections", open.size()));
         return notice;
     }
@@ -194,7 +194,7 @@ public final class DeviceEndpoint implements AutoCloseable {
         throttle.set(bytesPerSecond);
         String notice = nextConnectionNotice(bytesPerSecond == 0 ? "throttle off"
                 : "throttle at " + bytesPerSecond + " bytes/s");
-        record(NetworkEvents.THROTTLE_CHANGED, notice, Map.of("bytes_per_second", bytesPerSecond));
+        record(EventType.THROTTLE_CHANGED, notice, Map.of("bytes_per_second", bytesPerSecond));
         return notice;
     }
 
@@ -217,8 +217,8 @@ public final class DeviceEndpoint implements AutoCloseable {
     private String nextConnectionNotice(String what) {
         int n = open.size();
         return n == 0 ? what + "; takes effect on the next connection"
-                : what + "; takes effect on the next connection (" + n + " open connection"
-                + (n == 1 ? "" : "s") + " keep" + (n == 1 ? "s" : "") + " what they started with)";
+                : what + "; takes effect on the next connection (" + (n == 1
+                ? "1 open connection keeps what it started with)" : n + " open connections keep what they started with)");
     }
 
     private void acceptLoop() {
@@ -228,7 +228,7 @@ public final class DeviceEndpoint implements AutoCloseable {
                 device = listener.accept();
             } catch (IOException e) {
                 if (!closed) {
-                    record(NetworkEvents.ENDPOINT_STOPPED, "device endpoint stopped accepting: " + e.getMessage(),
+                    record(EventType.ENDPOINT_STOPPED, "device endpoint stopped accepting: " + e.getMessage(),
                             Map.of("address", hostPort()));
                 }
                 return;
@@ -254,15 +254,12 @@ public final class DeviceEndpoint implements AutoCloseable {
             c.stop();
         }
         threads.shutdownNow();
-        record(NetworkEvents.ENDPOINT_STOPPED, "device endpoint " + hostPort() + " stopped", Map.of("address", hostPort()));
+        record(EventType.ENDPOINT_STOPPED, "device endpoint " + hostPort() + " stopped", Map.of("address", hostPort()));
     }
 
-    private void record(String type, String message, Map<String, ?> fields) {
-        try {
-            journal.append(Source.NETWORK, null, type, message, fields);
-        } catch (IllegalStateException journalClosed) {
-            // the session is closing: the endpoint's last words have nowhere to go
-        }
+    private void record(EventType type, String message, Map<String, ?> fields) {
+        // tryAppend: connections may end after the session closed its journal; their last words are dropped.
+        journal.tryAppend(type, null, message, fields);
     }
 
     /** One device connection and its upstream twin. */
@@ -311,7 +308,7 @@ public final class DeviceEndpoint implements AutoCloseable {
             if (throttleRate > 0) {
                 f.put("throttle_bytes_per_second", throttleRate);
             }
-            record(NetworkEvents.CONNECTION_OPENED, "connection " + id + " to " + to.name(), f);
+            record(EventType.CONNECTION_OPENED, "connection " + id + " to " + to.name(), f);
             try {
                 Socket s = new Socket();
                 s.setTcpNoDelay(true);
@@ -365,7 +362,7 @@ public final class DeviceEndpoint implements AutoCloseable {
                                 && type == TlsRecordScanner.APPLICATION_DATA && start >= t.atByte()
                                 && (tamperedHere = arming.strike(t.repeat())));
                         if (flipped >= 0) {
-                            record(NetworkEvents.FAULT_STRUCK, "connection " + id + ": flipped the first byte of a TLS"
+                            record(EventType.FAULT_STRUCK, "connection " + id + ": flipped the first byte of a TLS"
                                     + " application-data record at byte " + flipped, Map.of("connection", id,
                                     "fault", faultText(), "offset", flipped));
                         }
@@ -378,7 +375,7 @@ public final class DeviceEndpoint implements AutoCloseable {
                         bytesDown.addAndGet(keep);
                         out.flush();
                         end.compareAndSet(null, ConnectionEnd.CUT);
-                        record(NetworkEvents.FAULT_STRUCK, "connection " + id + ": cut after " + cutAt + " bytes",
+                        record(EventType.FAULT_STRUCK, "connection " + id + ": cut after " + cutAt + " bytes",
                                 Map.of("connection", id, "fault", faultText(), "offset", cutAt));
                         resetBoth();
                         finish(null);
@@ -390,7 +387,7 @@ public final class DeviceEndpoint implements AutoCloseable {
                         bytesDown.addAndGet(fast);
                         out.flush();
                         if (tricklePacer == null) {
-                            record(NetworkEvents.FAULT_STRUCK, "connection " + id + ": trickling from byte "
+                            record(EventType.FAULT_STRUCK, "connection " + id + ": trickling from byte "
                                     + t.afterBytes(), Map.of("connection", id, "fault", faultText(),
                                     "offset", t.afterBytes()));
                             tricklePacer = t.bytesPerSecond() > 0 ? new Pacer(t.bytesPerSecond()) : null;
@@ -442,7 +439,7 @@ public final class DeviceEndpoint implements AutoCloseable {
         void sendExtra(OutputStream out, long count) throws IOException {
             byte[] junk = new byte[BUFFER];
             random.nextBytes(junk);
-            record(NetworkEvents.FAULT_STRUCK, "connection " + id + ": appending " + count + " bytes after the server's"
+            record(EventType.FAULT_STRUCK, "connection " + id + ": appending " + count + " bytes after the server's"
                     + " last byte", Map.of("connection", id, "fault", faultText(), "offset", bytesDown.get()));
             for (long left = count; left > 0; ) {
                 int k = (int) Math.min(junk.length, left);
@@ -511,7 +508,7 @@ public final class DeviceEndpoint implements AutoCloseable {
             if (r.tamperedAt() >= 0) {
                 f.put("tampered_at", r.tamperedAt());
             }
-            record(NetworkEvents.CONNECTION_CLOSED, "connection " + id + " " + r.end().wireName() + " after "
+            record(EventType.CONNECTION_CLOSED, "connection " + id + " " + r.end().wireName() + " after "
                     + r.bytesDown() + " bytes down, " + r.bytesUp() + " up" + (why == null ? "" : " (" + why + ")"), f);
         }
     }

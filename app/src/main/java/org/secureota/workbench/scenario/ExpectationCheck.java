@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.device.SlotReport;
-import org.secureota.workbench.firmware.OtaState;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 
 /**
@@ -33,7 +33,7 @@ final class ExpectationCheck {
             return perDevice(x, r.device(), r.slot(), DeviceSnapshot::runningSlot);
         }
         if (x instanceof Expectation.Verdict v) {
-            return perDevice(x, v.device(), v.code(), d -> d.lastVerdictCode().orElse(null));
+            return verdict(v);
         }
         if (x instanceof Expectation.Led l) {
             return perDevice(x, l.device(), l.mode(), d -> d.led() == null ? null : d.led().mode().wireName());
@@ -88,7 +88,7 @@ final class ExpectationCheck {
 
     private List<JournalEvent> requests(RequestKind kind) {
         return lab.eventsAfter(sinceSeq).stream()
-                .filter(e -> e.type().equals(ScenarioEvents.HTTP_REQUEST))
+                .filter(e -> EventType.HTTP_REQUEST.is(e))
                 .filter(e -> kind.matches(e.field("path").orElse(null))).toList();
     }
 
@@ -106,6 +106,24 @@ final class ExpectationCheck {
             seen.add((device.equals("all") ? id + "=" : "") + (d.isEmpty() ? "no such device" : value == null ? "nothing reported" : value));
         }
         return result(x, expected, String.join(", ", seen), held);
+    }
+
+    /** The device's last verdict reported since the step began: an older one proves nothing about this step. */
+    private ExpectationResult verdict(Expectation.Verdict v) {
+        List<JournalEvent> events = lab.eventsAfter(sinceSeq);
+        List<String> seen = new ArrayList<>();
+        boolean held = true;
+        for (String id : targets(v.device())) {
+            String code = null;
+            for (JournalEvent e : events) {
+                if (EventType.OTA_VERDICT.is(e) && id.equals(e.deviceId())) {
+                    code = e.field("code").orElse(null);
+                }
+            }
+            held &= v.code().equals(code);
+            seen.add((v.device().equals("all") ? id + "=" : "") + (code == null ? "no verdict since the step began" : code));
+        }
+        return result(v, v.code(), String.join(", ", seen), held);
     }
 
     private ExpectationResult lcd(Expectation.Lcd l) {
@@ -126,7 +144,7 @@ final class ExpectationCheck {
         for (String id : targets(s.device())) {
             Optional<DeviceSnapshot> d = lab.device(id);
             for (Map.Entry<String, String> want : s.states().entrySet()) {
-                String state = d.flatMap(snap -> snap.slot(want.getKey())).map(SlotReport::state).map(OtaState::wireName).orElse(null);
+                String state = d.flatMap(snap -> snap.slot(want.getKey())).map(r -> r.state() == null ? null : r.state().wireName()).orElse(null);
                 held &= state != null && List.of(want.getValue().split("\\|")).contains(state);
                 seen.add((s.device().equals("all") ? id + " " : "") + want.getKey() + "=" + (state == null ? "not reported" : state));
             }

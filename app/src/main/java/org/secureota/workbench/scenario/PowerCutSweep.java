@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.device.SlotReport;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
-import org.secureota.workbench.journal.Source;
 
 /**
  * The power-cut sweep, made watchable: one update, cut at flash operation N, the device powered on
@@ -41,20 +41,21 @@ final class PowerCutSweep {
                 break;
             }
             long mark = lab.lastSeq();
-            ScenarioRunner.await(lab.armCut(dev, n, sweep.point()), deadline);
+            // fail-after N lets operations 1..N complete and cuts N+1: cut operation n itself.
+            ScenarioRunner.await(lab.armCut(dev, n - 1, sweep.point()), deadline);
             ScenarioRunner.await(lab.check(dev), deadline);
             long armedAt = mark;
             Optional<JournalEvent> outcome = runner.awaitEvent(armedAt, e -> dev.equals(e.deviceId())
-                    && (e.type().equals(ScenarioEvents.BOARD_POWER_CUT)
-                    || e.type().equals(ScenarioEvents.APP_STATE) && "valid".equals(e.field("state").orElse(null))
-                    || e.type().equals(ScenarioEvents.OTA_VERDICT) && !"UPDATED".equals(e.field("code").orElse(null))), deadline);
+                    && (EventType.BOARD_POWER_CUT.is(e)
+                    || EventType.DEVICE_APP_STATE.is(e) && "valid".equals(e.field("state").orElse(null))
+                    || EventType.OTA_VERDICT.is(e) && !"UPDATED".equals(e.field("code").orElse(null))), deadline);
             if (outcome.isEmpty()) {
                 return "after arming a cut at flash operation " + n + ", neither the cut nor the end of the update came within "
                         + ScenarioRunner.format(step.timeout()) + " (" + cuts + " cuts so far)";
             }
             JournalEvent e = outcome.get();
-            if (!e.type().equals(ScenarioEvents.BOARD_POWER_CUT)) {
-                if (e.type().equals(ScenarioEvents.OTA_VERDICT) && !sweep.version().equals(version(dev))) {
+            if (!EventType.BOARD_POWER_CUT.is(e)) {
+                if (EventType.OTA_VERDICT.is(e) && !sweep.version().equals(version(dev))) {
                     return "the update attempt after " + cuts + " cuts ended with " + e.field("code").orElse("?")
                             + " instead of installing " + sweep.version();
                 }
@@ -65,12 +66,12 @@ final class PowerCutSweep {
             ScenarioRunner.await(lab.powerOn(dev), deadline);
             // The partition report of the new boot, not the model's memory of the boot before the cut.
             Optional<JournalEvent> booted = runner.awaitEvent(cutSeq, x -> dev.equals(x.deviceId())
-                    && (x.type().equals(ScenarioEvents.PARTITIONS) || x.type().equals(ScenarioEvents.BOARD_HALTED)), deadline);
+                    && (EventType.DEVICE_PARTITIONS.is(x) || EventType.BOARD_HALTED.is(x)), deadline);
             if (booted.isEmpty()) {
                 return "cut " + (cuts) + " at flash operation " + n + " (" + sweep.point().wireName()
                         + "): the device did not boot again within the step's timeout";
             }
-            if (booted.get().type().equals(ScenarioEvents.BOARD_HALTED)) {
+            if (EventType.BOARD_HALTED.is(booted.get())) {
                 return "BRICKED after cut " + cuts + " at flash operation " + n + ": " + booted.get().message();
             }
             int count = cuts;
@@ -85,7 +86,7 @@ final class PowerCutSweep {
             f.put("operation", op);
             f.put("point", sweep.point().wireName());
             f.put("version_after", now);
-            lab.journal().append(Source.SCENARIO, dev, ScenarioEvents.SWEEP_CUT, "cut " + count + " at flash operation "
+            lab.journal().append(EventType.SCENARIO_SWEEP_CUT, dev, "cut " + count + " at flash operation "
                     + op + " (" + sweep.point().wireName() + "): booted " + now + ", a verified app", f);
             runner.narrate(step.index(), step.narration().with("cuts", count).with("operation", op));
             runner.progress(step.index(), "cut " + count + " at flash operation " + op + ": booted " + now);
@@ -104,7 +105,10 @@ final class PowerCutSweep {
     }
 
     private boolean runsVerifiedApp(String dev) {
-        return "RUNNING".equals(lab.boardPower(dev).orElse(null)) && lab.device(dev)
+        // Powered is enough: the session may still say BOOTING when the supervisor's power-on line is
+        // read after the app's first telemetry (two pipes, two reader threads).
+        String power = lab.boardPower(dev).orElse("OFF");
+        return !power.equals("OFF") && !power.equals("CUT") && lab.device(dev)
                 .flatMap(s -> s.slots().stream().filter(SlotReport::running).findFirst())
                 .map(r -> r.image().valid()).orElse(false);
     }

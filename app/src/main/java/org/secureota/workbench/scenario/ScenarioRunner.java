@@ -17,6 +17,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.device.SlotReport;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 
 /**
@@ -46,6 +47,7 @@ public final class ScenarioRunner {
     private final RunMode mode;
     private final Language language;
     private final List<RunListener> listeners = new CopyOnWriteArrayList<>();
+    private final java.util.Set<RunListener> brokenListeners = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Semaphore nextPermits = new Semaphore(0);
     private final Object lock = new Object();
     private final CompletableFuture<RunSnapshot> done = new CompletableFuture<>();
@@ -61,7 +63,9 @@ public final class ScenarioRunner {
         this.language = language;
         List<StepSnapshot> steps = new ArrayList<>();
         for (Step s : script.steps()) {
-            steps.add(new StepSnapshot(s.index(), s.action().describe(), s.narration().in(language), StepStatus.PENDING,
+            // A sweep's narration counts its cuts: {cuts} and {operation} read 0 and - until the first one.
+            steps.add(new StepSnapshot(s.index(), s.action().describe(),
+                    s.narration().with("cuts", 0).with("operation", "-").in(language), StepStatus.PENDING,
                     "", List.of(), null, Duration.ZERO));
         }
         current = new RunSnapshot(script.title().in(language), mode, language, RunState.NOT_STARTED, 0, steps, null,
@@ -135,7 +139,7 @@ public final class ScenarioRunner {
 
     private void run() {
         try {
-            record(ScenarioEvents.STARTED, "script " + script.title().en(), Map.of("file", script.file(),
+            record(EventType.SCENARIO_STARTED, "script " + script.title().en(), Map.of("file", script.file(),
                     "title_en", script.title().en(), "title_fr", script.title().fr(), "summary_en", script.summary().en(),
                     "summary_fr", script.summary().fr(), "mode", mode.name().toLowerCase(), "steps", script.steps().size()));
             update(s -> new RunSnapshot(s.title(), mode, language, RunState.PREPARING, 0, s.steps(), null, elapsed()));
@@ -162,8 +166,10 @@ public final class ScenarioRunner {
                     }
                 }
                 long stepStart = lab.lastSeq();
-                // An expect-only step checks what the step before it caused.
-                long countFrom = step.action() instanceof StepAction.ExpectOnly ? previousStart : stepStart;
+                // An expect-only step and a wait look at what the step before them caused, too: the
+                // event waited for may come while that step was still checking its own expectations.
+                long countFrom = step.action() instanceof StepAction.ExpectOnly || step.action() instanceof StepAction.WaitFor
+                        ? previousStart : stepStart;
                 runStep(step, countFrom, stepStart);
                 previousStart = stepStart;
             }
@@ -191,7 +197,7 @@ public final class ScenarioRunner {
         if (f.problem() != null) {
             fields.put("problem", f.problem());
         }
-        record(ScenarioEvents.FINISHED, "script " + end.name().toLowerCase() + ": " + f.passed() + " of "
+        record(EventType.SCENARIO_FINISHED, "script " + end.name().toLowerCase() + ": " + f.passed() + " of "
                 + f.steps().size() + " steps passed", fields);
         done.complete(f);
     }
@@ -199,17 +205,19 @@ public final class ScenarioRunner {
     /** Publishes the releases, creates the devices and waits until each runs its starting version. */
     private String prepare() {
         try {
-            List<CompletableFuture<Void>> work = new ArrayList<>();
+            long deadline = System.nanoTime() + PREPARATION.toNanos();
+            // One after the other, in the script's order: each publication takes the next manifest
+            // counter, and the replay and downgrade scripts depend on which release is newer.
             for (ReleaseSpec r : script.releases()) {
-                work.add(lab.publish(r.imageName(), r.product()));
+                lab.publish(r.imageName(), r.product()).get(PREPARATION.toMillis(), TimeUnit.MILLISECONDS);
             }
+            List<CompletableFuture<Void>> work = new ArrayList<>();
             for (DeviceSpec d : script.devices()) {
                 for (String id : d.ids()) {
                     work.add(lab.createDevice(id, d.product(), BuiltImages.imageOf(d.startingVersion()).orElseThrow(),
                             d.layout()));
                 }
             }
-            long deadline = System.nanoTime() + PREPARATION.toNanos();
             CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).get(PREPARATION.toMillis(), TimeUnit.MILLISECONDS);
             for (DeviceSpec d : script.devices()) {
                 for (String id : d.ids()) {
@@ -236,13 +244,13 @@ public final class ScenarioRunner {
         long deadline = t0 + step.timeout().toNanos();
         setStep(step.index(), x -> new StepSnapshot(x.index(), x.action(), x.narration(), StepStatus.RUNNING, "",
                 List.of(), null, Duration.ZERO));
-        record(ScenarioEvents.STEP_STARTED, "step " + step.index() + ": " + step.action().describe(), Map.of(
+        record(EventType.SCENARIO_STEP_STARTED, "step " + step.index() + ": " + step.action().describe(), Map.of(
                 "step", step.index(), "action", step.action().key(), "description", step.action().describe(),
                 "narration_en", step.narration().en(), "narration_fr", step.narration().fr(),
                 "timeout_ms", step.timeout().toMillis()));
         String failure = null;
         try {
-            failure = act(step, stepStart, deadline);
+            failure = act(step, countFrom, deadline);
         } catch (TimeoutException e) {
             failure = "the action did not complete within " + format(step.timeout());
         } catch (ExecutionException e) {
@@ -256,7 +264,7 @@ public final class ScenarioRunner {
         if (failure == null && !step.expectations().isEmpty()) {
             ExpectationCheck check = new ExpectationCheck(lab, countFrom);
             while (true) {
-                results = step.expectations().stream().map(check::evaluate).toList();
+                results = evaluate(step, check);
                 List<ExpectationResult> shown = results;
                 setStep(step.index(), x -> new StepSnapshot(x.index(), x.action(), x.narration(), x.status(), x.progress(),
                         shown, null, Duration.ofNanos(System.nanoTime() - t0)));
@@ -272,7 +280,7 @@ public final class ScenarioRunner {
                 f.put("expected", r.expected());
                 f.put("seen", r.seen());
                 f.put("held", r.held());
-                record(ScenarioEvents.EXPECTATION, (r.held() ? "held: " : "FAILED: ") + r.description()
+                record(EventType.SCENARIO_EXPECTATION, (r.held() ? "held: " : "FAILED: ") + r.description()
                         + " (expected " + r.expected() + ", seen " + r.seen() + ")", f);
             }
             if (!results.stream().allMatch(ExpectationResult::held)) {
@@ -284,19 +292,47 @@ public final class ScenarioRunner {
         if (failure == null) {
             setStep(step.index(), x -> new StepSnapshot(x.index(), x.action(), x.narration(), StepStatus.PASSED,
                     x.progress(), finalResults, null, took));
-            record(ScenarioEvents.STEP_PASSED, "step " + step.index() + " passed in " + took.toMillis() + " ms",
+            record(EventType.SCENARIO_STEP_PASSED, "step " + step.index() + " passed in " + took.toMillis() + " ms",
                     Map.of("step", step.index(), "elapsed_ms", took.toMillis()));
         } else {
             String report = failure + "\n" + lastSeen();
             setStep(step.index(), x -> new StepSnapshot(x.index(), x.action(), x.narration(), StepStatus.FAILED,
                     x.progress(), finalResults, report, took));
-            record(ScenarioEvents.STEP_FAILED, "step " + step.index() + " failed: " + failure,
+            record(EventType.SCENARIO_STEP_FAILED, "step " + step.index() + " failed: " + failure,
                     Map.of("step", step.index(), "elapsed_ms", took.toMillis(), "reason", failure, "last_seen", report));
         }
     }
 
+    /**
+     * Evaluates a step's expectations. The attacker journals each judgement, so attacks are judged
+     * only once everything else holds (the device's attempt is over by then), not on every poll.
+     */
+    private static List<ExpectationResult> evaluate(Step step, ExpectationCheck check) {
+        List<ExpectationResult> others = new ArrayList<>();
+        boolean othersHold = true;
+        for (Expectation x : step.expectations()) {
+            if (!(x instanceof Expectation.AttackResisted)) {
+                ExpectationResult r = check.evaluate(x);
+                othersHold &= r.held();
+                others.add(r);
+            }
+        }
+        List<ExpectationResult> results = new ArrayList<>();
+        int i = 0;
+        for (Expectation x : step.expectations()) {
+            if (x instanceof Expectation.AttackResisted) {
+                results.add(othersHold ? check.evaluate(x)
+                        : new ExpectationResult(x.describe(), "resisted", "not judged yet: the step's other expectations do not hold",
+                                false, x.position()));
+            } else {
+                results.add(others.get(i++));
+            }
+        }
+        return results;
+    }
+
     /** Performs the step's action; returns a failure or null. */
-    private String act(Step step, long stepStart, long deadline) throws Exception {
+    private String act(Step step, long countFrom, long deadline) throws Exception {
         StepAction a = step.action();
         if (a instanceof StepAction.Deploy d) {
             await(d.device() != null ? lab.deployToDevice(d.device(), d.version()) : lab.deploy(d.product(), d.version()), deadline);
@@ -317,7 +353,7 @@ public final class ScenarioRunner {
         } else if (a instanceof StepAction.DisarmCut x) {
             await(lab.disarmCut(x.device()), deadline);
         } else if (a instanceof StepAction.WaitFor w) {
-            Optional<JournalEvent> seen = awaitEvent(stepStart,
+            Optional<JournalEvent> seen = awaitEvent(countFrom,
                     e -> ExpectationCheck.matches(e, w.event(), w.device(), w.fields()), deadline);
             if (seen.isEmpty()) {
                 return "no " + w.event() + (w.device() == null ? "" : " from " + w.device())
@@ -460,7 +496,10 @@ public final class ScenarioRunner {
             try {
                 l.changed(after);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "a scenario listener failed; the run goes on", e);
+                // Logged once per listener: a view that throws on every change would bury the log.
+                if (brokenListeners.add(l)) {
+                    LOG.log(Level.WARNING, "a scenario listener failed; the run goes on (further failures of it are not logged)", e);
+                }
             }
         }
     }
@@ -469,8 +508,8 @@ public final class ScenarioRunner {
         return startNanos == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
-    private void record(String type, String message, Map<String, ?> fields) {
-        lab.journal().append(org.secureota.workbench.journal.Source.SCENARIO, null, type, message, fields);
+    private void record(EventType type, String message, Map<String, ?> fields) {
+        lab.journal().append(type, null, message, fields);
     }
 
     static String format(Duration d) {

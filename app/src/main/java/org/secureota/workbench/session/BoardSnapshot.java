@@ -6,7 +6,8 @@ package org.secureota.workbench.session;
  *
  * @param deviceId the device it powers
  * @param power    off, booting, running or cut
- * @param armedCut the armed power cut, {@code "12/halfway"} (flash operation / cut point), or null
+ * @param armedCut the armed power cut as {@code "OPERATION/POINT"}: {@code "12/halfway"} cuts the 12th flash
+ *                 operation from the arming (11 complete) halfway through it; null when none is armed
  * @param ptyPath  the board's serial port: the virtual board's pty ({@code /dev/pts/3}) or the real port
  * @param pid      the virtual board's supervisor process, or null
  */

@@ -38,7 +38,11 @@ public interface LabDevice {
     /** Cuts the power now, wherever the program is. */
     CompletableFuture<Void> powerCut();
 
-    /** Flash operations 1..{@code flashOp} complete; the next one is cut at {@code point}. */
+    /**
+     * Arms a power cut: flash operations 1..{@code flashOp} (counted from now) complete, operation
+     * {@code flashOp + 1} is cut at {@code point}, and the board stays off until {@link #powerOn()}.
+     * {@link BoardSnapshot#armedCut()} then reads {@code "<flashOp + 1>/<point>"}.
+     */
     CompletableFuture<Void> armCut(long flashOp, CutPoint point);
 
     CompletableFuture<Void> disarmCut();

@@ -1,7 +1,7 @@
 package org.secureota.workbench.session;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +41,10 @@ import org.secureota.workbench.network.LabTimeServer;
 import org.secureota.workbench.pki.HostIdentity;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
+import org.secureota.workbench.attack.AttackTarget;
+import org.secureota.workbench.attack.Attacker;
+import org.secureota.workbench.network.DeviceEndpoint;
+import org.secureota.workbench.network.Upstream;
 import org.secureota.workbench.server.OtaServer;
 import org.secureota.workbench.server.ServerIdentity;
 import org.secureota.workbench.server.ServerState;
@@ -66,7 +70,7 @@ import org.secureota.workbench.server.TlsProvider;
  *   <li>No lock is held across I/O or a process start. The session's own lock only swaps the
  *       immutable {@link SessionSnapshot}.</li>
  * </ul>
- * {@code LabSessionTest} proves each rule.
+ * {@code LabSessionThreadingTest} proves each rule.
  */
 public final class LabSession implements AutoCloseable {
 
@@ -89,7 +93,7 @@ public final class LabSession implements AutoCloseable {
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, LabDevice> devices = new LinkedHashMap<>();
     private final Object lock = new Object();
-    private final Map<String, Transcript> transcripts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, SerialTranscript> transcripts = new java.util.concurrent.ConcurrentHashMap<>();
     private SessionSnapshot current = new SessionSnapshot(SessionState.OPENING, ServerSnapshot.stopped(), Map.of(),
             Map.of());
     private SessionLog log;
@@ -98,6 +102,8 @@ public final class LabSession implements AutoCloseable {
     private ServerState serverState;
     private LabTimeServer time;
     private volatile OtaServer server;
+    private DeviceEndpoint endpoint;
+    private Attacker attacker;
     private JournalSubscription watcher;
     private boolean closing;
 
@@ -166,6 +172,14 @@ public final class LabSession implements AutoCloseable {
             update(s -> s.withServer(x -> x.withStatus(ServerStatus.FAILED, e.getMessage())));
             fail("OTA server", e);
         }
+        try {
+            endpoint = DeviceEndpoint.start(journal, new InetSocketAddress(options.bind(), 0),
+                    new Upstream("lab server", upstreamOf(server)));
+        } catch (IOException e) {
+            fail("device endpoint", e);
+        }
+        attacker = new Attacker(new AttackTarget(journal, pki, serverState, endpoint, time,
+                LabSessionDefaults.PRODUCT));
         serverState.deployments().addListener(d -> refreshServer());
         update(s -> s.withServer(x -> runningServer()));
         if (options.publishBuiltReleases()) {
@@ -190,14 +204,14 @@ public final class LabSession implements AutoCloseable {
                 continue; // not built: the demo says how to build; the server runs without it
             }
             try {
-                publishNow(image, LabSessionDefaults.PRODUCT, false);
+                publishNow(image, LabSessionDefaults.PRODUCT);
             } catch (RuntimeException alreadyPublished) {
                 // A lab keeps its releases across sessions: the version is there from an earlier one.
             }
         }
     }
 
-    private Release publishNow(Path image, String product, boolean journalRefusal) {
+    private Release publishNow(Path image, String product) {
         Release r = serverState.releases().publish(image, product, pki.signingKey(), MANIFEST_VALIDITY,
                 options.clock());
         journal.append(EventType.SERVER_RELEASE, null, "published " + product + " " + r.version()
@@ -246,8 +260,8 @@ public final class LabSession implements AutoCloseable {
         }
     }
 
-    Transcript transcript(String deviceId) {
-        return transcripts.computeIfAbsent(deviceId, id -> new Transcript(folder().resolve(id).resolve("serial.log")));
+    SerialTranscript transcript(String deviceId) {
+        return transcripts.computeIfAbsent(deviceId, id -> new SerialTranscript(folder().resolve(id).resolve("serial.log")));
     }
 
     // --- the parts ---
@@ -287,9 +301,28 @@ public final class LabSession implements AutoCloseable {
         return server;
     }
 
-    /** The URL devices are provisioned with: the server's own, until the network endpoint exists. */
+    /**
+     * The URL devices are provisioned with: the device endpoint's, never the server's own port, so the
+     * network path (and the attacker on it) stands between every device and the server.
+     */
     public String deviceUrl() {
-        return "https://127.0.0.1:" + server.port();
+        return endpoint.url().toString();
+    }
+
+    /** The device-facing endpoint: what devices connect to, forwarding to the lab server. */
+    public DeviceEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** The attacker of this session: arms, undoes and judges the attacks of the catalogue. */
+    public Attacker attacker() {
+        return attacker;
+    }
+
+    /** Where the endpoint reaches the server: loopback when the server listens on every address. */
+    private static InetSocketAddress upstreamOf(OtaServer server) {
+        String host = server.baseUri().getHost().replace("[", "").replace("]", "");
+        return new InetSocketAddress(host, server.port());
     }
 
     // --- observable state ---
@@ -323,6 +356,19 @@ public final class LabSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Like {@link #update}, for a device's own changes: applied only while the session holds that
+     * device (or is still making it), so that the last words of a removed device do not bring it back.
+     */
+    void updateDevice(LabDevice owner, String id, UnaryOperator<SessionSnapshot> change) {
+        synchronized (lock) {
+            if (!devices.containsKey(id) || (devices.get(id) != null && devices.get(id) != owner)) {
+                return;
+            }
+            update(change);
+        }
+    }
+
     private void notifyListeners(SessionSnapshot before, SessionSnapshot after) {
         for (SessionListener l : listeners) {
             try {
@@ -341,7 +387,7 @@ public final class LabSession implements AutoCloseable {
 
     /** Publishes an image (its version from its app descriptor) for {@code product}, signed by the lab. */
     public CompletableFuture<Release> publish(Path image, String product) {
-        return async(() -> publishNow(image, product, true));
+        return async(() -> publishNow(image, product));
     }
 
     /** Deploys a published release to every device of {@code product}. */
@@ -541,6 +587,13 @@ public final class LabSession implements AutoCloseable {
                         Map.of("part", "devices", "error", String.valueOf(e)));
             }
         }
+        if (attacker != null) {
+            // Undo every armed attack first: the lab's files must not stay tampered with after the session.
+            attacker.disarmAll();
+        }
+        if (endpoint != null) {
+            endpoint.close();
+        }
         if (server != null) {
             try {
                 server.close();
@@ -560,7 +613,7 @@ public final class LabSession implements AutoCloseable {
         if (watcher != null) {
             watcher.close();
         }
-        transcripts.values().forEach(Transcript::close);
+        transcripts.values().forEach(SerialTranscript::close);
         if (log != null) {
             log.close();
         }
@@ -578,39 +631,6 @@ public final class LabSession implements AutoCloseable {
     interface Closeable extends AutoCloseable {
         @Override
         void close();
-    }
-
-    /** One device's serial lines, as a terminal would have shown them, with the time of each. */
-    static final class Transcript {
-        private final Path file;
-        private java.io.Writer out;
-
-        Transcript(Path file) {
-            this.file = file;
-        }
-
-        synchronized void write(JournalEvent e) {
-            try {
-                if (out == null) {
-                    Files.createDirectories(file.getParent());
-                    out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-                }
-                out.write(e.wallClock() + (EventType.SERIAL_TX.is(e) ? " > " : "   ") + e.message() + "\n");
-                out.flush();
-            } catch (IOException x) {
-                throw new UncheckedIOException("Cannot write the serial transcript " + file + ": " + x.getMessage(), x);
-            }
-        }
-
-        synchronized void close() {
-            try {
-                if (out != null) {
-                    out.close();
-                }
-            } catch (IOException ignored) {
-                // Everything was flushed line by line.
-            }
-        }
     }
 
     static void writeSecret(Path file, byte[] bytes) {

@@ -38,7 +38,7 @@ final class RealLabDevice implements LabDevice, LabSession.Closeable {
 
     private void changed(DeviceSnapshot after) {
         BoardPower power = after.connection() == ConnectionState.CONNECTED ? BoardPower.RUNNING : BoardPower.OFF;
-        session.update(s -> s.withDevice(port, after).withBoard(port, b -> new BoardSnapshot(port, power, null, port, null)));
+        session.updateDevice(this, port, s -> s.withDevice(port, after).withBoard(port, b -> new BoardSnapshot(port, power, null, port, null)));
     }
 
     /** The port name: a real board is known by its port until it reports its id. */

@@ -89,7 +89,7 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
     private void observe() {
         model.addListener(this::modelChanged);
         esp.addBoardListener(this::boardEvent);
-        session.update(s -> s.withBoard(id, b -> b).withDevice(id, model.snapshot()));
+        session.updateDevice(this, id, s -> s.withBoard(id, b -> b).withDevice(id, model.snapshot()));
     }
 
     /** Starts the supervisor (which powers the board on) and opens the link to its pty. */
@@ -100,7 +100,7 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
             }
         }
         esp.start(flash, tty);
-        session.update(s -> s.withBoard(id, b -> b.withProcess(esp.ptyPath(), esp.pid().orElse(null))));
+        session.updateDevice(this, id, s -> s.withBoard(id, b -> b.withProcess(esp.ptyPath(), esp.pid().orElse(null))));
         DeviceLink opened;
         try {
             opened = DeviceLink.open(tty.toString(), model, session.journal());
@@ -115,7 +115,7 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
 
     private void modelChanged(org.secureota.workbench.device.DeviceSnapshot before,
                               org.secureota.workbench.device.DeviceSnapshot after) {
-        session.update(s -> {
+        session.updateDevice(this, id, s -> {
             SessionSnapshot next = s.withDevice(id, after);
             if (after.boots() > before.boots()) {
                 next = next.withBoard(id, b -> b.power() == BoardPower.BOOTING ? b.withPower(BoardPower.RUNNING) : b);
@@ -126,12 +126,13 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
 
     /** On the board's stdout thread: only swaps the snapshot (the session notifies on its own thread). */
     private void boardEvent(BoardEvent e) {
-        session.update(s -> s.withBoard(id, b -> switch (e.eventType()) {
+        session.updateDevice(this, id, s -> s.withBoard(id, b -> switch (e.eventType()) {
             case BOARD_POWER_ON, BOARD_RESTART, BOARD_CRASH -> b.withPower(BoardPower.BOOTING);
             case BOARD_POWER_OFF, BOARD_HALTED -> b.withPower(BoardPower.OFF);
             case BOARD_EXITED -> b.withPower(BoardPower.OFF).withProcess(null, null).withArmedCut(null);
             case BOARD_POWER_CUT -> b.withPower(BoardPower.CUT).withArmedCut(null);
-            case BOARD_ARMED -> b.withArmedCut(e.fields().get("fail_after") + "/" + e.fields().get("cut"));
+            case BOARD_ARMED -> b.withArmedCut((((Number) e.fields().get("fail_after")).longValue() + 1) + "/"
+                    + e.fields().get("cut"));
             case BOARD_DISARMED -> b.withArmedCut(null);
             case BOARD_READY -> b.withProcess((String) e.fields().get("pty"), esp.pid().orElse(null));
             default -> b;
@@ -247,7 +248,7 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
             l.close();
         }
         esp.close();
-        session.update(s -> s.withBoard(id, b -> b.withPower(BoardPower.OFF).withProcess(null, null)));
+        session.updateDevice(this, id, s -> s.withBoard(id, b -> b.withPower(BoardPower.OFF).withProcess(null, null)));
     }
 
     @Override

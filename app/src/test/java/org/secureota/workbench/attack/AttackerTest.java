@@ -30,6 +30,7 @@ import org.secureota.workbench.firmware.ManifestRefusal;
 import org.secureota.workbench.firmware.ManifestVerifier;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.Journal;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.Source;
 import org.secureota.workbench.lab.Lab;
@@ -78,7 +79,7 @@ class AttackerTest {
         v3 = publish("shop-display", "3.0.0");
         publish("kiosk", "1.1.0");
         state.deploy("shop-display", "3.0.0");
-        server = OtaServer.builder(state, journal).port(0).start();
+        server = OtaServer.builder(lab, journal).port(0).start();
         endpoint = DeviceEndpoint.start(journal, Upstream.loopback("lab server", server.port()));
         time = LabTimeServer.start(journal);
         attacker = new Attacker(new AttackTarget(journal, pki, state, endpoint, time, "shop-display"));
@@ -217,8 +218,8 @@ class AttackerTest {
             attacker.disarm(a.id());
             assertStoreUnchanged(before);
         }
-        assertThat(journal.snapshot()).filteredOn(e -> e.source() == Source.ATTACKER)
-                .extracting(JournalEvent::type).contains(Attacker.ARMED, Attacker.DISARMED);
+        assertThat(journal.window()).filteredOn(e -> e.source() == Source.ATTACKER)
+                .extracting(JournalEvent::type).contains(EventType.ATTACK_ARMED.wireName(), EventType.ATTACK_DISARMED.wireName());
     }
 
     private static int differences(byte[] a, byte[] b) {
@@ -253,7 +254,7 @@ class AttackerTest {
 
         assertThatThrownBy(() -> attacker.disarm("expired-cert")).hasMessageContaining("is not armed");
         assertThat(attacker.judge("expired-cert", "esp32-01").result()).isEqualTo(JudgementResult.NO_ATTEMPT);
-        assertThat(journal.snapshot()).filteredOn(e -> e.type().equals(Attacker.ARMED))
+        assertThat(journal.window()).filteredOn(e -> EventType.ATTACK_ARMED.is(e))
                 .extracting(e -> e.fields().get("attack"))
                 .containsExactly("rogue-server", "dropped-connection", "expired-cert");
     }

@@ -88,7 +88,7 @@ class VirtualDeviceTest {
     JournalEvent awaitJournal(long afterSeq, String what, Predicate<JournalEvent> condition) throws InterruptedException {
         return journal.awaitAfter(afterSeq, condition, WAIT)
                 .orElseThrow(() -> new AssertionError("no " + what + " in the journal within " + WAIT + "; journal: "
-                        + journal.snapshot()));
+                        + journal.window()));
     }
 
     static Predicate<JournalEvent> type(String type) {
@@ -126,10 +126,10 @@ class VirtualDeviceTest {
         assertThat(lcd.message()).contains("SHOP-DISPLAY");
         JournalEvent led = awaitJournal(0, "device.led", type(DeviceEvents.LED));
         assertThat(led.fields()).containsEntry("mode", "blink").containsEntry("period_ms", 1000L);
-        assertThat(journal.snapshot()).filteredOn(type(DeviceEvents.SERIAL_RX))
+        assertThat(journal.window()).filteredOn(type(DeviceEvents.SERIAL_RX))
                 .anySatisfy(e -> assertThat(e.message()).startsWith("@ota1 {\"ev\":\"boot\""))
                 .allSatisfy(e -> assertThat(e.message()).doesNotContain("\n", "\r"));
-        assertThat(journal.snapshot()).filteredOn(type(DeviceEvents.TELEMETRY_WARNING)).isEmpty();
+        assertThat(journal.window()).filteredOn(type(DeviceEvents.TELEMETRY_WARNING)).isEmpty();
         awaitJournal(0, "board.ready", type("board.ready"));
     }
 
@@ -177,7 +177,7 @@ class VirtualDeviceTest {
                 "boot after a power cycle");
         assertThat(afterPower.runningSlot()).isEqualTo("ota_0");
         assertThat(afterPower.connection()).isEqualTo(ConnectionState.CONNECTED);
-        assertThat(journal.snapshot()).filteredOn(type(DeviceEvents.DISCONNECTED)).isEmpty();
+        assertThat(journal.window()).filteredOn(type(DeviceEvents.DISCONNECTED)).isEmpty();
     }
 
     @Test
@@ -272,8 +272,8 @@ class VirtualDeviceTest {
         device.awaitState(ConnectionState.CONNECTED, WAIT);
         JournalEvent report = awaitJournal(back.seq(), "boot report after the reconnect", type(DeviceEvents.BOOT));
         assertThat(report.fields()).containsEntry("version", "1.0.0");
-        assertThat(journal.snapshot()).filteredOn(type(DeviceEvents.DISCONNECTED)).hasSize(1);
-        assertThat(journal.snapshot()).filteredOn(type(DeviceEvents.CONNECTED))
+        assertThat(journal.window()).filteredOn(type(DeviceEvents.DISCONNECTED)).hasSize(1);
+        assertThat(journal.window()).filteredOn(type(DeviceEvents.CONNECTED))
                 .extracting(e -> e.fields().get("reconnect")).containsExactly(false, true);
     }
 }

@@ -43,7 +43,7 @@ class JournalTest {
             assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
             sub.close();
 
-            List<JournalEvent> all = journal.snapshot();
+            List<JournalEvent> all = journal.window();
             assertThat(all).hasSize(writers * perWriter);
             for (int i = 0; i < all.size(); i++) {
                 assertThat(all.get(i).seq()).isEqualTo(i + 1L);

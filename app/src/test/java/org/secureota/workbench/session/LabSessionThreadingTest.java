@@ -69,10 +69,13 @@ class LabSessionThreadingTest {
         });
         long mark = session.journal().size();
         device.status().join(); // ack, boot, partitions, lcd, led: one burst of lines
-        JournalEvent led = session.journal().awaitAfter(mark, e -> EventType.DEVICE_LED.is(e)
+        JournalEvent ack = session.journal().awaitAfter(mark, e -> EventType.DEVICE_ACK.is(e)
+                && "status".equals(e.fields().get("cmd")), WAIT).orElseThrow(() -> new AssertionError("no status ack"));
+        JournalEvent led = session.journal().awaitAfter(ack.seq(), e -> EventType.DEVICE_LED.is(e)
                 && "thread-01".equals(e.deviceId()), WAIT).orElseThrow(() -> new AssertionError("no status report"));
         assertThat(sleeping.await(10, TimeUnit.SECONDS)).as("both listeners were asleep during the burst").isTrue();
-        List<JournalEvent> rx = session.journal().events(EventType.SERIAL_RX, "thread-01", mark).stream()
+        // From the ack's own line (journaled just before the ack) to the report's last line.
+        List<JournalEvent> rx = session.journal().events(EventType.SERIAL_RX, "thread-01", ack.seq() - 2).stream()
                 .filter(e -> e.seq() <= led.seq()).toList();
         assertThat(rx).hasSizeGreaterThanOrEqualTo(4);
         long worstGapMs = 0;
@@ -112,7 +115,7 @@ class LabSessionThreadingTest {
         device.powerOn().get(WAIT.toSeconds(), TimeUnit.SECONDS);
         awaitBoard(BoardPower.RUNNING);
         device.armCut(3, org.secureota.workbench.device.CutPoint.HALFWAY).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        awaitArmed("3/halfway");
+        awaitArmed("4/halfway"); // operations 1..3 complete, the 4th is cut
         device.disarmCut().get(WAIT.toSeconds(), TimeUnit.SECONDS);
         awaitArmed(null);
         assertThat(session.deploy(LabSessionDefaults.PRODUCT, "9.9.9"))

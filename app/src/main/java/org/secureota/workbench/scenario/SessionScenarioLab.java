@@ -1,0 +1,153 @@
+package org.secureota.workbench.scenario;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.secureota.workbench.attack.Attacker;
+import org.secureota.workbench.attack.Judgement;
+import org.secureota.workbench.attack.JudgementResult;
+import org.secureota.workbench.device.CutPoint;
+import org.secureota.workbench.device.DeviceSnapshot;
+import org.secureota.workbench.device.FlashLayout;
+import org.secureota.workbench.journal.Journal;
+import org.secureota.workbench.journal.JournalEvent;
+import org.secureota.workbench.session.LabDevice;
+import org.secureota.workbench.session.LabSession;
+import org.secureota.workbench.session.VirtualDeviceOptions;
+
+/** A script's view of a real lab session and its attacker: every call goes to the session's own parts. */
+public final class SessionScenarioLab implements ScenarioLab {
+
+    private final LabSession session;
+    private final Attacker attacker;
+    private final Path projectRoot;
+
+    public SessionScenarioLab(LabSession session, Attacker attacker, Path projectRoot) {
+        this.session = session;
+        this.attacker = attacker;
+        this.projectRoot = projectRoot;
+    }
+
+    @Override
+    public Journal journal() {
+        return session.journal();
+    }
+
+    @Override
+    public List<JournalEvent> eventsAfter(long afterSeq) {
+        long last = lastSeq();
+        return afterSeq >= last ? List.of() : session.journal().read(afterSeq + 1, last);
+    }
+
+    @Override
+    public long lastSeq() {
+        return session.journal().size();
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(String imageName, String product) {
+        return session.publish(projectRoot.resolve("esp32-firmware/build/images").resolve(imageName + ".bin"), product)
+                .thenApply(r -> null);
+    }
+
+    @Override
+    public CompletableFuture<Void> createDevice(String id, String product, String startImage, FlashLayout layout) {
+        return session.createVirtualDevice(id, product, VirtualDeviceOptions.factoryFreshV1().withStartImage(startImage)
+                .withLayout(layout).withPowerOn(true)).thenApply(d -> null);
+    }
+
+    @Override
+    public List<String> deviceIds() {
+        List<String> ids = new ArrayList<>();
+        session.devices().forEach(d -> ids.add(d.id()));
+        return ids;
+    }
+
+    @Override
+    public Optional<DeviceSnapshot> device(String id) {
+        return session.device(id).map(LabDevice::device);
+    }
+
+    @Override
+    public Optional<String> boardPower(String id) {
+        return session.device(id).map(LabDevice::board).map(b -> b.power().name());
+    }
+
+    @Override
+    public CompletableFuture<Void> deploy(String product, String version) {
+        return session.deploy(product, version).thenApply(r -> null);
+    }
+
+    @Override
+    public CompletableFuture<Void> deployToDevice(String device, String version) {
+        return session.deployToDevice(device, version).thenApply(r -> null);
+    }
+
+    private LabDevice require(String id) {
+        return session.device(id).orElseThrow(() -> new IllegalStateException("no device " + id + " in the session"));
+    }
+
+    @Override
+    public CompletableFuture<Void> check(String device) {
+        return require(device).check();
+    }
+
+    @Override
+    public CompletableFuture<Void> powerOn(String device) {
+        return require(device).powerOn();
+    }
+
+    @Override
+    public CompletableFuture<Void> reset(String device) {
+        return require(device).reset();
+    }
+
+    @Override
+    public CompletableFuture<Void> powerCut(String device) {
+        return require(device).powerCut();
+    }
+
+    @Override
+    public CompletableFuture<Void> armCut(String device, long operation, CutPoint point) {
+        return require(device).armCut(operation, point);
+    }
+
+    @Override
+    public CompletableFuture<Void> disarmCut(String device) {
+        return require(device).disarmCut();
+    }
+
+    @Override
+    public CompletableFuture<Void> arm(String attack, Map<String, String> params) {
+        // The attacker does its I/O on the caller's thread: keep it off the runner's.
+        return CompletableFuture.runAsync(() -> attacker.arm(attack, params));
+    }
+
+    @Override
+    public CompletableFuture<Void> disarm(String attack) {
+        return CompletableFuture.runAsync(() -> attacker.disarm(attack));
+    }
+
+    /** Judged on every device; resisted when every device that tried resisted, and at least one tried. */
+    @Override
+    public AttackJudgement judge(String attack, long afterSeq) {
+        List<String> evidence = new ArrayList<>();
+        boolean anyAttempt = false;
+        boolean allResisted = true;
+        for (String id : deviceIds()) {
+            Judgement j = attacker.judge(attack, id);
+            if (j.result() == JudgementResult.NO_ATTEMPT) {
+                continue;
+            }
+            anyAttempt = true;
+            allResisted &= j.result() == JudgementResult.RESISTED;
+            evidence.add(j.summary());
+        }
+        String outcome = !anyAttempt ? "no attempt" : allResisted ? "resisted" : "NOT resisted";
+        return new AttackJudgement(attack, outcome, anyAttempt && allResisted,
+                evidence.isEmpty() ? null : String.join("; ", evidence), null);
+    }
+}

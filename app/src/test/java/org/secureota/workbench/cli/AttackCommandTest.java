@@ -1,0 +1,44 @@
+package org.secureota.workbench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.secureota.workbench.attack.AttackCatalog;
+
+class AttackCommandTest {
+
+    @Test
+    void listPrintsEveryAttackWithItsVerdictInEnglishAndFrench() {
+        CliTestSupport.Run en = CliTestSupport.run("attack", "list");
+        assertThat(en.exitCode()).as(en.err()).isZero();
+        AttackCatalog.all().forEach(a -> assertThat(en.out()).contains(a.id()));
+        assertThat(en.out()).contains("HASH_MISMATCH", "Flipped byte in the image", "offset=random");
+
+        CliTestSupport.Run fr = CliTestSupport.run("attack", "list", "--lang", "fr");
+        assertThat(fr.exitCode()).isZero();
+        assertThat(fr.out()).contains("Octet inversé dans l'image", "stockage du serveur");
+    }
+
+    @Test
+    void jsonListsIdsSurfacesParametersAndVerdicts() throws Exception {
+        CliTestSupport.Run r = CliTestSupport.run("attack", "list", "--json", "--lang", "fr");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        assertThat(doc.get("language").asText()).isEqualTo("fr");
+        assertThat(doc.get("attacks")).hasSize(AttackCatalog.all().size());
+        JsonNode drop = doc.get("attacks").get(7);
+        assertThat(drop.get("id").asText()).isEqualTo("dropped-connection");
+        assertThat(drop.get("acts_on").asText()).isEqualTo("network");
+        assertThat(drop.get("expected_verdicts").get(0).asText()).isEqualTo("UPDATED");
+        assertThat(drop.get("parameters").get(0).get("name").asText()).isEqualTo("bytes");
+    }
+
+    @Test
+    void anUnknownLanguageIsRefused() {
+        CliTestSupport.Run r = CliTestSupport.run("attack", "list", "--lang", "de");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains("--lang is 'de'");
+    }
+}
