@@ -340,6 +340,29 @@ public final class LabSession implements AutoCloseable {
         return () -> listeners.remove(l);
     }
 
+    /**
+     * Waits until the session's snapshot satisfies {@code condition} (checked at once, then on every
+     * change) and returns it. The snapshot follows the device models a moment later (their listeners
+     * run on listener threads): wait on it, not on a model, when the session's view is what matters.
+     *
+     * @param what a description for the timeout message ("all ten boards on 2.0.0")
+     */
+    public SessionSnapshot await(java.util.function.Predicate<SessionSnapshot> condition, Duration timeout, String what)
+            throws InterruptedException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (!condition.test(current)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new java.util.concurrent.TimeoutException("lab session: no " + what + " within "
+                            + timeout.toMillis() + " ms; last snapshot: " + current);
+                }
+                lock.wait(Math.max(1, left / 1_000_000));
+            }
+            return current;
+        }
+    }
+
     /** Applies {@code change} to the snapshot and, if it changed anything, tells the listeners. */
     void update(UnaryOperator<SessionSnapshot> change) {
         synchronized (lock) {
@@ -349,6 +372,7 @@ public final class LabSession implements AutoCloseable {
                 return;
             }
             current = after;
+            lock.notifyAll();
             // Enqueued under the lock, so listeners hear of changes in the order they happened.
             if (!events.isShutdown()) {
                 events.execute(() -> notifyListeners(before, after));

@@ -23,6 +23,8 @@ import org.secureota.workbench.server.ApiKeyRegistry;
  */
 final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
 
+    private static final java.time.Duration SAME_BOOT = java.time.Duration.ofMillis(1500);
+
     private final LabSession session;
     private final String id;
     private final String product;
@@ -32,6 +34,8 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
     private final Device model;
     private final Object linkLock = new Object();
     private DeviceLink link;
+    /** When the model last reported a new boot (System.nanoTime), 0 before the first. */
+    private volatile long lastBootNanos;
 
     private VirtualLabDevice(LabSession session, String id, String product, Path flash, Path tty) {
         this.session = session;
@@ -118,16 +122,23 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
         session.updateDevice(this, id, s -> {
             SessionSnapshot next = s.withDevice(id, after);
             if (after.boots() > before.boots()) {
+                lastBootNanos = System.nanoTime();
                 next = next.withBoard(id, b -> b.power() == BoardPower.BOOTING ? b.withPower(BoardPower.RUNNING) : b);
             }
             return next;
         });
     }
 
-    /** On the board's stdout thread: only swaps the snapshot (the session notifies on its own thread). */
+    /**
+     * On the board's stdout thread: only swaps the snapshot (the session notifies on its own thread).
+     * The supervisor's "power on" and the firmware's boot line travel on different pipes (stdout and
+     * the pty), so the boot can be read first: a power-on within {@link #SAME_BOOT} of a boot already
+     * reported announces that boot, and the board stays {@link BoardPower#RUNNING}.
+     */
     private void boardEvent(BoardEvent e) {
+        boolean bootSeen = lastBootNanos != 0 && System.nanoTime() - lastBootNanos < SAME_BOOT.toNanos();
         session.updateDevice(this, id, s -> s.withBoard(id, b -> switch (e.eventType()) {
-            case BOARD_POWER_ON, BOARD_RESTART, BOARD_CRASH -> b.withPower(BoardPower.BOOTING);
+            case BOARD_POWER_ON, BOARD_RESTART, BOARD_CRASH -> b.withPower(bootSeen ? BoardPower.RUNNING : BoardPower.BOOTING);
             case BOARD_POWER_OFF, BOARD_HALTED -> b.withPower(BoardPower.OFF);
             case BOARD_EXITED -> b.withPower(BoardPower.OFF).withProcess(null, null).withArmedCut(null);
             case BOARD_POWER_CUT -> b.withPower(BoardPower.CUT).withArmedCut(null);

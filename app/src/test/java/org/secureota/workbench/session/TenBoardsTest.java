@@ -70,8 +70,10 @@ class TenBoardsTest {
             assertThat(session.journal().events(EventType.OTA_VERDICT, null, mark))
                     .filteredOn(e -> "UPDATED".equals(e.fields().get("code")))
                     .extracting(e -> e.deviceId()).doesNotHaveDuplicates().hasSize(BOARDS);
-            assertThat(session.snapshot().devices().values()).hasSize(BOARDS)
-                    .allSatisfy(s -> assertThat(s.version()).isEqualTo("2.0.0"));
+            // The session's snapshot follows the models a moment later (listener threads): wait on it.
+            SessionSnapshot all = session.await(s -> s.devices().size() == BOARDS && s.devices().values().stream()
+                    .allMatch(d -> "2.0.0".equals(d.version())), WAIT, "all boards on 2.0.0 in the session snapshot");
+            assertThat(all.boards().values()).hasSize(BOARDS).allSatisfy(b -> assertThat(b.power()).isEqualTo(BoardPower.RUNNING));
         }
     }
 }
