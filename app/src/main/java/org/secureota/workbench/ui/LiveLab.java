@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
 import org.secureota.workbench.attack.AttackSurface;
-import org.secureota.workbench.attack.AttackTarget;
 import org.secureota.workbench.attack.Attacker;
 import org.secureota.workbench.device.CutPoint;
 import org.secureota.workbench.device.DeviceSnapshot;
@@ -19,7 +18,6 @@ import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.JournalSubscription;
 import org.secureota.workbench.journal.SessionExport;
 import org.secureota.workbench.network.DeviceEndpoint;
-import org.secureota.workbench.network.Upstream;
 import org.secureota.workbench.session.BoardSnapshot;
 import org.secureota.workbench.session.LabDevice;
 import org.secureota.workbench.session.LabSession;
@@ -77,6 +75,7 @@ final class LiveLab implements LabControl {
             startAttacker(s);
             Platform.runLater(() -> {
                 controller.setLab(this);
+                controller.bindThrottle(this::throttle);
                 controller.setStatus("app.status.open", s.folder());
             });
             if (options.deviceId() == null || s.device(options.deviceId()).isPresent()) {
@@ -95,23 +94,23 @@ final class LiveLab implements LabControl {
         });
     }
 
-    /**
-     * The attacker reaches the server's store and the time source through the session. The devices
-     * are provisioned with the session's device URL, which does not pass through a network endpoint
-     * yet, so the attacks on the network path stay unavailable rather than pretend.
-     */
+    /** The session's attacker, on the network path between the devices and the server, in its store and its clock. */
     private void startAttacker(LabSession s) {
-        try {
-            endpoint = DeviceEndpoint.start(s.journal(), Upstream.loopback("lab server", s.server().port()));
-        } catch (java.io.IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        attacker = new Attacker(new AttackTarget(s.journal(), s.pki(), s.serverState(), endpoint, s.timeSource(),
-                LabSessionDefaults.PRODUCT));
+        attacker = s.attacker();
+        endpoint = s.endpoint();
         boolean devicesBehindEndpoint = s.deviceUrl().equals(endpoint.url().toString());
         java.util.Set<AttackSurface> reachable = devicesBehindEndpoint
                 ? java.util.EnumSet.allOf(AttackSurface.class) : java.util.EnumSet.of(AttackSurface.STORE, AttackSurface.TIME);
         Platform.runLater(() -> attackerModel.setAttacker(attacker, reachable));
+    }
+
+    /** Caps each connection of the device endpoint at an ESP32's Wi-Fi rate, or lifts the cap. */
+    CompletableFuture<String> throttle(boolean esp32Like) {
+        DeviceEndpoint ep = endpoint;
+        if (ep == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the lab is still opening"));
+        }
+        return CompletableFuture.supplyAsync(() -> ep.throttle(esp32Like ? DeviceEndpoint.ESP32_LIKE_RATE : 0));
     }
 
     AttackerViewModel attackerModel() {
@@ -268,16 +267,9 @@ final class LiveLab implements LabControl {
         if (journalFeed != null) {
             journalFeed.close();
         }
-        Attacker a = attacker;
+        // The session owns the attacker and the endpoint: closing it disarms every attack and stops both.
         attacker = null;
-        if (a != null) {
-            a.close(); // disarms every attack: the store and the time source are restored
-        }
-        DeviceEndpoint ep = endpoint;
         endpoint = null;
-        if (ep != null) {
-            ep.close();
-        }
         LabSession s = session;
         session = null;
         if (s != null) {

@@ -43,6 +43,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Modality;
 import org.controlsfx.control.CheckComboBox;
+import org.controlsfx.control.ToggleSwitch;
 import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.journal.JournalEvent;
@@ -89,6 +90,7 @@ public final class MainController {
     @FXML Label serverProvider;
     @FXML Label serverCertificate;
     @FXML Button deployButton;
+    @FXML ToggleSwitch throttleSwitch;
     @FXML ListView<String> releases;
     @FXML ListView<String> deployments;
     @FXML TableView<JournalEvent> requests;
@@ -344,6 +346,16 @@ public final class MainController {
                 }
             });
         }
+    }
+
+    /** The throttle switch drives {@code throttle} (ESP32-like speed on, or off). */
+    void bindThrottle(java.util.function.Function<Boolean, CompletableFuture<String>> throttle) {
+        throttleSwitch.setDisable(false);
+        throttleSwitch.selectedProperty().addListener((o, a, on) -> throttle.apply(on).whenComplete((v, e) -> {
+            if (e != null) {
+                notifier.error(i18n.get("server.throttle"), e);
+            }
+        }));
     }
 
     /** Binds the server panel to the live lab's server. */
