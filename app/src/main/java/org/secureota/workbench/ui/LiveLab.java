@@ -69,11 +69,18 @@ final class LiveLab implements LabControl {
         snapshots.start();
         opening.thenCompose(s -> {
             session = s;
+            if (retired) {
+                s.close();
+                throw new IllegalStateException("the window moved on to another lab while this one opened");
+            }
             journalFeed = s.journal().subscribe("workbench window", true, controller::offer);
             listener = s.addListener((before, after) -> snapshots.offer(after));
             snapshots.offer(s.snapshot());
             startAttacker(s);
             Platform.runLater(() -> {
+                if (retired) {
+                    return;
+                }
                 controller.setLab(this);
                 controller.bindThrottle(this::throttle);
                 controller.setStatus("app.status.open", s.folder());
@@ -84,7 +91,9 @@ final class LiveLab implements LabControl {
             return s.createVirtualDevice(options.deviceId(), LabSessionDefaults.PRODUCT, VirtualDeviceOptions.factoryFreshV1())
                     .thenApply(d -> s);
         }).whenComplete((s, e) -> {
-            if (e != null) {
+            if (e != null && retired) {
+                ready.completeExceptionally(e);
+            } else if (e != null) {
                 controller.notifier().error(i18n.get("app.status.opening"), e);
                 Platform.runLater(() -> controller.setStatus(String.valueOf(rootMessage(e))));
                 ready.completeExceptionally(e);
@@ -138,8 +147,25 @@ final class LiveLab implements LabControl {
         return server;
     }
 
+    /** Stops feeding the window at once (FX thread); {@link #close} then stops the lab. */
+    void retire() {
+        retired = true;
+        snapshots.close();
+        if (listener != null) {
+            listener.close();
+        }
+        if (journalFeed != null) {
+            journalFeed.close();
+        }
+    }
+
+    private volatile boolean retired;
+
     /** One snapshot a pulse at most (FX thread). */
     private void show(SessionSnapshot s) {
+        if (retired) {
+            return;
+        }
         lastShown = s;
         if (controller.replaying()) {
             return;

@@ -289,6 +289,9 @@ public final class MainController {
     /** Shows the attacker panel, right of the devices. */
     void showAttacker(AttackerViewModel model) {
         this.attacker = model;
+        if (attackerScroll != null) {
+            upperSplit.getItems().remove(attackerScroll);
+        }
         AttackerPanel panel = new AttackerPanel(model, i18n, (id, e) -> notifier.error(id, e));
         attackerScroll = new ScrollPane(panel.view());
         attackerScroll.setFitToWidth(true);
@@ -350,12 +353,77 @@ public final class MainController {
 
     /** The throttle switch drives {@code throttle} (ESP32-like speed on, or off). */
     void bindThrottle(java.util.function.Function<Boolean, CompletableFuture<String>> throttle) {
+        if (throttleListener != null) {
+            throttleSwitch.selectedProperty().removeListener(throttleListener);
+        }
+        throttleSwitch.setSelected(false);
         throttleSwitch.setDisable(false);
-        throttleSwitch.selectedProperty().addListener((o, a, on) -> throttle.apply(on).whenComplete((v, e) -> {
+        throttleListener = (o, a, on) -> throttle.apply(on).whenComplete((v, e) -> {
             if (e != null) {
                 notifier.error(i18n.get("server.throttle"), e);
             }
-        }));
+        });
+        throttleSwitch.selectedProperty().addListener(throttleListener);
+    }
+
+    private javafx.beans.value.ChangeListener<Boolean> throttleListener;
+    private ScenarioControl scenario;
+
+    void setScenario(ScenarioControl control) {
+        this.scenario = control;
+        showScenario(new ScenarioPanel(control.model(), i18n, control::next, control::restart, control::stop));
+    }
+
+    ScenarioControl scenario() {
+        return scenario;
+    }
+
+    @FXML
+    void playScript() {
+        chooseAndRun(org.secureota.workbench.scenario.RunMode.PLAY);
+    }
+
+    @FXML
+    void stepScript() {
+        chooseAndRun(org.secureota.workbench.scenario.RunMode.STEP);
+    }
+
+    private void chooseAndRun(org.secureota.workbench.scenario.RunMode mode) {
+        if (scenario == null) {
+            return;
+        }
+        List<Path> scripts = scenario.scripts();
+        if (scripts.isEmpty()) {
+            return;
+        }
+        javafx.scene.control.ChoiceDialog<String> choose = new javafx.scene.control.ChoiceDialog<>(
+                scripts.get(0).getFileName().toString(), scripts.stream().map(p -> p.getFileName().toString()).toList());
+        choose.initOwner(root.getScene().getWindow());
+        choose.setTitle(i18n.get("scenario.choose"));
+        choose.setHeaderText(i18n.get("scenario.choose"));
+        choose.showAndWait().ifPresent(name -> scenario.run(scripts.get(0).resolveSibling(name), mode)
+                .whenComplete((v, e) -> scenario.report(e)));
+    }
+
+    @FXML
+    void nextStep() {
+        if (scenario != null) {
+            scenario.next();
+        }
+    }
+
+    @FXML
+    void restartScript() {
+        if (scenario != null) {
+            scenario.restart();
+        }
+    }
+
+    @FXML
+    void stopScript() {
+        if (scenario != null) {
+            scenario.stop();
+        }
     }
 
     /** Binds the server panel to the live lab's server. */
@@ -595,6 +663,27 @@ public final class MainController {
             p.getValue().clearConsole();
             p.getValue().appendConsole(consoleAt);
         }
+    }
+
+    /** Forgets what the previous lab showed: a new session (a script's) comes next. */
+    void resetForNewSession() {
+        replay = null;
+        timelineModel.clear();
+        timeline.cursorNanosProperty().set(-1);
+        for (String id : new ArrayList<>(devicePanels.keySet())) {
+            removeDevice(id);
+        }
+        requestRows.clear();
+        deviceIds.clear();
+        timeline.followLive();
+        showEventCount();
+    }
+
+    /** Shows the scenario strip above the panels. */
+    void showScenario(ScenarioPanel panel) {
+        VBox center = new VBox(panel.view(), mainSplit);
+        VBox.setVgrow(mainSplit, javafx.scene.layout.Priority.ALWAYS);
+        root.setCenter(center);
     }
 
     /** Leaves a replay: the live lab's events come back on the timeline. */

@@ -70,7 +70,8 @@ public final class WorkbenchApp extends Application {
             live = new LiveLab(options.live(), c, window.i18n());
             CompletableFuture<LabSession> early = EARLY_LAB.getAndSet(null);
             live.open(early != null ? early : LabSession.open(options.live().session()));
-            c.setOnBackToLive(live::reshow);
+            c.setOnBackToLive(() -> live.reshow());
+            c.setScenario(new ScenarioControl(c, window.i18n(), options.live().session(), this::switchTo));
         }
         stage.setOnHidden(e -> {
             if (live != null) {
@@ -78,6 +79,17 @@ public final class WorkbenchApp extends Application {
             }
             c.close();
         });
+    }
+
+    /** Closes the current lab (off the FX thread) and shows {@code next} instead: a script's fresh session. */
+    private void switchTo(LiveLab next) {
+        LiveLab old = live;
+        live = next;
+        window.controller().resetForNewSession();
+        if (old != null) {
+            old.retire();
+            CompletableFuture.runAsync(old::close);
+        }
     }
 
     @Override
