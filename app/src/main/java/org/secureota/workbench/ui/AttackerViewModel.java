@@ -28,6 +28,8 @@ public final class AttackerViewModel {
     private final Executor work;
     private final Executor fx;
     private volatile Attacker attacker;
+    /** Attacks this panel armed: it judges them; a script or the console judges its own. */
+    private final Set<String> armedHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final javafx.beans.property.ReadOnlyBooleanWrapper available = new javafx.beans.property.ReadOnlyBooleanWrapper(this, "available");
 
     public AttackerViewModel(I18n i18n, Executor work, Executor fx) {
@@ -83,7 +85,9 @@ public final class AttackerViewModel {
         return CompletableFuture.runAsync(() -> {
             if (arm) {
                 a.arm(card.id(), card.values());
+                armedHere.add(card.id());
             } else {
+                armedHere.remove(card.id());
                 a.disarm(card.id());
             }
         }, work).thenRunAsync(() -> {
@@ -128,6 +132,40 @@ public final class AttackerViewModel {
     }
 
     /**
+     * Follows the attacker's journal events, whoever drove it (this panel, a demo script, the lab
+     * console): armed and disarmed states, and each judgement. FX thread.
+     */
+    public void journaled(org.secureota.workbench.journal.JournalEvent e) {
+        String id = e.field("attack").orElse(null);
+        if (id == null) {
+            return;
+        }
+        card(id).ifPresent(c -> {
+            if (e.type().equals(org.secureota.workbench.journal.EventType.ATTACK_ARMED.wireName())) {
+                c.armedProperty().set(true);
+                c.judgementProperty().set(null);
+            } else if (e.type().equals(org.secureota.workbench.journal.EventType.ATTACK_DISARMED.wireName())) {
+                c.armedProperty().set(false);
+            } else if (e.type().equals(org.secureota.workbench.journal.EventType.ATTACK_JUDGED.wireName())) {
+                org.secureota.workbench.attack.JudgementResult result = java.util.Arrays.stream(
+                        org.secureota.workbench.attack.JudgementResult.values())
+                        .filter(r -> r.wireName().equals(e.field("result").orElse(""))).findFirst().orElse(null);
+                if (result != null) {
+                    c.judgementProperty().set(new Judgement(id, e.deviceId(), result, e.field("verdict").orElse(null),
+                            Set.of(), number(e, "http_requests"), number(e, "image_bytes_served"),
+                            e.field("version_before").orElse(null), e.field("version_after").orElse(null),
+                            List.of(e.message())));
+                }
+            }
+        });
+    }
+
+    private static long number(org.secureota.workbench.journal.JournalEvent e, String field) {
+        Object v = e.fields().get(field);
+        return v instanceof Number n ? n.longValue() : 0;
+    }
+
+    /**
      * A device reached a verdict: judges every armed attack for it. {@code onFailure} hears what
      * could not be judged.
      */
@@ -137,7 +175,7 @@ public final class AttackerViewModel {
             return;
         }
         for (AttackCardModel c : cards) {
-            if (!c.armedProperty().get()) {
+            if (!c.armedProperty().get() || !armedHere.contains(c.id())) {
                 continue;
             }
             CompletableFuture.supplyAsync(() -> a.judge(c.id(), deviceId), work)

@@ -198,6 +198,8 @@ public final class MainController {
                 newRequests.add(e);
             } else if (DeviceEvents.OTA_VERDICT.equals(e.type()) && e.deviceId() != null && attacker != null) {
                 attacker.deviceVerdict(e.deviceId(), ex -> notifier.error(i18n.get("attacker.title"), ex));
+            } else if (e.source() == Source.ATTACKER && attacker != null) {
+                attacker.journaled(e);
             }
             if (e.deviceId() != null && !deviceIds.contains(e.deviceId())) {
                 deviceIds.add(e.deviceId());
@@ -297,6 +299,7 @@ public final class MainController {
         attackerScroll.setFitToWidth(true);
         attackerScroll.getStyleClass().add("attacker-scroll");
         upperSplit.getItems().add(attackerScroll);
+        layoutUpperSplit();
         for (AttackCardModel card : model.cards()) {
             card.armedProperty().addListener((o, a, armed) -> {
                 if (armed) {
@@ -304,13 +307,21 @@ public final class MainController {
                 }
             });
         }
-        upperSplit.setDividerPositions(0.26, 0.68);
         armNextItem.setDisable(false);
         disarmAllItem.setDisable(false);
     }
 
     AttackerViewModel attacker() {
         return attacker;
+    }
+
+    /** Dividers for the panels shown: server | devices | attacker, or devices | attacker in presentation. */
+    private void layoutUpperSplit() {
+        switch (upperSplit.getItems().size()) {
+            case 3 -> upperSplit.setDividerPositions(0.26, 0.68);
+            case 2 -> upperSplit.setDividerPositions(upperSplit.getItems().contains(serverScroll) ? 0.28 : 0.5);
+            default -> { }
+        }
     }
 
     /** Scrolls the attacker panel so that the card of {@code attackId} shows (an armed card is always in sight). */
@@ -506,10 +517,11 @@ public final class MainController {
         if (on) {
             upperSplit.getItems().remove(serverScroll);
             mainSplit.getItems().remove(timelinePane);
+            layoutUpperSplit();
         } else {
             if (!upperSplit.getItems().contains(serverScroll)) {
                 upperSplit.getItems().add(0, serverScroll);
-                upperSplit.setDividerPositions(attackerScroll == null ? new double[]{0.28} : new double[]{0.26, 0.68});
+                layoutUpperSplit();
             }
             if (!mainSplit.getItems().contains(timelinePane)) {
                 mainSplit.getItems().add(timelinePane);

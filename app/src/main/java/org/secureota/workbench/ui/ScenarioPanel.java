@@ -45,10 +45,12 @@ final class ScenarioPanel {
         narration.setId("scenario-narration");
         narration.getStyleClass().add("narration-text");
         narration.setWrapText(true);
+        narration.setMinHeight(Region.USE_PREF_SIZE);
         narration.textProperty().bind(model.narrationProperty());
         Label failure = new Label();
         failure.getStyleClass().add("scenario-failure");
         failure.setWrapText(true);
+        failure.setMinHeight(Region.USE_PREF_SIZE);
         failure.textProperty().bind(model.failureProperty());
         failure.managedProperty().bind(failure.textProperty().isNotEmpty());
         failure.visibleProperty().bind(failure.managedProperty());

@@ -30,6 +30,15 @@ final class WorkbenchWindow {
         Themes.apply(scene, dark);
         controller.init(i18n);
         controller.darkItem.setSelected(dark);
+        // Page Down (what a presenter's remote sends) is the scenario's "next" while a script runs, even
+        // where a scroll pane would take it: a filter sees it before the focused control does.
+        scene.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.PAGE_DOWN && controller.scenario() != null
+                    && controller.scenario().model().activeProperty().get()) {
+                controller.nextStep();
+                e.consume();
+            }
+        });
         // Escape leaves presentation mode, whose hidden menu bar would otherwise be the only way out.
         scene.setOnKeyPressed(e -> {
             if (e.getCode() == KeyCode.ESCAPE && controller.presentation()) {
@@ -44,6 +53,25 @@ final class WorkbenchWindow {
         stage.setMinWidth(960);
         stage.setMinHeight(600);
         stage.show();
+        registerShortcuts(controller.menuBar.getMenus());
+    }
+
+    /**
+     * The menu items' shortcuts on the scene itself: presentation mode hides the menu bar, and the
+     * presenter still runs the talk from the keyboard.
+     */
+    private void registerShortcuts(java.util.List<? extends javafx.scene.control.MenuItem> items) {
+        for (javafx.scene.control.MenuItem item : items) {
+            if (item instanceof javafx.scene.control.Menu m) {
+                registerShortcuts(m.getItems());
+            } else if (item.getAccelerator() != null) {
+                scene.getAccelerators().put(item.getAccelerator(), () -> {
+                    if (!item.isDisable()) {
+                        item.fire();
+                    }
+                });
+            }
+        }
     }
 
     MainController controller() {

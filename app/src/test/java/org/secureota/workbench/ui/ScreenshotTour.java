@@ -164,18 +164,7 @@ class ScreenshotTour {
         });
         onFx(() -> grabAfterPulses("attacker-resisted.png", 6)).get();
 
-        // 3. Presentation mode at 1280x720 while the alert is still on the LCD.
         onFx(() -> {
-            place(1280, 720);
-            c.setPresentation(true);
-            c.revealAttack("flipped-byte");
-            return null;
-        });
-        Thread.sleep(500);
-        onFx(() -> grabAfterPulses("presentation.png", 6)).get();
-        onFx(() -> {
-            c.setPresentation(false);
-            place(1280, 800);
             c.frenchItem.fire();
             c.revealAttack("flipped-byte");
             return null;
@@ -184,6 +173,49 @@ class ScreenshotTour {
         // 4. The French UI.
         Thread.sleep(500);
         onFx(() -> grabAfterPulses("french.png", 6)).get();
+
+        // 5. Presentation mode at 1280x720, stepping through the flipped-byte script at ESP32 speed:
+        //    grabbed while the check step downloads the tampered image under its narration.
+        onFx(() -> {
+            c.englishItem.fire();
+            place(1280, 720);
+            c.setPresentation(true);
+            return null;
+        });
+        AtomicBoolean presented = new AtomicBoolean();
+        CompletableFuture<org.secureota.workbench.scenario.RunSnapshot> run = onFx(() -> c.scenario().run(
+                Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath().resolve("demo-scripts/03-flipped-byte.yaml"),
+                org.secureota.workbench.scenario.RunMode.STEP));
+        waitFor("the script's lab open", 60_000, () -> !c.throttleSwitch.isDisabled() && c.scenario().model().last() != null);
+        onFx(() -> {
+            c.throttleSwitch.setSelected(true);
+            return null;
+        });
+        long deadline = System.currentTimeMillis() + 240_000;
+        while (!run.isDone() && System.currentTimeMillis() < deadline && !presented.get()) {
+            boolean alertInStep3 = onFx(() -> {
+                org.secureota.workbench.scenario.RunSnapshot r = c.scenario().model().last();
+                DevicePanelController d = c.devicePanels().get(DEVICE);
+                return r != null && r.currentStep() == 3
+                        && r.steps().get(2).status() == org.secureota.workbench.scenario.StepStatus.RUNNING
+                        && d != null && d.flashMap.getMap().regions().stream().anyMatch(x -> x.downloading() && x.downloaded() > 0);
+            });
+            if (alertInStep3 && presented.compareAndSet(false, true)) {
+                onFx(() -> grabAfterPulses("presentation.png", 3)).get();
+            } else if (onFx(() -> c.scenario().model().waitingProperty().get())) {
+                onFx(() -> {
+                    c.nextStep();
+                    return null;
+                });
+            }
+            Thread.sleep(100);
+        }
+        assertThat(presented).as("presentation mode grabbed during the check step; run: "
+                + onFx(() -> String.valueOf(c.scenario().model().last()))).isTrue();
+        onFx(() -> {
+            c.scenario().stop();
+            return null;
+        });
 
     }
 }
