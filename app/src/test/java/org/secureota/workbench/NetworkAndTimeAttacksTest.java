@@ -70,8 +70,10 @@ class NetworkAndTimeAttacksTest {
                 && e.fields().containsKey("tampered_at"));
         // The first image connection and each of the 3 resumes: every one tampered, every one refused.
         assertThat(tampered).hasSizeGreaterThanOrEqualTo(4);
-        // The device answered each tampered record with a TLS alert (bad_record_mac) and dropped the connection.
-        assertThat(tampered).allSatisfy(e -> assertThat((Long) e.fields().get("tls_alerts_up")).isPositive());
+        // The device dropped every tampered connection, answering with a TLS alert (bad_record_mac). The endpoint
+        // sees the alert unless the device's reset overtakes it (a reset discards unread bytes), so: at least once.
+        assertThat(tampered).allSatisfy(e -> assertThat(e.fields()).containsEntry("end", "reset"));
+        assertThat(tampered).anySatisfy(e -> assertThat((Long) e.fields().get("tls_alerts_up")).isPositive());
         assertThat(o.verdict().field("version")).hasValue("2.0.0");
         // The verdict names the tampered record (documented detail, docs/ota-verdicts.md).
         assertThat(o.verdict().field("detail").orElseThrow()).contains("TLS record authentication failed (bad MAC)");
@@ -119,7 +121,9 @@ class NetworkAndTimeAttacksTest {
                     e -> "download".equals(e.fields().get("phase")) && ((Number) e.fields().get("bytes")).longValue() > 0,
                     "download under way");
             var armed = bench.attacker.arm("dropped-connection", Map.of("bytes", "1000", "repeat", "every"));
-            assertThat(armed.description()).contains("takes effect on the next connection (1 open connection");
+            // The download is throttled to about 4 s, so its connection is normally open here (the endpoint's own
+            // test checks the "(1 open connection keeps what it started with)" wording deterministically).
+            assertThat(armed.description()).contains("takes effect on the next connection");
             JournalEvent verdict = board.awaitDevice(mark, org.secureota.workbench.device.DeviceEvents.OTA_VERDICT,
                     e -> true, "verdict");
             // The download already under way was not cut: it completed through the same connection.

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.EventType;
@@ -24,6 +26,7 @@ public final class Attacker implements AutoCloseable {
     private final AttackTarget target;
     private final Map<String, Arming> armed = new LinkedHashMap<>();
     private final Map<String, Arming> last = new LinkedHashMap<>();
+    private final List<Consumer<List<ArmedAttack>>> listeners = new CopyOnWriteArrayList<>();
 
     private static final class Arming {
         final ArmedAttack attack;
@@ -49,7 +52,13 @@ public final class Attacker implements AutoCloseable {
      * unknown id, an unknown parameter, a bad value, or a second attack on the same surface, naming what was
      * wrong; nothing is changed then.
      */
-    public synchronized ArmedAttack arm(String id, Map<String, String> parameters) {
+    public ArmedAttack arm(String id, Map<String, String> parameters) {
+        ArmedAttack a = armLocked(id, parameters);
+        fire();
+        return a;
+    }
+
+    private synchronized ArmedAttack armLocked(String id, Map<String, String> parameters) {
         Attack attack = AttackCatalog.require(id);
         AttackParameters p = attack.resolve(parameters);
         if (armed.containsKey(id)) {
@@ -88,7 +97,15 @@ public final class Attacker implements AutoCloseable {
     }
 
     /** Undoes attack {@code id}; refuses an id that is not armed, naming the armed ones. */
-    public synchronized String disarm(String id) {
+    public String disarm(String id) {
+        try {
+            return disarmLocked(id);
+        } finally {
+            fire();
+        }
+    }
+
+    private synchronized String disarmLocked(String id) {
         AttackCatalog.require(id);
         Arming a = armed.remove(id);
         if (a == null) {
@@ -113,13 +130,38 @@ public final class Attacker implements AutoCloseable {
     }
 
     /** Disarms every armed attack, newest first; used when the session closes. */
-    public synchronized void disarmAll() {
-        List<String> ids = new ArrayList<>(armed.keySet());
+    public void disarmAll() {
+        List<String> ids;
+        synchronized (this) {
+            ids = new ArrayList<>(armed.keySet());
+        }
         for (int i = ids.size() - 1; i >= 0; i--) {
             try {
                 disarm(ids.get(i));
             } catch (AttackException e) {
                 // keep undoing the others; the journal has the failure
+            }
+        }
+    }
+
+    /**
+     * Calls {@code listener} with the armed attacks after every arm and disarm, on the thread that armed or
+     * disarmed, outside the attacker's lock (a GUI hands it to its own thread). Closing the returned handle
+     * removes it.
+     */
+    public AutoCloseable addListener(Consumer<List<ArmedAttack>> listener) {
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    private void fire() {
+        List<ArmedAttack> now = armed();
+        for (Consumer<List<ArmedAttack>> l : listeners) {
+            try {
+                l.accept(now);
+            } catch (RuntimeException e) {
+                // a failing listener must not undo the attacker's work nor stop the other listeners
             }
         }
     }

@@ -111,6 +111,9 @@ final class TelemetryJournal {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("label", s.label());
         m.put("slot", s.slot());
+        // Where the slot is: the session report draws each device's flash map to scale from these.
+        m.put("offset", s.offset());
+        m.put("size", s.size());
         m.put("state", s.state().wireName());
         m.put("running", s.running());
         m.put("next_boot", s.nextBoot());

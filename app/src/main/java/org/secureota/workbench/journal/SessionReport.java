@@ -238,9 +238,15 @@ public final class SessionReport {
     @SuppressWarnings("unchecked")
     private void flashMaps(StringBuilder h) {
         Map<String, JournalEvent> last = new TreeMap<>();
+        // A slot's state can change after the last partition report: the app confirms itself (app_state).
+        Map<String, Map<String, String>> laterStates = new TreeMap<>();
         for (JournalEvent e : events) {
             if (EventType.DEVICE_PARTITIONS.is(e) && e.deviceId() != null) {
                 last.put(e.deviceId(), e);
+                laterStates.remove(e.deviceId());
+            } else if (EventType.DEVICE_APP_STATE.is(e) && e.deviceId() != null) {
+                laterStates.computeIfAbsent(e.deviceId(), k -> new LinkedHashMap<>())
+                        .put(e.field("slot").orElse(""), e.field("state").orElse(""));
             }
         }
         if (last.isEmpty()) {
@@ -249,7 +255,16 @@ public final class SessionReport {
         h.append("<h2>Flash maps</h2>\n<p>Each device's 4 MiB flash at the end of the session, to scale: its app slots with their otadata state and version.</p>\n");
         for (Map.Entry<String, JournalEvent> d : last.entrySet()) {
             Object slotsField = d.getValue().fields().get("slots");
-            List<Map<String, Object>> slots = slotsField instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+            List<Map<String, Object>> reported = slotsField instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+            Map<String, String> later = laterStates.getOrDefault(d.getKey(), Map.of());
+            List<Map<String, Object>> slots = new ArrayList<>();
+            for (Map<String, Object> s : reported) {
+                Map<String, Object> copy = new LinkedHashMap<>(s);
+                if (later.containsKey(String.valueOf(s.get("slot")))) {
+                    copy.put("state", later.get(String.valueOf(s.get("slot"))));
+                }
+                slots.add(copy);
+            }
             h.append("<h3>").append(esc(d.getKey())).append("</h3>\n<svg class=\"flash\" viewBox=\"0 0 1010 60\" xmlns=\"http://www.w3.org/2000/svg\">")
                     .append("<rect x=\"0\" y=\"5\" width=\"1000\" height=\"40\" class=\"chip\"><title>4 MiB flash</title></rect>");
             for (Map<String, Object> s : slots) {
@@ -257,7 +272,7 @@ public final class SessionReport {
                 long size = number(s.get("size"));
                 double x = offset * 1000.0 / FLASH_SIZE;
                 double w = Math.max(1, size * 1000.0 / FLASH_SIZE);
-                Map<String, Object> image = s.get("image") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+                Map<String, Object> image = image(s);
                 boolean valid = Boolean.TRUE.equals(image.get("valid"));
                 boolean running = Boolean.TRUE.equals(s.get("running"));
                 String label = s.get("slot") + " " + s.get("state") + " " + (valid ? String.valueOf(image.get("version")) : "no valid image")
@@ -271,7 +286,7 @@ public final class SessionReport {
             h.append("<text x=\"0\" y=\"58\" class=\"axis\">0x000000</text><text x=\"940\" y=\"58\" class=\"axis\">0x400000</text></svg>\n");
             h.append("<table class=\"slots\"><tr><th>slot</th><th>label</th><th>offset</th><th>size</th><th>otadata state</th><th>image</th></tr>");
             for (Map<String, Object> s : slots) {
-                Map<String, Object> image = s.get("image") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+                Map<String, Object> image = image(s);
                 h.append("<tr><td>").append(esc(s.get("slot"))).append(Boolean.TRUE.equals(s.get("running")) ? " (running)" : "")
                         .append("</td><td>").append(esc(s.get("label"))).append("</td><td>0x").append(Long.toHexString(number(s.get("offset"))))
                         .append("</td><td>").append(number(s.get("size"))).append("</td><td>").append(esc(s.get("state")))
@@ -280,6 +295,12 @@ public final class SessionReport {
             }
             h.append("</table>\n");
         }
+    }
+
+    /** A slot's image: nested ({@code image: {valid, version, error}}) or flat, as device.partitions writes it. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> image(Map<String, Object> slot) {
+        return slot.get("image") instanceof Map<?, ?> m ? (Map<String, Object>) m : slot;
     }
 
     // ---- figures ----

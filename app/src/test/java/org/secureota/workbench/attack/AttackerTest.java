@@ -233,13 +233,18 @@ class AttackerTest {
     }
 
     @Test
-    void networkAndTimeAttacksActOnTheEndpointAndTheClockAndAreUndone() {
+    void networkAndTimeAttacksActOnTheEndpointAndTheClockAndAreUndone() throws Exception {
+        List<List<String>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AutoCloseable listening = attacker.addListener(all -> seen.add(all.stream().map(ArmedAttack::id).toList()));
         attacker.arm("rogue-server", Map.of());
+        assertThat(seen).containsExactly(List.of("rogue-server"));
         assertThat(endpoint.upstream().name()).isEqualTo("rogue server");
         assertThatThrownBy(() -> attacker.arm("dropped-connection", Map.of()))
                 .hasMessageContaining("disarm rogue-server first");
         attacker.disarm("rogue-server");
         assertThat(endpoint.upstream()).isEqualTo(endpoint.labServer());
+        assertThat(seen).containsExactly(List.of("rogue-server"), List.of());
+        listening.close();
 
         attacker.arm("dropped-connection", Map.of("bytes", "1000", "repeat", "every"));
         assertThat(endpoint.fault()).hasValueSatisfying(f -> assertThat(f.describe()).contains("1000"));

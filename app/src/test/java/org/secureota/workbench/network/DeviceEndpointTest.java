@@ -55,6 +55,7 @@ class DeviceEndpointTest {
     Release release;
     byte[] image;
     HttpClient client;
+    SSLContext sslContext;
 
     @BeforeEach
     void labServerAndEndpoint() throws Exception {
@@ -75,6 +76,7 @@ class DeviceEndpointTest {
         tmf.init(pki.trustStore());
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, tmf.getTrustManagers(), new SecureRandom());
+        sslContext = ctx;
         client = HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
@@ -208,6 +210,31 @@ class DeviceEndpointTest {
                 .isInstanceOf(IOException.class);
         journal.await(e -> EventType.FAULT_STRUCK.is(e), Duration.ofSeconds(10));
         assertThat(journal.window()).anySatisfy(e -> assertThat(e.message()).contains("trickling from byte 4096"));
+    }
+
+    @Test
+    void extraBytesFollowTheServersLastByteAndAreNeverTakenForData() throws Exception {
+        endpoint.arm(new NetworkFault.ExtraBytes(5000));
+        byte[] response;
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) sslContext.getSocketFactory()
+                .createSocket("127.0.0.1", endpoint.port())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("GET " + release.url() + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            try {
+                socket.getInputStream().transferTo(all);
+            } catch (IOException garbageAfterCloseNotify) {
+                // The bytes after the server's close_notify are no TLS record: at most an error, never data.
+            }
+            response = all.toByteArray();
+        }
+        journal.await(e -> EventType.FAULT_STRUCK.is(e), Duration.ofSeconds(20));
+        assertThat(journal.window()).anySatisfy(e -> assertThat(e.message()).contains("appending 5000 bytes"));
+        byte[] body = java.util.Arrays.copyOfRange(response, response.length - image.length, response.length);
+        assertThat(body).isEqualTo(image);
+        endpoint.disarm();
     }
 
     @Test
