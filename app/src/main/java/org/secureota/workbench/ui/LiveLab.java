@@ -122,10 +122,6 @@ final class LiveLab implements LabControl {
         return CompletableFuture.supplyAsync(() -> ep.throttle(esp32Like ? DeviceEndpoint.ESP32_LIKE_RATE : 0));
     }
 
-    AttackerViewModel attackerModel() {
-        return attackerModel;
-    }
-
     private static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException)) {
@@ -141,10 +137,6 @@ final class LiveLab implements LabControl {
 
     LabSession session() {
         return session;
-    }
-
-    ServerViewModel serverModel() {
-        return server;
     }
 
     /** Stops feeding the window at once (FX thread); {@link #close} then stops the lab. */

@@ -472,10 +472,6 @@ public final class MainController {
         return timeline;
     }
 
-    Label serverStatusLabel() {
-        return serverStatus;
-    }
-
     // ---- filters and timeline ----
 
     private void applyFilter() {

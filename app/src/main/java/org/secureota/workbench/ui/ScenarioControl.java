@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import javafx.application.Platform;
 import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.scenario.DemoScript;
 import org.secureota.workbench.scenario.Language;
@@ -136,7 +135,4 @@ final class ScenarioControl {
         return runner;
     }
 
-    static void onFx(Runnable r) {
-        Platform.runLater(r);
-    }
 }
