@@ -108,6 +108,8 @@ void Firmware::setup() {
     next_heartbeat_ = board_.clock().millis() + kHeartbeatPeriodMs;
 }
 
+uint32_t Firmware::board_clock_ms() { return board_.clock().millis(); }
+
 void Firmware::loop() {
     uint32_t now = board_.clock().millis();
     std::string line;
@@ -115,7 +117,8 @@ void Firmware::loop() {
     led_.tick(now);
     if (rollback_pending_ && static_cast<int32_t>(now - rollback_at_) >= 0)
         restart("self-test failed; restarting without confirming this image");
-    if (app_running_ && factory_data_) app_.loop(ctx_, now);
+    if (display_held_ && static_cast<int32_t>(now - display_hold_until_) >= 0) display_held_ = false;
+    if (app_running_ && factory_data_ && !display_held_) app_.loop(ctx_, now);
     if (agent_) agent_->loop(now);
     if (static_cast<int32_t>(now - next_heartbeat_) >= 0 && ota_ops_) {
         telemetry_.heartbeat(now, self_.version, ota_ops_->running_state());

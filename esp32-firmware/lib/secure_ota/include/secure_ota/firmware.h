@@ -30,6 +30,9 @@ public:
     static constexpr uint32_t kHeartbeatPeriodMs = 5000;
     // How long a failed self-test stays on the LCD before the restart that rolls back.
     static constexpr uint32_t kRollbackDelayMs = 1500;
+    // How long an update's result (an alert, "A JOUR") stays on the LCD before the app draws again:
+    // an app that redraws every few milliseconds would otherwise wipe it before anyone reads it.
+    static constexpr uint32_t kResultHoldMs = 8000;
 
     Firmware(Board& board, App& app);
 
@@ -41,6 +44,11 @@ public:
     const FactoryData* factory_data() const { return factory_data_ ? &*factory_data_ : nullptr; }
     TelemetryWriter& telemetry() { return telemetry_; }
     Lcd& lcd() { return lcd_; }
+    // Keeps the app from drawing on the LCD for kResultHoldMs from now (the update agent's result screen).
+    void hold_display() {
+        display_held_ = true;
+        display_hold_until_ = board_clock_ms() + kResultHoldMs;
+    }
     Led& led() { return led_; }
     const AppDescriptor& self() const { return self_; }
 
@@ -67,6 +75,9 @@ private:
     std::unique_ptr<OtaOps> ota_ops_;
     UpdateAgent* agent_ = nullptr;
     bool app_running_ = false;
+    bool display_held_ = false;
+    uint32_t display_hold_until_ = 0;
+    uint32_t board_clock_ms();
     bool rollback_pending_ = false;
     uint32_t rollback_at_ = 0;
     uint32_t next_heartbeat_ = 0;

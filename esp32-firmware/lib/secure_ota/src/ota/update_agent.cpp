@@ -39,7 +39,10 @@ void OtaUpdateAgent::finish(const UpdateResult& r, const RunningApp& running, Up
                             r.manifest->encryption_key_id + ")");
     send_verdict(fw_.telemetry(), r);
     LcdAlert a = lcd_lines(r);
-    if (!a.line1.empty()) fw_.lcd().show(a.line1, a.line2);
+    if (!a.line1.empty()) {
+        fw_.lcd().show(a.line1, a.line2);
+        fw_.hold_display();
+    }
     if (engine && r.outcome.verdict != Verdict::NotProvisioned && r.outcome.verdict != Verdict::NoValidTime) {
         // Best effort, over a new connection; TLS refusals are not retried against a rogue server.
         const Verdict v = r.outcome.verdict;
@@ -107,7 +110,10 @@ void OtaUpdateAgent::check_now() {
     finish(r, running, &engine);
     busy_ = false;
     if (r.outcome.verdict == Verdict::Updated) port_.restart("update to " + r.manifest->version + " installed");
-    else if (r.outcome.verdict == Verdict::NoUpdate) fw_.lcd().show("A JOUR", "v" + running.version);
+    else if (r.outcome.verdict == Verdict::NoUpdate) {
+        fw_.lcd().show("A JOUR", "v" + running.version);
+        fw_.hold_display();
+    }
 }
 
 }  // namespace secure_ota::ota

@@ -45,6 +45,5 @@ class ArchitectureTest {
             .whereLayer("pki").mayOnlyBeAccessedByLayers("session", "server", "network", "device", "attack", "scenario", "ui", "cli", "firmware")
             .whereLayer("firmware").mayOnlyBeAccessedByLayers("session", "server", "network", "device", "attack", "scenario", "ui", "cli")
             .whereLayer("journal").mayOnlyBeAccessedByLayers("session", "server", "network", "device", "attack", "scenario", "ui", "cli")
-            .whereLayer("lab").mayOnlyBeAccessedByLayers("session", "server", "network", "device", "attack", "scenario", "ui", "cli", "pki", "firmware", "journal")
-            .allowEmptyShould(true);
+            .whereLayer("lab").mayOnlyBeAccessedByLayers("session", "server", "network", "device", "attack", "scenario", "ui", "cli", "pki", "firmware", "journal");
 }

@@ -1,27 +1,69 @@
 package org.secureota.workbench.cli;
 
-import picocli.CommandLine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.ui.GuiOptions;
+import org.secureota.workbench.ui.LiveLabOptions;
+import org.secureota.workbench.ui.WorkbenchApp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code ./workbench gui}: this build has no graphical window, so it says so and prints the command overview. */
+/**
+ * {@code ./workbench gui} (and {@code ./workbench} alone): the workbench window with a live lab: the
+ * PKI (created if missing), the built V2 to V4 published, the OTA server running and one virtual
+ * ESP32, factory-fresh with V1, powered on. With {@code --replay}, a past session instead.
+ */
 @Command(name = "gui", mixinStandardHelpOptions = true,
-        description = {"Print the command overview (the default when no command is given).",
-            "This build has no graphical window; the lab runs from the commands."})
+        description = "Open the workbench window with a live lab (the default when no command is given).")
 final class GuiCommand implements Runnable {
 
     @Spec
     private CommandSpec spec;
 
+    @Option(names = "--replay", paramLabel = "JOURNAL",
+            description = "Replay a past session (its journal.jsonl or its folder) instead of opening a live lab.")
+    private Path replay;
+
+    @Option(names = "--device", paramLabel = "ID", defaultValue = "esp32-lab-01",
+            description = "Id of the virtual ESP32 created factory-fresh with V1 (default: ${DEFAULT-VALUE}).")
+    private String deviceId;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "0",
+            description = "HTTPS port of the OTA server (default: any free port).")
+    private int port;
+
+    @Option(names = "--lang", paramLabel = "LANG", description = "Language of the window: en or fr (default: the system's).")
+    private String language;
+
+    @Option(names = "--dark", description = "Start with the dark theme.")
+    private boolean dark;
+
+    @Option(names = "--presentation", description = "Start in presentation mode (large fonts, no chrome).")
+    private boolean presentation;
+
     @Override
     public void run() {
-        run(spec.root().commandLine());
+        run(spec);
     }
 
-    void run(CommandLine root) {
-        root.getOut().println("The graphical workbench is not part of this build yet; the lab runs from the commands below.");
-        root.getOut().println();
-        root.usage(root.getOut());
+    void run(CommandSpec command) {
+        if (replay != null && !Files.exists(replay)) {
+            throw new UsageException("--replay " + replay + ": no such file or folder; give a session's journal.jsonl"
+                    + " or its folder under sessions/");
+        }
+        if (language != null && !language.equals("en") && !language.equals("fr")) {
+            throw new UsageException("--lang " + language + ": the window speaks en or fr");
+        }
+        Locale locale = language == null ? Locale.getDefault() : Locale.forLanguageTag(language);
+        LiveLabOptions live = replay != null ? null : new LiveLabOptions(
+                LabSessionOptions.defaults(WorkbenchCli.labOf(command)).withServerPort(port), deviceId);
+        String problem = WorkbenchApp.run(new GuiOptions(locale, dark, presentation, replay, live));
+        if (problem != null) {
+            throw new UsageException(problem);
+        }
     }
 }

@@ -87,7 +87,9 @@ public final class WorkbenchCli implements Runnable {
 
     @Override
     public void run() {
-        // No command: the GUI, once it exists; until then, the help.
-        new GuiCommand().run(spec.commandLine());
+        // No command: the window, with gui's defaults.
+        CommandLine gui = spec.commandLine().getSubcommands().get("gui");
+        gui.parseArgs();
+        ((GuiCommand) gui.getCommand()).run(gui.getCommandSpec());
     }
 }

@@ -4,16 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** Help texts describe what exists: this build has no window, and 'gui' must not promise one. */
+/** 'gui' says what it opens, and refuses bad options by name before any window or lab starts. */
 class GuiCommandTest {
 
     @Test
-    void guiHelpDoesNotPromiseAWindowThatThisBuildDoesNotHave() {
+    void helpDescribesTheWindowAndItsOptions() {
         CliTestSupport.Run help = CliTestSupport.run("gui", "--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).doesNotContainIgnoringCase("open the workbench window")
-                .contains("no graphical window");
-        CliTestSupport.Run gui = CliTestSupport.run("gui");
-        assertThat(gui.out()).contains("not part of this build").contains("serve");
+        assertThat(help.out()).contains("Open the workbench window with a live lab")
+                .contains("--replay").contains("--lang").contains("--presentation");
+    }
+
+    @Test
+    void anUnknownLanguageIsRefusedByName() {
+        CliTestSupport.Run gui = CliTestSupport.run("gui", "--lang", "de");
+        assertThat(gui.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(gui.err()).contains("--lang de").contains("en or fr");
+    }
+
+    @Test
+    void aMissingReplayJournalIsRefusedByName() {
+        CliTestSupport.Run gui = CliTestSupport.run("gui", "--replay", "/nonexistent/journal.jsonl");
+        assertThat(gui.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(gui.err()).contains("/nonexistent/journal.jsonl").contains("no such file");
     }
 }

@@ -1,0 +1,138 @@
+package org.secureota.workbench.ui;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import javafx.beans.binding.StringBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import org.secureota.workbench.attack.Attack;
+import org.secureota.workbench.attack.AttackTexts;
+import org.secureota.workbench.attack.ExpectedOutcome;
+import org.secureota.workbench.attack.Judgement;
+import org.secureota.workbench.attack.ParameterSpec;
+
+/**
+ * One attack's toggle in the attacker panel: its texts in the current language, its parameters,
+ * whether it is armed, what a secure device must show, and how the last device fared.
+ */
+public final class AttackCardModel {
+
+    private final Attack attack;
+    private final I18n i18n;
+    private final Map<String, StringProperty> parameters = new LinkedHashMap<>();
+    private final BooleanProperty armed = new SimpleBooleanProperty(this, "armed");
+    private final BooleanProperty available = new SimpleBooleanProperty(this, "available");
+    private final ObjectProperty<Judgement> judgement = new SimpleObjectProperty<>(this, "judgement");
+    private final StringBinding title;
+    private final StringBinding explanation;
+    private final StringBinding expected;
+    private final StringBinding outcome;
+
+    AttackCardModel(Attack attack, I18n i18n) {
+        this.attack = attack;
+        this.i18n = i18n;
+        for (ParameterSpec p : attack.parameters()) {
+            parameters.put(p.name(), new SimpleStringProperty(this, p.name(), p.defaultValue() == null ? "" : p.defaultValue()));
+        }
+        title = i18n.bind(() -> attack.title(i18n.getLocale()));
+        explanation = i18n.bind(() -> attack.explanation(i18n.getLocale()));
+        expected = i18n.bind(this::expectedText);
+        outcome = i18n.bind(this::outcomeText, judgement);
+    }
+
+    private String expectedText() {
+        ExpectedOutcome e;
+        try {
+            e = attack.expected(attack.resolve(values()));
+        } catch (RuntimeException bad) {
+            e = attack.expected(attack.defaults());
+        }
+        return i18n.get("attacker.expected", String.join(" / ", new TreeSet<>(e.verdicts())), check(e.stoppedBy().wireName()))
+                + (e.needsRestart() ? "\n" + i18n.get("attacker.needsRestart") : "");
+    }
+
+    private String outcomeText() {
+        Judgement j = judgement.get();
+        if (j == null) {
+            return "";
+        }
+        Locale l = i18n.getLocale();
+        String result = AttackTexts.label("result." + j.result().wireName(), l);
+        String verdict = j.verdict() == null ? "—" : j.verdict();
+        String stoppedBy = check(attack.expected(attack.defaults()).stoppedBy().wireName());
+        return switch (j.result()) {
+            case RESISTED -> i18n.get("attacker.outcome.resisted", j.deviceId(), result, verdict, stoppedBy,
+                    j.versionAfter() == null ? "?" : j.versionAfter());
+            case NOT_RESISTED -> i18n.get("attacker.outcome.notResisted", j.deviceId(), result, verdict,
+                    String.join("; ", j.reasons()));
+            case NO_ATTEMPT -> i18n.get("attacker.outcome.noAttempt", j.deviceId(), result);
+        };
+    }
+
+    private String check(String wireName) {
+        String key = "check." + wireName;
+        return i18n.has(key) ? i18n.get(key) : wireName;
+    }
+
+    public Attack attack() {
+        return attack;
+    }
+
+    public String id() {
+        return attack.id();
+    }
+
+    /** The parameter values as typed (by name). */
+    public Map<String, String> values() {
+        Map<String, String> v = new LinkedHashMap<>();
+        parameters.forEach((k, p) -> {
+            if (p.get() != null && !p.get().isBlank()) {
+                v.put(k, p.get().trim());
+            }
+        });
+        return v;
+    }
+
+    public Map<String, StringProperty> parameters() {
+        return parameters;
+    }
+
+    public String parameterHelp(String name) {
+        return attack.parameterHelp(name, i18n.getLocale());
+    }
+
+    /** Whether the attack can reach the devices of this lab. */
+    public BooleanProperty availableProperty() {
+        return available;
+    }
+
+    public BooleanProperty armedProperty() {
+        return armed;
+    }
+
+    public ObjectProperty<Judgement> judgementProperty() {
+        return judgement;
+    }
+
+    public StringBinding titleProperty() {
+        return title;
+    }
+
+    public StringBinding explanationProperty() {
+        return explanation;
+    }
+
+    public StringBinding expectedProperty() {
+        return expected;
+    }
+
+    public StringBinding outcomeProperty() {
+        return outcome;
+    }
+}

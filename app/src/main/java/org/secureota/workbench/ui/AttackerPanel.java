@@ -1,0 +1,127 @@
+package org.secureota.workbench.ui;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import javafx.beans.property.StringProperty;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+import org.secureota.workbench.attack.AttackSurface;
+import org.secureota.workbench.attack.JudgementResult;
+
+/**
+ * The attacker panel's view: one card per attack, grouped by surface, built from the
+ * {@link AttackerViewModel}; every text binds to the model, every toggle goes to it.
+ */
+final class AttackerPanel {
+
+    private final VBox root = new VBox();
+
+    AttackerPanel(AttackerViewModel model, I18n i18n, BiConsumer<String, Throwable> onFailure) {
+        root.getStyleClass().addAll("panel", "attacker-panel");
+        Label title = new Label();
+        title.getStyleClass().add("panel-title");
+        title.textProperty().bind(i18n.text("attacker.title"));
+        root.getChildren().add(title);
+        for (Map.Entry<AttackSurface, List<AttackCardModel>> group : model.groups().entrySet()) {
+            Label g = new Label();
+            g.getStyleClass().add("attack-group-title");
+            g.textProperty().bind(i18n.text("attacker.group." + group.getKey().wireName()));
+            root.getChildren().add(g);
+            if (group.getKey() == AttackSurface.NETWORK) {
+                Label note = new Label();
+                note.setWrapText(true);
+                note.getStyleClass().add("muted");
+                note.textProperty().bind(i18n.text("attacker.unavailable"));
+                AttackCardModel first = group.getValue().get(0);
+                note.managedProperty().bind(first.availableProperty().not().and(model.availableProperty()));
+                note.visibleProperty().bind(note.managedProperty());
+                root.getChildren().add(note);
+            }
+            for (AttackCardModel card : group.getValue()) {
+                root.getChildren().add(card(card, model, i18n, onFailure));
+            }
+        }
+    }
+
+    private static VBox card(AttackCardModel card, AttackerViewModel model, I18n i18n, BiConsumer<String, Throwable> onFailure) {
+        VBox box = new VBox();
+        box.getStyleClass().add("attack-card");
+        box.setId("attack-" + card.id());
+        ToggleButton toggle = new ToggleButton();
+        toggle.setId("arm-" + card.id());
+        toggle.textProperty().bind(i18n.bind(() -> i18n.get(card.armedProperty().get() ? "attacker.armed" : "attacker.arm"),
+                card.armedProperty()));
+        toggle.disableProperty().bind(card.availableProperty().not());
+        toggle.setOnAction(e -> {
+            toggle.setSelected(card.armedProperty().get());
+            model.toggle(card).whenComplete((v, ex) -> {
+                if (ex != null) {
+                    onFailure.accept(card.id(), ex);
+                }
+            });
+        });
+        card.armedProperty().addListener((o, a, b) -> {
+            toggle.setSelected(b);
+            box.getStyleClass().remove("armed");
+            if (b) {
+                box.getStyleClass().add("armed");
+            }
+        });
+        Label title = new Label();
+        title.getStyleClass().add("attack-title");
+        title.textProperty().bind(card.titleProperty());
+        Tooltip explanation = new Tooltip();
+        explanation.setWrapText(true);
+        explanation.setMaxWidth(480);
+        explanation.textProperty().bind(card.explanationProperty());
+        title.setTooltip(explanation);
+        HBox head = new HBox(8, toggle, title);
+        head.getStyleClass().add("attack-head");
+        box.getChildren().add(head);
+        for (Map.Entry<String, StringProperty> p : card.parameters().entrySet()) {
+            TextField field = new TextField();
+            field.setPrefColumnCount(8);
+            field.textProperty().bindBidirectional(p.getValue());
+            field.disableProperty().bind(card.armedProperty());
+            Tooltip help = new Tooltip();
+            help.textProperty().bind(i18n.bind(() -> card.parameterHelp(p.getKey())));
+            field.setTooltip(help);
+            Label name = new Label(p.getKey());
+            name.getStyleClass().add("key");
+            HBox row = new HBox(6, name, field);
+            row.getStyleClass().add("attack-parameter");
+            row.managedProperty().bind(card.availableProperty());
+            row.visibleProperty().bind(card.availableProperty());
+            box.getChildren().add(row);
+        }
+        Label expected = new Label();
+        expected.setWrapText(true);
+        expected.getStyleClass().add("muted");
+        expected.textProperty().bind(card.expectedProperty());
+        Label outcome = new Label();
+        outcome.setId("outcome-" + card.id());
+        outcome.setWrapText(true);
+        outcome.textProperty().bind(card.outcomeProperty());
+        outcome.managedProperty().bind(outcome.textProperty().isNotEmpty());
+        outcome.visibleProperty().bind(outcome.managedProperty());
+        card.judgementProperty().addListener((o, a, j) -> {
+            outcome.getStyleClass().removeAll("resisted", "not-resisted");
+            if (j != null) {
+                outcome.getStyleClass().add(j.result() == JudgementResult.RESISTED ? "resisted" : "not-resisted");
+            }
+        });
+        expected.managedProperty().bind(card.availableProperty());
+        expected.visibleProperty().bind(card.availableProperty());
+        box.getChildren().addAll(expected, outcome);
+        return box;
+    }
+
+    VBox view() {
+        return root;
+    }
+}

@@ -1,0 +1,145 @@
+package org.secureota.workbench.ui;
+
+import java.util.Locale;
+import javafx.beans.binding.StringBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import org.secureota.workbench.device.DeviceSnapshot;
+import org.secureota.workbench.device.LcdScreen;
+import org.secureota.workbench.device.LedPattern;
+import org.secureota.workbench.device.TelemetryLine;
+import org.secureota.workbench.ui.widget.FlashMap;
+
+/**
+ * What a device panel shows, computed from the device's snapshots; the panel only binds to it.
+ * Properties, not nodes: tests drive it with snapshots and read it without a screen. Call
+ * {@link #apply} on the FX thread (the session's listener hands snapshots over once per pulse).
+ */
+public final class DeviceViewModel {
+
+    private final I18n i18n;
+    private final StringProperty deviceId = new SimpleStringProperty(this, "deviceId", "");
+    private final StringProperty connection = new SimpleStringProperty(this, "connection", "");
+    private final StringProperty version = new SimpleStringProperty(this, "version", "");
+    private final StringProperty running = new SimpleStringProperty(this, "running", "");
+    private final StringProperty power = new SimpleStringProperty(this, "power", "");
+    private final ObjectProperty<LcdScreen> lcd = new SimpleObjectProperty<>(this, "lcd", LcdScreen.BLANK);
+    private final ObjectProperty<LedPattern> led = new SimpleObjectProperty<>(this, "led", LedPattern.OFF);
+    private final ObjectProperty<FlashMap> flashMap = new SimpleObjectProperty<>(this, "flashMap", FlashMap.EMPTY);
+    private final StringProperty verdictCode = new SimpleStringProperty(this, "verdictCode", "");
+    private final StringProperty verdictDetail = new SimpleStringProperty(this, "verdictDetail", "");
+    private final BooleanProperty verdictAlarm = new SimpleBooleanProperty(this, "verdictAlarm");
+    private final StringProperty progress = new SimpleStringProperty(this, "progress", "");
+    private final StringBinding verdictExplanation;
+    private final ObjectProperty<DeviceSnapshot> snapshot = new SimpleObjectProperty<>(this, "snapshot");
+    /** The progress event the last verdict closed: its attempt is over, nothing downloads any more. */
+    private TelemetryLine.OtaProgress closedProgress;
+    private TelemetryLine.OtaVerdict seenVerdict;
+
+    public DeviceViewModel(I18n i18n) {
+        this.i18n = i18n;
+        i18n.localeProperty().addListener((o, a, b) -> {
+            if (snapshot.get() != null) {
+                connection.set(i18n.get("connection." + snapshot.get().connection().name().toLowerCase(Locale.ROOT)));
+            }
+        });
+        verdictExplanation = i18n.bind(() -> explain(verdictCode.get(), verdictDetail.get()), verdictCode, verdictDetail);
+    }
+
+    /** The explanation of a verdict in the current language, the device's own detail after it. */
+    String explain(String code, String detail) {
+        if (code == null || code.isEmpty()) {
+            return i18n.get("device.verdict.none");
+        }
+        String key = "verdict." + code;
+        String text = i18n.has(key) ? i18n.get(key) : i18n.get("device.verdict.unknown", code);
+        return detail == null || detail.isBlank() ? text : text + "\n" + i18n.get("device.verdict.detail", detail);
+    }
+
+    /** Shows {@code s}; FX thread. */
+    public void apply(DeviceSnapshot s) {
+        snapshot.set(s);
+        if (s.lastVerdict() != seenVerdict) {
+            seenVerdict = s.lastVerdict();
+            // A replay scrubbed back before any verdict has no closed attempt.
+            closedProgress = s.lastVerdict() == null ? null : s.lastProgress();
+        }
+        // Identity on purpose: every telemetry line is a new object, and a new attempt sends new ones.
+        boolean downloading = s.lastProgress() != null && s.lastProgress() != closedProgress;
+        deviceId.set(s.journalId());
+        connection.set(i18n.get("connection." + s.connection().name().toLowerCase(Locale.ROOT)));
+        version.set(s.version() == null ? "—" : s.version());
+        running.set(s.runningLabel() == null ? "—" : s.runningLabel() + " (" + s.runningSlot() + ") "
+                + (s.runningState() == null ? "" : String.valueOf(s.runningState()).toUpperCase(Locale.ROOT)));
+        lcd.set(s.lcd());
+        led.set(s.led());
+        flashMap.set(FlashMap.of(s, downloading));
+        TelemetryLine.OtaVerdict v = s.lastVerdict();
+        verdictCode.set(v == null ? "" : v.code());
+        verdictDetail.set(v == null || v.detail() == null ? "" : v.detail());
+        verdictAlarm.set(v != null && !v.code().equals("UPDATED") && !v.code().equals("NO_UPDATE"));
+        TelemetryLine.OtaProgress p = s.lastProgress();
+        progress.set(p == null || !downloading ? "—" : p.total() > 0
+                ? String.format(Locale.ROOT, "%s %d %%", p.phase(), p.bytes() * 100 / p.total()) : p.phase());
+    }
+
+    public void setPower(String text) {
+        power.set(text);
+    }
+
+    public ObjectProperty<DeviceSnapshot> snapshotProperty() {
+        return snapshot;
+    }
+
+    public StringProperty deviceIdProperty() {
+        return deviceId;
+    }
+
+    public StringProperty connectionProperty() {
+        return connection;
+    }
+
+    public StringProperty versionProperty() {
+        return version;
+    }
+
+    public StringProperty runningProperty() {
+        return running;
+    }
+
+    public StringProperty powerProperty() {
+        return power;
+    }
+
+    public ObjectProperty<LcdScreen> lcdProperty() {
+        return lcd;
+    }
+
+    public ObjectProperty<LedPattern> ledProperty() {
+        return led;
+    }
+
+    public ObjectProperty<FlashMap> flashMapProperty() {
+        return flashMap;
+    }
+
+    public StringProperty verdictCodeProperty() {
+        return verdictCode;
+    }
+
+    public BooleanProperty verdictAlarmProperty() {
+        return verdictAlarm;
+    }
+
+    public StringBinding verdictExplanationProperty() {
+        return verdictExplanation;
+    }
+
+    public StringProperty progressProperty() {
+        return progress;
+    }
+}

@@ -1,0 +1,304 @@
+package org.secureota.workbench.ui;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javafx.application.Platform;
+import org.secureota.workbench.attack.AttackSurface;
+import org.secureota.workbench.attack.Attacker;
+import org.secureota.workbench.device.CutPoint;
+import org.secureota.workbench.device.DeviceSnapshot;
+import org.secureota.workbench.firmware.Release;
+import org.secureota.workbench.journal.JournalSubscription;
+import org.secureota.workbench.journal.SessionExport;
+import org.secureota.workbench.network.DeviceEndpoint;
+import org.secureota.workbench.session.BoardSnapshot;
+import org.secureota.workbench.session.LabDevice;
+import org.secureota.workbench.session.LabSession;
+import org.secureota.workbench.session.LabSessionDefaults;
+import org.secureota.workbench.session.SessionSnapshot;
+import org.secureota.workbench.session.Subscription;
+import org.secureota.workbench.session.VirtualDeviceOptions;
+
+/**
+ * Connects the window to a live {@link LabSession}: opens it off the FX thread, creates the
+ * factory-fresh virtual ESP32, and feeds the window: journal events through the controller's pulse
+ * queue, session snapshots through one of its own (only the newest snapshot of a pulse is shown).
+ */
+final class LiveLab implements LabControl {
+
+    private final LiveLabOptions options;
+    private final MainController controller;
+    private final I18n i18n;
+    private final ServerViewModel server;
+    private final PulseQueue<SessionSnapshot> snapshots;
+    private volatile LabSession session;
+    private JournalSubscription journalFeed;
+    private Subscription listener;
+    private final CompletableFuture<LabSession> ready = new CompletableFuture<>();
+    private final AttackerViewModel attackerModel;
+    private volatile DeviceEndpoint endpoint;
+    private volatile Attacker attacker;
+    private SessionSnapshot lastShown;
+
+    LiveLab(LiveLabOptions options, MainController controller, I18n i18n) {
+        this.options = options;
+        this.controller = controller;
+        this.i18n = i18n;
+        this.server = new ServerViewModel(i18n);
+        controller.bindServer(server);
+        this.snapshots = new PulseQueue<>(Integer.MAX_VALUE, batch -> show(batch.get(batch.size() - 1)));
+        this.attackerModel = new AttackerViewModel(i18n, java.util.concurrent.ForkJoinPool.commonPool(), Platform::runLater);
+        controller.showAttacker(attackerModel);
+        i18n.localeProperty().addListener((o, a, b) -> {
+            if (lastShown != null) {
+                show(lastShown);
+            }
+        });
+    }
+
+    /** Shows the lab as {@code opening} opens it (see {@link LabSession#open}); returns at once. FX thread. */
+    void open(CompletableFuture<LabSession> opening) {
+        controller.setStatus("app.status.opening");
+        snapshots.start();
+        opening.thenCompose(s -> {
+            session = s;
+            if (retired) {
+                s.close();
+                throw new IllegalStateException("the window moved on to another lab while this one opened");
+            }
+            journalFeed = s.journal().subscribe("workbench window", true, controller::offer);
+            listener = s.addListener((before, after) -> snapshots.offer(after));
+            snapshots.offer(s.snapshot());
+            startAttacker(s);
+            Platform.runLater(() -> {
+                if (retired) {
+                    return;
+                }
+                controller.setLab(this);
+                controller.bindThrottle(this::throttle);
+                controller.setStatus("app.status.open", s.folder());
+            });
+            if (options.deviceId() == null || s.device(options.deviceId()).isPresent()) {
+                return CompletableFuture.completedFuture(s);
+            }
+            return s.createVirtualDevice(options.deviceId(), LabSessionDefaults.PRODUCT, VirtualDeviceOptions.factoryFreshV1())
+                    .thenApply(d -> s);
+        }).whenComplete((s, e) -> {
+            if (e != null && retired) {
+                ready.completeExceptionally(e);
+            } else if (e != null) {
+                controller.notifier().error(i18n.get("app.status.opening"), e);
+                Platform.runLater(() -> controller.setStatus(String.valueOf(rootMessage(e))));
+                ready.completeExceptionally(e);
+            } else {
+                ready.complete(s);
+            }
+        });
+    }
+
+    /** The session's attacker, on the network path between the devices and the server, in its store and its clock. */
+    private void startAttacker(LabSession s) {
+        attacker = s.attacker();
+        endpoint = s.endpoint();
+        boolean devicesBehindEndpoint = s.deviceUrl().equals(endpoint.url().toString());
+        java.util.Set<AttackSurface> reachable = devicesBehindEndpoint
+                ? java.util.EnumSet.allOf(AttackSurface.class) : java.util.EnumSet.of(AttackSurface.STORE, AttackSurface.TIME);
+        Platform.runLater(() -> attackerModel.setAttacker(attacker, reachable));
+    }
+
+    /** Caps each connection of the device endpoint at an ESP32's Wi-Fi rate, or lifts the cap. */
+    CompletableFuture<String> throttle(boolean esp32Like) {
+        DeviceEndpoint ep = endpoint;
+        if (ep == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the lab is still opening"));
+        }
+        return CompletableFuture.supplyAsync(() -> ep.throttle(esp32Like ? DeviceEndpoint.ESP32_LIKE_RATE : 0));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException)) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    /** Completes when the lab is open and its device created. */
+    CompletableFuture<LabSession> ready() {
+        return ready;
+    }
+
+    LabSession session() {
+        return session;
+    }
+
+    /** Stops feeding the window at once (FX thread); {@link #close} then stops the lab. */
+    void retire() {
+        retired = true;
+        snapshots.close();
+        if (listener != null) {
+            listener.close();
+        }
+        if (journalFeed != null) {
+            journalFeed.close();
+        }
+    }
+
+    private volatile boolean retired;
+
+    /** One snapshot a pulse at most (FX thread). */
+    private void show(SessionSnapshot s) {
+        if (retired) {
+            return;
+        }
+        lastShown = s;
+        if (controller.replaying()) {
+            return;
+        }
+        server.apply(s.server(), devicesRunning(s));
+        for (Map.Entry<String, DeviceSnapshot> d : s.devices().entrySet()) {
+            LabDevice device = session.device(d.getKey()).orElse(null);
+            DeviceViewModel model = controller.showDevice(d.getKey(), d.getValue(),
+                    device == null ? DeviceActions.NONE : actions(device));
+            BoardSnapshot board = s.boards().get(d.getKey());
+            model.setPower(board == null ? "—" : i18n.get("power." + board.power().name().toLowerCase(Locale.ROOT))
+                    + (board.armedCut() == null ? "" : " · " + i18n.get("power.armedCut", board.armedCut())));
+        }
+        for (String id : new ArrayList<>(controller.devicePanels().keySet())) {
+            if (!s.devices().containsKey(id)) {
+                controller.removeDevice(id);
+            }
+        }
+    }
+
+    private static List<String> devicesRunning(SessionSnapshot s) {
+        return s.devices().values().stream().map(DeviceSnapshot::version).filter(v -> v != null).toList();
+    }
+
+    /** After a replay: the live journal window and devices again. */
+    void reshow() {
+        LabSession s = session;
+        if (s == null) {
+            return;
+        }
+        s.journal().window().forEach(controller::offer);
+        snapshots.offer(s.snapshot());
+        controller.setStatus("app.status.open", s.folder());
+    }
+
+    private static DeviceActions actions(LabDevice d) {
+        return new DeviceActions() {
+            @Override
+            public CompletableFuture<Void> powerOn() {
+                return d.powerOn();
+            }
+
+            @Override
+            public CompletableFuture<Void> reset() {
+                return d.reset();
+            }
+
+            @Override
+            public CompletableFuture<Void> powerCut() {
+                return d.powerCut();
+            }
+
+            @Override
+            public CompletableFuture<Void> armCut(long flashOp) {
+                return d.armCut(flashOp, CutPoint.HALFWAY);
+            }
+
+            @Override
+            public CompletableFuture<Void> check() {
+                return d.check();
+            }
+
+            @Override
+            public CompletableFuture<Void> send(String rawLine) {
+                return d.send(rawLine);
+            }
+        };
+    }
+
+    // ---- LabControl ----
+
+    @Override
+    public CompletableFuture<String> deployNext() {
+        LabSession s = session;
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the lab is still opening"));
+        }
+        SessionSnapshot snap = s.snapshot();
+        String product = LabSessionDefaults.PRODUCT;
+        Release next = NextRelease.after(snap.server().releases(), product,
+                snap.server().deployments().products().get(product), devicesRunning(snap)).orElse(null);
+        if (next == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "no published release of " + product + " is newer than the deployed one; publish one with"
+                            + " './workbench server publish'"));
+        }
+        return s.deploy(product, next.version()).thenApply(Release::version);
+    }
+
+    @Override
+    public CompletableFuture<Void> checkAll() {
+        LabSession s = session;
+        return s == null ? CompletableFuture.completedFuture(null) : s.checkAll();
+    }
+
+    @Override
+    public CompletableFuture<Path> export() {
+        LabSession s = session;
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the lab is still opening"));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            Path zip = s.folder().resolveSibling(s.folder().getFileName() + ".zip");
+            try {
+                SessionExport.export(s.folder(), zip);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return zip;
+        });
+    }
+
+    @Override
+    public Path sessionFolder() {
+        LabSession s = session;
+        return s == null ? null : s.folder();
+    }
+
+    /** Stops the lab; waits a few seconds at most so that closing the window never hangs. */
+    void close() {
+        snapshots.close();
+        if (listener != null) {
+            listener.close();
+        }
+        if (journalFeed != null) {
+            journalFeed.close();
+        }
+        // The session owns the attacker and the endpoint: closing it disarms every attack and stops both.
+        attacker = null;
+        endpoint = null;
+        LabSession s = session;
+        session = null;
+        if (s != null) {
+            try {
+                CompletableFuture.runAsync(s::close).get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // The lab's own close journals and kills its boards; a slow one must not keep the window.
+                System.err.println("The lab did not close cleanly: " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,757 @@
+package org.secureota.workbench.ui;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import javafx.application.Platform;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ListChangeListener;
+import javafx.collections.ObservableList;
+import javafx.fxml.FXML;
+import javafx.fxml.FXMLLoader;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.RadioMenuItem;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import javafx.stage.Modality;
+import org.controlsfx.control.CheckComboBox;
+import org.controlsfx.control.ToggleSwitch;
+import org.secureota.workbench.device.DeviceEvents;
+import org.secureota.workbench.device.DeviceSnapshot;
+import org.secureota.workbench.journal.JournalEvent;
+import org.secureota.workbench.journal.SessionLog;
+import org.secureota.workbench.journal.SessionReader;
+import org.secureota.workbench.journal.Source;
+import org.secureota.workbench.ui.timeline.TimelineModel;
+import org.secureota.workbench.ui.timeline.TimelineView;
+
+/**
+ * Thin controller of main.fxml: lays out the panels, binds texts, routes menu items and shortcuts,
+ * and feeds the timeline, the request table and the device consoles from the journal in batches.
+ * What it shows comes from view models; what the buttons do goes to {@link LabControl} and
+ * {@link DeviceActions}.
+ */
+public final class MainController {
+
+    /** Requests the server table keeps. */
+    static final int REQUEST_ROWS = 200;
+
+    @FXML BorderPane root;
+    @FXML VBox chromeTop;
+    @FXML MenuBar menuBar;
+    @FXML MenuItem exportItem;
+    @FXML MenuItem liveItem;
+    @FXML MenuItem deployItem;
+    @FXML MenuItem checkItem;
+    @FXML MenuItem powerOnItem;
+    @FXML MenuItem resetItem;
+    @FXML MenuItem powerCutItem;
+    @FXML MenuItem armNextItem;
+    @FXML MenuItem disarmAllItem;
+    @FXML CheckMenuItem presentationItem;
+    @FXML CheckMenuItem darkItem;
+    @FXML RadioMenuItem englishItem;
+    @FXML RadioMenuItem frenchItem;
+    @FXML SplitPane mainSplit;
+    @FXML SplitPane upperSplit;
+    @FXML ScrollPane serverScroll;
+    @FXML VBox serverPanel;
+    @FXML Label serverStatus;
+    @FXML Label serverUrl;
+    @FXML Label serverTls;
+    @FXML Label serverProvider;
+    @FXML Label serverCertificate;
+    @FXML Button deployButton;
+    @FXML ToggleSwitch throttleSwitch;
+    @FXML ListView<String> releases;
+    @FXML ListView<String> deployments;
+    @FXML TableView<JournalEvent> requests;
+    @FXML TableColumn<JournalEvent, String> requestMethod;
+    @FXML TableColumn<JournalEvent, String> requestPath;
+    @FXML TableColumn<JournalEvent, String> requestStatus;
+    @FXML TableColumn<JournalEvent, String> requestBytes;
+    @FXML TableColumn<JournalEvent, String> requestDevice;
+    @FXML ScrollPane devicesScroll;
+    @FXML VBox devices;
+    @FXML BorderPane timelinePane;
+    @FXML CheckComboBox<Source> sourceFilter;
+    @FXML TextField typeFilter;
+    @FXML ComboBox<String> deviceFilter;
+    @FXML StackPane timelineHost;
+    @FXML TextArea eventDetails;
+    @FXML Label eventCount;
+    @FXML HBox statusBar;
+    @FXML Label statusText;
+
+    private I18n i18n;
+    private Notifier notifier;
+    private final TimelineModel timelineModel = new TimelineModel();
+    private TimelineView timeline;
+    private final PulseQueue<JournalEvent> journalQueue = new PulseQueue<>(20_000, this::onEvents);
+    private final Map<String, DevicePanelController> devicePanels = new LinkedHashMap<>();
+    private final ObservableList<JournalEvent> requestRows = FXCollections.observableArrayList();
+    private final ObservableList<String> deviceIds = FXCollections.observableArrayList();
+    private LabControl lab;
+    private final SimpleStringProperty status = new SimpleStringProperty(this, "status", "");
+    private final AtomicLong eventsSeen = new AtomicLong();
+
+    private AttackerViewModel attacker;
+    private ScrollPane attackerScroll;
+
+    /** Replay state: the loaded journal, or null while live. */
+    private List<JournalEvent> replay;
+    private final DeviceReplay deviceReplay = new DeviceReplay();
+
+    void init(I18n i18n) {
+        this.i18n = i18n;
+        this.notifier = new Notifier(root, i18n);
+        I18nBinder.bind(root, i18n);
+        statusText.textProperty().bind(status);
+        timeline = new TimelineView(timelineModel);
+        timelineHost.getChildren().add(timeline);
+        timeline.setOnSelect(e -> eventDetails.setText(EventText.of(e)));
+        eventDetails.promptTextProperty().bind(i18n.text("timeline.details.none"));
+        timeline.cursorNanosProperty().addListener((o, a, b) -> followReplay(b.longValue()));
+        sourceFilter.getItems().setAll(Source.values());
+        sourceFilter.getCheckModel().checkAll();
+        sourceFilter.getCheckModel().getCheckedItems().addListener((ListChangeListener<Source>) c -> applyFilter());
+        typeFilter.textProperty().addListener((o, a, b) -> applyFilter());
+        deviceFilter.setItems(deviceIds);
+        deviceFilter.valueProperty().addListener((o, a, b) -> applyFilter());
+        deviceFilter.promptTextProperty().bind(i18n.text("timeline.filter.allDevices"));
+        requests.setItems(requestRows);
+        requestMethod.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().field("method").orElse("")));
+        requestPath.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().field("path").orElse("")));
+        requestStatus.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().field("status").orElse("")));
+        requestBytes.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().field("bytes_sent").orElse("")));
+        requestDevice.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().device().orElse("")));
+        englishItem.setSelected(i18n.getLocale().equals(Locale.ENGLISH));
+        frenchItem.setSelected(i18n.getLocale().equals(Locale.FRENCH));
+        englishItem.setOnAction(e -> i18n.setLocale(Locale.ENGLISH));
+        frenchItem.setOnAction(e -> i18n.setLocale(Locale.FRENCH));
+        i18n.localeProperty().addListener((o, a, b) -> {
+            englishItem.setSelected(b.equals(Locale.ENGLISH));
+            frenchItem.setSelected(b.equals(Locale.FRENCH));
+        });
+        presentationItem.selectedProperty().addListener((o, a, b) -> setPresentation(b));
+        darkItem.selectedProperty().addListener((o, a, b) -> Themes.apply(root.getScene(), b));
+        i18n.localeProperty().addListener((o, a, b) -> {
+            showEventCount();
+            if (!statusKey.isEmpty()) {
+                setStatus(statusKey, statusArgs);
+            }
+        });
+        showEventCount();
+        setLab(null);
+        journalQueue.start();
+    }
+
+    // ---- what the lab feeds in ----
+
+    /** Any thread: a journal event for the timeline, the request table and the consoles. */
+    public void offer(JournalEvent e) {
+        journalQueue.offer(e);
+    }
+
+    /** The batch of one pulse (FX thread). */
+    private void onEvents(List<JournalEvent> batch) {
+        if (replay != null) {
+            return;
+        }
+        eventsSeen.addAndGet(batch.size());
+        timelineModel.addAll(batch);
+        Map<String, List<String>> console = new HashMap<>();
+        List<JournalEvent> newRequests = new ArrayList<>();
+        for (JournalEvent e : batch) {
+            if (e.deviceId() != null && (DeviceEvents.SERIAL_RX.equals(e.type()) || DeviceEvents.SERIAL_TX.equals(e.type()))) {
+                String prefix = DeviceEvents.SERIAL_TX.equals(e.type()) ? "> " : "";
+                console.computeIfAbsent(e.deviceId(), k -> new ArrayList<>()).add(prefix + e.message());
+            } else if ("http.request".equals(e.type())) {
+                newRequests.add(e);
+            } else if (DeviceEvents.OTA_VERDICT.equals(e.type()) && e.deviceId() != null && attacker != null) {
+                attacker.deviceVerdict(e.deviceId(), ex -> notifier.error(i18n.get("attacker.title"), ex));
+            } else if (e.source() == Source.ATTACKER && attacker != null) {
+                attacker.journaled(e);
+            }
+            if (e.deviceId() != null && !deviceIds.contains(e.deviceId())) {
+                deviceIds.add(e.deviceId());
+            }
+        }
+        console.forEach((id, lines) -> {
+            DevicePanelController p = devicePanels.get(id);
+            if (p != null) {
+                p.appendConsole(lines);
+            }
+        });
+        addRequests(newRequests);
+        timeline.refresh();
+        showEventCount();
+    }
+
+    private void showEventCount() {
+        eventCount.setText(i18n.get("app.events", timelineModel.size()));
+    }
+
+    private void addRequests(List<JournalEvent> newRequests) {
+        if (newRequests.isEmpty()) {
+            return;
+        }
+        for (JournalEvent e : newRequests) {
+            requestRows.add(0, e);
+        }
+        if (requestRows.size() > REQUEST_ROWS) {
+            requestRows.remove(REQUEST_ROWS, requestRows.size());
+        }
+    }
+
+    /** Shows a device (FX thread), creating its panel on first sight. */
+    public DeviceViewModel showDevice(String id, DeviceSnapshot snapshot, DeviceActions actions) {
+        DevicePanelController panel = devicePanels.get(id);
+        if (panel == null) {
+            panel = loadDevicePanel(actions);
+            devicePanels.put(id, panel);
+            devices.getChildren().add(panel.view());
+            if (!deviceIds.contains(id)) {
+                deviceIds.add(id);
+            }
+        }
+        if (actions.live() && !panel.actions().live()) {
+            panel.setActions(actions);
+        }
+        panel.model().apply(snapshot);
+        return panel.model();
+    }
+
+    void removeDevice(String id) {
+        DevicePanelController panel = devicePanels.remove(id);
+        if (panel != null) {
+            devices.getChildren().remove(panel.view());
+        }
+    }
+
+    private DevicePanelController loadDevicePanel(DeviceActions actions) {
+        FXMLLoader loader = new FXMLLoader(MainController.class.getResource("device-panel.fxml"));
+        try {
+            loader.load();
+        } catch (IOException e) {
+            throw new UncheckedIOException("device-panel.fxml could not be loaded", e);
+        }
+        DevicePanelController c = loader.getController();
+        c.init(new DeviceViewModel(i18n), i18n, actions, notifier::error);
+        return c;
+    }
+
+    Map<String, DevicePanelController> devicePanels() {
+        return devicePanels;
+    }
+
+    /** The live lab's actions; null disables them (no lab yet, or a failed one). */
+    void setLab(LabControl lab) {
+        this.lab = lab;
+        boolean none = lab == null;
+        armNextItem.setDisable(attacker == null);
+        disarmAllItem.setDisable(attacker == null);
+        for (MenuItem item : List.of(exportItem, deployItem, checkItem, powerOnItem, resetItem, powerCutItem)) {
+            item.setDisable(none);
+        }
+        if (!deployButton.disableProperty().isBound()) {
+            deployButton.setDisable(none);
+        }
+        liveItem.setDisable(true);
+    }
+
+    /** Shows the attacker panel, right of the devices. */
+    void showAttacker(AttackerViewModel model) {
+        this.attacker = model;
+        if (attackerScroll != null) {
+            upperSplit.getItems().remove(attackerScroll);
+        }
+        AttackerPanel panel = new AttackerPanel(model, i18n, (id, e) -> notifier.error(id, e));
+        attackerScroll = new ScrollPane(panel.view());
+        attackerScroll.setFitToWidth(true);
+        attackerScroll.getStyleClass().add("attacker-scroll");
+        upperSplit.getItems().add(attackerScroll);
+        layoutUpperSplit();
+        for (AttackCardModel card : model.cards()) {
+            card.armedProperty().addListener((o, a, armed) -> {
+                if (armed) {
+                    revealAttack(card.id());
+                }
+            });
+        }
+        armNextItem.setDisable(false);
+        disarmAllItem.setDisable(false);
+    }
+
+    AttackerViewModel attacker() {
+        return attacker;
+    }
+
+    /** Dividers for the panels shown: server | devices | attacker, or devices | attacker in presentation. */
+    private void layoutUpperSplit() {
+        switch (upperSplit.getItems().size()) {
+            case 3 -> upperSplit.setDividerPositions(0.26, 0.68);
+            case 2 -> upperSplit.setDividerPositions(upperSplit.getItems().contains(serverScroll) ? 0.28 : 0.5);
+            default -> { }
+        }
+    }
+
+    /** Scrolls the attacker panel so that the card of {@code attackId} shows (an armed card is always in sight). */
+    void revealAttack(String attackId) {
+        if (attackerScroll == null) {
+            return;
+        }
+        Node card = attackerScroll.getContent().lookup("#attack-" + attackId);
+        if (card == null) {
+            return;
+        }
+        attackerScroll.layout();
+        double contentHeight = attackerScroll.getContent().getBoundsInLocal().getHeight();
+        double viewport = attackerScroll.getViewportBounds().getHeight();
+        double y = card.getBoundsInParent().getMinY();
+        attackerScroll.setVvalue(contentHeight <= viewport ? 0 : Math.min(1, Math.max(0, (y - 8) / (contentHeight - viewport))));
+    }
+
+    @FXML
+    void armNextAttack() {
+        if (attacker != null) {
+            attacker.armNext().whenComplete((v, e) -> {
+                if (e != null) {
+                    notifier.error(i18n.get("menu.attack.armNext"), e);
+                }
+            });
+        }
+    }
+
+    @FXML
+    void disarmAllAttacks() {
+        if (attacker != null) {
+            attacker.disarmAll().whenComplete((v, e) -> {
+                if (e != null) {
+                    notifier.error(i18n.get("menu.attack.disarmAll"), e);
+                }
+            });
+        }
+    }
+
+    /** The throttle switch drives {@code throttle} (ESP32-like speed on, or off). */
+    void bindThrottle(java.util.function.Function<Boolean, CompletableFuture<String>> throttle) {
+        if (throttleListener != null) {
+            throttleSwitch.selectedProperty().removeListener(throttleListener);
+        }
+        throttleSwitch.setSelected(false);
+        throttleSwitch.setDisable(false);
+        throttleListener = (o, a, on) -> throttle.apply(on).whenComplete((v, e) -> {
+            if (e != null) {
+                notifier.error(i18n.get("server.throttle"), e);
+            }
+        });
+        throttleSwitch.selectedProperty().addListener(throttleListener);
+    }
+
+    private javafx.beans.value.ChangeListener<Boolean> throttleListener;
+    private ScenarioControl scenario;
+
+    void setScenario(ScenarioControl control) {
+        this.scenario = control;
+        showScenario(new ScenarioPanel(control.model(), i18n, control::next, control::restart, control::stop));
+    }
+
+    ScenarioControl scenario() {
+        return scenario;
+    }
+
+    @FXML
+    void playScript() {
+        chooseAndRun(org.secureota.workbench.scenario.RunMode.PLAY);
+    }
+
+    @FXML
+    void stepScript() {
+        chooseAndRun(org.secureota.workbench.scenario.RunMode.STEP);
+    }
+
+    private void chooseAndRun(org.secureota.workbench.scenario.RunMode mode) {
+        if (scenario == null) {
+            return;
+        }
+        List<Path> scripts = scenario.scripts();
+        if (scripts.isEmpty()) {
+            return;
+        }
+        javafx.scene.control.ChoiceDialog<String> choose = new javafx.scene.control.ChoiceDialog<>(
+                scripts.get(0).getFileName().toString(), scripts.stream().map(p -> p.getFileName().toString()).toList());
+        choose.initOwner(root.getScene().getWindow());
+        choose.setTitle(i18n.get("scenario.choose"));
+        choose.setHeaderText(i18n.get("scenario.choose"));
+        choose.showAndWait().ifPresent(name -> scenario.run(scripts.get(0).resolveSibling(name), mode)
+                .whenComplete((v, e) -> scenario.report(e)));
+    }
+
+    @FXML
+    void nextStep() {
+        if (scenario != null) {
+            scenario.next();
+        }
+    }
+
+    @FXML
+    void restartScript() {
+        if (scenario != null) {
+            scenario.restart();
+        }
+    }
+
+    @FXML
+    void stopScript() {
+        if (scenario != null) {
+            scenario.stop();
+        }
+    }
+
+    /** Binds the server panel to the live lab's server. */
+    void bindServer(ServerViewModel server) {
+        serverStatus.textProperty().bind(server.statusProperty());
+        server.runningProperty().addListener((o, a, b) -> {
+            serverStatus.getStyleClass().removeAll("ok", "alarm");
+            serverStatus.getStyleClass().add(b ? "ok" : "alarm");
+        });
+        serverUrl.textProperty().bind(server.urlProperty());
+        serverTls.textProperty().bind(server.tlsProperty());
+        serverProvider.textProperty().bind(server.providerProperty());
+        serverCertificate.textProperty().bind(server.certificateProperty());
+        releases.setItems(server.releases());
+        deployments.setItems(server.deployments());
+        deployButton.textProperty().bind(server.deployLabelProperty());
+        deployButton.disableProperty().bind(server.canDeployProperty().not());
+    }
+
+    /** The status line: a bundle key and its arguments, so that it follows the language. */
+    void setStatus(String key, Object... args) {
+        statusKey = key;
+        statusArgs = args;
+        status.set(i18n.has(key) ? i18n.get(key, args) : key);
+    }
+
+    private String statusKey = "";
+    private Object[] statusArgs = new Object[0];
+
+    Notifier notifier() {
+        return notifier;
+    }
+
+    TimelineView timeline() {
+        return timeline;
+    }
+
+    // ---- filters and timeline ----
+
+    private void applyFilter() {
+        for (Source s : Source.values()) {
+            timelineModel.showSource(s, sourceFilter.getCheckModel().isChecked(s));
+        }
+        timelineModel.filterTypes(typeFilter.getText());
+        timelineModel.filterDevice(deviceFilter.getValue());
+        timeline.refresh();
+    }
+
+    @FXML
+    void fitTimeline() {
+        timeline.fitAll();
+    }
+
+    @FXML
+    void followTimeline() {
+        timeline.followLive();
+    }
+
+    // ---- presentation, theme ----
+
+    void setPresentation(boolean on) {
+        Scene scene = root.getScene();
+        if (scene != null) {
+            Themes.presentation(scene, on);
+        }
+        for (Node n : List.of(chromeTop, timelinePane, statusBar, serverScroll)) {
+            n.setVisible(!on);
+            n.setManaged(!on);
+        }
+        for (Node n : root.lookupAll(".chrome")) {
+            if (!n.visibleProperty().isBound() && !n.managedProperty().isBound()) {
+                n.setVisible(!on);
+                n.setManaged(!on);
+            }
+        }
+        if (on) {
+            upperSplit.getItems().remove(serverScroll);
+            mainSplit.getItems().remove(timelinePane);
+            layoutUpperSplit();
+        } else {
+            if (!upperSplit.getItems().contains(serverScroll)) {
+                upperSplit.getItems().add(0, serverScroll);
+                layoutUpperSplit();
+            }
+            if (!mainSplit.getItems().contains(timelinePane)) {
+                mainSplit.getItems().add(timelinePane);
+                mainSplit.setDividerPositions(0.64);
+            }
+        }
+        if (presentationItem.isSelected() != on) {
+            presentationItem.setSelected(on);
+        }
+    }
+
+    boolean presentation() {
+        return presentationItem.isSelected();
+    }
+
+    // ---- lab actions ----
+
+    @FXML
+    void deployNext() {
+        if (lab == null) {
+            return;
+        }
+        lab.deployNext().whenComplete((v, e) -> {
+            if (e != null) {
+                notifier.error(i18n.get("menu.lab.deployNext"), e);
+            }
+        });
+    }
+
+    @FXML
+    void checkAll() {
+        if (lab != null) {
+            lab.checkAll().whenComplete((v, e) -> {
+                if (e != null) {
+                    notifier.error(i18n.get("menu.lab.check"), e);
+                }
+            });
+        }
+    }
+
+    private DevicePanelController firstDevice() {
+        return devicePanels.values().stream().findFirst().orElse(null);
+    }
+
+    @FXML
+    void powerOnFirst() {
+        DevicePanelController d = firstDevice();
+        if (d != null) {
+            d.powerOn();
+        }
+    }
+
+    @FXML
+    void resetFirst() {
+        DevicePanelController d = firstDevice();
+        if (d != null) {
+            d.reset();
+        }
+    }
+
+    @FXML
+    void powerCutFirst() {
+        DevicePanelController d = firstDevice();
+        if (d != null) {
+            d.powerCut();
+        }
+    }
+
+    @FXML
+    void exportSession() {
+        if (lab == null) {
+            return;
+        }
+        lab.export().whenComplete((path, e) -> {
+            if (e != null) {
+                notifier.error(i18n.get("export.failed"), e);
+            } else {
+                Platform.runLater(() -> setStatus("export.done", path));
+            }
+        });
+    }
+
+    // ---- replay ----
+
+    @FXML
+    void openReplay() {
+        FileChooser chooser = new FileChooser();
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("journal.jsonl", "*.jsonl"));
+        if (lab != null && lab.sessionFolder() != null && Files.isDirectory(lab.sessionFolder().getParent())) {
+            chooser.setInitialDirectory(lab.sessionFolder().getParent().toFile());
+        }
+        java.io.File file = chooser.showOpenDialog(root.getScene().getWindow());
+        if (file != null) {
+            replay(file.toPath());
+        }
+    }
+
+    /** Loads a past session's journal off the FX thread, then shows it on the timeline and the panels. */
+    CompletableFuture<Void> replay(Path journal) {
+        Path file = Files.isDirectory(journal) ? journal.resolve(SessionLog.JOURNAL_FILE) : journal;
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return SessionReader.read(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).thenAccept(result -> Platform.runLater(() -> showReplay(file, result.events())))
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        notifier.error(i18n.get("replay.failed") + " " + file, e);
+                    }
+                });
+    }
+
+    private void showReplay(Path file, List<JournalEvent> events) {
+        replay = List.copyOf(events);
+        timelineModel.clear();
+        timelineModel.addAll(replay);
+        for (String id : new ArrayList<>(devicePanels.keySet())) {
+            removeDevice(id);
+        }
+        requestRows.clear();
+        addRequests(replay.stream().filter(e -> "http.request".equals(e.type())).toList());
+        liveItem.setDisable(false);
+        timeline.fitAll();
+        long end = timelineModel.lastNanos();
+        timeline.cursorNanosProperty().set(end);
+        followReplay(end);
+        showEventCount();
+        setStatus("app.status.replay", file, replay.size());
+    }
+
+    /** The device panels show the replayed devices as they were at the cursor. */
+    private void followReplay(long cursor) {
+        if (replay == null || cursor < 0) {
+            return;
+        }
+        Map<String, DeviceSnapshot> at = deviceReplay.at(replay, cursor);
+        at.forEach((id, s) -> showDevice(id, s, DeviceActions.NONE));
+        List<String> consoleAt = new ArrayList<>();
+        for (Map.Entry<String, DevicePanelController> p : devicePanels.entrySet()) {
+            consoleAt.clear();
+            for (JournalEvent e : replay) {
+                if (e.monotonicNanos() > cursor) {
+                    break;
+                }
+                if (p.getKey().equals(e.deviceId()) && DeviceEvents.SERIAL_RX.equals(e.type())) {
+                    consoleAt.add(e.message());
+                }
+            }
+            p.getValue().clearConsole();
+            p.getValue().appendConsole(consoleAt);
+        }
+    }
+
+    /** Forgets what the previous lab showed: a new session (a script's) comes next. */
+    void resetForNewSession() {
+        replay = null;
+        timelineModel.clear();
+        timeline.cursorNanosProperty().set(-1);
+        for (String id : new ArrayList<>(devicePanels.keySet())) {
+            removeDevice(id);
+        }
+        requestRows.clear();
+        deviceIds.clear();
+        timeline.followLive();
+        showEventCount();
+    }
+
+    /** Shows the scenario strip above the panels. */
+    void showScenario(ScenarioPanel panel) {
+        VBox center = new VBox(panel.view(), mainSplit);
+        VBox.setVgrow(mainSplit, javafx.scene.layout.Priority.ALWAYS);
+        root.setCenter(center);
+    }
+
+    /** Leaves a replay: the live lab's events come back on the timeline. */
+    @FXML
+    void backToLive() {
+        replay = null;
+        timelineModel.clear();
+        for (String id : new ArrayList<>(devicePanels.keySet())) {
+            removeDevice(id);
+        }
+        timeline.cursorNanosProperty().set(-1);
+        liveItem.setDisable(true);
+        if (onBackToLive != null) {
+            onBackToLive.run();
+        }
+        timeline.followLive();
+    }
+
+    private Runnable onBackToLive;
+
+    void setOnBackToLive(Runnable r) {
+        this.onBackToLive = r;
+    }
+
+    boolean replaying() {
+        return replay != null;
+    }
+
+    // ---- help, quit ----
+
+    @FXML
+    void showShortcuts() {
+        Alert a = new Alert(Alert.AlertType.INFORMATION);
+        a.initModality(Modality.NONE);
+        a.initOwner(root.getScene().getWindow());
+        a.setTitle(i18n.get("shortcut.title"));
+        a.setHeaderText(i18n.get("shortcut.title"));
+        StringBuilder s = new StringBuilder();
+        collectShortcuts(menuBar.getMenus(), s);
+        a.setContentText(s.toString());
+        a.show();
+    }
+
+    private static void collectShortcuts(List<? extends MenuItem> items, StringBuilder s) {
+        for (MenuItem item : items) {
+            if (item instanceof javafx.scene.control.Menu m) {
+                collectShortcuts(m.getItems(), s);
+            } else if (item.getAccelerator() != null) {
+                s.append(item.getAccelerator().getDisplayText()).append("   ")
+                        .append(item.getText().replace("_", "")).append('\n');
+            }
+        }
+    }
+
+    @FXML
+    void quit() {
+        root.getScene().getWindow().hide();
+    }
+
+    void close() {
+        journalQueue.close();
+    }
+}

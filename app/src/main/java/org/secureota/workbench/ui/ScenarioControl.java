@@ -1,0 +1,138 @@
+package org.secureota.workbench.ui;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.scenario.DemoScript;
+import org.secureota.workbench.scenario.Language;
+import org.secureota.workbench.scenario.RunMode;
+import org.secureota.workbench.scenario.RunSnapshot;
+import org.secureota.workbench.scenario.ScenarioRun;
+import org.secureota.workbench.scenario.ScenarioRunner;
+import org.secureota.workbench.scenario.ScriptException;
+import org.secureota.workbench.scenario.SessionScenarioLab;
+import org.secureota.workbench.session.LabSession;
+import org.secureota.workbench.session.LabSessionOptions;
+
+/**
+ * Runs a demo script in the window: like {@code ./workbench run}, in a fresh session of a scratch
+ * lab (a script declares its own devices and releases), which the window then shows live. The
+ * runner's snapshots reach the panel at most once per pulse.
+ */
+final class ScenarioControl {
+
+    private final MainController controller;
+    private final I18n i18n;
+    private final LabSessionOptions base;
+    private final Consumer<LiveLab> switchTo;
+    private final ScenarioViewModel model;
+    private final PulseQueue<RunSnapshot> snapshots;
+    private volatile ScenarioRunner runner;
+    private Path lastScript;
+    private RunMode lastMode = RunMode.PLAY;
+
+    /**
+     * @param base     the live lab's options: project root, bind address, clock
+     * @param switchTo closes the window's current lab and shows the given one instead
+     */
+    ScenarioControl(MainController controller, I18n i18n, LabSessionOptions base, Consumer<LiveLab> switchTo) {
+        this.controller = controller;
+        this.i18n = i18n;
+        this.base = base;
+        this.switchTo = switchTo;
+        this.model = new ScenarioViewModel(i18n);
+        this.snapshots = new PulseQueue<>(Integer.MAX_VALUE, batch -> model.apply(batch.get(batch.size() - 1)));
+        snapshots.start();
+    }
+
+    ScenarioViewModel model() {
+        return model;
+    }
+
+    /** The demo scripts of the project, by file name. */
+    List<Path> scripts() {
+        Path dir = base.projectRoot().resolve("demo-scripts");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads {@code script} (refused with its file:line:column problems), then runs it in a fresh lab. */
+    CompletableFuture<RunSnapshot> run(Path script, RunMode mode) {
+        DemoScript parsed;
+        try {
+            parsed = ScenarioRun.reader().read(script);
+        } catch (ScriptException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        stop();
+        lastScript = script;
+        lastMode = mode;
+        Path scratch;
+        try {
+            scratch = Files.createTempDirectory("workbench-run-");
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        LabSessionOptions options = new LabSessionOptions(new Lab(scratch), base.projectRoot(), base.bind(), 0, false,
+                base.journalWindow(), base.clock());
+        LiveLab lab = new LiveLab(new LiveLabOptions(options, null), controller, i18n);
+        switchTo.accept(lab);
+        model.clear();
+        Language language = i18n.getLocale().getLanguage().equals(Locale.FRENCH.getLanguage()) ? Language.FR : Language.EN;
+        lab.open(LabSession.open(options));
+        return lab.ready().thenCompose(session -> {
+            ScenarioRunner r = new ScenarioRunner(parsed, new SessionScenarioLab(session, session.attacker(),
+                    base.projectRoot()), mode, language);
+            r.addListener(snapshots::offer);
+            snapshots.offer(r.snapshot());
+            runner = r;
+            return r.start();
+        });
+    }
+
+    /** Step mode: the next step; play mode: leaves a pause. */
+    void next() {
+        ScenarioRunner r = runner;
+        if (r != null) {
+            r.next();
+        }
+    }
+
+    void restart() {
+        if (lastScript != null) {
+            run(lastScript, lastMode).whenComplete((v, e) -> report(e));
+        }
+    }
+
+    void stop() {
+        ScenarioRunner r = runner;
+        runner = null;
+        if (r != null) {
+            r.stop();
+        }
+    }
+
+    void report(Throwable e) {
+        if (e != null) {
+            controller.notifier().error(i18n.get("menu.scenario"), e);
+        }
+    }
+
+    ScenarioRunner runner() {
+        return runner;
+    }
+
+}

@@ -1,0 +1,68 @@
+package org.secureota.workbench.ui;
+
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+
+/**
+ * The scenario runner's strip above the panels: title and position, the narration in large type,
+ * the steps with their marks, a failed expectation's expected and seen values, and the controls.
+ * Shown while a run exists, in presentation mode too.
+ */
+final class ScenarioPanel {
+
+    private final VBox root = new VBox();
+
+    ScenarioPanel(ScenarioViewModel model, I18n i18n, Runnable next, Runnable restart, Runnable stop) {
+        root.getStyleClass().add("narration");
+        root.setId("scenario-panel");
+        Label title = new Label();
+        title.getStyleClass().add("panel-title");
+        title.textProperty().bind(model.titleProperty());
+        Label position = new Label();
+        position.getStyleClass().add("scenario-position");
+        position.textProperty().bind(model.positionProperty());
+        Button nextButton = new Button();
+        nextButton.setId("scenario-next");
+        nextButton.textProperty().bind(i18n.text("scenario.next"));
+        nextButton.disableProperty().bind(model.waitingProperty().not());
+        nextButton.setOnAction(e -> next.run());
+        Button restartButton = new Button();
+        restartButton.textProperty().bind(i18n.text("scenario.restart"));
+        restartButton.setOnAction(e -> restart.run());
+        Button stopButton = new Button();
+        stopButton.textProperty().bind(i18n.text("scenario.stop"));
+        stopButton.setOnAction(e -> stop.run());
+        Region grow = new Region();
+        HBox.setHgrow(grow, Priority.ALWAYS);
+        HBox head = new HBox(12, title, position, grow, nextButton, restartButton, stopButton);
+        head.getStyleClass().add("scenario-head");
+        Label narration = new Label();
+        narration.setId("scenario-narration");
+        narration.getStyleClass().add("narration-text");
+        narration.setWrapText(true);
+        narration.setMinHeight(Region.USE_PREF_SIZE);
+        narration.textProperty().bind(model.narrationProperty());
+        Label failure = new Label();
+        failure.getStyleClass().add("scenario-failure");
+        failure.setWrapText(true);
+        failure.setMinHeight(Region.USE_PREF_SIZE);
+        failure.textProperty().bind(model.failureProperty());
+        failure.managedProperty().bind(failure.textProperty().isNotEmpty());
+        failure.visibleProperty().bind(failure.managedProperty());
+        ListView<String> steps = new ListView<>(model.steps());
+        steps.getStyleClass().addAll("scenario-steps", "chrome");
+        steps.setPrefHeight(90);
+        root.getChildren().addAll(head, narration, failure, steps);
+        root.managedProperty().bind(model.activeProperty());
+        root.visibleProperty().bind(model.activeProperty());
+    }
+
+    VBox view() {
+        return root;
+    }
+}

@@ -1,0 +1,133 @@
+package org.secureota.workbench.ui;
+
+import java.util.ArrayList;
+import java.util.List;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.secureota.workbench.scenario.ExpectationResult;
+import org.secureota.workbench.scenario.RunSnapshot;
+import org.secureota.workbench.scenario.RunState;
+import org.secureota.workbench.scenario.StepSnapshot;
+import org.secureota.workbench.scenario.StepStatus;
+
+/**
+ * What the scenario runner panel shows of a run: the title, the current step's narration (large),
+ * every step with its pass or fail mark, and for a failed expectation what was expected and what was
+ * seen. Fed with the runner's snapshots, at most one per pulse; no screen needed.
+ */
+public final class ScenarioViewModel {
+
+    private final I18n i18n;
+    private final StringProperty title = new SimpleStringProperty(this, "title", "");
+    private final StringProperty narration = new SimpleStringProperty(this, "narration", "");
+    private final StringProperty position = new SimpleStringProperty(this, "position", "");
+    private final StringProperty failure = new SimpleStringProperty(this, "failure", "");
+    private final BooleanProperty active = new SimpleBooleanProperty(this, "active");
+    private final BooleanProperty waiting = new SimpleBooleanProperty(this, "waiting");
+    private final ObservableList<String> steps = FXCollections.observableArrayList();
+    private RunSnapshot last;
+
+    public ScenarioViewModel(I18n i18n) {
+        this.i18n = i18n;
+        i18n.localeProperty().addListener((o, a, b) -> {
+            if (last != null) {
+                apply(last);
+            }
+        });
+    }
+
+    /** FX thread. */
+    public void apply(RunSnapshot r) {
+        last = r;
+        active.set(true);
+        title.set(r.title());
+        StepSnapshot current = r.currentStep() >= 1 && r.currentStep() <= r.steps().size()
+                ? r.steps().get(r.currentStep() - 1) : null;
+        if (r.state() == RunState.PREPARING || r.state() == RunState.NOT_STARTED) {
+            narration.set(i18n.get("scenario.preparing"));
+        } else if (r.state().finished()) {
+            narration.set(i18n.get("scenario.finished." + r.state().name().toLowerCase(java.util.Locale.ROOT),
+                    r.passed(), r.steps().size()) + (r.problem() == null ? "" : "\n" + r.problem()));
+        } else if (current != null) {
+            narration.set(current.narration());
+        }
+        position.set(i18n.get("scenario.position", Math.max(0, r.currentStep()), r.steps().size(), r.passed(), r.failed()));
+        waiting.set(current != null && (current.status() == StepStatus.WAITING_FOR_NEXT || current.status() == StepStatus.PAUSED));
+        List<String> rows = new ArrayList<>();
+        StringBuilder failed = new StringBuilder();
+        for (StepSnapshot s : r.steps()) {
+            rows.add(mark(s.status()) + "  " + s.index() + ". " + s.action()
+                    + (s.progress() == null || s.progress().isEmpty() ? "" : "  (" + s.progress() + ")"));
+            if (s.status() == StepStatus.FAILED) {
+                for (ExpectationResult e : s.expectations()) {
+                    if (!e.held()) {
+                        failed.append(i18n.get("scenario.expectationFailed", s.index(), e.description(), e.expected(), e.seen()))
+                                .append('\n');
+                    }
+                }
+                if (failed.length() == 0 && s.failure() != null) {
+                    failed.append(s.index()).append(". ").append(s.failure().lines().findFirst().orElse("")).append('\n');
+                }
+            }
+        }
+        steps.setAll(rows);
+        failure.set(failed.toString().trim());
+    }
+
+    static String mark(StepStatus status) {
+        return switch (status) {
+            case PASSED -> "✔";
+            case FAILED -> "✘";
+            case RUNNING -> "▶";
+            case WAITING_FOR_NEXT, PAUSED -> "⏸";
+            case SKIPPED -> "–";
+            case PENDING -> "·";
+        };
+    }
+
+    public void clear() {
+        last = null;
+        active.set(false);
+        steps.clear();
+        title.set("");
+        narration.set("");
+        failure.set("");
+        position.set("");
+    }
+
+    public StringProperty titleProperty() {
+        return title;
+    }
+
+    public StringProperty narrationProperty() {
+        return narration;
+    }
+
+    public StringProperty positionProperty() {
+        return position;
+    }
+
+    public StringProperty failureProperty() {
+        return failure;
+    }
+
+    public BooleanProperty activeProperty() {
+        return active;
+    }
+
+    public BooleanProperty waitingProperty() {
+        return waiting;
+    }
+
+    public ObservableList<String> steps() {
+        return steps;
+    }
+
+    public RunSnapshot last() {
+        return last;
+    }
+}

@@ -1,0 +1,113 @@
+package org.secureota.workbench.ui;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import javafx.application.Application;
+import javafx.stage.Stage;
+import org.secureota.workbench.session.LabSession;
+
+/**
+ * The JavaFX application: opens the window, then the live lab (or a replay) behind it, so the first
+ * frame does not wait for the PKI, the server or the virtual board.
+ */
+public final class WorkbenchApp extends Application {
+
+    private static final AtomicReference<GuiOptions> OPTIONS = new AtomicReference<>();
+    /** The lab, started before the toolkit so that both come up at once. */
+    private static final AtomicReference<CompletableFuture<LabSession>> EARLY_LAB = new AtomicReference<>();
+
+    private WorkbenchWindow window;
+    private LiveLab live;
+
+    /**
+     * Opens the window and blocks until it closes.
+     *
+     * @return a one-line reason when no window can open here (no display), else null
+     */
+    public static String run(GuiOptions options) {
+        String problem = DisplayCheck.problem(System.getenv(), System.getProperty("os.name", ""));
+        if (problem != null) {
+            return problem;
+        }
+        OPTIONS.set(options);
+        if (options.live() != null) {
+            EARLY_LAB.set(LabSession.open(options.live().session()));
+        }
+        try {
+            Application.launch(WorkbenchApp.class);
+        } catch (RuntimeException e) {
+            CompletableFuture<LabSession> lab = EARLY_LAB.getAndSet(null);
+            if (lab != null) {
+                lab.thenAccept(LabSession::close);
+            }
+            // GTK refuses a display it cannot open with an exception whose message says so.
+            return "The window could not open (" + e.getMessage() + "): run the lab headless with './workbench lab',"
+                    + " or the window under a virtual display with 'xvfb-run -a ./workbench'.";
+        }
+        return null;
+    }
+
+    /** Builds the window on an already running FX toolkit (tests): call on the FX thread. */
+    static WorkbenchApp openOn(Stage stage, GuiOptions options) {
+        WorkbenchApp app = new WorkbenchApp();
+        OPTIONS.set(options);
+        app.start(stage);
+        return app;
+    }
+
+    @Override
+    public void start(Stage stage) {
+        GuiOptions options = OPTIONS.get();
+        window = new WorkbenchWindow(options.locale(), options.dark());
+        window.show(stage);
+        MainController c = window.controller();
+        if (options.presentation()) {
+            c.setPresentation(true);
+        }
+        if (options.replay() != null) {
+            c.replay(options.replay());
+        } else if (options.live() != null) {
+            live = new LiveLab(options.live(), c, window.i18n());
+            CompletableFuture<LabSession> early = EARLY_LAB.getAndSet(null);
+            live.open(early != null ? early : LabSession.open(options.live().session()));
+            c.setOnBackToLive(() -> live.reshow());
+            c.setScenario(new ScenarioControl(c, window.i18n(), options.live().session(), this::switchTo));
+        }
+        stage.setOnHidden(e -> {
+            if (live != null) {
+                live.close();
+            }
+            c.close();
+        });
+    }
+
+    /** Closes the current lab (off the FX thread) and shows {@code next} instead: a script's fresh session. */
+    private void switchTo(LiveLab next) {
+        LiveLab old = live;
+        live = next;
+        window.controller().resetForNewSession();
+        if (old != null) {
+            old.retire();
+            CompletableFuture.runAsync(old::close);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (live != null) {
+            live.close();
+        }
+    }
+
+    MainController controller() {
+        return window.controller();
+    }
+
+    WorkbenchWindow window() {
+        return window;
+    }
+
+    LiveLab live() {
+        return live;
+    }
+}

@@ -1,0 +1,88 @@
+package org.secureota.workbench.ui;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import javafx.fxml.FXMLLoader;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+
+/** Builds the main window: the FXML view, its controller, the theme and the scene-wide keys. */
+final class WorkbenchWindow {
+
+    private final MainController controller;
+    private final Scene scene;
+    private final I18n i18n;
+
+    WorkbenchWindow(Locale locale, boolean dark) {
+        i18n = new I18n(locale);
+        FXMLLoader loader = new FXMLLoader(WorkbenchWindow.class.getResource("main.fxml"));
+        Parent root;
+        try {
+            root = loader.load();
+        } catch (IOException e) {
+            throw new UncheckedIOException("main.fxml could not be loaded", e);
+        }
+        controller = loader.getController();
+        scene = new Scene(root, 1280, 800);
+        Themes.apply(scene, dark);
+        controller.init(i18n);
+        controller.darkItem.setSelected(dark);
+        // Page Down (what a presenter's remote sends) is the scenario's "next" while a script runs, even
+        // where a scroll pane would take it: a filter sees it before the focused control does.
+        scene.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.PAGE_DOWN && controller.scenario() != null
+                    && controller.scenario().model().activeProperty().get()) {
+                controller.nextStep();
+                e.consume();
+            }
+        });
+        // Escape leaves presentation mode, whose hidden menu bar would otherwise be the only way out.
+        scene.setOnKeyPressed(e -> {
+            if (e.getCode() == KeyCode.ESCAPE && controller.presentation()) {
+                controller.setPresentation(false);
+            }
+        });
+    }
+
+    void show(Stage stage) {
+        stage.titleProperty().bind(i18n.text("app.title"));
+        stage.setScene(scene);
+        stage.setMinWidth(960);
+        stage.setMinHeight(600);
+        stage.show();
+        registerShortcuts(controller.menuBar.getMenus());
+    }
+
+    /**
+     * The menu items' shortcuts on the scene itself: presentation mode hides the menu bar, and the
+     * presenter still runs the talk from the keyboard.
+     */
+    private void registerShortcuts(java.util.List<? extends javafx.scene.control.MenuItem> items) {
+        for (javafx.scene.control.MenuItem item : items) {
+            if (item instanceof javafx.scene.control.Menu m) {
+                registerShortcuts(m.getItems());
+            } else if (item.getAccelerator() != null) {
+                scene.getAccelerators().put(item.getAccelerator(), () -> {
+                    if (!item.isDisable()) {
+                        item.fire();
+                    }
+                });
+            }
+        }
+    }
+
+    MainController controller() {
+        return controller;
+    }
+
+    I18n i18n() {
+        return i18n;
+    }
+
+    Scene scene() {
+        return scene;
+    }
+}

@@ -1,0 +1,207 @@
+package org.secureota.workbench.ui.widget;
+
+import java.util.List;
+import java.util.Locale;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.css.CssMetaData;
+import javafx.css.Styleable;
+import javafx.css.StyleableObjectProperty;
+import javafx.geometry.VPos;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.paint.Color;
+import javafx.scene.text.Font;
+import javafx.scene.text.FontWeight;
+import javafx.scene.text.TextAlignment;
+
+/**
+ * The device's flash drawn to scale: one bar from offset 0 to the end of flash, each region at its
+ * offset and size. App slots carry their label, version and otadata state, a marker on the running
+ * slot, and the download filling the target slot as it arrives. Regions too narrow for a label
+ * are named in the caption below the bar.
+ */
+public final class FlashMapView extends CanvasRegion {
+
+    private static final CssMetaData<FlashMapView, Color> FREE = colorMeta("-wb-flash-free", Color.web("#d9dde3"), v -> v.free);
+    private static final CssMetaData<FlashMapView, Color> SYSTEM = colorMeta("-wb-flash-system", Color.web("#7b8794"), v -> v.system);
+    private static final CssMetaData<FlashMapView, Color> DATA = colorMeta("-wb-flash-data", Color.web("#a5b4c4"), v -> v.data);
+    private static final CssMetaData<FlashMapView, Color> APP = colorMeta("-wb-flash-app", Color.web("#f1f4f8"), v -> v.app);
+    private static final CssMetaData<FlashMapView, Color> TEXT = colorMeta("-wb-flash-text", Color.web("#1d2733"), v -> v.text);
+    private static final CssMetaData<FlashMapView, Color> DOWNLOAD = colorMeta("-wb-flash-download", Color.web("#4c8dff"), v -> v.download);
+    private static final CssMetaData<FlashMapView, Color> VALID = colorMeta("-wb-state-valid", Color.web("#1f9d55"), v -> v.valid);
+    private static final CssMetaData<FlashMapView, Color> PENDING = colorMeta("-wb-state-pending", Color.web("#d98c00"), v -> v.pending);
+    private static final CssMetaData<FlashMapView, Color> BAD = colorMeta("-wb-state-bad", Color.web("#d64545"), v -> v.bad);
+    private static final CssMetaData<FlashMapView, Color> NEUTRAL = colorMeta("-wb-state-neutral", Color.web("#8a94a0"), v -> v.neutral);
+    private static final List<CssMetaData<? extends Styleable, ?>> META =
+            withRegionMeta(List.of(FREE, SYSTEM, DATA, APP, TEXT, DOWNLOAD, VALID, PENDING, BAD, NEUTRAL));
+
+    private final ObjectProperty<FlashMap> map = new SimpleObjectProperty<>(this, "map", FlashMap.EMPTY);
+    private final javafx.beans.property.StringProperty runningText = new javafx.beans.property.SimpleStringProperty(this, "runningText", "running");
+    private final javafx.beans.property.StringProperty nextBootText = new javafx.beans.property.SimpleStringProperty(this, "nextBootText", "next boot");
+    private final javafx.beans.property.StringProperty flashText = new javafx.beans.property.SimpleStringProperty(this, "flashText", "flash");
+    private final StyleableObjectProperty<Color> free = colorProperty(FREE, "free", FREE.getInitialValue(this));
+    private final StyleableObjectProperty<Color> system = colorProperty(SYSTEM, "system", SYSTEM.getInitialValue(this));
+    private final StyleableObjectProperty<Color> data = colorProperty(DATA, "data", DATA.getInitialValue(this));
+    private final StyleableObjectProperty<Color> app = colorProperty(APP, "app", APP.getInitialValue(this));
+    private final StyleableObjectProperty<Color> text = colorProperty(TEXT, "text", TEXT.getInitialValue(this));
+    private final StyleableObjectProperty<Color> download = colorProperty(DOWNLOAD, "download", DOWNLOAD.getInitialValue(this));
+    private final StyleableObjectProperty<Color> valid = colorProperty(VALID, "valid", VALID.getInitialValue(this));
+    private final StyleableObjectProperty<Color> pending = colorProperty(PENDING, "pending", PENDING.getInitialValue(this));
+    private final StyleableObjectProperty<Color> bad = colorProperty(BAD, "bad", BAD.getInitialValue(this));
+    private final StyleableObjectProperty<Color> neutral = colorProperty(NEUTRAL, "neutral", NEUTRAL.getInitialValue(this));
+
+    public FlashMapView() {
+        getStyleClass().add("flash-map");
+        map.addListener((o, a, b) -> markDirty());
+        runningText.addListener((o, a, b) -> markDirty());
+        nextBootText.addListener((o, a, b) -> markDirty());
+        flashText.addListener((o, a, b) -> markDirty());
+    }
+
+    /** The words the map writes (the panel binds them to the current language). */
+    public javafx.beans.property.StringProperty runningTextProperty() {
+        return runningText;
+    }
+
+    public javafx.beans.property.StringProperty nextBootTextProperty() {
+        return nextBootText;
+    }
+
+    public javafx.beans.property.StringProperty flashTextProperty() {
+        return flashText;
+    }
+
+    public ObjectProperty<FlashMap> mapProperty() {
+        return map;
+    }
+
+    public FlashMap getMap() {
+        return map.get();
+    }
+
+    public void setMap(FlashMap value) {
+        map.set(value == null ? FlashMap.EMPTY : value);
+    }
+
+    @Override
+    protected double computePrefWidth(double height) {
+        return 520;
+    }
+
+    @Override
+    protected double computePrefHeight(double width) {
+        return 120;
+    }
+
+    @Override
+    protected void draw(GraphicsContext g, double width, double height) {
+        FlashMap m = getMap();
+        double fontSize = Math.max(10, Math.min(26, height * 0.12));
+        Font regular = Font.font(fontSize);
+        Font bold = Font.font(null, FontWeight.BOLD, fontSize);
+        double captionHeight = fontSize * 1.6;
+        double barTop = 2;
+        double barHeight = Math.max(10, height - captionHeight - barTop - 2);
+        g.setFill(free.get());
+        g.fillRect(0, barTop, width, barHeight);
+        g.setTextBaseline(VPos.TOP);
+        if (m.regions().isEmpty()) {
+            return;
+        }
+        double scale = width / m.flashSize();
+        StringBuilder caption = new StringBuilder();
+        for (FlashMap.Region r : m.regions()) {
+            double x = Math.floor(r.offset() * scale);
+            double w = Math.max(1, Math.floor((r.offset() + r.size()) * scale) - x);
+            g.setFill(switch (r.kind()) {
+                case BOOTLOADER, PARTITION_TABLE, OTADATA -> system.get();
+                case DATA -> data.get();
+                case APP -> app.get();
+            });
+            g.fillRect(x, barTop, w, barHeight);
+            if (r.kind() == FlashMap.Kind.APP) {
+                drawSlot(g, r, x, barTop, w, barHeight, regular, bold, fontSize);
+            } else {
+                if (caption.length() > 0) {
+                    caption.append("  ·  ");
+                }
+                caption.append(r.label()).append(' ').append(size(r.size()));
+            }
+            g.setStroke(text.get().deriveColor(0, 1, 1, 0.35));
+            g.setLineWidth(1);
+            g.strokeLine(x + 0.5, barTop, x + 0.5, barTop + barHeight);
+        }
+        g.setStroke(text.get().deriveColor(0, 1, 1, 0.5));
+        g.strokeRect(0.5, barTop + 0.5, width - 1, barHeight - 1);
+        g.setFont(Font.font(fontSize * 0.85));
+        g.setFill(text.get());
+        g.setTextAlign(TextAlignment.LEFT);
+        g.fillText(caption + "  ·  " + size(m.flashSize()) + " " + flashText.get(), 0, barTop + barHeight + fontSize * 0.3, width);
+    }
+
+    private void drawSlot(GraphicsContext g, FlashMap.Region r, double x, double y, double w, double h,
+                          Font regular, Font bold, double fontSize) {
+        if (r.downloading()) {
+            double filled = w * r.downloaded() / r.size();
+            g.setFill(download.get().deriveColor(0, 1, 1, 0.45));
+            g.fillRect(x, y, filled, h);
+            if (r.imageSize() > 0) {
+                double end = x + w * Math.min(1, (double) r.imageSize() / r.size());
+                g.setStroke(download.get());
+                g.setLineDashes(4, 3);
+                g.strokeLine(end, y, end, y + h);
+                g.setLineDashes();
+            }
+        }
+        String state = r.otaState().orElse("");
+        Color stateColor = stateColor(state);
+        double stripe = Math.max(4, h * 0.12);
+        g.setFill(stateColor);
+        g.fillRect(x, y + h - stripe, w, stripe);
+        double pad = fontSize * 0.4;
+        double line = fontSize * 1.25;
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setFill(text.get());
+        g.setFont(bold);
+        String version = r.slot() == null ? "" : r.slot().image().valid() ? "v" + r.slot().image().version() : "—";
+        g.fillText(r.label() + "  " + version, x + pad, y + pad, w - 2 * pad);
+        g.setFont(regular);
+        g.setFill(stateColor.darker());
+        g.fillText(state.isEmpty() ? "" : state, x + pad, y + pad + line, w - 2 * pad);
+        g.setFill(text.get());
+        String marks = (r.running() ? "▶ " + runningText.get() + "  " : "") + (r.slot() != null && r.slot().nextBoot() ? "⟳ " + nextBootText.get() : "");
+        if (r.downloading()) {
+            marks = String.format(Locale.ROOT, "↓ %s / %s", size(r.downloaded()), size(r.imageSize()));
+        }
+        if (y + pad + 3 * line < y + h - stripe) {
+            g.fillText(marks, x + pad, y + pad + 2 * line, w - 2 * pad);
+        }
+    }
+
+    private Color stateColor(String state) {
+        return switch (state) {
+            case "VALID" -> valid.get();
+            case "NEW", "PENDING_VERIFY" -> pending.get();
+            case "INVALID", "ABORTED" -> bad.get();
+            default -> neutral.get();
+        };
+    }
+
+    static String size(long bytes) {
+        if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) {
+            return (bytes >> 20) + " MiB";
+        }
+        if (bytes >= 1 << 20) {
+            return String.format(Locale.ROOT, "%.2f MiB", bytes / 1048576.0);
+        }
+        if (bytes >= 1024) {
+            return (bytes + 512) / 1024 + " KiB";
+        }
+        return bytes + " B";
+    }
+
+    @Override
+    public List<CssMetaData<? extends Styleable, ?>> getCssMetaData() {
+        return META;
+    }
+}

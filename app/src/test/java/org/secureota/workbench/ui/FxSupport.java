@@ -1,0 +1,53 @@
+package org.secureota.workbench.ui;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javafx.application.Platform;
+import org.junit.jupiter.api.Assumptions;
+
+/** What the window tests share: the display check (fail in CI, skip elsewhere) and FX-thread calls. */
+final class FxSupport {
+
+    private FxSupport() {
+    }
+
+    /** A window test needs a display: run it under {@code xvfb-run -a}. In CI its absence is a failure. */
+    static void requireDisplay() {
+        String problem = DisplayCheck.problem(System.getenv(), System.getProperty("os.name", ""));
+        if (problem == null) {
+            return;
+        }
+        if ("true".equals(System.getenv("CI"))) {
+            fail("The window tests need a display; run them under 'xvfb-run -a mvn verify'. " + problem);
+        }
+        Assumptions.abort("no display: run under 'xvfb-run -a' to include the window tests");
+    }
+
+    /** Runs {@code task} on the FX thread and returns its result. */
+    static <T> T onFx(Callable<T> task) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                f.complete(task.call());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f.get(30, TimeUnit.SECONDS);
+    }
+
+    /** Polls {@code condition} on the FX thread until it holds, or fails naming {@code what}. */
+    static void waitFor(String what, long timeoutMs, Callable<Boolean> condition) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            if (Boolean.TRUE.equals(onFx(condition))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        fail("timed out after " + timeoutMs + " ms waiting for " + what);
+    }
+}

@@ -1,0 +1,83 @@
+package org.secureota.workbench.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.secureota.workbench.ui.FxSupport.onFx;
+import static org.secureota.workbench.ui.FxSupport.waitFor;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.Label;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.scenario.RunMode;
+import org.secureota.workbench.scenario.RunSnapshot;
+import org.secureota.workbench.scenario.RunState;
+import org.secureota.workbench.session.LabSessionOptions;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+/**
+ * A demo script played to its end in the window's runner (TestFX under xvfb-run): the seed's
+ * flipped-byte script, in a fresh session the window switches to, on the real parts.
+ */
+@ExtendWith(ApplicationExtension.class)
+class ScenarioWindowTest {
+
+    @TempDir
+    static Path labDir;
+    private WorkbenchApp app;
+    private final Path root = Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath();
+
+    @BeforeAll
+    static void display() {
+        FxSupport.requireDisplay();
+    }
+
+    @Start
+    void start(Stage stage) {
+        app = WorkbenchApp.openOn(stage, new GuiOptions(Locale.ENGLISH, false, false, null, new LiveLabOptions(
+                LabSessionOptions.defaults(new Lab(labDir)).withProjectRoot(root), null)));
+    }
+
+    @AfterEach
+    void closeLab() throws Exception {
+        LiveLab live = app.live();
+        if (live != null) {
+            CompletableFuture.runAsync(live::close).get();
+        }
+    }
+
+    @Test
+    void theFlippedByteScriptPlaysToItsEndAndTheNarrationSaysSo(FxRobot robot) throws Exception {
+        MainController c = app.controller();
+        waitFor("the lab open", 90_000, () -> c.serverStatus.getText().startsWith("running"));
+        CompletableFuture<RunSnapshot> run = onFx(() -> c.scenario().run(root.resolve("demo-scripts/03-flipped-byte.yaml"),
+                RunMode.PLAY));
+        // Play mode stops at the script's pauses: the presenter's "next" (Page Down) moves on.
+        long deadline = System.currentTimeMillis() + 240_000;
+        while (!run.isDone() && System.currentTimeMillis() < deadline) {
+            if (onFx(() -> c.scenario().model().waitingProperty().get())) {
+                robot.press(javafx.scene.input.KeyCode.PAGE_DOWN).release(javafx.scene.input.KeyCode.PAGE_DOWN);
+            }
+            Thread.sleep(200);
+        }
+        RunSnapshot result = run.get(1, TimeUnit.SECONDS);
+        assertThat(result.state()).as(String.valueOf(result)).isEqualTo(RunState.PASSED);
+        waitFor("the narration saying the script passed", 10_000, () ->
+                ((Label) c.root.lookup("#scenario-narration")).getText().startsWith("Script passed"));
+        assertThat(onFx(() -> c.scenario().model().steps())).allSatisfy(s -> assertThat(s).startsWith("✔"));
+        // The script ends with the attack disarmed and V2 installed.
+        waitFor("the script's device on V2", 30_000, () -> c.devicePanels().containsKey("esp32-lab-01")
+                && "2.0.0".equals(c.devicePanels().get("esp32-lab-01").version.getText()));
+        assertThat(onFx(() -> c.timeline().model().lanes())).anySatisfy(l ->
+                assertThat(l.source()).isEqualTo(org.secureota.workbench.journal.Source.SCENARIO));
+    }
+}
