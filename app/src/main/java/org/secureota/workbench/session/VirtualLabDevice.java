@@ -24,7 +24,6 @@ import org.secureota.workbench.server.ApiKeyRegistry;
  */
 final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
 
-    private static final java.time.Duration SAME_BOOT = java.time.Duration.ofMillis(1500);
 
     private final LabSession session;
     private final String id;
@@ -35,8 +34,14 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
     private final Device model;
     private final Object linkLock = new Object();
     private DeviceLink link;
-    /** When the model last reported a new boot (System.nanoTime), 0 before the first. */
-    private volatile long lastBootNanos;
+    /**
+     * Pairs the supervisor's power-ons with the firmware's boots, which travel on two pipes (stdout and
+     * the pty) and so arrive in either order. Only touched inside the session's snapshot updates, which
+     * are serialised. A power-on waits for its boot (BOOTING); a boot read first is kept for the
+     * power-on that announces it. A cut or power-off forgets both.
+     */
+    private boolean bootPending;
+    private int bootsAhead;
 
     private VirtualLabDevice(LabSession session, String id, String product, Path flash, Path tty) {
         this.session = session;
@@ -128,8 +133,12 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
         session.updateDevice(this, id, s -> {
             SessionSnapshot next = s.withDevice(id, after);
             if (after.boots() > before.boots()) {
-                lastBootNanos = System.nanoTime();
-                next = next.withBoard(id, b -> b.power() == BoardPower.BOOTING ? b.withPower(BoardPower.RUNNING) : b);
+                if (bootPending) {
+                    bootPending = false;
+                    next = next.withBoard(id, b -> b.power() == BoardPower.BOOTING ? b.withPower(BoardPower.RUNNING) : b);
+                } else {
+                    bootsAhead++;
+                }
             }
             return next;
         });
@@ -138,22 +147,37 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
     /**
      * On the board's stdout thread: only swaps the snapshot (the session notifies on its own thread).
      * The supervisor's "power on" and the firmware's boot line travel on different pipes (stdout and
-     * the pty), so the boot can be read first: a power-on within {@link #SAME_BOOT} of a boot already
-     * reported announces that boot, and the board stays {@link BoardPower#RUNNING}.
+     * the pty), so the boot can be read first: a power-on whose boot was already reported leaves the
+     * board {@link BoardPower#RUNNING}.
      */
     private void boardEvent(BoardEvent e) {
-        boolean bootSeen = lastBootNanos != 0 && System.nanoTime() - lastBootNanos < SAME_BOOT.toNanos();
         session.updateDevice(this, id, s -> s.withBoard(id, b -> switch (e.eventType()) {
-            case BOARD_POWER_ON, BOARD_RESTART, BOARD_CRASH -> b.withPower(bootSeen ? BoardPower.RUNNING : BoardPower.BOOTING);
-            case BOARD_POWER_OFF, BOARD_HALTED -> b.withPower(BoardPower.OFF);
-            case BOARD_EXITED -> b.withPower(BoardPower.OFF).withProcess(null, null).withArmedCut(null);
-            case BOARD_POWER_CUT -> b.withPower(BoardPower.CUT).withArmedCut(null);
+            case BOARD_POWER_ON, BOARD_RESTART, BOARD_CRASH -> b.withPower(poweredOn());
+            case BOARD_POWER_OFF, BOARD_HALTED -> forgetBoots(b.withPower(BoardPower.OFF));
+            case BOARD_EXITED -> forgetBoots(b.withPower(BoardPower.OFF).withProcess(null, null).withArmedCut(null));
+            case BOARD_POWER_CUT -> forgetBoots(b.withPower(BoardPower.CUT).withArmedCut(null));
             case BOARD_ARMED -> b.withArmedCut((((Number) e.fields().get("fail_after")).longValue() + 1) + "/"
                     + e.fields().get("cut"));
             case BOARD_DISARMED -> b.withArmedCut(null);
             case BOARD_READY -> b.withProcess((String) e.fields().get("pty"), esp.pid().orElse(null));
             default -> b;
         }));
+    }
+
+    /** A power-on: RUNNING if its boot was already read, else BOOTING until it is. */
+    private BoardPower poweredOn() {
+        if (bootsAhead > 0) {
+            bootsAhead--;
+            return BoardPower.RUNNING;
+        }
+        bootPending = true;
+        return BoardPower.BOOTING;
+    }
+
+    private BoardSnapshot forgetBoots(BoardSnapshot b) {
+        bootPending = false;
+        bootsAhead = 0;
+        return b;
     }
 
     @Override

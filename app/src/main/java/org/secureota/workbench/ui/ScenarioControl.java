@@ -87,7 +87,7 @@ final class ScenarioControl {
             return CompletableFuture.failedFuture(e);
         }
         LabSessionOptions options = new LabSessionOptions(new Lab(scratch), base.projectRoot(), base.bind(), 0, false,
-                base.journalWindow(), base.clock());
+                base.journalWindow(), base.clock(), base.serverLimits(), base.publicDownloads());
         LiveLab lab = new LiveLab(new LiveLabOptions(options, null), controller, i18n);
         switchTo.accept(lab);
         model.clear();
