@@ -47,12 +47,27 @@ final class PlaintextRuns {
             top *= BASE;
         }
         int best = 0;
+        // Per diagonal (copy offset minus plaintext offset), where the run found last ends in the copy: a hit
+        // inside it is the same run again, and growing it again would make a plaintext copy cost n squared.
+        Map<Integer, Integer> covered = new HashMap<>();
         long h = hash(copy, 0);
         for (int c = 0; ; c++) {
             List<Integer> at = index.get(h);
             if (at != null) {
                 for (int p : at) {
-                    best = Math.max(best, grow(copy, c, plaintext, p));
+                    Integer until = covered.get(c - p);
+                    if (until != null && c < until) {
+                        continue;
+                    }
+                    int ahead = ahead(copy, c, plaintext, p);
+                    if (ahead < WINDOW) {
+                        continue; // a hash collision, not a shared window
+                    }
+                    covered.put(c - p, c + ahead);
+                    int behind = behind(copy, c, plaintext, p);
+                    if (!uniform(copy, c - behind, behind + ahead)) {
+                        best = Math.max(best, behind + ahead);
+                    }
                 }
             }
             if (c + WINDOW >= copy.length) {
@@ -80,22 +95,21 @@ final class PlaintextRuns {
         return true;
     }
 
-    /** The common run through copy[c..] and plaintext[p..], grown both ways; 0 when the window differs. */
-    private static int grow(byte[] copy, int c, byte[] plaintext, int p) {
-        for (int i = 0; i < WINDOW; i++) {
-            if (copy[c + i] != plaintext[p + i]) {
-                return 0;
-            }
+    /** How many bytes from copy[c] and plaintext[p] on are equal. */
+    private static int ahead(byte[] copy, int c, byte[] plaintext, int p) {
+        int n = 0;
+        while (c + n < copy.length && p + n < plaintext.length && copy[c + n] == plaintext[p + n]) {
+            n++;
         }
-        int before = 0;
-        while (c - before > 0 && p - before > 0 && copy[c - before - 1] == plaintext[p - before - 1]) {
-            before++;
+        return n;
+    }
+
+    /** How many bytes just before copy[c] and plaintext[p] are equal. */
+    private static int behind(byte[] copy, int c, byte[] plaintext, int p) {
+        int n = 0;
+        while (c - n > 0 && p - n > 0 && copy[c - n - 1] == plaintext[p - n - 1]) {
+            n++;
         }
-        int after = WINDOW;
-        while (c + after < copy.length && p + after < plaintext.length && copy[c + after] == plaintext[p + after]) {
-            after++;
-        }
-        int length = before + after;
-        return uniform(copy, c - before, length) ? 0 : length;
+        return n;
     }
 }
