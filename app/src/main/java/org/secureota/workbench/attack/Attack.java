@@ -19,8 +19,14 @@ public final class Attack {
         ArmedChange arm(AttackTarget target, AttackParameters parameters) throws Exception;
     }
 
-    /** What arming changed: a sentence for the journal and the console, and the undo. */
-    record ArmedChange(String description, Undo undo) {
+    /**
+     * What arming changed: a sentence for the journal and the console, and the undo. {@code stolen} is set
+     * by an attack judged by what it took rather than by a device's attempt (the image thief); else null.
+     */
+    record ArmedChange(String description, Undo undo, StolenImage stolen) {
+        ArmedChange(String description, Undo undo) {
+            this(description, undo, null);
+        }
     }
 
     private final String id;

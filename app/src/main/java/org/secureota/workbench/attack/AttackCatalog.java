@@ -100,6 +100,11 @@ public final class AttackCatalog {
         add(new Attack("mix-and-match", AttackSurface.STORE, withRelease(ParameterSpec.text("other", "any")),
                 p -> of("MANIFEST_WRONG_PRODUCT", DeviceCheck.PRODUCT, Forbidden.IMAGE_SERVED, Forbidden.VERSION_CHANGED),
                 AttackCatalog::mixAndMatch));
+        // Confidentiality, not authenticity: the device is not touched and updates as usual; only the copy
+        // is judged.
+        add(new Attack("steal-image", AttackSurface.STORE, RELEASE,
+                p -> of("UPDATED", DeviceCheck.IMAGE_ENCRYPTION, Forbidden.PLAINTEXT_STOLEN),
+                ImageTheft::steal));
     }
 
     private AttackCatalog() {

@@ -1,5 +1,6 @@
 package org.secureota.workbench.attack;
 
+import java.nio.file.Path;
 import java.util.Objects;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.network.DeviceEndpoint;
@@ -18,9 +19,16 @@ import org.secureota.workbench.server.ServerState;
  * @param endpoint       the device-facing endpoint
  * @param time           the lab time source
  * @param defaultProduct the product store attacks act on unless told otherwise
+ * @param sessionFolder  where the attacker keeps what it takes (a stolen image), or null outside a session
  */
 public record AttackTarget(Journal journal, LabPki pki, ServerState state, DeviceEndpoint endpoint, LabTimeServer time,
-                           String defaultProduct) {
+                           String defaultProduct, Path sessionFolder) {
+
+    /** A target with no session folder: attacks that keep a copy are refused. */
+    public AttackTarget(Journal journal, LabPki pki, ServerState state, DeviceEndpoint endpoint, LabTimeServer time,
+                        String defaultProduct) {
+        this(journal, pki, state, endpoint, time, defaultProduct, null);
+    }
 
     public AttackTarget {
         Objects.requireNonNull(journal, "journal");

@@ -31,11 +31,13 @@ public final class Attacker implements AutoCloseable {
     private static final class Arming {
         final ArmedAttack attack;
         final Undo undo;
+        final StolenImage stolen;
         long disarmedSeq = Long.MAX_VALUE;
 
-        Arming(ArmedAttack attack, Undo undo) {
+        Arming(ArmedAttack attack, Undo undo, StolenImage stolen) {
             this.attack = attack;
             this.undo = undo;
+            this.stolen = stolen;
         }
     }
 
@@ -90,7 +92,20 @@ public final class Attacker implements AutoCloseable {
         JournalEvent e = target.journal().append(EventType.ATTACK_ARMED, null, "armed " + id
                 + (p.values().isEmpty() ? "" : " (" + p + ")") + ": " + change.description(), f);
         ArmedAttack a = new ArmedAttack(attack, p, expected, change.description(), e.seq(), Instant.now());
-        Arming arming = new Arming(a, change.undo());
+        StolenImage stolen = change.stolen();
+        if (stolen != null) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("attack", id);
+            s.put("product", stolen.product());
+            s.put("version", stolen.version());
+            s.put("copy", stolen.copy().toString());
+            s.put("bytes", stolen.copyBytes());
+            s.put("encrypted", stolen.encrypted());
+            s.put("longest_plaintext_run", stolen.longestRun());
+            s.put("result", (stolen.resisted() ? JudgementResult.RESISTED : JudgementResult.NOT_RESISTED).wireName());
+            target.journal().append(EventType.IMAGE_STOLEN, null, stolen.evidence(), s);
+        }
+        Arming arming = new Arming(a, change.undo(), stolen);
         armed.put(id, arming);
         last.put(id, arming);
         return a;
@@ -187,7 +202,8 @@ public final class Attacker implements AutoCloseable {
         if (a == null) {
             throw new AttackException(id + " was never armed in this session, so there is nothing to judge");
         }
-        Judgement j = AttackJudge.judge(target.journal(), a.attack, deviceId, a.attack.armedSeq(), a.disarmedSeq);
+        Judgement j = a.stolen != null ? theft(a, deviceId)
+                : AttackJudge.judge(target.journal(), a.attack, deviceId, a.attack.armedSeq(), a.disarmedSeq);
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("attack", id);
         f.put("result", j.result().wireName());
@@ -204,6 +220,17 @@ public final class Attacker implements AutoCloseable {
         }
         target.journal().append(EventType.ATTACK_JUDGED, deviceId, j.summary(), f);
         return j;
+    }
+
+    /**
+     * An image theft is judged by the copy alone, the same for every device: the device is never touched,
+     * and whether it updates says nothing of what the thief can read.
+     */
+    private static Judgement theft(Arming a, String deviceId) {
+        StolenImage s = a.stolen;
+        return new Judgement(a.attack.id(), deviceId, s.resisted() ? JudgementResult.RESISTED
+                : JudgementResult.NOT_RESISTED, null, a.attack.expected().verdicts(), 0, 0, null, null,
+                List.of(s.evidence()));
     }
 
     @Override

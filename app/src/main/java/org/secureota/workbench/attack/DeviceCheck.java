@@ -2,10 +2,14 @@ package org.secureota.workbench.attack;
 
 import java.util.Locale;
 
-/** The check on the device that stops an attack (docs/ota-verdicts.md gives their order). */
+/**
+ * The check on the device that stops an attack (docs/ota-verdicts.md gives their order). IMAGE_ENCRYPTION
+ * is the one protection that works before the device: the release is served encrypted for the product's
+ * key, which only the devices hold.
+ */
 public enum DeviceCheck {
     TLS_CHAIN, HOST_NAME, CERTIFICATE_EXPIRY, TLS_RECORD_INTEGRITY, READ_TIMEOUT, MANIFEST_SIGNATURE, ALGORITHM,
-    PRODUCT, MANIFEST_EXPIRY, COUNTER, VERSION, SIZE_BOUND, SHA256, RANGE_RESUME;
+    PRODUCT, MANIFEST_EXPIRY, COUNTER, VERSION, SIZE_BOUND, SHA256, RANGE_RESUME, IMAGE_ENCRYPTION;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -9,7 +9,9 @@ public enum Forbidden {
     /** Image bytes were served to the device (the manifest should have stopped it first). */
     IMAGE_SERVED,
     /** The device ended up running another version. */
-    VERSION_CHANGED;
+    VERSION_CHANGED,
+    /** The attacker's copy of the served image holds a run of 64 bytes or more of the built image. */
+    PLAINTEXT_STOLEN;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -34,8 +34,8 @@ public enum EventType {
     SERVER_STOPPED("server.stopped", Source.SERVER),
     /** A release was deployed to a product or a device (fields: product, device, version). */
     SERVER_DEPLOYMENT("server.deployment", Source.SERVER, "product", "device", "version"),
-    /** A release was published into the store (fields: product, version, counter). */
-    SERVER_RELEASE("server.release", Source.SERVER, "product", "version", "counter"),
+    /** A release was published into the store (fields: product, version, counter, encrypted). */
+    SERVER_RELEASE("server.release", Source.SERVER, "product", "version", "counter", "encrypted"),
     /** A manifest request's outcome (fields: outcome, product, current, version, counter, url, expired, encrypted, encryption). */
     SERVER_MANIFEST("server.manifest", Source.SERVER, "outcome", "product", "current", "version", "counter", "url",
             "expired", "encrypted", "encryption"),
@@ -95,6 +95,8 @@ public enum EventType {
     ATTACK_ARMED("attacker.armed", Source.ATTACKER, "attack", "surface", "parameters", "expected_verdicts", "stopped_by", "must_not_happen", "needs_restart"),
     /** An attack was disarmed and what it changed restored. */
     ATTACK_DISARMED("attacker.disarmed", Source.ATTACKER, "attack", "undo_failed"),
+    /** The image thief copied a release's served file (result: resisted when the copy holds no plaintext run of 64 bytes). */
+    IMAGE_STOLEN("attacker.image_stolen", Source.ATTACKER, "attack", "product", "version", "copy", "bytes", "encrypted", "longest_plaintext_run", "result"),
     /** A device's attempt was judged against an attack (result: resisted, not_resisted, no_attempt). */
     ATTACK_JUDGED("attacker.judged", Source.ATTACKER, "attack", "result", "verdict", "http_requests", "image_bytes_served", "version_before", "version_after"),
 

@@ -25,7 +25,11 @@ public interface ScenarioLab {
     /** The last sequence number recorded so far (0 when nothing was). */
     long lastSeq();
 
-    CompletableFuture<Void> publish(String imageName, String product);
+    /**
+     * Publishes a built image; with {@code encrypt}, encrypted for the product's decryption key (created,
+     * P-256, when the product has none), so devices created afterwards get that key at the factory.
+     */
+    CompletableFuture<Void> publish(String imageName, String product, boolean encrypt);
 
     CompletableFuture<Void> createDevice(String id, String product, String startImage, FlashLayout layout);
 

@@ -209,7 +209,7 @@ public final class ScenarioRunner {
             // One after the other, in the script's order: each publication takes the next manifest
             // counter, and the replay and downgrade scripts depend on which release is newer.
             for (ReleaseSpec r : script.releases()) {
-                lab.publish(r.imageName(), r.product()).get(PREPARATION.toMillis(), TimeUnit.MILLISECONDS);
+                lab.publish(r.imageName(), r.product(), r.encrypt()).get(PREPARATION.toMillis(), TimeUnit.MILLISECONDS);
             }
             List<CompletableFuture<Void>> work = new ArrayList<>();
             for (DeviceSpec d : script.devices()) {

@@ -155,11 +155,21 @@ public final class ScriptReader {
         }
 
         ReleaseSpec release(YamlNode node) {
-            YamlNode.Mapping m = mapping(node, "a release", "a mapping with version (and product)");
+            YamlNode.Mapping m = mapping(node, "a release", "a mapping with version (and product, encrypt)");
             if (m == null) {
                 return null;
             }
-            unknownKeys(m, Set.of("version", "product"), "release key");
+            unknownKeys(m, Set.of("version", "product", "encrypt"), "release key");
+            boolean encrypt = false;
+            YamlNode e = m.values().get("encrypt");
+            if (e != null) {
+                if (e instanceof YamlNode.Scalar s && (s.token() == JsonToken.VALUE_TRUE || s.token() == JsonToken.VALUE_FALSE)) {
+                    encrypt = s.token() == JsonToken.VALUE_TRUE;
+                } else {
+                    problem(e.position(), "encrypt: expected true or false, found " + describe(e));
+                    return null;
+                }
+            }
             String version = text(m, "version", true);
             if (version != null && BuiltImages.imageOf(version).isEmpty()) {
                 problem(m.values().get("version").position(), "release version '" + version
@@ -167,7 +177,7 @@ public final class ScriptReader {
                 return null;
             }
             String product = m.values().containsKey("product") ? name(m, "product", true) : singleProduct(m.position());
-            return version == null || product == null ? null : new ReleaseSpec(version, product, m.position());
+            return version == null || product == null ? null : new ReleaseSpec(version, product, encrypt, m.position());
         }
 
         String singleProduct(ScriptPosition at) {

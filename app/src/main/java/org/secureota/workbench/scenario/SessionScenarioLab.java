@@ -48,9 +48,9 @@ public final class SessionScenarioLab implements ScenarioLab {
     }
 
     @Override
-    public CompletableFuture<Void> publish(String imageName, String product) {
-        return session.publish(projectRoot.resolve("esp32-firmware/build/images").resolve(imageName + ".bin"), product)
-                .thenApply(r -> null);
+    public CompletableFuture<Void> publish(String imageName, String product, boolean encrypt) {
+        return session.publish(projectRoot.resolve("esp32-firmware/build/images").resolve(imageName + ".bin"), product,
+                encrypt).thenApply(r -> null);
     }
 
     @Override

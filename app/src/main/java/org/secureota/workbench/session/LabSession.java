@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -41,6 +42,7 @@ import org.secureota.workbench.network.LabTimeServer;
 import org.secureota.workbench.pki.HostIdentity;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
+import org.secureota.workbench.pki.ProductKeys;
 import org.secureota.workbench.attack.AttackTarget;
 import org.secureota.workbench.attack.Attacker;
 import org.secureota.workbench.network.DeviceEndpoint;
@@ -180,7 +182,7 @@ public final class LabSession implements AutoCloseable {
             fail("device endpoint", e);
         }
         attacker = new Attacker(new AttackTarget(journal, pki, serverState, endpoint, time,
-                LabSessionDefaults.PRODUCT));
+                LabSessionDefaults.PRODUCT, log.directory()));
         serverState.deployments().addListener(d -> refreshServer());
         update(s -> s.withServer(x -> runningServer()));
         if (options.publishBuiltReleases()) {
@@ -205,19 +207,33 @@ public final class LabSession implements AutoCloseable {
                 continue; // not built: the demo says how to build; the server runs without it
             }
             try {
-                publishNow(image, LabSessionDefaults.PRODUCT);
+                publishNow(image, LabSessionDefaults.PRODUCT, false);
             } catch (RuntimeException alreadyPublished) {
                 // A lab keeps its releases across sessions: the version is there from an earlier one.
             }
         }
     }
 
-    private Release publishNow(Path image, String product) {
+    private Release publishNow(Path image, String product, boolean encrypt) {
+        PublicKey encryptFor = null;
+        if (encrypt) {
+            ProductKeys keys = new ProductKeys(pki.directory());
+            try {
+                if (!keys.exists(product)) {
+                    keys.create(product, ProductKeys.KeyType.P256, false);
+                }
+                encryptFor = keys.publicKey(product);
+            } catch (IOException e) {
+                throw new LabSessionException("Cannot create or read the decryption key of " + product + " in "
+                        + keys.directory(product) + ": " + e.getMessage() + ". Check that the lab's certs folder is"
+                        + " writable, or run './workbench pki init --product " + product + "'.", e);
+            }
+        }
         Release r = serverState.releases().publish(image, product, pki.signingKey(), MANIFEST_VALIDITY,
-                options.clock());
+                options.clock(), false, encryptFor);
         journal.append(EventType.SERVER_RELEASE, null, "published " + product + " " + r.version()
-                + " (counter " + r.counter() + ")", Map.of("product", product, "version", r.version(),
-                "counter", r.counter()));
+                + (r.encrypted() ? " encrypted" : "") + " (counter " + r.counter() + ")", Map.of("product", product,
+                "version", r.version(), "counter", r.counter(), "encrypted", r.encrypted()));
         refreshServer();
         return r;
     }
@@ -412,7 +428,15 @@ public final class LabSession implements AutoCloseable {
 
     /** Publishes an image (its version from its app descriptor) for {@code product}, signed by the lab. */
     public CompletableFuture<Release> publish(Path image, String product) {
-        return async(() -> publishNow(image, product));
+        return publish(image, product, false);
+    }
+
+    /**
+     * Publishes a built image; with {@code encrypt}, the store receives only its ciphertext for the product's
+     * decryption key, created (P-256) when the product has none. Devices created afterwards carry that key.
+     */
+    public CompletableFuture<Release> publish(Path image, String product, boolean encrypt) {
+        return async(() -> publishNow(image, product, encrypt));
     }
 
     /** Deploys a published release to every device of {@code product}. */

@@ -15,6 +15,7 @@ import org.secureota.workbench.attack.Attack;
 import org.secureota.workbench.attack.AttackTexts;
 import org.secureota.workbench.attack.ExpectedOutcome;
 import org.secureota.workbench.attack.Judgement;
+import org.secureota.workbench.attack.JudgementResult;
 import org.secureota.workbench.attack.ParameterSpec;
 
 /**
@@ -66,6 +67,10 @@ public final class AttackCardModel {
         String result = AttackTexts.label("result." + j.result().wireName(), l);
         String verdict = j.verdict() == null ? "—" : j.verdict();
         String stoppedBy = check(attack.expected(attack.defaults()).stoppedBy().wireName());
+        if (j.verdict() == null && j.result() != JudgementResult.NO_ATTEMPT) {
+            // An attack judged by what it took (the image thief), not by a device's attempt.
+            return i18n.get("attacker.outcome.copy", result, String.join("; ", j.reasons()));
+        }
         return switch (j.result()) {
             case RESISTED -> i18n.get("attacker.outcome.resisted", j.deviceId(), result, verdict, stoppedBy,
                     j.versionAfter() == null ? "?" : j.versionAfter());

@@ -146,7 +146,8 @@ public final class AttackerViewModel {
                 c.judgementProperty().set(null);
             } else if (e.type().equals(org.secureota.workbench.journal.EventType.ATTACK_DISARMED.wireName())) {
                 c.armedProperty().set(false);
-            } else if (e.type().equals(org.secureota.workbench.journal.EventType.ATTACK_JUDGED.wireName())) {
+            } else if (e.type().equals(org.secureota.workbench.journal.EventType.IMAGE_STOLEN.wireName())
+                    || e.type().equals(org.secureota.workbench.journal.EventType.ATTACK_JUDGED.wireName())) {
                 org.secureota.workbench.attack.JudgementResult result = java.util.Arrays.stream(
                         org.secureota.workbench.attack.JudgementResult.values())
                         .filter(r -> r.wireName().equals(e.field("result").orElse(""))).findFirst().orElse(null);

@@ -30,6 +30,7 @@ public final class DevicePanelController {
     @FXML Label running;
     @FXML Label power;
     @FXML Label progress;
+    @FXML Label image;
     @FXML LcdView lcd;
     @FXML FlashMapView flashMap;
     @FXML Button powerOnButton;
@@ -60,6 +61,7 @@ public final class DevicePanelController {
         running.textProperty().bind(model.runningProperty());
         power.textProperty().bind(model.powerProperty());
         progress.textProperty().bind(model.progressProperty());
+        image.textProperty().bind(model.imageProperty());
         lcd.screenProperty().bind(model.lcdProperty());
         led.patternProperty().bind(model.ledProperty());
         flashMap.mapProperty().bind(model.flashMapProperty());

@@ -35,6 +35,10 @@ public final class DeviceViewModel {
     private final BooleanProperty verdictAlarm = new SimpleBooleanProperty(this, "verdictAlarm");
     private final StringProperty progress = new SimpleStringProperty(this, "progress", "");
     private final StringBinding verdictExplanation;
+    /** How the last image travelled: a message key of the bundle (empty: nothing offered yet) and its argument. */
+    private final StringProperty imageKey = new SimpleStringProperty(this, "imageKey", "");
+    private final StringProperty imageArgument = new SimpleStringProperty(this, "imageArgument", "");
+    private final StringBinding image;
     private final ObjectProperty<DeviceSnapshot> snapshot = new SimpleObjectProperty<>(this, "snapshot");
     /** The progress event the last verdict closed: its attempt is over, nothing downloads any more. */
     private TelemetryLine.OtaProgress closedProgress;
@@ -48,6 +52,23 @@ public final class DeviceViewModel {
             }
         });
         verdictExplanation = i18n.bind(() -> explain(verdictCode.get(), verdictDetail.get()), verdictCode, verdictDetail);
+        image = i18n.bind(() -> imageKey.get().isEmpty() ? "—" : i18n.get(imageKey.get(), imageArgument.get()),
+                imageKey, imageArgument);
+    }
+
+    /**
+     * The server offered this device a release ({@code server.manifest}, outcome offered): its image travels
+     * encrypted with {@code scheme}, or in plaintext. FX thread.
+     */
+    public void imageOffered(boolean encrypted, String scheme) {
+        imageArgument.set(scheme == null ? "" : scheme);
+        imageKey.set(encrypted ? "device.image.offeredEncrypted" : "device.image.offeredPlaintext");
+    }
+
+    /** The device said the image it downloaded travelled encrypted ({@code detail}: scheme and key). FX thread. */
+    public void imageDecrypted(String detail) {
+        imageArgument.set(detail);
+        imageKey.set("device.image.decrypted");
     }
 
     /** The explanation of a verdict in the current language, the device's own detail after it. */
@@ -137,6 +158,11 @@ public final class DeviceViewModel {
 
     public StringBinding verdictExplanationProperty() {
         return verdictExplanation;
+    }
+
+    /** How the last image offered to the device travels (encrypted or plaintext), in the current language. */
+    public StringBinding imageProperty() {
+        return image;
     }
 
     public StringProperty progressProperty() {

@@ -46,6 +46,7 @@ import org.controlsfx.control.CheckComboBox;
 import org.controlsfx.control.ToggleSwitch;
 import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.device.DeviceSnapshot;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.SessionLog;
 import org.secureota.workbench.journal.SessionReader;
@@ -205,6 +206,9 @@ public final class MainController {
                 deviceIds.add(e.deviceId());
             }
         }
+        for (JournalEvent e : batch) {
+            showImageTransport(e);
+        }
         console.forEach((id, lines) -> {
             DevicePanelController p = devicePanels.get(id);
             if (p != null) {
@@ -215,6 +219,29 @@ public final class MainController {
         timeline.refresh();
         showEventCount();
     }
+
+    /**
+     * The device panel says how the last image travelled: the server's offer says encrypted or plaintext, and
+     * the device's own line confirms that it decrypted what it downloaded.
+     */
+    private void showImageTransport(JournalEvent e) {
+        DevicePanelController p = e.deviceId() == null ? null : devicePanels.get(e.deviceId());
+        if (p == null) {
+            return;
+        }
+        if (EventType.SERVER_MANIFEST.is(e) && "offered".equals(e.field("outcome").orElse(null))) {
+            p.model().imageOffered("true".equals(e.field("encrypted").orElse(null)), e.field("encryption").orElse(null));
+        } else if (DeviceEvents.SERIAL_RX.equals(e.type())) {
+            int at = e.message().indexOf(ENCRYPTED_LINE);
+            int end = e.message().lastIndexOf(')');
+            if (at >= 0 && end > at + ENCRYPTED_LINE.length()) {
+                p.model().imageDecrypted(e.message().substring(at + ENCRYPTED_LINE.length(), end));
+            }
+        }
+    }
+
+    /** The firmware's line (update_agent.cpp) after an image that travelled encrypted. */
+    private static final String ENCRYPTED_LINE = "OTA: the image travelled encrypted (";
 
     private void showEventCount() {
         eventCount.setText(i18n.get("app.events", timelineModel.size()));

@@ -124,6 +124,22 @@ class ScriptReaderTest {
     }
 
     @Test
+    void aReleaseIsEncryptedOnlyWithEncryptTrueAndAnotherValueIsRefused() throws Exception {
+        String steps = """
+                  - check: lab-01
+                    narration: {en: a, fr: b}
+                    timeout: 1s
+                """;
+        DemoScript s = READER.read("ok.yaml", HEAD.replace("- {version: 2.0.0}",
+                "- {version: 2.0.0}\n  - {version: 3.0.0, encrypt: true}") + steps);
+        assertThat(s.releases()).extracting(ReleaseSpec::encrypt).containsExactly(false, true);
+        ScriptProblem p = onlyProblem(HEAD.replace("- {version: 2.0.0}", "- {version: 2.0.0, encrypt: yes please}")
+                + steps);
+        assertThat(p.position().line()).isEqualTo(6);
+        assertThat(p.message()).isEqualTo("encrypt: expected true or false, found a text ('yes please')");
+    }
+
+    @Test
     void aMissingTimeoutAndABadDurationAreRefused() {
         assertThat(onlyProblem(HEAD + """
                   - check: lab-01

@@ -48,7 +48,7 @@ final class TelemetryFedLab implements ScenarioLab {
     }
 
     @Override
-    public CompletableFuture<Void> publish(String imageName, String product) {
+    public CompletableFuture<Void> publish(String imageName, String product, boolean encrypt) {
         return unsupported("publish");
     }
 

@@ -80,6 +80,25 @@ class ViewModelTest {
     }
 
     @Test
+    void devicePanelSaysHowTheLastImageTravelledInBothLanguages() {
+        I18n i18n = new I18n(Locale.ENGLISH);
+        DeviceViewModel vm = new DeviceViewModel(i18n);
+        assertThat(vm.imageProperty().get()).isEqualTo("—");
+        vm.imageOffered(false, null);
+        assertThat(vm.imageProperty().get()).startsWith("offered in plaintext");
+        vm.imageOffered(true, "ecies-p256");
+        assertThat(vm.imageProperty().get()).isEqualTo("offered encrypted (ecies-p256): only the device can read it");
+        vm.imageDecrypted("ecies-p256, key 0123456789abcdef");
+        assertThat(vm.imageProperty().get())
+                .isEqualTo("travelled encrypted, decrypted by the device (ecies-p256, key 0123456789abcdef)");
+        i18n.setLocale(Locale.FRENCH);
+        assertThat(vm.imageProperty().get())
+                .isEqualTo("a voyagé chiffrée, déchiffrée par l'appareil (ecies-p256, key 0123456789abcdef)");
+        vm.imageOffered(false, null);
+        assertThat(vm.imageProperty().get()).startsWith("proposée en clair");
+    }
+
+    @Test
     void noVerdictYetSaysSo() {
         DeviceViewModel vm = new DeviceViewModel(new I18n(Locale.ENGLISH));
         vm.apply(Telemetry.device(Telemetry.BOOT_V1));
