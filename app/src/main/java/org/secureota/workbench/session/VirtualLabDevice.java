@@ -132,13 +132,14 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
                               org.secureota.workbench.device.DeviceSnapshot after) {
         session.updateDevice(this, id, s -> {
             SessionSnapshot next = s.withDevice(id, after);
-            if (after.boots() > before.boots()) {
-                if (bootPending) {
-                    bootPending = false;
-                    next = next.withBoard(id, b -> b.power() == BoardPower.BOOTING ? b.withPower(BoardPower.RUNNING) : b);
-                } else {
-                    bootsAhead++;
-                }
+            if (bootPending && after.connection() == before.connection()) {
+                // Any line from the firmware after a power-on shows it runs: its boot line, or, when the link
+                // opened after that line went by, the answer to the session's status request. (A change of
+                // the link alone says nothing about the firmware.)
+                bootPending = false;
+                next = next.withBoard(id, b -> b.power() == BoardPower.BOOTING ? b.withPower(BoardPower.RUNNING) : b);
+            } else if (after.boots() > before.boots()) {
+                bootsAhead++;
             }
             return next;
         });
