@@ -11,7 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "child_server.h"
+#include "workbench_server.h"
+#include "ci_prerequisite.h"
 #include "engine_fixture.h"
 #include "mbedtls_connector.h"
 
@@ -19,22 +20,6 @@ using namespace ota_test;
 
 namespace {
 
-bool exists(const std::string& p) {
-    struct stat st;
-    return ::stat(p.c_str(), &st) == 0;
-}
-
-class Server : public ChildServer {
-public:
-    Server(const std::string& java_cmd, const std::string& lab)
-        : ChildServer({"/bin/sh", "-c", "exec " + java_cmd + " --lab='" + lab + "' serve --port 0"},
-                      Stderr::ToStdout, [](const std::string& line) -> std::optional<uint16_t> {
-                          const std::string marker = "listening on https://127.0.0.1:";
-                          size_t p = line.find(marker);
-                          if (p == std::string::npos) return std::nullopt;
-                          return uint16_t(std::stoi(line.substr(p + marker.size())));
-                      }) {}
-};
 
 // One lab with one published release, served; `encrypted` chooses `publish --encrypt`.
 struct Lab {
@@ -105,14 +90,14 @@ protected:
 
     void round_trip(bool rsa) {
         const std::string jar = OTA_WORKBENCH_JAR;
-        if (jar.empty() || !exists(jar)) GTEST_SKIP() << "workbench jar not found (" << jar << ")";
+        if (jar.empty() || !file_exists(jar)) OTA_SKIP_OR_FAIL_IN_CI() << "workbench jar not found (" << jar << ")";
         Lab l;
         ASSERT_TRUE(l.init(true, rsa, 50000)) << l.output;
         // The store holds ciphertext only: no .bin, and no 64-byte run of the image in the .enc
         // (runs of one repeated byte excepted: the header's zero padding matches the image's).
         const std::string enc = l.lab + "/releases/shop-display/shop-display-2.0.0.enc";
-        ASSERT_TRUE(exists(enc));
-        EXPECT_FALSE(exists(l.lab + "/releases/shop-display/shop-display-2.0.0.bin"));
+        ASSERT_TRUE(file_exists(enc));
+        EXPECT_FALSE(file_exists(l.lab + "/releases/shop-display/shop-display-2.0.0.bin"));
         std::string stored = read_file(enc);
         std::string plain(l.image.begin(), l.image.end());
         for (size_t at = 0; at + 64 <= plain.size(); at += 16) {
@@ -127,7 +112,7 @@ protected:
         ASSERT_TRUE(device_key) << err;
         EXPECT_EQ(device_key->scheme(), rsa ? ota::crypto::ImageScheme::Rsa3072 : ota::crypto::ImageScheme::EciesP256);
 
-        Server srv(l.java, l.lab);
+        WorkbenchServer srv(l.java, l.lab);
         ASSERT_NE(srv.port(), 0) << "server did not start";
         decryption_key = nullptr;  // a device of the product provisioned without the key
         UpdateResult refused = update_from(l, srv.port());
@@ -150,18 +135,18 @@ TEST_F(EncryptedJavaServerTest, UpdatesFromAnRsaReleasePublishedByTheWorkbench) 
 // Prints the figures; asserts only that both work.
 TEST_F(EncryptedJavaServerTest, BenchmarkOneMiBEncryptedAgainstPlaintext) {
     const std::string jar = OTA_WORKBENCH_JAR;
-    if (jar.empty() || !exists(jar)) GTEST_SKIP() << "workbench jar not found (" << jar << ")";
+    if (jar.empty() || !file_exists(jar)) OTA_SKIP_OR_FAIL_IN_CI() << "workbench jar not found (" << jar << ")";
     const size_t payload = (1u << 20) - 1024;
     Lab labs[2];
     std::unique_ptr<ota::crypto::ImageDecryptionKey> keys[2];
-    std::unique_ptr<Server> servers[2];
+    std::unique_ptr<WorkbenchServer> servers[2];
     for (int encrypted = 0; encrypted < 2; ++encrypted) {
         ASSERT_TRUE(labs[encrypted].init(encrypted == 1, false, payload)) << labs[encrypted].output;
         std::string err;
         if (encrypted)
             keys[1] = ota::crypto::ImageDecryptionKey::from_pem(
                 read_file(labs[1].lab + "/certs/products/shop-display/decryption-key.pem"), err);
-        servers[encrypted] = std::make_unique<Server>(labs[encrypted].java, labs[encrypted].lab);
+        servers[encrypted] = std::make_unique<WorkbenchServer>(labs[encrypted].java, labs[encrypted].lab);
         ASSERT_NE(servers[encrypted]->port(), 0);
     }
     double best[2] = {1e9, 1e9};

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "child_server.h"
+#include "workbench_server.h"
 #include "ci_prerequisite.h"
 #include "engine_fixture.h"
 #include "mbedtls_connector.h"
@@ -17,22 +17,6 @@ using namespace ota_test;
 
 namespace {
 
-bool exists(const std::string& p) {
-    struct stat st;
-    return ::stat(p.c_str(), &st) == 0;
-}
-
-class JavaServer : public ChildServer {
-public:
-    JavaServer(const std::string& java_cmd, const std::string& lab)
-        : ChildServer({"/bin/sh", "-c", "exec " + java_cmd + " --lab='" + lab + "' serve --port 0"},
-                      Stderr::ToStdout, [](const std::string& line) -> std::optional<uint16_t> {
-                          const std::string marker = "listening on https://127.0.0.1:";
-                          size_t p = line.find(marker);
-                          if (p == std::string::npos) return std::nullopt;
-                          return uint16_t(std::stoi(line.substr(p + marker.size())));
-                      }) {}
-};
 
 }  // namespace
 
@@ -40,7 +24,7 @@ class JavaServerTest : public EngineTest {};
 
 TEST_F(JavaServerTest, UpdatesV1ToV2FromTheWorkbenchServer) {
     const std::string jar = OTA_WORKBENCH_JAR;
-    if (jar.empty() || !exists(jar)) OTA_SKIP_OR_FAIL_IN_CI() << "workbench jar not found (" << jar << ")";
+    if (jar.empty() || !file_exists(jar)) OTA_SKIP_OR_FAIL_IN_CI() << "workbench jar not found (" << jar << ")";
     if (run("command -v java >/dev/null") != 0) OTA_SKIP_OR_FAIL_IN_CI() << "java not found";
     char tmpl[] = "/tmp/ota-javalab-XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
@@ -68,7 +52,7 @@ TEST_F(JavaServerTest, UpdatesV1ToV2FromTheWorkbenchServer) {
     ASSERT_FALSE(api_key.empty()) << out;
     ASSERT_EQ(run(java + " --lab='" + lab + "' server deploy shop-display 2.0.0 2>&1", &out), 0) << out;
 
-    JavaServer srv(java, lab);
+    WorkbenchServer srv(java, lab);
     ASSERT_NE(srv.port(), 0) << "server did not start";
 
     std::string err;

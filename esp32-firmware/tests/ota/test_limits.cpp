@@ -14,6 +14,7 @@
 #include <mbedtls/version.h>
 
 #include "counting_allocator.h"
+#include "ci_prerequisite.h"
 #include "end_to_end_fixture.h"
 #include "python_server.h"
 
@@ -55,10 +56,7 @@ class Limits : public EndToEnd {};
 }  // namespace
 
 TEST_F(Limits, OneUpdateOverRealTlsStackAndHeap) {
-    if (std::string(PYTHON3_EXE).empty()) {
-        if (std::getenv("CI")) FAIL() << "python3 not found (CI must run this test)";
-        GTEST_SKIP() << "python3 not found";
-    }
+    if (std::string(PYTHON3_EXE).empty()) OTA_SKIP_OR_FAIL_IN_CI() << "python3 not found";
     PythonServer srv(dir, "lab-server");
     ASSERT_NE(srv.port(), 0);
 
