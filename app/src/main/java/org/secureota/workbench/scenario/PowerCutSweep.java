@@ -41,6 +41,9 @@ final class PowerCutSweep {
                 break;
             }
             long mark = lab.lastSeq();
+            // The update ends with the new slot confirmed: an app_state of the slot running now is the
+            // tail of the last boot's report (it can arrive after the partition report polled below).
+            String runningBefore = lab.device(dev).map(DeviceSnapshot::runningSlot).orElse(null);
             // fail-after N lets operations 1..N complete and cuts N+1: cut operation n itself.
             ScenarioRunner.await(lab.armCut(dev, n - 1, sweep.point()), deadline);
             ScenarioRunner.await(lab.check(dev), deadline);
@@ -48,6 +51,7 @@ final class PowerCutSweep {
             Optional<JournalEvent> outcome = runner.awaitEvent(armedAt, e -> dev.equals(e.deviceId())
                     && (EventType.BOARD_POWER_CUT.is(e)
                     || EventType.DEVICE_APP_STATE.is(e) && "valid".equals(e.field("state").orElse(null))
+                            && !e.field("slot").orElse("").equals(runningBefore)
                     || EventType.OTA_VERDICT.is(e) && !"UPDATED".equals(e.field("code").orElse(null))), deadline);
             if (outcome.isEmpty()) {
                 return "after arming a cut at flash operation " + n + ", neither the cut nor the end of the update came within "

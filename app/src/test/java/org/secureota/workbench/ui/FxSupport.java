@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
-import org.junit.jupiter.api.Assumptions;
+import org.secureota.workbench.Prerequisites;
 
 /** What the window tests share: the display check (fail in CI, skip elsewhere) and FX-thread calls. */
 final class FxSupport {
@@ -17,13 +17,8 @@ final class FxSupport {
     /** A window test needs a display: run it under {@code xvfb-run -a}. In CI its absence is a failure. */
     static void requireDisplay() {
         String problem = DisplayCheck.problem(System.getenv(), System.getProperty("os.name", ""));
-        if (problem == null) {
-            return;
-        }
-        if ("true".equals(System.getenv("CI"))) {
-            fail("The window tests need a display; run them under 'xvfb-run -a mvn verify'. " + problem);
-        }
-        Assumptions.abort("no display: run under 'xvfb-run -a' to include the window tests");
+        Prerequisites.require(problem == null, "the window tests need a display; run them under 'xvfb-run -a mvn verify'. "
+                + problem);
     }
 
     /** Runs {@code task} on the FX thread and returns its result. */
