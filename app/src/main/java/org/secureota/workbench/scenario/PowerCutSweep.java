@@ -80,7 +80,15 @@ final class PowerCutSweep {
             }
             int count = cuts;
             long op = n;
-            if (!runner.poll(deadline, () -> runsVerifiedApp(dev))) {
+            // The session's view of the device trails the journal by a moment: wait until it shows the boot
+            // that followed the cut, or a stale view (the version before the cut) would end the sweep early.
+            Optional<JournalEvent> boot = runner.awaitEvent(cutSeq, x -> dev.equals(x.deviceId())
+                    && EventType.DEVICE_BOOT.is(x), deadline);
+            String bootSlot = boot.flatMap(b -> b.field("slot")).orElse(null);
+            String bootVersion = boot.flatMap(b -> b.field("version")).orElse(null);
+            if (!runner.poll(deadline, () -> runsVerifiedApp(dev) && lab.device(dev)
+                    .map(d -> java.util.Objects.equals(d.runningSlot(), bootSlot)
+                            && java.util.Objects.equals(d.version(), bootVersion)).orElse(false))) {
                 return "BRICKED after cut " + count + " at flash operation " + op + ": " + runner.describe(dev);
             }
             String now = version(dev);
