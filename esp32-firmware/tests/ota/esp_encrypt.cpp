@@ -13,12 +13,6 @@
 
 #include "secure_ota/crypto/sha256.h"
 
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
-#define DEVICE_Q(kp) ((kp)->MBEDTLS_PRIVATE(Q))
-#else
-#define DEVICE_Q(kp) ((kp)->Q)
-#endif
-
 namespace ota_test {
 namespace {
 
@@ -38,6 +32,23 @@ struct Drbg {
 
 void check(int rc, const char* what) {
     if (rc != 0) throw std::runtime_error(std::string(what) + " failed: " + std::to_string(rc));
+}
+
+// The device key's public point, copied out: 3.x keeps the key pair's fields private
+// (mbedtls_ecp_export is the public way); 2.28 has public fields and no mbedtls_ecp_export.
+void device_point(const mbedtls_ecp_keypair* kp, mbedtls_ecp_point* q) {
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    mbedtls_ecp_group grp;
+    mbedtls_mpi d;
+    mbedtls_ecp_group_init(&grp);
+    mbedtls_mpi_init(&d);
+    int rc = mbedtls_ecp_export(kp, &grp, &d, q);
+    mbedtls_mpi_free(&d);
+    mbedtls_ecp_group_free(&grp);
+    check(rc, "export device key");
+#else
+    check(mbedtls_ecp_copy(q, &kp->Q), "copy device key");
+#endif
 }
 
 }  // namespace
@@ -107,12 +118,14 @@ std::vector<uint8_t> Recipient::encrypt(const std::vector<uint8_t>& plain) const
         mbedtls_ecp_group_init(&grp);
         check(mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP256R1), "group");
         mbedtls_mpi d, z;
-        mbedtls_ecp_point q;
+        mbedtls_ecp_point q, device_q;
         mbedtls_mpi_init(&d);
         mbedtls_mpi_init(&z);
         mbedtls_ecp_point_init(&q);
+        mbedtls_ecp_point_init(&device_q);
+        device_point(device, &device_q);
         check(mbedtls_ecp_gen_keypair(&grp, &d, &q, mbedtls_ctr_drbg_random, &rng), "ephemeral key");
-        check(mbedtls_ecdh_compute_shared(&grp, &z, &DEVICE_Q(device), &d, mbedtls_ctr_drbg_random, &rng), "ecdh");
+        check(mbedtls_ecdh_compute_shared(&grp, &z, &device_q, &d, mbedtls_ctr_drbg_random, &rng), "ecdh");
         uint8_t point[65];
         size_t plen = 0;
         check(mbedtls_ecp_point_write_binary(&grp, &q, MBEDTLS_ECP_PF_UNCOMPRESSED, &plen, point, sizeof point), "point");
@@ -123,6 +136,7 @@ std::vector<uint8_t> Recipient::encrypt(const std::vector<uint8_t>& plain) const
         static const unsigned char info[] = "_esp_enc_img_ecc";
         check(mbedtls_hkdf(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), out.data() + 68, 32, secret, 32, info, 16, aes_key, 32),
               "hkdf");
+        mbedtls_ecp_point_free(&device_q);
         mbedtls_ecp_point_free(&q);
         mbedtls_mpi_free(&z);
         mbedtls_mpi_free(&d);

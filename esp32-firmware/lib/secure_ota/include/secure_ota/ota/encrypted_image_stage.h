@@ -15,6 +15,7 @@
 // encrypted-file hash continue at consumed(), the exact offset to request again.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -26,7 +27,9 @@
 
 namespace secure_ota::ota {
 
-constexpr uint32_t kEncryptedHeaderSize = 512;
+// A byte count of the header buffer: size_t, like the lengths it meets in std::min (uint32_t
+// is unsigned long on the chip, size_t unsigned int: no common type to deduce).
+constexpr size_t kEncryptedHeaderSize = 512;
 
 struct EncryptedImageExpectation {
     uint32_t plaintext_size = 0;                        // manifest "size"

@@ -1,7 +1,8 @@
 // mbedTLS backend of ota/crypto/image_decryption.h. Only APIs with the same signature in
 // mbedTLS 2.28 and 3.x are used, except mbedtls_pk_parse_key (3.x adds an RNG) and the GCM
 // calls (3.x changed update/finish), which are switched on MBEDTLS_VERSION_NUMBER. The EC key
-// pair's group and scalar are read in place (MBEDTLS_PRIVATE in 3.x; 2.28 has no accessor).
+// pair's group and scalar: 3.x keeps them private and mbedtls_ecp_export copies them out (public
+// API, stable across minor releases); 2.28 has no such call and public fields (EcKeyParts).
 #include "secure_ota/ota/crypto/image_decryption.h"
 
 #include <mbedtls/ctr_drbg.h>
@@ -29,11 +30,47 @@ const char* to_string(ImageScheme s) { return s == ImageScheme::EciesP256 ? "eci
 
 namespace {
 
+// The group and private scalar of an EC key pair, for ECDH.
+class EcKeyParts {
+public:
+    explicit EcKeyParts(mbedtls_ecp_keypair* kp) {
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
-#define SECURE_OTA_KEYPAIR_FIELD(kp, f) ((kp)->MBEDTLS_PRIVATE(f))
+        mbedtls_ecp_group_init(&grp_);
+        mbedtls_mpi_init(&d_);
+        mbedtls_ecp_point_init(&q_);
+        ok_ = kp != nullptr && mbedtls_ecp_export(kp, &grp_, &d_, &q_) == 0;
+        grp = &grp_;
+        d = &d_;
 #else
-#define SECURE_OTA_KEYPAIR_FIELD(kp, f) ((kp)->f)
+        ok_ = kp != nullptr;
+        if (ok_) {
+            grp = &kp->grp;
+            d = &kp->d;
+        }
 #endif
+    }
+    ~EcKeyParts() {
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+        mbedtls_ecp_point_free(&q_);
+        mbedtls_mpi_free(&d_);  // zeroizes the copy of the scalar
+        mbedtls_ecp_group_free(&grp_);
+#endif
+    }
+    EcKeyParts(const EcKeyParts&) = delete;
+    EcKeyParts& operator=(const EcKeyParts&) = delete;
+
+    bool ok() const { return ok_; }
+    mbedtls_ecp_group* grp = nullptr;
+    const mbedtls_mpi* d = nullptr;
+
+private:
+    bool ok_ = false;
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    mbedtls_ecp_group grp_;
+    mbedtls_mpi d_;
+    mbedtls_ecp_point q_;
+#endif
+};
 
 // The component's HKDF info: 16 ASCII bytes, no terminator.
 constexpr unsigned char kHkdfInfo[16] = {'_', 'e', 's', 'p', '_', 'e', 'n', 'c', '_', 'i', 'm', 'g', '_', 'e', 'c', 'c'};
@@ -110,7 +147,8 @@ std::unique_ptr<ImageDecryptionKey> ImageDecryptionKey::from_pem(std::string_vie
     mbedtls_pk_type_t type = mbedtls_pk_get_type(&key->impl_->pk);
     size_t bits = mbedtls_pk_get_bitlen(&key->impl_->pk);
     if (type == MBEDTLS_PK_ECKEY && bits == 256) {
-        bool p256 = SECURE_OTA_KEYPAIR_FIELD(mbedtls_pk_ec(key->impl_->pk), grp).id == MBEDTLS_ECP_DP_SECP256R1;
+        EcKeyParts parts(mbedtls_pk_ec(key->impl_->pk));
+        bool p256 = parts.ok() && parts.grp->id == MBEDTLS_ECP_DP_SECP256R1;
         if (!p256) {
             error = "decryption key is an EC key on another curve; ECIES-P256 needs P-256";
             return nullptr;
@@ -155,9 +193,10 @@ KeyDerivation ImageDecryptionKey::aes_key(const uint8_t* params, uint8_t* aes_ke
         return KeyDerivation::UnwrapFailed;
     }
     KeyDerivation result = KeyDerivation::CryptoError;
-    mbedtls_ecp_keypair* kp = mbedtls_pk_ec(impl_->pk);
-    mbedtls_ecp_group* grp = &SECURE_OTA_KEYPAIR_FIELD(kp, grp);
-    const mbedtls_mpi* d = &SECURE_OTA_KEYPAIR_FIELD(kp, d);
+    EcKeyParts parts(mbedtls_pk_ec(impl_->pk));
+    if (!parts.ok()) return KeyDerivation::CryptoError;
+    mbedtls_ecp_group* grp = parts.grp;
+    const mbedtls_mpi* d = parts.d;
     mbedtls_mpi z;
     mbedtls_ecp_point peer;
     mbedtls_mpi_init(&z);
