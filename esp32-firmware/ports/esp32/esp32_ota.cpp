@@ -119,6 +119,11 @@ Esp32Ota::Esp32Ota(secure_ota::Firmware& firmware, secure_ota::Board& board, Opt
             o.time = &time;
             o.clock = &clock_;  // a trickling server cannot stretch a read past its timeout
             o.rng_personalization = "secure-ota-esp32";
+#if defined(SECURE_OTA_TLS_KEYLOG)
+            // Only in a build that asked for it (-DSECURE_OTA_TLS_KEYLOG): the session secrets
+            // on the serial line, one NSS key-log line each, for a lab capture of this board.
+            o.key_log = [this](const std::string& line) { fw_.telemetry().log("SSLKEYLOG " + line); };
+#endif
             return std::make_unique<ota::TlsConnector>(network_, std::move(o));
         },
         time_, counters_, {}};
@@ -126,6 +131,9 @@ Esp32Ota::Esp32Ota(secure_ota::Firmware& firmware, secure_ota::Board& board, Opt
 }
 
 void Esp32Ota::begin() {
+#if defined(SECURE_OTA_TLS_KEYLOG)
+    fw_.telemetry().log("WARNING: built with SECURE_OTA_TLS_KEYLOG: this board prints its TLS session secrets (lab use only)");
+#endif
     WiFi.onEvent(on_wifi_disconnected, ARDUINO_EVENT_WIFI_STA_DISCONNECTED);
     WiFi.mode(WIFI_STA);
     WiFi.setAutoReconnect(true);

@@ -14,6 +14,8 @@ constexpr const char* kEnvRunningOffset = "VESP32_RUNNING_OFFSET";  // flash add
 // Read by `virtual-esp32 run` at start-up: arm a power cut before the first boot.
 constexpr const char* kEnvFailAfter = "VESP32_FAIL_AFTER";     // N: operation N+1 is cut
 constexpr const char* kEnvCutPoint = "VESP32_CUT_POINT";       // before | halfway
+// Path of the TLS key log (NSS format) the workbench asked for (a capture session); unset: none.
+constexpr const char* kEnvTlsKeyLog = "VESP32_TLS_KEYLOG";
 
 // Device state kept in files beside the flash file, where a real chip has NVS: the highest
 // manifest counter and the remembered rollback. `virtual-esp32 factory` deletes every one.

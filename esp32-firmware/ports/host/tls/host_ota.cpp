@@ -104,6 +104,7 @@ HostOta::Options HostOta::options_from_environment() {
         o.counter_file = std::string(flash) + vesp32::kCounterFileSuffix;
         o.rollback_file = std::string(flash) + vesp32::kRollbackFileSuffix;
     }
+    if (const char* keylog = std::getenv(vesp32::kEnvTlsKeyLog)) o.tls_key_log = keylog;
     if (const char* sntp = std::getenv("VESP32_SNTP_SERVER")) {
         std::string error;
         if (auto server = ota::parse_host_port(sntp, 123, error)) {
@@ -121,10 +122,11 @@ HostOta::HostOta(Firmware& firmware, Board& board, Options options)
     if (options_.counter_file.empty()) counters_ = std::make_unique<ota::RamCounterStore>();
     else counters_ = std::make_unique<FileCounterStore>(options_.counter_file);
     ota::OtaUpdateAgent::Port port{
-        [](const std::string& ca_pem, ota::TrustedTime& time) -> std::unique_ptr<ota::Connector> {
+        [this](const std::string& ca_pem, ota::TrustedTime& time) -> std::unique_ptr<ota::Connector> {
             MbedTlsConnector::Options o;
             o.ca_pem = ca_pem;
             o.time = &time;
+            o.key_log_file = options_.tls_key_log;
             return std::make_unique<MbedTlsConnector>(o);
         },
         time_, *counters_, {}, nullptr};

@@ -65,8 +65,9 @@ public:
         std::string sntp_host;     // "" = trust the host clock
         uint16_t sntp_port = 123;
         std::string sntp_error;    // VESP32_SNTP_SERVER did not parse: no time, this reason logged
+        std::string tls_key_log;   // VESP32_TLS_KEYLOG: the session's key log file; "" = none
     };
-    // From VESP32_FLASH and VESP32_SNTP_SERVER ("host:port" or "host").
+    // From VESP32_FLASH, VESP32_SNTP_SERVER ("host:port" or "host") and VESP32_TLS_KEYLOG.
     static Options options_from_environment();
 
     HostOta(Firmware& firmware, Board& board, Options options);

@@ -1,5 +1,8 @@
 #include "mbedtls_connector.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <ctime>
 
@@ -16,6 +19,17 @@ ota::TlsConnector::Options core_options(MbedTlsConnector::Options options) {
     static SteadyClock steady;
     o.clock = &steady;  // bounds each whole read, so a trickling peer cannot hold the device
     o.rng_personalization = "secure-ota-host";
+    if (!options.key_log_file.empty()) {
+        o.key_log = [path = options.key_log_file](const std::string& line) {
+            // One write per line with O_APPEND: several boards (or a reboot) may share the file.
+            int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+            if (fd < 0) return;  // no key log: the capture then shows the records undecrypted
+            std::string l = line + "\n";
+            ssize_t n = ::write(fd, l.data(), l.size());
+            (void)n;
+            ::close(fd);
+        };
+    }
     return o;
 }
 }  // namespace

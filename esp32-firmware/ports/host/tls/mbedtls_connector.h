@@ -17,6 +17,9 @@ public:
     struct Options {
         std::string ca_pem;                  // the only trusted CA
         ota::TrustedTime* time = nullptr;    // certificate validity clock; null = host clock
+        // Appends each session's NSS key-log lines to this file (created 0600), for a capture
+        // that Wireshark decrypts; "" = no key export. Never written anywhere else.
+        std::string key_log_file;
     };
 
     explicit MbedTlsConnector(Options options);

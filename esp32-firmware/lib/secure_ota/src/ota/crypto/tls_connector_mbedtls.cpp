@@ -1,5 +1,6 @@
 #include "secure_ota/ota/crypto/tls_connector.h"
 
+#include <functional>
 #include <limits>
 #include <memory>
 #include <utility>
@@ -28,6 +29,27 @@ int parse_ca(mbedtls_x509_crt* crt, const std::string& pem) {
     // mbedTLS wants the PEM NUL-terminated, with the NUL counted in the length.
     return mbedtls_x509_crt_parse(crt, reinterpret_cast<const unsigned char*>(pem.c_str()), pem.size() + 1);
 }
+
+#if defined(SECURE_OTA_TLS_KEYLOG)
+#if MBEDTLS_VERSION_NUMBER < 0x03000000 && !defined(MBEDTLS_SSL_EXPORT_KEYS)
+#error "SECURE_OTA_TLS_KEYLOG needs an mbedTLS 2.28 built with MBEDTLS_SSL_EXPORT_KEYS"
+#endif
+std::string to_hex(const unsigned char* p, size_t n) {
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(2 * n);
+    for (size_t i = 0; i < n; ++i) {
+        out += digits[p[i] >> 4];
+        out += digits[p[i] & 15];
+    }
+    return out;
+}
+
+// One NSS key-log line: LABEL <client random> <secret>, in lower-case hex.
+std::string key_log_line(const char* label, const unsigned char* client_random, const unsigned char* secret, size_t n) {
+    return std::string(label) + ' ' + to_hex(client_random, 32) + ' ' + to_hex(secret, n);
+}
+#endif
 
 int clamp_to_int(size_t n) { return n > size_t(std::numeric_limits<int>::max()) ? std::numeric_limits<int>::max() : int(n); }
 
@@ -115,6 +137,15 @@ public:
     // mbedTLS's bio callbacks: the port's socket, in mbedTLS's return codes.
     static int bio_send(void* ctx, const unsigned char* buf, size_t len) {
         auto* s = static_cast<TlsSession*>(ctx);
+#if defined(SECURE_OTA_TLS_KEYLOG)
+        // The ClientHello's random, as a key-log comment: it names this session in a capture even
+        // when the handshake fails before any secret exists (a rogue server's certificate).
+        // Record: type 22, version, length; handshake: type 1, length, version, random.
+        if (s->key_log && !s->hello_logged && len >= 43 && buf[0] == 22 && buf[5] == 1) {
+            s->hello_logged = true;
+            s->key_log("# CLIENT_HELLO " + to_hex(buf + 11, 32));
+        }
+#endif
         StreamResult r = s->socket->send(buf, len, s->send_timeout_ms);
         if (r.status == StreamStatus::Ok) return clamp_to_int(r.bytes);
         if (r.status == StreamStatus::Timeout) return MBEDTLS_ERR_SSL_TIMEOUT;
@@ -140,6 +171,34 @@ public:
         }
         return MBEDTLS_ERR_NET_RECV_FAILED;
     }
+
+#if defined(SECURE_OTA_TLS_KEYLOG)
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    static void export_keys(void* ctx, mbedtls_ssl_key_export_type type, const unsigned char* secret, size_t length,
+                            const unsigned char client_random[32], const unsigned char*, mbedtls_tls_prf_types) {
+        const char* label = nullptr;
+        switch (type) {
+            case MBEDTLS_SSL_KEY_EXPORT_TLS12_MASTER_SECRET: label = "CLIENT_RANDOM"; break;
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+            case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_CLIENT_HANDSHAKE_TRAFFIC_SECRET: label = "CLIENT_HANDSHAKE_TRAFFIC_SECRET"; break;
+            case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_SERVER_HANDSHAKE_TRAFFIC_SECRET: label = "SERVER_HANDSHAKE_TRAFFIC_SECRET"; break;
+            case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_CLIENT_APPLICATION_TRAFFIC_SECRET: label = "CLIENT_TRAFFIC_SECRET_0"; break;
+            case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_SERVER_APPLICATION_TRAFFIC_SECRET: label = "SERVER_TRAFFIC_SECRET_0"; break;
+#endif
+            default: return;  // early-data secrets: the device sends no early data
+        }
+        static_cast<TlsSession*>(ctx)->key_log(key_log_line(label, client_random, secret, length));
+    }
+#else
+    static int export_keys(void* ctx, const unsigned char* master_secret, const unsigned char*, size_t, size_t, size_t,
+                           const unsigned char client_random[32], const unsigned char*, mbedtls_tls_prf_types) {
+        static_cast<TlsSession*>(ctx)->key_log(key_log_line("CLIENT_RANDOM", client_random, master_secret, 48));
+        return 0;
+    }
+#endif
+    std::function<void(const std::string&)> key_log;
+    bool hello_logged = false;
+#endif
 
     std::unique_ptr<Socket> socket;
     Clock* clock = nullptr;
@@ -213,8 +272,20 @@ ConnectResult TlsConnector::connect(const std::string& host, uint16_t port, uint
     if (rc != 0) return fail(Outcome::of(Verdict::InternalError, "CA parse failed (heap?): " + tls::error_text(rc)));
     rc = tls::configure_client(&s->conf, &s->ca, &s->verify, mbedtls_ctr_drbg_random, &s->drbg, timeout_ms);
     if (rc != 0) return fail(Outcome::of(Verdict::InternalError, "TLS config failed: " + tls::error_text(rc)));
+#if defined(SECURE_OTA_TLS_KEYLOG) && MBEDTLS_VERSION_NUMBER < 0x03000000
+    if (options_.key_log) {
+        s->key_log = options_.key_log;
+        mbedtls_ssl_conf_export_keys_ext_cb(&s->conf, TlsSession::export_keys, s.get());
+    }
+#endif
     rc = mbedtls_ssl_setup(&s->ssl, &s->conf);
     if (rc != 0) return fail(Outcome::of(Verdict::InternalError, "TLS setup failed (heap?): " + tls::error_text(rc)));
+#if defined(SECURE_OTA_TLS_KEYLOG) && MBEDTLS_VERSION_NUMBER >= 0x03000000
+    if (options_.key_log) {
+        s->key_log = options_.key_log;
+        mbedtls_ssl_set_export_keys_cb(&s->ssl, TlsSession::export_keys, s.get());
+    }
+#endif
     // DNS names are matched by mbedTLS (and sent as SNI); IP literals by tls::verify_callback.
     rc = mbedtls_ssl_set_hostname(&s->ssl, s->verify.ip_literal ? nullptr : host.c_str());
     if (rc != 0) return fail(Outcome::of(Verdict::InternalError, "set_hostname failed: " + tls::error_text(rc)));

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "secure_ota/ota/network.h"
@@ -29,6 +30,14 @@ public:
         // restarts that timeout forever (the slow-retrieval attack). Null: per-recv timeouts only.
         Clock* clock = nullptr;
         std::string rng_personalization = "secure-ota";
+#if defined(SECURE_OTA_TLS_KEYLOG)
+        // Receives each session's secrets as NSS key-log lines (CLIENT_RANDOM for TLS 1.2, the
+        // traffic secrets where mbedTLS 3.x negotiates TLS 1.3), so that a capture of the
+        // session decrypts in Wireshark. Compiled only with SECURE_OTA_TLS_KEYLOG: the virtual
+        // board's build defines it; a real-board build only when its build flags add it, and its
+        // banner then says so. Empty: no key export.
+        std::function<void(const std::string&)> key_log;
+#endif
     };
 
     TlsConnector(Network& network, Options options);

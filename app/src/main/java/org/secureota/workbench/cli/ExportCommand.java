@@ -8,6 +8,8 @@ import org.secureota.workbench.journal.SessionExport;
 import org.secureota.workbench.journal.SessionLog;
 import org.secureota.workbench.journal.SessionReader;
 import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.network.CaptureExport;
+import org.secureota.workbench.network.CaptureRecorder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code ./workbench export}: one zip per session, for archives and hand-ins. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Rebuild a recorded session's report.html from its journal alone, and zip the session folder: journal.jsonl, each device's serial transcript, report.html.")
+        description = {"Rebuild a recorded session's report.html from its journal alone, and zip the session folder: journal.jsonl, each device's serial transcript, report.html.",
+                "With --pcapng FILE: write the session's network capture (pcapng, TLS secrets inside) instead."})
 final class ExportCommand implements Runnable {
 
     @Spec
@@ -30,11 +33,20 @@ final class ExportCommand implements Runnable {
             description = "Zip file to write (default: session-<name>.zip in the current folder).")
     private Path out;
 
+    @Option(names = "--pcapng", paramLabel = "FILE",
+            description = "Write the session's network capture instead of the zip: a pcapng file with the TLS key log"
+                    + " inside, which Wireshark and tshark decrypt on their own.")
+    private Path pcapng;
+
     @Override
     public void run() {
         Lab lab = WorkbenchCli.labOf(spec);
         try {
             Path dir = resolveSession(lab);
+            if (pcapng != null) {
+                exportCapture(dir);
+                return;
+            }
             Path zip = out != null ? out : Path.of("session-" + dir.getFileName() + ".zip");
             SessionReader.Result read = SessionExport.export(dir, zip);
             PrintWriter w = spec.commandLine().getOut();
@@ -43,6 +55,26 @@ final class ExportCommand implements Runnable {
             read.errors().forEach(e -> spec.commandLine().getErr().println("warning: damaged line kept out: " + e));
         } catch (IOException e) {
             throw new UsageException("Cannot export the session: " + e.getMessage(), e);
+        }
+    }
+
+    private void exportCapture(Path dir) throws IOException {
+        if (!CaptureExport.hasCapture(dir)) {
+            throw new UsageException("Session " + dir.getFileName() + " has no capture (" + CaptureRecorder.FILE
+                    + "): it ran with --no-capture, or before captures existed. Run the lab again to capture one.");
+        }
+        CaptureExport.Result r = CaptureExport.export(dir, pcapng);
+        PrintWriter w = spec.commandLine().getOut();
+        w.println("Wrote " + r.packets() + " packets of " + r.connections() + " connections of session "
+                + dir.getFileName() + " to " + pcapng.toAbsolutePath() + " (" + r.keyLogLines() + " TLS secrets of "
+                + r.devices() + " devices inside; open it in Wireshark, or: tshark -r " + pcapng + " -Y http.request)");
+        if (r.unplaced() > 0) {
+            spec.commandLine().getErr().println("note: " + r.unplaced() + " connections carry no ClientHello that a"
+                    + " device's key log names; they are shown from " + "10.0.2.1");
+        }
+        if (r.truncated()) {
+            spec.commandLine().getErr().println("note: the capture ends inside a record (the session is still"
+                    + " running, or was cut short); what was complete is exported");
         }
     }
 

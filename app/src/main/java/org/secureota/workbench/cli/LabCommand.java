@@ -58,6 +58,11 @@ final class LabCommand implements Runnable {
             description = "Stop after this many seconds (default: run until 'quit' or Ctrl-C).")
     private Long seconds;
 
+    @Option(names = "--capture", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Record every device connection and the virtual boards' TLS key logs in the session folder,"
+                    + " for 'export SESSION --pcapng FILE' (default: on; --no-capture to turn it off).")
+    private boolean capture;
+
     @Option(names = "--commands", paramLabel = "FILE",
             description = "Read the console's commands from FILE instead of stdin, one per line (a scripted demo);"
                     + " at its end the lab runs on until 'quit', Ctrl-C or --duration.")
@@ -76,7 +81,8 @@ final class LabCommand implements Runnable {
                     + " per line, or leave --commands out to type them.");
         }
         PrintWriter out = spec.commandLine().getOut();
-        LabSessionOptions options = LabSessionOptions.defaults(WorkbenchCli.labOf(spec)).withServerPort(port);
+        LabSessionOptions options = LabSessionOptions.defaults(WorkbenchCli.labOf(spec)).withServerPort(port)
+                .withCapture(capture);
         LabSession session = SessionRunner.open(options);
         SessionRunner runner = new SessionRunner(session, out);
         runner.run(seconds, () -> {

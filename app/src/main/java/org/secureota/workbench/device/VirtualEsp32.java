@@ -68,6 +68,7 @@ public final class VirtualEsp32 implements AutoCloseable {
     private volatile Path ptyLink;
     private volatile String ptyPath;
     private volatile String sntpServer;
+    private volatile Path tlsKeyLog;
 
     /**
      * @param projectRoot the checkout that holds {@code esp32-firmware/build/}
@@ -216,6 +217,11 @@ public final class VirtualEsp32 implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(cmd);
             // The supervisor's environment reaches the boot stage and the app (fork, then fexecve with environ).
             builder.environment().remove(ENV_SNTP_SERVER);
+            builder.environment().remove(ENV_TLS_KEYLOG);
+            if (tlsKeyLog != null) {
+                Files.createDirectories(tlsKeyLog.toAbsolutePath().getParent());
+                builder.environment().put(ENV_TLS_KEYLOG, tlsKeyLog.toAbsolutePath().toString());
+            }
             if (sntpServer != null) {
                 builder.environment().put(ENV_SNTP_SERVER, sntpServer);
             }
@@ -275,6 +281,18 @@ public final class VirtualEsp32 implements AutoCloseable {
             stop();
             throw new VirtualBoardException("Interrupted while starting virtual-esp32", e);
         }
+    }
+
+    /** The board's environment variable naming its TLS key log file, read by the firmware's host port. */
+    public static final String ENV_TLS_KEYLOG = "VESP32_TLS_KEYLOG";
+
+    /**
+     * Where the board's firmware appends each TLS session's secrets (NSS key log, created 0600), so a
+     * capture of the session decrypts; null: no key export (the default). Applies from the next {@link #start}.
+     */
+    public VirtualEsp32 tlsKeyLog(Path file) {
+        this.tlsKeyLog = file;
+        return this;
     }
 
     /** The board's environment variable naming its time source ({@code host:port}), read by the firmware's host port. */

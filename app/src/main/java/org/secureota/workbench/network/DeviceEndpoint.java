@@ -64,6 +64,7 @@ public final class DeviceEndpoint implements AutoCloseable {
     private final Deque<ConnectionRecord> recent = new ArrayDeque<>();
     private final ExecutorService threads;
     private final SecureRandom random = new SecureRandom();
+    private volatile CaptureRecorder capture;
     private volatile boolean closed;
 
     /** One arming of a fault; {@code spent} makes a ONCE fault strike exactly one connection. */
@@ -198,6 +199,14 @@ public final class DeviceEndpoint implements AutoCloseable {
         return notice;
     }
 
+    /**
+     * Records the connections opened from now on, byte for byte as the device saw them, into
+     * {@code recorder} (null: stop recording new ones). The capture of a session (pcapng export).
+     */
+    public void capture(CaptureRecorder recorder) {
+        capture = recorder;
+    }
+
     /** The throttle in bytes per second, 0 when off. */
     public long throttle() {
         return throttle.get();
@@ -272,6 +281,7 @@ public final class DeviceEndpoint implements AutoCloseable {
         final long cutAt;
         final Instant opened = Instant.now();
         final long startNanos = System.nanoTime();
+        final CaptureRecorder cap = capture;
         final TlsRecordScanner down = new TlsRecordScanner();
         final TlsRecordScanner up = new TlsRecordScanner();
         final AtomicLong bytesUp = new AtomicLong();
@@ -309,6 +319,9 @@ public final class DeviceEndpoint implements AutoCloseable {
                 f.put("throttle_bytes_per_second", throttleRate);
             }
             record(EventType.CONNECTION_OPENED, "connection " + id + " to " + to.name(), f);
+            if (cap != null) {
+                cap.opened(id, device.getInetAddress().getHostAddress(), device.getPort(), port(), to);
+            }
             try {
                 Socket s = new Socket();
                 s.setTcpNoDelay(true);
@@ -317,6 +330,9 @@ public final class DeviceEndpoint implements AutoCloseable {
                 device.setTcpNoDelay(true);
             } catch (IOException e) {
                 end.compareAndSet(null, ConnectionEnd.UPSTREAM_UNREACHABLE);
+                if (cap != null) {
+                    cap.reset(id);
+                }
                 reset(device);
                 finish("cannot reach " + to.hostPort() + ": " + e.getMessage());
                 return;
@@ -333,8 +349,14 @@ public final class DeviceEndpoint implements AutoCloseable {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
                     up.scan(buf, 0, n, null);
+                    if (cap != null) {
+                        cap.data(id, true, buf, 0, n);
+                    }
                     out.write(buf, 0, n);
                     bytesUp.addAndGet(n);
+                }
+                if (cap != null) {
+                    cap.fin(id, true);
                 }
                 deviceLeft = true;
                 server.shutdownOutput();
@@ -371,7 +393,7 @@ public final class DeviceEndpoint implements AutoCloseable {
                     }
                     if (fault instanceof NetworkFault.Cut c && at + n >= cutAt && arming.strike(c.repeat())) {
                         int keep = (int) (cutAt - at);
-                        out.write(buf, 0, keep);
+                        toDevice(out, buf, 0, keep);
                         bytesDown.addAndGet(keep);
                         out.flush();
                         end.compareAndSet(null, ConnectionEnd.CUT);
@@ -383,7 +405,7 @@ public final class DeviceEndpoint implements AutoCloseable {
                     }
                     if (fault instanceof NetworkFault.Trickle t && at + n > t.afterBytes()) {
                         int fast = (int) Math.max(0, t.afterBytes() - at);
-                        out.write(buf, 0, fast);
+                        toDevice(out, buf, 0, fast);
                         bytesDown.addAndGet(fast);
                         out.flush();
                         if (tricklePacer == null) {
@@ -398,13 +420,16 @@ public final class DeviceEndpoint implements AutoCloseable {
                     if (throttlePacer != null) {
                         throttlePacer.pace(n);
                     }
-                    out.write(buf, 0, n);
+                    toDevice(out, buf, 0, n);
                     bytesDown.addAndGet(n);
                 }
                 if (fault instanceof NetworkFault.ExtraBytes x) {
                     sendExtra(out, x.count());
                 }
                 device.shutdownOutput();
+                if (cap != null) {
+                    cap.fin(id, false);
+                }
                 halfDone();
             } catch (IOException e) {
                 failed();
@@ -430,7 +455,7 @@ public final class DeviceEndpoint implements AutoCloseable {
             for (int i = from; i < from + len; i += slice) {
                 int k = Math.min(slice, from + len - i);
                 pacer.pace(k);
-                out.write(buf, i, k);
+                toDevice(out, buf, i, k);
                 out.flush();
                 bytesDown.addAndGet(k);
             }
@@ -443,9 +468,17 @@ public final class DeviceEndpoint implements AutoCloseable {
                     + " last byte", Map.of("connection", id, "fault", faultText(), "offset", bytesDown.get()));
             for (long left = count; left > 0; ) {
                 int k = (int) Math.min(junk.length, left);
-                out.write(junk, 0, k);
+                toDevice(out, junk, 0, k);
                 bytesDown.addAndGet(k);
                 left -= k;
+            }
+        }
+
+        /** Bytes to the device, recorded as it receives them (after any fault acted on them). */
+        void toDevice(OutputStream out, byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            if (cap != null) {
+                cap.data(id, false, b, off, len);
             }
         }
 
@@ -470,6 +503,9 @@ public final class DeviceEndpoint implements AutoCloseable {
         }
 
         void resetBoth() {
+            if (cap != null && !finished.get()) {
+                cap.reset(id);
+            }
             reset(device);
             Socket s = server;
             if (s != null) {

@@ -45,6 +45,8 @@ import org.secureota.workbench.pki.PkiFile;
 import org.secureota.workbench.pki.ProductKeys;
 import org.secureota.workbench.attack.AttackTarget;
 import org.secureota.workbench.attack.Attacker;
+import org.secureota.workbench.network.CaptureExport;
+import org.secureota.workbench.network.CaptureRecorder;
 import org.secureota.workbench.network.DeviceEndpoint;
 import org.secureota.workbench.network.Upstream;
 import org.secureota.workbench.server.OtaServer;
@@ -105,6 +107,7 @@ public final class LabSession implements AutoCloseable {
     private LabTimeServer time;
     private volatile OtaServer server;
     private DeviceEndpoint endpoint;
+    private CaptureRecorder capture;
     private Attacker attacker;
     private JournalSubscription watcher;
     private boolean closing;
@@ -180,6 +183,14 @@ public final class LabSession implements AutoCloseable {
                     new Upstream("lab server", upstreamOf(server)));
         } catch (IOException e) {
             fail("device endpoint", e);
+        }
+        if (options.capture()) {
+            try {
+                capture = CaptureRecorder.create(log.directory().resolve(CaptureRecorder.FILE));
+                endpoint.capture(capture);
+            } catch (IOException e) {
+                fail("capture", e);
+            }
         }
         attacker = new Attacker(new AttackTarget(journal, pki, serverState, endpoint, time,
                 LabSessionDefaults.PRODUCT, log.directory()));
@@ -324,6 +335,14 @@ public final class LabSession implements AutoCloseable {
      */
     public String deviceUrl() {
         return endpoint.url().toString();
+    }
+
+    /**
+     * Where a virtual board of this session writes its TLS key log (NSS format), or null when the
+     * session does not capture. In the device's folder of the session, never on the console.
+     */
+    public Path tlsKeyLog(String deviceId) {
+        return options.capture() ? folder().resolve(deviceId).resolve(CaptureExport.KEY_LOG_FILE) : null;
     }
 
     /** The device-facing endpoint: what devices connect to, forwarding to the lab server. */
@@ -642,6 +661,9 @@ public final class LabSession implements AutoCloseable {
         }
         if (endpoint != null) {
             endpoint.close();
+        }
+        if (capture != null) {
+            capture.close();
         }
         if (server != null) {
             try {

@@ -19,9 +19,19 @@ import org.secureota.workbench.server.ServerLimits;
  * @param clock                the clock of the journal, the manifests and the PKI
  * @param serverLimits         the server's connection, download and authentication limits
  * @param publicDownloads      serve firmware images without a device's API key (labs that want it)
+ * @param capture              record every forwarded connection and the virtual boards' TLS key logs in the
+ *                             session folder, for a pcapng export (on by default)
  */
 public record LabSessionOptions(Lab lab, Path projectRoot, String bind, int serverPort, boolean publishBuiltReleases,
-                                int journalWindow, Clock clock, ServerLimits serverLimits, boolean publicDownloads) {
+                                int journalWindow, Clock clock, ServerLimits serverLimits, boolean publicDownloads,
+                                boolean capture) {
+
+    /** With capture on, as a lab session has it by default. */
+    public LabSessionOptions(Lab lab, Path projectRoot, String bind, int serverPort, boolean publishBuiltReleases,
+                             int journalWindow, Clock clock, ServerLimits serverLimits, boolean publicDownloads) {
+        this(lab, projectRoot, bind, serverPort, publishBuiltReleases, journalWindow, clock, serverLimits,
+                publicDownloads, true);
+    }
 
     public LabSessionOptions {
         Objects.requireNonNull(lab, "lab");
@@ -48,36 +58,41 @@ public record LabSessionOptions(Lab lab, Path projectRoot, String bind, int serv
     }
 
     public LabSessionOptions withProjectRoot(Path root) {
-        return new LabSessionOptions(lab, root, bind, serverPort, publishBuiltReleases, journalWindow, clock, serverLimits, publicDownloads);
+        return new LabSessionOptions(lab, root, bind, serverPort, publishBuiltReleases, journalWindow, clock, serverLimits, publicDownloads, capture);
     }
 
     public LabSessionOptions withBind(String address) {
-        return new LabSessionOptions(lab, projectRoot, address, serverPort, publishBuiltReleases, journalWindow, clock, serverLimits, publicDownloads);
+        return new LabSessionOptions(lab, projectRoot, address, serverPort, publishBuiltReleases, journalWindow, clock, serverLimits, publicDownloads, capture);
     }
 
     public LabSessionOptions withServerPort(int port) {
-        return new LabSessionOptions(lab, projectRoot, bind, port, publishBuiltReleases, journalWindow, clock, serverLimits, publicDownloads);
+        return new LabSessionOptions(lab, projectRoot, bind, port, publishBuiltReleases, journalWindow, clock, serverLimits, publicDownloads, capture);
     }
 
     public LabSessionOptions withPublishBuiltReleases(boolean publish) {
-        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publish, journalWindow, clock, serverLimits, publicDownloads);
+        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publish, journalWindow, clock, serverLimits, publicDownloads, capture);
     }
 
     public LabSessionOptions withJournalWindow(int window) {
-        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publishBuiltReleases, window, clock, serverLimits, publicDownloads);
+        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publishBuiltReleases, window, clock, serverLimits, publicDownloads, capture);
     }
 
     public LabSessionOptions withClock(Clock c) {
-        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publishBuiltReleases, journalWindow, c, serverLimits, publicDownloads);
+        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publishBuiltReleases, journalWindow, c, serverLimits, publicDownloads, capture);
     }
 
     public LabSessionOptions withServerLimits(ServerLimits limits) {
         return new LabSessionOptions(lab, projectRoot, bind, serverPort, publishBuiltReleases, journalWindow, clock,
-                limits, publicDownloads);
+                limits, publicDownloads, capture);
     }
 
     public LabSessionOptions withPublicDownloads(boolean anyoneMayDownload) {
         return new LabSessionOptions(lab, projectRoot, bind, serverPort, publishBuiltReleases, journalWindow, clock,
-                serverLimits, anyoneMayDownload);
+                serverLimits, anyoneMayDownload, capture);
+    }
+
+    public LabSessionOptions withCapture(boolean on) {
+        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publishBuiltReleases, journalWindow, clock,
+                serverLimits, publicDownloads, on);
     }
 }

@@ -44,6 +44,7 @@ import javafx.stage.FileChooser;
 import javafx.stage.Modality;
 import org.controlsfx.control.CheckComboBox;
 import org.controlsfx.control.ToggleSwitch;
+import org.secureota.workbench.network.CaptureExport;
 import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.journal.EventType;
@@ -623,6 +624,37 @@ public final class MainController {
                 notifier.error(i18n.get("export.failed"), e);
             } else {
                 Platform.runLater(() -> setStatus("export.done", path));
+            }
+        });
+    }
+
+    /** File > Export capture…: the session's pcapng (secrets inside), opened in Wireshark when it is installed. */
+    @FXML
+    void exportCapture() {
+        Path session = lab == null ? null : lab.sessionFolder();
+        if (session == null) {
+            return;
+        }
+        FileChooser chooser = new FileChooser();
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("pcapng", "*.pcapng"));
+        chooser.setInitialDirectory(session.toFile());
+        chooser.setInitialFileName("capture-" + session.getFileName() + ".pcapng");
+        java.io.File file = chooser.showSaveDialog(root.getScene().getWindow());
+        if (file == null) {
+            return;
+        }
+        CompletableFuture.supplyAsync(() -> {
+            try {
+                CaptureExport.export(session, file.toPath());
+                return CaptureViewer.open(file.toPath());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).whenComplete((opened, e) -> {
+            if (e != null) {
+                notifier.error(i18n.get("capture.failed"), e);
+            } else {
+                Platform.runLater(() -> setStatus(opened ? "capture.wireshark" : "capture.done", file.toPath()));
             }
         });
     }
