@@ -8,7 +8,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** Keeps the dependency arrows of docs/architecture: ui -> scenario -> session -> actors -> foundations. */
+/** Keeps the dependency arrows of docs/architecture.md: ui -> scenario -> session -> actors -> foundations. */
 @AnalyzeClasses(packages = "org.secureota.workbench", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 

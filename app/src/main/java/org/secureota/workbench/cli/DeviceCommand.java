@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.secureota.workbench.device.Device;
 import org.secureota.workbench.device.DeviceLink;
 import org.secureota.workbench.device.FactoryData;
@@ -21,6 +20,7 @@ import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.JournalSubscription;
 import org.secureota.workbench.journal.SessionLog;
 import org.secureota.workbench.lab.AtomicFiles;
+import org.secureota.workbench.lab.DeviceId;
 import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
@@ -39,9 +39,6 @@ import picocli.CommandLine.Spec;
         subcommands = {DeviceCommand.FactoryImage.class, DeviceCommand.Virtual.class, DeviceCommand.Monitor.class,
             DeviceCommand.ListPorts.class})
 final class DeviceCommand implements Runnable {
-
-    /** Device ids end up in folder names, journals and the device's boot report: keep them plain. */
-    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     @Spec
     private CommandSpec spec;
@@ -81,9 +78,9 @@ final class DeviceCommand implements Runnable {
 
         @Override
         public void run() {
-            if (!DEVICE_ID.matcher(deviceId).matches()) {
-                throw new UsageException("'" + deviceId + "' is not a usable device id: use 1 to 64 letters, digits,"
-                        + " '.', '_' or '-', starting with a letter or digit (e.g. esp32-lab-01).");
+            String problem = DeviceId.problem(deviceId);
+            if (problem != null) {
+                throw new UsageException(problem);
             }
             Lab lab = WorkbenchCli.labOf(spec);
             LabPki pki = new LabPki(lab.certs());

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
@@ -57,6 +58,7 @@ public final class WorkbenchCli implements Runnable {
         CommandLine cli = new CommandLine(root);
         cli.setOut(out);
         cli.setErr(err);
+        cli.setExecutionStrategy(WorkbenchCli::refuseUnknownCommandThenRun);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter w = commandLine.getErr();
             int code;
@@ -78,6 +80,31 @@ public final class WorkbenchCli implements Runnable {
             return code;
         });
         return cli;
+    }
+
+    /**
+     * Picocli lets a help option win over a word it does not know, so {@code workbench frobnicate --help}
+     * printed the top-level help and exited 0: a typo looked like success. A word that names no command
+     * is refused here, with the closest commands, before any help is printed.
+     */
+    private static int refuseUnknownCommandThenRun(ParseResult parseResult) {
+        ParseResult deepest = parseResult;
+        while (deepest.hasSubcommand()) {
+            deepest = deepest.subcommand();
+        }
+        CommandLine command = deepest.commandSpec().commandLine();
+        if (!deepest.unmatched().isEmpty() && !command.getSubcommands().isEmpty()) {
+            CommandLine.UnmatchedArgumentException unknown =
+                    new CommandLine.UnmatchedArgumentException(command, deepest.unmatched());
+            PrintWriter w = command.getErr();
+            w.println("error: '" + deepest.unmatched().get(0) + "' is not a command of '"
+                    + command.getCommandSpec().qualifiedName() + "'.");
+            CommandLine.UnmatchedArgumentException.printSuggestions(unknown, w);
+            w.println("Run '" + command.getCommandSpec().qualifiedName() + " --help' for the list of commands.");
+            w.flush();
+            return ExitCodes.BAD_INPUT;
+        }
+        return new CommandLine.RunLast().execute(parseResult);
     }
 
     /** The lab chosen by {@code --lab} wherever it appears on the command line. */

@@ -1,6 +1,6 @@
 /**
  * ESP32 firmware formats and signed releases, byte-exact with ESP-IDF (see
- * {@code shared/design/esp32-formats.md} and {@code docs/manifest.md}).
+ * {@code docs/architecture.md}, "Where each concept lives", and {@code docs/manifest.md}).
  *
  * <ul>
  *   <li><b>App images</b>: {@link org.secureota.workbench.firmware.AppImage} reads and checks an image

@@ -18,6 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.secureota.workbench.device.CutPoint;
 import org.secureota.workbench.device.FlashLayout;
+import org.secureota.workbench.firmware.ReleaseNames;
+import org.secureota.workbench.lab.DeviceId;
 
 /**
  * Reads and checks a demo script before anything runs. Every problem is collected with its
@@ -33,7 +35,6 @@ public final class ScriptReader {
             "verdict", "attack-resisted", "image-bytes-served", "http-requests", "resumed-above-zero",
             "no-device-bricked", "event");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Duration LONGEST_STEP = Duration.ofMinutes(30);
 
     private final Set<String> attackIds;
@@ -128,8 +129,8 @@ public final class ScriptReader {
                 return null;
             }
             unknownKeys(m, Set.of("id", "count", "product", "starting-version", "layout"), "device key");
-            String id = name(m, "id", true);
-            String product = name(m, "product", true);
+            String id = deviceId(m, "id");
+            String product = product(m, "product");
             String version = text(m, "starting-version", true);
             if (version != null && BuiltImages.imageOf(version).isEmpty()) {
                 problem(m.values().get("starting-version").position(), "starting-version '" + version
@@ -176,7 +177,7 @@ public final class ScriptReader {
                         + "' is not a built image: expected one of " + BuiltImages.versions());
                 return null;
             }
-            String product = m.values().containsKey("product") ? name(m, "product", true) : singleProduct(m.position());
+            String product = m.values().containsKey("product") ? product(m, "product") : singleProduct(m.position());
             return version == null || product == null ? null : new ReleaseSpec(version, product, encrypt, m.position());
         }
 
@@ -255,7 +256,7 @@ public final class ScriptReader {
                     unknownKeys(m, Set.of("version", "product", "device"), "deploy key");
                     String version = text(m, "version", true);
                     String device = m.values().containsKey("device") ? device(m.values().get("device"), false) : null;
-                    String product = m.values().containsKey("product") ? name(m, "product", true)
+                    String product = m.values().containsKey("product") ? product(m, "product")
                             : device == null ? singleProduct(m.position()) : null;
                     return version == null || (device == null && product == null) ? null
                             : new StepAction.Deploy(version, product, device);
@@ -547,15 +548,24 @@ public final class ScriptReader {
             return null;
         }
 
-        String name(YamlNode.Mapping m, String key, boolean required) {
-            String s = text(m, key, required);
-            if (s != null && !NAME.matcher(s).matches()) {
-                problem(m.values().get(key).position(), key + " '" + s + "': expected letters, digits, '.', '_' or '-' (at most 64)");
+        String deviceId(YamlNode.Mapping m, String key) {
+            String s = text(m, key, true);
+            if (s != null && !DeviceId.isValid(s)) {
+                problem(m.values().get(key).position(), key + ": " + DeviceId.problem(s));
                 return null;
             }
             return s;
         }
 
+        String product(YamlNode.Mapping m, String key) {
+            String s = text(m, key, true);
+            if (s != null && !ReleaseNames.isProduct(s)) {
+                problem(m.values().get(key).position(), key + " '" + s + "': expected 1 to 32 lowercase letters, digits"
+                        + " and dashes, starting with a letter or digit (for example shop-display)");
+                return null;
+            }
+            return s;
+        }
         /** A declared device id, or {@code all} when {@code allowAll}. */
         String device(YamlNode node, boolean allowAll) {
             String s = scalar(node, "device", "a device id" + (allowAll ? " or all" : ""));

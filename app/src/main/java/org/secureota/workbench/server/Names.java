@@ -1,27 +1,25 @@
 package org.secureota.workbench.server;
 
-import java.util.regex.Pattern;
 import org.secureota.workbench.firmware.ReleaseNames;
+import org.secureota.workbench.lab.DeviceId;
 
 /**
- * The syntax of device ids and product names. They appear in URLs, file names and the journal, so
- * they are limited to a conservative alphabet: no separators, no percent signs, no spaces.
+ * The syntax of device ids ({@link DeviceId}, the rule shared with the session, CLI and scripts) and
+ * product names, as the server applies them.
  */
 final class Names {
-
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private Names() {
     }
 
     static boolean isValid(String name) {
-        return name != null && NAME.matcher(name).matches() && !name.contains("..");
+        return DeviceId.isValid(name);
     }
 
     static String requireDeviceId(String id) {
         if (!isValid(id)) {
-            throw new ServerStateException("'" + id + "' is not a valid device id: use 1 to 64 letters, digits, '.', '_'"
-                    + " or '-', starting with a letter or digit (for example shop-display-01).");
+            String problem = DeviceId.problem(id);
+            throw new ServerStateException(problem);
         }
         return id;
     }

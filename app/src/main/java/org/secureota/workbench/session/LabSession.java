@@ -27,7 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 import org.secureota.workbench.device.VirtualEsp32;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.EventType;
@@ -36,6 +35,7 @@ import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.JournalSubscription;
 import org.secureota.workbench.journal.SessionLog;
 import org.secureota.workbench.lab.AtomicFiles;
+import org.secureota.workbench.lab.DeviceId;
 import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.lab.OrderedExecutor;
 import org.secureota.workbench.network.LabTimeServer;
@@ -78,8 +78,6 @@ import org.secureota.workbench.server.TlsProvider;
  */
 public final class LabSession implements AutoCloseable {
 
-    /** Device ids end up in folder names, journals and boot reports: keep them plain. */
-    static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /** The host images the build packs, published at open when asked (V1 is flashed at the factory). */
     static final List<String> BUILT_RELEASES = List.of("v2_promo", "v3_liquid", "v4_broken");
     static final Duration MANIFEST_VALIDITY = Duration.ofDays(30);
@@ -567,9 +565,9 @@ public final class LabSession implements AutoCloseable {
     }
 
     private void requireId(String id) {
-        if (id == null || !DEVICE_ID.matcher(id).matches()) {
-            throw new LabSessionException("'" + id + "' is not a usable device id: use 1 to 64 letters, digits, '.', '_'"
-                    + " or '-', starting with a letter or digit (e.g. shop-display-01).");
+        String problem = DeviceId.problem(id);
+        if (problem != null) {
+            throw new LabSessionException(problem);
         }
     }
 

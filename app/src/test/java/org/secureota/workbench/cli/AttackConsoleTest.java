@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.secureota.workbench.Waits;
 import org.secureota.workbench.device.VirtualEsp32;
 import org.secureota.workbench.firmware.OtaState;
 import org.secureota.workbench.firmware.Release;
@@ -87,12 +88,7 @@ class AttackConsoleTest {
     }
 
     private static void awaitText(StringWriter text, String expected) throws InterruptedException {
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (!text.toString().contains(expected)) {
-            if (System.nanoTime() > end) {
-                fail("the console never printed '" + expected + "'; it printed:\n" + text);
-            }
-            Thread.sleep(20);
-        }
+        Waits.until(() -> text.toString().contains(expected), WAIT,
+                () -> "the console to print '" + expected + "'; it printed:\n" + text);
     }
 }

@@ -19,6 +19,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.secureota.workbench.Waits;
 import org.secureota.workbench.firmware.AppDescriptor;
 import org.secureota.workbench.firmware.AppImageBuilder;
 import org.secureota.workbench.firmware.ChipId;
@@ -94,9 +95,7 @@ class ServerCommandTest {
                 "--public-downloads", "--max-connections-per-address", "4"));
         serve.start();
         try {
-            for (int i = 0; i < 400 && !out.toString().contains("Press Ctrl-C"); i++) {
-                Thread.sleep(50);
-            }
+            Waits.until(() -> out.toString().contains("Press Ctrl-C"), java.time.Duration.ofSeconds(20), "the serve banner");
             assertThat(out.toString()).contains("public: anyone who can connect may fetch an image",
                     "at most 4 connections per address");
         } finally {
@@ -115,9 +114,8 @@ class ServerCommandTest {
                 new PrintWriter(err, true)).execute("--lab", lab.toString(), "serve", "--port", "0")));
         serve.start();
         // The banner ends with the Ctrl-C hint once the server is up.
-        for (int i = 0; i < 400 && !out.toString().contains("Press Ctrl-C"); i++) {
-            Thread.sleep(50);
-        }
+        Waits.until(() -> out.toString().contains("Press Ctrl-C"), java.time.Duration.ofSeconds(20),
+                () -> "the serve banner; it printed:\n" + out + "\n" + err);
         Matcher m = Pattern.compile("listening on (https://\\S+/)").matcher(out.toString());
         assertThat(m.find()).as(out + "\n" + err).isTrue();
         assertThat(out.toString()).contains("devices/devices.json", "sessions/", "curl --cacert certs/ca.pem",

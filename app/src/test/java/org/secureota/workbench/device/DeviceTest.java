@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
+import org.secureota.workbench.Waits;
 import org.secureota.workbench.firmware.OtaState;
 
 class DeviceTest {
@@ -154,10 +155,7 @@ class DeviceTest {
     }
 
     private static void awaitSize(List<String> seen, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (seen.size() < n && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        Waits.until(() -> seen.size() >= n, Duration.ofSeconds(10), n + " lines");
     }
 
     @Test

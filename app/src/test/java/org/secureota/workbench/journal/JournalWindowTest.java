@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.secureota.workbench.Waits;
 
 /** Bounded memory: a window of the latest events, indexes by type and device, the rest read back from the file. */
 class JournalWindowTest {
@@ -57,10 +58,7 @@ class JournalWindowTest {
                     .hasValueSatisfying(e -> assertThat(e.seq()).isEqualTo(1));
             List<Long> replayed = new CopyOnWriteArrayList<>();
             JournalSubscription s = journal.subscribe("late", true, e -> replayed.add(e.seq()));
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (replayed.size() < 5002 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Waits.until(() -> replayed.size() >= 5002, Duration.ofSeconds(20), "5,002 replayed events");
             s.close();
             assertThat(replayed).hasSize(5002).isSorted();
         }

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.secureota.workbench.Waits;
 
 class ScenarioRunnerTest {
 
@@ -47,11 +48,7 @@ class ScenarioRunnerTest {
     }
 
     static void until(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        Waits.until(condition, java.time.Duration.ofSeconds(10), "the runner's state");
     }
 
     @Test
@@ -65,7 +62,7 @@ class ScenarioRunnerTest {
         });
         var done = runner.start();
         until(() -> statusOf(runner, 1) == StepStatus.WAITING_FOR_NEXT);
-        Thread.sleep(200);
+        Thread.sleep(200); // not a wait: nothing may move while the step waits for "next"
         assertThat(statusOf(runner, 1)).isEqualTo(StepStatus.WAITING_FOR_NEXT);
         assertThat(lab.journal.snapshot()).noneMatch(e -> e.type().equals("scenario.step_started"));
         assertThat(runner.snapshot().steps().get(0).narration()).isEqualTo("Regardez l'écran");
@@ -103,7 +100,7 @@ class ScenarioRunnerTest {
         ScenarioRunner play = new ScenarioRunner(script(), lab, RunMode.PLAY, Language.EN);
         var done = play.start();
         until(() -> statusOf(play, 1) == StepStatus.PAUSED);
-        Thread.sleep(200);
+        Thread.sleep(200); // not a wait: the pause must hold
         assertThat(statusOf(play, 1)).isEqualTo(StepStatus.PAUSED);
         play.next();
         until(() -> statusOf(play, 2) == StepStatus.RUNNING);

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.secureota.workbench.Waits;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.Journal;
 
@@ -166,10 +167,7 @@ class ServerLimitsTest {
         try (SSLSocket holder = stalledDownload(big, key)) {
             assertThat(server.activeDownloads()).isEqualTo(1);
             // Well under the 30 s idle timeout, the stalled download is dropped and its slot freed.
-            long deadline = System.nanoTime() + Duration.ofSeconds(12).toNanos();
-            while (server.activeDownloads() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            Waits.until(() -> server.activeDownloads() == 0, Duration.ofSeconds(12), "the stalled download's slot");
             assertThat(server.activeDownloads()).isZero();
         }
         assertThat(journal.await(e -> e.type().equals("http.request") && e.field("path").orElse("").equals(big.url())
@@ -237,7 +235,7 @@ class ServerLimitsTest {
                         assertThat(e.field("status")).hasValue("408");
                         assertThat(e.field("note").orElse("")).contains("incomplete");
                     });
-            Thread.sleep(300); // anything Jetty would print about it comes right after
+            Thread.sleep(300); // not a wait: gives Jetty time to print what must not appear
         } finally {
             System.setErr(originalErr);
         }
@@ -255,7 +253,7 @@ class ServerLimitsTest {
                     + "X-API-Key: " + key + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
                     + "{\"event\":").getBytes(StandardCharsets.US_ASCII));
             tls.getOutputStream().flush();
-            Thread.sleep(300);
+            Thread.sleep(300); // not a wait: the body stays cut short for a while before the reset
             tcp.setSoLinger(true, 0);
         }
         assertThat(journal.await(e -> e.type().equals("http.request")

@@ -6,12 +6,14 @@ import static org.secureota.workbench.session.SessionTestSupport.WAIT;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.secureota.workbench.Waits;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.SessionReader;
@@ -70,7 +72,8 @@ class LabSessionTest {
         assertThat(events).anyMatch(EventType.SESSION_OPENED::is).anyMatch(EventType.BOARD_FACTORY::is)
                 .anyMatch(EventType.DEVICE_BOOT::is).anyMatch(EventType.SERVER_STOPPED::is);
         assertThat(Files.readString(folder.resolve("lab-01").resolve("serial.log"))).contains("@ota1");
-        Thread.sleep(200); // the event thread drains its last notifications
+        // The event thread delivers the last notifications after close() returns.
+        Waits.until(() -> states.contains(SessionState.CLOSED), Duration.ofSeconds(10), "the CLOSED notification");
         assertThat(states).endsWith(SessionState.CLOSING, SessionState.CLOSED);
     }
 }

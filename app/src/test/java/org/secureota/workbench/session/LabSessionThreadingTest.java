@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.secureota.workbench.Waits;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 
@@ -124,24 +125,18 @@ class LabSessionThreadingTest {
     }
 
     private void awaitBoard(BoardPower... powers) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!List.of(powers).contains(device.board().power()) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Waits.until(() -> List.of(powers).contains(device.board().power()), WAIT, "board power " + List.of(powers));
         assertThat(device.board().power()).isIn((Object[]) powers);
     }
 
     private void awaitArmed(String cut) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!java.util.Objects.equals(device.board().armedCut(), cut) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Waits.until(() -> java.util.Objects.equals(device.board().armedCut(), cut), WAIT, "armed cut " + cut);
         assertThat(device.board().armedCut()).isEqualTo(cut);
     }
 
     private static void sleep(Duration d) {
         try {
-            Thread.sleep(d.toMillis());
+            Thread.sleep(d.toMillis()); // not a wait: a listener that is slow on purpose
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -12,10 +12,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.secureota.workbench.Waits;
 
 /** A workbench killed with SIGKILL leaves no board behind: the board quits when its stdin closes. */
 @Timeout(180)
 class NoOrphanTest {
+
+    private static final java.time.Duration WAIT_FOR_EXIT = java.time.Duration.ofSeconds(30);
 
     @TempDir
     Path root;
@@ -42,10 +45,7 @@ class NoOrphanTest {
             assertThat(board).hasValueSatisfying(b -> assertThat(b.isAlive()).isTrue());
             new ProcessBuilder("kill", "-KILL", Long.toString(child.pid())).start().waitFor();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (board.get().isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            Waits.until(() -> !board.get().isAlive(), WAIT_FOR_EXIT, "the orphaned board to exit");
             assertThat(board.get().isAlive()).as("board %d outlived the killed workbench", boardPid).isFalse();
         } finally {
             child.destroyForcibly();

@@ -20,6 +20,6 @@ public final class SessionChild {
         d.model().await(SessionTestSupport::v1Running, SessionTestSupport.WAIT, "V1 running");
         System.out.println("pid " + d.board().pid());
         System.out.flush();
-        Thread.sleep(Long.MAX_VALUE);
+        Thread.sleep(Long.MAX_VALUE); // not a wait: the child lives until the test kills it
     }
 }

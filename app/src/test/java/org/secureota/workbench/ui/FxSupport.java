@@ -1,12 +1,11 @@
 package org.secureota.workbench.ui;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
 import org.secureota.workbench.Prerequisites;
+import org.secureota.workbench.Waits;
 
 /** What the window tests share: the display check (fail in CI, skip elsewhere) and FX-thread calls. */
 final class FxSupport {
@@ -36,13 +35,12 @@ final class FxSupport {
 
     /** Polls {@code condition} on the FX thread until it holds, or fails naming {@code what}. */
     static void waitFor(String what, long timeoutMs, Callable<Boolean> condition) throws Exception {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        while (System.currentTimeMillis() < deadline) {
-            if (Boolean.TRUE.equals(onFx(condition))) {
-                return;
+        Waits.until(() -> {
+            try {
+                return Boolean.TRUE.equals(onFx(condition));
+            } catch (Exception e) {
+                throw new IllegalStateException("checking " + what + " on the FX thread failed", e);
             }
-            Thread.sleep(50);
-        }
-        fail("timed out after " + timeoutMs + " ms waiting for " + what);
+        }, java.time.Duration.ofMillis(timeoutMs), what);
     }
 }

@@ -67,7 +67,7 @@ class ScenarioWindowTest {
             if (onFx(() -> c.scenario().model().waitingProperty().get())) {
                 robot.press(javafx.scene.input.KeyCode.PAGE_DOWN).release(javafx.scene.input.KeyCode.PAGE_DOWN);
             }
-            Thread.sleep(200);
+            Thread.sleep(200); // not a wait: paces the presenter's Page Down presses
         }
         RunSnapshot result = run.get(1, TimeUnit.SECONDS);
         assertThat(result.state()).as(String.valueOf(result)).isEqualTo(RunState.PASSED);
