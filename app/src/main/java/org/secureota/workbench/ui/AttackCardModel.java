@@ -76,7 +76,7 @@ public final class AttackCardModel {
                     j.versionAfter() == null ? "?" : j.versionAfter());
             case NOT_RESISTED -> i18n.get("attacker.outcome.notResisted", j.deviceId(), result, verdict,
                     String.join("; ", j.reasons()));
-            case NO_ATTEMPT -> i18n.get("attacker.outcome.noAttempt", j.deviceId(), result);
+            case NO_ATTEMPT -> i18n.get("attacker.outcome.noAttempt", j.deviceId(), result, j.reason());
         };
     }
 
