@@ -194,11 +194,10 @@ public final class Attacker implements AutoCloseable {
         StolenImage stolen = changes.values().stream().map(Attack.ArmedChange::stolen).filter(Objects::nonNull)
                 .findFirst().orElse(null);
         Arming arming = new Arming(a, kind, follows, product, stolen);
+        Map<String, String> files = store ? filesOf(product, changes.keySet()) : Map.of();
         synchronized (lock) {
             arming.changes.putAll(changes);
-            if (store) {
-                track(arming, changes.keySet());
-            }
+            track(arming, files);
             armed.put(id, arming);
             history.add(arming);
         }
@@ -228,12 +227,19 @@ public final class Attacker implements AutoCloseable {
         return String.join("; ", changes.values().stream().map(Attack.ArmedChange::description).toList());
     }
 
-    /** Under {@link #lock}: the releases (versions and served files) this arming alters, ever. */
-    private void track(Arming a, Set<String> versions) {
+    /** The served file of each version (read from the store: call it outside {@link #lock}). */
+    private Map<String, String> filesOf(String product, Set<String> versions) {
+        Map<String, String> files = new TreeMap<>();
         for (String v : versions) {
-            a.alteredVersions.add(v);
-            target.state().releases().find(a.product, v).ifPresent(r -> a.alteredFiles.add(r.imageFileName()));
+            target.state().releases().find(product, v).ifPresent(r -> files.put(v, r.imageFileName()));
         }
+        return files;
+    }
+
+    /** Under {@link #lock}: the releases (versions and served files) this arming alters, ever. */
+    private static void track(Arming a, Map<String, String> files) {
+        a.alteredVersions.addAll(files.keySet());
+        a.alteredFiles.addAll(files.values());
     }
 
     private static List<String> undoAll(Iterable<Attack.ArmedChange> changes) {
@@ -315,10 +321,11 @@ public final class Attacker implements AutoCloseable {
             }
         }
         String description = describe(after);
+        Map<String, String> files = filesOf(a.product, after.keySet());
         synchronized (lock) {
             a.changes.clear();
             a.changes.putAll(after);
-            track(a, after.keySet());
+            track(a, files);
             a.attack = new ArmedAttack(a.attack.attack(), a.attack.parameters(), a.attack.expected(), description,
                     a.attack.armedSeq(), a.attack.armedAt());
         }
