@@ -282,7 +282,7 @@ public final class AttackCatalog {
     private static Map.Entry<String, String> leastRunning(AttackTarget t, String attackId, String product,
                                                          String parameter) {
         Map<String, String> running = StoreEdit.runningVersions(t, product);
-        return running.entrySet().stream().min((a, b) -> compareVersions(a.getValue(), b.getValue()))
+        return running.entrySet().stream().min((a, b) -> StoreEdit.compareVersions(a.getValue(), b.getValue()))
                 .orElseThrow(() -> new AttackException(attackId + ": no device of " + product + " has reported the"
                         + " version it runs, so there is no default to choose; connect a device first, or name a"
                         + " version with " + parameter + "=X.Y.Z"));
@@ -294,8 +294,8 @@ public final class AttackCatalog {
         Release to;
         if (p.is("to", DOWNGRADE_DEFAULT)) {
             Map.Entry<String, String> least = leastRunning(t, "downgrade", offered.product(), "to");
-            to = history.stream().filter(r -> compareVersions(r.version(), least.getValue()) < 0)
-                    .max((a, b) -> compareVersions(a.version(), b.version())).orElseThrow(() -> new AttackException(
+            to = history.stream().filter(r -> StoreEdit.compareVersions(r.version(), least.getValue()) < 0)
+                    .max((a, b) -> StoreEdit.compareVersions(a.version(), b.version())).orElseThrow(() -> new AttackException(
                             "downgrade: " + least.getKey() + " runs " + least.getValue() + ", the lowest release: deploy"
                             + " and install a newer one first"));
         } else {
@@ -317,7 +317,7 @@ public final class AttackCatalog {
         Manifest m = manifestOf(offered);
         Instant expired = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(p.number("expired_days")));
         Manifest old = new Manifest(m.formatVersion(), m.product(), m.version(), m.secureVersion(), m.url(), m.size(),
-                m.sha256(), expired.minus(Duration.ofDays(30)), expired, m.counter());
+                m.sha256(), expired.minus(Duration.ofDays(30)), expired, m.counter(), m.encryption());
         return serveManifest(offered, ManifestForgery.sign(old, t.pki().signingKey()),
                 "a genuinely signed manifest that expired " + p.number("expired_days") + " days ago (the one a"
                 + " freeze attacker kept)");
@@ -349,17 +349,5 @@ public final class AttackCatalog {
                 + p.text("other") + ", which has no release") + "; publish a release of another product first"
                 + " (products with releases: " + others.stream().map(Release::product).distinct().toList() + ")"));
         return serveManifest(offered, o.jws(), "the genuine manifest of " + o.product() + " " + o.version());
-    }
-
-    private static int compareVersions(String a, String b) {
-        String[] x = a.split("\\.");
-        String[] y = b.split("\\.");
-        for (int i = 0; i < 3; i++) {
-            int c = Long.compare(Long.parseLong(x[i]), Long.parseLong(y[i]));
-            if (c != 0) {
-                return c;
-            }
-        }
-        return 0;
     }
 }

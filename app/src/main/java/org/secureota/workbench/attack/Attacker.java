@@ -474,7 +474,7 @@ public final class Attacker implements AutoCloseable {
             synchronized (lock) {
                 view = a.view();
             }
-            Judgement j = AttemptJudge.judge(view, verdict, events);
+            Judgement j = AttemptJudge.judge(view, verdict, events, from);
             if (j.result() == JudgementResult.NOT_RESISTED) {
                 synchronized (lock) {
                     a.accepted = true;

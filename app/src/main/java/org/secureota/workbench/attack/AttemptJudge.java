@@ -34,8 +34,11 @@ final class AttemptJudge {
      * @param events  every journal event after the later of the arming and the device's previous verdict
      *                (plus the device's earlier boots, for the version it ran), up to now
      * @param verdict the device's verdict that ends the attempt
+     * @param from    the later of the arming and the device's previous verdict: what the device did after it is
+     *                this attempt's (its progress lines reach the journal over the serial link, often after the
+     *                server has journaled the requests they announce, so they cannot mark the start)
      */
-    static Judgement judge(Armed armed, JournalEvent verdict, List<JournalEvent> events) {
+    static Judgement judge(Armed armed, JournalEvent verdict, List<JournalEvent> events, long from) {
         String device = Objects.requireNonNull(verdict.deviceId(), "device");
         ArmedAttack a = armed.attack();
         ExpectedOutcome expected = a.expected();
@@ -44,9 +47,9 @@ final class AttemptJudge {
         String code = verdict.field("code").orElse("?");
         String offered = verdict.field("version").orElse(null);
 
-        // The device's attempt: from its first progress after the previous verdict, to this verdict; what
-        // the server logs of it a moment later still counts, up to the device's next attempt.
-        long start = Long.MIN_VALUE;
+        // The device's attempt: after the arming or its previous verdict, to this verdict; what the server logs
+        // of it a moment later still counts, up to the device's next attempt.
+        long firstProgress = Long.MIN_VALUE;
         long end = Long.MAX_VALUE;
         String versionBefore = null;
         String versionAfter = null;
@@ -56,7 +59,7 @@ final class AttemptJudge {
                 continue;
             }
             if (EventType.DEVICE_BOOT.is(e) && e.field("version").isPresent()) {
-                if (e.seq() < verdictSeq && (start == Long.MIN_VALUE || e.seq() < start)) {
+                if (e.seq() < verdictSeq && (firstProgress == Long.MIN_VALUE || e.seq() < firstProgress)) {
                     versionBefore = e.field("version").get();
                 }
                 versionAfter = e.field("version").get();
@@ -65,16 +68,14 @@ final class AttemptJudge {
                 }
             }
             if (EventType.OTA_PROGRESS.is(e)) {
-                if (e.seq() < verdictSeq && start == Long.MIN_VALUE) {
-                    start = e.seq();
+                if (e.seq() < verdictSeq && firstProgress == Long.MIN_VALUE && e.seq() > from) {
+                    firstProgress = e.seq();
                 } else if (e.seq() > verdictSeq && end == Long.MAX_VALUE) {
                     end = e.seq();
                 }
             }
         }
-        if (start == Long.MIN_VALUE) {
-            start = events.stream().mapToLong(JournalEvent::seq).filter(s -> s > armedSeq).min().orElse(verdictSeq);
-        }
+        long start = from;
         Attribution who = new Attribution(events, device, start, verdictSeq);
 
         long requests = 0;
@@ -95,7 +96,8 @@ final class AttemptJudge {
                     }
                 }
             }
-            if (EventType.SERVER_MANIFEST.is(e) && device.equals(e.deviceId()) && "offered".equals(e.field("outcome").orElse(""))
+            if (armed.kind() == StrikeKind.MANIFEST && EventType.SERVER_MANIFEST.is(e) && device.equals(e.deviceId())
+                    && "offered".equals(e.field("outcome").orElse(""))
                     && armed.alteredVersions().contains(e.field("version").orElse(""))) {
                 alteredServed = true;
             }
@@ -242,14 +244,25 @@ final class AttemptJudge {
             return mine.size();
         }
 
-        /** Authenticated as this device; or, without a key (public downloads), on one of its connections. */
+        /**
+         * Authenticated as this device; or, without a key (public downloads), on one of its connections. A request
+         * that came through an endpoint connection opened before this attempt is the previous attempt's, whose
+         * request log the server wrote late (it writes it when the response is complete).
+         */
         boolean requestIsMine(JournalEvent request) {
+            String port = request.field("remote_port").orElse(null);
+            // A port can come round again: a connection of this attempt wins over an older one.
+            List<String> through = port == null ? List.of() : portOfConnection.entrySet().stream()
+                    .filter(c -> port.equals(c.getValue())).map(Map.Entry::getKey).toList();
+            String connection = through.stream().filter(openedAt::containsKey).findFirst()
+                    .orElse(through.isEmpty() ? null : through.get(0));
+            if (connection != null && !openedAt.containsKey(connection)) {
+                return false;
+            }
             if (request.deviceId() != null) {
                 return device.equals(request.deviceId());
             }
-            String port = request.field("remote_port").orElse(null);
-            return port != null && portOfConnection.entrySet().stream()
-                    .anyMatch(c -> port.equals(c.getValue()) && mine.contains(c.getKey()));
+            return connection != null && mine.contains(connection);
         }
     }
 }

@@ -47,9 +47,11 @@ final class StoreEdit {
         String product = product(target, p);
         String version = p.text("version");
         if ("deployed".equals(version)) {
-            version = target.state().deployments().versionFor(null, product).orElseThrow(() -> new AttackException(
-                    attackId + ": no release of " + product + " is deployed, so there is nothing to attack yet; deploy"
-                    + " one first, or name one with version=X.Y.Z"));
+            // The product's deployment; else the newest deployed to one of its devices.
+            version = target.state().deployments().versionFor(null, product)
+                    .or(() -> deployedVersions(target, product).stream().max(StoreEdit::compareVersions))
+                    .orElseThrow(() -> new AttackException(attackId + ": no release of " + product + " is deployed, so"
+                            + " there is nothing to attack yet; deploy one first, or name one with version=X.Y.Z"));
         }
         String v = version;
         return target.state().releases().find(product, v).orElseThrow(() -> new AttackException(attackId
@@ -75,6 +77,18 @@ final class StoreEdit {
         }
         versions.removeIf(v -> target.state().releases().find(product, v).isEmpty());
         return versions;
+    }
+
+    static int compareVersions(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        for (int i = 0; i < 3; i++) {
+            int c = Long.compare(Long.parseLong(x[i]), Long.parseLong(y[i]));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
     }
 
     /** The releases of the product, lowest counter first. */
