@@ -188,6 +188,9 @@ public final class Attacker implements AutoCloseable {
         f.put("stopped_by", expected.stoppedBy().wireName());
         f.put("must_not_happen", expected.mustNotHappen().stream().map(Forbidden::wireName).sorted().toList());
         f.put("needs_restart", expected.needsRestart());
+        if (store) {
+            f.put("versions", List.copyOf(changes.keySet()));
+        }
         JournalEvent e = target.journal().append(EventType.ATTACK_ARMED, null, "armed " + id
                 + (p.values().isEmpty() ? "" : " (" + p + ")") + ": " + description, f);
         ArmedAttack a = new ArmedAttack(attack, p, expected, description, e.seq(), Instant.now());

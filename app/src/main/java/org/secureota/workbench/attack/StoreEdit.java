@@ -98,8 +98,9 @@ final class StoreEdit {
     }
 
     /**
-     * The version each provisioned device of {@code product} last reported running (its last boot report in
-     * the journal: what the network shows of it); devices never heard from are left out.
+     * The version each provisioned device of {@code product} runs, by its last boot report in the journal (what
+     * the network shows of it); devices never heard from, or gone since (their board stopped or their link
+     * closed after that report), are left out.
      */
     static Map<String, String> runningVersions(AttackTarget target, String product) {
         Map<String, String> running = new LinkedHashMap<>();
@@ -107,12 +108,16 @@ final class StoreEdit {
             if (!device.product().equals(product)) {
                 continue;
             }
-            List<JournalEvent> boots = target.journal().events(EventType.DEVICE_BOOT, device.id(), 0);
-            for (int i = boots.size() - 1; i >= 0; i--) {
-                if (boots.get(i).field("version").isPresent()) {
-                    running.put(device.id(), boots.get(i).field("version").get());
-                    break;
-                }
+            List<JournalEvent> boots = target.journal().events(EventType.DEVICE_BOOT, device.id(), 0).stream()
+                    .filter(b -> b.field("version").isPresent()).toList();
+            if (boots.isEmpty()) {
+                continue;
+            }
+            JournalEvent last = boots.get(boots.size() - 1);
+            boolean gone = target.journal().events(EventType.BOARD_EXITED, device.id(), last.seq()).size()
+                    + target.journal().events(EventType.DEVICE_DISCONNECTED, device.id(), last.seq()).size() > 0;
+            if (!gone) {
+                running.put(device.id(), last.field("version").get());
             }
         }
         return running;

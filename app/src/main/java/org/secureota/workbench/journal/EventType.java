@@ -92,7 +92,7 @@ public enum EventType {
 
     // --- attacker ---
     /** An attack was armed, with what a secure device must show. */
-    ATTACK_ARMED("attacker.armed", Source.ATTACKER, "attack", "surface", "parameters", "expected_verdicts", "stopped_by", "must_not_happen", "needs_restart"),
+    ATTACK_ARMED("attacker.armed", Source.ATTACKER, "attack", "surface", "parameters", "expected_verdicts", "stopped_by", "must_not_happen", "needs_restart", "versions"),
     /** An attack was disarmed and what it changed restored. */
     ATTACK_DISARMED("attacker.disarmed", Source.ATTACKER, "attack", "undo_failed"),
     /** The image thief copied a release's served file (result: resisted when the copy holds no plaintext run of 64 bytes). */

@@ -140,12 +140,22 @@ public final class AttackerViewModel {
             if (e.type().equals(org.secureota.workbench.journal.EventType.ATTACK_ARMED.wireName())) {
                 c.armedProperty().set(true);
                 c.judgementProperty().set(null);
+                c.attackingProperty().set(versions(e));
+            } else if (e.type().equals(org.secureota.workbench.journal.EventType.ATTACK_RETARGETED.wireName())) {
+                // The attack followed a new deployment: the card says which releases it alters now.
+                c.attackingProperty().set(versions(e));
             } else if (e.type().equals(org.secureota.workbench.journal.EventType.ATTACK_DISARMED.wireName())) {
                 c.armedProperty().set(false);
+                c.attackingProperty().set("");
             } else if (attacker == null) {
                 Judgement.fromJournal(e).ifPresent(c.judgementProperty()::set);
             }
         });
+    }
+
+    private static String versions(org.secureota.workbench.journal.JournalEvent e) {
+        Object versions = e.fields().get("versions");
+        return versions instanceof java.util.Collection<?> v ? String.join(", ", v.stream().map(String::valueOf).toList()) : "";
     }
 
     /** A judgement the lab's attacker published ({@code LabSession.onJudgement}): shown on its card. FX thread. */
