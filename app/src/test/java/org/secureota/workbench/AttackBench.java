@@ -72,7 +72,8 @@ final class AttackBench implements AutoCloseable {
         }
         JournalEvent verdict = board.check();
         assertCode(verdict, expectedCode);
-        Judgement j = attacker.judge(id, board.id);
+        Judgement j = attacker.awaitJudgement(id, board.id, verdict.seq() - 1, OtaLab.WAIT)
+                .orElseThrow(() -> new AssertionError("the attacker did not judge " + id + " on " + board.id));
         assertThat(j.result()).as(j.summary()).isEqualTo(JudgementResult.RESISTED);
         assertThat(j.verdict()).isEqualTo(expectedCode);
         attacker.disarm(id);

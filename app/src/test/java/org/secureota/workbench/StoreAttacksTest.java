@@ -59,6 +59,42 @@ class StoreAttacksTest {
         board.close();
     }
 
+    /** version=deployed follows the deployment: the attack armed on V2 strikes V3 when V3 is deployed. */
+    @Test
+    void aStoreAttackOnTheDeployedVersionStrikesTheNextDeploymentToo() throws Exception {
+        OtaLab.Board board = bench.lab.board("dev-follows");
+        bench.lab.server.deployToDevice(board.id, "2.0.0");
+        long mark = board.mark();
+        bench.attacker.arm("flipped-byte", Map.of("offset", "4096"));
+        try {
+            JournalEvent first = board.check();
+            assertCode(first, "HASH_MISMATCH");
+            assertThat(first.field("version")).hasValue("2.0.0");
+            var j2 = bench.attacker.awaitJudgement("flipped-byte", board.id, first.seq() - 1, OtaLab.WAIT).orElseThrow();
+            assertThat(j2.result()).as(j2.summary()).isEqualTo(org.secureota.workbench.attack.JudgementResult.RESISTED);
+
+            // A new deployment while armed: the attacker moves to it and says so.
+            bench.lab.server.deployToDevice(board.id, "3.0.0");
+            assertThat(bench.attacker.attackedVersions("flipped-byte")).contains("3.0.0");
+            assertThat(bench.after(mark, EventType.ATTACK_RETARGETED)).isNotEmpty()
+                    .anySatisfy(e -> assertThat(e.message()).contains("3.0.0"));
+            assertThat(bench.attacker.armed("flipped-byte").orElseThrow().description()).contains("shop-display-3.0.0");
+            JournalEvent second = board.check();
+            assertCode(second, "HASH_MISMATCH");
+            assertThat(second.field("version")).hasValue("3.0.0");
+            var j3 = bench.attacker.awaitJudgement("flipped-byte", board.id, second.seq() - 1, OtaLab.WAIT).orElseThrow();
+            assertThat(j3.result()).as(j3.summary()).isEqualTo(org.secureota.workbench.attack.JudgementResult.RESISTED);
+            assertThat(j3.verdictSeq()).isEqualTo(second.seq());
+        } finally {
+            bench.attacker.disarm("flipped-byte");
+        }
+        // Undone on every release it touched: the honest V3 installs.
+        JournalEvent honest = board.check();
+        assertCode(honest, "UPDATED");
+        assertThat(honest.field("version")).hasValue("3.0.0");
+        board.close();
+    }
+
     @Test
     void aTruncatedImageIsRefusedBySize() throws Exception {
         AttackBench.Outcome o = bench.attackFreshBoard("truncated-image", Map.of(), "SIZE_MISMATCH");

@@ -37,6 +37,10 @@ public final class AttackCatalog {
             ParameterSpec.text("product", "default"), ParameterSpec.text("version", "deployed"));
 
     private static final Map<String, Attack> ATTACKS = new LinkedHashMap<>();
+    /** replayed-manifest's default: the newest manifest older than the one the devices accepted last. */
+    static final String REPLAY_DEFAULT = "before-accepted";
+    /** downgrade's default: the highest published version below the one the devices run. */
+    static final String DOWNGRADE_DEFAULT = "below-running";
 
     static {
         add(new Attack("rogue-server", AttackSurface.NETWORK, List.of(),
@@ -80,10 +84,10 @@ public final class AttackCatalog {
         add(new Attack("endless-data", AttackSurface.STORE, withRelease(ParameterSpec.integer("bytes", ENDLESS_BYTES, 1)),
                 p -> of("SIZE_MISMATCH", DeviceCheck.SIZE_BOUND, Forbidden.VERSION_CHANGED),
                 (t, p) -> resize(t, p, "endless-data", p.number("bytes"))));
-        add(new Attack("replayed-manifest", AttackSurface.STORE, withRelease(ParameterSpec.text("from", "previous")),
+        add(new Attack("replayed-manifest", AttackSurface.STORE, withRelease(ParameterSpec.text("from", REPLAY_DEFAULT)),
                 p -> of("MANIFEST_REPLAYED", DeviceCheck.COUNTER, Forbidden.IMAGE_SERVED, Forbidden.VERSION_CHANGED),
                 AttackCatalog::replay));
-        add(new Attack("downgrade", AttackSurface.STORE, withRelease(ParameterSpec.text("to", "lowest")),
+        add(new Attack("downgrade", AttackSurface.STORE, withRelease(ParameterSpec.text("to", DOWNGRADE_DEFAULT)),
                 p -> of("DOWNGRADE_REFUSED", DeviceCheck.VERSION, Forbidden.IMAGE_SERVED, Forbidden.VERSION_CHANGED),
                 AttackCatalog::downgrade));
         add(new Attack("freeze", AttackSurface.STORE, withRelease(ParameterSpec.integer("expired_days", 30, 1)),
@@ -253,35 +257,57 @@ public final class AttackCatalog {
 
     private static Attack.ArmedChange replay(AttackTarget t, AttackParameters p) throws Exception {
         Release offered = StoreEdit.offered(t, "replayed-manifest", p);
-        List<Release> older = StoreEdit.history(t, offered.product()).stream()
-                .filter(r -> r.counter() < offered.counter()).toList();
+        List<Release> history = StoreEdit.history(t, offered.product());
         Release old;
-        if (p.is("from", "previous")) {
-            if (older.isEmpty()) {
-                throw new AttackException("replayed-manifest: " + offered.product() + " " + offered.version()
-                        + " has no older release to replay; publish and deploy a later one first");
-            }
-            old = older.get(older.size() - 1);
+        if (p.is("from", REPLAY_DEFAULT)) {
+            // Older than what every device of the product accepted last (the manifest of the release it runs):
+            // a manifest a device has not seen yet would be no replay at all.
+            Map.Entry<String, String> least = leastRunning(t, "replayed-manifest", offered.product(), "from");
+            long accepted = history.stream().filter(r -> r.version().equals(least.getValue()))
+                    .mapToLong(Release::counter).findFirst().orElse(0);
+            old = history.stream().filter(r -> r.counter() < accepted).reduce((a, b) -> b).orElseThrow(() ->
+                    new AttackException("replayed-manifest: " + least.getKey() + " runs " + least.getValue() + " and"
+                            + (accepted == 0 ? " has accepted no published manifest" : " accepted no published manifest"
+                            + " older than that of " + least.getValue()) + ", so there is no older manifest to replay:"
+                            + " deploy and install a newer release first"));
         } else {
             old = pick(t, "replayed-manifest", "from", p.text("from"), offered,
-                    "older releases: " + older.stream().map(Release::version).toList());
+                    "published: " + history.stream().map(Release::version).toList());
         }
         return serveManifest(offered, old.jws(), "the old, genuinely signed manifest of " + old.version()
                 + " (counter " + old.counter() + ")");
     }
 
+    /** The device of the product running the lowest version, and that version; refuses when none reported. */
+    private static Map.Entry<String, String> leastRunning(AttackTarget t, String attackId, String product,
+                                                         String parameter) {
+        Map<String, String> running = StoreEdit.runningVersions(t, product);
+        return running.entrySet().stream().min((a, b) -> StoreEdit.compareVersions(a.getValue(), b.getValue()))
+                .orElseThrow(() -> new AttackException(attackId + ": no device of " + product + " has reported the"
+                        + " version it runs, so there is no default to choose; connect a device first, or name a"
+                        + " version with " + parameter + "=X.Y.Z"));
+    }
+
     private static Attack.ArmedChange downgrade(AttackTarget t, AttackParameters p) throws Exception {
         Release offered = StoreEdit.offered(t, "downgrade", p);
         List<Release> history = StoreEdit.history(t, offered.product());
-        Release to = p.is("to", "lowest")
-                ? history.stream().min((a, b) -> compareVersions(a.version(), b.version())).orElseThrow()
-                : pick(t, "downgrade", "to", p.text("to"), offered,
-                "published: " + history.stream().map(Release::version).toList());
-        long counter = history.stream().mapToLong(Release::counter).max().orElse(0) + 1;
+        Release to;
+        if (p.is("to", DOWNGRADE_DEFAULT)) {
+            Map.Entry<String, String> least = leastRunning(t, "downgrade", offered.product(), "to");
+            to = history.stream().filter(r -> StoreEdit.compareVersions(r.version(), least.getValue()) < 0)
+                    .max((a, b) -> StoreEdit.compareVersions(a.version(), b.version())).orElseThrow(() -> new AttackException(
+                            "downgrade: " + least.getKey() + " runs " + least.getValue() + ", the lowest release: deploy"
+                            + " and install a newer one first"));
+        } else {
+            to = pick(t, "downgrade", "to", p.text("to"), offered,
+                    "published: " + history.stream().map(Release::version).toList());
+        }
+        // From the store's own sequence: every honest manifest published or signed after this one outnumbers it.
+        long counter = t.state().releases().issueCounter(offered.product());
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Manifest m = manifestOf(to);
         Manifest fresh = new Manifest(m.formatVersion(), m.product(), m.version(), m.secureVersion(), m.url(), m.size(),
-                m.sha256(), now, now.plus(Duration.ofDays(30)), counter);
+                m.sha256(), now, now.plus(Duration.ofDays(30)), counter, m.encryption());
         return serveManifest(offered, ManifestForgery.sign(fresh, t.pki().signingKey()),
                 "a genuinely signed manifest for the older " + to.version() + " with the new counter " + counter);
     }
@@ -291,7 +317,7 @@ public final class AttackCatalog {
         Manifest m = manifestOf(offered);
         Instant expired = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(p.number("expired_days")));
         Manifest old = new Manifest(m.formatVersion(), m.product(), m.version(), m.secureVersion(), m.url(), m.size(),
-                m.sha256(), expired.minus(Duration.ofDays(30)), expired, m.counter());
+                m.sha256(), expired.minus(Duration.ofDays(30)), expired, m.counter(), m.encryption());
         return serveManifest(offered, ManifestForgery.sign(old, t.pki().signingKey()),
                 "a genuinely signed manifest that expired " + p.number("expired_days") + " days ago (the one a"
                 + " freeze attacker kept)");
@@ -323,17 +349,5 @@ public final class AttackCatalog {
                 + p.text("other") + ", which has no release") + "; publish a release of another product first"
                 + " (products with releases: " + others.stream().map(Release::product).distinct().toList() + ")"));
         return serveManifest(offered, o.jws(), "the genuine manifest of " + o.product() + " " + o.version());
-    }
-
-    private static int compareVersions(String a, String b) {
-        String[] x = a.split("\\.");
-        String[] y = b.split("\\.");
-        for (int i = 0; i < 3; i++) {
-            int c = Long.compare(Long.parseLong(x[i]), Long.parseLong(y[i]));
-            if (c != 0) {
-                return c;
-            }
-        }
-        return 0;
     }
 }

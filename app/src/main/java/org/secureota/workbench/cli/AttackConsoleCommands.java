@@ -21,7 +21,7 @@ import org.secureota.workbench.attack.ParameterSpec;
 
 /**
  * The attacker's commands of {@code ./workbench lab}: {@code attacks}, {@code arm ID [param=value...]},
- * {@code disarm ID} and {@code judge ID DEVICE}. Arming and disarming may start a server or rewrite a
+ * {@code disarm ID} and {@code judge ID DEVICE}, and every judgement the attacker publishes. Arming and disarming may start a server or rewrite a
  * file: they run off the console's thread, and the console waits for them to be done before the next
  * line, so a scripted "arm" always precedes the "check" that follows it.
  */
@@ -64,14 +64,19 @@ final class AttackConsoleCommands {
             refuseUnknown(args.get(0));
             later(c, () -> attacker.disarm(args.get(0)));
         });
-        console.register("judge", "judge ID DEVICE", "judges a device's attempt since the attack was armed: resisted,"
-                + " not resisted, or no attempt", (args, c) -> {
+        console.register("judge", "judge ID DEVICE", "shows the attacker's last judgement of the device's attempt against"
+                + " the attack: resisted, not resisted, or no attempt (each judgement is also printed as it is made)",
+                (args, c) -> {
                     if (args.size() != 2) {
                         throw new UsageException("Name the attack and the device.");
                     }
                     refuseUnknown(args.get(0));
-                    later(c, () -> attacker.judge(args.get(0), args.get(1)).summary());
+                    c.println(attacker.latest(args.get(0), args.get(1)).map(j -> "judged " + j.summary())
+                            .orElse(args.get(1) + " has made no attempt judged against " + args.get(0) + " in this"
+                                    + " session: arm it, then 'check " + args.get(1) + "'"));
                 });
+        // The attacker judges every attempt made while an attack is armed; the console shows each judgement.
+        console.session().onJudgement(j -> console.println("judged " + j.summary()));
     }
 
     private static void refuseUnknown(String id) {

@@ -17,13 +17,16 @@ final class JournalPrinter {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
-    /** Lab events shown besides the devices' own; requests and time queries are too many to read live. */
+    /**
+     * Lab events shown besides the devices' own; requests and time queries are too many to read live. The
+     * attacker's judgements are printed by the attack commands as the attacker publishes them, not here.
+     */
     private static final Set<EventType> LAB_EVENTS = EnumSet.of(EventType.SESSION_FAILED, EventType.SESSION_LISTENER_ERROR,
             EventType.SERVER_STARTED, EventType.SERVER_STOPPED, EventType.SERVER_DEPLOYMENT, EventType.SERVER_RELEASE,
             EventType.SERVER_MANIFEST, EventType.SERVER_ERROR, EventType.SERVER_SLOW_CLIENT, EventType.DEVICE_REPORT,
             EventType.TIME_OFFSET, EventType.ENDPOINT_STARTED, EventType.ROUTE_CHANGED, EventType.FAULT_ARMED,
             EventType.FAULT_DISARMED, EventType.FAULT_STRUCK, EventType.THROTTLE_CHANGED, EventType.ATTACK_ARMED,
-            EventType.ATTACK_DISARMED, EventType.ATTACK_JUDGED);
+            EventType.ATTACK_DISARMED, EventType.ATTACK_RETARGETED);
 
     private JournalPrinter() {
     }

@@ -90,6 +90,10 @@ final class RunCommand implements Runnable {
                         if (step) {
                             startEnterReader(runner);
                         }
+                    }, j -> {
+                        // The attacker's own judgements, as it publishes them: the script only shows them.
+                        out.println("    judged " + j.summary());
+                        out.flush();
                     });
             RunSnapshot r = outcome.result();
             out.println();

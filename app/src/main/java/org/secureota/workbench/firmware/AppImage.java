@@ -134,6 +134,28 @@ public final class AppImage {
         return out.toByteArray();
     }
 
+    /**
+     * The same image under another {@code esp_app_desc_t.project_name} (the product it is built for), its
+     * checksum and appended SHA-256 computed again: the same firmware built for another product.
+     */
+    public static byte[] withProjectName(byte[] image, String projectName) {
+        AppImage parsed = parse(image);
+        if (!parsed.valid() || parsed.header().isEmpty() || parsed.segments().isEmpty()) {
+            throw new IllegalArgumentException("not a valid app image: " + parsed.problems());
+        }
+        byte[] name = projectName.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        if (name.length >= 32) {
+            throw new IllegalArgumentException("project name '" + projectName + "' is longer than 31 characters");
+        }
+        List<ImageSegment> segments = new java.util.ArrayList<>(parsed.segments());
+        ImageSegment first = segments.get(0);
+        byte[] data = first.data();
+        java.util.Arrays.fill(data, AppDescriptor.OFFSET_PROJECT_NAME, AppDescriptor.OFFSET_PROJECT_NAME + 32, (byte) 0);
+        System.arraycopy(name, 0, data, AppDescriptor.OFFSET_PROJECT_NAME, name.length);
+        segments.set(0, ImageSegment.of(first.loadAddress(), data));
+        return encode(parsed.header().get(), segments);
+    }
+
     /** Zero bytes between the last segment ending at {@code position} and the checksum byte (esptool's 16-byte alignment). */
     static int paddingBeforeChecksum(long position) {
         return (int) (15 - (position % 16));

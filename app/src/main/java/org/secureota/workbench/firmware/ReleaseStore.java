@@ -337,6 +337,60 @@ public final class ReleaseStore {
         }
     }
 
+    /**
+     * Issues the product's next manifest counter without publishing anything (recorded in the counter file, so
+     * no later manifest of this store reuses it): for a manifest signed outside the store, which every honest
+     * manifest published after it must outnumber.
+     */
+    public long issueCounter(String product) {
+        Path productDir = releasesDir.resolve(product);
+        synchronized (JVM_LOCKS.computeIfAbsent(productDir, p -> new Object())) {
+            try {
+                Files.createDirectories(productDir);
+                try (FileChannel lockChannel = FileChannel.open(productDir.resolve(LOCK_FILE),
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                    lockChannel.lock();
+                    long counter = nextCounter(productDir, product);
+                    AtomicFiles.write(productDir.resolve(COUNTER_FILE), (counter + "\n").getBytes(StandardCharsets.US_ASCII),
+                            AtomicFiles.PUBLIC_READ);
+                    return counter;
+                }
+            } catch (IOException e) {
+                throw new ReleaseException("cannot write the release store " + productDir + ": " + e.getMessage()
+                        + ". Check that the folder is writable.", List.of(), e);
+            } finally {
+                cached = null;
+            }
+        }
+    }
+
+    /**
+     * Signs a published release's manifest again, unchanged but for a new counter and a fresh validity as long
+     * as the old one: devices that accepted a higher counter than the release had take it again. The served
+     * file is not touched.
+     */
+    public Release resign(String product, String version, PrivateKey signingKey, Clock clock) {
+        Release r = find(product, version).orElseThrow(() -> new ReleaseException(product + " " + version
+                + " is not published; nothing to sign again"));
+        Manifest m = SignedManifest.parseUnverified(r.jws()).manifest();
+        long counter = issueCounter(product);
+        Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Duration validity = Duration.between(m.issuedAt(), m.expiresAt());
+        Manifest fresh = new Manifest(m.formatVersion(), m.product(), m.version(), m.secureVersion(), m.url(), m.size(),
+                m.sha256(), issuedAt, issuedAt.plus(validity), counter, m.encryption());
+        String jws = new ManifestSigner(signingKey).sign(fresh).compact();
+        synchronized (JVM_LOCKS.computeIfAbsent(releasesDir.resolve(product), p -> new Object())) {
+            try {
+                AtomicFiles.write(r.manifestFile(), (jws + "\n").getBytes(StandardCharsets.US_ASCII), AtomicFiles.PUBLIC_READ);
+            } catch (IOException e) {
+                throw new ReleaseException("cannot write " + r.manifestFile() + ": " + e.getMessage(), List.of(), e);
+            } finally {
+                cached = null;
+            }
+        }
+        return find(product, version).orElseThrow();
+    }
+
     /** One more than the highest counter ever issued for the product: the counter file or any manifest on disk. */
     private long nextCounter(Path productDir, String product) throws IOException {
         long highest = 0;

@@ -53,7 +53,7 @@ public enum EventType {
      * cipher_suite, note, range).
      */
     HTTP_REQUEST("http.request", Source.SERVER, "remote", "method", "path", "status", "bytes_written", "duration_ms",
-            "tls_protocol", "cipher_suite", "note", "range"),
+            "tls_protocol", "cipher_suite", "note", "range", "remote_port"),
     /**
      * A device's report to the server (fields: event, version, reason, bytes_written, bytes_received, total,
      * bytes (older firmware), verdict, running_version, remote).
@@ -78,7 +78,7 @@ public enum EventType {
     /** A device connected to the endpoint; the route, fault and throttle it keeps. */
     CONNECTION_OPENED("network.connection_opened", Source.NETWORK, "connection", "from", "upstream", "upstream_address", "fault", "throttle_bytes_per_second"),
     /** A forwarded connection ended (end: closed, reset, cut, upstream_unreachable, stopped). */
-    CONNECTION_CLOSED("network.connection_closed", Source.NETWORK, "connection", "upstream", "end", "bytes_up", "bytes_down", "tls_records_down", "tls_alerts_up", "duration_ms", "fault", "tampered_at"),
+    CONNECTION_CLOSED("network.connection_closed", Source.NETWORK, "connection", "upstream", "end", "bytes_up", "bytes_down", "tls_records_down", "tls_alerts_up", "duration_ms", "fault", "tampered_at", "upstream_port"),
     /** The endpoint forwards new connections elsewhere. */
     ROUTE_CHANGED("network.route_changed", Source.NETWORK, "upstream", "upstream_address", "previous", "open_connections"),
     /** A fault was armed on the endpoint, for new connections. */
@@ -92,13 +92,19 @@ public enum EventType {
 
     // --- attacker ---
     /** An attack was armed, with what a secure device must show. */
-    ATTACK_ARMED("attacker.armed", Source.ATTACKER, "attack", "surface", "parameters", "expected_verdicts", "stopped_by", "must_not_happen", "needs_restart"),
+    ATTACK_ARMED("attacker.armed", Source.ATTACKER, "attack", "surface", "parameters", "expected_verdicts", "stopped_by", "must_not_happen", "needs_restart", "versions"),
     /** An attack was disarmed and what it changed restored. */
     ATTACK_DISARMED("attacker.disarmed", Source.ATTACKER, "attack", "undo_failed"),
     /** The image thief copied a release's served file (result: resisted when the copy holds no plaintext run of 64 bytes). */
     IMAGE_STOLEN("attacker.image_stolen", Source.ATTACKER, "attack", "product", "version", "copy", "bytes", "encrypted", "longest_plaintext_run", "result"),
-    /** A device's attempt was judged against an attack (result: resisted, not_resisted, no_attempt). */
-    ATTACK_JUDGED("attacker.judged", Source.ATTACKER, "attack", "result", "verdict", "http_requests", "image_bytes_served", "version_before", "version_after"),
+    /**
+     * The attacker judged a device's attempt (ended by the verdict at verdict_seq) against an armed attack, or an
+     * image theft (no device); result: resisted, not_resisted, no_attempt. Every field of the Judgement.
+     */
+    ATTACK_JUDGED("attacker.judged", Source.ATTACKER, "attack", "result", "verdict", "expected_verdicts", "stopped_by",
+            "struck", "http_requests", "image_bytes_served", "version_before", "version_after", "reason", "verdict_seq"),
+    /** A store attack armed with version=deployed now alters the newly deployed releases (fields: attack, product, versions, previous). */
+    ATTACK_RETARGETED("attacker.retargeted", Source.ATTACKER, "attack", "product", "versions", "previous"),
 
     // --- device: serial link and telemetry ---
     /** A raw line from the device, exactly as received (message = the line; fields: port). */

@@ -216,6 +216,16 @@ public final class DeviceEndpoint implements AutoCloseable {
         return open.size();
     }
 
+    /** The id of the last connection accepted (0 before the first). */
+    public long lastConnectionId() {
+        return ids.get();
+    }
+
+    /** Whether a connection with an id up to {@code id} is still open (or not yet journaled as closed). */
+    public boolean anyOpenUpTo(long id) {
+        return open.stream().anyMatch(c -> c.id <= id);
+    }
+
     /** The last connections that ended, oldest first (at most 256). */
     public List<ConnectionRecord> recentConnections() {
         synchronized (recent) {
@@ -519,7 +529,6 @@ public final class DeviceEndpoint implements AutoCloseable {
             if (!finished.compareAndSet(false, true)) {
                 return;
             }
-            open.remove(this);
             Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
             ConnectionRecord r = new ConnectionRecord(id, to.name(), opened, duration, bytesUp.get(), bytesDown.get(),
                     down.records(), up.alerts(), end.get(), faultText(), down.tampered());
@@ -544,8 +553,16 @@ public final class DeviceEndpoint implements AutoCloseable {
             if (r.tamperedAt() >= 0) {
                 f.put("tampered_at", r.tamperedAt());
             }
+            Socket s = server;
+            if (s != null && s.getLocalPort() > 0) {
+                // The server journals this as the request's remote_port: it ties the connection to the device
+                // whose API key came through it.
+                f.put("upstream_port", s.getLocalPort());
+            }
             record(EventType.CONNECTION_CLOSED, "connection " + id + " " + r.end().wireName() + " after "
                     + r.bytesDown() + " bytes down, " + r.bytesUp() + " up" + (why == null ? "" : " (" + why + ")"), f);
+            // Only now: whoever waits for the endpoint to be quiet then finds this connection journaled.
+            open.remove(this);
         }
     }
 

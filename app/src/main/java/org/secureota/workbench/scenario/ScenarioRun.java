@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.secureota.workbench.attack.Attack;
 import org.secureota.workbench.attack.AttackCatalog;
+import org.secureota.workbench.attack.Judgement;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.SessionExport;
 import org.secureota.workbench.lab.Lab;
@@ -46,6 +47,15 @@ public final class ScenarioRun {
      */
     public static Outcome run(DemoScript script, Lab keep, Path projectRoot, RunMode mode, Language language,
                               Consumer<ScenarioRunner> configure) {
+        return run(script, keep, projectRoot, mode, language, configure, j -> { });
+    }
+
+    /**
+     * As {@link #run(DemoScript, Lab, Path, RunMode, Language, Consumer)}, and tells {@code judgements} of every
+     * judgement the session's attacker publishes (on the session's event thread), to show them.
+     */
+    public static Outcome run(DemoScript script, Lab keep, Path projectRoot, RunMode mode, Language language,
+                              Consumer<ScenarioRunner> configure, Consumer<Judgement> judgements) {
         long t0 = System.nanoTime();
         Path scratch;
         try {
@@ -58,7 +68,7 @@ public final class ScenarioRun {
         try {
             LabSession session = LabSession.openAndWait(LabSessionOptions.defaults(new Lab(scratch))
                     .withProjectRoot(projectRoot).withPublishBuiltReleases(false));
-            try {
+            try (var shown = session.onJudgement(judgements)) {
                 // The session's own attacker: its store attacks act on the session's default product unless a
                 // script names another in the attack's parameters.
                 ScenarioRunner runner = new ScenarioRunner(script,

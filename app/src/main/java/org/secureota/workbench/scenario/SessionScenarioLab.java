@@ -12,6 +12,7 @@ import org.secureota.workbench.attack.JudgementResult;
 import org.secureota.workbench.device.CutPoint;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.device.FlashLayout;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.session.LabDevice;
@@ -131,20 +132,31 @@ public final class SessionScenarioLab implements ScenarioLab {
         return CompletableFuture.runAsync(() -> attacker.disarm(attack));
     }
 
-    /** Judged on every device; resisted when every device that tried resisted, and at least one tried. */
+    /**
+     * The attacker's published judgements of the attempts that ended after {@code afterSeq} (each device's, or
+     * the image theft's): resisted when at least one attempt met the attack and every such attempt resisted.
+     * Until the attacker has judged every verdict seen so far, the outcome is "not judged yet".
+     */
     @Override
     public AttackJudgement judge(String attack, long afterSeq) {
+        long lastVerdict = eventsAfter(afterSeq).stream().filter(EventType.OTA_VERDICT::is)
+                .mapToLong(JournalEvent::seq).max().orElse(afterSeq);
+        if (!attacker.judgedThrough(lastVerdict)) {
+            return new AttackJudgement(attack, "not judged yet", false, null, null);
+        }
         List<String> evidence = new ArrayList<>();
         boolean anyAttempt = false;
         boolean allResisted = true;
-        for (String id : deviceIds()) {
-            Judgement j = attacker.judge(attack, id);
+        for (Judgement j : attacker.judgements()) {
+            if (!j.attackId().equals(attack) || j.verdictSeq() <= afterSeq) {
+                continue;
+            }
+            evidence.add(j.summary());
             if (j.result() == JudgementResult.NO_ATTEMPT) {
                 continue;
             }
             anyAttempt = true;
             allResisted &= j.result() == JudgementResult.RESISTED;
-            evidence.add(j.summary());
         }
         String outcome = !anyAttempt ? "no attempt" : allResisted ? "resisted" : "NOT resisted";
         return new AttackJudgement(attack, outcome, anyAttempt && allResisted,

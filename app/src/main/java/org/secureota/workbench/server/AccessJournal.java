@@ -73,6 +73,8 @@ final class AccessJournal implements RequestLog {
 
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("remote", remote);
+        // With the endpoint's upstream_port, ties an endpoint connection to the device authenticated here.
+        fields.put("remote_port", Request.getRemotePort(request));
         fields.put("method", request.getMethod());
         fields.put("path", path);
         fields.put("status", status);

@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.secureota.workbench.device.VirtualEsp32;
@@ -47,6 +48,8 @@ import org.secureota.workbench.attack.AttackTarget;
 import org.secureota.workbench.attack.Attacker;
 import org.secureota.workbench.network.CaptureExport;
 import org.secureota.workbench.network.CaptureRecorder;
+import org.secureota.workbench.attack.Judgement;
+import org.secureota.workbench.firmware.AppImage;
 import org.secureota.workbench.network.DeviceEndpoint;
 import org.secureota.workbench.network.Upstream;
 import org.secureota.workbench.server.OtaServer;
@@ -191,7 +194,7 @@ public final class LabSession implements AutoCloseable {
             }
         }
         attacker = new Attacker(new AttackTarget(journal, pki, serverState, endpoint, time,
-                LabSessionDefaults.PRODUCT, log.directory()));
+                LabSessionDefaults.PRODUCT, log.directory()), this::onEventThread);
         serverState.deployments().addListener(d -> refreshServer());
         update(s -> s.withServer(x -> runningServer()));
         if (options.publishBuiltReleases()) {
@@ -210,6 +213,7 @@ public final class LabSession implements AutoCloseable {
     }
 
     private void publishBuilt() {
+        publishOtherProduct();
         for (String name : BUILT_RELEASES) {
             Path image = options.projectRoot().resolve(VirtualEsp32.IMAGES).resolve(name + ".bin");
             if (!Files.isRegularFile(image)) {
@@ -220,6 +224,30 @@ public final class LabSession implements AutoCloseable {
             } catch (RuntimeException alreadyPublished) {
                 // A lab keeps its releases across sessions: the version is there from an earlier one.
             }
+        }
+    }
+
+    /**
+     * The second product's release (mix-and-match serves its genuine manifest to the first product's devices):
+     * the build's V2 with that product's name in its app descriptor, published and signed for that product.
+     */
+    private void publishOtherProduct() {
+        Path image = options.projectRoot().resolve(VirtualEsp32.IMAGES).resolve(BUILT_RELEASES.get(0) + ".bin");
+        if (!Files.isRegularFile(image) || !serverState.releases().list(LabSessionDefaults.OTHER_PRODUCT).isEmpty()) {
+            return;
+        }
+        try {
+            Path renamed = Files.createTempFile("workbench-" + LabSessionDefaults.OTHER_PRODUCT, ".bin");
+            try {
+                Files.write(renamed, AppImage.withProjectName(Files.readAllBytes(image), LabSessionDefaults.OTHER_PRODUCT));
+                publishNow(renamed, LabSessionDefaults.OTHER_PRODUCT, false);
+            } finally {
+                Files.deleteIfExists(renamed);
+            }
+        } catch (IOException | RuntimeException e) {
+            journal.tryAppend(EventType.SESSION_FAILED, null, "the second product's release (for mix-and-match) could"
+                    + " not be published: " + e.getMessage(), Map.of("part", "second product", "error",
+                    String.valueOf(e.getMessage())));
         }
     }
 
@@ -351,6 +379,35 @@ public final class LabSession implements AutoCloseable {
     /** The attacker of this session: arms, undoes and judges the attacks of the catalogue. */
     public Attacker attacker() {
         return attacker;
+    }
+
+    /**
+     * Tells {@code listener} of every {@link Judgement} the attacker publishes from now on: one per device
+     * attempt (ended by its {@code ota.verdict}) made while an attack was armed, plus one per image theft
+     * (device null). Called on the session's ordered event thread, in the order the judgements were made, after
+     * each was journaled ({@code attacker.judged}); never under a lock. A listener that throws does not stop the
+     * others. Closing the subscription removes the listener.
+     */
+    public Subscription onJudgement(Consumer<Judgement> listener) {
+        AutoCloseable handle = attacker.onJudgement(listener);
+        return () -> {
+            try {
+                handle.close();
+            } catch (Exception e) {
+                // removing a listener cannot fail
+            }
+        };
+    }
+
+    /** Runs {@code r} on the session's event thread, after the changes already queued; dropped once closed. */
+    private void onEventThread(Runnable r) {
+        try {
+            if (!events.isShutdown()) {
+                events.execute(r);
+            }
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // the session closed: nobody listens any more
+        }
     }
 
     /** Where the endpoint reaches the server: loopback when the server listens on every address. */
@@ -655,7 +712,7 @@ public final class LabSession implements AutoCloseable {
         }
         if (attacker != null) {
             // Undo every armed attack first: the lab's files must not stay tampered with after the session.
-            attacker.disarmAll();
+            attacker.close();
         }
         if (endpoint != null) {
             endpoint.close();

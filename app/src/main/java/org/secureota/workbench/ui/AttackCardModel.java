@@ -30,6 +30,8 @@ public final class AttackCardModel {
     private final BooleanProperty armed = new SimpleBooleanProperty(this, "armed");
     private final BooleanProperty available = new SimpleBooleanProperty(this, "available");
     private final ObjectProperty<Judgement> judgement = new SimpleObjectProperty<>(this, "judgement");
+    /** The releases a store attack alters now, e.g. "shop-display 3.0.0" (empty when none): it follows deployments. */
+    private final StringProperty attacking = new SimpleStringProperty(this, "attacking", "");
     private final StringBinding title;
     private final StringBinding explanation;
     private final StringBinding expected;
@@ -76,7 +78,7 @@ public final class AttackCardModel {
                     j.versionAfter() == null ? "?" : j.versionAfter());
             case NOT_RESISTED -> i18n.get("attacker.outcome.notResisted", j.deviceId(), result, verdict,
                     String.join("; ", j.reasons()));
-            case NO_ATTEMPT -> i18n.get("attacker.outcome.noAttempt", j.deviceId(), result);
+            case NO_ATTEMPT -> i18n.get("attacker.outcome.noAttempt", j.deviceId(), result, j.reason());
         };
     }
 
@@ -123,6 +125,10 @@ public final class AttackCardModel {
 
     public ObjectProperty<Judgement> judgementProperty() {
         return judgement;
+    }
+
+    public StringProperty attackingProperty() {
+        return attacking;
     }
 
     public StringBinding titleProperty() {

@@ -103,6 +103,13 @@ final class AttackerPanel {
         expected.setWrapText(true);
         expected.getStyleClass().add("muted");
         expected.textProperty().bind(card.expectedProperty());
+        Label attacking = new Label();
+        attacking.setId("attacking-" + card.id());
+        attacking.getStyleClass().add("muted");
+        attacking.textProperty().bind(i18n.bind(() -> card.attackingProperty().get().isEmpty() ? ""
+                : i18n.get("attacker.attacking", card.attackingProperty().get()), card.attackingProperty()));
+        attacking.managedProperty().bind(card.attackingProperty().isNotEmpty());
+        attacking.visibleProperty().bind(attacking.managedProperty());
         Label outcome = new Label();
         outcome.setId("outcome-" + card.id());
         outcome.setWrapText(true);
@@ -117,7 +124,7 @@ final class AttackerPanel {
         });
         expected.managedProperty().bind(card.availableProperty());
         expected.visibleProperty().bind(card.availableProperty());
-        box.getChildren().addAll(expected, outcome);
+        box.getChildren().addAll(expected, attacking, outcome);
         return box;
     }
 

@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 import org.secureota.workbench.attack.Attack;
 import org.secureota.workbench.attack.AttackCatalog;
 import org.secureota.workbench.attack.AttackSurface;
@@ -17,9 +16,9 @@ import org.secureota.workbench.attack.Judgement;
 
 /**
  * The attacker panel's state: every attack of the catalogue as a card, grouped by where it acts.
- * Arming, disarming and judging run on {@code work} (they touch files and the network); their
- * results come back through {@code fx}. After each device verdict the armed attacks are judged, so
- * the panel says whether the device resisted and which check stopped the attack.
+ * Arming and disarming run on {@code work} (they touch files and the network); their results come
+ * back through {@code fx}. The panel judges nothing: it shows the judgements the lab's attacker
+ * publishes ({@link #judged}), which say whether the device resisted and which check stopped the attack.
  */
 public final class AttackerViewModel {
 
@@ -28,8 +27,6 @@ public final class AttackerViewModel {
     private final Executor work;
     private final Executor fx;
     private volatile Attacker attacker;
-    /** Attacks this panel armed: it judges them; a script or the console judges its own. */
-    private final Set<String> armedHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final javafx.beans.property.ReadOnlyBooleanWrapper available = new javafx.beans.property.ReadOnlyBooleanWrapper(this, "available");
 
     public AttackerViewModel(I18n i18n, Executor work, Executor fx) {
@@ -85,9 +82,7 @@ public final class AttackerViewModel {
         return CompletableFuture.runAsync(() -> {
             if (arm) {
                 a.arm(card.id(), card.values());
-                armedHere.add(card.id());
             } else {
-                armedHere.remove(card.id());
                 a.disarm(card.id());
             }
         }, work).thenRunAsync(() -> {
@@ -133,7 +128,8 @@ public final class AttackerViewModel {
 
     /**
      * Follows the attacker's journal events, whoever drove it (this panel, a demo script, the lab
-     * console): armed and disarmed states, and each judgement. FX thread.
+     * console): armed and disarmed states. A replayed session (no live attacker) also shows the
+     * judgements its journal recorded, exactly as published. FX thread.
      */
     public void journaled(org.secureota.workbench.journal.JournalEvent e) {
         String id = e.field("attack").orElse(null);
@@ -144,47 +140,26 @@ public final class AttackerViewModel {
             if (e.type().equals(org.secureota.workbench.journal.EventType.ATTACK_ARMED.wireName())) {
                 c.armedProperty().set(true);
                 c.judgementProperty().set(null);
+                c.attackingProperty().set(versions(e));
+            } else if (e.type().equals(org.secureota.workbench.journal.EventType.ATTACK_RETARGETED.wireName())) {
+                // The attack followed a new deployment: the card says which releases it alters now.
+                c.attackingProperty().set(versions(e));
             } else if (e.type().equals(org.secureota.workbench.journal.EventType.ATTACK_DISARMED.wireName())) {
                 c.armedProperty().set(false);
-            } else if (e.type().equals(org.secureota.workbench.journal.EventType.IMAGE_STOLEN.wireName())
-                    || e.type().equals(org.secureota.workbench.journal.EventType.ATTACK_JUDGED.wireName())) {
-                org.secureota.workbench.attack.JudgementResult result = java.util.Arrays.stream(
-                        org.secureota.workbench.attack.JudgementResult.values())
-                        .filter(r -> r.wireName().equals(e.field("result").orElse(""))).findFirst().orElse(null);
-                if (result != null) {
-                    c.judgementProperty().set(new Judgement(id, e.deviceId(), result, e.field("verdict").orElse(null),
-                            Set.of(), number(e, "http_requests"), number(e, "image_bytes_served"),
-                            e.field("version_before").orElse(null), e.field("version_after").orElse(null),
-                            List.of(e.message())));
-                }
+                c.attackingProperty().set("");
+            } else if (attacker == null) {
+                Judgement.fromJournal(e).ifPresent(c.judgementProperty()::set);
             }
         });
     }
 
-    private static long number(org.secureota.workbench.journal.JournalEvent e, String field) {
-        Object v = e.fields().get(field);
-        return v instanceof Number n ? n.longValue() : 0;
+    private static String versions(org.secureota.workbench.journal.JournalEvent e) {
+        Object versions = e.fields().get("versions");
+        return versions instanceof java.util.Collection<?> v ? String.join(", ", v.stream().map(String::valueOf).toList()) : "";
     }
 
-    /**
-     * A device reached a verdict: judges every armed attack for it. {@code onFailure} hears what
-     * could not be judged.
-     */
-    public void deviceVerdict(String deviceId, Consumer<Throwable> onFailure) {
-        Attacker a = attacker;
-        if (a == null) {
-            return;
-        }
-        for (AttackCardModel c : cards) {
-            if (!c.armedProperty().get() || !armedHere.contains(c.id())) {
-                continue;
-            }
-            CompletableFuture.supplyAsync(() -> a.judge(c.id(), deviceId), work)
-                    .thenAcceptAsync((Judgement j) -> c.judgementProperty().set(j), fx)
-                    .exceptionally(e -> {
-                        onFailure.accept(e);
-                        return null;
-                    });
-        }
+    /** A judgement the lab's attacker published ({@code LabSession.onJudgement}): shown on its card. FX thread. */
+    public void judged(Judgement j) {
+        card(j.attackId()).ifPresent(c -> c.judgementProperty().set(j));
     }
 }

@@ -45,6 +45,7 @@ final class LiveLab implements LabControl {
     private final AttackerViewModel attackerModel;
     private volatile DeviceEndpoint endpoint;
     private volatile Attacker attacker;
+    private volatile org.secureota.workbench.session.Subscription judgements;
     private SessionSnapshot lastShown;
 
     LiveLab(LiveLabOptions options, MainController controller, I18n i18n) {
@@ -111,6 +112,7 @@ final class LiveLab implements LabControl {
         java.util.Set<AttackSurface> reachable = devicesBehindEndpoint
                 ? java.util.EnumSet.allOf(AttackSurface.class) : java.util.EnumSet.of(AttackSurface.STORE, AttackSurface.TIME);
         Platform.runLater(() -> attackerModel.setAttacker(attacker, reachable));
+        judgements = s.onJudgement(j -> Platform.runLater(() -> attackerModel.judged(j)));
     }
 
     /** Caps each connection of the device endpoint at an ESP32's Wi-Fi rate, or lifts the cap. */
@@ -284,6 +286,9 @@ final class LiveLab implements LabControl {
         }
         if (journalFeed != null) {
             journalFeed.close();
+        }
+        if (judgements != null) {
+            judgements.close();
         }
         // The session owns the attacker and the endpoint: closing it disarms every attack and stops both.
         attacker = null;

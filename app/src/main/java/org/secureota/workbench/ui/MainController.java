@@ -198,8 +198,6 @@ public final class MainController {
                 console.computeIfAbsent(e.deviceId(), k -> new ArrayList<>()).add(prefix + e.message());
             } else if ("http.request".equals(e.type())) {
                 newRequests.add(e);
-            } else if (DeviceEvents.OTA_VERDICT.equals(e.type()) && e.deviceId() != null && attacker != null) {
-                attacker.deviceVerdict(e.deviceId(), ex -> notifier.error(i18n.get("attacker.title"), ex));
             } else if (e.source() == Source.ATTACKER && attacker != null) {
                 attacker.journaled(e);
             }

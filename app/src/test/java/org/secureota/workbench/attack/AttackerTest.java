@@ -115,6 +115,10 @@ class AttackerTest {
 
     private void assertStoreUnchanged(Map<Path, byte[]> before) throws Exception {
         Map<Path, byte[]> after = storeBytes();
+        // The counter file records the last counter issued: an attack that signs takes one from it, for good.
+        before = new HashMap<>(before);
+        before.keySet().removeIf(p -> p.getFileName().toString().equals("counter"));
+        after.keySet().removeIf(p -> p.getFileName().toString().equals("counter"));
         assertThat(after.keySet()).isEqualTo(before.keySet());
         before.forEach((p, b) -> assertThat(after.get(p)).as(p.toString()).isEqualTo(b));
     }
@@ -184,7 +188,14 @@ class AttackerTest {
             if (a.surface() != AttackSurface.STORE || a.id().equals("steal-image")) {
                 continue;
             }
-            ArmedAttack armed = attacker.arm(a.id(), Map.of());
+            // No device has reported a version here, so the defaults that depend on one are named.
+            Map<String, String> given = switch (a.id()) {
+                case "replayed-manifest" -> Map.of("from", "2.0.0");
+                case "downgrade" -> Map.of("to", "2.0.0");
+                default -> Map.of();
+            };
+            long counterBefore = state.releases().latest("shop-display").orElseThrow().counter();
+            ArmedAttack armed = attacker.arm(a.id(), given);
             assertThat(storeBytes()).as(a.id() + " changed the store").isNotEqualTo(before);
             Release served = state.releases().find("shop-display", "3.0.0").orElseThrow();
             byte[] image = Files.readAllBytes(served.imageFile());
@@ -206,6 +217,9 @@ class AttackerTest {
                     assertThat(m.refusal()).isNull();
                     assertThat(m.manifest().version()).isEqualTo("2.0.0");
                     assertThat(m.manifest().counter()).isGreaterThan(v3.counter());
+                    // Taken from the store's own sequence: the next honest manifest outnumbers it.
+                    assertThat(state.releases().issueCounter("shop-display")).isGreaterThan(m.manifest().counter());
+                    assertThat(m.manifest().counter()).isGreaterThan(counterBefore);
                 }
                 case "freeze" -> assertThat(verifier.verify(jws, Instant.now()).refusal())
                         .isEqualTo(ManifestRefusal.EXPIRED);
@@ -259,10 +273,59 @@ class AttackerTest {
         assertThat(time.offset()).isZero();
 
         assertThatThrownBy(() -> attacker.disarm("expired-cert")).hasMessageContaining("is not armed");
-        assertThat(attacker.judge("expired-cert", "esp32-01").result()).isEqualTo(JudgementResult.NO_ATTEMPT);
+        // No device made an attempt: nothing was judged.
+        assertThat(attacker.judgements()).isEmpty();
         assertThat(journal.window()).filteredOn(e -> EventType.ATTACK_ARMED.is(e))
                 .extracting(e -> e.fields().get("attack"))
                 .containsExactly("rogue-server", "dropped-connection", "expired-cert");
+    }
+
+    @Test
+    void downgradeAndReplayRefuseToArmWhenNoDeviceCanShowThem() throws Exception {
+        Map<Path, byte[]> before = storeBytes();
+        assertThatThrownBy(() -> attacker.arm("downgrade", Map.of()))
+                .hasMessageContaining("no device of shop-display has reported").hasMessageContaining("to=X.Y.Z");
+        assertThatThrownBy(() -> attacker.arm("replayed-manifest", Map.of()))
+                .hasMessageContaining("no device of shop-display has reported").hasMessageContaining("from=X.Y.Z");
+        // A device that runs the lowest release: nothing lower to offer, nothing older it accepted.
+        state.provision("esp32-lab-01", "shop-display");
+        journal.append(EventType.DEVICE_BOOT, "esp32-lab-01", "boot", Map.of("version", "2.0.0"));
+        assertThatThrownBy(() -> attacker.arm("downgrade", Map.of()))
+                .hasMessage("downgrade: esp32-lab-01 runs 2.0.0, the lowest release: deploy and install a newer one first");
+        assertThatThrownBy(() -> attacker.arm("replayed-manifest", Map.of()))
+                .hasMessageContaining("esp32-lab-01 runs 2.0.0").hasMessageContaining("no older manifest to replay");
+        assertStoreUnchanged(before);
+        assertThat(attacker.armed()).isEmpty();
+        // Running 3.0.0, it is offered 2.0.0 and replayed 2.0.0's manifest.
+        journal.append(EventType.DEVICE_BOOT, "esp32-lab-01", "boot", Map.of("version", "3.0.0"));
+        assertThat(attacker.arm("downgrade", Map.of()).description()).contains("older 2.0.0");
+        attacker.disarm("downgrade");
+        assertThat(attacker.arm("replayed-manifest", Map.of()).description()).contains("manifest of 2.0.0");
+        attacker.disarm("replayed-manifest");
+        assertStoreUnchanged(before);
+    }
+
+    @Test
+    void aStoreAttackOnTheDeployedVersionFollowsANewDeployment() throws Exception {
+        Release v4 = publish("shop-display", "4.0.0");
+        attacker.arm("flipped-byte", Map.of("offset", "100"));
+        assertThat(attacker.attackedVersions("flipped-byte")).containsExactly("3.0.0");
+        byte[] genuine4 = Files.readAllBytes(v4.imageFile());
+        state.deploy("shop-display", "4.0.0");
+        assertThat(attacker.attackedVersions("flipped-byte")).containsExactly("4.0.0");
+        assertThat(Files.readAllBytes(v3.imageFile())).isEqualTo(Files.readAllBytes(root.resolve("shop-display3.0.0.bin")));
+        assertThat(differences(Files.readAllBytes(v4.imageFile()), genuine4)).isEqualTo(1);
+        assertThat(journal.events(EventType.ATTACK_RETARGETED, null, 0)).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("now attacks shop-display 4.0.0"));
+        assertThat(attacker.armed("flipped-byte").orElseThrow().description()).contains("shop-display-4.0.0");
+        attacker.disarm("flipped-byte");
+        assertThat(Files.readAllBytes(v4.imageFile())).isEqualTo(genuine4);
+        // A fixed version stays fixed.
+        attacker.arm("flipped-byte", Map.of("offset", "100", "version", "3.0.0"));
+        state.deploy("shop-display", "3.0.0");
+        state.deploy("shop-display", "4.0.0");
+        assertThat(attacker.attackedVersions("flipped-byte")).containsExactly("3.0.0");
+        attacker.disarm("flipped-byte");
     }
 
     @Test

@@ -125,7 +125,7 @@ class ImageTheftTest {
                 .containsEntry("version", "2.0.0");
         assertThat(((Number) e.fields().get("longest_plaintext_run")).longValue()).isEqualTo(plain.size());
 
-        Judgement j = attacker.judge("steal-image", "dev-1");
+        Judgement j = attacker.latest("steal-image", null).orElseThrow();
         assertThat(j.result()).isEqualTo(JudgementResult.NOT_RESISTED);
         assertThat(j.summary()).contains("the copy is the image");
 
@@ -135,7 +135,7 @@ class ImageTheftTest {
         assertThat(copy).exists();
         assertThat(journal.events(EventType.ATTACK_DISARMED, null, 0)).hasSize(1);
         // Disarmed, the judgement still stands: what was taken stays taken.
-        assertThat(attacker.judge("steal-image", "dev-1").result()).isEqualTo(JudgementResult.NOT_RESISTED);
+        assertThat(attacker.latest("steal-image", null).orElseThrow().result()).isEqualTo(JudgementResult.NOT_RESISTED);
     }
 
     private byte[] storeBytesOf(Path p) {
@@ -158,7 +158,7 @@ class ImageTheftTest {
         assertThat(e.fields()).containsEntry("result", "resisted").containsEntry("encrypted", true);
         assertThat(((Number) e.fields().get("longest_plaintext_run")).intValue()).isLessThan(PlaintextRuns.MIN_RUN);
 
-        Judgement j = attacker.judge("steal-image", "dev-1");
+        Judgement j = attacker.latest("steal-image", null).orElseThrow();
         assertThat(j.result()).isEqualTo(JudgementResult.RESISTED);
         assertThat(j.summary()).contains("only ciphertext");
         attacker.disarm("steal-image");

@@ -76,8 +76,19 @@ class AttackConsoleTest {
             long mark = session.journal().size();
             console.dispatch("check esp32-lab-01");
             session.journal().awaitAfter(mark, EventType.OTA_VERDICT::is, WAIT).orElseThrow();
+            // The attacker judges by itself; the console prints its judgement as published, and 'judge' shows it
+            // again: the same judgement the journal holds.
+            String line = "judged flipped-byte on esp32-lab-01: RESISTED (the flipped byte reached esp32-lab-01, which"
+                    + " refused it at the sha256 check (HASH_MISMATCH))";
+            awaitText(text, line);
+            var j = session.attacker().latest("flipped-byte", "esp32-lab-01").orElseThrow();
+            assertThat("judged " + j.summary()).isEqualTo(line);
+            assertThat(session.journal().events(EventType.ATTACK_JUDGED, "esp32-lab-01", mark)).singleElement()
+                    .satisfies(e -> assertThat(org.secureota.workbench.attack.Judgement.fromJournal(e)).hasValue(j));
+            int before = text.toString().split(java.util.regex.Pattern.quote(line), -1).length;
             console.dispatch("judge flipped-byte esp32-lab-01");
-            awaitText(text, "flipped-byte on esp32-lab-01: RESISTED (verdict HASH_MISMATCH");
+            awaitText(text, line.repeat(1));
+            assertThat(text.toString().split(java.util.regex.Pattern.quote(line), -1).length).isEqualTo(before + 1);
 
             console.dispatch("disarm flipped-byte");
             awaitText(text, "disarmed flipped-byte");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,28 @@ class RunCommandTest {
                 .contains(scripts.resolve("b-bad.yaml") + ":6:10: unknown attack id 'no-such-attack'");
         // Nothing ran: no session was recorded.
         assertThat(dir.resolve("lab/sessions")).doesNotExist();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void runShowsTheAttackersOwnJudgementAsItIsPublished(@TempDir Path dir) throws Exception {
+        Path root = Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath();
+        org.secureota.workbench.Prerequisites.require(org.secureota.workbench.device.VirtualEsp32.isBuilt(root),
+                "the virtual ESP32 is not built: run esp32-firmware/host-build.sh (or mvn package)");
+        CliTestSupport.Run r = CliTestSupport.run("--lab", dir.resolve("lab").toString(), "run",
+                root.resolve("demo-scripts/03-flipped-byte.yaml").toString());
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        String reason = "the flipped byte reached esp32-lab-01, which refused it at the sha256 check (HASH_MISMATCH)";
+        assertThat(r.out()).contains("judged flipped-byte on esp32-lab-01: RESISTED (" + reason + ")");
+        // The very judgement the session journaled: the script judged nothing itself.
+        Path session;
+        try (var folders = Files.list(dir.resolve("lab/sessions"))) {
+            session = folders.findFirst().orElseThrow();
+        }
+        List<org.secureota.workbench.journal.JournalEvent> judged = org.secureota.workbench.journal.SessionReader
+                .read(session.resolve("journal.jsonl")).events().stream()
+                .filter(org.secureota.workbench.journal.EventType.ATTACK_JUDGED::is).toList();
+        assertThat(judged).singleElement().satisfies(e -> assertThat(e.field("reason")).hasValue(reason));
     }
 
     @Test

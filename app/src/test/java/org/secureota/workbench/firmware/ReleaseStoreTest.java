@@ -118,6 +118,25 @@ class ReleaseStoreTest {
     }
 
     @Test
+    void aCounterIssuedOutsideAPublishIsNeverReusedAndASignedAgainManifestOutnumbersIt() throws Exception {
+        Release r = store().publish(image("2.0.0", 0), "shop-display", KEY.getPrivate(), Duration.ofDays(30), CLOCK);
+        byte[] image = Files.readAllBytes(r.imageFile());
+        long forged = store().issueCounter("shop-display");
+        assertThat(forged).isEqualTo(r.counter() + 1);
+        Release again = store().resign("shop-display", "2.0.0", KEY.getPrivate(), CLOCK);
+        assertThat(again.counter()).isGreaterThan(forged);
+        assertThat(again.sha256()).isEqualTo(r.sha256());
+        assertThat(again.size()).isEqualTo(r.size());
+        assertThat(again.expiresAt()).isEqualTo(again.issuedAt().plus(Duration.ofDays(30)));
+        assertThat(Files.readAllBytes(again.imageFile())).isEqualTo(image);
+        ManifestVerification v = new ManifestVerifier(KEY.getPublic()).verify(again.jws(), T0, image);
+        assertThat(v.isAccepted()).as(v.reason()).isTrue();
+        assertThat(v.manifest().counter()).isEqualTo(again.counter());
+        assertThat(store().publish(image("2.1.0", 0), "shop-display", KEY.getPrivate(), Duration.ofDays(30), CLOCK)
+                .counter()).isGreaterThan(again.counter());
+    }
+
+    @Test
     void refusesRepublishingTheSameVersionUnlessForced() throws Exception {
         ReleaseStore store = store();
         Release first = store.publish(image("2.0.0", 1), "shop-display", KEY.getPrivate(), Duration.ofDays(30), CLOCK);

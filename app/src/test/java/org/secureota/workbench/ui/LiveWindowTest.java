@@ -120,6 +120,14 @@ class LiveWindowTest {
         assertThat(onFx(() -> flipped.judgementProperty().get().result()))
                 .isEqualTo(org.secureota.workbench.attack.JudgementResult.RESISTED);
         assertThat(onFx(() -> flipped.outcomeProperty().get())).contains("HASH_MISMATCH").contains("image SHA-256");
+        // The card shows the attacker's own judgement, the very one it journaled: the window judges nothing.
+        org.secureota.workbench.attack.Judgement shown = onFx(() -> flipped.judgementProperty().get());
+        org.secureota.workbench.session.LabSession session = app.live().session();
+        assertThat(session.attacker().latest("flipped-byte", DEVICE)).hasValue(shown);
+        assertThat(session.journal().events(org.secureota.workbench.journal.EventType.ATTACK_JUDGED, DEVICE, 0))
+                .extracting(e -> org.secureota.workbench.attack.Judgement.fromJournal(e).orElseThrow()).contains(shown);
+        assertThat(shown.reason()).isEqualTo("the flipped byte reached " + DEVICE
+                + ", which refused it at the sha256 check (HASH_MISMATCH)");
         waitFor("the LCD alert", 30_000, () -> alert.get() != null);
         assertThat(alert.get()).isEqualTo("|ALERTE SÉCURITÉ |HASH INVALID    |");
         assertThat(onFx(() -> device.verdictCode.getText())).isEqualTo("HASH_MISMATCH");
