@@ -100,7 +100,7 @@ public final class CaptureExport {
                 // The attacker's leg: the endpoint's own connection to the upstream.
                 byte[] upstream = LAB_SERVER.equals(c.upstreamName()) ? LAB_SERVER_IP : OTHER_UPSTREAM_IP;
                 frames.addAll(TcpSynthesis.frames(c, new TcpSynthesis.Host(ENDPOINT_IP, c.devicePort(), mac(ENDPOINT_IP)),
-                        new TcpSynthesis.Host(upstream, c.endpointPort(), mac(upstream))));
+                        new TcpSynthesis.Host(upstream, c.endpointPort(), mac(upstream)), true));
                 continue;
             }
             String random = clientRandom(c);
@@ -115,7 +115,7 @@ public final class CaptureExport {
             }
             TcpSynthesis.Host client = new TcpSynthesis.Host(ip, c.devicePort(), mac(ip));
             TcpSynthesis.Host server = new TcpSynthesis.Host(ENDPOINT_IP, c.endpointPort(), mac(ENDPOINT_IP));
-            frames.addAll(TcpSynthesis.frames(c, client, server));
+            frames.addAll(TcpSynthesis.frames(c, client, server, false));
         }
         frames.sort(Comparator.comparingLong(TcpSynthesis.Frame::micros));  // stable: each connection keeps its order
         Path parent = out.toAbsolutePath().getParent();
