@@ -27,6 +27,10 @@ import java.util.stream.Stream;
  * ports. A connection belongs to the device whose key log holds the client random of its ClientHello
  * (the board writes it as a comment when it says hello, so a refused handshake is placed too);
  * a connection no key log names is shown from {@code 10.0.2.1}.
+ *
+ * <p>The attacker's own leg of a connection (to a look-alike server, or to the lab server on a stream a
+ * fault acts on, with the bytes as the server sent them) goes from the endpoint {@code 10.0.0.1} to
+ * {@code 10.0.0.2} (the lab server) or {@code 10.0.3.1} (any other upstream), at the real ports.
  */
 public final class CaptureExport {
 
@@ -36,6 +40,11 @@ public final class CaptureExport {
     static final String HELLO = "# CLIENT_HELLO ";
     static final byte[] ENDPOINT_IP = {10, 0, 0, 1};
     static final byte[] UNKNOWN_IP = {10, 0, 2, 1};
+    /** The upstream of an attacker's leg: the lab server, or anything else (a look-alike server). */
+    static final byte[] LAB_SERVER_IP = {10, 0, 0, 2};
+    static final byte[] OTHER_UPSTREAM_IP = {10, 0, 3, 1};
+    /** The name session endpoints give the lab's OTA server (LabSession). */
+    static final String LAB_SERVER = "lab server";
 
     /** What was written. */
     public record Result(int connections, int packets, int devices, int keyLogLines, int unplaced, boolean truncated) {
@@ -87,6 +96,13 @@ public final class CaptureExport {
         List<TcpSynthesis.Frame> frames = new ArrayList<>();
         int unplaced = 0;
         for (CaptureReader.Connection c : read.connections()) {
+            if ((c.id() & CaptureRecorder.ATTACK_LEG) != 0) {
+                // The attacker's leg: the endpoint's own connection to the upstream.
+                byte[] upstream = LAB_SERVER.equals(c.upstreamName()) ? LAB_SERVER_IP : OTHER_UPSTREAM_IP;
+                frames.addAll(TcpSynthesis.frames(c, new TcpSynthesis.Host(ENDPOINT_IP, c.devicePort(), mac(ENDPOINT_IP)),
+                        new TcpSynthesis.Host(upstream, c.endpointPort(), mac(upstream)), true));
+                continue;
+            }
             String random = clientRandom(c);
             String device = random == null ? null : deviceOfRandom.get(random);
             byte[] ip;
@@ -99,7 +115,7 @@ public final class CaptureExport {
             }
             TcpSynthesis.Host client = new TcpSynthesis.Host(ip, c.devicePort(), mac(ip));
             TcpSynthesis.Host server = new TcpSynthesis.Host(ENDPOINT_IP, c.endpointPort(), mac(ENDPOINT_IP));
-            frames.addAll(TcpSynthesis.frames(c, client, server));
+            frames.addAll(TcpSynthesis.frames(c, client, server, false));
         }
         frames.sort(Comparator.comparingLong(TcpSynthesis.Frame::micros));  // stable: each connection keeps its order
         Path parent = out.toAbsolutePath().getParent();

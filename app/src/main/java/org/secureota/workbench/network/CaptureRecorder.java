@@ -22,6 +22,10 @@ import java.time.temporal.ChronoUnit;
  *   FIN   3, id u64, time us u64, from device u8 (the side that finished sending)
  *   RESET 4, id u64, time us u64
  * </pre>
+ * An id with {@link #ATTACK_LEG} set is the attacker's own leg of a connection: from the endpoint to a
+ * look-alike server, or to the lab server on a connection a fault acts on (the bytes before the fault).
+ * Its OPEN names the endpoint's side ({@code device host/port}: the endpoint's outgoing socket;
+ * {@code endpoint port}: the upstream's port).
  * Written as the bytes pass (a block at a time, flushed), so that an export during the session
  * has everything up to that moment. A write error stops the recording, never the forwarding.
  */
@@ -34,6 +38,8 @@ public final class CaptureRecorder implements AutoCloseable {
     static final int DATA = 2;
     static final int FIN = 3;
     static final int RESET = 4;
+    /** Set in the id of an attacker's leg. */
+    public static final long ATTACK_LEG = 1L << 62;
 
     private final Path file;
     private final DataOutputStream out;
@@ -81,6 +87,11 @@ public final class CaptureRecorder implements AutoCloseable {
         } catch (IOException e) {
             stop(e);
         }
+    }
+
+    /** The attacker's leg of a connection (id with {@link #ATTACK_LEG}): from the endpoint at {@code host:port}. */
+    void openedLeg(long legId, String host, int port, Upstream to) {
+        opened(legId, host, port, to.address().getPort(), to);
     }
 
     synchronized void data(long id, boolean fromDevice, byte[] b, int off, int len) {

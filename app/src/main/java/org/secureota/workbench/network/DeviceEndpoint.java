@@ -292,6 +292,8 @@ public final class DeviceEndpoint implements AutoCloseable {
         final Instant opened = Instant.now();
         final long startNanos = System.nanoTime();
         final CaptureRecorder cap = capture;
+        /** The attacker's own leg (endpoint to a look-alike server, or a stream a fault acts on), recorded apart. */
+        final boolean attackLeg;
         final TlsRecordScanner down = new TlsRecordScanner();
         final TlsRecordScanner up = new TlsRecordScanner();
         final AtomicLong bytesUp = new AtomicLong();
@@ -308,6 +310,7 @@ public final class DeviceEndpoint implements AutoCloseable {
             this.to = to;
             this.arming = arming;
             this.throttleRate = throttleRate;
+            this.attackLeg = cap != null && (arming != null || to != labServer);
             this.cutAt = arming != null && arming.fault() instanceof NetworkFault.Cut c
                     ? (c.random() ? 1 + random.nextLong(c.afterBytes()) : c.afterBytes()) : -1;
         }
@@ -337,6 +340,9 @@ public final class DeviceEndpoint implements AutoCloseable {
                 s.setTcpNoDelay(true);
                 s.connect(to.address(), CONNECT_TIMEOUT_MS);
                 server = s;
+                if (attackLeg) {
+                    cap.openedLeg(legId(), s.getLocalAddress().getHostAddress(), s.getLocalPort(), to);
+                }
                 device.setTcpNoDelay(true);
             } catch (IOException e) {
                 end.compareAndSet(null, ConnectionEnd.UPSTREAM_UNREACHABLE);
@@ -361,12 +367,18 @@ public final class DeviceEndpoint implements AutoCloseable {
                     up.scan(buf, 0, n, null);
                     if (cap != null) {
                         cap.data(id, true, buf, 0, n);
+                        if (attackLeg) {
+                            cap.data(legId(), true, buf, 0, n);
+                        }
                     }
                     out.write(buf, 0, n);
                     bytesUp.addAndGet(n);
                 }
                 if (cap != null) {
                     cap.fin(id, true);
+                    if (attackLeg) {
+                        cap.fin(legId(), true);
+                    }
                 }
                 deviceLeft = true;
                 server.shutdownOutput();
@@ -388,6 +400,9 @@ public final class DeviceEndpoint implements AutoCloseable {
                 OutputStream out = device.getOutputStream();
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                    if (attackLeg) {
+                        cap.data(legId(), false, buf, 0, n);  // as the upstream sent it, before any fault
+                    }
                     long at = bytesDown.get();
                     if (fault instanceof NetworkFault.TamperRecord t) {
                         long flipped = down.scan(buf, 0, n, (type, start) -> !tamperedHere
@@ -439,6 +454,9 @@ public final class DeviceEndpoint implements AutoCloseable {
                 device.shutdownOutput();
                 if (cap != null) {
                     cap.fin(id, false);
+                    if (attackLeg) {
+                        cap.fin(legId(), false);
+                    }
                 }
                 halfDone();
             } catch (IOException e) {
@@ -484,6 +502,11 @@ public final class DeviceEndpoint implements AutoCloseable {
             }
         }
 
+        /** The recording id of the attacker's leg of this connection. */
+        long legId() {
+            return id | CaptureRecorder.ATTACK_LEG;
+        }
+
         /** Bytes to the device, recorded as it receives them (after any fault acted on them). */
         void toDevice(OutputStream out, byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
@@ -515,6 +538,9 @@ public final class DeviceEndpoint implements AutoCloseable {
         void resetBoth() {
             if (cap != null && !finished.get()) {
                 cap.reset(id);
+                if (attackLeg && server != null) {
+                    cap.reset(legId());
+                }
             }
             reset(device);
             Socket s = server;

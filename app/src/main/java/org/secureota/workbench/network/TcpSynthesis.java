@@ -51,8 +51,12 @@ public final class TcpSynthesis {
         this.serverIpId = (int) (isnSeed * 0x100 + 0x80) & 0xFFFF;
     }
 
-    /** The frames of {@code c} between {@code client} (the device) and {@code server} (what it connected to). */
-    public static List<Frame> frames(CaptureReader.Connection c, Host client, Host server) {
+    /**
+     * The frames of {@code c} between {@code client} and {@code server}. A recorded reset is sent by the
+     * endpoint, which is the server of a device's connection and the client of the attacker's leg
+     * ({@code endpointIsClient}).
+     */
+    public static List<Frame> frames(CaptureReader.Connection c, Host client, Host server, boolean endpointIsClient) {
         TcpSynthesis t = new TcpSynthesis(client, server, c.id());
         t.handshake(c.openedMicros());
         for (CaptureReader.Event e : c.events()) {
@@ -60,7 +64,7 @@ public final class TcpSynthesis {
                 break;
             }
             if (e.reset()) {
-                t.reset(e.micros());
+                t.reset(e.micros(), endpointIsClient);
             } else if (e.fin()) {
                 t.fin(e.micros(), e.fromDevice());
             } else {
@@ -113,9 +117,13 @@ public final class TcpSynthesis {
         ack(t, !fromClient);
     }
 
-    /** The endpoint resets the device's connection (a cut, an unreachable upstream, an I/O error). */
-    private void reset(long t) {
-        emit(t, false, RST | ACK, serverSeq, clientSeq, null, null, 0, 0, 0);
+    /** The endpoint resets the connection (a cut, an unreachable upstream, an I/O error, a peer gone). */
+    private void reset(long t, boolean fromClient) {
+        if (fromClient) {
+            emit(t, true, RST | ACK, clientSeq, serverSeq, null, null, 0, 0, 0);
+        } else {
+            emit(t, false, RST | ACK, serverSeq, clientSeq, null, null, 0, 0, 0);
+        }
         reset = true;
     }
 

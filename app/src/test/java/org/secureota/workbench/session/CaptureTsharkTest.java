@@ -79,6 +79,8 @@ class CaptureTsharkTest {
         List<String> alerts = tshark(pcap, "-Y", "tls.alert_message", "-T", "fields", "-e", "ip.src", "-e",
                 "tls.alert_message.desc");
         assertThat(alerts).as("the device's alert to the rogue server").anySatisfy(a -> assertThat(a).startsWith("10.0.1.1\t"));
+        assertThat(tshark(pcap, "-Y", "ip.src == 10.0.3.1 && tls.handshake.type == 11"))
+                .as("the attacker's own leg: the rogue server's certificate, endpoint to rogue").isNotEmpty();
         assertThat(tshark(pcap, "-Y", "_ws.malformed || (tcp.analysis.flags && !tcp.analysis.window_update)"))
                 .as("malformed packets or TCP analysis problems").isEmpty();
     }

@@ -14,8 +14,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.secureota.workbench.Prerequisites;
 import org.secureota.workbench.firmware.OtaState;
 import org.secureota.workbench.journal.EventType;
+import org.secureota.workbench.network.CaptureExport;
 
 /** Ten virtual boards in one session, each with its own flash, pty and key, all updated from V1 to V2 at once. */
 @Timeout(600)
@@ -30,7 +32,9 @@ class TenBoardsTest {
     @Test
     void tenBoardsStartTogetherAndAllUpdateFromV1ToV2() throws Exception {
         SessionTestSupport.requireBoard();
+        Path folder;
         try (LabSession session = LabSession.openAndWait(SessionTestSupport.options(root))) {
+            folder = session.folder();
             long started = System.nanoTime();
             List<CompletableFuture<LabDevice>> made = new ArrayList<>();
             for (int i = 1; i <= BOARDS; i++) {
@@ -74,6 +78,22 @@ class TenBoardsTest {
             SessionSnapshot all = session.await(s -> s.devices().size() == BOARDS && s.devices().values().stream()
                     .allMatch(d -> "2.0.0".equals(d.version())), WAIT, "all boards on 2.0.0 in the session snapshot");
             assertThat(all.boards().values()).hasSize(BOARDS).allSatisfy(b -> assertThat(b.power()).isEqualTo(BoardPower.RUNNING));
+        }
+        // The session's capture, per device: each board's requests under its own address (fleet-01 is
+        // 10.0.1.1, ... in the order of their names), decrypted by tshark from the file alone.
+        Prerequisites.require(CaptureTsharkTest.tshark(), "tshark is not installed (Debian: apt-get install tshark)");
+        Path pcap = root.resolve("fleet.pcapng");
+        CaptureExport.Result r = CaptureExport.export(folder, pcap);
+        assertThat(r.devices()).isEqualTo(BOARDS);
+        assertThat(r.unplaced()).as("connections no key log names").isZero();
+        List<String> manifests = CaptureTsharkTest.tshark(pcap, "-Y", "http.request.uri contains \"manifest\"",
+                "-T", "fields", "-e", "ip.src", "-e", "http.request.uri");
+        for (int i = 1; i <= BOARDS; i++) {
+            String address = "10.0.1." + i;
+            String device = String.format("device=fleet-%02d", i);
+            assertThat(manifests).as(device + " from " + address)
+                    .anySatisfy(l -> assertThat(l).startsWith(address + "\t").contains(device))
+                    .allSatisfy(l -> assertThat(l.startsWith(address + "\t")).isEqualTo(l.contains(device + "&")));
         }
     }
 }
