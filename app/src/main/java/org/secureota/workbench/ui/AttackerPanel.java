@@ -117,9 +117,13 @@ final class AttackerPanel {
         outcome.managedProperty().bind(outcome.textProperty().isNotEmpty());
         outcome.visibleProperty().bind(outcome.managedProperty());
         card.judgementProperty().addListener((o, a, j) -> {
-            outcome.getStyleClass().removeAll("resisted", "not-resisted");
+            outcome.getStyleClass().removeAll("resisted", "not-resisted", "no-attempt");
             if (j != null) {
-                outcome.getStyleClass().add(j.result() == JudgementResult.RESISTED ? "resisted" : "not-resisted");
+                outcome.getStyleClass().add(switch (j.result()) {
+                    case RESISTED -> "resisted";
+                    case NOT_RESISTED -> "not-resisted";
+                    case NO_ATTEMPT -> "no-attempt";
+                });
             }
         });
         expected.managedProperty().bind(card.availableProperty());
