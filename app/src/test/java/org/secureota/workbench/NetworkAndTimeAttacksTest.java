@@ -102,6 +102,17 @@ class NetworkAndTimeAttacksTest {
     }
 
     @Test
+    void aRogueServerWithTheStolenServerKeyPassesTlsAndIsStoppedByTheManifestSignature() throws Exception {
+        AttackBench.Outcome o = bench.attackFreshBoard("stolen-server-key", Map.of(), "MANIFEST_SIGNATURE_INVALID");
+        assertThat(o.judgement().versionAfter()).isEqualTo("1.0.0");
+        // TLS passed: the device sent its manifest request (with its API key) to the rogue server.
+        assertThat(bench.after(o.armedMark(), e -> EventType.HTTP_REQUEST.is(e)
+                && String.valueOf(e.fields().get("path")).startsWith("/api/v1/manifest"))).isNotEmpty();
+        assertThat(bench.after(o.armedMark(), e -> EventType.HTTP_REQUEST.is(e)
+                && String.valueOf(e.fields().get("path")).startsWith("/firmware"))).isEmpty();
+    }
+
+    @Test
     void aTrickledDownloadEndsInTimeout() throws Exception {
         // 16 bytes/s: every recv() gets a few bytes, but no TLS record completes within the read timeout.
         AttackBench.Outcome o = bench.attackFreshBoard("slow-retrieval", Map.of(), "TIMEOUT");

@@ -48,6 +48,12 @@ public final class AttackCatalog {
                         Forbidden.VERSION_CHANGED),
                 (t, p) -> lookAlike(t, ServerIdentity.otherHost(t.pki(), p.text("host")),
                         "server with a lab-CA certificate for " + p.text("host"))));
+        // A network attacker who also holds the server's TLS key (stolen from the server, or a certificate
+        // mis-issued for its name) passes every TLS check; only the manifest signature is left to stop it.
+        add(new Attack("stolen-server-key", AttackSurface.NETWORK, RELEASE,
+                p -> of("MANIFEST_SIGNATURE_INVALID", DeviceCheck.MANIFEST_SIGNATURE, Forbidden.IMAGE_SERVED,
+                        Forbidden.VERSION_CHANGED),
+                AttackCatalog::stolenServerKey));
         add(new Attack("expired-cert", AttackSurface.TIME, List.of(ParameterSpec.integer("days", 730, 1)),
                 p -> new ExpectedOutcome(Set.of("TLS_CERT_EXPIRED"), DeviceCheck.CERTIFICATE_EXPIRY,
                         Set.of(Forbidden.ANY_HTTP_REQUEST, Forbidden.VERSION_CHANGED), true),
@@ -166,6 +172,29 @@ public final class AttackCatalog {
                     t.endpoint().routeToLabServer();
                     server.close();
                 });
+    }
+
+    private static Attack.ArmedChange stolenServerKey(AttackTarget t, AttackParameters p) throws Exception {
+        Release offered = StoreEdit.offered(t, "stolen-server-key", p);
+        // The rogue server answers from the same store as the lab server, so the attacker's manifest is put
+        // there; while the route leads to the rogue server, the genuine one is out of the device's reach.
+        Attack.ArmedChange manifest = serveManifest(offered, ManifestForgery.sign(manifestOf(offered),
+                ManifestForgery.attackerKey()), "the same manifest signed with the attacker's own P-256 key (it"
+                + " has the server's TLS key, not the signing key)");
+        Attack.ArmedChange route;
+        try {
+            route = lookAlike(t, ServerIdentity.labServer(t.pki()), "rogue server holding the stolen server key");
+        } catch (Exception | Error e) {
+            manifest.undo().undo();
+            throw e;
+        }
+        return new Attack.ArmedChange(route.description() + "; " + manifest.description(), () -> {
+            try {
+                route.undo().undo();
+            } finally {
+                manifest.undo().undo();
+            }
+        });
     }
 
     private static Attack.ArmedChange networkFault(AttackTarget t, NetworkFault fault) {

@@ -73,7 +73,10 @@ public final class AttackCardModel {
         }
         return switch (j.result()) {
             case RESISTED -> i18n.get("attacker.outcome.resisted", j.deviceId(), result, verdict, stoppedBy,
-                    j.versionAfter() == null ? "?" : j.versionAfter());
+                    j.versionAfter() == null ? "?" : j.versionAfter())
+                    // Surviving is not winning: a denied update is named as such.
+                    + AttackTexts.availability(attack.id(), l).filter(a -> !"UPDATED".equals(j.verdict()))
+                            .map(a -> "\n" + a).orElse("");
             case NOT_RESISTED -> i18n.get("attacker.outcome.notResisted", j.deviceId(), result, verdict,
                     String.join("; ", j.reasons()));
             case NO_ATTEMPT -> i18n.get("attacker.outcome.noAttempt", j.deviceId(), result);

@@ -51,7 +51,7 @@ import org.secureota.workbench.server.ServerState;
 class AttackerTest {
 
     static final Path ROOT = Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath();
-    static final List<String> TABLE = List.of("rogue-server", "wrong-host-cert", "expired-cert", "flipped-byte",
+    static final List<String> TABLE = List.of("rogue-server", "wrong-host-cert", "stolen-server-key", "expired-cert", "flipped-byte",
             "truncated-image", "padded-image", "tampered-record", "dropped-connection", "slow-retrieval",
             "endless-data", "replayed-manifest", "downgrade", "freeze", "wrong-signing-key", "alg-confusion",
             "mix-and-match", "steal-image");
@@ -137,6 +137,24 @@ class AttackerTest {
         }
         assertThat(AttackCatalog.require("expired-cert").expected(AttackCatalog.require("expired-cert").defaults())
                 .needsRestart()).isTrue();
+    }
+
+    @Test
+    void attacksTheDeviceCanOnlySurviveAreNamedAsAttacksOnAvailabilityInBothLanguages() {
+        List<String> survived = List.of("expired-cert", "tampered-record", "dropped-connection", "slow-retrieval");
+        for (Attack a : AttackCatalog.all()) {
+            for (Locale l : List.of(Locale.ENGLISH, Locale.FRENCH)) {
+                var text = AttackTexts.availability(a.id(), l);
+                if (survived.contains(a.id())) {
+                    assertThat(text).as(a.id() + " " + l).hasValueSatisfying(t -> assertThat(t)
+                            .containsAnyOf("Availability", "Disponibilité").containsAnyOf("failed safe", "mis en sécurité")
+                            .containsAnyOf("denied the update", "empêché la mise à jour").containsAnyOf("operator", "opérateur"));
+                    assertThat(a.explanation(l)).containsAnyOf("availability", "disponibilité");
+                } else {
+                    assertThat(text).as(a.id() + " " + l).isEmpty();
+                }
+            }
+        }
     }
 
     /** The codes of the verdict table in docs/telemetry.md. */
@@ -263,6 +281,21 @@ class AttackerTest {
         assertThat(journal.window()).filteredOn(e -> EventType.ATTACK_ARMED.is(e))
                 .extracting(e -> e.fields().get("attack"))
                 .containsExactly("rogue-server", "dropped-connection", "expired-cert");
+    }
+
+    @Test
+    void theStolenServerKeyRoutesToAServerWithTheLabIdentityAndServesTheAttackersManifestUntilDisarmed() throws Exception {
+        Map<Path, byte[]> before = storeBytes();
+        ManifestVerifier verifier = new ManifestVerifier(pki.signingPublicKey());
+        ArmedAttack armed = attacker.arm("stolen-server-key", Map.of());
+        assertThat(endpoint.upstream().name()).isEqualTo("rogue server holding the stolen server key");
+        assertThat(armed.description()).contains("lab server certificate", "attacker's own P-256 key");
+        Release served = state.releases().find("shop-display", "3.0.0").orElseThrow();
+        assertThat(verifier.verify(Files.readString(served.manifestFile()).strip(), Instant.now()).refusal())
+                .isIn(ManifestRefusal.WRONG_KEY, ManifestRefusal.BAD_SIGNATURE);
+        attacker.disarm("stolen-server-key");
+        assertThat(endpoint.upstream()).isEqualTo(endpoint.labServer());
+        assertStoreUnchanged(before);
     }
 
     @Test
