@@ -87,7 +87,7 @@ class ViewModelTest {
         vm.imageOffered(false, null);
         assertThat(vm.imageProperty().get()).startsWith("offered in plaintext");
         vm.imageOffered(true, "ecies-p256");
-        assertThat(vm.imageProperty().get()).isEqualTo("offered encrypted (ecies-p256): only the device can read it");
+        assertThat(vm.imageProperty().get()).isEqualTo("offered encrypted (ecies-p256): only holders of the product's decryption key (its devices and the publisher) can read it");
         vm.imageDecrypted("ecies-p256, key 0123456789abcdef");
         assertThat(vm.imageProperty().get())
                 .isEqualTo("travelled encrypted, decrypted by the device (ecies-p256, key 0123456789abcdef)");
