@@ -338,7 +338,7 @@ public final class AttackCatalog {
         return serveManifest(offered, ManifestForgery.confuse(offered.jws(), alg,
                         Files.readAllBytes(t.pki().path(PkiFile.SIGNING_PUB))),
                 "the genuine payload under alg " + alg + ("none".equals(alg) ? " (genuine signature kept)"
-                        : " (HMAC keyed with the device's public key)"));
+                        : " (HMAC keyed with the manifest-signing public key every device holds)"));
     }
 
     private static Attack.ArmedChange mixAndMatch(AttackTarget t, AttackParameters p) throws Exception {
