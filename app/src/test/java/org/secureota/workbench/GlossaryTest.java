@@ -60,7 +60,7 @@ class GlossaryTest {
     }
 
     /** Every French text, by where it comes from: bundle keys and each script's title, summary and narrations. */
-    static Map<String, String> frenchTexts() throws IOException {
+    static Map<String, String> frenchTexts() throws Exception {
         Map<String, String> texts = new LinkedHashMap<>();
         for (String bundle : List.of("resources/i18n/attacks_fr.properties",
                 "resources/org/secureota/workbench/ui/messages_fr.properties")) {
@@ -88,7 +88,7 @@ class GlossaryTest {
     }
 
     @Test
-    void theFrenchTextsUseOnlyTheGlossarysTermForEachListedConcept() throws IOException {
+    void theFrenchTextsUseOnlyTheGlossarysTermForEachListedConcept() throws Exception {
         List<String> variants = forbiddenVariants();
         assertThat(variants).as("variants read from docs/glossaire.md")
                 .contains("CA", "retour en arrière", "anti-retour", "source d'heure", "négociation TLS", "écriture déchirée");

@@ -75,7 +75,7 @@ class ViewModelTest {
                 .contains("Device says: SHA-256 of the image differs from the signed manifest");
         assertThat(vm.lcdProperty().get().row(0)).isEqualTo("ALERTE SÉCURITÉ ");
         i18n.setLocale(Locale.FRENCH);
-        assertThat(vm.verdictExplanationProperty().get()).startsWith("Le SHA-256 de l'image reçue diffère")
+        assertThat(vm.verdictExplanationProperty().get()).startsWith("L'empreinte SHA-256 de l'image reçue diffère")
                 .contains("L'appareil dit : SHA-256");
     }
 
