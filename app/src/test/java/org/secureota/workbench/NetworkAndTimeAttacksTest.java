@@ -102,6 +102,18 @@ class NetworkAndTimeAttacksTest {
     }
 
     @Test
+    void aRogueServerWithTheStolenServerKeyPassesTlsAndIsStoppedByTheManifestSignature() throws Exception {
+        AttackBench.Outcome o = bench.attackFreshBoard("stolen-server-key", Map.of(), "MANIFEST_SIGNATURE_INVALID");
+        assertThat(o.judgement().versionAfter()).isEqualTo("1.0.0");
+        // TLS passed: the device sent its manifest request (with its API key) to the rogue server, and
+        // asked for no image (the judge counts the attempt only, not the check after disarming).
+        assertThat(o.judgement().httpRequests()).isGreaterThanOrEqualTo(1);
+        assertThat(o.judgement().imageBytesServed()).isZero();
+        assertThat(bench.after(o.armedMark(), e -> EventType.HTTP_REQUEST.is(e)
+                && String.valueOf(e.fields().get("path")).startsWith("/api/v1/manifest"))).isNotEmpty();
+    }
+
+    @Test
     void aTrickledDownloadEndsInTimeout() throws Exception {
         // 16 bytes/s: every recv() gets a few bytes, but no TLS record completes within the read timeout.
         AttackBench.Outcome o = bench.attackFreshBoard("slow-retrieval", Map.of(), "TIMEOUT");

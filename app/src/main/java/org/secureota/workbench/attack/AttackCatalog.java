@@ -2,26 +2,33 @@ package org.secureota.workbench.attack;
 
 import static org.secureota.workbench.attack.ExpectedOutcome.of;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.secureota.workbench.firmware.Manifest;
 import org.secureota.workbench.firmware.Release;
+import org.secureota.workbench.firmware.ReleaseStore;
 import org.secureota.workbench.firmware.SignedManifest;
 import org.secureota.workbench.network.NetworkFault;
 import org.secureota.workbench.network.Upstream;
 import org.secureota.workbench.pki.PkiFile;
 import org.secureota.workbench.server.OtaServer;
 import org.secureota.workbench.server.ServerIdentity;
+import org.secureota.workbench.server.ServerState;
 
 /**
  * The attacker's catalogue: every attack the workbench can arm, in the order the panel lists them. Each
@@ -52,6 +59,12 @@ public final class AttackCatalog {
                         Forbidden.VERSION_CHANGED),
                 (t, p) -> lookAlike(t, ServerIdentity.otherHost(t.pki(), p.text("host")),
                         "server with a lab-CA certificate for " + p.text("host"))));
+        // A network attacker who also holds the server's TLS key (stolen from the server, or a certificate
+        // mis-issued for its name) passes every TLS check; only the manifest signature is left to stop it.
+        add(new Attack("stolen-server-key", AttackSurface.NETWORK, RELEASE,
+                p -> of("MANIFEST_SIGNATURE_INVALID", DeviceCheck.MANIFEST_SIGNATURE, Forbidden.IMAGE_SERVED,
+                        Forbidden.VERSION_CHANGED),
+                AttackCatalog::stolenServerKey));
         add(new Attack("expired-cert", AttackSurface.TIME, List.of(ParameterSpec.integer("days", 730, 1)),
                 p -> new ExpectedOutcome(Set.of("TLS_CERT_EXPIRED"), DeviceCheck.CERTIFICATE_EXPIRY,
                         Set.of(Forbidden.ANY_HTTP_REQUEST, Forbidden.VERSION_CHANGED), true),
@@ -170,6 +183,69 @@ public final class AttackCatalog {
                     t.endpoint().routeToLabServer();
                     server.close();
                 });
+    }
+
+    private static Attack.ArmedChange stolenServerKey(AttackTarget t, AttackParameters p) throws Exception {
+        Release offered = StoreEdit.offered(t, "stolen-server-key", p);
+        // The rogue server answers from its own copy of the release files, in which the attacker replaced the
+        // manifest: the lab's store is never touched, so a store attack armed beside this one stays independent.
+        Path copy = Files.createTempDirectory("rogue-store-");
+        OtaServer server = null;
+        try {
+            Path store = t.state().releases().directory();
+            copyTree(store, copy);
+            String jws = ManifestForgery.sign(manifestOf(offered), ManifestForgery.attackerKey());
+            Files.writeString(copy.resolve(store.relativize(offered.manifestFile()).toString()), jws.strip() + "\n",
+                    StandardCharsets.US_ASCII);
+            // Read only now, after the forgery: the copy's store never saw the genuine manifest.
+            ServerState rogueState = new ServerState(new ReleaseStore(copy), t.state().apiKeys(),
+                    t.state().deployments(), t.state().deviceStatuses());
+            server = OtaServer.builder(rogueState, t.journal()).identity(ServerIdentity.labServer(t.pki())).port(0).start();
+            String notice = t.endpoint().route(Upstream.loopback("rogue server holding the stolen server key",
+                    server.port()));
+            OtaServer started = server;
+            return new Attack.ArmedChange("the endpoint now leads to a rogue server holding the stolen server key ("
+                    + "lab server certificate (certs/server.pem)); it answers " + offered.product() + " "
+                    + offered.version() + " with the same manifest signed with the attacker's own P-256 key (it has"
+                    + " the server's TLS key, not the signing key); " + notice, () -> {
+                        try {
+                            t.endpoint().routeToLabServer();
+                            started.close();
+                        } finally {
+                            deleteTree(copy);
+                        }
+                    });
+        } catch (Exception | Error e) {
+            if (server != null) {
+                server.close();
+            }
+            deleteTree(copy);
+            throw e;
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path f : all.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path f : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 
     private static Attack.ArmedChange networkFault(AttackTarget t, NetworkFault fault) {
@@ -335,7 +411,7 @@ public final class AttackCatalog {
         return serveManifest(offered, ManifestForgery.confuse(offered.jws(), alg,
                         Files.readAllBytes(t.pki().path(PkiFile.SIGNING_PUB))),
                 "the genuine payload under alg " + alg + ("none".equals(alg) ? " (genuine signature kept)"
-                        : " (HMAC keyed with the device's public key)"));
+                        : " (HMAC keyed with the manifest-signing public key every device holds)"));
     }
 
     private static Attack.ArmedChange mixAndMatch(AttackTarget t, AttackParameters p) throws Exception {

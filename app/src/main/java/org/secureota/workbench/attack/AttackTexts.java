@@ -2,6 +2,7 @@ package org.secureota.workbench.attack;
 
 import java.util.Locale;
 import java.util.MissingResourceException;
+import java.util.Optional;
 import java.util.ResourceBundle;
 
 /** The attacks' titles and explanations, from {@code resources/i18n/attacks*.properties} (English, French). */
@@ -22,6 +23,16 @@ public final class AttackTexts {
 
     static String explanation(String id, Locale locale) {
         return text(id + ".explanation", locale);
+    }
+
+    /**
+     * For an attack the device can only survive (it fails safe, the update is still denied), the sentence
+     * that names this as an attack on availability and says what an operator sees; empty for the others.
+     */
+    public static Optional<String> availability(String id, Locale locale) {
+        ResourceBundle b = bundle(locale);
+        String key = id + ".availability";
+        return b.containsKey(key) ? Optional.of(b.getString(key)) : Optional.empty();
     }
 
     /** The help of one parameter: the attack's own text, or the shared one (product, version). */

@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * The check on the device that stops an attack (docs/ota-verdicts.md gives their order). IMAGE_ENCRYPTION
  * is the one protection that works before the device: the release is served encrypted for the product's
- * key, which only the devices hold.
+ * key, which the devices and the publisher hold, never the server.
  */
 public enum DeviceCheck {
     TLS_CHAIN, HOST_NAME, CERTIFICATE_EXPIRY, TLS_RECORD_INTEGRITY, READ_TIMEOUT, MANIFEST_SIGNATURE, ALGORITHM,

@@ -165,8 +165,8 @@ final class ExpectationCheck {
                 bricked.add(id + " (power " + power + ", running " + running.map(SlotReport::describe).orElse("no app") + ")");
             }
         }
-        return result(x, "every device runs a verified app", bricked.isEmpty() ? "all " + lab.deviceIds().size()
-                + " run a verified app" : "not running a verified app: " + String.join("; ", bricked), bricked.isEmpty());
+        return result(x, "every device runs an intact app (checksum and appended SHA-256)", bricked.isEmpty() ? "all " + lab.deviceIds().size()
+                + " run an intact app" : "not running an intact app: " + String.join("; ", bricked), bricked.isEmpty());
     }
 
     private List<String> targets(String device) {

@@ -10,7 +10,7 @@ import org.secureota.workbench.journal.JournalEvent;
 
 /**
  * The power-cut sweep, made watchable: one update, cut at flash operation N, the device powered on
- * and required to boot a verified app, then the same again one step further, until an update runs
+ * and required to boot an intact app, then the same again one step further, until an update runs
  * to its confirmation without meeting the cut. Each cut is journaled and counted in the narration.
  */
 final class PowerCutSweep {
@@ -99,7 +99,7 @@ final class PowerCutSweep {
             f.put("point", sweep.point().wireName());
             f.put("version_after", now);
             lab.journal().append(EventType.SCENARIO_SWEEP_CUT, dev, "cut " + count + " at flash operation "
-                    + op + " (" + sweep.point().wireName() + "): booted " + now + ", a verified app", f);
+                    + op + " (" + sweep.point().wireName() + "): booted " + now + ", an intact app", f);
             runner.narrate(step.index(), step.narration().with("cuts", count).with("operation", op));
             runner.progress(step.index(), "cut " + count + " at flash operation " + op + ": booted " + now);
         }

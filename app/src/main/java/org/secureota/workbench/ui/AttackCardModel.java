@@ -76,10 +76,13 @@ public final class AttackCardModel {
         return switch (j.result()) {
             // Stopped where the catalogue says: its check, named in the current language; otherwise (survived a
             // cut, or refused at another check) the attacker's own reason says what happened.
-            case RESISTED -> j.expected().contains(verdict) && !"UPDATED".equals(verdict)
+            case RESISTED -> (j.expected().contains(verdict) && !"UPDATED".equals(verdict)
                     ? i18n.get("attacker.outcome.resisted", j.deviceId(), result, verdict, stoppedBy,
                     j.versionAfter() == null ? "?" : j.versionAfter())
-                    : i18n.get("attacker.outcome.resistedOther", j.deviceId(), result, j.reason());
+                    : i18n.get("attacker.outcome.resistedOther", j.deviceId(), result, j.reason()))
+                    // Surviving is not winning: a denied update is named as such.
+                    + AttackTexts.availability(attack.id(), l).filter(a -> !"UPDATED".equals(j.verdict()))
+                            .map(a -> "\n" + a).orElse("");
             case NOT_RESISTED -> i18n.get("attacker.outcome.notResisted", j.deviceId(), result, verdict,
                     String.join("; ", j.reasons()));
             case NO_ATTEMPT -> i18n.get("attacker.outcome.noAttempt", j.deviceId(), result, j.reason());

@@ -51,7 +51,7 @@ import org.secureota.workbench.server.ServerState;
 class AttackerTest {
 
     static final Path ROOT = Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath();
-    static final List<String> TABLE = List.of("rogue-server", "wrong-host-cert", "expired-cert", "flipped-byte",
+    static final List<String> TABLE = List.of("rogue-server", "wrong-host-cert", "stolen-server-key", "expired-cert", "flipped-byte",
             "truncated-image", "padded-image", "tampered-record", "dropped-connection", "slow-retrieval",
             "endless-data", "replayed-manifest", "downgrade", "freeze", "wrong-signing-key", "alg-confusion",
             "mix-and-match", "steal-image");
@@ -141,6 +141,24 @@ class AttackerTest {
         }
         assertThat(AttackCatalog.require("expired-cert").expected(AttackCatalog.require("expired-cert").defaults())
                 .needsRestart()).isTrue();
+    }
+
+    @Test
+    void attacksTheDeviceCanOnlySurviveAreNamedAsAttacksOnAvailabilityInBothLanguages() {
+        List<String> survived = List.of("expired-cert", "tampered-record", "dropped-connection", "slow-retrieval");
+        for (Attack a : AttackCatalog.all()) {
+            for (Locale l : List.of(Locale.ENGLISH, Locale.FRENCH)) {
+                var text = AttackTexts.availability(a.id(), l);
+                if (survived.contains(a.id())) {
+                    assertThat(text).as(a.id() + " " + l).hasValueSatisfying(t -> assertThat(t)
+                            .containsAnyOf("Availability", "Disponibilité").containsAnyOf("failed safe", "mis en sécurité")
+                            .containsAnyOf("denied the update", "empêché la mise à jour").containsAnyOf("operator", "opérateur"));
+                    assertThat(a.explanation(l)).containsAnyOf("availability", "disponibilité");
+                } else {
+                    assertThat(text).as(a.id() + " " + l).isEmpty();
+                }
+            }
+        }
     }
 
     /** The codes of the verdict table in docs/telemetry.md. */
@@ -302,6 +320,22 @@ class AttackerTest {
         attacker.disarm("downgrade");
         assertThat(attacker.arm("replayed-manifest", Map.of()).description()).contains("manifest of 2.0.0");
         attacker.disarm("replayed-manifest");
+        assertStoreUnchanged(before);
+    }
+
+    @Test
+    void theStolenServerKeyRoutesToAServerWithTheLabIdentityAndLeavesTheLabStoreAlone() throws Exception {
+        Map<Path, byte[]> before = storeBytes();
+        ArmedAttack armed = attacker.arm("stolen-server-key", Map.of());
+        assertThat(endpoint.upstream().name()).isEqualTo("rogue server holding the stolen server key");
+        assertThat(armed.description()).contains("lab server certificate", "attacker's own P-256 key");
+        // The rogue server serves from its own copy: the lab's store is untouched, so a store attack can be
+        // armed beside it and both undo cleanly.
+        assertStoreUnchanged(before);
+        attacker.arm("flipped-byte", Map.of());
+        attacker.disarm("stolen-server-key");
+        attacker.disarm("flipped-byte");
+        assertThat(endpoint.upstream()).isEqualTo(endpoint.labServer());
         assertStoreUnchanged(before);
     }
 

@@ -46,7 +46,7 @@ class DemoScriptsTest {
         try (Stream<Path> list = Files.list(ROOT.resolve("demo-scripts"))) {
             scripts = list.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
         }
-        assertThat(scripts).as("shipped scripts").hasSizeGreaterThanOrEqualTo(13);
+        assertThat(scripts).as("shipped scripts").hasSizeGreaterThanOrEqualTo(23);
         ScriptReader reader = ScenarioRun.reader();
         return scripts.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
             DemoScript script = reader.read(file);

@@ -59,7 +59,7 @@ class ScenarioWindowTest {
     void theFlippedByteScriptPlaysToItsEndAndTheNarrationSaysSo(FxRobot robot) throws Exception {
         MainController c = app.controller();
         waitFor("the lab open", 90_000, () -> c.serverStatus.getText().startsWith("running"));
-        CompletableFuture<RunSnapshot> run = onFx(() -> c.scenario().run(root.resolve("demo-scripts/03-flipped-byte.yaml"),
+        CompletableFuture<RunSnapshot> run = onFx(() -> c.scenario().run(root.resolve("demo-scripts/12-flipped-byte.yaml"),
                 RunMode.PLAY));
         // Play mode stops at the script's pauses: the presenter's "next" (Page Down) moves on.
         long deadline = System.currentTimeMillis() + 240_000;

@@ -184,7 +184,7 @@ class ScreenshotTour {
         });
         AtomicBoolean presented = new AtomicBoolean();
         CompletableFuture<org.secureota.workbench.scenario.RunSnapshot> run = onFx(() -> c.scenario().run(
-                Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath().resolve("demo-scripts/03-flipped-byte.yaml"),
+                Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath().resolve("demo-scripts/12-flipped-byte.yaml"),
                 org.secureota.workbench.scenario.RunMode.STEP));
         waitFor("the script's lab open", 60_000, () -> !c.throttleSwitch.isDisabled() && c.scenario().model().last() != null);
         onFx(() -> {

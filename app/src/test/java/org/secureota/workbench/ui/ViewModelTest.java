@@ -75,7 +75,7 @@ class ViewModelTest {
                 .contains("Device says: SHA-256 of the image differs from the signed manifest");
         assertThat(vm.lcdProperty().get().row(0)).isEqualTo("ALERTE SÉCURITÉ ");
         i18n.setLocale(Locale.FRENCH);
-        assertThat(vm.verdictExplanationProperty().get()).startsWith("Le SHA-256 de l'image reçue diffère")
+        assertThat(vm.verdictExplanationProperty().get()).startsWith("L'empreinte SHA-256 de l'image reçue diffère")
                 .contains("L'appareil dit : SHA-256");
     }
 
@@ -87,7 +87,7 @@ class ViewModelTest {
         vm.imageOffered(false, null);
         assertThat(vm.imageProperty().get()).startsWith("offered in plaintext");
         vm.imageOffered(true, "ecies-p256");
-        assertThat(vm.imageProperty().get()).isEqualTo("offered encrypted (ecies-p256): only the device can read it");
+        assertThat(vm.imageProperty().get()).isEqualTo("offered encrypted (ecies-p256): only holders of the product's decryption key (its devices and the publisher) can read it");
         vm.imageDecrypted("ecies-p256, key 0123456789abcdef");
         assertThat(vm.imageProperty().get())
                 .isEqualTo("travelled encrypted, decrypted by the device (ecies-p256, key 0123456789abcdef)");
@@ -146,5 +146,30 @@ class ViewModelTest {
         assertThat(DisplayCheck.problem(Map.of("DISPLAY", ":0"), "Linux")).isNull();
         assertThat(DisplayCheck.problem(Map.of("WAYLAND_DISPLAY", "wayland-0"), "Linux")).isNull();
         assertThat(DisplayCheck.problem(Map.of(), "Mac OS X")).isNull();
+    }
+
+    @Test
+    void anAttackTheDeviceOnlySurvivedIsNamedAsDenyingTheUpdateInBothLanguages() {
+        I18n i18n = new I18n(Locale.ENGLISH);
+        AttackCardModel slow = new AttackCardModel(org.secureota.workbench.attack.AttackCatalog.require("slow-retrieval"), i18n);
+        slow.judgementProperty().set(new org.secureota.workbench.attack.Judgement("slow-retrieval", "esp32-lab-01",
+                org.secureota.workbench.attack.JudgementResult.RESISTED, "TIMEOUT", java.util.Set.of("TIMEOUT"), 4, 4096,
+                "1.0.0", "1.0.0", java.util.List.of("verdict TIMEOUT")));
+        assertThat(slow.outcomeProperty().get()).contains("TIMEOUT").contains("Availability").contains("failed safe")
+                .contains("denied the update").contains("operator");
+        i18n.setLocale(Locale.FRENCH);
+        assertThat(slow.outcomeProperty().get()).contains("Disponibilité").contains("mis en sécurité");
+
+        i18n.setLocale(Locale.ENGLISH);
+        AttackCardModel dropOnce = new AttackCardModel(org.secureota.workbench.attack.AttackCatalog.require("dropped-connection"), i18n);
+        dropOnce.judgementProperty().set(new org.secureota.workbench.attack.Judgement("dropped-connection", "esp32-lab-01",
+                org.secureota.workbench.attack.JudgementResult.RESISTED, "UPDATED", java.util.Set.of("UPDATED"), 3, 600_000,
+                "1.0.0", "2.0.0", java.util.List.of("verdict UPDATED")));
+        assertThat(dropOnce.outcomeProperty().get()).as("a resumed update was not denied").doesNotContain("Availability");
+        AttackCardModel flipped = new AttackCardModel(org.secureota.workbench.attack.AttackCatalog.require("flipped-byte"), i18n);
+        flipped.judgementProperty().set(new org.secureota.workbench.attack.Judgement("flipped-byte", "esp32-lab-01",
+                org.secureota.workbench.attack.JudgementResult.RESISTED, "HASH_MISMATCH", java.util.Set.of("HASH_MISMATCH"), 3,
+                600_000, "1.0.0", "1.0.0", java.util.List.of("verdict HASH_MISMATCH")));
+        assertThat(flipped.outcomeProperty().get()).doesNotContain("Availability");
     }
 }
