@@ -153,8 +153,8 @@ class ViewModelTest {
         I18n i18n = new I18n(Locale.ENGLISH);
         AttackCardModel slow = new AttackCardModel(org.secureota.workbench.attack.AttackCatalog.require("slow-retrieval"), i18n);
         slow.judgementProperty().set(new org.secureota.workbench.attack.Judgement("slow-retrieval", "esp32-lab-01",
-                org.secureota.workbench.attack.JudgementResult.RESISTED, "TIMEOUT", java.util.Set.of("TIMEOUT"), 4, 4096,
-                "1.0.0", "1.0.0", java.util.List.of("verdict TIMEOUT")));
+                org.secureota.workbench.attack.JudgementResult.RESISTED, "TIMEOUT", java.util.Set.of("TIMEOUT"),
+                org.secureota.workbench.attack.DeviceCheck.READ_TIMEOUT, true, 4, 4096, "1.0.0", "1.0.0", "verdict TIMEOUT", 1));
         assertThat(slow.outcomeProperty().get()).contains("TIMEOUT").contains("Availability").contains("failed safe")
                 .contains("denied the update").contains("operator");
         i18n.setLocale(Locale.FRENCH);
@@ -163,13 +163,13 @@ class ViewModelTest {
         i18n.setLocale(Locale.ENGLISH);
         AttackCardModel dropOnce = new AttackCardModel(org.secureota.workbench.attack.AttackCatalog.require("dropped-connection"), i18n);
         dropOnce.judgementProperty().set(new org.secureota.workbench.attack.Judgement("dropped-connection", "esp32-lab-01",
-                org.secureota.workbench.attack.JudgementResult.RESISTED, "UPDATED", java.util.Set.of("UPDATED"), 3, 600_000,
-                "1.0.0", "2.0.0", java.util.List.of("verdict UPDATED")));
+                org.secureota.workbench.attack.JudgementResult.RESISTED, "UPDATED", java.util.Set.of("UPDATED"),
+                org.secureota.workbench.attack.DeviceCheck.RANGE_RESUME, true, 3, 600_000, "1.0.0", "2.0.0", "verdict UPDATED", 2));
         assertThat(dropOnce.outcomeProperty().get()).as("a resumed update was not denied").doesNotContain("Availability");
         AttackCardModel flipped = new AttackCardModel(org.secureota.workbench.attack.AttackCatalog.require("flipped-byte"), i18n);
         flipped.judgementProperty().set(new org.secureota.workbench.attack.Judgement("flipped-byte", "esp32-lab-01",
-                org.secureota.workbench.attack.JudgementResult.RESISTED, "HASH_MISMATCH", java.util.Set.of("HASH_MISMATCH"), 3,
-                600_000, "1.0.0", "1.0.0", java.util.List.of("verdict HASH_MISMATCH")));
+                org.secureota.workbench.attack.JudgementResult.RESISTED, "HASH_MISMATCH", java.util.Set.of("HASH_MISMATCH"),
+                org.secureota.workbench.attack.DeviceCheck.SHA256, true, 3, 600_000, "1.0.0", "1.0.0", "verdict HASH_MISMATCH", 3));
         assertThat(flipped.outcomeProperty().get()).doesNotContain("Availability");
     }
 }
