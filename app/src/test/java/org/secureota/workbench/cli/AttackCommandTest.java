@@ -14,11 +14,11 @@ class AttackCommandTest {
         CliTestSupport.Run en = CliTestSupport.run("attack", "list");
         assertThat(en.exitCode()).as(en.err()).isZero();
         AttackCatalog.all().forEach(a -> assertThat(en.out()).contains(a.id()));
-        assertThat(en.out()).contains("HASH_MISMATCH", "Flipped byte in the image", "offset=random");
+        assertThat(en.out()).contains("HASH_MISMATCH", "Flipped bit in the image (one byte changed)", "offset=random");
 
         CliTestSupport.Run fr = CliTestSupport.run("attack", "list", "--lang", "fr");
         assertThat(fr.exitCode()).isZero();
-        assertThat(fr.out()).contains("Octet inversé dans l'image", "stockage du serveur");
+        assertThat(fr.out()).contains("Un bit inversé dans l'image (octet modifié)", "stockage du serveur");
     }
 
     @Test
