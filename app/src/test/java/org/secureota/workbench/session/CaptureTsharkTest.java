@@ -85,6 +85,33 @@ class CaptureTsharkTest {
                 .as("malformed packets or TCP analysis problems").isEmpty();
     }
 
+    @Test
+    void aTamperedRecordShowsOnBothLegsAndTheTcpStaysClean() throws Exception {
+        SessionTestSupport.requireBoard();
+        Prerequisites.require(tshark(), "tshark is not installed (Debian: apt-get install tshark; .ci/run installs it)");
+        Path folder;
+        try (LabSession session = LabSession.openAndWait(SessionTestSupport.options(root))) {
+            folder = session.folder();
+            LabDevice d = session.createVirtualDevice("cap-02", LabSessionDefaults.PRODUCT,
+                    VirtualDeviceOptions.factoryFreshV1()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            d.model().await(SessionTestSupport::v1Running, WAIT, "V1 running");
+            session.deploy(LabSessionDefaults.PRODUCT, "2.0.0").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            session.attacker().arm("tampered-record", Map.of("repeat", "once"));
+            session.checkAll().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            d.model().await(s -> "2.0.0".equals(s.version()) && s.runningState() == OtaState.VALID, WAIT,
+                    "V2 confirmed after the resume");
+            session.attacker().disarm("tampered-record");
+        }
+        Path pcap = root.resolve("tampered.pcapng");
+        CaptureExport.export(folder, pcap);
+        assertThat(tshark(pcap, "-Y", "ip.addr == 10.0.0.2 && tls.record.content_type == 23"))
+                .as("the attacker's leg to the lab server, with the records as the server sent them").isNotEmpty();
+        assertThat(tshark(pcap, "-Y", "http.request.uri contains \"2.0.0\"", "-T", "fields", "-e", "ip.src"))
+                .as("the image request, decrypted on both legs").contains("10.0.1.1", "10.0.0.1");
+        assertThat(tshark(pcap, "-Y", "_ws.malformed || (tcp.analysis.flags && !tcp.analysis.window_update)"))
+                .as("malformed packets or TCP analysis problems").isEmpty();
+    }
+
     static boolean tshark() {
         try {
             return new ProcessBuilder("tshark", "--version").redirectErrorStream(true).start().waitFor() == 0;
