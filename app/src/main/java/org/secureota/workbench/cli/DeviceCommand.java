@@ -48,7 +48,7 @@ final class DeviceCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw WorkbenchCli.missingSubcommand(spec);
     }
 
     @Command(name = "factory-image", mixinStandardHelpOptions = true,
