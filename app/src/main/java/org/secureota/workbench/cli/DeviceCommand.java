@@ -24,6 +24,8 @@ import org.secureota.workbench.lab.AtomicFiles;
 import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
+import org.secureota.workbench.server.ApiKeyRegistry;
+import org.secureota.workbench.server.ServerState;
 import org.secureota.workbench.session.LabDevice;
 import org.secureota.workbench.session.LabSession;
 import org.secureota.workbench.session.LabSessionOptions;
@@ -90,6 +92,7 @@ final class DeviceCommand implements Runnable {
             String caPem = readPem(pki, PkiFile.CA_CERT);
             String signingPem = readPem(pki, PkiFile.SIGNING_PUB);
             String apiKey = readApiKey();
+            requireRegistered(lab, deviceId, product, apiKey);
             // The product's decryption key, when the product has one: its devices can then open releases
             // published with --encrypt. Without it they install plaintext releases only.
             ProductKeys productKeys = new ProductKeys(lab.certs());
@@ -125,7 +128,34 @@ final class DeviceCommand implements Runnable {
                     + offset + " " + shellQuote(target));
             w.println("The board must run a firmware built with esp32-firmware/partitions_default_factory.csv or"
                     + " partitions_two_ota_factory.csv.");
-            w.println("For the virtual ESP32: ./workbench device virtual --factory-data " + shellQuote(target));
+            w.println("For the virtual ESP32: " + LabHints.workbench(lab) + " device virtual --factory-data "
+                    + shellQuote(target));
+        }
+
+        /**
+         * A factory image for a device the server does not know, or with a key it would refuse, makes a
+         * board that fails every check with UNAUTHORIZED: refuse it here, where the cause is plain.
+         */
+        private static void requireRegistered(Lab lab, String deviceId, String product, String apiKey) {
+            ApiKeyRegistry keys = ServerState.of(lab).apiKeys();
+            ApiKeyRegistry.Check check = keys.check(deviceId, apiKey);
+            switch (check.outcome()) {
+                case ACCEPTED -> {
+                    String registered = check.device().orElseThrow().product();
+                    if (!registered.equals(product)) {
+                        throw new UsageException("Device '" + deviceId + "' is registered for product '" + registered
+                                + "', not '" + product + "': give --product " + registered + ", or register it again.");
+                    }
+                }
+                case UNKNOWN_DEVICE -> throw new UsageException("Device '" + deviceId + "' is not registered on this"
+                        + " lab's server (" + keys.file() + "), so the server would refuse it. Run '"
+                        + LabHints.workbench(lab) + " server add-device " + deviceId + " --product " + product
+                        + "' first and save the key it prints.");
+                default -> throw new UsageException("The API key given is not the key of device '" + deviceId
+                        + "' on this lab's server, which would refuse it. Give the key that 'server add-device' printed,"
+                        + " or issue a new one with '" + LabHints.workbench(lab) + " server add-device " + deviceId
+                        + " --product " + product + " --rotate-key'.");
+            }
         }
 
         private static String readPem(LabPki pki, PkiFile file) {
@@ -220,8 +250,13 @@ final class DeviceCommand implements Runnable {
 
         @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "default",
                 description = "Flash layout of a factory-fresh flash: default (Arduino, app0/app1) or two_ota"
-                        + " (ESP-IDF, factory/ota_0/ota_1). Default: ${DEFAULT-VALUE}.")
+                        + " (also spelled two-ota; ESP-IDF, factory/ota_0/ota_1). Default: ${DEFAULT-VALUE}.")
         private String layoutName;
+
+        @Option(names = "--fresh",
+                description = "Replace an existing flash file with a factory-fresh one (needed for --app or"
+                        + " --factory-data when the flash file exists; everything on it is lost).")
+        private boolean refresh;
 
         @Option(names = "--duration", paramLabel = "SECONDS",
                 description = "Stop after this many seconds (default: run until Ctrl-C).")
@@ -233,20 +268,28 @@ final class DeviceCommand implements Runnable {
             Path dir = lab.devices().resolve("virtual");
             Path flashFile = flash != null ? flash : dir.resolve("flash.bin");
             Path link = ptyLink != null ? ptyLink : dir.resolve("tty");
-            FlashLayout layout = Arrays.stream(FlashLayout.values())
-                    .filter(l -> l.wireName().equals(layoutName)).findFirst()
+            FlashLayout layout = FlashLayout.parse(layoutName)
                     .orElseThrow(() -> new UsageException("Unknown --layout '" + layoutName
-                            + "': use default or two_ota."));
+                            + "': use default or two_ota (or two-ota)."));
             if (factoryData != null && !Files.isRegularFile(factoryData)) {
                 throw new UsageException("No factory data file " + factoryData
                         + ". Make one with './workbench device factory-image ID ...'.");
             }
             PrintWriter w = spec.commandLine().getOut();
-            boolean fresh = !Files.exists(flashFile);
-            if (!fresh && (app != null || factoryData != null)) {
-                w.println("Note: " + flashFile + " exists, so --app and --factory-data are not applied;"
-                        + " delete it for a factory-fresh board.");
+            if (Files.exists(flashFile) && (app != null || factoryData != null)) {
+                if (!refresh) {
+                    // Running the old flash would silently ignore what was asked for: a board with another identity.
+                    throw new UsageException(flashFile + " exists (device '" + provisionedIdInFlash(flashFile)
+                            + "'), and --app and --factory-data apply only to a factory-fresh flash. Add --fresh to"
+                            + " replace it with a factory-fresh one, or give another --flash FILE.");
+                }
+                try {
+                    Files.delete(flashFile);
+                } catch (IOException e) {
+                    throw new UsageException("Cannot replace " + flashFile + ": " + e.getMessage(), e);
+                }
             }
+            boolean fresh = !Files.exists(flashFile);
             // The factory step journals under the id it provisions, like everything after it.
             String id = fresh ? provisionedId(factoryData) : provisionedIdInFlash(flashFile);
             watch(spec, lab, seconds, session -> {

@@ -139,7 +139,9 @@ public final class ScriptReader {
             FlashLayout layout = FlashLayout.DEFAULT;
             if (m.values().containsKey("layout")) {
                 String l = text(m, "layout", true);
-                layout = l == null ? null : oneOf(m.values().get("layout"), l, FlashLayout.class, "layout");
+                // Spelled two_ota (the CLI's and the firmware's name) or two-ota (the scripts' style): both work.
+                layout = l == null ? null : FlashLayout.parse(l).orElseGet(
+                        () -> oneOf(m.values().get("layout"), l, FlashLayout.class, "layout"));
             }
             if (id == null || product == null || version == null || layout == null || count < 1) {
                 return null;

@@ -127,6 +127,7 @@ public final class LabSession implements AutoCloseable {
                 return session;
             } catch (RuntimeException e) {
                 session.close();
+                session.discardFolder();
                 throw e instanceof LabSessionException l ? l
                         : new LabSessionException("The lab session could not open: " + e.getMessage(), e);
             }
@@ -192,6 +193,23 @@ public final class LabSession implements AutoCloseable {
                 "folder", log.directory().toString(), "device_url", deviceUrl(),
                 "server_url", server.baseUri().toString(), "time_source", time.hostPort()));
         update(s -> s.withState(SessionState.OPEN));
+    }
+
+    /**
+     * A session that never opened leaves no folder: it recorded nothing but its failure, which the
+     * caller reports, and an empty session would be what {@code export} takes for the latest one.
+     */
+    private void discardFolder() {
+        if (log == null) {
+            return;
+        }
+        try (var files = Files.walk(log.directory())) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | java.io.UncheckedIOException leftBehind) {
+            // Not worth hiding the real failure for: the folder stays, holding the journaled failure.
+        }
     }
 
     private void fail(String part, Exception e) {
@@ -278,7 +296,24 @@ public final class LabSession implements AutoCloseable {
     }
 
     SerialTranscript transcript(String deviceId) {
-        return transcripts.computeIfAbsent(deviceId, id -> new SerialTranscript(folder().resolve(id).resolve("serial.log")));
+        return transcripts.computeIfAbsent(deviceId, id -> new SerialTranscript(transcriptFile(id)));
+    }
+
+    /**
+     * Where a device's transcript goes, {@code <session>/<id>/serial.log}. A board known only by its
+     * port ({@code /dev/ttyUSB0}) gets a plain folder name ({@code dev_ttyUSB0}): an absolute path
+     * must not send the transcript outside the session.
+     */
+    Path transcriptFile(String deviceId) {
+        return folder().resolve(folderName(deviceId)).resolve("serial.log");
+    }
+
+    static String folderName(String deviceId) {
+        if (DEVICE_ID.matcher(deviceId).matches()) {
+            return deviceId;
+        }
+        String plain = deviceId.replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("^[._-]+", "");
+        return plain.isEmpty() ? "device" : plain;
     }
 
     // --- the parts ---
