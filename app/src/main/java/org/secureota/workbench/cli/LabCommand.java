@@ -76,7 +76,9 @@ final class LabCommand implements Runnable {
                     + " per line, or leave --commands out to type them.");
         }
         PrintWriter out = spec.commandLine().getOut();
-        LabSessionOptions options = LabSessionOptions.defaults(WorkbenchCli.labOf(spec)).withServerPort(port);
+        boolean defaultProduct = product.equals(LabSessionDefaults.PRODUCT);
+        LabSessionOptions options = LabSessionOptions.defaults(WorkbenchCli.labOf(spec)).withServerPort(port)
+                .withPublishBuiltReleases(defaultProduct);
         LabSession session = SessionRunner.open(options);
         SessionRunner runner = new SessionRunner(session, out);
         runner.run(seconds, () -> {
@@ -85,6 +87,10 @@ final class LabCommand implements Runnable {
             runner.onClose(printer::close);
             out.println("Lab session in " + session.folder() + "; OTA server " + session.server().baseUri()
                     + "; time source " + session.timeSource().hostPort());
+            if (!defaultProduct) {
+                // The build's images are published under the boards' product, or --deploy finds nothing.
+                LabSession.join(session.publishBuiltReleases(product));
+            }
             if (deploy != null) {
                 LabSession.join(session.deploy(product, deploy));
             }
@@ -99,6 +105,7 @@ final class LabCommand implements Runnable {
             }
             LabConsole console = new LabConsole(session, out);
             AttackConsoleCommands.registerInto(console);
+            ConsoleWait.registerInto(console);
             out.println("Type 'help' for the commands, 'quit' to stop.");
             out.flush();
             Thread reader = new Thread(() -> readCommands(console, runner, commands), "lab console input");

@@ -218,14 +218,29 @@ public final class LabSession implements AutoCloseable {
         throw new LabSessionException("The lab session could not start its " + part + ": " + e.getMessage(), e);
     }
 
+    /**
+     * Publishes the build's V2, V3 and V4 for {@code product} (those not yet published), as the session
+     * does for the default product when it opens: {@code lab --product kiosk} gets kiosk releases.
+     */
+    public CompletableFuture<Void> publishBuiltReleases(String product) {
+        return async(() -> {
+            publishBuilt(product);
+            return null;
+        });
+    }
+
     private void publishBuilt() {
+        publishBuilt(LabSessionDefaults.PRODUCT);
+    }
+
+    private void publishBuilt(String product) {
         for (String name : BUILT_RELEASES) {
             Path image = options.projectRoot().resolve(VirtualEsp32.IMAGES).resolve(name + ".bin");
             if (!Files.isRegularFile(image)) {
                 continue; // not built: the demo says how to build; the server runs without it
             }
             try {
-                publishNow(image, LabSessionDefaults.PRODUCT, false);
+                publishNow(image, product, false);
             } catch (RuntimeException alreadyPublished) {
                 // A lab keeps its releases across sessions: the version is there from an earlier one.
             }
