@@ -88,11 +88,27 @@ final class DeviceCommand implements Runnable {
                         + " '.', '_' or '-', starting with a letter or digit (e.g. esp32-lab-01).");
             }
             Lab lab = WorkbenchCli.labOf(spec);
+            String apiKey = readApiKey();
+            requireRegistered(lab, deviceId, product, apiKey);
+            Path target = (out != null ? out : lab.devices().resolve(deviceId).resolve("factory.bin"))
+                    .toAbsolutePath().normalize();
+            PrintWriter w = spec.commandLine().getOut();
+            write(lab, deviceId, product, serverUrl, apiKey, target, w);
+            w.println();
+            printFlashCommands(w, target, null);
+            w.println("For the virtual ESP32: " + LabHints.workbench(lab) + " device virtual --factory-data "
+                    + LabHints.path(target));
+        }
+
+        /**
+         * Builds and writes a device's factory data partition (mode 0600) and says what it holds; the
+         * key is never printed. For {@code factory-image} and {@code board add}.
+         */
+        static FactoryData write(Lab lab, String deviceId, String product, String serverUrl, String apiKey, Path target,
+                                 PrintWriter w) {
             LabPki pki = new LabPki(lab.certs());
             String caPem = readPem(pki, PkiFile.CA_CERT);
             String signingPem = readPem(pki, PkiFile.SIGNING_PUB);
-            String apiKey = readApiKey();
-            requireRegistered(lab, deviceId, product, apiKey);
             // The product's decryption key, when the product has one: its devices can then open releases
             // published with --encrypt. Without it they install plaintext releases only.
             ProductKeys productKeys = new ProductKeys(lab.certs());
@@ -105,12 +121,7 @@ final class DeviceCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new UsageException("Cannot build the factory data: " + e.getMessage() + ".", e);
             }
-            Path target = (out != null ? out : lab.devices().resolve(deviceId).resolve("factory.bin"))
-                    .toAbsolutePath().normalize();
             writeSecret(target, data.partitionImage(FactoryData.PARTITION_SIZE));
-
-            PrintWriter w = spec.commandLine().getOut();
-            String offset = String.format("0x%X", FactoryData.PARTITION_OFFSET);
             w.println("Wrote the factory data partition of " + deviceId + " to " + target);
             w.println("  (" + FactoryData.PARTITION_SIZE + " bytes, mode 0600: it holds the device's API key)");
             w.println("  device_id    " + data.deviceId());
@@ -121,15 +132,19 @@ final class DeviceCommand implements Runnable {
             w.println("  decrypts     " + (withDecryptionKey ? "releases encrypted for " + productKeys.publicKeyFile(product)
                     + " (its private key is in this file)" : "nothing: " + product + " has no decryption key, so this"
                     + " device installs plaintext releases only"));
-            w.println();
+            return data;
+        }
+
+        /** The esptool.py and PlatformIO commands that flash the partition ({@code port} null: esptool finds it). */
+        static void printFlashCommands(PrintWriter w, Path target, String port) {
+            String offset = String.format("0x%X", FactoryData.PARTITION_OFFSET);
+            String portArg = port == null ? "" : " --port " + shellQuote(Path.of(port));
             w.println("Flash it once per board at offset " + offset + " (the factory_data partition of both layouts):");
-            w.println("  esptool.py --chip esp32 write_flash " + offset + " " + shellQuote(target));
-            w.println("  or with PlatformIO: pio pkg exec -p tool-esptoolpy -- esptool.py --chip esp32 write_flash "
-                    + offset + " " + shellQuote(target));
+            w.println("  esptool.py --chip esp32" + portArg + " write_flash " + offset + " " + shellQuote(target));
+            w.println("  or with PlatformIO: pio pkg exec -p tool-esptoolpy -- esptool.py --chip esp32" + portArg
+                    + " write_flash " + offset + " " + shellQuote(target));
             w.println("The board must run a firmware built with esp32-firmware/partitions_default_factory.csv or"
                     + " partitions_two_ota_factory.csv.");
-            w.println("For the virtual ESP32: " + LabHints.workbench(lab) + " device virtual --factory-data "
-                    + shellQuote(target));
         }
 
         /**

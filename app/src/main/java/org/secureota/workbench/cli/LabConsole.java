@@ -146,7 +146,9 @@ public final class LabConsole {
     }
 
     LabDevice device(String id) {
-        return session.device(id).orElseThrow(() -> new UsageException("No device '" + id + "' in this session."
+        // A real board is held under its port until it reports its id; either name finds it.
+        return session.device(id).or(() -> session.devices().stream()
+                        .filter(d -> id.equals(d.model().snapshot().deviceId())).findFirst()).orElseThrow(() -> new UsageException("No device '" + id + "' in this session."
                 + " Devices: " + String.join(", ", session.devices().stream().map(LabDevice::id).toList()) + "."));
     }
 

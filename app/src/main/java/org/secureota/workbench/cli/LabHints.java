@@ -25,6 +25,13 @@ final class LabHints {
         return DeviceCommand.shellQuote(p.startsWith(here) && !p.equals(here) ? here.relativize(p) : p);
     }
 
+    /** {@link #path}, as a Path (for printers that quote it themselves). */
+    static Path pathOf(Path file) {
+        Path p = file.toAbsolutePath().normalize();
+        Path here = Path.of("").toAbsolutePath().normalize();
+        return p.startsWith(here) && !p.equals(here) ? here.relativize(p) : p;
+    }
+
     private static boolean isDefaultLab(Lab lab) {
         return lab.root().equals(new LabOptions().lab().root());
     }

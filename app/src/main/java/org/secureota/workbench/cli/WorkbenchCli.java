@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             LabCommand.class,
             ServerCommand.class,
             DeviceCommand.class,
+            BoardCommand.class,
             AttackCommand.class,
             RunCommand.class,
             ExportCommand.class,

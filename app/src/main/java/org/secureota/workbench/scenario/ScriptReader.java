@@ -113,8 +113,9 @@ public final class ScriptReader {
             }
             List<Step> steps = new ArrayList<>();
             List<YamlNode> stepNodes = list(top, "steps", true);
-            for (YamlNode n : stepNodes) {
-                Step s = step(steps.size() + 1, n);
+            for (int i = 0; i < stepNodes.size(); i++) {
+                // Numbered by position in the file, as a reader counts them, whether or not earlier ones parsed.
+                Step s = step(i + 1, stepNodes.get(i));
                 if (s != null) {
                     steps.add(s);
                 }
