@@ -29,6 +29,7 @@ import org.secureota.workbench.server.ServerState;
 import org.secureota.workbench.session.LabDevice;
 import org.secureota.workbench.session.LabSession;
 import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.LinkOwners;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -351,7 +352,9 @@ final class DeviceCommand implements Runnable {
         @Spec
         private CommandSpec spec;
 
-        @Parameters(paramLabel = "PORT", description = "Serial port: /dev/ttyUSB0, COM3, or a virtual board's pty link.")
+        @Parameters(paramLabel = "PORT", description = "Serial port: /dev/ttyUSB0, COM3, or a virtual board's pty link."
+                + " A port that a running session of this lab reads (lab, serve, device virtual, the window) is followed"
+                + " through that session's journal, without opening the port a second time.")
         private String port;
 
         @Option(names = "--duration", paramLabel = "SECONDS",
@@ -360,7 +363,25 @@ final class DeviceCommand implements Runnable {
 
         @Override
         public void run() {
-            watch(spec, WorkbenchCli.labOf(spec), seconds, session -> LabSession.join(session.attachBoard(port)));
+            Lab lab = WorkbenchCli.labOf(spec);
+            if (seconds != null && seconds <= 0) {
+                throw new UsageException("--duration must be a positive number of seconds, not " + seconds + ".");
+            }
+            // A board this lab runs already has its one reader: follow it through its session, never open the port.
+            var owner = LinkOwners.find(lab.sessions(), port);
+            if (owner.isPresent()) {
+                SessionFollower.follow(spec.commandLine().getOut(), owner.get(), port, seconds);
+                return;
+            }
+            try {
+                watch(spec, lab, seconds, session -> LabSession.join(session.attachBoard(port)));
+            } catch (UsageException e) {
+                if (e.getMessage() != null && e.getMessage().contains("another program has it open")) {
+                    throw new UsageException(e.getMessage() + " No running session of the lab " + lab.root()
+                            + " owns it; if a workbench of another lab runs this board, give that lab with --lab.", e);
+                }
+                throw e;
+            }
         }
     }
 

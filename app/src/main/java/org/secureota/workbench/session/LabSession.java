@@ -107,6 +107,8 @@ public final class LabSession implements AutoCloseable {
     private DeviceEndpoint endpoint;
     private Attacker attacker;
     private JournalSubscription watcher;
+    /** Marks the session as running and lists its ports, for a second program's {@code device monitor}. */
+    private LinkOwners links;
     private boolean closing;
 
     private LabSession(LabSessionOptions options) {
@@ -161,6 +163,11 @@ public final class LabSession implements AutoCloseable {
         serverState = ServerState.of(lab);
         log = SessionLog.create(lab.sessions(), options.clock().instant());
         journal = new Journal(options.clock(), log, options.journalWindow());
+        try {
+            links = LinkOwners.claim(log.directory());
+        } catch (IOException e) {
+            fail("session lock", e);
+        }
         watcher = journal.subscribe("lab session", false, this::watch);
         try {
             time = LabTimeServer.start(journal);
@@ -634,6 +641,9 @@ public final class LabSession implements AutoCloseable {
             ((Closeable) d).close();
             throw new LabSessionException("The lab session closed while device '" + id + "' was being made.");
         }
+        if (links != null) {
+            links.add(d.isVirtual() ? d.board().ptyPath() : id, d.model().snapshot().journalId());
+        }
     }
 
     /** Runs {@code task} on the session's workers; a failure completes the future with a clear exception. */
@@ -715,6 +725,9 @@ public final class LabSession implements AutoCloseable {
         transcripts.values().forEach(SerialTranscript::close);
         if (log != null) {
             log.close();
+        }
+        if (links != null) {
+            links.close();
         }
         update(s -> s.withState(SessionState.CLOSED));
         events.shutdown();
