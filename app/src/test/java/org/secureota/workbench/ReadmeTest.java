@@ -76,15 +76,10 @@ class ReadmeTest {
     @Test
     void theAttackTableListsEveryAttackOfTheCatalogue() throws Exception {
         String section = section(Files.readString(ROOT.resolve("README.md")), "Network path and attacks");
-        List<String> ids = new ArrayList<>();
-        for (String cell : firstColumn(section.substring(section.indexOf("| attack |")))) {
-            if (cell.contains(" ") || cell.contains("=")) {
-                break; // the console's command table that follows
-            }
-            ids.add(cell);
-        }
-        // One row may name two attacks (`truncated-image` / `padded-image`).
+        // The attack table ends where the console's command table is introduced.
         String table = section.substring(section.indexOf("| attack |"), section.indexOf("From `./workbench lab`"));
+        List<String> ids = firstColumn(table);
+        // One row may name two attacks (`truncated-image` / `padded-image`).
         Matcher code = Pattern.compile("`([a-z0-9-]+)`").matcher(table);
         List<String> named = new ArrayList<>();
         while (code.find()) {

@@ -80,22 +80,33 @@ final class ConsoleWait {
         DeviceSnapshot now = d.model().snapshot();
         var mark = console.lastCheck(d.id());
         if (mark.isEmpty()) {
-            return "idle (no check pending), " + describe(now);
+            // Not asked to check: idle once it has booted and reported what it runs.
+            return now.version() != null && now.runningState() != null ? "idle (no check pending), " + describe(now)
+                    : null;
         }
-        List<JournalEvent> verdicts = console.session().journal().events(EventType.OTA_VERDICT, now.journalId(),
-                mark.get().seq());
+        // A real board is journaled under its port until it reports its id, so its verdict may be under either.
+        List<JournalEvent> verdicts = console.session().journal().events(EventType.OTA_VERDICT, null, mark.get().seq())
+                .stream().filter(e -> now.journalId().equals(e.deviceId()) || mark.get().journalId().equals(e.deviceId())
+                        || d.id().equals(e.deviceId())).toList();
         if (verdicts.isEmpty()) {
             return null;
         }
-        String code = verdicts.get(verdicts.size() - 1).field("code").orElse("?");
+        JournalEvent verdict = verdicts.get(verdicts.size() - 1);
+        String code = verdict.field("code").orElse("?");
         if (!code.equals("UPDATED")) {
             return "done: verdict " + code + ", " + describe(now);
         }
-        // An update is over once the device rebooted and its running app is confirmed (or rolled back to one).
-        if (now.boots() > mark.get().boots() && now.runningState() == OtaState.VALID) {
-            return "done: verdict UPDATED, " + describe(now);
+        // An update is over once the device booted after the verdict and the app of that boot is confirmed
+        // (the new one, or the old one after a rollback). The model trails the journal: it must show that boot.
+        List<JournalEvent> boots = console.session().journal().events(EventType.DEVICE_BOOT, null, verdict.seq())
+                .stream().filter(e -> now.journalId().equals(e.deviceId()) || d.id().equals(e.deviceId())).toList();
+        if (boots.isEmpty() || now.boots() <= mark.get().boots()) {
+            return null;
         }
-        return null;
+        JournalEvent last = boots.get(boots.size() - 1);
+        boolean modelShowsIt = last.field("version").map(v -> v.equals(now.version())).orElse(false)
+                && last.field("slot").map(v -> v.equals(now.runningSlot())).orElse(false);
+        return modelShowsIt && now.runningState() == OtaState.VALID ? "done: verdict UPDATED, " + describe(now) : null;
     }
 
     private static String describe(DeviceSnapshot s) {

@@ -46,7 +46,7 @@ public final class LabConsole {
     private final Map<String, CheckMark> checks = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** What {@code wait} compares against: the journal's size and the device's boots at the last {@code check}. */
-    record CheckMark(long seq, long boots) {
+    record CheckMark(long seq, long boots, String journalId) {
     }
     private volatile boolean quit;
 
@@ -142,7 +142,8 @@ public final class LabConsole {
     }
 
     private void markCheck(LabDevice d) {
-        checks.put(d.id(), new CheckMark(session.journal().size(), d.model().snapshot().boots()));
+        checks.put(d.id(), new CheckMark(session.journal().size(), d.model().snapshot().boots(),
+                d.model().snapshot().journalId()));
     }
 
     LabDevice device(String id) {
