@@ -53,6 +53,7 @@ final class ConsoleWait {
             pending.removeIf(d -> {
                 String outcome = settled(console, d);
                 if (outcome != null) {
+                    followedBySession(console, d);
                     console.println("wait: " + d.id() + " " + outcome);
                     return true;
                 }
@@ -71,6 +72,25 @@ final class ConsoleWait {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            }
+        }
+    }
+
+    /**
+     * The session's snapshot (what 'status' and the window show) follows the device model a moment
+     * later: wait for it too, so that the next command reads the state the wait reported.
+     */
+    private static void followedBySession(LabConsole console, LabDevice d) {
+        DeviceSnapshot model = d.model().snapshot();
+        try {
+            console.session().await(s -> {
+                DeviceSnapshot shown = s.devices().get(d.id());
+                return shown != null && java.util.Objects.equals(shown.version(), model.version())
+                        && shown.runningState() == model.runningState();
+            }, Duration.ofSeconds(5), d.id() + " shown as the model has it");
+        } catch (java.util.concurrent.TimeoutException | InterruptedException late) {
+            if (late instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -136,7 +136,8 @@ class LabConsoleTest {
             int waited = out.indexOf("done: verdict UPDATED");
             int status = out.indexOf("esp32-lab-01", out.indexOf("server  RUNNING"));
             assertThat(status).as("status comes after the wait").isGreaterThan(waited);
-            assertThat(out.substring(status)).contains("kiosk 2.0.0").contains("2.0.0 from ota_1 (VALID)");
+            assertThat(out.substring(out.indexOf("server  RUNNING"))).contains("releases kiosk 2.0.0");
+            assertThat(out.substring(status)).contains("2.0.0 from ota_1 (VALID)");
             assertThat(lab.resolve("releases/kiosk")).isDirectory();
         } finally {
             if (home == null) {
