@@ -353,7 +353,7 @@ final class DeviceCommand implements Runnable {
         private CommandSpec spec;
 
         @Parameters(paramLabel = "PORT", description = "Serial port: /dev/ttyUSB0, COM3, or a virtual board's pty link."
-                + " A port that a running session of this lab reads (lab, serve, device virtual, the window) is followed"
+                + " A port that a running session of this lab reads (lab, device virtual, the window) is followed"
                 + " through that session's journal, without opening the port a second time.")
         private String port;
 
