@@ -3,6 +3,8 @@
 
 #include <fstream>
 
+#include <sys/stat.h>
+
 #include "board_harness.h"
 #include "efuse_file.h"
 #include "flash_file.h"
@@ -297,6 +299,21 @@ TEST(VirtualEsp32Cli, ClearErrorsAndNonZeroExitCodes) {
     r = test::run_cli({"factory", "--flash", dir.path("f.bin"), "--app", kImages + "/v1_base.bin", "--layout", "big"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.output.find("two_ota"), std::string::npos) << r.output;
+}
+
+TEST(VirtualEsp32Cli, FactoryDataIsWrittenOwnerOnly) {
+    test::TempDir dir;
+    std::ofstream(dir.path("ca.pem")) << "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    std::ofstream(dir.path("sign.pem")) << "-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n";
+    std::ofstream(dir.path("fd.bin")) << "an older file, readable by all";
+    ::chmod(dir.path("fd.bin").c_str(), 0644);
+    auto r = test::run_cli({"factory-data", "--device-id", "esp32-lab-01", "--product", "shop-display", "--server-url",
+                            "https://127.0.0.1:8443", "--api-key", "k", "--ca-cert", dir.path("ca.pem"),
+                            "--signing-pubkey", dir.path("sign.pem"), "--out", dir.path("fd.bin")});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    struct stat st {};
+    ASSERT_EQ(::stat(dir.path("fd.bin").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << "the file holds the API key";
 }
 
 TEST_F(VirtualBoard, StopsWhenItsControllerGoesAwayIfAskedTo) {

@@ -4,6 +4,7 @@
 //   inspect       print what a flash file holds
 //   image         pack a host program as an ESP32 app image / show an image
 //   factory-data  build a factory data partition image from files
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -12,6 +13,10 @@
 #include <map>
 #include <string>
 #include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "board_environment.h"
 #include "factory.h"
@@ -83,6 +88,22 @@ bool write_file(const std::string& path, const std::vector<uint8_t>& data) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
     return static_cast<bool>(out);
+}
+
+// Factory data holds the device's API key (and maybe the product's decryption key): owner-only,
+// also when the file already existed with wider permissions.
+bool write_secret_file(const std::string& path, const std::vector<uint8_t>& data) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return false;
+    bool ok = ::fchmod(fd, 0600) == 0;
+    size_t done = 0;
+    while (ok && done < data.size()) {
+        ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        ok = n > 0;
+        if (ok) done += static_cast<size_t>(n);
+    }
+    return ::close(fd) == 0 && ok;
 }
 
 int cmd_factory(const std::map<std::string, std::string>& o) {
@@ -195,7 +216,7 @@ int cmd_factory_data(const std::map<std::string, std::string>& o) {
         std::fprintf(stderr, "virtual-esp32 factory-data: %s\n", err.c_str());
         return 1;
     }
-    if (!write_file(o.at("out"), fd.serialize())) return usage_error("cannot write " + o.at("out"));
+    if (!write_secret_file(o.at("out"), fd.serialize())) return usage_error("cannot write " + o.at("out"));
     return 0;
 }
 

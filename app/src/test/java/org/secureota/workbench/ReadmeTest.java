@@ -49,6 +49,57 @@ class ReadmeTest {
         assertThat(missing).as("named in the README's Layout but absent").isEmpty();
     }
 
+    /** The rows of the first table in {@code text} whose first cell is a code span: those cells. */
+    private static List<String> firstColumn(String text) {
+        List<String> cells = new ArrayList<>();
+        Matcher row = Pattern.compile("(?m)^\\| `([^`]+)`").matcher(text);
+        while (row.find()) {
+            cells.add(row.group(1));
+        }
+        return cells;
+    }
+
+    @Test
+    void theDemoScriptsTableAndItsCountMatchTheFolder() throws Exception {
+        String section = section(Files.readString(ROOT.resolve("README.md")), "Demo scripts");
+        List<String> scripts;
+        try (var files = Files.list(ROOT.resolve("demo-scripts"))) {
+            scripts = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
+                    .map(n -> n.substring(0, n.length() - ".yaml".length())).sorted().toList();
+        }
+        assertThat(firstColumn(section)).as("the README's table of demo-scripts/").containsExactlyElementsOf(scripts);
+        Matcher all = Pattern.compile("for all (\\d+)\\b").matcher(section);
+        assertThat(all.find()).as("the README quotes the time for all the scripts").isTrue();
+        assertThat(Integer.parseInt(all.group(1))).as("'for all N' in the README").isEqualTo(scripts.size());
+    }
+
+    @Test
+    void theAttackTableListsEveryAttackOfTheCatalogue() throws Exception {
+        String section = section(Files.readString(ROOT.resolve("README.md")), "Network path and attacks");
+        // The attack table ends where the console's command table is introduced.
+        String table = section.substring(section.indexOf("| attack |"), section.indexOf("From `./workbench lab`"));
+        List<String> ids = firstColumn(table);
+        // One row may name two attacks (`truncated-image` / `padded-image`).
+        Matcher code = Pattern.compile("`([a-z0-9-]+)`").matcher(table);
+        List<String> named = new ArrayList<>();
+        while (code.find()) {
+            named.add(code.group(1));
+        }
+        List<String> catalogue = org.secureota.workbench.attack.AttackCatalog.all().stream()
+                .map(org.secureota.workbench.attack.Attack::id).toList();
+        assertThat(named).as("attacks the README's table names").containsAll(catalogue);
+        assertThat(ids).as("first cells of the attack table are attack ids").isSubsetOf(catalogue);
+    }
+
+    @Test
+    void theFirmwareSweepCountsAddUp() throws Exception {
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        Matcher sweep = Pattern.compile("(\\d+) flash operations, each cut before and halfway, (\\d+) runs").matcher(readme);
+        assertThat(sweep.find()).as("the README quotes the firmware's power-cut sweep").isTrue();
+        assertThat(Integer.parseInt(sweep.group(2))).as("two cuts per flash operation")
+                .isEqualTo(2 * Integer.parseInt(sweep.group(1)));
+    }
+
     @Test
     void theArchitectureSectionNamesOnlyPackagesThatExist() throws Exception {
         String architecture = section(Files.readString(ROOT.resolve("README.md")), "Architecture");

@@ -24,9 +24,12 @@ import org.secureota.workbench.lab.DeviceId;
 import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
+import org.secureota.workbench.server.ApiKeyRegistry;
+import org.secureota.workbench.server.ServerState;
 import org.secureota.workbench.session.LabDevice;
 import org.secureota.workbench.session.LabSession;
 import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.LinkOwners;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,7 +48,7 @@ final class DeviceCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw WorkbenchCli.missingSubcommand(spec);
     }
 
     @Command(name = "factory-image", mixinStandardHelpOptions = true,
@@ -83,10 +86,27 @@ final class DeviceCommand implements Runnable {
                 throw new UsageException(problem);
             }
             Lab lab = WorkbenchCli.labOf(spec);
+            String apiKey = readApiKey();
+            requireRegistered(lab, deviceId, product, apiKey);
+            Path target = (out != null ? out : lab.devices().resolve(deviceId).resolve("factory.bin"))
+                    .toAbsolutePath().normalize();
+            PrintWriter w = spec.commandLine().getOut();
+            write(lab, deviceId, product, serverUrl, apiKey, target, w);
+            w.println();
+            printFlashCommands(w, target, null);
+            w.println("For the virtual ESP32: " + LabHints.workbench(lab) + " device virtual --factory-data "
+                    + LabHints.path(target));
+        }
+
+        /**
+         * Builds and writes a device's factory data partition (mode 0600) and says what it holds; the
+         * key is never printed. For {@code factory-image} and {@code board add}.
+         */
+        static FactoryData write(Lab lab, String deviceId, String product, String serverUrl, String apiKey, Path target,
+                                 PrintWriter w) {
             LabPki pki = new LabPki(lab.certs());
             String caPem = readPem(pki, PkiFile.CA_CERT);
             String signingPem = readPem(pki, PkiFile.SIGNING_PUB);
-            String apiKey = readApiKey();
             // The product's decryption key, when the product has one: its devices can then open releases
             // published with --encrypt. Without it they install plaintext releases only.
             ProductKeys productKeys = new ProductKeys(lab.certs());
@@ -99,12 +119,7 @@ final class DeviceCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new UsageException("Cannot build the factory data: " + e.getMessage() + ".", e);
             }
-            Path target = (out != null ? out : lab.devices().resolve(deviceId).resolve("factory.bin"))
-                    .toAbsolutePath().normalize();
             writeSecret(target, data.partitionImage(FactoryData.PARTITION_SIZE));
-
-            PrintWriter w = spec.commandLine().getOut();
-            String offset = String.format("0x%X", FactoryData.PARTITION_OFFSET);
             w.println("Wrote the factory data partition of " + deviceId + " to " + target);
             w.println("  (" + FactoryData.PARTITION_SIZE + " bytes, mode 0600: it holds the device's API key)");
             w.println("  device_id    " + data.deviceId());
@@ -115,14 +130,45 @@ final class DeviceCommand implements Runnable {
             w.println("  decrypts     " + (withDecryptionKey ? "releases encrypted for " + productKeys.publicKeyFile(product)
                     + " (its private key is in this file)" : "nothing: " + product + " has no decryption key, so this"
                     + " device installs plaintext releases only"));
-            w.println();
+            return data;
+        }
+
+        /** The esptool.py and PlatformIO commands that flash the partition ({@code port} null: esptool finds it). */
+        static void printFlashCommands(PrintWriter w, Path target, String port) {
+            String offset = String.format("0x%X", FactoryData.PARTITION_OFFSET);
+            String portArg = port == null ? "" : " --port " + shellQuote(Path.of(port));
             w.println("Flash it once per board at offset " + offset + " (the factory_data partition of both layouts):");
-            w.println("  esptool.py --chip esp32 write_flash " + offset + " " + shellQuote(target));
-            w.println("  or with PlatformIO: pio pkg exec -p tool-esptoolpy -- esptool.py --chip esp32 write_flash "
-                    + offset + " " + shellQuote(target));
+            w.println("  esptool.py --chip esp32" + portArg + " write_flash " + offset + " " + shellQuote(target));
+            w.println("  or with PlatformIO: pio pkg exec -p tool-esptoolpy -- esptool.py --chip esp32" + portArg
+                    + " write_flash " + offset + " " + shellQuote(target));
             w.println("The board must run a firmware built with esp32-firmware/partitions_default_factory.csv or"
                     + " partitions_two_ota_factory.csv.");
-            w.println("For the virtual ESP32: ./workbench device virtual --factory-data " + shellQuote(target));
+        }
+
+        /**
+         * A factory image for a device the server does not know, or with a key it would refuse, makes a
+         * board that fails every check with UNAUTHORIZED: refuse it here, where the cause is plain.
+         */
+        private static void requireRegistered(Lab lab, String deviceId, String product, String apiKey) {
+            ApiKeyRegistry keys = ServerState.of(lab).apiKeys();
+            ApiKeyRegistry.Check check = keys.check(deviceId, apiKey);
+            switch (check.outcome()) {
+                case ACCEPTED -> {
+                    String registered = check.device().orElseThrow().product();
+                    if (!registered.equals(product)) {
+                        throw new UsageException("Device '" + deviceId + "' is registered for product '" + registered
+                                + "', not '" + product + "': give --product " + registered + ", or register it again.");
+                    }
+                }
+                case UNKNOWN_DEVICE -> throw new UsageException("Device '" + deviceId + "' is not registered on this"
+                        + " lab's server (" + keys.file() + "), so the server would refuse it. Run '"
+                        + LabHints.workbench(lab) + " server add-device " + deviceId + " --product " + product
+                        + "' first and save the key it prints.");
+                default -> throw new UsageException("The API key given is not the key of device '" + deviceId
+                        + "' on this lab's server, which would refuse it. Give the key that 'server add-device' printed,"
+                        + " or issue a new one with '" + LabHints.workbench(lab) + " server add-device " + deviceId
+                        + " --product " + product + " --rotate-key'.");
+            }
         }
 
         private static String readPem(LabPki pki, PkiFile file) {
@@ -217,8 +263,13 @@ final class DeviceCommand implements Runnable {
 
         @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "default",
                 description = "Flash layout of a factory-fresh flash: default (Arduino, app0/app1) or two_ota"
-                        + " (ESP-IDF, factory/ota_0/ota_1). Default: ${DEFAULT-VALUE}.")
+                        + " (also spelled two-ota; ESP-IDF, factory/ota_0/ota_1). Default: ${DEFAULT-VALUE}.")
         private String layoutName;
+
+        @Option(names = "--fresh",
+                description = "Replace an existing flash file with a factory-fresh one (needed for --app or"
+                        + " --factory-data when the flash file exists; everything on it is lost).")
+        private boolean refresh;
 
         @Option(names = "--duration", paramLabel = "SECONDS",
                 description = "Stop after this many seconds (default: run until Ctrl-C).")
@@ -230,20 +281,28 @@ final class DeviceCommand implements Runnable {
             Path dir = lab.devices().resolve("virtual");
             Path flashFile = flash != null ? flash : dir.resolve("flash.bin");
             Path link = ptyLink != null ? ptyLink : dir.resolve("tty");
-            FlashLayout layout = Arrays.stream(FlashLayout.values())
-                    .filter(l -> l.wireName().equals(layoutName)).findFirst()
+            FlashLayout layout = FlashLayout.parse(layoutName)
                     .orElseThrow(() -> new UsageException("Unknown --layout '" + layoutName
-                            + "': use default or two_ota."));
+                            + "': use default or two_ota (or two-ota)."));
             if (factoryData != null && !Files.isRegularFile(factoryData)) {
                 throw new UsageException("No factory data file " + factoryData
                         + ". Make one with './workbench device factory-image ID ...'.");
             }
             PrintWriter w = spec.commandLine().getOut();
-            boolean fresh = !Files.exists(flashFile);
-            if (!fresh && (app != null || factoryData != null)) {
-                w.println("Note: " + flashFile + " exists, so --app and --factory-data are not applied;"
-                        + " delete it for a factory-fresh board.");
+            if (Files.exists(flashFile) && (app != null || factoryData != null)) {
+                if (!refresh) {
+                    // Running the old flash would silently ignore what was asked for: a board with another identity.
+                    throw new UsageException(flashFile + " exists (device '" + provisionedIdInFlash(flashFile)
+                            + "'), and --app and --factory-data apply only to a factory-fresh flash. Add --fresh to"
+                            + " replace it with a factory-fresh one, or give another --flash FILE.");
+                }
+                try {
+                    Files.delete(flashFile);
+                } catch (IOException e) {
+                    throw new UsageException("Cannot replace " + flashFile + ": " + e.getMessage(), e);
+                }
             }
+            boolean fresh = !Files.exists(flashFile);
             // The factory step journals under the id it provisions, like everything after it.
             String id = fresh ? provisionedId(factoryData) : provisionedIdInFlash(flashFile);
             watch(spec, lab, seconds, session -> {
@@ -290,7 +349,9 @@ final class DeviceCommand implements Runnable {
         @Spec
         private CommandSpec spec;
 
-        @Parameters(paramLabel = "PORT", description = "Serial port: /dev/ttyUSB0, COM3, or a virtual board's pty link.")
+        @Parameters(paramLabel = "PORT", description = "Serial port: /dev/ttyUSB0, COM3, or a virtual board's pty link."
+                + " A port that a running session of this lab reads (lab, device virtual, the window) is followed"
+                + " through that session's journal, without opening the port a second time.")
         private String port;
 
         @Option(names = "--duration", paramLabel = "SECONDS",
@@ -299,7 +360,25 @@ final class DeviceCommand implements Runnable {
 
         @Override
         public void run() {
-            watch(spec, WorkbenchCli.labOf(spec), seconds, session -> LabSession.join(session.attachBoard(port)));
+            Lab lab = WorkbenchCli.labOf(spec);
+            if (seconds != null && seconds <= 0) {
+                throw new UsageException("--duration must be a positive number of seconds, not " + seconds + ".");
+            }
+            // A board this lab runs already has its one reader: follow it through its session, never open the port.
+            var owner = LinkOwners.find(lab.sessions(), port);
+            if (owner.isPresent()) {
+                SessionFollower.follow(spec.commandLine().getOut(), owner.get(), port, seconds);
+                return;
+            }
+            try {
+                watch(spec, lab, seconds, session -> LabSession.join(session.attachBoard(port)));
+            } catch (UsageException e) {
+                if (e.getMessage() != null && e.getMessage().contains("another program has it open")) {
+                    throw new UsageException(e.getMessage() + " No running session of the lab " + lab.root()
+                            + " owns it; if a workbench of another lab runs this board, give that lab with --lab.", e);
+                }
+                throw e;
+            }
         }
     }
 

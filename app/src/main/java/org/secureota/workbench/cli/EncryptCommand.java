@@ -12,6 +12,9 @@ import org.secureota.workbench.firmware.EncryptionScheme;
 import org.secureota.workbench.firmware.ImageCipher;
 import org.secureota.workbench.lab.AtomicFiles;
 import org.secureota.workbench.pki.PemFiles;
+import org.secureota.workbench.pki.LabPki;
+import org.secureota.workbench.pki.PkiFile;
+import org.secureota.workbench.pki.ProductKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -36,6 +39,59 @@ final class EncryptCommand implements Runnable {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Where to write the encrypted file.")
     private Path output;
 
+    /**
+     * A certificate or the lab's own keys are P-256 keys too, so the cipher would take them: refuse
+     * them by name, since nothing could ever decrypt the result (or, with the signing key, the
+     * firmware would be encrypted to a key meant for something else).
+     */
+    private void refuseKnownWrongKey(PublicKey publicKey) {
+        String text;
+        try {
+            text = Files.readString(key, java.nio.charset.StandardCharsets.US_ASCII);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            text = "";
+        }
+        if (text.contains("-----BEGIN CERTIFICATE-----")) {
+            throw new UsageException(key + " is a certificate (a TLS identity), not a product's decryption key. Give"
+                    + " certs/products/NAME/decryption-pub.pem ('pki init --product NAME' makes one).");
+        }
+        LabPki pki = new LabPki(WorkbenchCli.labOf(spec).certs());
+        for (PkiFile f : PkiFile.values()) {
+            if (!java.nio.file.Files.isRegularFile(pki.path(f))) {
+                continue;
+            }
+            try {
+                PublicKey known = f == PkiFile.SIGNING_PUB ? pki.signingPublicKey()
+                        : f.secret() ? null : pki.certificate(f).getPublicKey();
+                if (known != null && java.util.Arrays.equals(known.getEncoded(), publicKey.getEncoded())) {
+                    throw new UsageException(key + " is the lab's " + f.fileName() + " key ("
+                            + (f == PkiFile.SIGNING_PUB ? "it verifies manifests" : "a TLS identity")
+                            + "), not a product's decryption key. Give certs/products/NAME/decryption-pub.pem ('pki"
+                            + " init --product NAME' makes one).");
+                }
+            } catch (RuntimeException unreadable) {
+                if (unreadable instanceof UsageException u) {
+                    throw u;
+                }
+            }
+        }
+    }
+
+    private boolean isProductKey(PublicKey publicKey) {
+        ProductKeys keys = new ProductKeys(WorkbenchCli.labOf(spec).certs());
+        try {
+            for (String product : keys.products()) {
+                if (keys.exists(product) && java.util.Arrays.equals(keys.publicKey(product).getEncoded(),
+                        publicKey.getEncoded())) {
+                    return true;
+                }
+            }
+        } catch (IOException | RuntimeException none) {
+            return false;
+        }
+        return false;
+    }
+
     @Override
     public void run() {
         byte[] plain = FirmwareCommand.readInput(image, "an image to encrypt");
@@ -48,6 +104,7 @@ final class EncryptCommand implements Runnable {
         } catch (IOException e) {
             throw new UsageException("cannot read " + key + ": " + e.getMessage(), e);
         }
+        refuseKnownWrongKey(publicKey);
         EncryptionScheme scheme;
         try {
             scheme = EncryptionScheme.of(publicKey);
@@ -67,6 +124,11 @@ final class EncryptCommand implements Runnable {
             throw new UsageException("cannot write " + output + ": " + e.getMessage(), e);
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (!isProductKey(publicKey)) {
+            spec.commandLine().getErr().println("note: " + key + " is not the decryption key of any product of this lab"
+                    + " (certs/products/NAME/decryption-pub.pem); only a device holding its private key can install"
+                    + " the result");
+        }
         out.println("Encrypted " + image + " (" + plain.length + " bytes) -> " + output + " (" + file.length + " bytes)");
         out.println("  scheme:  " + scheme.id() + ", for key " + DecryptionKeys.keyId(publicKey));
         out.println("  sha256:  " + EncryptedFileInspection.sha256(file));

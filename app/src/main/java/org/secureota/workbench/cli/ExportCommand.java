@@ -30,7 +30,7 @@ final class ExportCommand implements Runnable {
     private String session;
 
     @Option(names = {"-o", "--out"}, paramLabel = "FILE",
-            description = "Zip file to write (default: session-<name>.zip in the current folder).")
+            description = "Zip file to write (default: session-<name>.zip in the lab's sessions/ folder, beside the session).")
     private Path out;
 
     @Option(names = "--pcapng", paramLabel = "FILE",
@@ -47,7 +47,8 @@ final class ExportCommand implements Runnable {
                 exportCapture(dir);
                 return;
             }
-            Path zip = out != null ? out : Path.of("session-" + dir.getFileName() + ".zip");
+            // By default beside the session, never in the current folder (from the project root, the repository).
+            Path zip = out != null ? out : lab.sessions().resolve("session-" + dir.getFileName() + ".zip");
             SessionReader.Result read = SessionExport.export(dir, zip);
             PrintWriter w = spec.commandLine().getOut();
             w.println("Exported " + read.events().size() + " events of session " + dir.getFileName() + " to "

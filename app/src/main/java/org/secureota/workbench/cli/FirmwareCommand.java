@@ -66,7 +66,7 @@ final class FirmwareCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw WorkbenchCli.missingSubcommand(spec);
     }
 
     static byte[] readInput(Path file, String what) {

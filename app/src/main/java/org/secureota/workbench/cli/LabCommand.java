@@ -76,13 +76,25 @@ final class LabCommand implements Runnable {
         if (seconds != null && seconds <= 0) {
             throw new UsageException("--duration must be a positive number of seconds, not " + seconds + ".");
         }
+        PrintWriter out = spec.commandLine().getOut();
         if (commands != null && !Files.isRegularFile(commands)) {
             throw new UsageException("No commands file " + commands + ": give a text file with one console command"
                     + " per line, or leave --commands out to type them.");
         }
-        PrintWriter out = spec.commandLine().getOut();
-        LabSessionOptions options = LabSessionOptions.defaults(WorkbenchCli.labOf(spec)).withServerPort(port)
+        boolean defaultProduct = product.equals(LabSessionDefaults.PRODUCT);
+        org.secureota.workbench.lab.Lab lab = WorkbenchCli.labOf(spec);
+        // Real boards from 'board add' reach the server on the LAN, at the port their factory data names.
+        java.util.Map<String, LabBoards.Board> boards = LabBoards.read(lab);
+        int serverPort = port;
+        LabSessionOptions options = LabSessionOptions.defaults(lab).withPublishBuiltReleases(defaultProduct)
                 .withCapture(capture);
+        if (!boards.isEmpty()) {
+            LabBoards.Board first = boards.values().iterator().next();
+            serverPort = port != 0 ? port : first.serverPort();
+            options = options.withBind("0.0.0.0");
+            boards.values().forEach(b -> LanServer.coverHost(lab, b.url(), out));
+        }
+        options = options.withServerPort(serverPort);
         LabSession session = SessionRunner.open(options);
         SessionRunner runner = new SessionRunner(session, out);
         runner.run(seconds, () -> {
@@ -91,6 +103,14 @@ final class LabCommand implements Runnable {
             runner.onClose(printer::close);
             out.println("Lab session in " + session.folder() + "; OTA server " + session.server().baseUri()
                     + "; time source " + session.timeSource().hostPort());
+            if (!boards.isEmpty()) {
+                out.println("Real boards on the LAN use " + boards.values().iterator().next().url()
+                        + " (the server listens on every address; its certificate covers that host).");
+            }
+            if (!defaultProduct) {
+                // The build's images are published under the boards' product, or --deploy finds nothing.
+                LabSession.join(session.publishBuiltReleases(product));
+            }
             if (deploy != null) {
                 LabSession.join(session.deploy(product, deploy));
             }
@@ -103,14 +123,27 @@ final class LabCommand implements Runnable {
                 LabDevice d = LabSession.join(f);
                 out.println("Device " + d.id() + ": serial port " + d.board().ptyPath() + ", transcript " + d.transcript());
             }
+            boards.forEach((id, b) -> attach(session, out, id, b));
             LabConsole console = new LabConsole(session, out);
             AttackConsoleCommands.registerInto(console);
+            ConsoleWait.registerInto(console);
             out.println("Type 'help' for the commands, 'quit' to stop.");
             out.flush();
             Thread reader = new Thread(() -> readCommands(console, runner, commands), "lab console input");
             reader.setDaemon(true);
             reader.start();
         });
+    }
+
+    /** Attaches a board from 'board add' by its port; a board not plugged in is named, not fatal. */
+    private static void attach(LabSession session, PrintWriter out, String id, LabBoards.Board b) {
+        try {
+            LabDevice d = LabSession.join(session.attachBoard(b.port()));
+            out.println("Board " + id + ": attached on " + b.port() + " (it uses " + b.url() + "), transcript "
+                    + d.transcript().getParent());
+        } catch (LabSessionException | org.secureota.workbench.device.DeviceLinkException e) {
+            out.println("Board " + id + ": not attached (" + e.getMessage() + "). Plug it in and start the lab again.");
+        }
     }
 
     /** Reads commands until {@code quit}; at end of input the lab keeps running until Ctrl-C or the duration. */

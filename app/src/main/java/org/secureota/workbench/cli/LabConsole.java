@@ -42,6 +42,12 @@ public final class LabConsole {
     private final LabSession session;
     private final PrintWriter out;
     private final Map<String, Entry> commands = new LinkedHashMap<>();
+    /** Per device: where the journal and the device's boot count stood when this console last asked it to check. */
+    private final Map<String, CheckMark> checks = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** What {@code wait} compares against: the journal's size and the device's boots at the last {@code check}. */
+    record CheckMark(long seq, long boots, String journalId) {
+    }
     private volatile boolean quit;
 
     public LabConsole(LabSession session, PrintWriter out) {
@@ -130,8 +136,20 @@ public final class LabConsole {
         });
     }
 
-    private LabDevice device(String id) {
-        return session.device(id).orElseThrow(() -> new UsageException("No device '" + id + "' in this session."
+    /** The device's last {@code check} from this console, if any. */
+    java.util.Optional<CheckMark> lastCheck(String id) {
+        return java.util.Optional.ofNullable(checks.get(id));
+    }
+
+    private void markCheck(LabDevice d) {
+        checks.put(d.id(), new CheckMark(session.journal().size(), d.model().snapshot().boots(),
+                d.model().snapshot().journalId()));
+    }
+
+    LabDevice device(String id) {
+        // A real board is held under its port until it reports its id; either name finds it.
+        return session.device(id).or(() -> session.devices().stream()
+                        .filter(d -> id.equals(d.model().snapshot().deviceId())).findFirst()).orElseThrow(() -> new UsageException("No device '" + id + "' in this session."
                 + " Devices: " + String.join(", ", session.devices().stream().map(LabDevice::id).toList()) + "."));
     }
 
@@ -145,9 +163,12 @@ public final class LabConsole {
         register("check", "check ID|all", "asks a device (or every device) to check for an update now", (args, c) -> {
             expect(args, 1, 1);
             if (args.get(0).equals("all")) {
+                session.devices().forEach(this::markCheck);
                 report(session.checkAll(), null);
             } else {
-                report(device(args.get(0)).check(), null);
+                LabDevice d = device(args.get(0));
+                markCheck(d);
+                report(d.check(), null);
             }
         });
         register("deploy", "deploy VERSION [ID]", "deploys a published release to every device of the product"

@@ -28,7 +28,7 @@ final class PkiCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw WorkbenchCli.missingSubcommand(spec);
     }
 
     static LabPki pki(CommandSpec spec) {

@@ -44,7 +44,8 @@ final class RunCommand implements Runnable {
     @Option(names = "--lang", paramLabel = "en|fr", defaultValue = "en", description = "Language of the narration (default: ${DEFAULT-VALUE}).")
     private String lang;
 
-    @Option(names = "--junit", paramLabel = "FILE", description = "Also write the results as JUnit XML, for a CI or a grader.")
+    @Option(names = "--junit", paramLabel = "FILE", description = "Also write the results as JUnit XML, for a CI or a grader. A relative FILE goes into the"
+                    + " lab's sessions/ folder, not the current one.")
     private Path junit;
 
     @Option(names = "--step", description = "Wait for Enter before each step (and at each pause).")
@@ -109,9 +110,11 @@ final class RunCommand implements Runnable {
             printSummary(out, outcomes);
         }
         if (junit != null) {
+            Path xml = junit.isAbsolute() ? junit : WorkbenchCli.labOf(spec).sessions().resolve(junit);
             try {
-                JunitReport.write(results, junit);
-                out.println("JUnit XML: " + junit.toAbsolutePath());
+                Files.createDirectories(xml.toAbsolutePath().getParent());
+                JunitReport.write(results, xml);
+                out.println("JUnit XML: " + xml.toAbsolutePath());
             } catch (IOException e) {
                 throw new UsageException("Cannot write " + junit + ": " + e.getMessage(), e);
             }

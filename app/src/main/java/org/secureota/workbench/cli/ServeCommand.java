@@ -61,6 +61,7 @@ final class ServeCommand implements Runnable {
     @Override
     public void run() {
         Lab lab = WorkbenchCli.labOf(spec);
+        PrintWriter out = spec.commandLine().getOut();
         if (maxConnectionsPerAddress < 1) {
             throw new UsageException("--max-connections-per-address " + maxConnectionsPerAddress
                     + ": give at least 1 (the default is 16).");
@@ -73,8 +74,12 @@ final class ServeCommand implements Runnable {
         for (String d : deployDevice) {
             devices.add(split(d, "--deploy-device", "ID=VERSION"));
         }
-        PrintWriter out = spec.commandLine().getOut();
         boolean hadPki = new LabPki(lab.certs()).initialized();
+        // A board on the LAN connects to this machine's LAN address: the certificate must name it.
+        String lanUrl = LanServer.reachableFromLan(bind) ? lanUrlOrNull(bind) : null;
+        if (lanUrl != null && hadPki) {
+            LanServer.coverHost(lab, lanUrl, out);
+        }
         LabSession session = LabCommand.SessionRunner.open(LabSessionOptions.defaults(lab).withBind(bind)
                 .withServerPort(port).withPublishBuiltReleases(false).withPublicDownloads(publicDownloads)
                 .withServerLimits(limits(maxConnectionsPerAddress)));
@@ -97,7 +102,8 @@ final class ServeCommand implements Runnable {
             });
             runner.onClose(console::close);
             printBanner(out, lab, session.server(), session.serverState(),
-                    session.folder().resolve(SessionLog.JOURNAL_FILE));
+                    session.folder().resolve(SessionLog.JOURNAL_FILE), lanUrl == null ? null
+                            : lanUrl.replaceFirst(":[0-9]+$", ":" + session.server().port()));
         });
         out.println("OTA server stopped; the session journal is "
                 + relative(lab, session.folder().resolve(SessionLog.JOURNAL_FILE)));
@@ -108,9 +114,25 @@ final class ServeCommand implements Runnable {
         return defaults.withConnections(Math.max(defaults.maxConnections(), perAddress), perAddress);
     }
 
-    private static void printBanner(PrintWriter out, Lab lab, OtaServer server, ServerState state, Path journal) {
+    private static String lanUrlOrNull(String bind) {
+        if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
+            return "https://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":8443";
+        }
+        try {
+            return LanServer.url(8443);
+        } catch (UsageException noLan) {
+            return null;
+        }
+    }
+
+    private static void printBanner(PrintWriter out, Lab lab, OtaServer server, ServerState state, Path journal,
+                                    String lanUrl) {
         String base = server.baseUri().toString();
-        out.println("OTA server listening on " + base);
+        out.println("OTA server listening on " + base + (lanUrl == null ? "" : " (on every address)"));
+        if (lanUrl != null) {
+            out.println("  Boards       on the LAN use " + lanUrl + "/ (this machine's LAN address; the certificate's"
+                    + " SANs cover it). './workbench board add ID --port PORT' provisions one for it.");
+        }
         out.println("  TLS          " + String.join(" and ", TlsPolicy.PROTOCOLS) + ", ECDHE with AES-GCM or"
                 + " ChaCha20-Poly1305 only; certificate " + relative(lab, new LabPki(lab.certs()).path(PkiFile.SERVER_CERT))
                 + ", issued by the lab CA " + relative(lab, new LabPki(lab.certs()).path(PkiFile.CA_CERT)));
@@ -123,10 +145,10 @@ final class ServeCommand implements Runnable {
                 : "need a device's API key (Authorization: Bearer KEY), for its own product's images") + "; at most "
                 + server.limits().maxConnectionsPerAddress() + " connections per address");
         out.println("  Journal      " + relative(lab, journal));
-        out.println("Try:  curl --cacert " + relative(lab, new LabPki(lab.certs()).path(PkiFile.CA_CERT)) + " "
+        out.println("Try:  curl --cacert " + LabHints.path(new LabPki(lab.certs()).path(PkiFile.CA_CERT)) + " "
                 + base + "api/v1/health");
         if (!server.publicDownloads()) {
-            out.println("      curl --cacert " + relative(lab, new LabPki(lab.certs()).path(PkiFile.CA_CERT))
+            out.println("      curl --cacert " + LabHints.path(new LabPki(lab.certs()).path(PkiFile.CA_CERT))
                     + " -H 'Authorization: Bearer KEY' -O " + base + "firmware/PRODUCT-VERSION.bin");
         }
         out.println("Press Ctrl-C to stop.");

@@ -32,7 +32,7 @@ final class ServerCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw WorkbenchCli.missingSubcommand(spec);
     }
 
     static ServerState state(CommandSpec spec) {

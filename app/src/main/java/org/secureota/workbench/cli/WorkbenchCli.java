@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Secure OTA Workbench: live, honest demonstrations of secure OTA firmware updates on ESP32.",
-        footer = {"", "Exit codes: 0 success, 1 a check or expectation failed, 2 bad usage or bad input."},
+        footer = {"", "Exit codes: 0 success, 1 a check or expectation failed, 2 bad usage or bad input,"
+                + " 70 a bug in the workbench (please report it)."},
         subcommands = {
             GuiCommand.class,
             PkiCommand.class,
@@ -27,6 +28,7 @@ import picocli.CommandLine.Spec;
             LabCommand.class,
             ServerCommand.class,
             DeviceCommand.class,
+            BoardCommand.class,
             AttackCommand.class,
             RunCommand.class,
             ExportCommand.class,
@@ -110,6 +112,13 @@ public final class WorkbenchCli implements Runnable {
     /** The lab chosen by {@code --lab} wherever it appears on the command line. */
     public static Lab labOf(CommandSpec spec) {
         return ((WorkbenchCli) spec.root().userObject()).labOptions.lab();
+    }
+
+    /** A command group run without its subcommand: a usage error (exit 2) that lists the subcommands. */
+    static CommandLine.ParameterException missingSubcommand(CommandSpec spec) {
+        return new CommandLine.ParameterException(spec.commandLine(), "'" + spec.qualifiedName().replaceFirst("^workbench ", "")
+                + "' needs a subcommand: " + String.join(", ", spec.subcommands().keySet().stream()
+                .filter(n -> !n.equals("help")).toList()) + ".");
     }
 
     @Override

@@ -219,9 +219,13 @@ public final class DeviceLink implements AutoCloseable {
         if (p != null) {
             p.closePort();
         }
-        journal.append(EventType.DEVICE_DISCONNECTED, device.snapshot().journalId(),
-                "serial port " + portPath + " lost: " + reason + "; reconnecting when it comes back",
-                Map.of("port", portPath, "reason", reason));
+        // Ctrl-C reaches the virtual boards (same terminal) as it reaches the workbench: the port goes
+        // because everything is stopping, which is no loss to report nor to reconnect after.
+        boolean stopping = ShutdownFlag.isShuttingDown();
+        journal.tryAppend(EventType.DEVICE_DISCONNECTED, device.snapshot().journalId(),
+                stopping ? "serial port " + portPath + " closed: the workbench is stopping"
+                        : "serial port " + portPath + " lost: " + reason + "; reconnecting when it comes back",
+                Map.of("port", portPath, "reason", stopping ? "stopping" : reason));
         device.setState(ConnectionState.DISCONNECTED);
     }
 

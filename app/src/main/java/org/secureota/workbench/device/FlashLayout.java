@@ -1,6 +1,7 @@
 package org.secureota.workbench.device;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /** The two flash layouts a virtual board can be built with (esp32-firmware/README.md, Flash layouts). */
 public enum FlashLayout {
@@ -11,5 +12,16 @@ public enum FlashLayout {
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** A layout by name, {@code two_ota} or {@code two-ota} alike (case-insensitive). */
+    public static Optional<FlashLayout> parse(String name) {
+        String n = name.strip().toLowerCase(Locale.ROOT).replace('-', '_');
+        for (FlashLayout l : values()) {
+            if (l.wireName().equals(n)) {
+                return Optional.of(l);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 
@@ -110,6 +111,66 @@ public final class LabPki {
         PemFiles.writeCertificate(path(PkiFile.ROGUE_CERT), rogue);
         PemFiles.writePrivateKey(path(PkiFile.SIGNING_KEY), signing.getPrivate());
         PemFiles.writePublicKey(path(PkiFile.SIGNING_PUB), signing.getPublic());
+    }
+
+    /** The server certificate's subjectAltNames (DNS names and IP addresses, as text). */
+    public List<String> serverNames() {
+        try {
+            Collection<List<?>> sans = certificate(PkiFile.SERVER_CERT).getSubjectAlternativeNames();
+            List<String> names = new ArrayList<>();
+            if (sans != null) {
+                sans.forEach(san -> names.add(String.valueOf(san.get(1))));
+            }
+            return names;
+        } catch (java.security.cert.CertificateParsingException e) {
+            throw new PkiException("Cannot read the SANs of " + path(PkiFile.SERVER_CERT) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether a device connecting to {@code host} (a name or an IP address) accepts the server certificate. */
+    public boolean covers(String host) {
+        String h = host.replace("[", "").replace("]", "");
+        for (String name : serverNames()) {
+            if (name.equalsIgnoreCase(h) || (name.contains(":") && h.contains(":") && sameIp(name, h))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean sameIp(String a, String b) {
+        try {
+            return java.net.InetAddress.getByName(a).equals(java.net.InetAddress.getByName(b));
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Issues a new server certificate (and key) from the existing lab CA for {@code names}, and the
+     * rogue leaf that mirrors it. The CA and the signing key stay: boards already provisioned trust
+     * the new certificate as they did the old one.
+     */
+    public void reissueServer(HostIdentity names, Clock clock) throws IOException {
+        if (!initialized()) {
+            throw new PkiException("No lab PKI in " + certs + " to issue a server certificate from. Run 'pki init' first.");
+        }
+        CertificateIssuer issuer = new CertificateIssuer();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant notBefore = now.minus(BACKDATE);
+        Instant notAfter = now.plus(SERVER_VALIDITY).minus(BACKDATE);
+        BigInteger serial = issuer.newSerial();
+        X509Certificate ca = certificate(PkiFile.CA_CERT);
+        KeyPair serverKeys = issuer.newP256KeyPair();
+        X509Certificate server = issuer.serverLeaf(SERVER_NAME, serverKeys.getPublic(), ca, privateKey(PkiFile.CA_KEY),
+                serial, notBefore, notAfter, names);
+        KeyPair rogueKeys = issuer.newP256KeyPair();
+        X509Certificate rogue = issuer.serverLeaf(SERVER_NAME, rogueKeys.getPublic(), certificate(PkiFile.ROGUE_CA_CERT),
+                privateKey(PkiFile.ROGUE_CA_KEY), serial, notBefore, notAfter, names);
+        PemFiles.writePrivateKey(path(PkiFile.SERVER_KEY), serverKeys.getPrivate());
+        PemFiles.writeCertificate(path(PkiFile.SERVER_CERT), server);
+        PemFiles.writePrivateKey(path(PkiFile.ROGUE_KEY), rogueKeys.getPrivate());
+        PemFiles.writeCertificate(path(PkiFile.ROGUE_CERT), rogue);
     }
 
     public X509Certificate certificate(PkiFile file) {

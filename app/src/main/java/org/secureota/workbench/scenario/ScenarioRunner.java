@@ -63,9 +63,11 @@ public final class ScenarioRunner {
         this.language = language;
         List<StepSnapshot> steps = new ArrayList<>();
         for (Step s : script.steps()) {
-            // A sweep's narration counts its cuts: {cuts} and {operation} read 0 and - until the first one.
+            // A sweep's narration counts its cuts; before the first one it tells of that first cut (cut 1, at the
+            // sweep's first operation), not of a "cut 0" at operation "-".
+            Object firstOp = s.action() instanceof StepAction.PowerCutSweep sweep ? sweep.every() : "-";
             steps.add(new StepSnapshot(s.index(), s.action().describe(),
-                    s.narration().with("cuts", 0).with("operation", "-").in(language), StepStatus.PENDING,
+                    s.narration().with("cuts", 1).with("operation", firstOp).in(language), StepStatus.PENDING,
                     "", List.of(), null, Duration.ZERO));
         }
         current = new RunSnapshot(script.title().in(language), mode, language, RunState.NOT_STARTED, 0, steps, null,

@@ -114,8 +114,9 @@ public final class ScriptReader {
             }
             List<Step> steps = new ArrayList<>();
             List<YamlNode> stepNodes = list(top, "steps", true);
-            for (YamlNode n : stepNodes) {
-                Step s = step(steps.size() + 1, n);
+            for (int i = 0; i < stepNodes.size(); i++) {
+                // Numbered by position in the file, as a reader counts them, whether or not earlier ones parsed.
+                Step s = step(i + 1, stepNodes.get(i));
                 if (s != null) {
                     steps.add(s);
                 }
@@ -140,7 +141,9 @@ public final class ScriptReader {
             FlashLayout layout = FlashLayout.DEFAULT;
             if (m.values().containsKey("layout")) {
                 String l = text(m, "layout", true);
-                layout = l == null ? null : oneOf(m.values().get("layout"), l, FlashLayout.class, "layout");
+                // Spelled two_ota (the CLI's and the firmware's name) or two-ota (the scripts' style): both work.
+                layout = l == null ? null : FlashLayout.parse(l).orElseGet(
+                        () -> oneOf(m.values().get("layout"), l, FlashLayout.class, "layout"));
             }
             if (id == null || product == null || version == null || layout == null || count < 1) {
                 return null;

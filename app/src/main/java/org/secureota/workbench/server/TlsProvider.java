@@ -42,7 +42,8 @@ public final class TlsProvider {
                 c = choice;
                 if (c == null) {
                     c = decide(System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT));
-                    LOG.info("OTA server TLS provider: " + c.name() + " (" + c.reason() + ")");
+                    // Journaled with server.started (tls_provider) and shown by the window: not for stderr.
+                    LOG.fine("OTA server TLS provider: " + c.name() + " (" + c.reason() + ")");
                     choice = c;
                 }
             }

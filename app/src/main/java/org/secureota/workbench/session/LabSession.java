@@ -111,6 +111,8 @@ public final class LabSession implements AutoCloseable {
     private CaptureRecorder capture;
     private Attacker attacker;
     private JournalSubscription watcher;
+    /** Marks the session as running and lists its ports, for a second program's {@code device monitor}. */
+    private LinkOwners links;
     private boolean closing;
 
     private LabSession(LabSessionOptions options) {
@@ -131,6 +133,7 @@ public final class LabSession implements AutoCloseable {
                 return session;
             } catch (RuntimeException e) {
                 session.close();
+                session.discardFolder();
                 throw e instanceof LabSessionException l ? l
                         : new LabSessionException("The lab session could not open: " + e.getMessage(), e);
             }
@@ -164,6 +167,11 @@ public final class LabSession implements AutoCloseable {
         serverState = ServerState.of(lab);
         log = SessionLog.create(lab.sessions(), options.clock().instant());
         journal = new Journal(options.clock(), log, options.journalWindow());
+        try {
+            links = LinkOwners.claim(log.directory());
+        } catch (IOException e) {
+            fail("session lock", e);
+        }
         watcher = journal.subscribe("lab session", false, this::watch);
         try {
             time = LabTimeServer.start(journal);
@@ -206,48 +214,89 @@ public final class LabSession implements AutoCloseable {
         update(s -> s.withState(SessionState.OPEN));
     }
 
+    /**
+     * A session that never opened leaves no folder: it recorded nothing but its failure, which the
+     * caller reports, and an empty session would be what {@code export} takes for the latest one.
+     */
+    private void discardFolder() {
+        if (log == null) {
+            return;
+        }
+        try (var files = Files.walk(log.directory())) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | java.io.UncheckedIOException leftBehind) {
+            // Not worth hiding the real failure for: the folder stays, holding the journaled failure.
+        }
+    }
+
     private void fail(String part, Exception e) {
         journal.tryAppend(EventType.SESSION_FAILED, null, part + " failed: " + e.getMessage(),
                 Map.of("part", part, "error", String.valueOf(e.getMessage())));
         throw new LabSessionException("The lab session could not start its " + part + ": " + e.getMessage(), e);
     }
 
+    /**
+     * Publishes the build's V2, V3 and V4 for {@code product} (those not yet published), as the session
+     * does for the default product when it opens: {@code lab --product kiosk} gets kiosk releases.
+     */
+    public CompletableFuture<Void> publishBuiltReleases(String product) {
+        return async(() -> {
+            publishBuilt(product);
+            return null;
+        });
+    }
+
     private void publishBuilt() {
-        publishOtherProduct();
+        publishBuilt(LabSessionDefaults.PRODUCT);
+        // mix-and-match needs a second product's genuine release: the build's V2, stamped as that product.
+        Path v2 = options.projectRoot().resolve(VirtualEsp32.IMAGES).resolve(BUILT_RELEASES.get(0) + ".bin");
+        try {
+            publishBuiltImage(v2, LabSessionDefaults.OTHER_PRODUCT);
+        } catch (IOException | RuntimeException e) {
+            journal.tryAppend(EventType.SESSION_FAILED, null, "the second product's release (for mix-and-match) could"
+                    + " not be published: " + e.getMessage(), Map.of("part", "second product", "error",
+                    String.valueOf(e.getMessage())));
+        }
+    }
+
+    private void publishBuilt(String product) {
         for (String name : BUILT_RELEASES) {
             Path image = options.projectRoot().resolve(VirtualEsp32.IMAGES).resolve(name + ".bin");
-            if (!Files.isRegularFile(image)) {
-                continue; // not built: the demo says how to build; the server runs without it
-            }
             try {
-                publishNow(image, LabSessionDefaults.PRODUCT, false);
-            } catch (RuntimeException alreadyPublished) {
-                // A lab keeps its releases across sessions: the version is there from an earlier one.
+                publishBuiltImage(image, product);
+            } catch (IOException e) {
+                throw new LabSessionException("Cannot read the built image " + image + ": " + e.getMessage()
+                        + ". Rebuild it with 'mvn -DskipTests package'.", e);
             }
         }
     }
 
     /**
-     * The second product's release (mix-and-match serves its genuine manifest to the first product's devices):
-     * the build's V2 with that product's name in its app descriptor, published and signed for that product.
+     * Publishes one of the build's images for {@code product} unless that version is already there (a lab
+     * keeps its releases across sessions). The build stamps its images as the default product; another
+     * product gets the same program with its own project name, so the device's product check holds.
      */
-    private void publishOtherProduct() {
-        Path image = options.projectRoot().resolve(VirtualEsp32.IMAGES).resolve(BUILT_RELEASES.get(0) + ".bin");
-        if (!Files.isRegularFile(image) || !serverState.releases().list(LabSessionDefaults.OTHER_PRODUCT).isEmpty()) {
+    private void publishBuiltImage(Path image, String product) throws IOException {
+        if (!Files.isRegularFile(image)) {
+            return; // not built: the demo says how to build; the server runs without it
+        }
+        byte[] bytes = Files.readAllBytes(image);
+        String version = AppImage.parse(bytes).descriptor().map(d -> d.version()).orElse(null);
+        if (version == null || serverState.releases().find(product, version).isPresent()) {
             return;
         }
+        if (product.equals(LabSessionDefaults.PRODUCT)) {
+            publishNow(image, product, false);
+            return;
+        }
+        Path renamed = Files.createTempFile("workbench-" + product, ".bin");
         try {
-            Path renamed = Files.createTempFile("workbench-" + LabSessionDefaults.OTHER_PRODUCT, ".bin");
-            try {
-                Files.write(renamed, AppImage.withProjectName(Files.readAllBytes(image), LabSessionDefaults.OTHER_PRODUCT));
-                publishNow(renamed, LabSessionDefaults.OTHER_PRODUCT, false);
-            } finally {
-                Files.deleteIfExists(renamed);
-            }
-        } catch (IOException | RuntimeException e) {
-            journal.tryAppend(EventType.SESSION_FAILED, null, "the second product's release (for mix-and-match) could"
-                    + " not be published: " + e.getMessage(), Map.of("part", "second product", "error",
-                    String.valueOf(e.getMessage())));
+            Files.write(renamed, AppImage.withProjectName(bytes, product));
+            publishNow(renamed, product, false);
+        } finally {
+            Files.deleteIfExists(renamed);
         }
     }
 
@@ -315,7 +364,24 @@ public final class LabSession implements AutoCloseable {
     }
 
     SerialTranscript transcript(String deviceId) {
-        return transcripts.computeIfAbsent(deviceId, id -> new SerialTranscript(folder().resolve(id).resolve("serial.log")));
+        return transcripts.computeIfAbsent(deviceId, id -> new SerialTranscript(transcriptFile(id)));
+    }
+
+    /**
+     * Where a device's transcript goes, {@code <session>/<id>/serial.log}. A board known only by its
+     * port ({@code /dev/ttyUSB0}) gets a plain folder name ({@code dev_ttyUSB0}): an absolute path
+     * must not send the transcript outside the session.
+     */
+    Path transcriptFile(String deviceId) {
+        return folder().resolve(folderName(deviceId)).resolve("serial.log");
+    }
+
+    static String folderName(String deviceId) {
+        if (DeviceId.isValid(deviceId)) {
+            return deviceId;
+        }
+        String plain = deviceId.replaceAll("[^A-Za-z0-9._-]+", "_").replace("..", "_").replaceAll("^[._-]+", "");
+        return plain.isEmpty() ? "device" : plain;
     }
 
     // --- the parts ---
@@ -658,6 +724,9 @@ public final class LabSession implements AutoCloseable {
             ((Closeable) d).close();
             throw new LabSessionException("The lab session closed while device '" + id + "' was being made.");
         }
+        if (links != null) {
+            links.add(d.isVirtual() ? d.board().ptyPath() : id, d.model().snapshot().journalId());
+        }
     }
 
     /** Runs {@code task} on the session's workers; a failure completes the future with a clear exception. */
@@ -742,6 +811,9 @@ public final class LabSession implements AutoCloseable {
         transcripts.values().forEach(SerialTranscript::close);
         if (log != null) {
             log.close();
+        }
+        if (links != null) {
+            links.close();
         }
         update(s -> s.withState(SessionState.CLOSED));
         events.shutdown();

@@ -131,7 +131,7 @@ final class RealLabDevice implements LabDevice, LabSession.Closeable {
 
     @Override
     public Path transcript() {
-        return session.folder().resolve(model.snapshot().journalId()).resolve("serial.log");
+        return session.transcriptFile(model.snapshot().journalId());
     }
 
     private CompletableFuture<Void> run(Runnable action) {

@@ -269,7 +269,7 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
 
     @Override
     public Path transcript() {
-        return session.folder().resolve(id).resolve("serial.log");
+        return session.transcriptFile(id);
     }
 
     private DeviceLink link() {

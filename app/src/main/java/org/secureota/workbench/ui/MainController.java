@@ -153,7 +153,7 @@ public final class MainController {
         requestMethod.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().field("method").orElse("")));
         requestPath.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().field("path").orElse("")));
         requestStatus.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().field("status").orElse("")));
-        requestBytes.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().field("bytes_sent").orElse("")));
+        requestBytes.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().field("bytes_written").orElse("")));
         requestDevice.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().device().orElse("")));
         englishItem.setSelected(i18n.getLocale().equals(Locale.ENGLISH));
         frenchItem.setSelected(i18n.getLocale().equals(Locale.FRENCH));

@@ -81,6 +81,26 @@ class EncryptedFirmwareCommandTest {
     }
 
     @Test
+    void encryptRefusesACertificateAndTheLabsOwnKeys() throws Exception {
+        Path out = lab.resolve("out.enc");
+        CliTestSupport.Run cert = run("firmware", "encrypt", image.toString(), "--key",
+                lab.resolve("certs/server.pem").toString(), "-o", out.toString());
+        assertThat(cert.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cert.err()).contains("is a certificate", "decryption-pub.pem");
+        CliTestSupport.Run signing = run("firmware", "encrypt", image.toString(), "--key",
+                lab.resolve("certs/signing-pub.pem").toString(), "-o", out.toString());
+        assertThat(signing.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(signing.err()).contains("signing-pub.pem", "verifies manifests", "not a product's decryption key");
+        assertThat(out).doesNotExist();
+
+        assertThat(run("pki", "init", "--product", "shop-display").exitCode()).isZero();
+        CliTestSupport.Run right = run("firmware", "encrypt", image.toString(), "--key",
+                lab.resolve("certs/products/shop-display/decryption-pub.pem").toString(), "-o", out.toString());
+        assertThat(right.exitCode()).as(right.err()).isZero();
+        assertThat(right.err()).doesNotContain("not the decryption key of any product");
+    }
+
+    @Test
     void decryptNamesEachRefusalAndWritesNothing() throws Exception {
         assertThat(run("pki", "init", "--product", "shop-display").exitCode()).isZero();
         assertThat(run("pki", "init", "--product", "other").exitCode()).isZero();

@@ -116,4 +116,35 @@ class LabConsoleTest {
             }
         }
     }
+
+    @Test
+    void aCommandsFileWaitsForTheUpdateAndAnotherProductGetsTheBuildsReleases(@TempDir Path lab) throws Exception {
+        org.secureota.workbench.Prerequisites.require(VirtualEsp32.isBuilt(ROOT), "the virtual ESP32 is not built");
+        String home = System.getProperty("workbench.home");
+        System.setProperty("workbench.home", ROOT.toString());
+        try {
+            // 'status' right after 'wait all' must show the update done, on every run.
+            Path script = Files.writeString(lab.resolve("demo.txt"),
+                    "wait all 60\ncheck all\nwait all 120\nstatus\nwait nobody\nwait all soon\nquit\n");
+            CliTestSupport.Run r = CliTestSupport.run("--lab", lab.toString(), "lab", "--product", "kiosk", "--deploy",
+                    "2.0.0", "--commands", script.toString(), "--duration", "200");
+            assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+            String out = r.out();
+            assertThat(out).contains("wait: esp32-lab-01 idle (no check pending)",
+                    "wait: esp32-lab-01 done: verdict UPDATED, running 2.0.0 from ota_1 (VALID)",
+                    "No device 'nobody'", "'soon' is not a number of seconds");
+            int waited = out.indexOf("done: verdict UPDATED");
+            int status = out.indexOf("esp32-lab-01", out.indexOf("server  RUNNING"));
+            assertThat(status).as("status comes after the wait").isGreaterThan(waited);
+            assertThat(out.substring(out.indexOf("server  RUNNING"))).contains("releases kiosk 2.0.0");
+            assertThat(out.substring(status)).contains("2.0.0 from ota_1 (VALID)");
+            assertThat(lab.resolve("releases/kiosk")).isDirectory();
+        } finally {
+            if (home == null) {
+                System.clearProperty("workbench.home");
+            } else {
+                System.setProperty("workbench.home", home);
+            }
+        }
+    }
 }

@@ -183,6 +183,38 @@ class ScriptReaderTest {
     }
 
     @Test
+    void aStepIsNamedByItsPlaceInTheFileEvenAfterARefusedOne() {
+        try {
+            READER.read("bad.yaml", HEAD + """
+                      - check: lab-01
+                        narration: {en: a, fr: b}
+                        timeout: 1s
+                      - reboot: lab-01
+                        narration: {en: a, fr: b}
+                        timeout: 1s
+                      - check: lab-01
+                        timeout: 1s
+                    """);
+            throw new AssertionError("accepted");
+        } catch (ScriptException e) {
+            assertThat(e.getMessage()).contains("bad.yaml:14:5: step 3 has no narration");
+        }
+    }
+
+    @Test
+    void theTwoOtaLayoutIsReadInBothSpellings() throws Exception {
+        for (String spelling : new String[] {"two-ota", "two_ota"}) {
+            DemoScript s = READER.read("layout.yaml", HEAD.replace("starting-version: 1.0.0}",
+                    "starting-version: 1.0.0, layout: " + spelling + "}") + """
+                      - check: lab-01
+                        narration: {en: a, fr: b}
+                        timeout: 1s
+                    """);
+            assertThat(s.devices().get(0).layout()).as(spelling).isEqualTo(org.secureota.workbench.device.FlashLayout.TWO_OTA);
+        }
+    }
+
+    @Test
     void everyProblemIsListedNotOnlyTheFirst() {
         try {
             READER.read("bad.yaml", HEAD + """

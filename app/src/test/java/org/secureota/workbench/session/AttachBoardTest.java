@@ -51,6 +51,15 @@ class AttachBoardTest {
                 long mark = session.journal().size();
                 d.status().get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 assertThat(session.journal().awaitAfter(mark, EventType.DEVICE_PARTITIONS::is, WAIT)).isPresent();
+                // Known by an absolute port path, the board's transcript still lands inside the session.
+                assertThat(d.transcript()).startsWith(session.folder());
+                java.nio.file.Path transcript = session.folder().resolve(LabSession.folderName(tty.toString()))
+                        .resolve("serial.log");
+                assertThat(transcript).exists();
+                assertThat(java.nio.file.Files.readString(transcript)).contains("@ota1");
+                assertThat(LinkOwners.find(root.resolve("lab/sessions"), tty.toString()))
+                        .as("a second program finds the session that owns the port")
+                        .hasValueSatisfying(o -> assertThat(o.sessionFolder()).isEqualTo(session.folder()));
                 assertThatThrownBy(() -> d.powerCut().get()).isInstanceOf(ExecutionException.class)
                         .hasMessageContaining("does not switch a real board's power");
 

@@ -1,0 +1,65 @@
+package org.secureota.workbench.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.secureota.workbench.lab.AtomicFiles;
+import org.secureota.workbench.lab.Lab;
+
+/**
+ * The real boards brought into a lab with {@code board add}: {@code devices/boards.json}, each
+ * board's serial port and the server URL its factory data holds. {@code lab} and {@code serve}
+ * attach them when they start, so the board joins the session that owns its link.
+ */
+final class LabBoards {
+
+    static final String FILE_NAME = "boards.json";
+
+    /** One board: where it is plugged in and the URL it was provisioned with. */
+    record Board(String port, String url) {
+        int serverPort() {
+            int p = URI.create(url).getPort();
+            return p < 0 ? 443 : p;
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private LabBoards() {
+    }
+
+    static Path file(Lab lab) {
+        return lab.devices().resolve(FILE_NAME);
+    }
+
+    static Map<String, Board> read(Lab lab) {
+        Path file = file(lab);
+        if (!Files.isRegularFile(file)) {
+            return new TreeMap<>();
+        }
+        try {
+            return new TreeMap<>(JSON.readValue(file.toFile(), new TypeReference<Map<String, Board>>() { }));
+        } catch (IOException e) {
+            throw new UsageException(file + " is not a boards file (" + e.getMessage() + "). Fix or delete it and"
+                    + " add the boards again with 'board add'.", e);
+        }
+    }
+
+    static void put(Lab lab, String id, Board board) {
+        Map<String, Board> all = read(lab);
+        all.put(id, board);
+        try {
+            Files.createDirectories(lab.devices());
+            AtomicFiles.write(file(lab), JSON.writeValueAsBytes(all), AtomicFiles.PUBLIC_READ);
+        } catch (IOException e) {
+            throw new UsageException("Cannot write " + file(lab) + ": " + e.getMessage() + ". Check that the lab folder"
+                    + " is writable.", e);
+        }
+    }
+}
