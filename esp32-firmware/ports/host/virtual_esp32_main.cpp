@@ -13,6 +13,10 @@
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "board_environment.h"
 #include "factory.h"
 #include "flash_inspector.h"
@@ -79,10 +83,19 @@ bool read_file(const std::string& path, std::vector<uint8_t>& out) {
     return true;
 }
 
-bool write_file(const std::string& path, const std::vector<uint8_t>& data) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-    return static_cast<bool>(out);
+// `mode` also applies to a file that already exists: factory data holds the API key and may hold
+// the product's decryption key, so it is written 0600 even over an older 0644 file.
+bool write_file(const std::string& path, const std::vector<uint8_t>& data, mode_t mode = 0644) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0) return false;
+    bool ok = ::fchmod(fd, mode) == 0;
+    size_t done = 0;
+    while (ok && done < data.size()) {
+        ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        if (n <= 0) ok = false;
+        else done += size_t(n);
+    }
+    return ::close(fd) == 0 && ok;
 }
 
 int cmd_factory(const std::map<std::string, std::string>& o) {
@@ -195,7 +208,7 @@ int cmd_factory_data(const std::map<std::string, std::string>& o) {
         std::fprintf(stderr, "virtual-esp32 factory-data: %s\n", err.c_str());
         return 1;
     }
-    if (!write_file(o.at("out"), fd.serialize())) return usage_error("cannot write " + o.at("out"));
+    if (!write_file(o.at("out"), fd.serialize(), 0600)) return usage_error("cannot write " + o.at("out"));
     return 0;
 }
 
