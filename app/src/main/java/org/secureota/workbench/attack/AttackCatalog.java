@@ -52,13 +52,6 @@ public final class AttackCatalog {
                 p -> new ExpectedOutcome(Set.of("TLS_CERT_EXPIRED"), DeviceCheck.CERTIFICATE_EXPIRY,
                         Set.of(Forbidden.ANY_HTTP_REQUEST, Forbidden.VERSION_CHANGED), false),
                 AttackCatalog::shiftTime));
-        // Back, not forward: to make an expired manifest (or certificate) look valid. The device's time floor
-        // (the latest trusted time it has seen) refuses the time; were the floor below it, the manifest's
-        // own expiry would still be checked. Never UPDATED.
-        add(new Attack("time-rollback", AttackSurface.TIME, List.of(ParameterSpec.integer("days", 1, 1)),
-                p -> new ExpectedOutcome(Set.of("NO_VALID_TIME", "MANIFEST_EXPIRED"), DeviceCheck.TIME_FLOOR,
-                        Set.of(Forbidden.IMAGE_SERVED, Forbidden.VERSION_CHANGED), false),
-                AttackCatalog::rollTimeBack));
         add(new Attack("flipped-byte", AttackSurface.STORE, withRelease(ParameterSpec.integerOr("offset", "random", 0)),
                 p -> of("HASH_MISMATCH", DeviceCheck.SHA256, Forbidden.VERSION_CHANGED),
                 AttackCatalog::flipByte));
@@ -112,6 +105,13 @@ public final class AttackCatalog {
         add(new Attack("steal-image", AttackSurface.STORE, RELEASE,
                 p -> of("UPDATED", DeviceCheck.IMAGE_ENCRYPTION, Forbidden.PLAINTEXT_STOLEN),
                 ImageTheft::steal));
+        // Back, not forward: to make an expired manifest (or certificate) look valid. The device's time floor
+        // (the latest trusted time it has seen) refuses the time; were the floor below it, the manifest's
+        // own expiry would still be checked. Never UPDATED.
+        add(new Attack("time-rollback", AttackSurface.TIME, List.of(ParameterSpec.integer("days", 1, 1)),
+                p -> new ExpectedOutcome(Set.of("NO_VALID_TIME", "MANIFEST_EXPIRED"), DeviceCheck.TIME_FLOOR,
+                        Set.of(Forbidden.IMAGE_SERVED, Forbidden.VERSION_CHANGED), false),
+                AttackCatalog::rollTimeBack));
     }
 
     private AttackCatalog() {

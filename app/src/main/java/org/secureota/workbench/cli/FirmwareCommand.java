@@ -333,7 +333,7 @@ final class FirmwareCommand implements Runnable {
      * anything is written. A bad image is left to the store, which lists all its problems.
      */
     static void requireProductImage(Path image, String product, boolean force) {
-        if (force || !Files.isRegularFile(image)) {
+        if (force || !Files.isRegularFile(image) || !ReleaseNames.isProduct(product)) {
             return;
         }
         try {

@@ -54,7 +54,7 @@ class AttackerTest {
     static final List<String> TABLE = List.of("rogue-server", "wrong-host-cert", "expired-cert", "flipped-byte",
             "truncated-image", "padded-image", "tampered-record", "dropped-connection", "slow-retrieval",
             "endless-data", "replayed-manifest", "downgrade", "freeze", "wrong-signing-key", "alg-confusion",
-            "mix-and-match", "steal-image");
+            "mix-and-match", "steal-image", "time-rollback");
 
     @TempDir
     Path root;
@@ -257,7 +257,7 @@ class AttackerTest {
 
         ArmedAttack t = attacker.arm("expired-cert", Map.of());
         assertThat(time.offset()).isEqualTo(Duration.ofDays(730));
-        assertThat(t.description()).contains("restart");
+        assertThat(t.description()).contains("before each check");
         attacker.disarm("expired-cert");
         assertThat(time.offset()).isZero();
 
