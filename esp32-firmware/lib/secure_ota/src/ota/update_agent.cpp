@@ -2,6 +2,7 @@
 
 #include "secure_ota/ota/provisioning.h"
 #include "secure_ota/ota/telemetry_observer.h"
+#include "secure_ota/telemetry.h"
 
 namespace secure_ota::ota {
 
@@ -54,6 +55,21 @@ std::optional<RolledBackImage> OtaUpdateAgent::remember_rollback() {
     const OtaOps& ops = *fw_.ota_ops();
     std::optional<RolledBackImage> found =
         find_rolled_back_image(board_.flash(), ops.table(), ops.running_partition(), board_.chip_id());
+    if (found && !found->marked_invalid) {
+        // ABORTED: the image never confirmed itself. Why this boot happened tells whether that
+        // says something against it: a panic or a watchdog reset is the image crashing or hanging
+        // in its self-test (it counts, like a failed self-test); a power cut, the EN button or a
+        // software restart says nothing. Judged once, at the first check after that boot; the
+        // verdict is kept (a later boot's reason is about the running app, not the image).
+        const bool judged = known && known->version == found->version && known->sha256 == found->sha256;
+        const ResetReason why = board_.reset_reason();
+        if (judged && known->marked_invalid) {
+            found = known;
+        } else if (!judged && (why == ResetReason::Panic || why == ResetReason::TaskWatchdog)) {
+            found->marked_invalid = true;
+            found->reason = std::string("crashed before confirming itself (") + to_string(why) + " reset); " + found->reason;
+        }
+    }
     if (found && !(known && known->same_rollback(*found))) {
         fw_.telemetry().log("OTA: " + found->version + " was rolled back (" + found->reason + "); " +
                             (found->marked_invalid ? "it will not be installed again" : "it may be offered again"));
