@@ -30,6 +30,7 @@ namespace {
 
 constexpr const char* kNvsNamespace = "secure_ota";  // shared with NvsSecureVersionStore
 constexpr const char* kCounterKey = "ota_counter";
+constexpr const char* kTimeFloorKey = "time_floor";
 constexpr uint32_t kCounterMagic = 0x434D4F53;       // "SOMC", as FlashCounterStore
 constexpr uint32_t kReconnectKickMs = 15000;
 
@@ -88,6 +89,26 @@ bool NvsCounterStore::store(const ota::CounterRecord& r) {
     return ok;
 }
 
+std::optional<int64_t> NvsTimeFloorStore::load() {
+    Preferences p;
+    if (!p.begin(kNvsNamespace, true)) return std::nullopt;
+    bool present = p.isKey(kTimeFloorKey);
+    int64_t t = present ? p.getLong64(kTimeFloorKey, 0) : 0;
+    p.end();
+    if (!present) return std::nullopt;
+    return t;
+}
+
+bool NvsTimeFloorStore::raise(int64_t t) {
+    auto cur = load();
+    if (cur && t <= *cur) return true;
+    Preferences p;
+    if (!p.begin(kNvsNamespace, false)) return false;
+    bool ok = p.putLong64(kTimeFloorKey, t) == sizeof(int64_t);  // nvs_set_i64 + nvs_commit
+    p.end();
+    return ok;
+}
+
 Esp32Ota::Options Esp32Ota::options_from_build() {
     Options o;
     o.wifi_ssid = SECURE_OTA_WIFI_SSID;
@@ -127,6 +148,7 @@ Esp32Ota::Esp32Ota(secure_ota::Firmware& firmware, secure_ota::Board& board, Opt
             return std::make_unique<ota::TlsConnector>(network_, std::move(o));
         },
         time_, counters_, {}};
+    port.time_floor = &time_floor_;
     agent_ = std::make_unique<ota::OtaUpdateAgent>(firmware, board, port);
 }
 

@@ -40,6 +40,13 @@ public:
     bool store(const secure_ota::ota::CounterRecord& record) override;
 };
 
+// The time floor (update_engine.h) as one NVS i64: the latest trusted time the device has seen.
+class NvsTimeFloorStore : public secure_ota::ota::TimeFloorStore {
+public:
+    std::optional<int64_t> load() override;
+    bool raise(int64_t unix_seconds) override;  // never lowers it
+};
+
 class Esp32Ota {
 public:
     struct Options {
@@ -71,6 +78,7 @@ private:
     EspTimerClock clock_;
     secure_ota::ota::SntpTrustedTime time_;
     NvsCounterStore counters_;
+    NvsTimeFloorStore time_floor_;
     std::unique_ptr<secure_ota::ota::OtaUpdateAgent> agent_;
     bool was_up_ = false;
     uint32_t down_since_ = 0;

@@ -18,10 +18,12 @@ constexpr const char* kEnvCutPoint = "VESP32_CUT_POINT";       // before | halfw
 constexpr const char* kEnvTlsKeyLog = "VESP32_TLS_KEYLOG";
 
 // Device state kept in files beside the flash file, where a real chip has NVS: the highest
-// manifest counter and the remembered rollback. `virtual-esp32 factory` deletes every one.
+// manifest counter, the remembered rollback and the time floor. `virtual-esp32 factory` deletes
+// every one. All are written 0600, like the flash file.
 constexpr const char* kCounterFileSuffix = ".ota-counter";
 constexpr const char* kRollbackFileSuffix = ".ota-rollback";
-constexpr const char* kDeviceStateFileSuffixes[] = {kCounterFileSuffix, kRollbackFileSuffix};
+constexpr const char* kTimeFloorFileSuffix = ".ota-time-floor";
+constexpr const char* kDeviceStateFileSuffixes[] = {kCounterFileSuffix, kRollbackFileSuffix, kTimeFloorFileSuffix};
 
 // Exit codes between the board's programs and the supervisor.
 constexpr int kExitReboot = 100;        // esp_restart(): go back to the bootloader

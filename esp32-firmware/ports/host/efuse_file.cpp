@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "secure_ota/byte_order.h"
@@ -10,9 +11,12 @@
 namespace vesp32 {
 
 bool EfuseFile::create_blank(const std::string& path, std::string& error) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
+    // 0600, also when the file already existed: it sits beside the flash file, which holds the
+    // factory data (API key, decryption key), and is as private as it.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0 || ::fchmod(fd, 0600) != 0) {
         error = "cannot create eFuse file '" + path + "': " + std::strerror(errno);
+        if (fd >= 0) close(fd);
         return false;
     }
     uint8_t zero[4] = {0, 0, 0, 0};
@@ -39,7 +43,7 @@ bool EfuseFile::raise_min_secure_version(uint32_t version) {
     uint32_t wanted = version == 32 ? 0xFFFFFFFFu : ((1u << version) - 1);
     uint32_t burnt = field | wanted;  // bits are only ever set
     if (burnt == field) return true;
-    int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) return false;
     uint8_t b[4];
     secure_ota::store_le32(b, burnt);

@@ -50,9 +50,12 @@ std::unique_ptr<FlashFile> FlashFile::open(const std::string& path, std::string&
 }
 
 std::unique_ptr<FlashFile> FlashFile::create_erased(const std::string& path, std::string& error) {
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
+    // 0600, also over an existing file: the flash holds the factory data partition (API key,
+    // the product's decryption key), as private as factory.bin.
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0 || ::fchmod(fd, 0600) != 0) {
         error = "cannot create flash file '" + path + "': " + std::strerror(errno);
+        if (fd >= 0) close(fd);
         return nullptr;
     }
     if (ftruncate(fd, kSize) != 0) {

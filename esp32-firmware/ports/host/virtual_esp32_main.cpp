@@ -84,10 +84,19 @@ bool read_file(const std::string& path, std::vector<uint8_t>& out) {
     return true;
 }
 
-bool write_file(const std::string& path, const std::vector<uint8_t>& data) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-    return static_cast<bool>(out);
+// `mode` also applies to a file that already exists: factory data holds the API key and may hold
+// the product's decryption key, so it is written 0600 even over an older 0644 file.
+bool write_file(const std::string& path, const std::vector<uint8_t>& data, mode_t mode = 0644) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0) return false;
+    bool ok = ::fchmod(fd, mode) == 0;
+    size_t done = 0;
+    while (ok && done < data.size()) {
+        ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        if (n <= 0) ok = false;
+        else done += size_t(n);
+    }
+    return ::close(fd) == 0 && ok;
 }
 
 // Factory data holds the device's API key (and maybe the product's decryption key): owner-only,

@@ -21,13 +21,13 @@ using namespace secure_ota;
 using namespace secure_ota::ota;
 
 inline std::vector<uint8_t> make_image(const std::string& version, uint32_t secure_version, size_t payload_size = 20000,
-                                uint16_t chip = chip_id::kHost) {
+                                uint16_t chip = chip_id::kHost, const std::string& project_name = "shop-display") {
     AppDescriptor d;
     d.secure_version = secure_version;
     d.version = version;
-    d.project_name = "shop-display";
+    d.project_name = project_name;
     d.time = "12:00:00";
-    d.date = "Nov 24 2026";
+    d.date = "Nov 24 2025";  // the time floor starts at the build: before the tests' clock (1765000000)
     d.idf_ver = "host";
     std::vector<uint8_t> payload(payload_size);
     uint32_t x = 0x12345678u ^ uint32_t(payload_size);
@@ -114,8 +114,9 @@ protected:
         cfg.max_resumes = max_resumes;
         cfg.total_timeout_ms = 600000;
         cfg.rolled_back = rolled_back;
+        cfg.build_time = build_time;
         UpdateEngine::Deps deps{connector, clock, time, *ops, *ops_flash, fuses, *store, key.get(), extra_observer ? extra_observer : &observer,
-                                decryption_key};
+                                decryption_key, time_floor};
         UpdateEngine engine(deps, cfg);
         RunningApp app{running_version, 1};
         UpdateResult r = engine.run(app);
@@ -166,6 +167,8 @@ protected:
     Observer observer;
     std::string last_report;
     std::optional<RolledBackImage> rolled_back;  // what the device remembers as rolled back
+    TimeFloorStore* time_floor = nullptr;        // the device's NVS time floor; null = none
+    int64_t build_time = 0;
 };
 
 

@@ -312,7 +312,7 @@ TEST_F(EncryptedUpdateTest, AManifestWithInconsistentEncryptedSizeIsMalformed) {
     f.strings["encryption_key_id"] = ecies->key_id();
     f.strings["url"] = server.image_path;
     server.manifest = make_jws(header_json(), f.to_json());
-    expect_refused_and_safe(update(), Verdict::ManifestMalformed);
+    expect_refused_and_safe(update(), Verdict::ManifestInvalid);
 }
 
 }  // namespace

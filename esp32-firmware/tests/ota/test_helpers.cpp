@@ -65,7 +65,52 @@ std::vector<uint8_t> openssl_es256_sign(const std::string& key, const std::strin
     std::vector<uint8_t> raw(64);
     size_t at = der_int(der, 2, raw.data());
     der_int(der, at, raw.data() + 32);
+    // OpenSSL leaves s as it comes; the lab's signers (and docs/manifest.md) write low-s only,
+    // and devices refuse the high-s twin: use n - s when s > n/2.
+    if (is_high_s(raw.data() + 32)) negate_s(raw.data() + 32);
     return raw;
+}
+
+namespace {
+const uint8_t kOrder[32] = {0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                            0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51};
+}  // namespace
+
+bool is_high_s(const uint8_t* s) {
+    // s > n/2  <=>  2s > n  (n is odd)
+    uint8_t twice[33] = {0};
+    unsigned carry = 0;
+    for (int i = 31; i >= 0; --i) {
+        unsigned v = (unsigned(s[i]) << 1) | carry;
+        twice[i + 1] = uint8_t(v);
+        carry = v >> 8;
+    }
+    twice[0] = uint8_t(carry);
+    if (twice[0]) return true;
+    for (size_t i = 0; i < 32; ++i)
+        if (twice[i + 1] != kOrder[i]) return twice[i + 1] > kOrder[i];
+    return false;
+}
+
+void negate_s(uint8_t* s) {
+    int borrow = 0;
+    for (int i = 31; i >= 0; --i) {
+        int v = int(kOrder[i]) - int(s[i]) - borrow;
+        borrow = v < 0;
+        s[i] = uint8_t(v + (borrow ? 256 : 0));
+    }
+}
+
+const std::string& signing_kid() {
+    static const std::string kid = [] {
+        std::string out;
+        run(std::string(OPENSSL_EXE) + " pkey -pubin -in '" + pki("signing-pub.pem") +
+                "' -outform DER 2>/dev/null | sha256sum | cut -c1-16",
+            &out);
+        while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+        return out;
+    }();
+    return kid;
 }
 
 std::string ManifestFields::to_json() const {
@@ -85,7 +130,7 @@ std::string ManifestFields::to_json() const {
 std::string b64(const std::string& s) { return secure_ota::ota::base64url_encode(s); }
 
 std::string header_json(const std::string& alg) {
-    return "{\"alg\":\"" + alg + "\",\"typ\":\"ota-manifest+jws\"}";
+    return "{\"alg\":\"" + alg + "\",\"typ\":\"ota-manifest+jws\",\"kid\":\"" + signing_kid() + "\"}";
 }
 
 std::string make_jws(const std::string& header, const std::string& payload, const std::string& key) {

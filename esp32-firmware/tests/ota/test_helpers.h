@@ -32,6 +32,12 @@ struct ManifestFields {
     std::string to_json() const;
 };
 
+// The lab's signers write low-s ES256 signatures (docs/manifest.md); s > n/2 is the malleated twin.
+bool is_high_s(const uint8_t* s32);
+void negate_s(uint8_t* s32);  // s := n - s
+// The kid of fixtures' signing-pub.pem: first 16 hex digits of SHA-256(SubjectPublicKeyInfo DER).
+const std::string& signing_kid();
+
 std::string b64(const std::string& s);
 std::string header_json(const std::string& alg = "ES256");
 // header.payload.signature with the given key file.

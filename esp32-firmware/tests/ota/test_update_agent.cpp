@@ -38,7 +38,8 @@ public:
     SecureVersionStore& secure_version_store() override { return fuses_; }
     LcdDriver& lcd_driver() override { return lcd_; }
     LedDriver& led_driver() override { return led_; }
-    ResetReason reset_reason() const override { return ResetReason::PowerOn; }
+    ResetReason reset_reason() const override { return reason; }
+    ResetReason reason = ResetReason::PowerOn;
     uint32_t running_partition_offset() const override { return running; }
     uint16_t chip_id() const override { return chip_id::kHost; }
     [[noreturn]] void restart() override { throw Restarted{"board restart"}; }
@@ -84,6 +85,7 @@ protected:
         EXPECT_TRUE(d) << b.error();
         RamBoard board(nor, fuses);
         board.running = d->partition.offset;
+        board.reason = reset_reason;
         TestApp app;
         Firmware fw(board, app);
         OtaUpdateAgent::Port port{
@@ -111,6 +113,7 @@ protected:
     std::string serial_out;
     std::string version_before;
     RamRollbackStore rollbacks;  // the device's NVS, across power cycles
+    ResetReason reset_reason = ResetReason::PowerOn;  // why the board (re)started before the check
 };
 
 }  // namespace
@@ -199,6 +202,38 @@ TEST_F(AgentTest, AbortedVersionIsReportedButOfferedAgain) {
     EXPECT_FALSE(rollbacks.load()->marked_invalid);
     boot();
     EXPECT_EQ(running_version, "2.0.0");
+}
+
+// issue 29: a panic or a watchdog reset while V2 had not confirmed itself is V2 crashing or
+// hanging in its self-test: it counts against V2 (rolled back and remembered, like a failed
+// self-test), unlike the power cut above.
+TEST_F(AgentTest, AbortedByAPanicOrAWatchdogCountsAgainstTheImage) {
+    for (ResetReason crash : {ResetReason::Panic, ResetReason::TaskWatchdog}) {
+        SetUp();
+        rollbacks = RamRollbackStore{};
+        reset_reason = ResetReason::PowerOn;
+        EXPECT_NE(power_on_and_check().find("2.0.0"), std::string::npos) << serial_out;
+        boot();
+        ASSERT_EQ(running_version, "2.0.0");
+        boot();  // V2 crashed in its self-test: the bootloader aborts it, V1 runs after a crash reset
+        ASSERT_EQ(running_version, "1.0.0");
+        reset_reason = crash;
+        const int images_before = server.image_requests;
+        const size_t reports_before = server.reports.size();
+        EXPECT_EQ(power_on_and_check(), "") << "not installed again: " << serial_out;
+        EXPECT_EQ(server.image_requests, images_before);
+        EXPECT_NE(serial_out.find("\"code\":\"VERSION_ROLLED_BACK\""), std::string::npos) << serial_out;
+        ASSERT_TRUE(rollbacks.load());
+        EXPECT_TRUE(rollbacks.load()->marked_invalid);
+        ASSERT_GE(server.reports.size(), reports_before + 1);
+        EXPECT_NE(server.reports[reports_before].find(std::string("(") + to_string(crash) + " reset)"), std::string::npos)
+            << server.reports[reports_before];
+        // A later boot for another reason does not pardon V2.
+        reset_reason = ResetReason::PowerOn;
+        EXPECT_EQ(power_on_and_check(), "");
+        EXPECT_EQ(server.image_requests, images_before);
+        EXPECT_TRUE(rollbacks.load()->marked_invalid);
+    }
 }
 
 TEST_F(AgentTest, FlippedByteShowsTheAlertAndStaysOnV1) {

@@ -196,6 +196,110 @@ TEST_F(EngineTest, ImageDescriptorMustMatchManifest) {
     expect_refused_and_safe(update(), Verdict::ImageInvalid);
 }
 
+// issue 29: the time floor. FixedTime counts the SNTP questions; the floor only rises.
+class CountingTime : public secure_ota::ota::TrustedTime {
+public:
+    std::optional<int64_t> t = 1765000000;
+    int refreshes = 0;
+    std::optional<int64_t> unix_time() override { return t; }
+    void refresh() override { ++refreshes; }
+};
+
+TEST_F(EngineTest, TimeBelowTheFloorIsRefusedWithBothTimesAndNothingIsContacted) {
+    RamTimeFloorStore floor;
+    time_floor = &floor;
+    build_time = 1764990000;  // the firmware's build, before the fixed clock (1765000000)
+    time.t = 1764980000;      // turned back below the build time, still after 2025
+    UpdateResult r = update();
+    expect_refused_and_safe(r, Verdict::NoValidTime);
+    EXPECT_NE(r.outcome.detail.find("2025-12-06T00:13:20Z"), std::string::npos) << r.outcome.detail;  // offered
+    EXPECT_NE(r.outcome.detail.find("2025-12-06T03:00:00Z"), std::string::npos) << r.outcome.detail;  // floor
+    EXPECT_TRUE(server.requests.empty()) << "no connection below the floor";
+
+    time.t = 1765000000;
+    ManifestFields f;
+    f.ints["issued_at"] = 1764999000;
+    offer(make_image("2.0.0", 1), f);
+    expect_updated(update());
+    ASSERT_TRUE(floor.load());
+    EXPECT_EQ(*floor.load(), 1764999000) << "raised to the verified manifest's issued_at";
+
+    // Back to V1 in a fresh device state, same floor: a time a minute below the floor is refused.
+    SetUp();
+    time_floor = &floor;
+    time.t = 1764999000 - 60;
+    expect_refused_and_safe(update(), Verdict::NoValidTime);
+    time.t = 1764999000;  // at the floor: accepted
+    offer(make_image("2.0.0", 1), f);
+    expect_updated(update());
+}
+
+TEST_F(EngineTest, TheFloorRisesOnlyWithVerifiedManifestsAndNeverPastTheClock) {
+    RamTimeFloorStore floor;
+    time_floor = &floor;
+    // A forged manifest (another key) raises nothing.
+    ManifestFields f;
+    f.ints["issued_at"] = 1764999999;
+    offer(make_image("2.0.0", 1), f);
+    server.manifest = make_jws(header_json(), f.to_json(), pki("other-key.pem"));
+    expect_refused_and_safe(update(), Verdict::ManifestSignatureInvalid);
+    EXPECT_FALSE(floor.load().has_value());
+    // A verified but expired one does: its issue time is a trusted time.
+    f.ints["issued_at"] = 1764000000;
+    f.ints["expires_at"] = 1764500000;
+    offer(make_image("2.0.0", 1), f);
+    expect_refused_and_safe(update(), Verdict::ManifestExpired);
+    EXPECT_EQ(floor.load(), std::optional<int64_t>(1764000000));
+    // Issued 200 s ahead of the device (within the skew): the floor stops at the device's clock.
+    f.ints["issued_at"] = 1765000200;
+    f.ints["expires_at"] = 1766592000;
+    offer(make_image("2.0.0", 1), f);
+    expect_updated(update());
+    EXPECT_EQ(floor.load(), std::optional<int64_t>(1765000000));
+}
+
+TEST_F(EngineTest, TheTimeSourceIsAskedAgainBeforeEveryCheck) {
+    CountingTime counting;
+    UpdateConfig cfg;
+    cfg.server_host = "localhost";
+    cfg.device_id = "esp32-lab-01";
+    cfg.api_key = "key-123";
+    cfg.product = "shop-display";
+    cfg.chip_id = chip_id::kHost;
+    UpdateEngine::Deps deps{connector, clock, counting, *ops, *ops_flash, fuses, *store, key.get(), &observer};
+    UpdateEngine engine(deps, cfg);
+    server.manifest_status = 204;
+    RunningApp app{running_version, 1};
+    engine.run(app);
+    engine.run(app);
+    EXPECT_EQ(counting.refreshes, 2);
+}
+
+// issue 29: a correctly signed image of another product (its esp_app_desc_t.project_name) is
+// refused before activation; before, it installed, failed its self-test and rolled back.
+TEST_F(EngineTest, ImageOfAnotherProductIsRefusedBeforeActivation) {
+    offer(make_image("2.0.0", 1, 20000, chip_id::kHost, "kiosk"));
+    UpdateResult r = update();
+    expect_refused_and_safe(r, Verdict::ImageWrongProduct);
+    EXPECT_NE(r.outcome.detail.find("kiosk"), std::string::npos) << r.outcome.detail;
+    EXPECT_NE(r.outcome.detail.find("shop-display"), std::string::npos) << r.outcome.detail;
+    offer(make_image("2.0.0", 1));
+    expect_updated(update());
+}
+
+// issue 29: a per-device deployment's manifest names its device; another device refuses it.
+TEST_F(EngineTest, ManifestBoundToAnotherDeviceIsRefused) {
+    ManifestFields f;
+    f.strings["device"] = "esp32-lab-02";
+    offer(make_image("2.0.0", 1), f);
+    UpdateResult r = update();
+    expect_refused_and_safe(r, Verdict::ManifestWrongDevice);
+    EXPECT_EQ(r.image_requests, 0u) << "refused before any image byte is requested";
+    f.strings["device"] = "esp32-lab-01";
+    offer(make_image("2.0.0", 1), f);
+    expect_updated(update());
+}
+
 TEST_F(EngineTest, ResumesAfterDropsAtManyOffsets) {
     const size_t n = server.image.size();
     for (size_t cut : {size_t(0), size_t(1), size_t(15), size_t(16), size_t(17), size_t(4095), size_t(4096), size_t(4097),

@@ -87,6 +87,22 @@ bool FileRollbackStore::store(const ota::RolledBackImage& r) {
                                    (r.reported ? "1" : "0") + " " + reason + "\n");
 }
 
+std::optional<int64_t> FileTimeFloorStore::load() {
+    FILE* f = std::fopen(path_.c_str(), "r");
+    if (!f) return std::nullopt;
+    long long t = 0;
+    bool ok = std::fscanf(f, "%lld", &t) == 1;
+    std::fclose(f);
+    if (!ok) return std::nullopt;
+    return int64_t(t);
+}
+
+bool FileTimeFloorStore::raise(int64_t t) {
+    auto cur = load();
+    if (cur && t <= *cur) return true;
+    return replace_file(path_, std::to_string(t) + "\n");
+}
+
 HostTrustedTime::HostTrustedTime(std::string host, uint16_t port, std::string config_error)
     : misconfigured_(!config_error.empty()) {
     if (!host.empty() && !misconfigured_)
@@ -103,6 +119,7 @@ HostOta::Options HostOta::options_from_environment() {
     if (const char* flash = std::getenv(vesp32::kEnvFlash)) {
         o.counter_file = std::string(flash) + vesp32::kCounterFileSuffix;
         o.rollback_file = std::string(flash) + vesp32::kRollbackFileSuffix;
+        o.time_floor_file = std::string(flash) + vesp32::kTimeFloorFileSuffix;
     }
     if (const char* keylog = std::getenv(vesp32::kEnvTlsKeyLog)) o.tls_key_log = keylog;
     if (const char* sntp = std::getenv("VESP32_SNTP_SERVER")) {
@@ -133,6 +150,10 @@ HostOta::HostOta(Firmware& firmware, Board& board, Options options)
     if (!options_.rollback_file.empty()) {
         rollbacks_ = std::make_unique<FileRollbackStore>(options_.rollback_file);
         port.rollbacks = rollbacks_.get();
+    }
+    if (!options_.time_floor_file.empty()) {
+        time_floor_ = std::make_unique<FileTimeFloorStore>(options_.time_floor_file);
+        port.time_floor = time_floor_.get();
     }
     agent_ = std::make_unique<ota::OtaUpdateAgent>(firmware, board, port);
     if (!options_.sntp_error.empty())

@@ -43,6 +43,18 @@ private:
     std::string path_;
 };
 
+// The time floor (update_engine.h) in a one-line file next to the flash file (VESP32_FLASH +
+// ".ota-time-floor"): Unix seconds, replaced atomically, never lowered.
+class FileTimeFloorStore : public ota::TimeFloorStore {
+public:
+    explicit FileTimeFloorStore(std::string path) : path_(std::move(path)) {}
+    std::optional<int64_t> load() override;
+    bool raise(int64_t unix_seconds) override;
+
+private:
+    std::string path_;
+};
+
 // TrustedTime for the host board: the core's SNTP client when a server is configured
 // (synchronised lazily, on the first question, and again after a failure), else the host
 // clock; never any time when the configured server did not parse (`config_error`).
@@ -50,6 +62,9 @@ class HostTrustedTime : public ota::TrustedTime {
 public:
     HostTrustedTime(std::string sntp_host, uint16_t sntp_port, std::string config_error = {});  // empty host = host clock
     std::optional<int64_t> unix_time() override;
+    void refresh() override {
+        if (sntp_) sntp_->refresh();
+    }
 
 private:
     SteadyClock clock_;
@@ -62,6 +77,7 @@ public:
     struct Options {
         std::string counter_file;  // persistent counter; "" = RAM only (tests)
         std::string rollback_file; // remembered rollback; "" = RAM only (tests)
+        std::string time_floor_file; // time floor; "" = RAM only (tests)
         std::string sntp_host;     // "" = trust the host clock
         uint16_t sntp_port = 123;
         std::string sntp_error;    // VESP32_SNTP_SERVER did not parse: no time, this reason logged
@@ -79,6 +95,7 @@ private:
     HostTrustedTime time_;
     std::unique_ptr<ota::CounterStore> counters_;
     std::unique_ptr<ota::RollbackStore> rollbacks_;
+    std::unique_ptr<ota::TimeFloorStore> time_floor_;
     std::unique_ptr<ota::OtaUpdateAgent> agent_;
 };
 

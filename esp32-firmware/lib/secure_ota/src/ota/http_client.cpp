@@ -3,6 +3,12 @@
 #include <algorithm>
 
 namespace secure_ota::ota {
+
+namespace {
+// How long the client looks for bytes after a complete body (see exchange()).
+constexpr uint32_t kLookPastBodyMs = 200;
+}  // namespace
+
 namespace {
 
 bool is_tchar(unsigned char c) {  // RFC 9110 token characters
@@ -253,8 +259,9 @@ HttpResult HttpClient::exchange(SecureStream& stream, const HttpRequest& request
     if (remaining > max_body)
         return fail(HttpError::TooLarge, "body of " + std::to_string(remaining) + " bytes exceeds " + std::to_string(max_body));
 
-    // Body bytes that came with the head; anything beyond Content-Length is ignored.
+    // Body bytes that came with the head; anything beyond Content-Length is ignored (and counted).
     size_t extra = std::min<uint64_t>(have - used, remaining);
+    res.bytes_after_body = (have - used) - extra;
     if (extra > 0) {
         if (sink && !sink(buf + used, extra)) return fail(HttpError::Aborted, "receiver refused the body");
         remaining -= extra;
@@ -274,6 +281,16 @@ HttpResult HttpClient::exchange(SecureStream& stream, const HttpRequest& request
         if (sink && !sink(buf, r.bytes)) return fail(HttpError::Aborted, "receiver refused the body");
         remaining -= r.bytes;
         res.body_received += r.bytes;
+    }
+    // One short look past the body: the device sent "Connection: close", so an honest server
+    // closes here and the read ends at once. Bytes found are not used, only counted, so that
+    // the device can say so (harmless, but a server that pads its answers is worth a line).
+    if (res.bytes_after_body == 0) {
+        uint32_t look = kLookPastBodyMs;
+        if (timeout_left(look) && look > 0) {
+            StreamResult r = stream.read(buf, sizeof buf, std::min(look, kLookPastBodyMs));
+            if (r.status == StreamStatus::Ok && r.bytes <= sizeof buf) res.bytes_after_body = r.bytes;
+        }
     }
     return res;
 }

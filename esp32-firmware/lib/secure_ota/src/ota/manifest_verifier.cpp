@@ -38,6 +38,46 @@ bool url_path_ok(const std::string& url) {
     return true;
 }
 
+// n/2 for P-256, big-endian: an ES256 signature whose s is above it is the "high-s" twin
+// (r, n - s) of a low-s one. Both verify; the lab's signers always write the low one, so a
+// high-s signature is a malleated copy and is refused (docs/manifest.md, rule 4).
+constexpr uint8_t kHalfOrder[32] = {0x7f, 0xff, 0xff, 0xff, 0x80, 0x00, 0x00, 0x00, 0x7f, 0xff, 0xff,
+                                    0xff, 0xff, 0xff, 0xff, 0xff, 0xde, 0x73, 0x7d, 0x56, 0xd3, 0x8b,
+                                    0xcf, 0x42, 0x79, 0xdc, 0xe5, 0x61, 0x7e, 0x31, 0x92, 0xa8};
+
+bool high_s(const uint8_t* s32) {
+    for (size_t i = 0; i < 32; ++i)
+        if (s32[i] != kHalfOrder[i]) return s32[i] > kHalfOrder[i];
+    return false;
+}
+
+bool product_name_ok(const std::string& p) {
+    if (p.empty() || p.size() > kMaxProductLength) return false;
+    for (size_t i = 0; i < p.size(); ++i) {
+        char c = p[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && c == '-');
+        if (!ok) return false;
+    }
+    return true;
+}
+
+// The payload fields of docs/manifest.md; anything else is refused (a new field means a new `v`).
+bool known_payload_field(const std::string& name, int64_t v) {
+    static const char* const kV1[] = {"v", "product", "version", "secure_version", "url", "size",
+                                      "sha256", "issued_at", "expires_at", "counter", "device"};
+    static const char* const kV2[] = {"encryption", "encryption_key_id", "encrypted_size", "encrypted_sha256"};
+    for (const char* f : kV1)
+        if (name == f) return true;
+    if (v == 2)
+        for (const char* f : kV2)
+            if (name == f) return true;
+    return false;
+}
+
+ManifestResult invalid(const std::string& field, const std::string& what) {
+    return refuse(Verdict::ManifestInvalid, "field \"" + field + "\": " + what);
+}
+
 std::string version_detail(const char* what, const std::string& got, const std::string& want) {
     return std::string(what) + ": manifest " + got + ", device " + want;
 }
@@ -69,12 +109,19 @@ ManifestResult parse_and_verify_jws(std::string_view jws, const crypto::EcdsaP25
     std::string alg;
     if (!h.get_string("alg", alg)) return refuse(Verdict::ManifestAlgRejected, "JWS header has no string \"alg\"");
     if (alg != "ES256") return refuse(Verdict::ManifestAlgRejected, "algorithm \"" + alg.substr(0, 32) + "\" is not ES256");
-    if (h.find("crit")) return refuse(Verdict::ManifestMalformed, "JWS \"crit\" header is not supported");
+    // Exactly alg, typ and kid (docs/manifest.md): a verifier uses its provisioned key, never a
+    // key or URL the message names (jwk, jku, x5u, x5c), and understands no "crit" extension.
+    for (const auto& member : h.members())
+        if (member.first != "alg" && member.first != "typ" && member.first != "kid")
+            return refuse(Verdict::ManifestInvalid, "header parameter \"" + member.first.substr(0, 32) +
+                                                        "\" is not allowed (only alg, typ and kid)");
     std::string typ;
-    if (h.find("typ") && (!h.get_string("typ", typ) || typ != "ota-manifest+jws"))
-        return refuse(Verdict::ManifestMalformed, "JWS \"typ\" is not ota-manifest+jws");
+    if (!h.find("typ")) return refuse(Verdict::ManifestInvalid, "header parameter \"typ\" is missing");
+    if (!h.get_string("typ", typ) || typ != "ota-manifest+jws")
+        return refuse(Verdict::ManifestInvalid, "header parameter \"typ\" is not \"ota-manifest+jws\"");
     std::string kid;
-    if (h.find("kid") && !h.get_string("kid", kid)) return refuse(Verdict::ManifestMalformed, "JWS \"kid\" is not a string");
+    if (!h.find("kid")) return refuse(Verdict::ManifestInvalid, "header parameter \"kid\" is missing");
+    if (!h.get_string("kid", kid)) return refuse(Verdict::ManifestInvalid, "header parameter \"kid\" is not a string");
 
     // 3. signature over the ASCII bytes "header.payload" exactly as received
     if (sig.size() != crypto::kEs256SignatureSize)
@@ -86,52 +133,80 @@ ManifestResult parse_and_verify_jws(std::string_view jws, const crypto::EcdsaP25
                                                                  (kid.empty() || kid == key->kid() ? std::string()
                                                                                                    : " (kid " + kid.substr(0, 32) + ", device key " + key->kid() + ")"));
     }
+    // Checked after the signature so that a forgery is reported as one, whatever its s.
+    if (high_s(sig.data() + 32))
+        return refuse(Verdict::ManifestInvalid, "signature: s is in the upper half of the curve order (high-s, a "
+                                                "malleated copy of a valid signature); signers write low-s only");
 
     // 4. payload schema
     JsonObject p;
     je = parse_flat_json_object(reinterpret_cast<const char*>(payload.data()), payload.size(), p);
-    if (je != JsonError::Ok) return refuse(Verdict::ManifestMalformed, std::string("payload: ") + to_string(je));
+    if (je != JsonError::Ok) return refuse(Verdict::ManifestInvalid, std::string("payload: ") + to_string(je));
     Manifest m;
     m.kid = kid;
-    int64_t secure_version, size, counter;
+    // Every refusal below names its field: the signature verified, so this is a signer that
+    // does not follow docs/manifest.md, and the field tells which rule it broke.
+    if (!p.find("v")) return invalid("v", "missing");
+    if (!p.get_int("v", m.v)) return invalid("v", "not an integer");
+    if (m.v != 1 && m.v != 2) return invalid("v", "unsupported format " + std::to_string(m.v));
+    for (const auto& member : p.members())
+        if (!known_payload_field(member.first, m.v))
+            return invalid(member.first.substr(0, 32), "unknown in format " + std::to_string(m.v));
+    auto need_string = [&](const char* f, std::string& out) -> std::optional<ManifestResult> {
+        if (!p.find(f)) return invalid(f, "missing");
+        if (!p.get_string(f, out)) return invalid(f, "not a string");
+        return std::nullopt;
+    };
+    auto need_int = [&](const char* f, int64_t& out, int64_t lo, int64_t hi) -> std::optional<ManifestResult> {
+        if (!p.find(f)) return invalid(f, "missing");
+        if (!p.get_int(f, out)) return invalid(f, "not an integer");
+        if (out < lo || out > hi)
+            return invalid(f, std::to_string(out) + " outside " + std::to_string(lo) + ".." + std::to_string(hi));
+        return std::nullopt;
+    };
+    int64_t secure_version = 0, size = 0, counter = 0;
     std::string sha;
-    if (!p.get_int("v", m.v) || !p.get_string("product", m.product) || !p.get_string("version", m.version) ||
-        !p.get_int("secure_version", secure_version) || !p.get_string("url", m.url) || !p.get_int("size", size) ||
-        !p.get_string("sha256", sha) || !p.get_int("issued_at", m.issued_at) || !p.get_int("expires_at", m.expires_at) ||
-        !p.get_int("counter", counter))
-        return refuse(Verdict::ManifestMalformed, "payload lacks a field or has a field of the wrong type");
-    if (m.v != 1 && m.v != 2) return refuse(Verdict::ManifestMalformed, "unsupported manifest format v=" + std::to_string(m.v));
+    if (auto e = need_string("product", m.product)) return *e;
+    if (!product_name_ok(m.product)) return invalid("product", "not [a-z0-9][a-z0-9-]{0,31}");
+    if (auto e = need_string("version", m.version)) return *e;
+    auto sv = SemVer::parse(m.version);
+    if (!sv || m.version.size() > kMaxVersionLength || m.version.find('+') != std::string::npos)
+        return invalid("version", "not MAJOR.MINOR.PATCH[-prerelease] of at most 31 characters");
+    m.semver = *sv;
+    if (auto e = need_int("secure_version", secure_version, 0, 0xFFFFFFFFll)) return *e;
+    m.secure_version = uint32_t(secure_version);
+    if (auto e = need_string("url", m.url)) return *e;
+    if (!url_path_ok(m.url)) return invalid("url", "not a plain absolute path on the provisioned server");
+    if (auto e = need_int("size", size, 1, kMaxImageSize)) return *e;
+    m.size = uint32_t(size);
+    if (auto e = need_string("sha256", sha)) return *e;
+    if (!parse_hex_digest(sha, m.sha256)) return invalid("sha256", "not 64 lowercase hex digits");
+    if (auto e = need_int("issued_at", m.issued_at, 0, kMaxJsonInteger)) return *e;
+    if (auto e = need_int("expires_at", m.expires_at, 0, kMaxJsonInteger)) return *e;
+    if (m.expires_at <= m.issued_at) return invalid("expires_at", "not after issued_at");
+    if (auto e = need_int("counter", counter, 1, kMaxJsonInteger)) return *e;
+    m.counter = uint64_t(counter);
+    if (p.find("device")) {
+        if (!p.get_string("device", m.device)) return invalid("device", "not a string");
+        if (m.device.empty() || m.device.size() > kMaxDeviceIdLength) return invalid("device", "empty or too long");
+    }
     if (m.v == 2) {  // an encrypted release
-        int64_t encrypted_size;
+        int64_t encrypted_size = 0;
         std::string encrypted_sha;
-        if (!p.get_string("encryption", m.encryption_scheme) || !p.get_string("encryption_key_id", m.encryption_key_id) ||
-            !p.get_int("encrypted_size", encrypted_size) || !p.get_string("encrypted_sha256", encrypted_sha))
-            return refuse(Verdict::ManifestMalformed, "format 2 lacks an encryption field or has one of the wrong type");
+        if (auto e = need_string("encryption", m.encryption_scheme)) return *e;
         if (m.encryption_scheme != "ecies-p256" && m.encryption_scheme != "rsa-3072")
-            return refuse(Verdict::ManifestMalformed, "unknown encryption scheme");
+            return invalid("encryption", "unknown scheme");
+        if (auto e = need_string("encryption_key_id", m.encryption_key_id)) return *e;
         bool id_ok = m.encryption_key_id.size() == 16;
         for (char c : m.encryption_key_id) id_ok = id_ok && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
-        if (!id_ok) return refuse(Verdict::ManifestMalformed, "encryption_key_id is not 16 lowercase hex digits");
-        if (size <= 0 || size > 0xFFFFFFFFll - 512 || encrypted_size != size + 512)
-            return refuse(Verdict::ManifestMalformed, "encrypted_size must be size + 512");
+        if (!id_ok) return invalid("encryption_key_id", "not 16 lowercase hex digits");
+        if (auto e = need_int("encrypted_size", encrypted_size, 0, kMaxJsonInteger)) return *e;
+        if (encrypted_size != size + 512) return invalid("encrypted_size", "not size + 512");
         m.encrypted_size = uint32_t(encrypted_size);
-        if (!parse_hex_digest(encrypted_sha, m.encrypted_sha256))
-            return refuse(Verdict::ManifestMalformed, "encrypted_sha256 is not 64 lowercase hex digits");
+        if (auto e = need_string("encrypted_sha256", encrypted_sha)) return *e;
+        if (!parse_hex_digest(encrypted_sha, m.encrypted_sha256)) return invalid("encrypted_sha256", "not 64 lowercase hex digits");
         m.encrypted = true;
     }
-    if (m.product.empty() || m.product.size() > kMaxProductLength) return refuse(Verdict::ManifestMalformed, "bad product");
-    auto sv = SemVer::parse(m.version);
-    if (!sv) return refuse(Verdict::ManifestMalformed, "version is not MAJOR.MINOR.PATCH semver");
-    m.semver = *sv;
-    if (secure_version < 0 || secure_version > 0xFFFFFFFFll) return refuse(Verdict::ManifestMalformed, "secure_version out of range");
-    m.secure_version = uint32_t(secure_version);
-    if (size <= 0 || size > 0xFFFFFFFFll) return refuse(Verdict::ManifestMalformed, "size out of range");
-    m.size = uint32_t(size);
-    if (counter < 0) return refuse(Verdict::ManifestMalformed, "negative counter");
-    m.counter = uint64_t(counter);
-    if (!parse_hex_digest(sha, m.sha256)) return refuse(Verdict::ManifestMalformed, "sha256 is not 64 lowercase hex digits");
-    if (!url_path_ok(m.url)) return refuse(Verdict::ManifestMalformed, "url must be a plain absolute path on the provisioned server");
-    if (m.issued_at < 0 || m.expires_at <= m.issued_at) return refuse(Verdict::ManifestMalformed, "expires_at must follow issued_at");
 
     ManifestResult r;
     r.outcome = Outcome::of(Verdict::Updated);
@@ -143,6 +218,9 @@ Outcome check_manifest_policy(const Manifest& m, const DeviceContext& d) {
     // 5. product
     if (m.product != d.product)
         return Outcome::of(Verdict::ManifestWrongProduct, "manifest for \"" + m.product + "\", device is \"" + d.product + "\"");
+    // 5b. device binding: a per-device deployment's manifest names its one device
+    if (!m.device.empty() && m.device != d.device_id)
+        return Outcome::of(Verdict::ManifestWrongDevice, "manifest for device \"" + m.device + "\", this is \"" + d.device_id + "\"");
     // 6. time
     if (!d.now || *d.now < kMinPlausibleUnixTime) return Outcome::of(Verdict::NoValidTime, "no trusted time to check expiry");
     if (*d.now >= m.expires_at)

@@ -35,16 +35,18 @@ long SocketDatagramExchange::exchange(const uint8_t* request, size_t length, uin
 }
 
 std::optional<int64_t> SntpTrustedTime::unix_time() {
-    if (!synced_.valid()) {
+    if (!synced_.valid() || stale_) {
+        stale_ = false;
         std::string down = network_.unavailable();
         if (!down.empty()) {
             error_ = down;
-            return std::nullopt;
-        }
-        Outcome o = sntp_sync(udp_, synced_, next_nonce_, nullptr, kSntpTimeoutMs, kSntpAttempts);
-        if (o.verdict != Verdict::Updated) {
-            error_ = o.detail;
-            return std::nullopt;
+            if (!synced_.valid()) return std::nullopt;
+        } else {
+            Outcome o = sntp_sync(udp_, synced_, next_nonce_, nullptr, kSntpTimeoutMs, kSntpAttempts);
+            if (o.verdict != Verdict::Updated) {
+                error_ = o.detail;
+                if (!synced_.valid()) return std::nullopt;
+            }
         }
     }
     return synced_.unix_time();

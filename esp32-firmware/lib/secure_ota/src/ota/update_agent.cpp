@@ -2,13 +2,52 @@
 
 #include "secure_ota/ota/provisioning.h"
 #include "secure_ota/ota/telemetry_observer.h"
+#include "secure_ota/telemetry.h"
 
 namespace secure_ota::ota {
+
+#ifndef SECURE_OTA_SOURCE_EPOCH
+#define SECURE_OTA_SOURCE_EPOCH 0
+#endif
+
+int64_t firmware_build_time(const AppDescriptor& self) {
+    static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const std::string& d = self.date;
+    const std::string& t = self.time;
+    auto digits = [](const std::string& s, size_t at, size_t n, int& out) {
+        out = 0;
+        for (size_t i = at; i < at + n; ++i) {
+            char c = s[i];
+            if (c == ' ' && i == at) continue;  // __DATE__ pads the day with a space
+            if (c < '0' || c > '9') return false;
+            out = out * 10 + (c - '0');
+        }
+        return true;
+    };
+    int month = 0, day = 0, year = 0, hh = 0, mm = 0, ss = 0;
+    if (d.size() == 11 && t.size() == 8 && t[2] == ':' && t[5] == ':') {
+        for (int i = 0; i < 12; ++i)
+            if (d.compare(0, 3, kMonths[i]) == 0) month = i + 1;
+        if (month && digits(d, 4, 2, day) && digits(d, 7, 4, year) && digits(t, 0, 2, hh) && digits(t, 3, 2, mm) &&
+            digits(t, 6, 2, ss) && day >= 1 && day <= 31 && hh < 24 && mm < 60 && ss < 61) {
+            // days_from_civil (Howard Hinnant)
+            int y = year - (month <= 2);
+            int era = (y >= 0 ? y : y - 399) / 400;
+            int yoe = y - era * 400;
+            int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+            int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+            int64_t days = int64_t(era) * 146097 + doe - 719468;
+            return days * 86400 + hh * 3600 + mm * 60 + ss;
+        }
+    }
+    return int64_t(SECURE_OTA_SOURCE_EPOCH);
+}
 
 OtaUpdateAgent::OtaUpdateAgent(Firmware& firmware, Board& board, Port port)
     : fw_(firmware), board_(board), port_(std::move(port)), clock_(board.clock()) {
     if (!port_.restart) port_.restart = [this](const std::string& why) { fw_.restart(why); };
     if (!port_.rollbacks) port_.rollbacks = &ram_rollbacks_;
+    if (!port_.time_floor) port_.time_floor = &ram_time_floor_;
 }
 
 std::optional<RolledBackImage> OtaUpdateAgent::remember_rollback() {
@@ -16,6 +55,21 @@ std::optional<RolledBackImage> OtaUpdateAgent::remember_rollback() {
     const OtaOps& ops = *fw_.ota_ops();
     std::optional<RolledBackImage> found =
         find_rolled_back_image(board_.flash(), ops.table(), ops.running_partition(), board_.chip_id());
+    if (found && !found->marked_invalid) {
+        // ABORTED: the image never confirmed itself. Why this boot happened tells whether that
+        // says something against it: a panic or a watchdog reset is the image crashing or hanging
+        // in its self-test (it counts, like a failed self-test); a power cut, the EN button or a
+        // software restart says nothing. Judged once, at the first check after that boot; the
+        // verdict is kept (a later boot's reason is about the running app, not the image).
+        const bool judged = known && known->version == found->version && known->sha256 == found->sha256;
+        const ResetReason why = board_.reset_reason();
+        if (judged && known->marked_invalid) {
+            found = known;
+        } else if (!judged && (why == ResetReason::Panic || why == ResetReason::TaskWatchdog)) {
+            found->marked_invalid = true;
+            found->reason = std::string("crashed before confirming itself (") + to_string(why) + " reset); " + found->reason;
+        }
+    }
     if (found && !(known && known->same_rollback(*found))) {
         fw_.telemetry().log("OTA: " + found->version + " was rolled back (" + found->reason + "); " +
                             (found->marked_invalid ? "it will not be installed again" : "it may be offered again"));
@@ -33,6 +87,9 @@ void OtaUpdateAgent::set_limits(uint32_t total_timeout_ms, uint32_t max_resumes,
 }
 
 void OtaUpdateAgent::finish(const UpdateResult& r, const RunningApp& running, UpdateEngine* engine) {
+    if (r.bytes_after_body > 0)
+        fw_.telemetry().log("OTA: the server sent " + std::to_string(r.bytes_after_body) +
+                            " byte(s) after the Content-Length of a response; they were ignored");
     last_ = r;
     if (r.manifest && r.manifest->encrypted && r.image_requests > 0)  // a human line: how the image travelled
         fw_.telemetry().log("OTA: the image travelled encrypted (" + r.manifest->encryption_scheme + ", key " +
@@ -101,9 +158,11 @@ void OtaUpdateAgent::check_now() {
     prov->config.http.read_timeout_ms = read_timeout_ms_;
     std::optional<RolledBackImage> rolled_back = remember_rollback();
     if (rolled_back && rolled_back->marked_invalid) prov->config.rolled_back = rolled_back;
+    prov->config.build_time = firmware_build_time(fw_.self());
     TelemetryUpdateObserver observer(fw_.telemetry());
     UpdateEngine::Deps deps{*connector, clock_, port_.time, *fw_.ota_ops(), board_.flash(), board_.secure_version_store(),
-                            port_.counters, prov->signing_key.get(), &observer, prov->decryption_key.get()};
+                            port_.counters, prov->signing_key.get(), &observer, prov->decryption_key.get(),
+                            port_.time_floor};
     UpdateEngine engine(deps, prov->config);
     fw_.lcd().show("MISE A JOUR", "VERIFICATION...");
     r = engine.run(running);

@@ -1,6 +1,7 @@
 #include "secure_ota/ota/update_engine.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 #include <vector>
 
@@ -10,6 +11,27 @@
 #include "secure_ota/ota/encrypted_image_stage.h"
 
 namespace secure_ota::ota {
+
+std::string utc_text(int64_t t) {
+    // Howard Hinnant's civil_from_days.
+    int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+    int64_t secs = t - days * 86400;
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    if (m <= 2) ++y;
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", (long long)y, (long long)m, (long long)d,
+                  (long long)(secs / 3600), (long long)(secs / 60 % 60), (long long)(secs % 60));
+    return buf;
+}
+
 namespace {
 
 constexpr size_t kHeadCopy = AppDescriptor::kImageOffset + AppDescriptor::kSize;  // 0x120 bytes
@@ -107,6 +129,7 @@ Outcome UpdateEngine::fetch_manifest(std::string& jws, uint64_t deadline, const 
     HttpClient http(d_.clock, cfg_.http);
     HttpResult r = http.exchange(*c.stream, req, kMaxJwsSize, sink, deadline, check);
     c.stream->close();
+    bytes_after_body_ += r.bytes_after_body;
     if (refused.verdict != Verdict::Updated) return refused;
     if (r.error == HttpError::TooLarge && r.head.status == 200 && r.head.content_length && *r.head.content_length > kMaxJwsSize)
         return Outcome::of(Verdict::ManifestMalformed, "manifest body larger than " + std::to_string(kMaxJwsSize) + " bytes");
@@ -117,8 +140,10 @@ Outcome UpdateEngine::fetch_manifest(std::string& jws, uint64_t deadline, const 
 
 UpdateResult UpdateEngine::run(const RunningApp& running) {
     UpdateResult res;
+    bytes_after_body_ = 0;
     auto done = [&](Outcome o) {
         res.outcome = std::move(o);
+        res.bytes_after_body = bytes_after_body_;
         phase(UpdatePhase::Done);
         return res;
     };
@@ -135,10 +160,20 @@ UpdateResult UpdateEngine::run(const RunningApp& running) {
     if (d_.ota.running_state() == OtaImgState::PendingVerify)
         return done(Outcome::of(Verdict::AppNotConfirmed, "running app has not confirmed itself yet"));
 
-    // 1. time
+    // 1. time: asked again before every check, and never below the time floor
     phase(UpdatePhase::CheckingTime);
+    d_.time.refresh();
     std::optional<int64_t> now = d_.time.unix_time();
     if (!now || *now < kMinPlausibleUnixTime) return done(Outcome::of(Verdict::NoValidTime, "no trusted time (SNTP not synchronised)"));
+    int64_t floor = cfg_.build_time;
+    if (d_.time_floor) {
+        if (auto stored = d_.time_floor->load()) floor = std::max(floor, *stored);
+    }
+    if (*now < floor)
+        return done(Outcome::of(Verdict::NoValidTime,
+                                "time source says " + utc_text(*now) + ", below this device's time floor " + utc_text(floor) +
+                                    " (the latest trusted time it has seen: its build or a signed manifest); it updates "
+                                    "again once its time source gives a time at or above the floor"));
 
     // 2-3. TLS + manifest
     std::string jws;
@@ -148,6 +183,7 @@ UpdateResult UpdateEngine::run(const RunningApp& running) {
     phase(UpdatePhase::VerifyingManifest);
     DeviceContext ctx;
     ctx.product = cfg_.product;
+    ctx.device_id = cfg_.device_id;
     ctx.running_version = *running_version;
     ctx.min_secure_version = std::max(d_.fuses.min_secure_version(), running.secure_version);
     ctx.slot_size = target->size;
@@ -155,6 +191,14 @@ UpdateResult UpdateEngine::run(const RunningApp& running) {
     ctx.highest = d_.counters.load();
     ManifestResult mr = verify_manifest(jws, *d_.signing_key, ctx);
     res.manifest = mr.manifest;
+    // A verified signature makes issued_at a trusted time: raise the floor to it, but never past
+    // the device's own clock (a manifest issued up to kClockSkewSeconds ahead is accepted).
+    if (mr.manifest && d_.time_floor && ctx.now && mr.outcome.verdict != Verdict::ManifestNotYetValid) {
+        int64_t seen = std::min(mr.manifest->issued_at, *ctx.now);
+        auto stored = d_.time_floor->load();
+        if ((!stored || seen > *stored) && !d_.time_floor->raise(seen))
+            return done(Outcome::of(Verdict::FlashError, "cannot persist the time floor"));
+    }
     if (!mr.accepted()) return done(mr.outcome);
     const Manifest& m = *mr.manifest;
     if (cfg_.rolled_back && (m.version == cfg_.rolled_back->version ||
@@ -299,6 +343,7 @@ Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, 
             HttpClient http(d_.clock, cfg_.http);
             HttpResult r = http.exchange(*c.stream, req, wire_size - start, sink, deadline, check);
             c.stream->close();
+            bytes_after_body_ += r.bytes_after_body;
             if (refused.verdict != Verdict::Updated) return refused;
             if (r.ok()) {
                 if (offset != wire_size)
@@ -383,6 +428,12 @@ Outcome UpdateEngine::finish_image(const Manifest& m, const PartitionEntry& targ
     if (desc->secure_version != m.secure_version)
         return Outcome::of(Verdict::VersionMismatch, "image secure_version " + std::to_string(desc->secure_version) +
                                                          ", manifest " + std::to_string(m.secure_version));
+    // The product is the image's own claim too: a correctly signed image of another product
+    // (its project_name) would boot, fail its self-test and roll back; refuse it before end(),
+    // so nothing is activated.
+    if (desc->project_name != cfg_.product)
+        return Outcome::of(Verdict::ImageWrongProduct, "image project_name \"" + desc->project_name.substr(0, 32) +
+                                                           "\", this device is \"" + cfg_.product + "\"");
     // Full verification (segments, checksum, appended SHA-256, chip) happens in end(), which
     // writes the held-back header only if the whole image is valid.
     OtaError e = d_.ota.end();

@@ -53,6 +53,9 @@ constexpr Row kRows[] = {
     {Verdict::DecryptTruncated, "DECRYPT_TRUNCATED", "the encrypted image ended before the size the manifest announces", "CHIFFRE TRONQUE", true},
     {Verdict::DecryptSizeMismatch, "DECRYPT_SIZE_MISMATCH", "the encrypted image's header, manifest and server sizes disagree", "TAILLE CHIFFRE", true},
     {Verdict::DecryptHeaderInvalid, "DECRYPT_HEADER_INVALID", "the encrypted image's header is damaged (magic, reserved bytes, key parameters)", "ENTETE CHIFFRE", true},
+    {Verdict::ManifestInvalid, "MANIFEST_INVALID", "the manifest breaks the grammar of docs/manifest.md (unknown or out-of-range field, header parameter, high-s signature)", "CHAMP INVALIDE", true},
+    {Verdict::ManifestWrongDevice, "MANIFEST_WRONG_DEVICE", "the manifest is bound to another device of the product", "AUTRE APPAREIL", true},
+    {Verdict::ImageWrongProduct, "IMAGE_WRONG_PRODUCT", "the image's project name is another product's; nothing was activated", "IMAGE AUTRE PROD", true},
 };
 
 const Row* row(Verdict v) {

@@ -103,6 +103,9 @@ struct HttpResult {
     std::string detail;
     HttpResponseHead head;
     uint64_t body_received = 0;
+    // Bytes the server sent after Content-Length (never read into the body; at least this many:
+    // only what came with the last read and one short look after the body are counted).
+    uint64_t bytes_after_body = 0;
     bool ok() const { return error == HttpError::Ok; }
 };
 

@@ -4,17 +4,20 @@
 // Checks, in this fixed order; the first failure is the verdict:
 //   1. envelope   at most kMaxJwsSize bytes, exactly three base64url parts, strict
 //                 base64url, header JSON flat and well-formed            MANIFEST_MALFORMED
-//   2. algorithm  header "alg" is exactly "ES256" (none, HS256, ... refused); a "crit"
-//                 header is refused; "typ", if present, is "ota-manifest+jws"
-//                                                       MANIFEST_ALG_REJECTED / _MALFORMED
+//   2. algorithm  header "alg" is exactly "ES256" (none, HS256, ... refused)
+//                                                                  MANIFEST_ALG_REJECTED
+//      header     exactly alg, typ = "ota-manifest+jws" and a string kid; any other
+//                 parameter (crit, jwk, jku, x5u, ...) is refused           MANIFEST_INVALID
 //   3. signature  64-byte r||s over the ASCII "header.payload" as received
 //                                                             MANIFEST_SIGNATURE_INVALID
-//   4. payload    flat JSON, every field present with its type and range, v == 1,
-//                 semver version, sha256 = 64 lowercase hex, url = absolute path on the
-//                 provisioned server ("/..." with no "//", no "..", no control characters,
-//                 spaces, '#', '?' or backslash), 0 < size, issued_at < expires_at
-//                                                                     MANIFEST_MALFORMED
+//                 then s <= n/2 (a high-s signature is a malleated copy)    MANIFEST_INVALID
+//   4. payload    flat JSON with exactly the fields of its format (v 1 or 2, optional
+//                 device), each of its type and range (docs/manifest.md): semver version,
+//                 sha256 = 64 lowercase hex, url = absolute path on the provisioned server,
+//                 size 1..16 MiB, counter 1..2^53-1, issued_at < expires_at <= 2^53-1
+//                                                   MANIFEST_INVALID, naming the field
 //   5. product    equals the device's product                        MANIFEST_WRONG_PRODUCT
+//      device     absent, or equal to the device's id                 MANIFEST_WRONG_DEVICE
 //   6. time       the device has trusted time (else NO_VALID_TIME); now < expires_at
 //                 (MANIFEST_EXPIRED); issued_at <= now + kClockSkew (MANIFEST_NOT_YET_VALID)
 //   7. counter    counter >= highest accepted counter; when equal, the version must equal
@@ -43,7 +46,11 @@ namespace secure_ota::ota {
 constexpr size_t kMaxJwsSize = 4096;
 constexpr int64_t kClockSkewSeconds = 300;  // tolerated for issued_at only, never for expiry
 constexpr size_t kMaxUrlLength = 200;
-constexpr size_t kMaxProductLength = 64;
+constexpr size_t kMaxProductLength = 32;     // [a-z0-9][a-z0-9-]{0,31}
+constexpr size_t kMaxVersionLength = 31;     // fits esp_app_desc_t.version with its NUL
+constexpr size_t kMaxDeviceIdLength = 64;
+constexpr int64_t kMaxImageSize = 16 * 1024 * 1024;
+constexpr int64_t kMaxJsonInteger = (int64_t(1) << 53) - 1;  // exact in every JSON parser
 
 struct Manifest {
     int64_t v = 0;
@@ -58,6 +65,7 @@ struct Manifest {
     int64_t expires_at = 0;
     uint64_t counter = 0;
     std::string kid;  // from the header, informational
+    std::string device;  // per-device deployment: the one device id it is for; empty = product-wide
     // Format 2 (docs/manifest.md): `url` serves an esp_encrypted_img file; size/sha256 above
     // stay those of the plaintext image.
     bool encrypted = false;
@@ -75,6 +83,7 @@ struct CounterRecord {
 
 struct DeviceContext {
     std::string product;
+    std::string device_id;                   // a manifest bound to another device is refused
     SemVer running_version;
     uint32_t min_secure_version = 0;
     uint32_t slot_size = 0;                  // size of the target OTA slot

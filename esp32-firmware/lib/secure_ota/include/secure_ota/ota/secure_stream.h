@@ -64,6 +64,9 @@ public:
     virtual ~TrustedTime() = default;
     // Unix seconds, or nullopt while the device has no trusted time.
     virtual std::optional<int64_t> unix_time() = 0;
+    // Asks the time source again on the next unix_time() (the engine calls it before each
+    // check), so that an honest source heals a device after a time attack without a reboot.
+    virtual void refresh() {}
 };
 
 }  // namespace secure_ota::ota

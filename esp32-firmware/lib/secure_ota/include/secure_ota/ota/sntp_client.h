@@ -37,12 +37,16 @@ public:
         : network_(network), udp_(network, std::move(host), port), synced_(clock), next_nonce_(next_nonce) {}
     // Unix seconds once a sync succeeded; nullopt (and last_error()) while none has.
     std::optional<int64_t> unix_time() override;
+    // The next unix_time() queries the server again; if that fails, the time of the last
+    // successful sync (advanced by the monotonic clock) stays.
+    void refresh() override { stale_ = true; }
     const std::string& last_error() const { return error_; }
 
 private:
     Network& network_;
     SocketDatagramExchange udp_;
     SyncedTime synced_;
+    bool stale_ = false;
     uint64_t (*next_nonce_)(void*);
     std::string error_;
 };

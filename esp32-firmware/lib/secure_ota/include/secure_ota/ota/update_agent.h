@@ -38,6 +38,12 @@ private:
     uint64_t high_ = 0;
 };
 
+// The firmware's build time for the time floor: esp_app_desc_t's __DATE__ ("Dec  7 2026") and
+// __TIME__ ("11:30:00") as UTC; an image without them (the virtual board's reproducible images
+// say "host build") falls back to SECURE_OTA_SOURCE_EPOCH, the source's commit time given by
+// the build (0 when unknown).
+int64_t firmware_build_time(const AppDescriptor& self);
+
 class OtaUpdateAgent : public UpdateAgent {
 public:
     // What the board port supplies. The connector is made per attempt from the factory CA.
@@ -49,6 +55,8 @@ public:
         std::function<void(const std::string& why)> restart;
         // The remembered rollback (rollback_memory.h); null = kept in RAM until the next boot.
         RollbackStore* rollbacks = nullptr;
+        // The time floor (NVS on the ESP32, a file on the virtual board); null = kept in RAM.
+        TimeFloorStore* time_floor = nullptr;
     };
 
     OtaUpdateAgent(Firmware& firmware, Board& board, Port port);
@@ -71,6 +79,7 @@ private:
     Port port_;
     BoardMonotonicClock clock_;
     RamRollbackStore ram_rollbacks_;
+    RamTimeFloorStore ram_time_floor_;
     bool busy_ = false;
     std::optional<UpdateResult> last_;
     uint32_t total_timeout_ms_ = 300000;

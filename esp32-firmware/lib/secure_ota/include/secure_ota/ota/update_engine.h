@@ -55,6 +55,34 @@ private:
     bool fail_ = false;
 };
 
+// The device's time floor: the latest trusted time it has seen (docs/manifest.md, "Time
+// floor"), kept in NVS on the ESP32 and in a file on the virtual board. It only ever rises: the
+// firmware's build time, then the issued_at of every manifest whose signature verified. A
+// time source that answers below it is refused (NO_VALID_TIME), which bounds how far an
+// attacker on the time path can turn a device's clock back.
+class TimeFloorStore {
+public:
+    virtual ~TimeFloorStore() = default;
+    virtual std::optional<int64_t> load() = 0;
+    // Stores max(current, unix_seconds); false when it cannot be persisted.
+    virtual bool raise(int64_t unix_seconds) = 0;
+};
+
+class RamTimeFloorStore : public TimeFloorStore {
+public:
+    std::optional<int64_t> load() override { return floor_; }
+    bool raise(int64_t t) override {
+        if (!floor_ || t > *floor_) floor_ = t;
+        return true;
+    }
+
+private:
+    std::optional<int64_t> floor_;
+};
+
+// "2026-12-07T11:30:00Z" for a report line (UTC, proleptic Gregorian).
+std::string utc_text(int64_t unix_seconds);
+
 enum class UpdatePhase { CheckingTime, Connecting, FetchingManifest, VerifyingManifest, Downloading, VerifyingImage, Activating, Done };
 const char* to_string(UpdatePhase p);
 
@@ -83,6 +111,8 @@ struct UpdateConfig {
     // marked invalid): offered again, they are refused with VERSION_ROLLED_BACK before any
     // image byte is requested.
     std::optional<RolledBackImage> rolled_back;
+    // The firmware's build time (Unix seconds; 0 = unknown): the lowest the time floor can be.
+    int64_t build_time = 0;
 };
 
 // What the running app is (from its own esp_app_desc_t).
@@ -99,6 +129,7 @@ struct UpdateResult {
     uint32_t image_bytes_written = 0;   // image bytes in the target slot at the end (never more than the size)
     uint32_t image_requests = 0;        // 0 = no image byte was ever requested
     uint32_t resumes = 0;
+    uint64_t bytes_after_body = 0;      // sent by the server after a Content-Length body (ignored)
 };
 
 class UpdateEngine {
@@ -115,6 +146,8 @@ public:
         UpdateObserver* observer = nullptr;
         // The product's esp_encrypted_img key from factory data; null = plaintext releases only.
         const crypto::ImageDecryptionKey* decryption_key = nullptr;
+        // The time floor; null = none (only kMinPlausibleUnixTime and the build time bound the clock).
+        TimeFloorStore* time_floor = nullptr;
     };
 
     UpdateEngine(Deps deps, UpdateConfig config) : d_(deps), cfg_(std::move(config)) {}
@@ -145,6 +178,7 @@ private:
 
     Deps d_;
     UpdateConfig cfg_;
+    uint64_t bytes_after_body_ = 0;
 };
 
 }  // namespace secure_ota::ota

@@ -55,6 +55,10 @@ enum class Verdict {
     DecryptTruncated,          // DECRYPT_TRUNCATED: the encrypted file ended early
     DecryptSizeMismatch,       // DECRYPT_SIZE_MISMATCH: header, manifest and server sizes disagree, or extra bytes
     DecryptHeaderInvalid,      // DECRYPT_HEADER_INVALID: magic, reserved bytes, ephemeral or wrapped key damaged
+    // issue 29: the grammar of docs/manifest.md, device binding, the image's product
+    ManifestInvalid,           // MANIFEST_INVALID: outside the documented grammar (the detail names the field)
+    ManifestWrongDevice,       // MANIFEST_WRONG_DEVICE: a per-device manifest for another device
+    ImageWrongProduct,         // IMAGE_WRONG_PRODUCT: the image's project_name is another product's
 };
 
 // Every verdict, in declaration order (for docs and tests).
@@ -70,7 +74,8 @@ constexpr Verdict kAllVerdicts[] = {
     Verdict::HashMismatch, Verdict::ImageInvalid, Verdict::VersionMismatch,
     Verdict::ConnectionLost, Verdict::Timeout, Verdict::FlashError, Verdict::InternalError, Verdict::Busy,
     Verdict::Unsupported, Verdict::VersionRolledBack, Verdict::DecryptWrongKey, Verdict::DecryptBadTag, Verdict::DecryptTruncated,
-    Verdict::DecryptSizeMismatch, Verdict::DecryptHeaderInvalid,
+    Verdict::DecryptSizeMismatch, Verdict::DecryptHeaderInvalid, Verdict::ManifestInvalid,
+    Verdict::ManifestWrongDevice, Verdict::ImageWrongProduct,
 };
 
 // "TLS_CERT_UNTRUSTED", ...: the stable code.

@@ -243,6 +243,31 @@ class OtaAcceptanceTest {
                 && "rolled_back".equals(e.fields().get("event")))).isEmpty();
     }
 
+    // issue 29: the time floor. V2's verified manifest raises it; a time source set back two days (so that a
+    // manifest expired since would look valid) is refused before anything is contacted, and the honest time
+    // heals the board at its next check, without a reboot (the time is asked before each check).
+    @Test
+    void aTimeSourceTurnedBackBelowTheTimeFloorIsRefusedUntilItIsRightAgain() throws Exception {
+        OtaLab.Board board = lab.board("esp32-lab-07");
+        updateAndConfirm(board, "2.0.0", "ota_1");
+
+        lab.time.offset(Duration.ofDays(-2));
+        long mark = board.mark();
+        JournalEvent refused = board.check();
+        assertCode(refused, "NO_VALID_TIME");
+        assertThat(refused.field("detail")).hasValueSatisfying(d -> assertThat(String.valueOf(d))
+                .contains("below this device's time floor").contains("time source says"));
+        assertThat(lab.after(mark, e -> e.type().equals("http.request"))).isEmpty();
+
+        lab.time.offset(Duration.ZERO);
+        long healed = board.mark();
+        assertCode(board.check(), "NO_UPDATE");
+        assertThat(lab.after(mark, e -> e.type().equals(DeviceEvents.BOOT) && "esp32-lab-07".equals(e.deviceId())
+                && Boolean.FALSE.equals(e.fields().get("status_report")))).as("no reboot").isEmpty();
+        assertThat(lab.after(healed, e -> e.type().equals("http.request"))).isNotEmpty();
+        assertThat(board.status().version()).isEqualTo("2.0.0");
+    }
+
     @Test
     void aTimeSourceTwoYearsAheadMakesTheDeviceRefuse() throws Exception {
         lab.server.deploy(OtaLab.PRODUCT, "2.0.0");

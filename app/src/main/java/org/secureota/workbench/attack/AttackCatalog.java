@@ -67,7 +67,7 @@ public final class AttackCatalog {
                 AttackCatalog::stolenServerKey));
         add(new Attack("expired-cert", AttackSurface.TIME, List.of(ParameterSpec.integer("days", 730, 1)),
                 p -> new ExpectedOutcome(Set.of("TLS_CERT_EXPIRED"), DeviceCheck.CERTIFICATE_EXPIRY,
-                        Set.of(Forbidden.ANY_HTTP_REQUEST, Forbidden.VERSION_CHANGED), true),
+                        Set.of(Forbidden.ANY_HTTP_REQUEST, Forbidden.VERSION_CHANGED), false),
                 AttackCatalog::shiftTime));
         add(new Attack("flipped-byte", AttackSurface.STORE, withRelease(ParameterSpec.integerOr("offset", "random", 0)),
                 p -> of("HASH_MISMATCH", DeviceCheck.SHA256, Forbidden.VERSION_CHANGED),
@@ -122,6 +122,13 @@ public final class AttackCatalog {
         add(new Attack("steal-image", AttackSurface.STORE, RELEASE,
                 p -> of("UPDATED", DeviceCheck.IMAGE_ENCRYPTION, Forbidden.PLAINTEXT_STOLEN),
                 ImageTheft::steal));
+        // Back, not forward: to make an expired manifest (or certificate) look valid. The device's time floor
+        // (the latest trusted time it has seen) refuses the time; were the floor below it, the manifest's
+        // own expiry would still be checked. Never UPDATED.
+        add(new Attack("time-rollback", AttackSurface.TIME, List.of(ParameterSpec.integer("days", 1, 1)),
+                p -> new ExpectedOutcome(Set.of("NO_VALID_TIME", "MANIFEST_EXPIRED"), DeviceCheck.TIME_FLOOR,
+                        Set.of(Forbidden.IMAGE_SERVED, Forbidden.VERSION_CHANGED), false),
+                AttackCatalog::rollTimeBack));
     }
 
     private AttackCatalog() {
@@ -267,8 +274,17 @@ public final class AttackCatalog {
         Duration before = t.time().offset();
         t.time().offset(shift);
         return new Attack.ArmedChange("the lab time source now runs " + shift.toDays() + " days ahead (the server"
-                + " certificate expires " + notAfter.truncatedTo(ChronoUnit.DAYS) + "); the device reads the time at"
-                + " boot: restart it before its next check, and again after disarming", () -> t.time().offset(before));
+                + " certificate expires " + notAfter.truncatedTo(ChronoUnit.DAYS) + "); the device asks the time"
+                + " before each check", () -> t.time().offset(before));
+    }
+
+    private static Attack.ArmedChange rollTimeBack(AttackTarget t, AttackParameters p) {
+        Duration back = Duration.ofDays(p.number("days"));
+        Duration before = t.time().offset();
+        t.time().offset(before.minus(back));
+        return new Attack.ArmedChange("the lab time source now runs " + back.toDays() + " day(s) behind, so that a"
+                + " manifest that expired less than that ago would look valid; the device asks the time before each"
+                + " check and compares it with its time floor", () -> t.time().offset(before));
     }
 
     // ---- store: image ----

@@ -10,7 +10,8 @@ import java.util.Set;
  * @param stoppedBy     the device check that stops the attack
  * @param mustNotHappen what must not happen during the attempt
  * @param needsRestart  whether the device must restart (power cycle or reset) before its next check for the
- *                      attack to reach it, and again after disarming (the time source is read once per boot)
+ *                      attack to reach it, and again after disarming (none today: the device asks its time
+ *                      source before each check)
  */
 public record ExpectedOutcome(Set<String> verdicts, DeviceCheck stoppedBy, Set<Forbidden> mustNotHappen,
                               boolean needsRestart) {

@@ -327,6 +327,30 @@ final class FirmwareCommand implements Runnable {
 
     // ------------------------------------------------------------------ publish
 
+    /**
+     * A device refuses an image of another product before activation (IMAGE_WRONG_PRODUCT), so
+     * publishing one under {@code product} is almost always a mistake: say both names before
+     * anything is written. A bad image is left to the store, which lists all its problems.
+     */
+    static void requireProductImage(Path image, String product, boolean force) {
+        if (force || !Files.isRegularFile(image) || !ReleaseNames.isProduct(product)) {
+            return;
+        }
+        try {
+            AppImage parsed = AppImage.parse(Files.readAllBytes(image));
+            parsed.descriptor().ifPresent(app -> {
+                if (!app.projectName().equals(product)) {
+                    throw new UsageException(image + " is an image of project '" + app.projectName() + "', not of"
+                            + " product '" + product + "': devices of " + product + " would refuse it"
+                            + " (IMAGE_WRONG_PRODUCT). Build it with project name '" + product + "', publish it as"
+                            + " --product " + app.projectName() + ", or add --force. Nothing was published.");
+                }
+            });
+        } catch (IOException e) {
+            // The store reads it again and reports the error with its own message.
+        }
+    }
+
     @Command(name = "publish", mixinStandardHelpOptions = true,
             description = "Validate an app image, copy it into the lab's release store and write its signed manifest"
                 + " (ES256, certs/signing-key.pem).")
@@ -345,7 +369,8 @@ final class FirmwareCommand implements Runnable {
                 description = "Days until the manifest expires (default: ${DEFAULT-VALUE}).")
         private int validityDays;
 
-        @Option(names = "--force", description = "Publish again a version that is already published (new manifest, new counter).")
+        @Option(names = "--force", description = {"Publish again a version that is already published (new manifest, new counter).",
+            "Also publishes an image whose project name (esp_app_desc_t.project_name) is not the product."})
         private boolean force;
 
         @Option(names = "--encrypt", description = {"Store and serve only the esp_encrypted_img ciphertext, encrypted"
@@ -360,6 +385,7 @@ final class FirmwareCommand implements Runnable {
                 throw new UsageException("--validity must be 1 to 3650 days, got " + validityDays);
             }
             Lab lab = WorkbenchCli.labOf(spec);
+            requireProductImage(image, product, force);
             PrivateKey key = new LabPki(lab.certs()).signingKey();
             PrintWriter out = spec.commandLine().getOut();
             PublicKey encryptFor = null;

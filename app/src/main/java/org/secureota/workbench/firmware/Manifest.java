@@ -31,9 +31,12 @@ import java.util.regex.Pattern;
  * @param expiresAt      after this instant the manifest is refused (whole seconds)
  * @param counter        per-product publish counter, strictly increasing
  * @param encryption     format 2 only: the encrypted file that {@code url} serves; null in format 1
+ * @param device         a per-device deployment's manifest: the one device id it is for; null for a
+ *                       product-wide manifest (devices refuse one bound to another id)
  */
 public record Manifest(int formatVersion, String product, String version, long secureVersion, String url, long size,
-                       String sha256, Instant issuedAt, Instant expiresAt, long counter, ManifestEncryption encryption) {
+                       String sha256, Instant issuedAt, Instant expiresAt, long counter, ManifestEncryption encryption,
+                       String device) {
 
     public static final int FORMAT_VERSION = 1;
     /** Format 2: format 1 plus the four encryption fields; only for releases served encrypted. */
@@ -45,6 +48,10 @@ public record Manifest(int formatVersion, String product, String version, long s
     public static final List<String> ENCRYPTION_FIELDS = List.of("encryption", "encryption_key_id", "encrypted_size",
             "encrypted_sha256");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+    /** The optional field that binds a manifest to one device (both formats). */
+    public static final String DEVICE_FIELD = "device";
+    /** A provisioned device id: 1 to 64 letters, digits, '.', '_' or '-'. */
+    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern URL_PATH = Pattern.compile("/[A-Za-z0-9._~/-]{1,255}");
     /** JSON integers above 2^53 lose precision in many parsers (JavaScript, cJSON's double): keep every number below. */
     static final long MAX_JSON_INTEGER = (1L << 53) - 1;
@@ -60,6 +67,19 @@ public record Manifest(int formatVersion, String product, String version, long s
     public Manifest(int formatVersion, String product, String version, long secureVersion, String url, long size,
                     String sha256, Instant issuedAt, Instant expiresAt, long counter) {
         this(formatVersion, product, version, secureVersion, url, size, sha256, issuedAt, expiresAt, counter, null);
+    }
+
+    /** A product-wide manifest (no {@code device}). */
+    public Manifest(int formatVersion, String product, String version, long secureVersion, String url, long size,
+                    String sha256, Instant issuedAt, Instant expiresAt, long counter, ManifestEncryption encryption) {
+        this(formatVersion, product, version, secureVersion, url, size, sha256, issuedAt, expiresAt, counter, encryption,
+                null);
+    }
+
+    /** This manifest bound to {@code deviceId} (a per-device deployment), other fields unchanged. */
+    public Manifest forDevice(String deviceId, Instant issued, Instant expires, long newCounter) {
+        return new Manifest(formatVersion, product, version, secureVersion, url, size, sha256, issued, expires, newCounter,
+                encryption, deviceId);
     }
 
     public Manifest {
@@ -107,6 +127,10 @@ public record Manifest(int formatVersion, String product, String version, long s
         if (counter < 1 || counter > MAX_JSON_INTEGER) {
             throw new IllegalArgumentException("'counter' is " + counter + ", outside 1..2^53-1");
         }
+        if (device != null && !DEVICE_ID.matcher(device).matches()) {
+            throw new IllegalArgumentException("'device' is '" + device + "', not a device id (1 to 64 letters, digits,"
+                    + " '.', '_' or '-')");
+        }
     }
 
     /** The payload JSON, UTF-8, fields in {@link #FIELDS} order, no whitespace. */
@@ -127,6 +151,9 @@ public record Manifest(int formatVersion, String product, String version, long s
             node.put("encryption_key_id", encryption.keyId());
             node.put("encrypted_size", encryption.size());
             node.put("encrypted_sha256", encryption.sha256());
+        }
+        if (device != null) {
+            node.put(DEVICE_FIELD, device);
         }
         try {
             return STRICT_JSON.writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
@@ -155,12 +182,14 @@ public record Manifest(int formatVersion, String product, String version, long s
                 && node.get("v").asLong() == ENCRYPTED_FORMAT_VERSION;
         List<String> fields = encrypted
                 ? java.util.stream.Stream.concat(FIELDS.stream(), ENCRYPTION_FIELDS.stream()).toList() : FIELDS;
-        Set<String> known = Set.copyOf(fields);
+        Set<String> known = new java.util.HashSet<>(fields);
+        known.add(DEVICE_FIELD);
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!known.contains(name)) {
                 throw new IllegalArgumentException("payload has an unknown field '" + name + "'; format v"
-                        + (encrypted ? 2 : 1) + " has exactly " + String.join(", ", fields));
+                        + (encrypted ? 2 : 1) + " has exactly " + String.join(", ", fields) + " (and an optional "
+                        + DEVICE_FIELD + ")");
             }
         }
         ManifestEncryption encryption = null;
@@ -180,7 +209,8 @@ public record Manifest(int formatVersion, String product, String version, long s
                 Instant.ofEpochSecond(integer(node, "issued_at", 0, MAX_JSON_INTEGER)),
                 Instant.ofEpochSecond(integer(node, "expires_at", 0, MAX_JSON_INTEGER)),
                 integer(node, "counter", 0, MAX_JSON_INTEGER),
-                encryption);
+                encryption,
+                node.has(DEVICE_FIELD) ? text(node, DEVICE_FIELD) : null);
     }
 
     /** True for a format-2 manifest: {@code url} serves an esp_encrypted_img file, not the image. */

@@ -53,7 +53,24 @@ public final class ManifestSigner {
         }
     }
 
-    /** ES256 over {@code data}: 64 bytes {@code r || s}. */
+    /**
+     * {@code (r, s)} and {@code (r, n - s)} both verify; docs/manifest.md allows only the low one
+     * ({@code s <= n/2}), so that a manifest has one spelling and devices refuse the malleated twin.
+     */
+    static byte[] lowS(byte[] rs) {
+        java.math.BigInteger s = new java.math.BigInteger(1, java.util.Arrays.copyOfRange(rs, 32, 64));
+        if (s.compareTo(ManifestKeys.P256_ORDER.shiftRight(1)) <= 0) {
+            return rs;
+        }
+        byte[] low = ManifestKeys.P256_ORDER.subtract(s).toByteArray();
+        byte[] out = rs.clone();
+        java.util.Arrays.fill(out, 32, 64, (byte) 0);
+        int n = Math.min(low.length, 32);
+        System.arraycopy(low, low.length - n, out, 64 - n, n);
+        return out;
+    }
+
+    /** ES256 over {@code data}: 64 bytes {@code r || s}, with the low s. */
     static byte[] signRaw(PrivateKey key, byte[] data) {
         try {
             Signature ecdsa = Signature.getInstance(JDK_ALGORITHM);
@@ -63,7 +80,7 @@ public final class ManifestSigner {
             if (signature.length != JwsCompact.SIGNATURE_SIZE) {
                 throw new IllegalStateException("ES256 signature of " + signature.length + " bytes, expected 64");
             }
-            return signature;
+            return lowS(signature);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("ES256 signing failed: " + e.getMessage(), e);
         }

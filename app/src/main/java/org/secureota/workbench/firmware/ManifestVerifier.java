@@ -76,6 +76,12 @@ public final class ManifestVerifier {
                     + " with the trusted key (kid " + trustedKeyId + "): the header or payload was modified after"
                     + " signing, or the signature belongs to another manifest", null);
         }
+        if (highS(jws.signature())) {
+            // Checked after the signature, so that a forgery is reported as one whatever its s.
+            return ManifestVerification.refused(ManifestRefusal.MALFORMED, "the signature's s is in the upper half"
+                    + " of the curve order (high-s): a malleated copy (r, n - s) of a valid signature; the lab's"
+                    + " signers write low-s only, so this manifest was re-encoded by someone else", null);
+        }
         Manifest manifest;
         try {
             manifest = Manifest.fromJson(jws.payload());
@@ -156,6 +162,12 @@ public final class ManifestVerifier {
             }
         }
         return null;
+    }
+
+    /** s above n/2: the twin of a low-s signature (docs/manifest.md, rule 4). */
+    static boolean highS(byte[] rs) {
+        BigInteger s = new BigInteger(1, Arrays.copyOfRange(rs, 32, 64));
+        return s.compareTo(ManifestKeys.P256_ORDER.shiftRight(1)) > 0;
     }
 
     private boolean signatureVerifies(JwsCompact jws) {

@@ -98,7 +98,7 @@ public final class ScenarioRun {
     /** Moves a finished session folder into {@code sessions}, under a free name. */
     static Path keep(Path folder, Path sessions) {
         try {
-            Files.createDirectories(sessions);
+            Lab.ensurePrivateDirectory(sessions);
             Path target = sessions.resolve(folder.getFileName());
             for (int n = 2; Files.exists(target); n++) {
                 target = sessions.resolve(folder.getFileName() + "-" + n);
@@ -120,9 +120,9 @@ public final class ScenarioRun {
             for (Path p : (Iterable<Path>) walk::iterator) {
                 Path t = to.resolve(from.relativize(p).toString());
                 if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
+                    Lab.ensurePrivateDirectory(t);
                 } else {
-                    Files.copy(p, t);
+                    Files.copy(p, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES); // keeps 0600/0700
                 }
             }
         }

@@ -1,6 +1,8 @@
 package org.secureota.workbench.server;
 
+import java.security.PrivateKey;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +11,11 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.secureota.workbench.firmware.Manifest;
+import org.secureota.workbench.firmware.ManifestKeys;
+import org.secureota.workbench.firmware.ManifestSigner;
+import org.secureota.workbench.firmware.ManifestVerification;
+import org.secureota.workbench.firmware.ManifestVerifier;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.Journal;
@@ -21,6 +28,12 @@ import org.secureota.workbench.journal.Journal;
  * <p>The body is the compact JWS exactly as the release store holds it ({@code application/jose}):
  * the server does not re-sign or re-check it, because the device is the one that must verify it, and
  * a tampered store is one of the attacks the device has to catch.
+ *
+ * <p>One exception: when the deployment that chose the release is the device's own (a per-device
+ * deployment) and the server holds the signing key, it serves that release's manifest bound to the
+ * device ({@code "device":ID}, same counter and validity), so that no other device of the product
+ * can use it. It binds only a stored manifest whose signature verifies: a tampered one is served as
+ * it is, for the device to refuse, never laundered by a fresh signature.
  */
 final class ManifestApi {
 
@@ -28,12 +41,14 @@ final class ManifestApi {
     private final DeviceAuthenticator authenticator;
     private final Journal journal;
     private final Clock clock;
+    private final PrivateKey signingKey;  // null: per-device manifests cannot be made
 
-    ManifestApi(ServerState state, DeviceAuthenticator authenticator, Journal journal, Clock clock) {
+    ManifestApi(ServerState state, DeviceAuthenticator authenticator, Journal journal, Clock clock, PrivateKey signingKey) {
         this.state = state;
         this.authenticator = authenticator;
         this.journal = journal;
         this.clock = clock;
+        this.signingKey = signingKey;
     }
 
     void handle(Request request, Response response, Callback callback) {
@@ -116,10 +131,36 @@ final class ManifestApi {
         if (release.get().encrypted()) {
             f.put("encryption", release.get().encryption().scheme().id());
         }
+        String jws = release.get().jws();
+        boolean ownDeployment = state.deployments().snapshot().devices().containsKey(device.id());
+        if (ownDeployment && signingKey != null) {
+            String bound = boundToDevice(jws, device.id(), release.get().issuedAt());
+            f.put("bound_to_device", bound != null);
+            if (bound != null) {
+                jws = bound;
+            }
+        }
         event(device, "offered", "offered " + device.product() + " " + release.get().version() + " to " + device.id()
+                + (Boolean.TRUE.equals(f.get("bound_to_device")) ? " (a manifest bound to this device)" : "")
                 + (release.get().encrypted() ? " (encrypted, " + release.get().encryption().scheme().id() + ")" : "")
                 + (expired ? " (its manifest expired at " + release.get().expiresAt() + "; the device must refuse it)" : ""), f);
-        JsonResponses.text(response, callback, 200, "application/jose", release.get().jws());
+        JsonResponses.text(response, callback, 200, "application/jose", jws);
+    }
+
+    /**
+     * The stored manifest re-signed with {@code "device":deviceId}, or null when the stored one does
+     * not verify with the lab's key (then it is served unchanged and the device refuses it).
+     */
+    private String boundToDevice(String storedJws, String deviceId, Instant issuedAt) {
+        ManifestSigner signer = new ManifestSigner(signingKey);
+        ManifestVerifier verifier = new ManifestVerifier(ManifestKeys.publicKeyOf(signingKey));
+        // Checked at its own issue time: expiry is the device's call, the signature is the server's concern here.
+        ManifestVerification v = verifier.verify(storedJws, issuedAt);
+        if (!v.isAccepted()) {
+            return null;
+        }
+        Manifest m = v.manifest();
+        return signer.sign(m.forDevice(deviceId, m.issuedAt(), m.expiresAt(), m.counter())).compact();
     }
 
     private static Map<String, Object> currentField(String currentText) {

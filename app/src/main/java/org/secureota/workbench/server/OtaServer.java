@@ -97,7 +97,7 @@ public final class OtaServer implements AutoCloseable {
                 new RateLimiter(limits.maxAuthFailuresPerAddress(), limits.authFailureWindow(), b.clock), journal);
         downloads = new FirmwareDownloads(state.releases(), journal, auth, b.publicDownloads, limits,
                 jetty.getByteBufferPool());
-        jetty.setHandler(new OtaRoutes(new ManifestApi(state, auth, journal, b.clock), downloads,
+        jetty.setHandler(new OtaRoutes(new ManifestApi(state, auth, journal, b.clock, b.signingKey), downloads,
                 new DeviceReports(auth, journal, guard, limits.maxReportBytes(), state.deviceStatuses()), guard));
         jetty.setErrorHandler(new ErrorResponses());
         jetty.setRequestLog(new AccessJournal(journal));
@@ -123,6 +123,7 @@ public final class OtaServer implements AutoCloseable {
         private ServerLimits limits = ServerLimits.defaults();
         private Clock clock = Clock.systemUTC();
         private boolean publicDownloads;
+        private java.security.PrivateKey signingKey;
 
         private Builder(ServerState state, Journal journal) {
             this.state = Objects.requireNonNull(state, "state");
@@ -161,6 +162,15 @@ public final class OtaServer implements AutoCloseable {
          */
         public Builder publicDownloads(boolean publicDownloads) {
             this.publicDownloads = publicDownloads;
+            return this;
+        }
+
+        /**
+         * The lab's manifest-signing key: with it, a device deployed on its own gets its release's
+         * manifest bound to it ({@code "device":ID}); without it, every device gets the stored manifest.
+         */
+        public Builder signingKey(java.security.PrivateKey signingKey) {
+            this.signingKey = signingKey;
             return this;
         }
 

@@ -182,7 +182,8 @@ public final class LabSession implements AutoCloseable {
         try {
             server = OtaServer.builder(serverState, journal).identity(ServerIdentity.labServer(pki))
                     .bind(options.bind()).port(options.serverPort()).clock(options.clock())
-                    .limits(options.serverLimits()).publicDownloads(options.publicDownloads()).start();
+                    .limits(options.serverLimits()).publicDownloads(options.publicDownloads())
+                    .signingKey(pki.signingKey()).start();
         } catch (IOException | RuntimeException e) {
             update(s -> s.withServer(x -> x.withStatus(ServerStatus.FAILED, e.getMessage())));
             fail("OTA server", e);

@@ -56,7 +56,8 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
 
     /** The factory step, then power on (when asked); runs on a session worker. */
     static VirtualLabDevice create(LabSession session, String id, String product, VirtualDeviceOptions o) {
-        Path dir = Lab.ensureDirectory(session.lab().devices().resolve(id));
+        Lab.ensurePrivateDirectory(session.lab().devices());
+        Path dir = Lab.ensurePrivateDirectory(session.lab().devices().resolve(id));
         VirtualLabDevice d = new VirtualLabDevice(session, id, product, dir.resolve("flash.bin"), dir.resolve("tty"));
         Path image = d.esp.image(o.startImage()); // fails with how to build, before anything is provisioned
         ApiKeyRegistry keys = session.serverState().apiKeys();

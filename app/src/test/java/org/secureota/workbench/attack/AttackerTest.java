@@ -54,7 +54,7 @@ class AttackerTest {
     static final List<String> TABLE = List.of("rogue-server", "wrong-host-cert", "stolen-server-key", "expired-cert", "flipped-byte",
             "truncated-image", "padded-image", "tampered-record", "dropped-connection", "slow-retrieval",
             "endless-data", "replayed-manifest", "downgrade", "freeze", "wrong-signing-key", "alg-confusion",
-            "mix-and-match", "steal-image");
+            "mix-and-match", "steal-image", "time-rollback");
 
     @TempDir
     Path root;
@@ -139,8 +139,11 @@ class AttackerTest {
             ExpectedOutcome e = a.expected(a.defaults());
             assertThat(documented).as("verdicts of " + a.id()).containsAll(e.verdicts());
         }
+        // The device asks its time source before each check (issue 29): no time attack needs a restart.
         assertThat(AttackCatalog.require("expired-cert").expected(AttackCatalog.require("expired-cert").defaults())
-                .needsRestart()).isTrue();
+                .needsRestart()).isFalse();
+        assertThat(AttackCatalog.require("time-rollback").expected(AttackCatalog.require("time-rollback").defaults())
+                .verdicts()).containsExactlyInAnyOrder("NO_VALID_TIME", "MANIFEST_EXPIRED");
     }
 
     @Test
@@ -286,7 +289,7 @@ class AttackerTest {
 
         ArmedAttack t = attacker.arm("expired-cert", Map.of());
         assertThat(time.offset()).isEqualTo(Duration.ofDays(730));
-        assertThat(t.description()).contains("restart");
+        assertThat(t.description()).contains("before each check");
         attacker.disarm("expired-cert");
         assertThat(time.offset()).isZero();
 

@@ -116,6 +116,17 @@ class FirmwareCommandTest {
         assertThat(run("firmware", "verify", lab.resolve("nope.jws").toString()).exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     }
 
+    // issue 29: devices refuse another product's image (IMAGE_WRONG_PRODUCT), so publish says so first.
+    @Test
+    void publishRefusesAnImageOfAnotherProjectUnlessForced() throws Exception {
+        CliTestSupport.Run refused = run("firmware", "publish", image.toString(), "--product", "kiosk");
+        assertThat(refused.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(refused.err()).contains("project 'shop-display'", "product 'kiosk'", "--force");
+        assertThat(lab.resolve("releases/kiosk")).doesNotExist();
+        CliTestSupport.Run forced = run("firmware", "publish", image.toString(), "--product", "kiosk", "--force");
+        assertThat(forced.exitCode()).as(forced.err()).isZero();
+    }
+
     @Test
     void publishRefusesBadImagesNamesAndRepublishing() throws Exception {
         byte[] bad = Files.readAllBytes(image);

@@ -233,6 +233,56 @@ class ManifestVerifierTest {
         assertThat(verifier.verify(signRaw(LAB, labHeader(), swapped), NOW).reason()).contains("not after");
     }
 
+    // issue 29: what the device refuses, 'firmware verify' refuses too, with the field named.
+    @Test
+    void refusesCountersOutsideOneTo2Pow53AndNamesTheField() {
+        String good = payloadJson(manifest("2.0.0", 1));
+        for (String counter : new String[] {"0", "9007199254740992", "-1"}) {
+            ManifestVerification v = verifier.verify(signRaw(LAB, labHeader(),
+                    good.replace("\"counter\":1", "\"counter\":" + counter)), NOW);
+            assertThat(v.refusal()).as(counter).isEqualTo(ManifestRefusal.PAYLOAD_INVALID);
+            assertThat(v.reason()).as(counter).contains("'counter'");
+        }
+        assertThat(verifier.verify(signRaw(LAB, labHeader(), good.replace("\"counter\":1",
+                "\"counter\":9007199254740991")), NOW).isAccepted()).isTrue();
+        ManifestVerification unknown = verifier.verify(signRaw(LAB, labHeader(),
+                good.replace("\"counter\":1", "\"counter\":1,\"devices\":\"other-id\"")), NOW);
+        assertThat(unknown.reason()).contains("'devices'");
+    }
+
+    @Test
+    void highSSignaturesAreRefusedAndTheSignerWritesLowS() {
+        for (int i = 0; i < 16; i++) {  // about half of raw ECDSA signatures are high-s: the signer must fix each
+            String jws = signed(LAB, manifest("2.0.0", 1 + i));
+            byte[] sig = D64.decode(jws.substring(jws.lastIndexOf('.') + 1));
+            assertThat(ManifestVerifier.highS(sig)).as("signature " + i).isFalse();
+            assertThat(verifier.verify(jws, NOW).isAccepted()).isTrue();
+            // The twin (r, n - s) is a valid ECDSA signature too, and is refused.
+            java.math.BigInteger s = new java.math.BigInteger(1, java.util.Arrays.copyOfRange(sig, 32, 64));
+            byte[] twinS = ManifestKeys.P256_ORDER.subtract(s).toByteArray();
+            byte[] twin = sig.clone();
+            java.util.Arrays.fill(twin, 32, 64, (byte) 0);
+            int n = Math.min(twinS.length, 32);
+            System.arraycopy(twinS, twinS.length - n, twin, 64 - n, n);
+            String malleated = jws.substring(0, jws.lastIndexOf('.') + 1) + B64.encodeToString(twin);
+            ManifestVerification v = verifier.verify(malleated, NOW);
+            assertThat(v.refusal()).isEqualTo(ManifestRefusal.MALFORMED);
+            assertThat(v.reason()).contains("high-s");
+        }
+    }
+
+    @Test
+    void aPerDeviceManifestCarriesItsDeviceAndRoundTrips() {
+        Manifest m = manifest("2.0.0", 3).forDevice("esp32-lab-01", ISSUED, ISSUED.plus(Duration.ofDays(30)), 3);
+        assertThat(payloadJson(m)).endsWith(",\"device\":\"esp32-lab-01\"}");
+        ManifestVerification v = verifier.verify(signed(LAB, m), NOW);
+        assertThat(v.isAccepted()).isTrue();
+        assertThat(v.manifest().device()).isEqualTo("esp32-lab-01");
+        assertThat(manifest("2.0.0", 3).device()).isNull();
+        assertThatThrownBy(() -> manifest("2.0.0", 3).forDevice("../x", ISSUED, ISSUED.plus(Duration.ofDays(1)), 3))
+                .hasMessageContaining("'device'");
+    }
+
     @Test
     void checksTheImageAgainstTheManifest() {
         byte[] image = TestImages.small("2.0.0", 1);

@@ -173,6 +173,31 @@ class OtaServerTest {
         assertThat(TestLab.get(client, manifest("dev-1", "1.0.0"), "X-API-Key", key1).statusCode()).isEqualTo(200);
     }
 
+    // issue 29: with the signing key, a per-device deployment gets a manifest bound to its device.
+    @Test
+    void aServerWithTheSigningKeyBindsAPerDeviceDeploymentsManifestToItsDevice() throws Exception {
+        try (OtaServer signing = OtaServer.builder(lab.state, journal).identity(ServerIdentity.labServer(lab.pki))
+                .port(0).signingKey(lab.pki.signingKey())
+                .limits(ServerLimits.defaults().withAuthFailures(1000, 1000, Duration.ofMinutes(1))).start()) {
+            signing.deployToDevice("dev-2", "1.0.0");
+            HttpResponse<byte[]> r = TestLab.get(client, signing.baseUri().resolve(
+                    "/api/v1/manifest?product=shop-display&device=dev-2&current=0.9.0"), "X-API-Key", key2);
+            assertThat(r.statusCode()).isEqualTo(200);
+            String jws = new String(r.body(), StandardCharsets.US_ASCII);
+            org.secureota.workbench.firmware.ManifestVerification v =
+                    new org.secureota.workbench.firmware.ManifestVerifier(lab.pki.signingPublicKey()).verify(jws, v1.issuedAt());
+            assertThat(v.isAccepted()).as(v.toString()).isTrue();
+            assertThat(v.manifest().device()).isEqualTo("dev-2");
+            assertThat(v.manifest().counter()).isEqualTo(v1.counter());
+            assertThat(v.manifest().sha256()).isEqualTo(v1.sha256());
+            assertThat(v.manifest().expiresAt()).isEqualTo(v1.expiresAt());
+            // The product-wide deployment of dev-1 still gets the stored manifest, with no device.
+            HttpResponse<byte[]> other = TestLab.get(client, signing.baseUri().resolve(
+                    "/api/v1/manifest?product=shop-display&device=dev-1&current=1.0.0"), "X-API-Key", key1);
+            assertThat(new String(other.body(), StandardCharsets.US_ASCII)).isEqualTo(v2.jws());
+        }
+    }
+
     @Test
     void aDeviceAskingForAnotherProductIsRefused() throws Exception {
         HttpResponse<byte[]> r = TestLab.get(client,
