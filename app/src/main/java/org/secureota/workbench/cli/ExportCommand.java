@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.secureota.workbench.journal.SessionExport;
 import org.secureota.workbench.journal.SessionLog;
 import org.secureota.workbench.journal.SessionReader;
+import org.secureota.workbench.journal.SessionReport;
 import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.network.CaptureExport;
 import org.secureota.workbench.network.CaptureRecorder;
@@ -49,6 +50,10 @@ final class ExportCommand implements Runnable {
             }
             // By default beside the session, never in the current folder (from the project root, the repository).
             Path zip = out != null ? out : lab.sessions().resolve("session-" + dir.getFileName() + ".zip");
+            if (CaptureExport.hasCapture(dir)) {
+                // The report links it; the zip carries it.
+                CaptureExport.export(dir, dir.resolve(SessionReport.CAPTURE_FILE));
+            }
             SessionReader.Result read = SessionExport.export(dir, zip);
             PrintWriter w = spec.commandLine().getOut();
             w.println("Exported " + read.events().size() + " events of session " + dir.getFileName() + " to "
@@ -68,7 +73,7 @@ final class ExportCommand implements Runnable {
         PrintWriter w = spec.commandLine().getOut();
         w.println("Wrote " + r.packets() + " packets of " + r.connections() + " connections of session "
                 + dir.getFileName() + " to " + pcapng.toAbsolutePath() + " (" + r.keyLogLines() + " TLS secrets of "
-                + r.devices() + " devices inside; open it in Wireshark, or: tshark -r " + pcapng + " -Y http.request)");
+                + r.devices() + (r.devices() == 1 ? " device" : " devices") + " inside; open it in Wireshark, or: tshark -r " + pcapng + " -Y http.request)");
         if (r.unplaced() > 0) {
             spec.commandLine().getErr().println("note: " + r.unplaced() + " connections carry no ClientHello that a"
                     + " device's key log names; they are shown from " + "10.0.2.1");

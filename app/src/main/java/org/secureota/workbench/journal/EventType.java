@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
 public enum EventType {
 
     // --- workbench: the session itself ---
-    /** A lab session opened (fields: folder, device_url, server_url, time_source). */
-    SESSION_OPENED("session.opened", Source.WORKBENCH, "folder", "device_url", "server_url", "time_source"),
+    /** A lab session opened (fields: folder, device_url, server_url, time_source, capture when it captures). */
+    SESSION_OPENED("session.opened", Source.WORKBENCH, "folder", "device_url", "server_url", "time_source", "capture"),
     /** A part of the session failed to open or to close (fields: part, error). */
     SESSION_FAILED("session.failed", Source.WORKBENCH, "part", "error"),
     /** A session listener or device listener threw; the session went on (fields: listener, error). */

@@ -69,6 +69,7 @@ public final class SessionReport {
             read.errors().forEach(err -> h.append("<li>line ").append(err.line()).append(": ").append(esc(err.reason())).append("</li>"));
             h.append("</ul>\n");
         }
+        capture(h);
         steps(h);
         timeline(h);
         attacks(h);
@@ -77,6 +78,22 @@ public final class SessionReport {
         eventTable(h);
         h.append("</body></html>\n");
         return h.toString();
+    }
+
+    // ---- the network capture ----
+
+    /** The file name the session's pcapng export gets next to the report (and in the session's zip). */
+    public static final String CAPTURE_FILE = "capture.pcapng";
+
+    private void capture(StringBuilder h) {
+        JournalEvent opened = first(EventType.SESSION_OPENED);
+        if (opened == null || opened.field("capture").isEmpty()) {
+            return;
+        }
+        h.append("<p class=\"meta\">Network capture: <a href=\"").append(CAPTURE_FILE).append("\">").append(CAPTURE_FILE)
+                .append("</a> (every device connection through the endpoint, with the TLS secrets inside: Wireshark")
+                .append(" decrypts it on its own; written by <code>./workbench export</code>, or <code>./workbench export ")
+                .append(esc(sessionName)).append(" --pcapng FILE</code>).</p>\n");
     }
 
     // ---- the script's steps ----

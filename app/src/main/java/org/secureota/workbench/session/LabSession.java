@@ -209,9 +209,13 @@ public final class LabSession implements AutoCloseable {
         if (options.publishBuiltReleases()) {
             publishBuilt();
         }
-        journal.append(EventType.SESSION_OPENED, null, "lab session open in " + log.directory(), Map.of(
+        Map<String, Object> opened = new LinkedHashMap<>(Map.of(
                 "folder", log.directory().toString(), "device_url", deviceUrl(),
                 "server_url", server.baseUri().toString(), "time_source", time.hostPort()));
+        if (capture != null) {
+            opened.put("capture", CaptureRecorder.FILE);  // the report links its pcapng export
+        }
+        journal.append(EventType.SESSION_OPENED, null, "lab session open in " + log.directory(), opened);
         update(s -> s.withState(SessionState.OPEN));
     }
 

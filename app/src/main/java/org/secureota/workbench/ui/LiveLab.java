@@ -17,6 +17,8 @@ import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.JournalSubscription;
 import org.secureota.workbench.journal.SessionExport;
+import org.secureota.workbench.journal.SessionReport;
+import org.secureota.workbench.network.CaptureExport;
 import org.secureota.workbench.network.DeviceEndpoint;
 import org.secureota.workbench.session.BoardSnapshot;
 import org.secureota.workbench.session.LabDevice;
@@ -264,6 +266,10 @@ final class LiveLab implements LabControl {
         return CompletableFuture.supplyAsync(() -> {
             Path zip = s.folder().resolveSibling(s.folder().getFileName() + ".zip");
             try {
+                if (CaptureExport.hasCapture(s.folder())) {
+                    // The report links it; the zip carries it.
+                    CaptureExport.export(s.folder(), s.folder().resolve(SessionReport.CAPTURE_FILE));
+                }
                 SessionExport.export(s.folder(), zip);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

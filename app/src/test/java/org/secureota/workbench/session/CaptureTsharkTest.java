@@ -19,6 +19,8 @@ import org.secureota.workbench.Prerequisites;
 import org.secureota.workbench.firmware.OtaState;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
+import org.secureota.workbench.journal.SessionExport;
+import org.secureota.workbench.journal.SessionReport;
 import org.secureota.workbench.network.CaptureExport;
 
 /**
@@ -64,6 +66,10 @@ class CaptureTsharkTest {
         assertThat(Files.readString(folder.resolve("journal.jsonl"))).as("no secret in the journal")
                 .doesNotContain(Files.readAllLines(keyLog).stream().filter(l -> l.startsWith("CLIENT_RANDOM"))
                         .map(l -> l.split(" ")[2]).findFirst().orElseThrow());
+
+        SessionExport.writeReport(folder);
+        assertThat(Files.readString(folder.resolve(SessionExport.REPORT_FILE))).as("the report links the capture")
+                .contains("href=\"" + SessionReport.CAPTURE_FILE + "\"");
 
         Path pcap = root.resolve("session.pcapng");
         CaptureExport.Result r = CaptureExport.export(folder, pcap);
