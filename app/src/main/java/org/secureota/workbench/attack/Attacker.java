@@ -419,26 +419,27 @@ public final class Attacker implements AutoCloseable {
             }
             return;
         }
-        List<Arming> due;
         long previous;
+        boolean maybe;
         synchronized (lock) {
             heardUpTo = e.seq();
             previous = lastVerdict.getOrDefault(e.deviceId(), 0L);
             lastVerdict.put(e.deviceId(), e.seq());
-            due = history.stream().filter(a -> a.kind != StrikeKind.COPY && a.attack.armedSeq() < e.seq()
-                    && a.disarmedSeq > e.seq()).toList();
+            // An attack being armed right now may have journaled its arming before this verdict without being
+            // committed yet: the judging task, which runs a moment later, looks again.
+            maybe = !reserved.isEmpty() || !due(e.seq()).isEmpty();
+            if (maybe) {
+                pending++;
+            }
         }
-        if (due.isEmpty()) {
+        if (!maybe) {
             return;
         }
         long connections = target.endpoint().lastConnectionId();
-        synchronized (lock) {
-            pending++;
-        }
         try {
             judging.execute(() -> {
                 try {
-                    judgeAttempt(due, e, previous, connections);
+                    judgeAttempt(e, previous, connections);
                 } finally {
                     synchronized (lock) {
                         pending--;
@@ -453,7 +454,13 @@ public final class Attacker implements AutoCloseable {
         }
     }
 
-    private void judgeAttempt(List<Arming> due, JournalEvent verdict, long previousVerdict, long connections) {
+    /** Under {@link #lock}: the attacks armed at the journal position {@code seq}, judged by a device's attempt. */
+    private List<Arming> due(long seq) {
+        return history.stream().filter(a -> a.kind != StrikeKind.COPY && a.attack.armedSeq() < seq
+                && a.disarmedSeq > seq).toList();
+    }
+
+    private void judgeAttempt(JournalEvent verdict, long previousVerdict, long connections) {
         long deadline = System.nanoTime() + SETTLE.toNanos();
         try {
             while (target.endpoint().anyOpenUpTo(connections) && System.nanoTime() < deadline) {
@@ -463,6 +470,10 @@ public final class Attacker implements AutoCloseable {
         } catch (InterruptedException stop) {
             Thread.currentThread().interrupt();
             return;
+        }
+        List<Arming> due;
+        synchronized (lock) {
+            due = due(verdict.seq());
         }
         for (Arming a : due) {
             long from = Math.max(a.attack.armedSeq(), previousVerdict);
