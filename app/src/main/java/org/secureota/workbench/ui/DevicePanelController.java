@@ -12,6 +12,7 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TitledPane;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.VBox;
 import org.secureota.workbench.ui.widget.FlashMapView;
 import org.secureota.workbench.ui.widget.LcdView;
@@ -42,6 +43,8 @@ public final class DevicePanelController {
     @FXML VBox verdictBox;
     @FXML Label verdictCode;
     @FXML Label verdictExplanation;
+    @FXML Label outcomeHeadline;
+    @FXML Label outcomeSentence;
     @FXML TitledPane consolePane;
     @FXML ListView<String> console;
     @FXML TextField commandLine;
@@ -70,8 +73,16 @@ public final class DevicePanelController {
         flashMap.flashTextProperty().bind(i18n.text("flash.flash"));
         verdictCode.textProperty().bind(model.verdictCodeProperty());
         verdictExplanation.textProperty().bind(model.verdictExplanationProperty());
-        model.verdictAlarmProperty().addListener((o, a, b) -> setAlarm(b));
-        setAlarm(model.verdictAlarmProperty().get());
+        OutcomeViewModel outcome = model.outcome();
+        outcomeHeadline.textProperty().bind(outcome.headlineProperty());
+        outcomeSentence.textProperty().bind(outcome.sentenceProperty());
+        outcome.kindProperty().addListener((o, a, b) -> setTone(b));
+        setTone(outcome.kindProperty().get());
+        for (Label l : List.of(running, power, progress, image)) {
+            Tooltip tip = new Tooltip();
+            tip.textProperty().bind(l.textProperty());
+            l.setTooltip(tip);
+        }
         console.setItems(consoleLines);
         setActions(actions);
     }
@@ -89,11 +100,12 @@ public final class DevicePanelController {
         return actions;
     }
 
-    private void setAlarm(boolean alarm) {
-        verdictBox.getStyleClass().remove("alarm");
-        if (alarm) {
-            verdictBox.getStyleClass().add("alarm");
+    /** One colour scheme: green held or updated, amber rolled back or refused, red only for an attack that got through. */
+    private void setTone(OutcomeViewModel.Kind kind) {
+        for (OutcomeViewModel.Kind k : OutcomeViewModel.Kind.values()) {
+            verdictBox.getStyleClass().remove(k.styleClass());
         }
+        verdictBox.getStyleClass().add(kind.styleClass());
     }
 
     /** Appends serial lines (a batch from one pulse), keeping the last {@link #CONSOLE_LINES}. */

@@ -38,32 +38,68 @@ final class Notifier {
         show(text, trace.toString());
     }
 
+    /** The longest notification line: a 3,000-byte console line must not make a 32,000-px toast. */
+    static final int MAX_LINE = 140;
+
     void show(String text, String details) {
+        String line = oneLine(text);
+        String full = text.equals(line) ? details : text + "\n\n" + (details == null ? "" : details);
         Platform.runLater(() -> {
             Notifications n = Notifications.create()
                     .title(i18n.get("notify.error"))
-                    .text(text)
+                    .text(line)
                     .owner(owner.getScene() == null ? null : owner.getScene().getWindow())
                     .hideAfter(Duration.seconds(12));
-            if (details != null && !details.isBlank()) {
-                n = n.action(new Action(i18n.get("notify.details"), e -> showDetails(text, details)));
+            if (full != null && !full.isBlank()) {
+                n = n.action(new Action(i18n.get("notify.details"), e -> showDetails(line, full)));
             }
             n.showError();
+            neverTakeFocus();
         });
+    }
+
+    /** One line, cut with an ellipsis at {@link #MAX_LINE} characters; the whole text is in Details. */
+    static String oneLine(String text) {
+        String flat = text == null ? "" : text.replaceAll("\\s+", " ").trim();
+        return flat.length() <= MAX_LINE ? flat : flat.substring(0, MAX_LINE - 1) + "…";
+    }
+
+    /**
+     * A popup receives the key events of its owner window: a focusable "Details" button in a toast would
+     * take the Enter meant for the console's command line. The toasts' buttons are clicked, never focused.
+     */
+    private static void neverTakeFocus() {
+        for (javafx.stage.Window w : javafx.stage.Window.getWindows()) {
+            if (w instanceof javafx.stage.PopupWindow && w.getScene() != null && w.getScene().getRoot() != null) {
+                Node root = w.getScene().getRoot();
+                if (root.lookup(".notification-bar") != null || root.getStyleClass().contains("notification-bar")) {
+                    root.lookupAll("*").forEach(x -> x.setFocusTraversable(false));
+                }
+            }
+        }
     }
 
     private void showDetails(String text, String details) {
         Alert alert = new Alert(Alert.AlertType.ERROR);
         alert.initModality(Modality.NONE);
+        alert.setResizable(true);
+        double width = 600;
         if (owner.getScene() != null) {
             alert.initOwner(owner.getScene().getWindow());
+            // At most half the window wide: a long line scrolls inside, the Close button stays on screen.
+            width = Math.max(360, owner.getScene().getWindow().getWidth() / 2);
         }
         alert.setTitle(i18n.get("notify.details"));
         alert.setHeaderText(text);
         TextArea area = new TextArea(details);
         area.setEditable(false);
+        area.setWrapText(false);
         area.getStyleClass().add("event-details");
+        area.setPrefWidth(width);
+        area.setMaxWidth(width);
         alert.getDialogPane().setContent(area);
+        alert.getDialogPane().setPrefWidth(width);
+        alert.getDialogPane().setMaxWidth(width);
         alert.show();
     }
 }

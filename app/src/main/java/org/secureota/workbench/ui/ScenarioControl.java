@@ -89,6 +89,7 @@ final class ScenarioControl {
         LabSessionOptions options = new LabSessionOptions(new Lab(scratch), base.projectRoot(), base.bind(), 0, false,
                 base.journalWindow(), base.clock(), base.serverLimits(), base.publicDownloads());
         LiveLab lab = new LiveLab(new LiveLabOptions(options, null), controller, i18n);
+        lab.discardOnClose(scratch, base.lab().sessions());
         switchTo.accept(lab);
         model.clear();
         Language language = i18n.getLocale().getLanguage().equals(Locale.FRENCH.getLanguage()) ? Language.FR : Language.EN;

@@ -55,7 +55,7 @@ public final class ScenarioViewModel {
         } else if (current != null) {
             narration.set(current.narration());
         }
-        position.set(i18n.get("scenario.position", Math.max(0, r.currentStep()), r.steps().size(), r.passed(), r.failed()));
+        position.set(i18n.get("scenario.position", shownStep(r), r.steps().size(), r.passed(), r.failed()));
         waiting.set(current != null && (current.status() == StepStatus.WAITING_FOR_NEXT || current.status() == StepStatus.PAUSED));
         List<String> rows = new ArrayList<>();
         StringBuilder failed = new StringBuilder();
@@ -76,6 +76,23 @@ public final class ScenarioViewModel {
         }
         steps.setAll(rows);
         failure.set(failed.toString().trim());
+    }
+
+    /**
+     * The step the counter names: the current one while running; once finished, the last step that ran
+     * (a run that passed ends on "Step N of N", not on "Step 0").
+     */
+    static int shownStep(RunSnapshot r) {
+        if (!r.state().finished() && r.currentStep() >= 1) {
+            return r.currentStep();
+        }
+        int reached = 0;
+        for (StepSnapshot s : r.steps()) {
+            if (s.status() != StepStatus.PENDING) {
+                reached = Math.max(reached, s.index());
+            }
+        }
+        return Math.max(reached, Math.max(0, r.currentStep()));
     }
 
     static String mark(StepStatus status) {

@@ -65,13 +65,24 @@ final class WorkbenchWindow {
             if (item instanceof javafx.scene.control.Menu m) {
                 registerShortcuts(m.getItems());
             } else if (item.getAccelerator() != null) {
-                scene.getAccelerators().put(item.getAccelerator(), () -> {
-                    if (!item.isDisable()) {
-                        item.fire();
-                    }
-                });
+                // One runnable per key in the scene's map, replacing the menu bar's own: a key acts once.
+                // fire() alone does not toggle a CheckMenuItem, which then did nothing from the keyboard.
+                scene.getAccelerators().put(item.getAccelerator(), () -> activate(item));
             }
         }
+    }
+
+    /** What a click on {@code item} does: a check item toggles, a radio item selects, then its action runs. */
+    static void activate(javafx.scene.control.MenuItem item) {
+        if (item.isDisable()) {
+            return;
+        }
+        if (item instanceof javafx.scene.control.RadioMenuItem r) {
+            r.setSelected(true);
+        } else if (item instanceof javafx.scene.control.CheckMenuItem c) {
+            c.setSelected(!c.isSelected());
+        }
+        item.fire();
     }
 
     MainController controller() {
