@@ -83,6 +83,12 @@ public final class DevicePanelController {
             tip.textProperty().bind(l.textProperty());
             l.setTooltip(tip);
         }
+        // The LCD and the flash map grow with the panel (a 1920x1080 screen gets a large LCD), in proportion
+        // to its width only: nothing in them changes size when an update starts.
+        lcd.prefHeightProperty().bind(javafx.beans.binding.Bindings.createDoubleBinding(
+                () -> Math.max(70, Math.min(280, panel.getWidth() / 4.9)), panel.widthProperty()));
+        flashMap.prefHeightProperty().bind(javafx.beans.binding.Bindings.createDoubleBinding(
+                () -> Math.max(100, Math.min(240, panel.getWidth() / 5.2)), panel.widthProperty()));
         console.setItems(consoleLines);
         setActions(actions);
     }

@@ -82,6 +82,11 @@ final class LiveLab implements LabControl {
         this.keepSessionsIn = sessions;
     }
 
+    /** The scratch lab this lab lives in, or null (the main lab, or already deleted). */
+    Path scratch() {
+        return scratch;
+    }
+
     /** Shows the lab as {@code opening} opens it (see {@link LabSession#open}); returns at once. FX thread. */
     void open(CompletableFuture<LabSession> opening) {
         controller.setStatus("app.status.opening");

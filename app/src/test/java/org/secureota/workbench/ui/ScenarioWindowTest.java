@@ -47,11 +47,21 @@ class ScenarioWindowTest {
                 LabSessionOptions.defaults(new Lab(labDir)).withProjectRoot(root), null)));
     }
 
+    /** The scratch lab of the script the test ran, if any: it must be gone once the window closed its lab. */
+    private Path scratch;
+
     @AfterEach
     void closeLab() throws Exception {
         LiveLab live = app.live();
         if (live != null) {
             CompletableFuture.runAsync(live::close).get();
+        }
+        if (scratch != null) {
+            assertThat(scratch).as("no scratch lab left in the temp folder").doesNotExist();
+            try (var sessions = java.nio.file.Files.list(labDir.resolve("sessions"))) {
+                assertThat(sessions.filter(p -> java.nio.file.Files.isRegularFile(p.resolve("journal.jsonl"))).count())
+                        .as("the window's session and the script's, kept in the lab").isGreaterThanOrEqualTo(2);
+            }
         }
     }
 
@@ -70,6 +80,8 @@ class ScenarioWindowTest {
             Thread.sleep(200);
         }
         RunSnapshot result = run.get(1, TimeUnit.SECONDS);
+        scratch = onFx(() -> app.live().scratch());
+        assertThat(scratch).as("the script runs in a scratch lab").isNotNull().isDirectory();
         assertThat(result.state()).as(String.valueOf(result)).isEqualTo(RunState.PASSED);
         waitFor("the narration saying the script passed", 10_000, () ->
                 ((Label) c.root.lookup("#scenario-narration")).getText().startsWith("Script passed"));
