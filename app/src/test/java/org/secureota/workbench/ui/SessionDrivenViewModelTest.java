@@ -62,8 +62,9 @@ class SessionDrivenViewModelTest {
         device.setJudgement(attacker.latestJudgements().get(ID));
     }
 
-    private DeviceSnapshot awaitDevice(java.util.function.Predicate<DeviceSnapshot> p, String what) throws Exception {
-        return session.device(ID).orElseThrow().model().await(p, WAIT, what);
+    /** Waits until the session's snapshot (what the window is fed), not just the device's model, shows it. */
+    private void awaitDevice(java.util.function.Predicate<DeviceSnapshot> p, String what) throws Exception {
+        session.await(s -> s.devices().get(ID) != null && p.test(s.devices().get(ID)), WAIT, what);
     }
 
     @Test
@@ -123,7 +124,9 @@ class SessionDrivenViewModelTest {
             // A power cut: the LCD goes blank and the LED dark, whatever the device last wrote.
             assertThat(session.snapshot().devices().get(ID).lcd()).isNotEqualTo(LcdScreen.BLANK);
             d.powerCut().get(30, TimeUnit.SECONDS);
-            session.await(s -> s.boards().get(ID).power() == BoardPower.CUT, Duration.ofSeconds(30), "power cut");
+            session.await(s -> s.boards().get(ID).power() == BoardPower.CUT || s.boards().get(ID).power() == BoardPower.OFF,
+                    Duration.ofSeconds(30), "the board without power");
+            assertThat(session.snapshot().devices().get(ID).led()).as("the device's last report").isNotEqualTo(LedPattern.OFF);
             show();
             assertThat(device.lcdProperty().get()).isEqualTo(LcdScreen.BLANK);
             assertThat(device.ledProperty().get()).isEqualTo(LedPattern.OFF);
