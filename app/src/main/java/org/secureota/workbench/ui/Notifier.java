@@ -42,9 +42,13 @@ final class Notifier {
     static final int MAX_LINE = 140;
 
     void show(String text, String details) {
-        String line = oneLine(text);
-        String full = text.equals(line) ? details : text + "\n\n" + (details == null ? "" : details);
         Platform.runLater(() -> {
+            // The text at most 30 % of the window wide (icon, padding and shadow add about 200 px): the toast stays
+            // under half the window on any window size.
+            double width = owner.getScene() == null || owner.getScene().getWindow() == null ? 500
+                    : owner.getScene().getWindow().getWidth() * 0.3;
+            String line = fit(oneLine(text), width);
+            String full = text.equals(line) ? details : text + "\n\n" + (details == null ? "" : details);
             Notifications n = Notifications.create()
                     .title(i18n.get("notify.error"))
                     .text(line)
@@ -62,6 +66,28 @@ final class Notifier {
     static String oneLine(String text) {
         String flat = text == null ? "" : text.replaceAll("\\s+", " ").trim();
         return flat.length() <= MAX_LINE ? flat : flat.substring(0, MAX_LINE - 1) + "…";
+    }
+
+    /** {@code line}, cut with an ellipsis where it would grow wider than {@code width} in a toast's font. */
+    static String fit(String line, double width) {
+        javafx.scene.text.Text t = new javafx.scene.text.Text(line);
+        // ControlsFX draws the text at 1.1667em of the default font (notificationpopup.css).
+        t.setFont(javafx.scene.text.Font.font(javafx.scene.text.Font.getDefault().getSize() * 1.1667));
+        if (t.getLayoutBounds().getWidth() <= width) {
+            return line;
+        }
+        int lo = 0;
+        int hi = line.length();
+        while (lo < hi) {
+            int mid = (lo + hi + 1) / 2;
+            t.setText(line.substring(0, mid) + "…");
+            if (t.getLayoutBounds().getWidth() <= width) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return line.substring(0, lo) + "…";
     }
 
     /**

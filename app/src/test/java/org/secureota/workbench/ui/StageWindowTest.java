@@ -105,7 +105,11 @@ class StageWindowTest {
             device.consolePane.setExpanded(true);
             return null;
         });
-        robot.clickOn(device.commandLine);
+        // The console opens with an animation: its command line takes the focus once it shows.
+        waitFor("the command line focused", 10_000, () -> {
+            device.commandLine.requestFocus();
+            return device.commandLine.isFocused();
+        });
         String longLine = "@ota1 {\"cmd\":\"" + "x".repeat(3_000) + "\"}";
         onFx(() -> {
             device.commandLine.setText(longLine);
@@ -156,10 +160,13 @@ class StageWindowTest {
             });
             Thread.sleep(500);
             DevicePanelController device = onFx(() -> c.devicePanels().get(DEVICE));
-            assertThat(onFx(() -> horizontalBars(c.root))).as("horizontal scroll bars in " + l).isEmpty();
+            assertThat(onFx(() -> horizontalBars(c.root).stream().map(StageWindowTest::owner).toList()))
+                    .as("horizontal scroll bars in " + l).isEmpty();
             for (Node n : List.of(c.stageDeployButton, c.stageCheckButton, device.checkButton, device.outcomeHeadline,
                     device.lcd, device.flashMap)) {
-                assertThat(onFx(() -> inWindow(n))).as(n.getId() + " in sight at 1280x720 (" + l + ")").isTrue();
+                assertThat(onFx(() -> inWindow(n))).as(n.getId() + " in sight at 1280x720 (" + l + "): " + onFx(() ->
+                        n.localToScene(n.getLayoutBounds()) + " in a scene of " + n.getScene().getWidth() + "x"
+                                + n.getScene().getHeight())).isTrue();
             }
             assertThat(onFx(() -> device.outcomeHeadline.getText())).isNotBlank();
         }
@@ -169,6 +176,15 @@ class StageWindowTest {
     static List<Node> horizontalBars(Node root) {
         return root.lookupAll(".scroll-bar").stream().filter(n -> n instanceof ScrollBar b
                 && b.getOrientation() == Orientation.HORIZONTAL && b.isVisible() && visibleUpTo(b)).toList();
+    }
+
+    /** Which control a scroll bar scrolls, with the widest child of its content, for the failure message. */
+    static String owner(Node bar) {
+        Node p = bar.getParent();
+        while (p != null && !(p instanceof javafx.scene.control.Control)) {
+            p = p.getParent();
+        }
+        return p == null ? "?" : p.getClass().getSimpleName() + "#" + p.getId() + " " + p.getStyleClass();
     }
 
     private static boolean visibleUpTo(Node n) {
@@ -185,7 +201,7 @@ class StageWindowTest {
         if (!visibleUpTo(n) || n.getScene() == null) {
             return false;
         }
-        Bounds b = n.localToScene(n.getBoundsInLocal());
+        Bounds b = n.localToScene(n.getLayoutBounds());
         return b.getWidth() > 0 && b.getMinX() >= 0 && b.getMinY() >= 0 && b.getMaxX() <= n.getScene().getWidth() + 0.5
                 && b.getMaxY() <= n.getScene().getHeight() + 0.5;
     }
@@ -206,11 +222,12 @@ class StageWindowTest {
         robot.clickOn(c.throttleSwitch);
         Thread.sleep(300);
         List<Node> watched = List.of(device.lcd, device.flashMap, device.powerCutButton, device.checkButton, device.verdictBox);
-        List<Bounds> before = onFx(() -> watched.stream().map(n -> n.localToScene(n.getBoundsInLocal())).toList());
+        // Layout bounds: a focused button's focus ring widens its visual bounds, not its place.
+        List<Bounds> before = onFx(() -> watched.stream().map(n -> n.localToScene(n.getLayoutBounds())).toList());
         robot.clickOn(device.checkButton);
         waitFor("the download running", 60_000, () -> device.progress.getText().startsWith("download")
                 && !device.image.getText().equals("—"));
-        List<Bounds> during = onFx(() -> watched.stream().map(n -> n.localToScene(n.getBoundsInLocal())).toList());
+        List<Bounds> during = onFx(() -> watched.stream().map(n -> n.localToScene(n.getLayoutBounds())).toList());
         for (int i = 0; i < watched.size(); i++) {
             assertThat(during.get(i).getMinY()).as("top of " + watched.get(i).getId() + " when the update starts")
                     .isEqualTo(before.get(i).getMinY());
