@@ -60,8 +60,9 @@ public final class ServerViewModel {
                 s.certificateSha256().substring(0, Math.min(16, s.certificateSha256().length())),
                 s.certificateNotAfter() == null ? "?" : DATE.format(s.certificateNotAfter())));
         releases.setAll(s.releases().stream()
-                .map(r -> r.version() + " · " + r.product() + " · secure " + r.secureVersion() + " · #" + r.counter()
-                        + " · " + r.size() / 1024 + " KiB")
+                // Short rows (no horizontal scroll bar): the product only when it is not the lab's own.
+                .map(r -> r.version() + (r.product().equals(LabSessionDefaults.PRODUCT) ? "" : " · " + r.product())
+                        + " · secure " + r.secureVersion() + " · #" + r.counter() + " · " + r.size() / 1024 + " KiB")
                 .toList());
         List<String> d = new java.util.ArrayList<>();
         for (Map.Entry<String, String> e : new java.util.TreeMap<>(s.deployments().products()).entrySet()) {
