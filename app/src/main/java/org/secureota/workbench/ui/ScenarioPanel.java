@@ -39,6 +39,17 @@ final class ScenarioPanel {
         stopButton.setOnAction(e -> stop.run());
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
+        // At 1280x720 in presentation mode the title and the counter give way (cut, whole in a tooltip),
+        // never the buttons: the header is not clipped on the right.
+        for (Label l : new Label[] {title, position}) {
+            l.setMinWidth(0);
+            javafx.scene.control.Tooltip tip = new javafx.scene.control.Tooltip();
+            tip.textProperty().bind(l.textProperty());
+            l.setTooltip(tip);
+        }
+        for (Button b : new Button[] {nextButton, restartButton, stopButton}) {
+            b.setMinWidth(Region.USE_PREF_SIZE);
+        }
         HBox head = new HBox(12, title, position, grow, nextButton, restartButton, stopButton);
         head.getStyleClass().add("scenario-head");
         Label narration = new Label();
