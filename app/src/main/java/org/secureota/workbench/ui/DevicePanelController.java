@@ -42,7 +42,6 @@ public final class DevicePanelController {
     @FXML Spinner<Integer> cutOp;
     @FXML VBox verdictBox;
     @FXML Label verdictCode;
-    @FXML Label verdictExplanation;
     @FXML Label outcomeHeadline;
     @FXML Label outcomeSentence;
     @FXML TitledPane consolePane;
@@ -72,7 +71,12 @@ public final class DevicePanelController {
         flashMap.nextBootTextProperty().bind(i18n.text("flash.nextBoot"));
         flashMap.flashTextProperty().bind(i18n.text("flash.flash"));
         verdictCode.textProperty().bind(model.verdictCodeProperty());
-        verdictExplanation.textProperty().bind(model.verdictExplanationProperty());
+        // The code's full explanation (and the device's own detail) for those who want it.
+        Tooltip explanation = new Tooltip();
+        explanation.setWrapText(true);
+        explanation.setMaxWidth(520);
+        explanation.textProperty().bind(model.verdictExplanationProperty());
+        verdictCode.setTooltip(explanation);
         OutcomeViewModel outcome = model.outcome();
         outcomeHeadline.textProperty().bind(outcome.headlineProperty());
         outcomeSentence.textProperty().bind(outcome.sentenceProperty());

@@ -284,6 +284,8 @@ public final class MainController {
             panel = loadDevicePanel(actions);
             devicePanels.put(id, panel);
             devices.getChildren().add(panel.view());
+            // A panel made while presentation mode is on (a script's new lab) hides its bench parts too.
+            showChrome(panel.view(), !presentation());
             if (!deviceIds.contains(id)) {
                 deviceIds.add(id);
             }
@@ -621,12 +623,7 @@ public final class MainController {
         }
         stageBar.setVisible(on);
         stageBar.setManaged(on);
-        for (Node n : root.lookupAll(".chrome")) {
-            if (!n.visibleProperty().isBound() && !n.managedProperty().isBound()) {
-                n.setVisible(!on);
-                n.setManaged(!on);
-            }
-        }
+        showChrome(root, !on);
         if (on) {
             upperSplit.getItems().remove(serverScroll);
             mainSplit.getItems().remove(timelinePane);
@@ -643,6 +640,16 @@ public final class MainController {
         }
         if (presentationItem.isSelected() != on) {
             presentationItem.setSelected(on);
+        }
+    }
+
+    /** Shows or hides the parts under {@code parent} marked {@code chrome} (bench-only, hidden on stage). */
+    private static void showChrome(Node parent, boolean show) {
+        for (Node n : parent.lookupAll(".chrome")) {
+            if (!n.visibleProperty().isBound() && !n.managedProperty().isBound()) {
+                n.setVisible(show);
+                n.setManaged(show);
+            }
         }
     }
 

@@ -162,7 +162,8 @@ class StageWindowTest {
             DevicePanelController device = onFx(() -> c.devicePanels().get(DEVICE));
             assertThat(onFx(() -> horizontalBars(c.root).stream().map(StageWindowTest::owner).toList()))
                     .as("horizontal scroll bars in " + l).isEmpty();
-            for (Node n : List.of(c.stageDeployButton, c.stageCheckButton, device.checkButton, device.outcomeHeadline,
+            // The presenter's Deploy and Check now (above the device), the banner, the LCD and the flash map.
+            for (Node n : List.of(c.stageDeployButton, c.stageCheckButton, device.verdictBox, device.outcomeHeadline,
                     device.lcd, device.flashMap)) {
                 assertThat(onFx(() -> inWindow(n))).as(n.getId() + " in sight at 1280x720 (" + l + "): " + onFx(() ->
                         n.localToScene(n.getLayoutBounds()) + " in a scene of " + n.getScene().getWidth() + "x"
@@ -264,14 +265,19 @@ class StageWindowTest {
         waitFor("the device factory-fresh on V1 with nothing deployed", 120_000, () -> c.devicePanels().containsKey(DEVICE)
                 && "1.0.0".equals(c.devicePanels().get(DEVICE).version.getText()) && c.deployments.getItems().isEmpty()
                 && c.deployButton.getText().equals("Deploy V2.0.0") && !c.deployButton.isDisabled());
-        DevicePanelController fresh = onFx(() -> c.devicePanels().get(DEVICE));
-        waitFor("no attempt on the fresh device", 10_000, () -> fresh.outcomeHeadline.getText().equals("NO ATTEMPT"));
+        // The remade device's panel is a new one: always ask the window for the panel it shows now.
+        waitFor("no attempt on the fresh device, its V1 screen shown", 60_000, () -> {
+            DevicePanelController p = c.devicePanels().get(DEVICE);
+            return p != null && p.outcomeHeadline.getText().equals("NO ATTEMPT")
+                    && p.lcd.getScreen().describe().contains("V1 BASE");
+        });
         robot.clickOn(c.deployButton);
         waitFor("V2 deployed again", 30_000, () -> c.deployments.getItems().stream().anyMatch(d -> d.contains("2.0.0")));
+        DevicePanelController fresh = onFx(() -> c.devicePanels().get(DEVICE));
         waitFor("the check button enabled", 30_000, () -> !fresh.checkButton.isDisabled());
         robot.clickOn(fresh.checkButton);
-        waitFor("V2 after the reset", 180_000, () -> "2.0.0".equals(fresh.version.getText())
-                && fresh.outcomeHeadline.getText().equals("UPDATED"));
+        waitFor("V2 after the reset", 180_000, () -> "2.0.0".equals(c.devicePanels().get(DEVICE).version.getText())
+                && c.devicePanels().get(DEVICE).outcomeHeadline.getText().equals("UPDATED"));
 
         // The exported zip replays: the device as recorded, every live control disabled.
         onFx(() -> c.replay(zip)).get(60, TimeUnit.SECONDS);
