@@ -635,7 +635,7 @@ public final class MainController {
             }
             if (!mainSplit.getItems().contains(timelinePane)) {
                 mainSplit.getItems().add(timelinePane);
-                mainSplit.setDividerPositions(0.64);
+                mainSplit.setDividerPositions(0.68);
             }
         }
         if (presentationItem.isSelected() != on) {
