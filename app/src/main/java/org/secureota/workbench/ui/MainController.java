@@ -473,6 +473,17 @@ public final class MainController {
     }
 
     private javafx.beans.value.ChangeListener<Boolean> throttleListener;
+
+    /** Shows a throttle set elsewhere (a played script) without setting it a second time. */
+    void showThrottle(boolean on) {
+        if (throttleListener != null) {
+            throttleSwitch.selectedProperty().removeListener(throttleListener);
+        }
+        throttleSwitch.setSelected(on);
+        if (throttleListener != null) {
+            throttleSwitch.selectedProperty().addListener(throttleListener);
+        }
+    }
     private ScenarioControl scenario;
 
     void setScenario(ScenarioControl control) {

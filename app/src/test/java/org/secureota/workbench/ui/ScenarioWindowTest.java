@@ -69,6 +69,12 @@ class ScenarioWindowTest {
     void theFlippedByteScriptPlaysToItsEndAndTheNarrationSaysSo(FxRobot robot) throws Exception {
         MainController c = app.controller();
         waitFor("the lab open", 90_000, () -> c.serverStatus.getText().startsWith("running"));
+        // The window plays at a watchable pace by default; a test keeps full speed (0 s, no ESP32 throttle).
+        assertThat(onFx(() -> c.scenario().model().pauseSecondsProperty().get())).isPositive();
+        onFx(() -> {
+            c.scenario().model().pauseSecondsProperty().set(0);
+            return null;
+        });
         CompletableFuture<RunSnapshot> run = onFx(() -> c.scenario().run(root.resolve("demo-scripts/03-flipped-byte.yaml"),
                 RunMode.PLAY));
         // Play mode stops at the script's pauses: the presenter's "next" (Page Down) moves on.
@@ -86,6 +92,11 @@ class ScenarioWindowTest {
         waitFor("the narration saying the script passed", 10_000, () ->
                 ((Label) c.root.lookup("#scenario-narration")).getText().startsWith("Script passed"));
         assertThat(onFx(() -> c.scenario().model().steps())).allSatisfy(s -> assertThat(s).startsWith("✔"));
+        // The step list shows every step with its mark, in presentation mode too (it is not bench chrome).
+        javafx.scene.control.ListView<?> list = (javafx.scene.control.ListView<?>) c.root.lookup("#scenario-steps");
+        assertThat(onFx(() -> list.getItems().size())).isEqualTo(result.steps().size());
+        assertThat(onFx(list::isVisible)).isTrue();
+        assertThat(list.getStyleClass()).doesNotContain("chrome");
         // The script ends with the attack disarmed and V2 installed.
         waitFor("the script's device on V2", 30_000, () -> c.devicePanels().containsKey("esp32-lab-01")
                 && "2.0.0".equals(c.devicePanels().get("esp32-lab-01").version.getText()));
