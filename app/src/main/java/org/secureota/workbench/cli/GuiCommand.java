@@ -25,7 +25,7 @@ final class GuiCommand implements Runnable {
     private CommandSpec spec;
 
     @Option(names = "--replay", paramLabel = "JOURNAL",
-            description = "Replay a past session (its journal.jsonl or its folder) instead of opening a live lab.")
+            description = "Replay a past session (its journal.jsonl, its folder or its exported zip) instead of opening a live lab.")
     private Path replay;
 
     @Option(names = "--device", paramLabel = "ID", defaultValue = "esp32-lab-01",
@@ -52,8 +52,8 @@ final class GuiCommand implements Runnable {
 
     void run(CommandSpec command) {
         if (replay != null && !Files.exists(replay)) {
-            throw new UsageException("--replay " + replay + ": no such file or folder; give a session's journal.jsonl"
-                    + " or its folder under sessions/");
+            throw new UsageException("--replay " + replay + ": no such file or folder; give a session's journal.jsonl,"
+                    + " its folder under sessions/ or the zip written by File > Export session");
         }
         if (language != null && !language.equals("en") && !language.equals("fr")) {
             throw new UsageException("--lang " + language + ": the window speaks en or fr");

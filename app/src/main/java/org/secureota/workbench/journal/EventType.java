@@ -25,6 +25,11 @@ public enum EventType {
     SESSION_LISTENER_ERROR("session.listener_error", Source.WORKBENCH, "listener", "error"),
     /** A command typed at the lab console (fields: command). */
     SESSION_COMMAND("session.command", Source.WORKBENCH, "command"),
+    /**
+     * The demo was put back where it starts: attacks disarmed, deployments cleared, virtual devices remade
+     * factory-fresh with V1 (fields: devices, deployments_cleared, attacks_disarmed).
+     */
+    SESSION_RESET("session.reset", Source.WORKBENCH, "devices", "deployments_cleared", "attacks_disarmed"),
     /** The session closed; the last event of its journal (fields: devices). */
     SESSION_CLOSED("session.closed", Source.WORKBENCH, "devices"),
 

@@ -31,12 +31,34 @@ public final class SessionReader {
     }
 
     public static Result read(Path journalFile) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(journalFile)) {
+            return read(journalFile, in);
+        }
+    }
+
+    /**
+     * Reads the journal inside a zip written by {@code SessionExport} (its one {@code .../journal.jsonl}
+     * entry), without unpacking anything to disk.
+     */
+    public static Result readExport(Path zip) throws IOException {
+        try (java.util.zip.ZipFile file = new java.util.zip.ZipFile(zip.toFile())) {
+            java.util.zip.ZipEntry journal = file.stream()
+                    .filter(e -> !e.isDirectory() && (e.getName().equals(SessionLog.JOURNAL_FILE)
+                            || e.getName().endsWith("/" + SessionLog.JOURNAL_FILE)))
+                    .findFirst().orElseThrow(() -> new IOException(zip + " holds no " + SessionLog.JOURNAL_FILE
+                            + ": open a zip written by File > Export session (or './workbench export'), or a journal.jsonl"));
+            try (java.io.InputStream in = file.getInputStream(journal)) {
+                return read(zip.resolve(journal.getName()), in);
+            }
+        }
+    }
+
+    private static Result read(Path journalFile, java.io.InputStream stream) throws IOException {
         List<JournalEvent> events = new ArrayList<>();
         List<LineError> errors = new ArrayList<>();
         // InputStreamReader replaces malformed UTF-8 instead of failing the whole file, so one damaged
         // line costs that line only.
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(Files.newInputStream(journalFile), StandardCharsets.UTF_8))) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
             String line;
             int number = 0;
             while ((line = in.readLine()) != null) {

@@ -96,7 +96,7 @@ public final class ScenarioRun {
     }
 
     /** Moves a finished session folder into {@code sessions}, under a free name. */
-    static Path keep(Path folder, Path sessions) {
+    public static Path keep(Path folder, Path sessions) {
         try {
             Lab.ensurePrivateDirectory(sessions);
             Path target = sessions.resolve(folder.getFileName());
@@ -128,7 +128,8 @@ public final class ScenarioRun {
         }
     }
 
-    private static void deleteQuietly(Path dir) {
+    /** Deletes a scratch lab and everything in it; what cannot be deleted stays (disk, not correctness). */
+    public static void deleteQuietly(Path dir) {
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException e) {

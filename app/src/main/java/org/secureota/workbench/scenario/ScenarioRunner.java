@@ -54,6 +54,7 @@ public final class ScenarioRunner {
     private RunSnapshot current;
     private volatile boolean stopped;
     private volatile Thread thread;
+    private volatile int readingPauseSeconds;
     private long startNanos;
 
     public ScenarioRunner(DemoScript script, ScenarioLab lab, RunMode mode, Language language) {
@@ -88,6 +89,15 @@ public final class ScenarioRunner {
     public AutoCloseable addListener(RunListener listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    /**
+     * Play mode: after each step, wait long enough to read its narration and at least {@code minimumSeconds}
+     * (see {@link ReadingPause}); 0, the default, runs at full speed. The window sets it; headless runs and
+     * tests keep 0. May change while the run goes on.
+     */
+    public void readingPause(int minimumSeconds) {
+        readingPauseSeconds = Math.max(0, minimumSeconds);
     }
 
     /** Starts the run on a thread of its own; the future completes with the final snapshot. */
@@ -174,6 +184,7 @@ public final class ScenarioRunner {
                         ? previousStart : stepStart;
                 runStep(step, countFrom, stepStart);
                 previousStart = stepStart;
+                pauseToRead(step.index());
             }
             finish();
         } catch (RuntimeException e) {
@@ -422,6 +433,18 @@ public final class ScenarioRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopped = true;
+        }
+    }
+
+    /** Play mode with a reading pause: leaves the step's marks and narration on screen for a while. */
+    private void pauseToRead(int index) {
+        if (mode != RunMode.PLAY || stopped || index >= script.steps().size()) {
+            return;
+        }
+        Duration pause = ReadingPause.after(snapshot().steps().get(index - 1).narration(), readingPauseSeconds);
+        if (!pause.isZero()) {
+            // stop() releases the permits, so a stopped run does not sit out its pause.
+            awaitNext(System.nanoTime() + pause.toNanos());
         }
     }
 

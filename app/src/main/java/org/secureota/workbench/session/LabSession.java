@@ -95,6 +95,12 @@ public final class LabSession implements AutoCloseable {
     private final LabSessionOptions options;
     private final ExecutorService work = Executors.newCachedThreadPool(OrderedExecutor.daemon("session-work"));
     private final ExecutorService events = Executors.newSingleThreadExecutor(OrderedExecutor.daemon("session-events"));
+    /**
+     * Re-reads the deployments file once a second: {@code ./workbench server deploy} in another terminal
+     * changes it on disk, and the snapshot (the window's Deployments list) must follow any source.
+     */
+    private final java.util.concurrent.ScheduledExecutorService deploymentWatch =
+            Executors.newSingleThreadScheduledExecutor(OrderedExecutor.daemon("session-deployments"));
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, LabDevice> devices = new LinkedHashMap<>();
     private final Object lock = new Object();
@@ -205,6 +211,7 @@ public final class LabSession implements AutoCloseable {
         attacker = new Attacker(new AttackTarget(journal, pki, serverState, endpoint, time,
                 LabSessionDefaults.PRODUCT, log.directory()), this::onEventThread);
         serverState.deployments().addListener(d -> refreshServer());
+        deploymentWatch.scheduleWithFixedDelay(this::followDeploymentsOnDisk, 1, 1, TimeUnit.SECONDS);
         update(s -> s.withServer(x -> runningServer()));
         if (options.publishBuiltReleases()) {
             publishBuilt();
@@ -342,6 +349,17 @@ public final class LabSession implements AutoCloseable {
         List<Release> releases = serverState.releases().list();
         var deployments = serverState.deployments().snapshot();
         update(s -> s.withServer(x -> x.withReleases(releases, deployments)));
+    }
+
+    private void followDeploymentsOnDisk() {
+        try {
+            var onDisk = serverState.deployments().snapshot();
+            if (!onDisk.equals(snapshot().server().deployments())) {
+                refreshServer();
+            }
+        } catch (RuntimeException e) {
+            // A half-written or hand-broken file: the server itself reports it on the next request.
+        }
     }
 
     private static String sha256(X509Certificate cert) {
@@ -687,6 +705,38 @@ public final class LabSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Puts the demo back where it starts, as a fresh {@code ./workbench} shows it: every attack disarmed,
+     * no deployment (products and device overrides), and each virtual device remade factory-fresh with V1
+     * (a real board cannot be reflashed from here: it stays as it is). One {@code session.reset} event
+     * says what was done; completes once the remade devices are up.
+     */
+    public CompletableFuture<Void> resetDemo() {
+        return async(() -> {
+            int attacks = attacker == null ? 0 : attacker.armed().size();
+            if (attacker != null) {
+                attacker.disarmAll();
+            }
+            var deployments = serverState.deployments();
+            var before = deployments.snapshot();
+            before.products().keySet().forEach(deployments::clearProduct);
+            before.devices().keySet().forEach(deployments::clearDevice);
+            List<String> remade = new ArrayList<>();
+            for (LabDevice d : devices()) {
+                if (d.isVirtual()) {
+                    join(removeDevice(d.id()));
+                    join(createVirtualDevice(d.id(), d.product(), VirtualDeviceOptions.factoryFreshV1()));
+                    remade.add(d.id());
+                }
+            }
+            journal.append(EventType.SESSION_RESET, null, "demo reset: " + attacks + " attack(s) disarmed, "
+                    + (before.products().size() + before.devices().size()) + " deployment(s) cleared, devices "
+                    + remade + " factory-fresh with V1", Map.of("devices", remade,
+                    "deployments_cleared", before.products().size() + before.devices().size(), "attacks_disarmed", attacks));
+            return null;
+        });
+    }
+
     /** Asks every device to check for an update now. */
     public CompletableFuture<Void> checkAll() {
         return CompletableFuture.allOf(devices().stream().map(LabDevice::check).toArray(CompletableFuture[]::new));
@@ -772,6 +822,7 @@ public final class LabSession implements AutoCloseable {
             all = devices.values().stream().filter(Objects::nonNull).toList();
         }
         update(s -> s.withState(SessionState.CLOSING));
+        deploymentWatch.shutdownNow();
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         for (LabDevice d : all) {
             stops.add(CompletableFuture.runAsync(((Closeable) d)::close, work));

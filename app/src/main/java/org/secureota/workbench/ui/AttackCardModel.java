@@ -47,6 +47,12 @@ public final class AttackCardModel {
         explanation = i18n.bind(() -> attack.explanation(i18n.getLocale()));
         expected = i18n.bind(this::expectedText);
         outcome = i18n.bind(this::outcomeText, judgement);
+        // A judgement speaks about an armed attack: disarmed, the card (and the device's banner) forget it.
+        armed.addListener((o, was, now) -> {
+            if (!now) {
+                judgement.set(null);
+            }
+        });
     }
 
     private String expectedText() {

@@ -11,7 +11,6 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import org.secureota.workbench.attack.AttackSurface;
-import org.secureota.workbench.attack.JudgementResult;
 
 /**
  * The attacker panel's view: one card per attack, grouped by surface, built from the
@@ -26,7 +25,12 @@ final class AttackerPanel {
         Label title = new Label();
         title.getStyleClass().add("panel-title");
         title.textProperty().bind(i18n.text("attacker.title"));
-        root.getChildren().add(title);
+        // Finding an attack without scrolling a long panel: typing filters the cards by title or id.
+        TextField search = new TextField();
+        search.setId("attack-search");
+        search.promptTextProperty().bind(i18n.text("attacker.search"));
+        root.getChildren().addAll(title, search);
+        List<VBox> cards = new java.util.ArrayList<>();
         for (Map.Entry<AttackSurface, List<AttackCardModel>> group : model.groups().entrySet()) {
             Label g = new Label();
             g.getStyleClass().add("attack-group-title");
@@ -43,9 +47,33 @@ final class AttackerPanel {
                 root.getChildren().add(note);
             }
             for (AttackCardModel card : group.getValue()) {
-                root.getChildren().add(card(card, model, i18n, onFailure));
+                VBox box = card(card, model, i18n, onFailure);
+                box.getProperties().put(AttackCardModel.class, card);
+                cards.add(box);
+                root.getChildren().add(box);
             }
         }
+        search.textProperty().addListener((o, a, query) -> {
+            for (VBox box : cards) {
+                boolean shown = matches((AttackCardModel) box.getProperties().get(AttackCardModel.class), query);
+                box.setVisible(shown);
+                box.setManaged(shown);
+            }
+        });
+    }
+
+    /** The card's title (in the current language) or id contains every word typed, case aside. */
+    static boolean matches(AttackCardModel card, String query) {
+        if (query == null || query.isBlank()) {
+            return true;
+        }
+        String text = (card.titleProperty().get() + " " + card.id()).toLowerCase(java.util.Locale.ROOT);
+        for (String word : query.toLowerCase(java.util.Locale.ROOT).trim().split("\\s+")) {
+            if (!text.contains(word)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static VBox card(AttackCardModel card, AttackerViewModel model, I18n i18n, BiConsumer<String, Throwable> onFailure) {
@@ -119,6 +147,7 @@ final class AttackerPanel {
         card.judgementProperty().addListener((o, a, j) -> {
             outcome.getStyleClass().removeAll("resisted", "not-resisted", "no-attempt");
             if (j != null) {
+                // Red only for an attack that got through; no attempt yet is not a failure.
                 outcome.getStyleClass().add(switch (j.result()) {
                     case RESISTED -> "resisted";
                     case NOT_RESISTED -> "not-resisted";

@@ -29,6 +29,9 @@ public final class AttackerViewModel {
     private volatile Attacker attacker;
     private final javafx.beans.property.ReadOnlyBooleanWrapper available = new javafx.beans.property.ReadOnlyBooleanWrapper(this, "available");
 
+    /** Each device's latest judgement on display, whoever published it; the outcome banners follow it. */
+    private final javafx.collections.ObservableMap<String, Judgement> latest = javafx.collections.FXCollections.observableHashMap();
+
     public AttackerViewModel(I18n i18n, Executor work, Executor fx) {
         this.work = work;
         this.fx = fx;
@@ -36,6 +39,34 @@ public final class AttackerViewModel {
             AttackCardModel card = new AttackCardModel(a, i18n);
             cards.add(card);
             groups.computeIfAbsent(a.surface(), s -> new ArrayList<>()).add(card);
+            card.judgementProperty().addListener((o, before, after) -> {
+                if (after != null && after.deviceId() != null) {
+                    latest.put(after.deviceId(), after);
+                } else if (before != null && before.deviceId() != null && before.equals(latest.get(before.deviceId()))) {
+                    latest.remove(before.deviceId());
+                }
+            });
+        }
+    }
+
+    /** The judgement each device's banner shows (device id to judgement), FX thread; read only. */
+    public javafx.collections.ObservableMap<String, Judgement> latestJudgements() {
+        return javafx.collections.FXCollections.unmodifiableObservableMap(latest);
+    }
+
+    /**
+     * A device now runs {@code version}: a judgement of it made on another version no longer speaks
+     * about what the device shows, so its card and banner clear. FX thread.
+     */
+    public void deviceRuns(String deviceId, String version) {
+        if (version == null) {
+            return;
+        }
+        for (AttackCardModel c : cards) {
+            Judgement j = c.judgementProperty().get();
+            if (j != null && deviceId.equals(j.deviceId()) && j.versionAfter() != null && !j.versionAfter().equals(version)) {
+                c.judgementProperty().set(null);
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TitledPane;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.VBox;
 import org.secureota.workbench.ui.widget.FlashMapView;
 import org.secureota.workbench.ui.widget.LcdView;
@@ -41,7 +42,8 @@ public final class DevicePanelController {
     @FXML Spinner<Integer> cutOp;
     @FXML VBox verdictBox;
     @FXML Label verdictCode;
-    @FXML Label verdictExplanation;
+    @FXML Label outcomeHeadline;
+    @FXML Label outcomeSentence;
     @FXML TitledPane consolePane;
     @FXML ListView<String> console;
     @FXML TextField commandLine;
@@ -69,9 +71,28 @@ public final class DevicePanelController {
         flashMap.nextBootTextProperty().bind(i18n.text("flash.nextBoot"));
         flashMap.flashTextProperty().bind(i18n.text("flash.flash"));
         verdictCode.textProperty().bind(model.verdictCodeProperty());
-        verdictExplanation.textProperty().bind(model.verdictExplanationProperty());
-        model.verdictAlarmProperty().addListener((o, a, b) -> setAlarm(b));
-        setAlarm(model.verdictAlarmProperty().get());
+        // The code's full explanation (and the device's own detail) for those who want it.
+        Tooltip explanation = new Tooltip();
+        explanation.setWrapText(true);
+        explanation.setMaxWidth(520);
+        explanation.textProperty().bind(model.verdictExplanationProperty());
+        verdictCode.setTooltip(explanation);
+        OutcomeViewModel outcome = model.outcome();
+        outcomeHeadline.textProperty().bind(outcome.headlineProperty());
+        outcomeSentence.textProperty().bind(outcome.sentenceProperty());
+        outcome.kindProperty().addListener((o, a, b) -> setTone(b));
+        setTone(outcome.kindProperty().get());
+        for (Label l : List.of(running, power, progress, image)) {
+            Tooltip tip = new Tooltip();
+            tip.textProperty().bind(l.textProperty());
+            l.setTooltip(tip);
+        }
+        // The LCD and the flash map grow with the panel (a 1920x1080 screen gets a large LCD), in proportion
+        // to its width only: nothing in them changes size when an update starts.
+        lcd.prefHeightProperty().bind(javafx.beans.binding.Bindings.createDoubleBinding(
+                () -> Math.max(70, Math.min(280, panel.getWidth() / 4.9)), panel.widthProperty()));
+        flashMap.prefHeightProperty().bind(javafx.beans.binding.Bindings.createDoubleBinding(
+                () -> Math.max(100, Math.min(240, panel.getWidth() / 5.2)), panel.widthProperty()));
         console.setItems(consoleLines);
         setActions(actions);
     }
@@ -89,11 +110,12 @@ public final class DevicePanelController {
         return actions;
     }
 
-    private void setAlarm(boolean alarm) {
-        verdictBox.getStyleClass().remove("alarm");
-        if (alarm) {
-            verdictBox.getStyleClass().add("alarm");
+    /** One colour scheme: green held or updated, amber rolled back or refused, red only for an attack that got through. */
+    private void setTone(OutcomeViewModel.Kind kind) {
+        for (OutcomeViewModel.Kind k : OutcomeViewModel.Kind.values()) {
+            verdictBox.getStyleClass().remove(k.styleClass());
         }
+        verdictBox.getStyleClass().add(kind.styleClass());
     }
 
     /** Appends serial lines (a batch from one pulse), keeping the last {@link #CONSOLE_LINES}. */

@@ -8,10 +8,12 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import org.secureota.workbench.attack.Judgement;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.device.LcdScreen;
 import org.secureota.workbench.device.LedPattern;
 import org.secureota.workbench.device.TelemetryLine;
+import org.secureota.workbench.session.BoardPower;
 import org.secureota.workbench.ui.widget.FlashMap;
 
 /**
@@ -43,6 +45,11 @@ public final class DeviceViewModel {
     /** The progress event the last verdict closed: its attempt is over, nothing downloads any more. */
     private TelemetryLine.OtaProgress closedProgress;
     private TelemetryLine.OtaVerdict seenVerdict;
+    private final OutcomeViewModel outcome;
+    /** The attacker's last judgement of this device (null: none), displayed by the outcome banner. */
+    private Judgement judgement;
+    /** The board's power as the session last said (null: unknown, as in a replay). */
+    private BoardPower boardPower;
 
     public DeviceViewModel(I18n i18n) {
         this.i18n = i18n;
@@ -51,6 +58,7 @@ public final class DeviceViewModel {
                 connection.set(i18n.get("connection." + snapshot.get().connection().name().toLowerCase(Locale.ROOT)));
             }
         });
+        outcome = new OutcomeViewModel(i18n);
         verdictExplanation = i18n.bind(() -> explain(verdictCode.get(), verdictDetail.get()), verdictCode, verdictDetail);
         image = i18n.bind(() -> imageKey.get().isEmpty() ? "—" : i18n.get(imageKey.get(), imageArgument.get()),
                 imageKey, imageArgument);
@@ -81,8 +89,17 @@ public final class DeviceViewModel {
         return detail == null || detail.isBlank() ? text : text + "\n" + i18n.get("device.verdict.detail", detail);
     }
 
-    /** Shows {@code s}; FX thread. */
+    /** Shows {@code s} with its board's power unknown (a replay); FX thread. */
     public void apply(DeviceSnapshot s) {
+        apply(s, null);
+    }
+
+    /**
+     * Shows {@code s} and its board's {@code power} (null: unknown); FX thread. A board without power
+     * shows a blank LCD and a dark LED, whatever the device wrote before it lost power.
+     */
+    public void apply(DeviceSnapshot s, BoardPower power) {
+        boardPower = power;
         snapshot.set(s);
         if (s.lastVerdict() != seenVerdict) {
             seenVerdict = s.lastVerdict();
@@ -96,13 +113,15 @@ public final class DeviceViewModel {
         version.set(s.version() == null ? "—" : s.version());
         running.set(s.runningLabel() == null ? "—" : s.runningLabel() + " (" + s.runningSlot() + ") "
                 + (s.runningState() == null ? "" : String.valueOf(s.runningState()).toUpperCase(Locale.ROOT)));
-        lcd.set(s.lcd());
-        led.set(s.led());
+        boolean unpowered = power == BoardPower.OFF || power == BoardPower.CUT;
+        lcd.set(unpowered ? LcdScreen.BLANK : s.lcd());
+        led.set(unpowered ? LedPattern.OFF : s.led());
         flashMap.set(FlashMap.of(s, downloading));
         TelemetryLine.OtaVerdict v = s.lastVerdict();
         verdictCode.set(v == null ? "" : v.code());
         verdictDetail.set(v == null || v.detail() == null ? "" : v.detail());
-        verdictAlarm.set(v != null && !v.code().equals("UPDATED") && !v.code().equals("NO_UPDATE"));
+        outcome.apply(s, judgement);
+        verdictAlarm.set(outcome.kindProperty().get() == OutcomeViewModel.Kind.NOT_RESISTED);
         TelemetryLine.OtaProgress p = s.lastProgress();
         progress.set(p == null || !downloading ? "—" : p.total() > 0
                 ? String.format(Locale.ROOT, "%s %d %%", p.phase(), p.bytes() * 100 / p.total()) : p.phase());
@@ -110,6 +129,26 @@ public final class DeviceViewModel {
 
     public void setPower(String text) {
         power.set(text);
+    }
+
+    /**
+     * The attacker's last judgement of this device, as published (null: none, or its attack disarmed).
+     * The banner shows it while it still speaks about what the device shows. FX thread.
+     */
+    public void setJudgement(Judgement j) {
+        judgement = j;
+        outcome.apply(snapshot.get(), j);
+        verdictAlarm.set(outcome.kindProperty().get() == OutcomeViewModel.Kind.NOT_RESISTED);
+    }
+
+    /** The outcome banner: one word, one sentence, the verdict code. */
+    public OutcomeViewModel outcome() {
+        return outcome;
+    }
+
+    /** The board's power as last applied, null when unknown. */
+    public BoardPower boardPower() {
+        return boardPower;
     }
 
     public ObjectProperty<DeviceSnapshot> snapshotProperty() {

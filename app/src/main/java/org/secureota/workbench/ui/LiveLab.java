@@ -49,6 +49,9 @@ final class LiveLab implements LabControl {
     private volatile Attacker attacker;
     private volatile org.secureota.workbench.session.Subscription judgements;
     private SessionSnapshot lastShown;
+    /** A script's scratch lab, deleted once closed, and where its session folder is kept; null for the main lab. */
+    private volatile Path scratch;
+    private volatile Path keepSessionsIn;
 
     LiveLab(LiveLabOptions options, MainController controller, I18n i18n) {
         this.options = options;
@@ -59,11 +62,32 @@ final class LiveLab implements LabControl {
         this.snapshots = new PulseQueue<>(Integer.MAX_VALUE, batch -> show(batch.get(batch.size() - 1)));
         this.attackerModel = new AttackerViewModel(i18n, java.util.concurrent.ForkJoinPool.commonPool(), Platform::runLater);
         controller.showAttacker(attackerModel);
+        // A judgement published for a device (by this panel, a script or the console) reaches its banner at once.
+        attackerModel.latestJudgements().addListener((javafx.collections.MapChangeListener<String, org.secureota.workbench.attack.Judgement>) c -> {
+            DevicePanelController p = controller.devicePanels().get(c.getKey());
+            if (p != null) {
+                p.model().setJudgement(c.getMap().get(c.getKey()));
+            }
+        });
         i18n.localeProperty().addListener((o, a, b) -> {
             if (lastShown != null) {
                 show(lastShown);
             }
         });
+    }
+
+    /**
+     * This lab lives in the scratch folder {@code scratch} (a script's fresh lab): once closed, its session
+     * folder moves into {@code sessions} and the scratch folder is deleted, so nothing stays in the temp folder.
+     */
+    void discardOnClose(Path scratch, Path sessions) {
+        this.scratch = scratch;
+        this.keepSessionsIn = sessions;
+    }
+
+    /** The scratch lab this lab lives in, or null (the main lab, or already deleted). */
+    Path scratch() {
+        return scratch;
     }
 
     /** Shows the lab as {@code opening} opens it (see {@link LabSession#open}); returns at once. FX thread. */
@@ -91,8 +115,10 @@ final class LiveLab implements LabControl {
             if (options.deviceId() == null || s.device(options.deviceId()).isPresent()) {
                 return CompletableFuture.completedFuture(s);
             }
-            return s.createVirtualDevice(options.deviceId(), LabSessionDefaults.PRODUCT, VirtualDeviceOptions.factoryFreshV1())
-                    .thenApply(d -> s);
+            // The window starts where the demo starts (no deployment left from an earlier session, nothing
+            // armed): the README's first click, Deploy V2.0.0, is then always right.
+            return s.resetDemo().thenCompose(v -> s.createVirtualDevice(options.deviceId(), LabSessionDefaults.PRODUCT,
+                    VirtualDeviceOptions.factoryFreshV1())).thenApply(d -> s);
         }).whenComplete((s, e) -> {
             if (e != null && retired) {
                 ready.completeExceptionally(e);
@@ -169,9 +195,11 @@ final class LiveLab implements LabControl {
         server.apply(s.server(), devicesRunning(s));
         for (Map.Entry<String, DeviceSnapshot> d : s.devices().entrySet()) {
             LabDevice device = session.device(d.getKey()).orElse(null);
-            DeviceViewModel model = controller.showDevice(d.getKey(), d.getValue(),
-                    device == null ? DeviceActions.NONE : actions(device));
             BoardSnapshot board = s.boards().get(d.getKey());
+            attackerModel.deviceRuns(d.getKey(), d.getValue().version());
+            DeviceViewModel model = controller.showDevice(d.getKey(), d.getValue(), board == null ? null : board.power(),
+                    device == null ? DeviceActions.NONE : actions(device));
+            model.setJudgement(attackerModel.latestJudgements().get(d.getKey()));
             model.setPower(board == null ? "—" : i18n.get("power." + board.power().name().toLowerCase(Locale.ROOT))
                     + (board.armedCut() == null ? "" : " · " + i18n.get("power.armedCut", board.armedCut())));
         }
@@ -252,29 +280,46 @@ final class LiveLab implements LabControl {
     }
 
     @Override
+    public CompletableFuture<String> deploy(String version) {
+        LabSession s = session;
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the lab is still opening"));
+        }
+        return s.deploy(LabSessionDefaults.PRODUCT, version).thenApply(Release::version);
+    }
+
+    @Override
+    public CompletableFuture<Void> resetDemo() {
+        LabSession s = session;
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the lab is still opening"));
+        }
+        return s.resetDemo();
+    }
+
+    @Override
     public CompletableFuture<Void> checkAll() {
         LabSession s = session;
         return s == null ? CompletableFuture.completedFuture(null) : s.checkAll();
     }
 
     @Override
-    public CompletableFuture<Path> export() {
+    public CompletableFuture<Path> export(Path target) {
         LabSession s = session;
         if (s == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("the lab is still opening"));
         }
         return CompletableFuture.supplyAsync(() -> {
-            Path zip = s.folder().resolveSibling(s.folder().getFileName() + ".zip");
             try {
                 if (CaptureExport.hasCapture(s.folder())) {
                     // The report links it; the zip carries it.
                     CaptureExport.export(s.folder(), s.folder().resolve(SessionReport.CAPTURE_FILE));
                 }
-                SessionExport.export(s.folder(), zip);
+                SessionExport.export(s.folder(), target);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return zip;
+            return target;
         });
     }
 
@@ -310,6 +355,24 @@ final class LiveLab implements LabControl {
                 // The lab's own close journals and kills its boards; a slow one must not keep the window.
                 System.err.println("The lab did not close cleanly: " + e.getMessage());
             }
+        }
+        discardScratch(s);
+    }
+
+    private void discardScratch(LabSession s) {
+        Path dir = scratch;
+        scratch = null;
+        if (dir == null) {
+            return;
+        }
+        try {
+            if (s != null && java.nio.file.Files.isDirectory(s.folder())) {
+                org.secureota.workbench.scenario.ScenarioRun.keep(s.folder(), keepSessionsIn);
+            }
+        } catch (RuntimeException e) {
+            System.err.println("The script's session could not be kept: " + e.getMessage());
+        } finally {
+            org.secureota.workbench.scenario.ScenarioRun.deleteQuietly(dir);
         }
     }
 }

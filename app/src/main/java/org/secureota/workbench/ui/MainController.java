@@ -73,6 +73,8 @@ public final class MainController {
     @FXML MenuItem liveItem;
     @FXML MenuItem deployItem;
     @FXML MenuItem checkItem;
+    @FXML MenuItem resetDemoItem;
+    @FXML javafx.scene.control.Menu attackMenu;
     @FXML MenuItem powerOnItem;
     @FXML MenuItem resetItem;
     @FXML MenuItem powerCutItem;
@@ -92,6 +94,11 @@ public final class MainController {
     @FXML Label serverProvider;
     @FXML Label serverCertificate;
     @FXML Button deployButton;
+    @FXML ComboBox<String> deployChoice;
+    @FXML Button deployChosenButton;
+    @FXML HBox stageBar;
+    @FXML Button stageDeployButton;
+    @FXML Button stageCheckButton;
     @FXML ToggleSwitch throttleSwitch;
     @FXML ListView<String> releases;
     @FXML ListView<String> deployments;
@@ -172,6 +179,11 @@ public final class MainController {
             }
         });
         showEventCount();
+        deployChoice.promptTextProperty().bind(i18n.text("server.deployChoice"));
+        Label noDeployment = new Label();
+        noDeployment.setWrapText(true);
+        noDeployment.textProperty().bind(i18n.text("server.deployments.none"));
+        deployments.setPlaceholder(noDeployment);
         setLab(null);
         journalQueue.start();
     }
@@ -260,11 +272,19 @@ public final class MainController {
 
     /** Shows a device (FX thread), creating its panel on first sight. */
     public DeviceViewModel showDevice(String id, DeviceSnapshot snapshot, DeviceActions actions) {
+        return showDevice(id, snapshot, null, actions);
+    }
+
+    /** Shows a device and its board's power (null: unknown, as in a replay); FX thread. */
+    public DeviceViewModel showDevice(String id, DeviceSnapshot snapshot, org.secureota.workbench.session.BoardPower power,
+                                      DeviceActions actions) {
         DevicePanelController panel = devicePanels.get(id);
         if (panel == null) {
             panel = loadDevicePanel(actions);
             devicePanels.put(id, panel);
             devices.getChildren().add(panel.view());
+            // A panel made while presentation mode is on (a script's new lab) hides its bench parts too.
+            showChrome(panel.view(), !presentation());
             if (!deviceIds.contains(id)) {
                 deviceIds.add(id);
             }
@@ -272,7 +292,7 @@ public final class MainController {
         if (actions.live() && !panel.actions().live()) {
             panel.setActions(actions);
         }
-        panel.model().apply(snapshot);
+        panel.model().apply(snapshot, power);
         return panel.model();
     }
 
@@ -305,14 +325,29 @@ public final class MainController {
         boolean none = lab == null;
         armNextItem.setDisable(attacker == null);
         disarmAllItem.setDisable(attacker == null);
-        for (MenuItem item : List.of(exportItem, deployItem, checkItem, powerOnItem, resetItem, powerCutItem)) {
-            item.setDisable(none);
-        }
-        if (!deployButton.disableProperty().isBound()) {
-            deployButton.setDisable(none);
-        }
+        showLiveControls();
         liveItem.setDisable(true);
     }
+
+    /**
+     * Enables what acts on the live lab only when there is one and no replay is shown: a replay shows
+     * what was recorded, and nothing in the window may look as if it could act on it.
+     */
+    private void showLiveControls() {
+        boolean off = lab == null || replay != null;
+        for (MenuItem item : List.of(exportItem, deployItem, checkItem, resetDemoItem, powerOnItem, resetItem, powerCutItem)) {
+            item.setDisable(off);
+        }
+        armNextItem.setDisable(off || attacker == null);
+        disarmAllItem.setDisable(off || attacker == null);
+        liveControls.set(!off);
+        if (attackerScroll != null) {
+            attackerScroll.getContent().setDisable(off);
+        }
+    }
+
+    /** True while a live lab is shown (not a replay): the server panel's buttons follow it. */
+    private final javafx.beans.property.BooleanProperty liveControls = new javafx.beans.property.SimpleBooleanProperty(this, "liveControls");
 
     /** Shows the attacker panel, right of the devices. */
     void showAttacker(AttackerViewModel model) {
@@ -333,8 +368,41 @@ public final class MainController {
                 }
             });
         }
-        armNextItem.setDisable(false);
-        disarmAllItem.setDisable(false);
+        listAttacksInMenu(model);
+        showLiveControls();
+    }
+
+    /** The Attack menu lists every attack by where it acts: each item arms or disarms it, as its card does. */
+    private void listAttacksInMenu(AttackerViewModel model) {
+        attackMenu.getItems().removeIf(i -> i.getProperties().containsKey("attack-item"));
+        for (var group : model.groups().entrySet()) {
+            javafx.scene.control.SeparatorMenuItem separator = new javafx.scene.control.SeparatorMenuItem();
+            separator.getProperties().put("attack-item", true);
+            MenuItem title = new MenuItem();
+            title.textProperty().bind(i18n.text("attacker.group." + group.getKey().name().toLowerCase(Locale.ROOT)));
+            title.setDisable(true);
+            title.getProperties().put("attack-item", true);
+            attackMenu.getItems().addAll(separator, title);
+            for (AttackCardModel card : group.getValue()) {
+                CheckMenuItem item = new CheckMenuItem();
+                item.setId("attack-menu-" + card.id());
+                item.getProperties().put("attack-item", true);
+                item.textProperty().bind(card.titleProperty());
+                item.setSelected(card.armedProperty().get());
+                card.armedProperty().addListener((o, a, armed) -> item.setSelected(armed));
+                item.disableProperty().bind(card.availableProperty().not().or(liveControls.not()));
+                item.setOnAction(e -> {
+                    // The attacker says what is armed: the item shows it, not the click.
+                    item.setSelected(card.armedProperty().get());
+                    model.toggle(card).whenComplete((v, ex) -> {
+                        if (ex != null) {
+                            notifier.error(card.id(), ex);
+                        }
+                    });
+                });
+                attackMenu.getItems().add(item);
+            }
+        }
     }
 
     AttackerViewModel attacker() {
@@ -404,6 +472,17 @@ public final class MainController {
     }
 
     private javafx.beans.value.ChangeListener<Boolean> throttleListener;
+
+    /** Shows a throttle set elsewhere (a played script) without setting it a second time. */
+    void showThrottle(boolean on) {
+        if (throttleListener != null) {
+            throttleSwitch.selectedProperty().removeListener(throttleListener);
+        }
+        throttleSwitch.setSelected(on);
+        if (throttleListener != null) {
+            throttleSwitch.selectedProperty().addListener(throttleListener);
+        }
+    }
     private ScenarioControl scenario;
 
     void setScenario(ScenarioControl control) {
@@ -433,12 +512,27 @@ public final class MainController {
         if (scripts.isEmpty()) {
             return;
         }
-        javafx.scene.control.ChoiceDialog<String> choose = new javafx.scene.control.ChoiceDialog<>(
-                scripts.get(0).getFileName().toString(), scripts.stream().map(p -> p.getFileName().toString()).toList());
+        // Each script by its title and summary in the current language; a script that does not parse is
+        // listed by its file name, and running it reports its file:line:column problems.
+        org.secureota.workbench.scenario.Language language = i18n.getLocale().getLanguage().equals("fr")
+                ? org.secureota.workbench.scenario.Language.FR : org.secureota.workbench.scenario.Language.EN;
+        Map<String, Path> byLabel = new LinkedHashMap<>();
+        for (Path p : scripts) {
+            String label;
+            try {
+                var script = org.secureota.workbench.scenario.ScenarioRun.reader().read(p);
+                label = script.title().in(language) + " — " + Notifier.oneLine(script.summary().in(language));
+            } catch (org.secureota.workbench.scenario.ScriptException | RuntimeException e) {
+                label = p.getFileName().toString();
+            }
+            byLabel.put(label, p);
+        }
+        List<String> labels = new ArrayList<>(byLabel.keySet());
+        javafx.scene.control.ChoiceDialog<String> choose = new javafx.scene.control.ChoiceDialog<>(labels.get(0), labels);
         choose.initOwner(root.getScene().getWindow());
         choose.setTitle(i18n.get("scenario.choose"));
         choose.setHeaderText(i18n.get("scenario.choose"));
-        choose.showAndWait().ifPresent(name -> scenario.run(scripts.get(0).resolveSibling(name), mode)
+        choose.showAndWait().ifPresent(label -> scenario.run(byLabel.get(label), mode)
                 .whenComplete((v, e) -> scenario.report(e)));
     }
 
@@ -465,7 +559,6 @@ public final class MainController {
 
     /** Binds the server panel to the live lab's server. */
     void bindServer(ServerViewModel server) {
-        serverStatus.textProperty().bind(server.statusProperty());
         server.runningProperty().addListener((o, a, b) -> {
             serverStatus.getStyleClass().removeAll("ok", "alarm");
             serverStatus.getStyleClass().add(b ? "ok" : "alarm");
@@ -477,7 +570,15 @@ public final class MainController {
         releases.setItems(server.releases());
         deployments.setItems(server.deployments());
         deployButton.textProperty().bind(server.deployLabelProperty());
-        deployButton.disableProperty().bind(server.canDeployProperty().not());
+        deployButton.disableProperty().bind(server.canDeployProperty().not().or(liveControls.not()));
+        stageDeployButton.textProperty().bind(server.deployLabelProperty());
+        stageDeployButton.disableProperty().bind(deployButton.disableProperty());
+        stageCheckButton.disableProperty().bind(liveControls.not());
+        deployChoice.setItems(server.versions());
+        deployChosenButton.disableProperty().bind(deployChoice.valueProperty().isNull()
+                .or(server.runningProperty().not()).or(liveControls.not()));
+        serverStatus.textProperty().bind(javafx.beans.binding.Bindings.when(liveControls).then(server.statusProperty())
+                .otherwise(i18n.text("server.state.replay")));
     }
 
     /** The status line: a bundle key and its arguments, so that it follows the language. */
@@ -530,12 +631,9 @@ public final class MainController {
             n.setVisible(!on);
             n.setManaged(!on);
         }
-        for (Node n : root.lookupAll(".chrome")) {
-            if (!n.visibleProperty().isBound() && !n.managedProperty().isBound()) {
-                n.setVisible(!on);
-                n.setManaged(!on);
-            }
-        }
+        stageBar.setVisible(on);
+        stageBar.setManaged(on);
+        showChrome(root, !on);
         if (on) {
             upperSplit.getItems().remove(serverScroll);
             mainSplit.getItems().remove(timelinePane);
@@ -547,11 +645,21 @@ public final class MainController {
             }
             if (!mainSplit.getItems().contains(timelinePane)) {
                 mainSplit.getItems().add(timelinePane);
-                mainSplit.setDividerPositions(0.64);
+                mainSplit.setDividerPositions(0.68);
             }
         }
         if (presentationItem.isSelected() != on) {
             presentationItem.setSelected(on);
+        }
+    }
+
+    /** Shows or hides the parts under {@code parent} marked {@code chrome} (bench-only, hidden on stage). */
+    private static void showChrome(Node parent, boolean show) {
+        for (Node n : parent.lookupAll(".chrome")) {
+            if (!n.visibleProperty().isBound() && !n.managedProperty().isBound()) {
+                n.setVisible(show);
+                n.setManaged(show);
+            }
         }
     }
 
@@ -569,6 +677,41 @@ public final class MainController {
         lab.deployNext().whenComplete((v, e) -> {
             if (e != null) {
                 notifier.error(i18n.get("menu.lab.deployNext"), e);
+            }
+        });
+    }
+
+    /** Deploys the version picked in the chooser beside "deploy next": any published one, older ones too. */
+    @FXML
+    void deployChosen() {
+        String version = deployChoice.getValue();
+        if (lab == null || version == null) {
+            return;
+        }
+        lab.deploy(version).whenComplete((v, e) -> {
+            if (e != null) {
+                notifier.error(i18n.get("server.deployChosen"), e);
+            }
+        });
+    }
+
+    /** Lab > Reset demo: the lab as a fresh window shows it, so the README's first click is right again. */
+    @FXML
+    void resetDemo() {
+        if (lab == null) {
+            return;
+        }
+        if (attacker != null) {
+            for (AttackCardModel c : attacker.cards()) {
+                c.judgementProperty().set(null);
+            }
+        }
+        setStatus("app.status.resetting");
+        lab.resetDemo().whenComplete((v, e) -> {
+            if (e != null) {
+                notifier.error(i18n.get("menu.lab.resetDemo"), e);
+            } else {
+                Platform.runLater(() -> setStatus("app.status.reset"));
             }
         });
     }
@@ -614,10 +757,27 @@ public final class MainController {
 
     @FXML
     void exportSession() {
-        if (lab == null) {
+        if (lab == null || lab.sessionFolder() == null) {
             return;
         }
-        lab.export().whenComplete((path, e) -> {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle(i18n.get("export.where"));
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("zip", "*.zip"));
+        Path folder = lab.sessionFolder();
+        chooser.setInitialDirectory(folder.toFile());
+        chooser.setInitialFileName(folder.getFileName() + ".zip");
+        java.io.File file = chooser.showSaveDialog(root.getScene().getWindow());
+        if (file != null) {
+            export(file.toPath());
+        }
+    }
+
+    /** Exports the live session into {@code zip} (the dialog's answer). */
+    CompletableFuture<Path> export(Path zip) {
+        if (lab == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no live lab"));
+        }
+        return lab.export(zip).whenComplete((path, e) -> {
             if (e != null) {
                 notifier.error(i18n.get("export.failed"), e);
             } else {
@@ -662,7 +822,7 @@ public final class MainController {
     @FXML
     void openReplay() {
         FileChooser chooser = new FileChooser();
-        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("journal.jsonl", "*.jsonl"));
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(i18n.get("replay.filter"), "*.zip", "*.jsonl"));
         if (lab != null && lab.sessionFolder() != null && Files.isDirectory(lab.sessionFolder().getParent())) {
             chooser.setInitialDirectory(lab.sessionFolder().getParent().toFile());
         }
@@ -677,7 +837,7 @@ public final class MainController {
         Path file = Files.isDirectory(journal) ? journal.resolve(SessionLog.JOURNAL_FILE) : journal;
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return SessionReader.read(file);
+                return file.getFileName().toString().endsWith(".zip") ? SessionReader.readExport(file) : SessionReader.read(file);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -699,6 +859,10 @@ public final class MainController {
         requestRows.clear();
         addRequests(replay.stream().filter(e -> "http.request".equals(e.type())).toList());
         liveItem.setDisable(false);
+        showLiveControls();
+        if (scenario != null) {
+            scenario.model().clear();
+        }
         timeline.fitAll();
         long end = timelineModel.lastNanos();
         timeline.cursorNanosProperty().set(end);
@@ -733,6 +897,7 @@ public final class MainController {
     /** Forgets what the previous lab showed: a new session (a script's) comes next. */
     void resetForNewSession() {
         replay = null;
+        showLiveControls();
         timelineModel.clear();
         timeline.cursorNanosProperty().set(-1);
         for (String id : new ArrayList<>(devicePanels.keySet())) {
@@ -761,6 +926,7 @@ public final class MainController {
         }
         timeline.cursorNanosProperty().set(-1);
         liveItem.setDisable(true);
+        showLiveControls();
         if (onBackToLive != null) {
             onBackToLive.run();
         }

@@ -18,6 +18,7 @@ import org.secureota.workbench.scenario.ScenarioRun;
 import org.secureota.workbench.scenario.ScenarioRunner;
 import org.secureota.workbench.scenario.ScriptException;
 import org.secureota.workbench.scenario.SessionScenarioLab;
+import org.secureota.workbench.scenario.StepAction;
 import org.secureota.workbench.session.LabSession;
 import org.secureota.workbench.session.LabSessionOptions;
 
@@ -50,6 +51,23 @@ final class ScenarioControl {
         this.model = new ScenarioViewModel(i18n);
         this.snapshots = new PulseQueue<>(Integer.MAX_VALUE, batch -> model.apply(batch.get(batch.size() - 1)));
         snapshots.start();
+        // The pace can change while a script plays: the next pause takes the new value.
+        model.pauseSecondsProperty().addListener((o, a, seconds) -> {
+            ScenarioRunner r = runner;
+            if (r != null) {
+                r.readingPause(seconds.intValue());
+            }
+        });
+    }
+
+    /**
+     * A script played in the window downloads at an ESP32's Wi-Fi rate, so that the audience sees the
+     * progress bar move, unless the presenter set the pause to 0 (full speed) or the script sweeps power
+     * cuts (dozens of downloads: at that rate the sweep would outlast its step's timeout).
+     */
+    static boolean esp32Speed(DemoScript script, RunMode mode, int pauseSeconds) {
+        return mode == RunMode.PLAY && pauseSeconds > 0
+                && script.steps().stream().noneMatch(s -> s.action() instanceof StepAction.PowerCutSweep);
     }
 
     ScenarioViewModel model() {
@@ -89,13 +107,21 @@ final class ScenarioControl {
         LabSessionOptions options = new LabSessionOptions(new Lab(scratch), base.projectRoot(), base.bind(), 0, false,
                 base.journalWindow(), base.clock(), base.serverLimits(), base.publicDownloads());
         LiveLab lab = new LiveLab(new LiveLabOptions(options, null), controller, i18n);
+        lab.discardOnClose(scratch, base.lab().sessions());
         switchTo.accept(lab);
         model.clear();
         Language language = i18n.getLocale().getLanguage().equals(Locale.FRENCH.getLanguage()) ? Language.FR : Language.EN;
         lab.open(LabSession.open(options));
-        return lab.ready().thenCompose(session -> {
+        boolean esp32Speed = esp32Speed(parsed, mode, model.pauseSecondsProperty().get());
+        return lab.ready().thenCompose(session -> esp32Speed
+                ? lab.throttle(true).thenApply(notice -> {
+                    javafx.application.Platform.runLater(() -> controller.showThrottle(true));
+                    return session;
+                })
+                : CompletableFuture.completedFuture(session)).thenCompose(session -> {
             ScenarioRunner r = new ScenarioRunner(parsed, new SessionScenarioLab(session, session.attacker(),
                     base.projectRoot()), mode, language);
+            r.readingPause(model.pauseSecondsProperty().get());
             r.addListener(snapshots::offer);
             snapshots.offer(r.snapshot());
             runner = r;

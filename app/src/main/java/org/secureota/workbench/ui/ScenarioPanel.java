@@ -2,11 +2,13 @@ package org.secureota.workbench.ui;
 
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import org.secureota.workbench.scenario.StepSnapshot;
 
 /**
  * The scenario runner's strip above the panels: title and position, the narration in large type,
@@ -37,9 +39,37 @@ final class ScenarioPanel {
         Button stopButton = new Button();
         stopButton.textProperty().bind(i18n.text("scenario.stop"));
         stopButton.setOnAction(e -> stop.run());
+        // Play's pace: the pause after each step, adjustable while the script plays; 0 is full speed.
+        Label paceLabel = new Label();
+        paceLabel.textProperty().bind(i18n.text("scenario.pause"));
+        paceLabel.setMinWidth(Region.USE_PREF_SIZE);
+        javafx.scene.control.Spinner<Integer> pace = new javafx.scene.control.Spinner<>(0, 30,
+                model.pauseSecondsProperty().get());
+        pace.setId("scenario-pause");
+        pace.setPrefWidth(70);
+        pace.setMinWidth(Region.USE_PREF_SIZE);
+        pace.setEditable(false);
+        pace.valueProperty().addListener((o, a, b) -> model.pauseSecondsProperty().set(b));
+        model.pauseSecondsProperty().addListener((o, a, b) -> pace.getValueFactory().setValue(b.intValue()));
+        javafx.scene.control.Tooltip paceTip = new javafx.scene.control.Tooltip();
+        paceTip.textProperty().bind(i18n.text("scenario.pause.tooltip"));
+        pace.setTooltip(paceTip);
+        paceLabel.setTooltip(paceTip);
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
-        HBox head = new HBox(12, title, position, grow, nextButton, restartButton, stopButton);
+        // At 1280x720 in presentation mode the title and the counter give way (cut, whole in a tooltip),
+        // never the buttons: the header is not clipped on the right.
+        for (Label l : new Label[] {title, position}) {
+            l.setMinWidth(0);
+            javafx.scene.control.Tooltip tip = new javafx.scene.control.Tooltip();
+            tip.textProperty().bind(l.textProperty());
+            l.setTooltip(tip);
+        }
+        for (Button b : new Button[] {nextButton, restartButton, stopButton}) {
+            b.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        HBox head = new HBox(12, title, position, grow, paceLabel, pace, nextButton, restartButton, stopButton);
+        head.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         head.getStyleClass().add("scenario-head");
         Label narration = new Label();
         narration.setId("scenario-narration");
@@ -54,9 +84,34 @@ final class ScenarioPanel {
         failure.textProperty().bind(model.failureProperty());
         failure.managedProperty().bind(failure.textProperty().isNotEmpty());
         failure.visibleProperty().bind(failure.managedProperty());
-        ListView<String> steps = new ListView<>(model.steps());
-        steps.getStyleClass().addAll("scenario-steps", "chrome");
-        steps.setPrefHeight(90);
+        // The steps with their marks, on stage too: the audience sees how far the script got and what held.
+        ListView<StepSnapshot> steps = new ListView<>(model.stepSnapshots());
+        steps.setId("scenario-steps");
+        steps.getStyleClass().add("scenario-steps");
+        steps.setFocusTraversable(false);
+        steps.setPrefHeight(110);
+        steps.setMinHeight(Region.USE_PREF_SIZE);
+        steps.setCellFactory(v -> new ListCell<>() {
+            @Override
+            protected void updateItem(StepSnapshot item, boolean empty) {
+                super.updateItem(item, empty);
+                getStyleClass().removeAll("step-passed", "step-failed", "step-current");
+                if (empty || item == null) {
+                    setText(null);
+                    return;
+                }
+                setText(ScenarioViewModel.row(item));
+                String style = ScenarioViewModel.rowStyle(item.status());
+                if (style != null) {
+                    getStyleClass().add(style);
+                }
+            }
+        });
+        model.shownProperty().addListener((o, a, index) -> {
+            if (index.intValue() >= 1) {
+                steps.scrollTo(Math.max(0, index.intValue() - 2));
+            }
+        });
         root.getChildren().addAll(head, narration, failure, steps);
         root.managedProperty().bind(model.activeProperty());
         root.visibleProperty().bind(model.activeProperty());

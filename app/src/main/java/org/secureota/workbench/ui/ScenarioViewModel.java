@@ -3,6 +3,8 @@ package org.secureota.workbench.ui;
 import java.util.ArrayList;
 import java.util.List;
 import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -21,6 +23,9 @@ import org.secureota.workbench.scenario.StepStatus;
  */
 public final class ScenarioViewModel {
 
+    /** A played script in the window waits this long after a step by default (longer for a long narration). */
+    static final int DEFAULT_PAUSE_SECONDS = 3;
+
     private final I18n i18n;
     private final StringProperty title = new SimpleStringProperty(this, "title", "");
     private final StringProperty narration = new SimpleStringProperty(this, "narration", "");
@@ -29,6 +34,12 @@ public final class ScenarioViewModel {
     private final BooleanProperty active = new SimpleBooleanProperty(this, "active");
     private final BooleanProperty waiting = new SimpleBooleanProperty(this, "waiting");
     private final ObservableList<String> steps = FXCollections.observableArrayList();
+    /** The runner's step snapshots, for the step list (a row and a mark each, see {@link #row}). */
+    private final ObservableList<StepSnapshot> stepSnapshots = FXCollections.observableArrayList();
+    /** The step to keep in view in the list: the current one, or the last that ran (from 1; 0 none). */
+    private final IntegerProperty shown = new SimpleIntegerProperty(this, "shown");
+    /** Play mode's reading pause: at least this many seconds after each step; 0 runs at full speed. */
+    private final IntegerProperty pauseSeconds = new SimpleIntegerProperty(this, "pauseSeconds", DEFAULT_PAUSE_SECONDS);
     private RunSnapshot last;
 
     public ScenarioViewModel(I18n i18n) {
@@ -55,13 +66,12 @@ public final class ScenarioViewModel {
         } else if (current != null) {
             narration.set(current.narration());
         }
-        position.set(i18n.get("scenario.position", Math.max(0, r.currentStep()), r.steps().size(), r.passed(), r.failed()));
+        position.set(i18n.get("scenario.position", shownStep(r), r.steps().size(), r.passed(), r.failed()));
         waiting.set(current != null && (current.status() == StepStatus.WAITING_FOR_NEXT || current.status() == StepStatus.PAUSED));
         List<String> rows = new ArrayList<>();
         StringBuilder failed = new StringBuilder();
         for (StepSnapshot s : r.steps()) {
-            rows.add(mark(s.status()) + "  " + s.index() + ". " + s.action()
-                    + (s.progress() == null || s.progress().isEmpty() ? "" : "  (" + s.progress() + ")"));
+            rows.add(row(s));
             if (s.status() == StepStatus.FAILED) {
                 for (ExpectationResult e : s.expectations()) {
                     if (!e.held()) {
@@ -75,7 +85,42 @@ public final class ScenarioViewModel {
             }
         }
         steps.setAll(rows);
+        stepSnapshots.setAll(r.steps());
+        shown.set(shownStep(r));
         failure.set(failed.toString().trim());
+    }
+
+    /**
+     * The step the counter names: the current one while running; once finished, the last step that ran
+     * (a run that passed ends on "Step N of N", not on "Step 0").
+     */
+    static int shownStep(RunSnapshot r) {
+        if (!r.state().finished() && r.currentStep() >= 1) {
+            return r.currentStep();
+        }
+        int reached = 0;
+        for (StepSnapshot s : r.steps()) {
+            if (s.status() != StepStatus.PENDING) {
+                reached = Math.max(reached, s.index());
+            }
+        }
+        return Math.max(reached, Math.max(0, r.currentStep()));
+    }
+
+    /** One line of the step list: the mark, the number, the action and a long step's running count. */
+    static String row(StepSnapshot s) {
+        return mark(s.status()) + "  " + s.index() + ". " + s.action()
+                + (s.progress() == null || s.progress().isEmpty() ? "" : "  (" + s.progress() + ")");
+    }
+
+    /** The style class of a step's row: passed green, failed red, running highlighted; null for the rest. */
+    static String rowStyle(StepStatus status) {
+        return switch (status) {
+            case PASSED -> "step-passed";
+            case FAILED -> "step-failed";
+            case RUNNING, WAITING_FOR_NEXT, PAUSED -> "step-current";
+            case SKIPPED, PENDING -> null;
+        };
     }
 
     static String mark(StepStatus status) {
@@ -93,6 +138,8 @@ public final class ScenarioViewModel {
         last = null;
         active.set(false);
         steps.clear();
+        stepSnapshots.clear();
+        shown.set(0);
         title.set("");
         narration.set("");
         failure.set("");
@@ -125,6 +172,18 @@ public final class ScenarioViewModel {
 
     public ObservableList<String> steps() {
         return steps;
+    }
+
+    public ObservableList<StepSnapshot> stepSnapshots() {
+        return stepSnapshots;
+    }
+
+    public IntegerProperty shownProperty() {
+        return shown;
+    }
+
+    public IntegerProperty pauseSecondsProperty() {
+        return pauseSeconds;
     }
 
     public RunSnapshot last() {

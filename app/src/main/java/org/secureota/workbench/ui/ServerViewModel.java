@@ -33,6 +33,8 @@ public final class ServerViewModel {
     private final BooleanProperty canDeploy = new SimpleBooleanProperty(this, "canDeploy");
     private final ObservableList<String> releases = FXCollections.observableArrayList();
     private final ObservableList<String> deployments = FXCollections.observableArrayList();
+    /** Every published version of the lab's product, newest last: what the version chooser offers. */
+    private final ObservableList<String> versions = FXCollections.observableArrayList();
     private ServerSnapshot last;
     private List<String> lastRunning = List.of();
 
@@ -58,8 +60,9 @@ public final class ServerViewModel {
                 s.certificateSha256().substring(0, Math.min(16, s.certificateSha256().length())),
                 s.certificateNotAfter() == null ? "?" : DATE.format(s.certificateNotAfter())));
         releases.setAll(s.releases().stream()
-                .map(r -> r.version() + " · " + r.product() + " · secure " + r.secureVersion() + " · #" + r.counter()
-                        + " · " + r.size() / 1024 + " KiB")
+                // Short rows (no horizontal scroll bar): the product only when it is not the lab's own.
+                .map(r -> r.version() + (r.product().equals(LabSessionDefaults.PRODUCT) ? "" : " · " + r.product())
+                        + " · secure " + r.secureVersion() + " · #" + r.counter() + " · " + r.size() / 1024 + " KiB")
                 .toList());
         List<String> d = new java.util.ArrayList<>();
         for (Map.Entry<String, String> e : new java.util.TreeMap<>(s.deployments().products()).entrySet()) {
@@ -70,6 +73,13 @@ public final class ServerViewModel {
         }
         deployments.setAll(d);
         String product = LabSessionDefaults.PRODUCT;
+        List<String> published = s.releases().stream().filter(r -> r.product().equals(product))
+                .filter(r -> org.secureota.workbench.server.SemanticVersion.isValid(r.version()))
+                .sorted(java.util.Comparator.comparing(r -> org.secureota.workbench.server.SemanticVersion.parse(r.version())))
+                .map(Release::version).toList();
+        if (!published.equals(versions)) {
+            versions.setAll(published);
+        }
         Release next = NextRelease.after(s.releases(), product, s.deployments().products().get(product), runningVersions)
                 .orElse(null);
         canDeploy.set(next != null && running.get());
@@ -114,5 +124,9 @@ public final class ServerViewModel {
 
     public ObservableList<String> deployments() {
         return deployments;
+    }
+
+    public ObservableList<String> versions() {
+        return versions;
     }
 }

@@ -54,6 +54,25 @@ final class WorkbenchWindow {
         stage.setMinHeight(600);
         stage.show();
         registerShortcuts(controller.menuBar.getMenus());
+        ignoreRepeatedShortcuts();
+    }
+
+    /**
+     * A held key repeats (X sends a new key press every few tens of ms once a key is down for half a
+     * second, which a loaded machine or a slow finger reaches): a toggle such as F11 or Ctrl+T then
+     * switched on and off again. A shortcut acts on the first press only, until its key is released.
+     */
+    private void ignoreRepeatedShortcuts() {
+        java.util.Set<KeyCode> down = java.util.EnumSet.noneOf(KeyCode.class);
+        scene.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            boolean repeat = !down.add(e.getCode());
+            if (repeat && scene.getAccelerators().keySet().stream().anyMatch(k -> k.match(e))) {
+                e.consume();
+            }
+        });
+        scene.addEventFilter(javafx.scene.input.KeyEvent.KEY_RELEASED, e -> down.remove(e.getCode()));
+        // A key released while another window had the focus never reports its release here.
+        scene.getWindow().focusedProperty().addListener((o, a, focused) -> down.clear());
     }
 
     /**
@@ -65,13 +84,24 @@ final class WorkbenchWindow {
             if (item instanceof javafx.scene.control.Menu m) {
                 registerShortcuts(m.getItems());
             } else if (item.getAccelerator() != null) {
-                scene.getAccelerators().put(item.getAccelerator(), () -> {
-                    if (!item.isDisable()) {
-                        item.fire();
-                    }
-                });
+                // One runnable per key in the scene's map, replacing the menu bar's own: a key acts once.
+                // fire() alone does not toggle a CheckMenuItem, which then did nothing from the keyboard.
+                scene.getAccelerators().put(item.getAccelerator(), () -> activate(item));
             }
         }
+    }
+
+    /** What a click on {@code item} does: a check item toggles, a radio item selects, then its action runs. */
+    static void activate(javafx.scene.control.MenuItem item) {
+        if (item.isDisable()) {
+            return;
+        }
+        if (item instanceof javafx.scene.control.RadioMenuItem r) {
+            r.setSelected(true);
+        } else if (item instanceof javafx.scene.control.CheckMenuItem c) {
+            c.setSelected(!c.isSelected());
+        }
+        item.fire();
     }
 
     MainController controller() {

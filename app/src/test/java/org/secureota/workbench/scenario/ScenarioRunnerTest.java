@@ -118,6 +118,32 @@ class ScenarioRunnerTest {
     }
 
     @Test
+    void aReadingPauseHoldsEachPlayedStepOnScreenAndStopEndsIt() throws Exception {
+        TelemetryFedLab lab = new TelemetryFedLab();
+        ScenarioRunner play = new ScenarioRunner(script(), lab, RunMode.PLAY, Language.EN);
+        play.readingPause(1);
+        var done = play.start();
+        until(() -> statusOf(play, 1) == StepStatus.PAUSED);
+        play.next();
+        until(() -> statusOf(play, 1) == StepStatus.PASSED);
+        long passed = System.nanoTime();
+        until(() -> statusOf(play, 2) == StepStatus.RUNNING);
+        // "Look at the screen": 4 words, 1.33 s at three words a second, more than the 1 s minimum.
+        assertThat(Duration.ofNanos(System.nanoTime() - passed)).isGreaterThanOrEqualTo(Duration.ofMillis(1200));
+        refuse(lab);
+        assertThat(done.get(10, TimeUnit.SECONDS).state()).isEqualTo(RunState.FAILED);
+
+        ScenarioRunner slow = new ScenarioRunner(script(), new TelemetryFedLab(), RunMode.PLAY, Language.EN);
+        slow.readingPause(30);
+        var stopped = slow.start();
+        until(() -> statusOf(slow, 1) == StepStatus.PAUSED);
+        slow.next();
+        until(() -> statusOf(slow, 1) == StepStatus.PASSED);
+        slow.stop();
+        assertThat(stopped.get(5, TimeUnit.SECONDS).state()).as("stop does not sit out a 30 s pause").isEqualTo(RunState.STOPPED);
+    }
+
+    @Test
     void stopSkipsWhatIsLeft() throws Exception {
         TelemetryFedLab lab = new TelemetryFedLab();
         ScenarioRunner runner = new ScenarioRunner(script(), lab, RunMode.STEP, Language.EN);

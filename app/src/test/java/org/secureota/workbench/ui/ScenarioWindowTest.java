@@ -47,11 +47,21 @@ class ScenarioWindowTest {
                 LabSessionOptions.defaults(new Lab(labDir)).withProjectRoot(root), null)));
     }
 
+    /** The scratch lab of the script the test ran, if any: it must be gone once the window closed its lab. */
+    private Path scratch;
+
     @AfterEach
     void closeLab() throws Exception {
         LiveLab live = app.live();
         if (live != null) {
             CompletableFuture.runAsync(live::close).get();
+        }
+        if (scratch != null) {
+            assertThat(scratch).as("no scratch lab left in the temp folder").doesNotExist();
+            try (var sessions = java.nio.file.Files.list(labDir.resolve("sessions"))) {
+                assertThat(sessions.filter(p -> java.nio.file.Files.isRegularFile(p.resolve("journal.jsonl"))).count())
+                        .as("the window's session and the script's, kept in the lab").isGreaterThanOrEqualTo(2);
+            }
         }
     }
 
@@ -59,6 +69,12 @@ class ScenarioWindowTest {
     void theFlippedByteScriptPlaysToItsEndAndTheNarrationSaysSo(FxRobot robot) throws Exception {
         MainController c = app.controller();
         waitFor("the lab open", 90_000, () -> c.serverStatus.getText().startsWith("running"));
+        // The window plays at a watchable pace by default; a test keeps full speed (0 s, no ESP32 throttle).
+        assertThat(onFx(() -> c.scenario().model().pauseSecondsProperty().get())).isPositive();
+        onFx(() -> {
+            c.scenario().model().pauseSecondsProperty().set(0);
+            return null;
+        });
         CompletableFuture<RunSnapshot> run = onFx(() -> c.scenario().run(root.resolve("demo-scripts/12-flipped-byte.yaml"),
                 RunMode.PLAY));
         // Play mode stops at the script's pauses: the presenter's "next" (Page Down) moves on.
@@ -70,10 +86,17 @@ class ScenarioWindowTest {
             Thread.sleep(200); // not a wait: paces the presenter's Page Down presses
         }
         RunSnapshot result = run.get(1, TimeUnit.SECONDS);
+        scratch = onFx(() -> app.live().scratch());
+        assertThat(scratch).as("the script runs in a scratch lab").isNotNull().isDirectory();
         assertThat(result.state()).as(String.valueOf(result)).isEqualTo(RunState.PASSED);
         waitFor("the narration saying the script passed", 10_000, () ->
                 ((Label) c.root.lookup("#scenario-narration")).getText().startsWith("Script passed"));
         assertThat(onFx(() -> c.scenario().model().steps())).allSatisfy(s -> assertThat(s).startsWith("✔"));
+        // The step list shows every step with its mark, in presentation mode too (it is not bench chrome).
+        javafx.scene.control.ListView<?> list = (javafx.scene.control.ListView<?>) c.root.lookup("#scenario-steps");
+        assertThat(onFx(() -> list.getItems().size())).isEqualTo(result.steps().size());
+        assertThat(onFx(list::isVisible)).isTrue();
+        assertThat(list.getStyleClass()).doesNotContain("chrome");
         // The script ends with the attack disarmed and V2 installed.
         waitFor("the script's device on V2", 30_000, () -> c.devicePanels().containsKey("esp32-lab-01")
                 && "2.0.0".equals(c.devicePanels().get("esp32-lab-01").version.getText()));

@@ -61,6 +61,8 @@ class ScreenshotTour {
     }
 
     private void place(double w, double h) {
+        grabWidth = (int) w;
+        grabHeight = (int) h;
         stage.setX(0);
         stage.setY(0);
         stage.setWidth(w);
@@ -72,10 +74,15 @@ class ScreenshotTour {
         CompletableFuture.runAsync(app.live()::close).get();
     }
 
+    /** The window's size: each grab is cropped to it (the X screen may be larger). */
+    private static volatile int grabWidth = 1280;
+    private static volatile int grabHeight = 800;
+
     /** Grabs the X screen; called on the FX thread it freezes the frame being shown until the grab is done. */
     static void grab(String name) {
         try {
-            Process p = new ProcessBuilder("import", "-window", "root", out.resolve(name).toString())
+            Process p = new ProcessBuilder("import", "-window", "root", "-crop", grabWidth + "x" + grabHeight + "+0+0",
+                    "+repage", out.resolve(name).toString())
                     .redirectErrorStream(true).start();
             String text = new String(p.getInputStream().readAllBytes());
             if (p.waitFor() != 0) {
@@ -174,6 +181,39 @@ class ScreenshotTour {
         Thread.sleep(500);
         onFx(() -> grabAfterPulses("french.png", 6)).get();
 
+        // 4b. V4 picked in the version chooser fails its self-test: the rollback banner.
+        onFx(() -> {
+            c.englishItem.fire();
+            return null;
+        });
+        robot.clickOn(robot.lookup("#arm-flipped-byte").queryAs(ToggleButton.class));
+        waitFor("flipped-byte disarmed", 30_000, () -> !flipped.armedProperty().get());
+        onFx(() -> {
+            c.deployChoice.setValue("4.0.0");
+            return null;
+        });
+        robot.clickOn(c.deployChosenButton);
+        waitFor("V4 deployed", 30_000, () -> c.deployments.getItems().stream().anyMatch(d -> d.contains("4.0.0")));
+        robot.clickOn(again.checkButton);
+        waitFor("the rollback banner", 180_000, () -> "ROLLED BACK".equals(again.outcomeHeadline.getText()));
+        onFx(() -> grabAfterPulses("rollback.png", 6)).get();
+
+        // 4c. A small screen (1024x700) and a large one (1920x1080).
+        onFx(() -> {
+            place(1024, 700);
+            return null;
+        });
+        Thread.sleep(800);
+        onFx(() -> grabAfterPulses("small-window.png", 6)).get();
+        if (javafx.stage.Screen.getPrimary().getBounds().getWidth() >= 1920) {
+            onFx(() -> {
+                place(1920, 1080);
+                return null;
+            });
+            Thread.sleep(800);
+            onFx(() -> grabAfterPulses("large-window.png", 6)).get();
+        }
+
         // 5. Presentation mode at 1280x720, stepping through the flipped-byte script at ESP32 speed:
         //    grabbed while the check step downloads the tampered image under its narration.
         onFx(() -> {
@@ -202,6 +242,15 @@ class ScreenshotTour {
             });
             if (alertInStep3 && presented.compareAndSet(false, true)) {
                 onFx(() -> grabAfterPulses("presentation.png", 3)).get();
+                onFx(() -> {
+                    c.frenchItem.fire();
+                    return null;
+                });
+                onFx(() -> grabAfterPulses("presentation-fr.png", 6)).get();
+                onFx(() -> {
+                    c.englishItem.fire();
+                    return null;
+                });
             } else if (onFx(() -> c.scenario().model().waitingProperty().get())) {
                 onFx(() -> {
                     c.nextStep();

@@ -70,7 +70,8 @@ class ViewModelTest {
         assertThat(vm.deviceIdProperty().get()).isEqualTo("esp32-lab-01");
         assertThat(vm.versionProperty().get()).isEqualTo("1.0.0");
         assertThat(vm.verdictCodeProperty().get()).isEqualTo("HASH_MISMATCH");
-        assertThat(vm.verdictAlarmProperty().get()).isTrue();
+        assertThat(vm.verdictAlarmProperty().get()).as("a refusal is a defence that held: never red").isFalse();
+        assertThat(vm.outcome().kindProperty().get()).isEqualTo(OutcomeViewModel.Kind.NOT_UPDATED);
         assertThat(vm.verdictExplanationProperty().get()).startsWith("The SHA-256 of the received image differs")
                 .contains("Device says: SHA-256 of the image differs from the signed manifest");
         assertThat(vm.lcdProperty().get().row(0)).isEqualTo("ALERTE SÉCURITÉ ");

@@ -1,0 +1,136 @@
+package org.secureota.workbench.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.secureota.workbench.attack.Judgement;
+import org.secureota.workbench.attack.JudgementResult;
+import org.secureota.workbench.device.DeviceSnapshot;
+import org.secureota.workbench.device.LcdScreen;
+import org.secureota.workbench.device.LedPattern;
+import org.secureota.workbench.session.BoardPower;
+
+/** The outcome banner and the device panel as pure functions of a snapshot and a judgement. */
+class OutcomeViewModelTest {
+
+    /** V1 runs from app0; app1 holds V4, INVALID after its failed self-test. */
+    static final String PARTITIONS_V4_INVALID = Telemetry.PARTITIONS
+            .replace("\"state\":\"undefined\",\"running\":false,\"next_boot\":false,\"image\":{\"valid\":false,"
+                            + "\"error\":\"bad magic\"}",
+                    "\"state\":\"invalid\",\"running\":false,\"next_boot\":false,\"image\":{\"valid\":true,"
+                            + "\"version\":\"4.0.0\",\"secure_version\":1,\"project\":\"shop-display\"}");
+    static final String VERDICT_UPDATED_V4 = "@ota1 {\"ev\":\"ota\",\"phase\":\"verdict\",\"code\":\"UPDATED\","
+            + "\"detail\":\"written to app1\",\"version\":\"4.0.0\"}";
+
+    private final I18n i18n = new I18n(Locale.ENGLISH);
+
+    private static Judgement judgement(JudgementResult r, String verdict, String versionAfter) {
+        return new Judgement("flipped-byte", "esp32-lab-01", r, verdict, Set.of("HASH_MISMATCH"),
+                org.secureota.workbench.attack.DeviceCheck.SHA256, true, 2, 1000, "1.0.0", versionAfter,
+                "the device answered HASH_MISMATCH", 1);
+    }
+
+    @Test
+    void nothingYetIsNoAttempt() {
+        OutcomeViewModel vm = new OutcomeViewModel(i18n);
+        vm.apply(Telemetry.device(Telemetry.BOOT_V1), null);
+        assertThat(vm.kindProperty().get()).isEqualTo(OutcomeViewModel.Kind.NO_ATTEMPT);
+        assertThat(vm.headlineProperty().get()).isEqualTo("NO ATTEMPT");
+        assertThat(vm.codeProperty().get()).isEmpty();
+    }
+
+    @Test
+    void aRolledBackUpdateIsNeverShownAsUpdated() {
+        OutcomeViewModel vm = new OutcomeViewModel(i18n);
+        DeviceSnapshot s = Telemetry.device(Telemetry.BOOT_V1, VERDICT_UPDATED_V4, PARTITIONS_V4_INVALID);
+        vm.apply(s, null);
+        assertThat(vm.kindProperty().get()).isEqualTo(OutcomeViewModel.Kind.ROLLED_BACK);
+        assertThat(vm.headlineProperty().get()).isEqualTo("ROLLED BACK");
+        assertThat(vm.sentenceProperty().get()).isEqualTo("4.0.0 failed its self-test: the device rolled back to 1.0.0 by itself.");
+        assertThat(vm.kindProperty().get().styleClass()).isEqualTo("outcome-held");
+        assertThat(vm.codeProperty().get()).isEqualTo("UPDATED");
+        i18n.setLocale(Locale.FRENCH);
+        assertThat(vm.headlineProperty().get()).isEqualTo("RETOUR ARRIÈRE");
+        assertThat(vm.sentenceProperty().get()).contains("4.0.0 a échoué à son autotest").contains("l'appareil");
+    }
+
+    @Test
+    void anUpdateWrittenButNotBootedBootsNext() {
+        OutcomeViewModel vm = new OutcomeViewModel(i18n);
+        vm.apply(Telemetry.device(Telemetry.BOOT_V1, Telemetry.PARTITIONS, VERDICT_UPDATED_V4), null);
+        assertThat(vm.kindProperty().get()).isEqualTo(OutcomeViewModel.Kind.UPDATED);
+        assertThat(vm.sentenceProperty().get()).contains("boots it next");
+    }
+
+    @Test
+    void aResistedAttackIsGreenWithTheCheckThatStoppedIt() {
+        OutcomeViewModel vm = new OutcomeViewModel(i18n);
+        DeviceSnapshot s = Telemetry.device(Telemetry.BOOT_V1, Telemetry.PARTITIONS, Telemetry.VERDICT_HASH);
+        vm.apply(s, null);
+        assertThat(vm.kindProperty().get()).as("refused, no attack judged").isEqualTo(OutcomeViewModel.Kind.NOT_UPDATED);
+        assertThat(vm.sentenceProperty().get()).startsWith("The SHA-256 of the received image differs from the signed manifest")
+                .endsWith("The device stays on 1.0.0.");
+        vm.apply(s, judgement(JudgementResult.RESISTED, "HASH_MISMATCH", "1.0.0"));
+        assertThat(vm.kindProperty().get()).isEqualTo(OutcomeViewModel.Kind.RESISTED);
+        assertThat(vm.headlineProperty().get()).isEqualTo("RESISTED");
+        assertThat(vm.kindProperty().get().styleClass()).isEqualTo("outcome-good");
+        assertThat(vm.sentenceProperty().get()).contains("image SHA-256").contains("stays on 1.0.0");
+        assertThat(vm.codeProperty().get()).isEqualTo("HASH_MISMATCH");
+        vm.apply(s, judgement(JudgementResult.NOT_RESISTED, "UPDATED", "1.0.0"));
+        assertThat(vm.kindProperty().get().styleClass()).as("the only red").isEqualTo("outcome-bad");
+        assertThat(vm.headlineProperty().get()).isEqualTo("NOT RESISTED");
+        vm.apply(s, judgement(JudgementResult.NO_ATTEMPT, null, "1.0.0"));
+        assertThat(vm.headlineProperty().get()).isEqualTo("NO ATTEMPT");
+        assertThat(vm.sentenceProperty().get()).contains("press Check now");
+    }
+
+    @Test
+    void aJudgementOfAnotherVersionOrDeviceIsNotShown() {
+        OutcomeViewModel vm = new OutcomeViewModel(i18n);
+        DeviceSnapshot s = Telemetry.device(Telemetry.BOOT_V1, Telemetry.PARTITIONS, Telemetry.VERDICT_HASH);
+        vm.apply(s, judgement(JudgementResult.RESISTED, "HASH_MISMATCH", "0.9.0"));
+        assertThat(vm.kindProperty().get()).as("the device no longer runs the judged version")
+                .isEqualTo(OutcomeViewModel.Kind.NOT_UPDATED);
+        vm.apply(s, new Judgement("flipped-byte", "other-device", JudgementResult.NOT_RESISTED, "UPDATED", Set.of(),
+                org.secureota.workbench.attack.DeviceCheck.SHA256, true, 0, 0, null, "1.0.0", "installed", 2));
+        assertThat(vm.kindProperty().get()).isEqualTo(OutcomeViewModel.Kind.NOT_UPDATED);
+    }
+
+    @Test
+    void theAttackerPanelForgetsAJudgementWhenDisarmedOrWhenTheDeviceMovesOn() {
+        AttackerViewModel attacker = new AttackerViewModel(i18n, Runnable::run, Runnable::run);
+        AttackCardModel card = attacker.card("flipped-byte").orElseThrow();
+        card.armedProperty().set(true);
+        card.judgementProperty().set(judgement(JudgementResult.RESISTED, "HASH_MISMATCH", "1.0.0"));
+        assertThat(attacker.latestJudgements()).containsKey("esp32-lab-01");
+        attacker.deviceRuns("esp32-lab-01", "1.0.0");
+        assertThat(card.judgementProperty().get()).isNotNull();
+        attacker.deviceRuns("esp32-lab-01", "2.0.0");
+        assertThat(card.judgementProperty().get()).as("the device is on 2.0.0 now").isNull();
+        assertThat(card.outcomeProperty().get()).isEmpty();
+        assertThat(attacker.latestJudgements()).isEmpty();
+        card.judgementProperty().set(judgement(JudgementResult.RESISTED, "HASH_MISMATCH", "2.0.0"));
+        card.armedProperty().set(false);
+        assertThat(card.judgementProperty().get()).as("disarmed").isNull();
+        assertThat(attacker.latestJudgements()).isEmpty();
+    }
+
+    @Test
+    void aBoardWithoutPowerShowsABlankLcdAndADarkLed() {
+        DeviceViewModel vm = new DeviceViewModel(i18n);
+        DeviceSnapshot s = Telemetry.device(Telemetry.BOOT_V1, Telemetry.LCD_ALERT, Telemetry.LED_BLINK);
+        vm.apply(s, BoardPower.RUNNING);
+        assertThat(vm.lcdProperty().get().row(0)).isEqualTo("ALERTE SÉCURITÉ ");
+        assertThat(vm.ledProperty().get().periodMs()).isEqualTo(1000);
+        for (BoardPower off : List.of(BoardPower.CUT, BoardPower.OFF)) {
+            vm.apply(s, off);
+            assertThat(vm.lcdProperty().get()).isEqualTo(LcdScreen.BLANK);
+            assertThat(vm.ledProperty().get()).isEqualTo(LedPattern.OFF);
+        }
+        vm.apply(s, BoardPower.RUNNING);
+        assertThat(vm.lcdProperty().get().row(0)).isEqualTo("ALERTE SÉCURITÉ ");
+    }
+}
