@@ -14,6 +14,7 @@ constexpr const char* kEnvRunningOffset = "VESP32_RUNNING_OFFSET";  // flash add
 // Read by `virtual-esp32 run` at start-up: arm a power cut before the first boot.
 constexpr const char* kEnvFailAfter = "VESP32_FAIL_AFTER";     // N: operation N+1 is cut
 constexpr const char* kEnvCutPoint = "VESP32_CUT_POINT";       // before | halfway
+constexpr const char* kEnvLocalAddress = "VESP32_LOCAL_ADDRESS"; // IPv4 its sockets bind to (127.0.1.N)
 
 // Device state kept in files beside the flash file, where a real chip has NVS: the highest
 // manifest counter and the remembered rollback. `virtual-esp32 factory` deletes every one.
