@@ -23,7 +23,8 @@ final class JournalPrinter {
             EventType.SERVER_MANIFEST, EventType.SERVER_ERROR, EventType.SERVER_SLOW_CLIENT, EventType.DEVICE_REPORT,
             EventType.TIME_OFFSET, EventType.ENDPOINT_STARTED, EventType.ROUTE_CHANGED, EventType.FAULT_ARMED,
             EventType.FAULT_DISARMED, EventType.FAULT_STRUCK, EventType.THROTTLE_CHANGED, EventType.ATTACK_ARMED,
-            EventType.ATTACK_DISARMED, EventType.ATTACK_JUDGED);
+            EventType.ATTACK_DISARMED, EventType.ATTACK_JUDGED, EventType.SERVER_AUTH_THROTTLED,
+            EventType.SESSION_ADDRESSES, EventType.JOURNAL_BUDGET_REACHED, EventType.CONNECTION_REFUSED);
 
     private JournalPrinter() {
     }

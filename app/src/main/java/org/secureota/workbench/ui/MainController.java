@@ -201,6 +201,9 @@ public final class MainController {
                 attacker.deviceVerdict(e.deviceId(), ex -> notifier.error(i18n.get("attacker.title"), ex));
             } else if (e.source() == Source.ATTACKER && attacker != null) {
                 attacker.journaled(e);
+            } else if (EventType.SERVER_AUTH_THROTTLED.is(e)) {
+                notifier.show(i18n.get("notify.authThrottled", e.fields().get("remote"), e.fields().getOrDefault(
+                        "claimed_device", "*")), e.message());
             }
             if (e.deviceId() != null && !deviceIds.contains(e.deviceId())) {
                 deviceIds.add(e.deviceId());
