@@ -278,7 +278,7 @@ class DeviceEndpointTest {
                      javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) sslContext.getSocketFactory()
                              .createSocket(plain, "127.0.0.1", capped.port(), true)) {
                     tls.setSoTimeout(10_000);
-                    tls.getOutputStream().write("GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    tls.getOutputStream().write("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
                             .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                     assertThat(new String(tls.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII))
                             .startsWith("HTTP/1.1 200");
