@@ -60,6 +60,10 @@ public final class DeviceEndpoint implements AutoCloseable {
     /** An ESP32 on Wi-Fi downloads at roughly this rate (bytes per second); the throttle's default. */
     public static final long ESP32_LIKE_RATE = 200_000;
     static final int BUFFER = 64 * 1024;
+    /** A connection's first read in each direction: an idle connection never needs the full buffer. */
+    static final int FIRST_BUFFER = 2 * 1024;
+    /** Copy loops need little stack; a small one keeps a few hundred held connections cheap. */
+    static final long THREAD_STACK = 256 * 1024;
     static final int CONNECT_TIMEOUT_MS = 5_000;
     static final int KEEP_RECENT = 256;
 
@@ -102,7 +106,7 @@ public final class DeviceEndpoint implements AutoCloseable {
         this.upstream = new AtomicReference<>(labServer);
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "device-endpoint-" + n.incrementAndGet());
+            Thread t = new Thread(null, r, "device-endpoint-" + n.incrementAndGet(), THREAD_STACK);
             t.setDaemon(true);
             return t;
         });
@@ -448,7 +452,7 @@ public final class DeviceEndpoint implements AutoCloseable {
 
         /** Device to server: copied as is; the record scanner only counts (a device's alert shows up here). */
         void pumpUp() {
-            byte[] buf = new byte[BUFFER];
+            byte[] buf = new byte[FIRST_BUFFER];
             try (InputStream in = device.getInputStream()) {
                 OutputStream out = server.getOutputStream();
                 int n;
@@ -468,6 +472,9 @@ public final class DeviceEndpoint implements AutoCloseable {
                     up.scan(buf, 0, n, null);
                     out.write(buf, 0, n);
                     bytesUp.addAndGet(n);
+                    if (buf.length < BUFFER) {
+                        buf = new byte[BUFFER];
+                    }
                 }
                 deviceLeft = true;
                 server.shutdownOutput();
@@ -480,7 +487,7 @@ public final class DeviceEndpoint implements AutoCloseable {
 
         /** Server to device: where the faults and the throttle act. */
         void pumpDown() {
-            byte[] buf = new byte[BUFFER];
+            byte[] buf = new byte[FIRST_BUFFER];
             NetworkFault fault = arming == null ? null : arming.fault();
             Pacer throttlePacer = throttleRate > 0 ? new Pacer(throttleRate) : null;
             Pacer tricklePacer = null;
@@ -489,6 +496,12 @@ public final class DeviceEndpoint implements AutoCloseable {
                 OutputStream out = device.getOutputStream();
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                    if (buf.length < BUFFER) {
+                        // From the second read on: the first one was small, so an idle connection stays cheap.
+                        byte[] full = new byte[BUFFER];
+                        System.arraycopy(buf, 0, full, 0, n);
+                        buf = full;
+                    }
                     long at = bytesDown.get();
                     if (fault instanceof NetworkFault.TamperRecord t) {
                         long flipped = down.scan(buf, 0, n, (type, start) -> !tamperedHere
