@@ -43,7 +43,8 @@ import org.secureota.workbench.journal.SessionLog;
 
 /**
  * The soak benchmark of issue 27, run by {@code bench/soak [UPDATES] [DEVICES]} (skipped in a normal
- * build): DEVICES virtual boards (30) in one session update back and forth between V2 and V3 until
+ * build): DEVICES virtual boards (30) in one session update to a new version each round (the V3 program
+ * with its descriptor's version raised: 10.0.0, 11.0.0 ..., since a device is only offered newer) until
  * UPDATES (1,000) updates are done, with power cuts armed at random flash operations and cut at random
  * times, dropped connections and catalogue attacks mixed in, and a flood from 127.0.2.1 all along (wrong
  * keys naming real devices, random ids, keyless downloads, idle connections to the server and to the
@@ -53,7 +54,6 @@ class SoakBenchmark {
 
     static final Duration STEP = Duration.ofSeconds(120);
     static final String FLOODER = "127.0.2.1";
-    static final List<String> VERSIONS = List.of("2.0.0", "3.0.0");
 
     @TempDir
     Path root;
@@ -105,19 +105,24 @@ class SoakBenchmark {
             flood.start();
 
             int round = 0;
+            String version = null;
+            Path base = SessionTestSupport.ROOT.resolve(VirtualEsp32.IMAGES).resolve("v3_liquid.bin");
             while (updates.get() < target) {
-                String version = VERSIONS.get(round % 2);
+                version = (10 + round) + ".0.0";
+                Path image = versioned(base, version, root.resolve("soak-" + version + ".bin"));
+                LabSession.join(session.publish(image, LabSessionDefaults.PRODUCT));
                 LabSession.join(session.deploy(LabSessionDefaults.PRODUCT, version));
+                final String deployed = version;
                 String attack = round % 6 == 2 ? "dropped-connection" : round % 6 == 4 ? "flipped-byte" : null;
                 if (attack != null) {
                     session.attacker().arm(attack, Map.of());
                 }
-                long roundSeed = random.nextLong();
                 List<CompletableFuture<Void>> steps = new ArrayList<>();
                 for (int i = 0; i < devices.size(); i++) {
                     LabDevice d = devices.get(i);
-                    Random r = new Random(roundSeed + i);
-                    steps.add(CompletableFuture.runAsync(() -> step(session, d, version, r), work));
+                    // One draw of the master generator per device (adjacent seeds would give alike first draws).
+                    Random r = new Random(random.nextLong());
+                    steps.add(CompletableFuture.runAsync(() -> step(session, d, deployed, r), work));
                 }
                 CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)).get(15, TimeUnit.MINUTES);
                 if (attack != null) {
@@ -132,7 +137,7 @@ class SoakBenchmark {
             flood.join(30_000);
 
             // Stuck: a device that cannot reach the deployed version with a clean check at the end.
-            String last = VERSIONS.get((round - 1) % 2);
+            String last = version;
             List<CompletableFuture<Boolean>> finals = new ArrayList<>();
             for (LabDevice d : devices) {
                 finals.add(CompletableFuture.supplyAsync(() -> finalCheck(session, d, last), work));
@@ -186,11 +191,36 @@ class SoakBenchmark {
         }
     }
 
+    /** {@code base} with its descriptor's version set to {@code version}: the same program, a newer release. */
+    static Path versioned(Path base, String version, Path out) throws IOException {
+        org.secureota.workbench.firmware.AppImage parsed = org.secureota.workbench.firmware.AppImage.parse(
+                Files.readAllBytes(base));
+        var d = parsed.descriptor().orElseThrow();
+        var segments = parsed.segments();
+        var first = segments.get(0);
+        var builder = org.secureota.workbench.firmware.AppImageBuilder
+                .forChip(org.secureota.workbench.firmware.ChipId.HOST)
+                .descriptor(new org.secureota.workbench.firmware.AppDescriptor(d.secureVersion(), version,
+                        d.projectName(), d.time(), d.date(), d.idfVersion(), d.elfSha256()))
+                .descriptorLoadAddress(first.loadAddress())
+                .rodata(java.util.Arrays.copyOfRange(first.data(), 256, first.data().length))
+                .entryAddress(parsed.header().orElseThrow().entryAddress());
+        for (int i = 1; i < segments.size(); i++) {
+            builder.segment(segments.get(i).loadAddress(), segments.get(i).data());
+        }
+        Files.write(out, builder.build());
+        return out;
+    }
+
     /** One device's turn in a round: a plain check (most often), or a check with a power cut. */
     private void step(LabSession session, LabDevice d, String version, Random r) {
         try {
-            if (!d.board().power().equals(BoardPower.RUNNING)) {
-                recover(session, d, session.journal().size(), "not running at its turn");
+            BoardPower power = d.board().power();
+            if (power == BoardPower.CUT || power == BoardPower.OFF) {
+                recover(session, d, session.journal().size(), "off at its turn");
+            } else if (power == BoardPower.BOOTING) {
+                session.await(s -> s.boards().get(d.id()) != null && s.boards().get(d.id()).power() != BoardPower.BOOTING,
+                        STEP, d.id() + " booted");
             }
             double dice = r.nextDouble();
             long mark = session.journal().size();
@@ -226,6 +256,7 @@ class SoakBenchmark {
             }
         } catch (Exception e) {
             brickNotes.add(d.id() + ": " + e);
+            say("soak: %s: %s%n", d.id(), e);
         }
     }
 
@@ -259,12 +290,14 @@ class SoakBenchmark {
         if (boot.isEmpty()) {
             bricks.incrementAndGet();
             brickNotes.add(d.id() + " (" + why + ", from journal seq " + mark + ")");
+            say("soak: BRICK? %s booted nothing within %d s after %s (journal seq %d on)%n", d.id(), STEP.toSeconds(),
+                    why, mark);
         }
     }
 
     private boolean finalCheck(LabSession session, LabDevice d, String version) {
         try {
-            if (d.board().power() != BoardPower.RUNNING) {
+            if (d.board().power() == BoardPower.CUT || d.board().power() == BoardPower.OFF) {
                 recover(session, d, session.journal().size(), "final");
             }
             if (!version.equals(d.model().snapshot().version())) {
