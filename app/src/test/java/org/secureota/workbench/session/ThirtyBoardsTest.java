@@ -80,4 +80,19 @@ class ThirtyBoardsTest {
             assertThat(session.journal().events(EventType.SERVER_CONNECTION_LIMIT, null, mark)).isEmpty();
         }
     }
+
+    /** Where only 127.0.0.1 routes, the server's per-address limits are raised to what a full lab needs. */
+    @Test
+    void withoutLoopbackAliasesThePerAddressLimitsAreRaisedForTheSharedAddress() {
+        var limits = org.secureota.workbench.server.ServerLimits.defaults();
+        assertThat(LabSession.limitsFor(limits, org.secureota.workbench.network.DeviceAddresses.assume(true)))
+                .isSameAs(limits);
+        var raised = LabSession.limitsFor(limits, org.secureota.workbench.network.DeviceAddresses.assume(false));
+        assertThat(raised.maxConnectionsPerAddress()).isGreaterThanOrEqualTo(4 * LabSession.MAX_DEVICES);
+        assertThat(raised.maxDownloadsPerAddress()).isGreaterThanOrEqualTo(LabSession.MAX_DEVICES);
+        assertThat(raised.maxAuthFailures()).isEqualTo(limits.maxAuthFailures());
+        assertThat(LabSession.parseBytes("500M")).isEqualTo(500L << 20);
+        assertThat(LabSession.parseBytes("2G")).isEqualTo(2L << 30);
+        assertThat(LabSession.parseBytes("12345")).isEqualTo(12345);
+    }
 }
