@@ -135,6 +135,12 @@ class SoakBenchmark {
             }
             flooding.set(false);
             flood.join(30_000);
+            // The figures of the workbench under load end here: what follows is the benchmark's own reading.
+            sampler.shutdownNow();
+            sample();
+            System.gc();
+            long liveHeapMiB = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
+            long maxHeapMiB = Runtime.getRuntime().maxMemory() >> 20;
 
             // Stuck: a device that cannot reach the deployed version with a clean check at the end.
             String last = version;
@@ -163,7 +169,9 @@ class SoakBenchmark {
             say("  checks without a verdict               %d (of %d checks)%n", noVerdict.get(), checks.get());
             say("  journal gaps                           %d (%d lines, %d invalid)%n", gaps[0], gaps[1], gaps[2]);
             say("  genuine requests refused with 429      %d%n", genuine429);
-            say("  peak RSS / threads of the workbench    %d MiB / %d%n", peakRss.get() / 1024, peakThreads.get());
+            say("  peak RSS / threads of the workbench    %d MiB / %d (heap in use after GC at the end %d MiB;"
+                    + " default max heap %d MiB; sampled every 0.5 s in this JVM, boards are other processes)%n",
+                    peakRss.get() / 1024, peakThreads.get(), liveHeapMiB, maxHeapMiB);
             say("  journal bytes                          %d (%.1f MiB)%n", Files.size(journalFile),
                     Files.size(journalFile) / 1048576.0);
             say("  power cuts: armed at a flash op %d, at a random time %d; refusals (attacks) %d;"
