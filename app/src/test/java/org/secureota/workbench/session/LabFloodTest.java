@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -70,18 +71,16 @@ class LabFloodTest {
             SecureRandom random = new SecureRandom();
             List<CompletableFuture<Void>> floods = List.of(
                     // Wrong keys naming the genuine device.
-                    CompletableFuture.runAsync(() -> loop(flooding, 40, i -> statuses.computeIfAbsent(request(tls,
-                            serverPort, "/api/v1/manifest?product=" + LabSessionDefaults.PRODUCT
-                                    + "&device=seat-01&current=1.0.0", "bad-key-" + i), s -> new AtomicInteger())
-                            .incrementAndGet()), flood),
+                    CompletableFuture.runAsync(() -> loop(flooding, 40, statuses, i -> request(tls, serverPort,
+                            "/api/v1/manifest?product=" + LabSessionDefaults.PRODUCT + "&device=seat-01&current=1.0.0",
+                            "bad-key-" + i)), flood),
                     // Random device ids.
-                    CompletableFuture.runAsync(() -> loop(flooding, 150, i -> statuses.computeIfAbsent(request(tls,
-                            serverPort, "/api/v1/manifest?device=guess-" + random.nextInt(1_000_000) + "&current=1.0.0",
-                            "bad"), s -> new AtomicInteger()).incrementAndGet()), flood),
+                    CompletableFuture.runAsync(() -> loop(flooding, 150, statuses, i -> request(tls, serverPort,
+                            "/api/v1/manifest?device=guess-" + random.nextInt(1_000_000) + "&current=1.0.0", "bad")),
+                            flood),
                     // Downloads with a wrong key (they name no device: id '*').
-                    CompletableFuture.runAsync(() -> loop(flooding, 30, i -> statuses.computeIfAbsent(request(tls,
-                            serverPort, "/firmware/" + LabSessionDefaults.PRODUCT + "-2.0.0.bin", "bad-" + i),
-                            s -> new AtomicInteger()).incrementAndGet()), flood));
+                    CompletableFuture.runAsync(() -> loop(flooding, 30, statuses, i -> request(tls, serverPort,
+                            "/firmware/" + LabSessionDefaults.PRODUCT + "-2.0.0.bin", "bad-" + i)), flood));
 
             long mark = session.journal().size();
             LabSession.join(session.deploy(LabSessionDefaults.PRODUCT, "2.0.0"));
@@ -181,15 +180,30 @@ class LabFloodTest {
     }
 
     interface Attempt {
-        void run(int i) throws Exception;
+        int run(int i) throws Exception;
     }
 
-    private static void loop(AtomicBoolean go, int max, Attempt attempt) {
-        for (int i = 0; i < max && go.get(); i++) {
+    /**
+     * Until {@code max} requests were answered (or the flood is told to stop): while the server refuses the
+     * flooder's connections (its idle sockets hold its 16 until the 10 s deadline), it keeps trying.
+     */
+    private static void loop(AtomicBoolean go, int max, Map<Integer, AtomicInteger> statuses, Attempt attempt) {
+        for (int i = 0, answered = 0; answered < max && go.get(); i++) {
+            int status;
             try {
-                attempt.run(i);
+                status = attempt.run(i);
             } catch (Exception refusedOrReset) {
-                // a flood does not care
+                status = -1;
+            }
+            statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+            if (status > 0) {
+                answered++;
+            } else {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
         }
     }
