@@ -74,7 +74,8 @@ std::string resolver_error(int gai) {
 }
 
 // Resolves host:port and returns the first socket of `type` that connects, bounded by timeout_ms.
-int connect_any(const std::string& host, uint16_t port, int type, uint32_t timeout_ms, std::string& error) {
+int connect_any(const std::string& host, uint16_t port, int type, uint32_t timeout_ms, const std::string& local,
+                std::string& error) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = type;
@@ -95,6 +96,16 @@ int connect_any(const std::string& host, uint16_t port, int type, uint32_t timeo
         ::fcntl(s, F_SETFD, FD_CLOEXEC);  // the host: not inherited by the programs it starts
 #endif
         ::fcntl(s, F_SETFL, ::fcntl(s, F_GETFL, 0) | O_NONBLOCK);
+        if (!local.empty() && a->ai_family == AF_INET) {
+            sockaddr_in from{};
+            from.sin_family = AF_INET;
+            if (::inet_pton(AF_INET, local.c_str(), &from.sin_addr) != 1 ||
+                ::bind(s, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0) {
+                error = "cannot use the local address " + local + ": " + std::strerror(errno);
+                ::close(s);
+                continue;
+            }
+        }
         int rc = ::connect(s, a->ai_addr, a->ai_addrlen);
         if (rc != 0 && errno == EINPROGRESS) {
             int w = wait_for(s, POLLOUT, timeout_ms);
@@ -126,7 +137,7 @@ std::string BsdNetwork::unavailable() { return link_up_ && !link_up_() ? "WiFi n
 
 std::unique_ptr<ota::Socket> BsdNetwork::open_tcp(const std::string& host, uint16_t port, uint32_t timeout_ms,
                                                     std::string& error) {
-    int fd = connect_any(host, port, SOCK_STREAM, timeout_ms, error);
+    int fd = connect_any(host, port, SOCK_STREAM, timeout_ms, local_, error);
     if (fd < 0) return nullptr;
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -134,7 +145,7 @@ std::unique_ptr<ota::Socket> BsdNetwork::open_tcp(const std::string& host, uint1
 }
 
 std::unique_ptr<ota::Socket> BsdNetwork::open_udp(const std::string& host, uint16_t port, std::string& error) {
-    int fd = connect_any(host, port, SOCK_DGRAM, 0, error);  // a UDP connect never waits
+    int fd = connect_any(host, port, SOCK_DGRAM, 0, local_, error);  // a UDP connect never waits
     if (fd < 0) return nullptr;
     return std::make_unique<BsdSocket>(fd);
 }

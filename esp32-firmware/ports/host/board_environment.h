@@ -16,6 +16,7 @@ constexpr const char* kEnvFailAfter = "VESP32_FAIL_AFTER";     // N: operation N
 constexpr const char* kEnvCutPoint = "VESP32_CUT_POINT";       // before | halfway
 // Path of the TLS key log (NSS format) the workbench asked for (a capture session); unset: none.
 constexpr const char* kEnvTlsKeyLog = "VESP32_TLS_KEYLOG";
+constexpr const char* kEnvLocalAddress = "VESP32_LOCAL_ADDRESS"; // IPv4 its sockets bind to (127.0.1.N)
 
 // Device state kept in files beside the flash file, where a real chip has NVS: the highest
 // manifest counter, the remembered rollback and the time floor. `virtual-esp32 factory` deletes

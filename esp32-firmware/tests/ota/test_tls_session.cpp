@@ -3,7 +3,11 @@
 // from the records, parsing "host:port", and a link that is down.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
 #include <cstdlib>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "mbedtls_connector.h"
 #include "bsd_network.h"
@@ -85,6 +89,39 @@ TEST(TlsConnector, ALinkThatIsDownIsConnectFailedBeforeAnySocket) {
     EXPECT_FALSE(r.stream);
     EXPECT_EQ(r.failure.verdict, Verdict::ConnectFailed);
     EXPECT_EQ(r.failure.detail, "WiFi not connected");
+}
+
+// The virtual board's own loopback address (VESP32_LOCAL_ADDRESS): the server sees 127.0.1.N, not
+// 127.0.0.1, so a lab of many boards is told apart as boards on a Wi-Fi network are.
+TEST(BsdNetwork, ALocalAddressIsWhereTheConnectionComesFrom) {
+    int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(listener, 0);
+    sockaddr_in at{};
+    at.sin_family = AF_INET;
+    at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&at), sizeof at), 0);
+    ASSERT_EQ(::listen(listener, 1), 0);
+    socklen_t len = sizeof at;
+    ::getsockname(listener, reinterpret_cast<sockaddr*>(&at), &len);
+    uint16_t port = ntohs(at.sin_port);
+
+    bsd::BsdNetwork own(nullptr, "127.0.1.7");
+    std::string error;
+    auto socket = own.open_tcp("127.0.0.1", port, 2000, error);
+    ASSERT_TRUE(socket) << error;
+    sockaddr_in peer{};
+    len = sizeof peer;
+    int accepted = ::accept(listener, reinterpret_cast<sockaddr*>(&peer), &len);
+    ASSERT_GE(accepted, 0);
+    char text[INET_ADDRSTRLEN] = {};
+    ::inet_ntop(AF_INET, &peer.sin_addr, text, sizeof text);
+    EXPECT_STREQ(text, "127.0.1.7");
+    ::close(accepted);
+
+    bsd::BsdNetwork bad(nullptr, "not-an-address");
+    EXPECT_FALSE(bad.open_tcp("127.0.0.1", port, 2000, error));
+    EXPECT_NE(error.find("not-an-address"), std::string::npos) << error;
+    ::close(listener);
 }
 
 TEST(SntpTrustedTime, NoTimeWhileTheLinkIsDown) {

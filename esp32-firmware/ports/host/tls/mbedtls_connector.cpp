@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 
+#include "../board_environment.h"
 #include "bsd_network.h"
 #include "secure_ota/ota/crypto/tls_verdicts.h"
 
@@ -38,7 +40,12 @@ MbedTlsConnector::MbedTlsConnector(Options options)
     : ota::TlsConnector(host_network(), core_options(std::move(options))) {}
 
 ota::Network& host_network() {
-    static bsd::BsdNetwork network;  // the host's link is always up
+    // The host's link is always up. VESP32_LOCAL_ADDRESS (set by the workbench: 127.0.1.N) is the
+    // board's own address on the lab's loopback network; unset, the system picks 127.0.0.1.
+    static bsd::BsdNetwork network(nullptr, [] {
+        const char* local = std::getenv(vesp32::kEnvLocalAddress);
+        return std::string(local ? local : "");
+    }());
     return network;
 }
 

@@ -25,7 +25,9 @@ final class JournalPrinter {
             EventType.SERVER_STARTED, EventType.SERVER_STOPPED, EventType.SERVER_DEPLOYMENT, EventType.SERVER_RELEASE,
             EventType.SERVER_MANIFEST, EventType.SERVER_ERROR, EventType.SERVER_SLOW_CLIENT, EventType.DEVICE_REPORT,
             EventType.TIME_OFFSET, EventType.ENDPOINT_STARTED, EventType.ROUTE_CHANGED, EventType.FAULT_ARMED,
-            EventType.FAULT_DISARMED, EventType.FAULT_STRUCK, EventType.THROTTLE_CHANGED, EventType.ATTACK_RETARGETED);
+            EventType.FAULT_DISARMED, EventType.FAULT_STRUCK, EventType.THROTTLE_CHANGED, EventType.ATTACK_RETARGETED,
+            EventType.SERVER_AUTH_THROTTLED, EventType.SESSION_ADDRESSES, EventType.JOURNAL_BUDGET_REACHED,
+            EventType.CONNECTION_REFUSED);
     // attacker.armed, .disarmed and .judged are left out: in the lab only its console arms, and it prints
     // each outcome and each published judgement itself, so they would show twice.
 

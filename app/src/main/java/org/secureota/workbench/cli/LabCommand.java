@@ -39,7 +39,7 @@ final class LabCommand implements Runnable {
     private CommandSpec spec;
 
     @Option(names = "--devices", paramLabel = "N", defaultValue = "1",
-            description = "Virtual boards to run, esp32-lab-01 to esp32-lab-N (default: ${DEFAULT-VALUE}; at most 20).")
+            description = "Virtual boards to run, esp32-lab-01 to esp32-lab-N (default: ${DEFAULT-VALUE}; at most 40).")
     private int count;
 
     @Option(names = "--product", paramLabel = "NAME", defaultValue = LabSessionDefaults.PRODUCT,
@@ -70,8 +70,8 @@ final class LabCommand implements Runnable {
 
     @Override
     public void run() {
-        if (count < 0 || count > 20) {
-            throw new UsageException("--devices must be 0 to 20, not " + count + ".");
+        if (count < 0 || count > LabSession.MAX_DEVICES) {
+            throw new UsageException("--devices must be 0 to " + LabSession.MAX_DEVICES + ", not " + count + ".");
         }
         if (seconds != null && seconds <= 0) {
             throw new UsageException("--duration must be a positive number of seconds, not " + seconds + ".");

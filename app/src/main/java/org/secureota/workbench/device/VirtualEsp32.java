@@ -69,6 +69,7 @@ public final class VirtualEsp32 implements AutoCloseable {
     private volatile String ptyPath;
     private volatile String sntpServer;
     private volatile Path tlsKeyLog;
+    private volatile String localAddress;
 
     /**
      * @param projectRoot the checkout that holds {@code esp32-firmware/build/}
@@ -225,6 +226,10 @@ public final class VirtualEsp32 implements AutoCloseable {
             if (sntpServer != null) {
                 builder.environment().put(ENV_SNTP_SERVER, sntpServer);
             }
+            builder.environment().remove(ENV_LOCAL_ADDRESS);
+            if (localAddress != null) {
+                builder.environment().put(ENV_LOCAL_ADDRESS, localAddress);
+            }
             started = builder.start();
         } catch (IOException | RuntimeException e) {
             synchronized (lock) {
@@ -308,6 +313,22 @@ public final class VirtualEsp32 implements AutoCloseable {
             throw new IllegalArgumentException("an SNTP server is host:port, e.g. 127.0.0.1:12345, not '" + hostPort + "'");
         }
         this.sntpServer = hostPort;
+        return this;
+    }
+
+    /** The board's environment variable naming the IPv4 address its sockets bind to, read by the firmware's host port. */
+    public static final String ENV_LOCAL_ADDRESS = "VESP32_LOCAL_ADDRESS";
+
+    /**
+     * The loopback address the board's sockets connect from (e.g. 127.0.1.3), so the lab tells boards
+     * apart by address as a Wi-Fi network does; null: the system's choice (127.0.0.1). From the next {@link #start}.
+     */
+    public VirtualEsp32 localAddress(String ipv4) {
+        if (ipv4 != null && !ipv4.matches("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}")) {
+            throw new IllegalArgumentException("a board's local address is a loopback IPv4 address such as 127.0.1.1,"
+                    + " not '" + ipv4 + "'");
+        }
+        this.localAddress = ipv4;
         return this;
     }
 

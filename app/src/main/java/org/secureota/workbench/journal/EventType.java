@@ -32,6 +32,12 @@ public enum EventType {
     SESSION_RESET("session.reset", Source.WORKBENCH, "devices", "deployments_cleared", "attacks_disarmed"),
     /** The session closed; the last event of its journal (fields: devices). */
     SESSION_CLOSED("session.closed", Source.WORKBENCH, "devices"),
+    /** The session's loopback addresses: one per device, or only 127.0.0.1 here (fields: per_device, note). */
+    SESSION_ADDRESSES("session.addresses", Source.WORKBENCH, "per_device", "note"),
+    /** The journal file reached its disk budget; low-value events are summarised from now on (fields: budget_bytes, bytes). */
+    JOURNAL_BUDGET_REACHED("journal.budget_reached", Source.WORKBENCH, "budget_bytes", "bytes"),
+    /** Low-value events left out since the budget was reached, counted by type (fields: counts, total). */
+    JOURNAL_SUMMARY("journal.summary", Source.WORKBENCH, "counts", "total"),
 
     // --- server ---
     /** The OTA server listens (fields: url, identity, protocols, tls_provider). */
@@ -53,6 +59,13 @@ public enum EventType {
     /** A connection closed at once: its address already had its share of connections (fields: remote, max_per_address). */
     SERVER_CONNECTION_LIMIT("server.connection_limit", Source.SERVER, "remote", "max_per_address"),
     /**
+     * Alert: failed API key checks from an address (for one claimed device id, or any) reached the limit; its
+     * further failures get 429 while a valid key still passes (fields: remote, claimed_device, limited, failures,
+     * window_s, retry_after_s).
+     */
+    SERVER_AUTH_THROTTLED("server.auth_throttled", Source.SERVER, "remote", "claimed_device", "limited", "failures",
+            "window_s", "retry_after_s"),
+    /**
      * One HTTP exchange; bytes_written counts what the connection wrote (status line, headers, body), range is
      * the request's Range header (fields: remote, method, path, status, bytes_written, duration_ms, tls_protocol,
      * cipher_suite, note, range).
@@ -72,18 +85,23 @@ public enum EventType {
     /** The time source was shifted (fields: offset_seconds). */
     TIME_OFFSET("time.offset", Source.NETWORK, "offset_seconds"),
     /** An SNTP query was answered (fields: remote, served_unix, offset_seconds). */
-    TIME_QUERY("time.query", Source.NETWORK, "remote", "served_unix", "offset_seconds"),
+    TIME_QUERY("time.query", Source.NETWORK, "remote", "served_unix", "offset_seconds", "device", "queries_since"),
     /** A datagram that was not an SNTP client request (fields: remote, length). */
     TIME_IGNORED("time.ignored", Source.NETWORK, "remote", "length"),
     TIME_STOPPED("time.stopped", Source.NETWORK),
+    /**
+     * SNTP traffic not journaled one by one since the last summary (fields: answered, not_journaled, refused,
+     * senders, window_s).
+     */
+    TIME_SUMMARY("time.summary", Source.NETWORK, "answered", "not_journaled", "refused", "senders", "window_s"),
     /** The device endpoint listens, forwarding to its upstream. */
     ENDPOINT_STARTED("network.endpoint_started", Source.NETWORK, "address", "upstream", "upstream_address"),
     /** The device endpoint stopped. */
     ENDPOINT_STOPPED("network.endpoint_stopped", Source.NETWORK, "address"),
     /** A device connected to the endpoint; the route, fault and throttle it keeps. */
-    CONNECTION_OPENED("network.connection_opened", Source.NETWORK, "connection", "from", "upstream", "upstream_address", "fault", "throttle_bytes_per_second"),
+    CONNECTION_OPENED("network.connection_opened", Source.NETWORK, "connection", "from", "upstream", "upstream_address", "fault", "throttle_bytes_per_second", "device"),
     /** A forwarded connection ended (end: closed, reset, cut, upstream_unreachable, stopped). */
-    CONNECTION_CLOSED("network.connection_closed", Source.NETWORK, "connection", "upstream", "end", "bytes_up", "bytes_down", "tls_records_down", "tls_alerts_up", "duration_ms", "fault", "tampered_at", "upstream_port"),
+    CONNECTION_CLOSED("network.connection_closed", Source.NETWORK, "connection", "upstream", "end", "bytes_up", "bytes_down", "tls_records_down", "tls_alerts_up", "duration_ms", "fault", "tampered_at", "upstream_port", "device"),
     /** The endpoint forwards new connections elsewhere. */
     ROUTE_CHANGED("network.route_changed", Source.NETWORK, "upstream", "upstream_address", "previous", "open_connections"),
     /** A fault was armed on the endpoint, for new connections. */
@@ -94,6 +112,8 @@ public enum EventType {
     FAULT_STRUCK("network.fault_struck", Source.NETWORK, "connection", "fault", "offset"),
     /** The endpoint's download cap changed (0: off). */
     THROTTLE_CHANGED("network.throttle_changed", Source.NETWORK, "bytes_per_second"),
+    /** A connection closed as soon as accepted: a cap of the endpoint was reached (at most one per address every 10 s). */
+    CONNECTION_REFUSED("network.connection_refused", Source.NETWORK, "remote", "reason", "limit", "refused_total"),
 
     // --- attacker ---
     /** An attack was armed, with what a secure device must show. */

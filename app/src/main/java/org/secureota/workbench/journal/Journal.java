@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,10 +29,24 @@ import java.util.function.Predicate;
  * {@value #INDEX_KEPT} events of that key, so that a rare event (a boot) stays at hand during a
  * flood of another (requests). The file is complete: {@link #read} and {@link #events} read older
  * events back from it when the sink is an {@link EventStore}.
+ *
+ * <p>Disk is bounded too, by a {@link #budget(long) budget} on the file's size (the session's default
+ * is {@value #DEFAULT_BUDGET} bytes). Once the file reaches it, one {@code journal.budget_reached} event
+ * says so, and from then on low-value events (see {@link #lowValue}: what a flood of refused requests,
+ * failed key checks, SNTP queries or stray connections produces, none of it tied to a lab device) are
+ * counted instead of appended, and summarised by type in a {@code journal.summary} every 10 s at most
+ * and at close. Everything else is still appended, so nothing a device or a script needs is lost, and
+ * the sequence numbers stay gap-free.
  */
 public final class Journal implements AutoCloseable {
 
     public static final int DEFAULT_WINDOW = 100_000;
+    /** A session journal's default disk budget: 1 GiB. */
+    public static final long DEFAULT_BUDGET = 1L << 30;
+    private static final long SUMMARY_EVERY_NS = 10_000_000_000L;
+    private static final java.util.Set<String> LOW_VALUE = java.util.Set.of("http.request", "server.auth",
+            "server.slow_client", "server.connection_limit", "time.query", "time.ignored",
+            "network.connection_opened", "network.connection_closed", "network.connection_refused");
     /** Events kept per type and per device beyond the window. */
     public static final int INDEX_KEPT = 1_000;
 
@@ -39,6 +54,11 @@ public final class Journal implements AutoCloseable {
     @FunctionalInterface
     public interface EventSink {
         void write(JournalEvent event);
+
+        /** Bytes written so far, for the budget; -1 when the sink does not know. */
+        default long bytesWritten() {
+            return -1;
+        }
     }
 
     /** A sink that can give events back: the session file. */
@@ -58,6 +78,11 @@ public final class Journal implements AutoCloseable {
     private final int windowSize;
     private long size;
     private boolean closed;
+    private long budget = Long.MAX_VALUE;
+    private boolean budgetReached;
+    private final Map<String, Long> leftOut = new java.util.TreeMap<>();
+    private long leftOutTotal;
+    private long lastSummary = System.nanoTime();
 
     public Journal() {
         this(Clock.systemUTC(), null);
@@ -79,6 +104,34 @@ public final class Journal implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sink = sink;
         this.windowSize = windowSize;
+    }
+
+    /**
+     * Caps the file at about {@code bytes}: past it, low-value events are counted and summarised instead
+     * of written (see the class comment). Long.MAX_VALUE: no budget.
+     */
+    public void budget(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("a journal budget is at least 1 byte, not " + bytes);
+        }
+        synchronized (lock) {
+            budget = bytes;
+        }
+    }
+
+    /** Whether the file reached its budget (low-value events are being summarised). */
+    public boolean budgetReached() {
+        synchronized (lock) {
+            return budgetReached;
+        }
+    }
+
+    /**
+     * What a flood produces and nobody needs one by one once the budget is reached: requests, key checks,
+     * SNTP queries and endpoint connections that belong to no lab device (an event with a device is kept).
+     */
+    static boolean lowValue(String type, String deviceId) {
+        return deviceId == null && LOW_VALUE.contains(type);
     }
 
     /** Appends an event of a catalogued type; its source is the type's. Fails once the journal is closed. */
@@ -119,6 +172,16 @@ public final class Journal implements AutoCloseable {
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> f = (Map<String, Object>) fields;
+            if (budget != Long.MAX_VALUE && sink != null && lowValue(type, deviceId) && overBudget()) {
+                leftOut.merge(type, 1L, Long::sum);
+                leftOutTotal++;
+                if (System.nanoTime() - lastSummary >= SUMMARY_EVERY_NS) {
+                    summarise();
+                }
+                // Not recorded: seq 0 says so to the (rare) caller that looks.
+                return new JournalEvent(0, clock.instant(), System.nanoTime() - originNanos, source, deviceId, type,
+                        message, f);
+            }
             JournalEvent event = new JournalEvent(size + 1, clock.instant(),
                     System.nanoTime() - originNanos, source, deviceId, type, message, f);
             if (sink != null) {
@@ -139,6 +202,38 @@ public final class Journal implements AutoCloseable {
             lock.notifyAll();
             return event;
         }
+    }
+
+    /** Whether the budget is reached; the first time, journals {@code journal.budget_reached}. Under the lock. */
+    private boolean overBudget() {
+        if (budgetReached) {
+            return true;
+        }
+        long used = sink.bytesWritten();
+        if (used < budget) {
+            return false;
+        }
+        budgetReached = true;
+        lastSummary = System.nanoTime();
+        append(EventType.JOURNAL_BUDGET_REACHED, null, "the journal reached its disk budget of " + budget + " bytes ("
+                + used + " written): from now on refused requests, failed key checks, SNTP queries and connections"
+                + " that belong to no device are counted and summarised, not written one by one",
+                Map.of("budget_bytes", budget, "bytes", used));
+        return true;
+    }
+
+    /** Journals the counts of the events left out since the last summary. Under the lock. */
+    private void summarise() {
+        if (leftOutTotal == 0) {
+            return;
+        }
+        Map<String, Object> counts = new LinkedHashMap<>(leftOut);
+        long total = leftOutTotal;
+        leftOut.clear();
+        leftOutTotal = 0;
+        lastSummary = System.nanoTime();
+        append(EventType.JOURNAL_SUMMARY, null, total + " low-value events left out (journal budget reached): " + counts,
+                Map.of("counts", counts, "total", total));
     }
 
     /** The in-memory tail: the latest events, at most the window size, in order. */
@@ -327,6 +422,9 @@ public final class Journal implements AutoCloseable {
     @Override
     public void close() {
         synchronized (lock) {
+            if (!closed) {
+                summarise();
+            }
             closed = true;
             lock.notifyAll();
         }

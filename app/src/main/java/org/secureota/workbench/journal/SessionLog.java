@@ -92,6 +92,11 @@ public final class SessionLog implements Journal.EventStore, AutoCloseable {
         }
     }
 
+    @Override
+    public synchronized long bytesWritten() {
+        return written;
+    }
+
     /** The events {@code fromSeq..toSeq} as written; a line that cannot be read is skipped. */
     @Override
     public List<JournalEvent> read(long fromSeq, long toSeq) {

@@ -11,7 +11,9 @@ public enum ConnectionEnd {
     /** The upstream could not be reached; the device's connection was reset at once. */
     UPSTREAM_UNREACHABLE,
     /** The endpoint was stopped while it was open. */
-    STOPPED;
+    STOPPED,
+    /** The device sent nothing within the endpoint's idle deadline; closed so it holds no thread. */
+    IDLE;
 
     public String wireName() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -43,18 +44,40 @@ import org.secureota.workbench.journal.EventType;
  *
  * <p>Two threads per connection, each a blocking copy loop: a device holds one or two connections at a
  * time, and blocking copies keep cut offsets, pacing and record scanning plain sequential code (NIO
- * would need the same logic spread over a selector's state machine for no gain at this scale).
+ * would need the same logic spread over a selector's state machine for no gain at this scale). The
+ * threads are bounded by {@link EndpointLimits}: connections beyond its caps are closed as soon as they
+ * are accepted, and one that sends nothing within its idle deadline is closed.
+ *
+ * <p>Which device a connection belongs to: the lab gives each virtual device its own loopback address
+ * ({@link DeviceAddresses}); a connection from such an address is that device's, and its journal events
+ * carry the device's id (and the field {@code device}). Its upstream connection is bound to the same
+ * address (any loopback client's is, where the lab has per-device addresses), so the server sees the
+ * device's address. A connection from any other address belongs to no
+ * device.
  */
 public final class DeviceEndpoint implements AutoCloseable {
 
     /** An ESP32 on Wi-Fi downloads at roughly this rate (bytes per second); the throttle's default. */
     public static final long ESP32_LIKE_RATE = 200_000;
     static final int BUFFER = 64 * 1024;
+    /** A connection's first read in each direction: an idle connection never needs the full buffer. */
+    static final int FIRST_BUFFER = 2 * 1024;
+    /** Copy loops need little stack; a small one keeps a few hundred held connections cheap. */
+    static final long THREAD_STACK = 256 * 1024;
     static final int CONNECT_TIMEOUT_MS = 5_000;
     static final int KEEP_RECENT = 256;
 
+    /** How often, at most, refusals from one address are journaled. */
+    static final long REFUSAL_JOURNAL_EVERY_NS = 10_000_000_000L;
+
     private final ServerSocket listener;
     private final Journal journal;
+    private final DeviceAddresses addresses;
+    private final EndpointLimits limits;
+    private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final AtomicInteger others = new AtomicInteger();
+    private final AtomicLong refused = new AtomicLong();
+    private final Map<InetAddress, Long> refusalJournaled = new ConcurrentHashMap<>();
     private final Upstream labServer;
     private final AtomicReference<Upstream> upstream;
     private final AtomicReference<Arming> arming = new AtomicReference<>();
@@ -74,14 +97,17 @@ public final class DeviceEndpoint implements AutoCloseable {
         }
     }
 
-    private DeviceEndpoint(ServerSocket listener, Journal journal, Upstream labServer) {
+    private DeviceEndpoint(ServerSocket listener, Journal journal, Upstream labServer, DeviceAddresses addresses,
+                           EndpointLimits limits) {
         this.listener = listener;
         this.journal = journal;
+        this.addresses = addresses;
+        this.limits = limits;
         this.labServer = labServer;
         this.upstream = new AtomicReference<>(labServer);
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "device-endpoint-" + n.incrementAndGet());
+            Thread t = new Thread(null, r, "device-endpoint-" + n.incrementAndGet(), THREAD_STACK);
             t.setDaemon(true);
             return t;
         });
@@ -93,17 +119,25 @@ public final class DeviceEndpoint implements AutoCloseable {
     }
 
     public static DeviceEndpoint start(Journal journal, InetSocketAddress bind, Upstream labServer) throws IOException {
+        return start(journal, bind, labServer, DeviceAddresses.assume(false), EndpointLimits.defaults());
+    }
+
+    /** Listens on {@code bind}; connections from {@code addresses}' devices are attributed to them. */
+    public static DeviceEndpoint start(Journal journal, InetSocketAddress bind, Upstream labServer,
+                                       DeviceAddresses addresses, EndpointLimits limits) throws IOException {
         Objects.requireNonNull(journal, "journal");
         Objects.requireNonNull(labServer, "labServer");
+        Objects.requireNonNull(addresses, "addresses");
+        Objects.requireNonNull(limits, "limits");
         ServerSocket socket = new ServerSocket();
         try {
-            socket.bind(bind, 64);
+            socket.bind(bind, 512);
         } catch (IOException e) {
             socket.close();
             throw new IOException("Cannot open the device endpoint on " + bind + " (" + e.getMessage()
                     + "). Is another program using this port? Choose another, or 0 for any free port.", e);
         }
-        DeviceEndpoint endpoint = new DeviceEndpoint(socket, journal, labServer);
+        DeviceEndpoint endpoint = new DeviceEndpoint(socket, journal, labServer, addresses, limits);
         endpoint.threads.execute(endpoint::acceptLoop);
         endpoint.record(EventType.ENDPOINT_STARTED, "device endpoint " + endpoint.hostPort() + " forwards to "
                 + labServer.name() + " (" + labServer.hostPort() + ")",
@@ -226,6 +260,15 @@ public final class DeviceEndpoint implements AutoCloseable {
         return open.stream().anyMatch(c -> c.id <= id);
     }
 
+    /** Connections closed at once because an address, or the addresses that are not devices, had their share. */
+    public long refusedConnections() {
+        return refused.get();
+    }
+
+    public EndpointLimits limits() {
+        return limits;
+    }
+
     /** The last connections that ended, oldest first (at most 256). */
     public List<ConnectionRecord> recentConnections() {
         synchronized (recent) {
@@ -252,10 +295,73 @@ public final class DeviceEndpoint implements AutoCloseable {
                 }
                 return;
             }
-            Connection c = new Connection(ids.incrementAndGet(), device, upstream.get(), arming.get(), throttle.get());
+            InetAddress from = device.getInetAddress();
+            String deviceId = addresses.deviceAt(from).orElse(null);
+            if (!admit(from, deviceId)) {
+                reset(device);
+                continue;
+            }
+            Connection c = new Connection(ids.incrementAndGet(), device, deviceId, upstream.get(), arming.get(),
+                    throttle.get());
             open.add(c);
-            threads.execute(c::run);
+            try {
+                threads.execute(c::run);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                c.stop();
+                c.release();
+            }
         }
+    }
+
+    /**
+     * Counts a new connection from {@code from} against the caps, or journals why it is refused. A lab
+     * device's address counts only against its per-address cap; where devices have no addresses of their
+     * own (127.0.0.1 only), that address counts against the cap for others instead, since the endpoint
+     * cannot tell a device from another program there.
+     */
+    private boolean admit(InetAddress from, String deviceId) {
+        AtomicInteger n = perAddress.computeIfAbsent(from, a -> new AtomicInteger());
+        boolean sharedLoopback = !addresses.routed() && from.isLoopbackAddress();
+        if (!sharedLoopback && n.incrementAndGet() > limits.maxPerAddress()) {
+            n.decrementAndGet();
+            refuse(from, "it already holds " + limits.maxPerAddress() + " connections", limits.maxPerAddress());
+            return false;
+        }
+        if (sharedLoopback) {
+            n.incrementAndGet();
+        }
+        if (deviceId == null && others.incrementAndGet() > limits.maxOthers()) {
+            others.decrementAndGet();
+            n.decrementAndGet();
+            refuse(from, limits.maxOthers() + " connections from addresses that are not the lab's devices are open",
+                    limits.maxOthers());
+            return false;
+        }
+        return true;
+    }
+
+    private void release(InetAddress from, String deviceId) {
+        perAddress.computeIfPresent(from, (a, c) -> c.decrementAndGet() <= 0 ? null : c);
+        if (deviceId == null) {
+            others.decrementAndGet();
+        }
+    }
+
+    private void refuse(InetAddress from, String why, int limit) {
+        refused.incrementAndGet();
+        long now = System.nanoTime();
+        Long last = refusalJournaled.get(from);
+        if (last != null && now - last < REFUSAL_JOURNAL_EVERY_NS) {
+            return;
+        }
+        if (refusalJournaled.size() > 10_000) {
+            refusalJournaled.clear(); // bounded memory; at worst one more journal line per address
+        }
+        refusalJournaled.put(from, now);
+        record(EventType.CONNECTION_REFUSED, null, "closed a connection from " + from.getHostAddress() + " at once: "
+                + why + " (further refusals from it are journaled every 10 s at most; " + refused.get()
+                + " refused so far)", Map.of("remote", from.getHostAddress(), "reason", why, "limit", limit,
+                "refused_total", refused.get()));
     }
 
     @Override
@@ -277,14 +383,21 @@ public final class DeviceEndpoint implements AutoCloseable {
     }
 
     private void record(EventType type, String message, Map<String, ?> fields) {
+        record(type, null, message, fields);
+    }
+
+    private void record(EventType type, String deviceId, String message, Map<String, ?> fields) {
         // tryAppend: connections may end after the session closed its journal; their last words are dropped.
-        journal.tryAppend(type, null, message, fields);
+        journal.tryAppend(type, deviceId, message, fields);
     }
 
     /** One device connection and its upstream twin. */
     private final class Connection {
         final long id;
         final Socket device;
+        final InetAddress from;
+        /** The lab device this connection comes from (by its address), or null. */
+        final String deviceId;
         final Upstream to;
         final Arming arming;
         final long throttleRate;
@@ -304,9 +417,11 @@ public final class DeviceEndpoint implements AutoCloseable {
         volatile boolean deviceLeft;
         boolean tamperedHere;
 
-        Connection(long id, Socket device, Upstream to, Arming arming, long throttleRate) {
+        Connection(long id, Socket device, String deviceId, Upstream to, Arming arming, long throttleRate) {
             this.id = id;
             this.device = device;
+            this.from = device.getInetAddress();
+            this.deviceId = deviceId;
             this.to = to;
             this.arming = arming;
             this.throttleRate = throttleRate;
@@ -323,6 +438,9 @@ public final class DeviceEndpoint implements AutoCloseable {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("connection", id);
             f.put("from", device.getInetAddress().getHostAddress() + ":" + device.getPort());
+            if (deviceId != null) {
+                f.put("device", deviceId);
+            }
             f.put("upstream", to.name());
             f.put("upstream_address", to.hostPort());
             if (arming != null) {
@@ -331,13 +449,20 @@ public final class DeviceEndpoint implements AutoCloseable {
             if (throttleRate > 0) {
                 f.put("throttle_bytes_per_second", throttleRate);
             }
-            record(EventType.CONNECTION_OPENED, "connection " + id + " to " + to.name(), f);
+            record(EventType.CONNECTION_OPENED, deviceId, "connection " + id + (deviceId == null ? "" : " from " + deviceId)
+                    + " to " + to.name(), f);
             if (cap != null) {
                 cap.opened(id, device.getInetAddress().getHostAddress(), device.getPort(), port(), to);
             }
             try {
                 Socket s = new Socket();
                 s.setTcpNoDelay(true);
+                if (addresses.routed() && from.isLoopbackAddress() && to.address().getAddress() != null
+                        && to.address().getAddress().isLoopbackAddress()) {
+                    // The server sees the connecting address (a device's own 127.0.1.N), as it would on a real
+                    // network, so its per-address limits and journal tell devices and other programs apart.
+                    s.bind(new InetSocketAddress(from, 0));
+                }
                 s.connect(to.address(), CONNECT_TIMEOUT_MS);
                 server = s;
                 if (attackLeg) {
@@ -359,11 +484,23 @@ public final class DeviceEndpoint implements AutoCloseable {
 
         /** Device to server: copied as is; the record scanner only counts (a device's alert shows up here). */
         void pumpUp() {
-            byte[] buf = new byte[BUFFER];
+            byte[] buf = new byte[FIRST_BUFFER];
             try (InputStream in = device.getInputStream()) {
                 OutputStream out = server.getOutputStream();
                 int n;
-                while ((n = in.read(buf)) >= 0) {
+                // Until its first byte, a connection must beat the idle deadline; after it, a device may
+                // rightly stay silent for a whole download.
+                device.setSoTimeout((int) Math.min(Integer.MAX_VALUE, limits.idleDeadline().toMillis()));
+                try {
+                    n = in.read(buf);
+                } catch (SocketTimeoutException silent) {
+                    end.compareAndSet(null, ConnectionEnd.IDLE);
+                    resetBoth();
+                    finish("sent nothing within " + limits.idleDeadline().toMillis() + " ms");
+                    return;
+                }
+                device.setSoTimeout(0);
+                for (; n >= 0; n = in.read(buf)) {
                     up.scan(buf, 0, n, null);
                     if (cap != null) {
                         cap.data(id, true, buf, 0, n);
@@ -373,6 +510,9 @@ public final class DeviceEndpoint implements AutoCloseable {
                     }
                     out.write(buf, 0, n);
                     bytesUp.addAndGet(n);
+                    if (buf.length < BUFFER) {
+                        buf = new byte[BUFFER];
+                    }
                 }
                 if (cap != null) {
                     cap.fin(id, true);
@@ -391,7 +531,7 @@ public final class DeviceEndpoint implements AutoCloseable {
 
         /** Server to device: where the faults and the throttle act. */
         void pumpDown() {
-            byte[] buf = new byte[BUFFER];
+            byte[] buf = new byte[FIRST_BUFFER];
             NetworkFault fault = arming == null ? null : arming.fault();
             Pacer throttlePacer = throttleRate > 0 ? new Pacer(throttleRate) : null;
             Pacer tricklePacer = null;
@@ -402,6 +542,12 @@ public final class DeviceEndpoint implements AutoCloseable {
                 while ((n = in.read(buf)) >= 0) {
                     if (attackLeg) {
                         cap.data(legId(), false, buf, 0, n);  // as the upstream sent it, before any fault
+                    }
+                    if (buf.length < BUFFER) {
+                        // From the second read on: the first one was small, so an idle connection stays cheap.
+                        byte[] full = new byte[BUFFER];
+                        System.arraycopy(buf, 0, full, 0, n);
+                        buf = full;
                     }
                     long at = bytesDown.get();
                     if (fault instanceof NetworkFault.TamperRecord t) {
@@ -535,6 +681,15 @@ public final class DeviceEndpoint implements AutoCloseable {
             resetBoth();
         }
 
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        /** Gives its place under the caps back, once. */
+        void release() {
+            if (released.compareAndSet(false, true)) {
+                DeviceEndpoint.this.release(from, deviceId);
+            }
+        }
+
         void resetBoth() {
             if (cap != null && !finished.get()) {
                 cap.reset(id);
@@ -555,6 +710,7 @@ public final class DeviceEndpoint implements AutoCloseable {
             if (!finished.compareAndSet(false, true)) {
                 return;
             }
+            release();
             Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
             ConnectionRecord r = new ConnectionRecord(id, to.name(), opened, duration, bytesUp.get(), bytesDown.get(),
                     down.records(), up.alerts(), end.get(), faultText(), down.tampered());
@@ -566,6 +722,9 @@ public final class DeviceEndpoint implements AutoCloseable {
             }
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("connection", id);
+            if (deviceId != null) {
+                f.put("device", deviceId);
+            }
             f.put("upstream", to.name());
             f.put("end", r.end().wireName());
             f.put("bytes_up", r.bytesUp());
@@ -585,7 +744,7 @@ public final class DeviceEndpoint implements AutoCloseable {
                 // whose API key came through it.
                 f.put("upstream_port", s.getLocalPort());
             }
-            record(EventType.CONNECTION_CLOSED, "connection " + id + " " + r.end().wireName() + " after "
+            record(EventType.CONNECTION_CLOSED, deviceId, "connection " + id + " " + r.end().wireName() + " after "
                     + r.bytesDown() + " bytes down, " + r.bytesUp() + " up" + (why == null ? "" : " (" + why + ")"), f);
             // Only now: whoever waits for the endpoint to be quiet then finds this connection journaled.
             open.remove(this);

@@ -28,8 +28,16 @@ import org.secureota.workbench.journal.Journal;
  * <p>Every answer follows the protocol a real server follows, because the firmware checks it: mode
  * 4, the client's version echoed (3 or 4), stratum 1 with reference id {@code LAB}, leap indicator
  * 0, and the request's transmit timestamp copied as the originate timestamp (the client's defence
- * against off-path forgeries). Requests that are not client-mode NTP packets are dropped. Each
- * query is journaled ({@code time.query}, source {@link Source#NETWORK}).
+ * against off-path forgeries). Requests that are not client-mode NTP packets are dropped.
+ *
+ * <p>Queries are journaled ({@code time.query}, source {@link Source#NETWORK}) so that the journal keeps
+ * what matters without a flood filling the disk: a sender's first query in a minute, its first after a
+ * pause of a second or more (each sync of a device), and any query answered with another offset than
+ * the sender's last journaled one (a time-shift attack). The rest are counted ({@code queries_since},
+ * and one {@code time.summary} a minute). A sender is its IP address; the lab's devices have their own
+ * ({@link DeviceAddresses}). Senders that are not the lab's devices are rate-limited: at most
+ * {@value #UNKNOWN_PER_SECOND} answers a second each and {@value #UNKNOWN_TOTAL_PER_SECOND} for all of
+ * them together; the rest get no answer and are counted as refused.
  */
 public final class LabTimeServer implements AutoCloseable {
 
@@ -44,33 +52,99 @@ public final class LabTimeServer implements AutoCloseable {
     private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
     private final AtomicLong queries = new AtomicLong();
     private final Thread thread;
+    private final DeviceAddresses addresses;
     private volatile boolean closed;
 
-    private LabTimeServer(DatagramSocket socket, Journal journal, Clock clock) {
+    static final int UNKNOWN_PER_SECOND = 20;
+    static final int UNKNOWN_TOTAL_PER_SECOND = 200;
+    static final long MINUTE_NS = 60_000_000_000L;
+    static final long PAUSE_NS = 1_000_000_000L;
+    private static final int MAX_SENDERS = 10_000;
+
+    /** What the server remembers of one sender (an IP address); only its serving thread touches it. */
+    private static final class Sender {
+        long lastQuery = Long.MIN_VALUE / 2;
+        long lastJournaled = Long.MIN_VALUE / 2;
+        long offsetJournaled = Long.MIN_VALUE;
+        long notJournaled;
+        final Bucket bucket = new Bucket(UNKNOWN_PER_SECOND);
+    }
+
+    /** A token bucket refilled at {@code perSecond}, holding at most one second's worth. */
+    private static final class Bucket {
+        final int perSecond;
+        double tokens;
+        long at = System.nanoTime();
+
+        Bucket(int perSecond) {
+            this.perSecond = perSecond;
+            this.tokens = perSecond;
+        }
+
+        boolean take(long now) {
+            tokens = Math.min(perSecond, tokens + (now - at) * perSecond / 1e9);
+            at = now;
+            if (tokens >= 1) {
+                tokens -= 1;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private final Map<InetAddress, Sender> senders = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<InetAddress, Sender> eldest) {
+            return size() > MAX_SENDERS;
+        }
+    };
+    private final Bucket unknownTotal = new Bucket(UNKNOWN_TOTAL_PER_SECOND);
+    /** Journal lines for senders that are not devices: at most one a second in all. */
+    private final Bucket unknownJournal = new Bucket(1);
+    private long summaryAt = System.nanoTime();
+    private long answeredSince;
+    private long notJournaledSince;
+    private long refusedSince;
+    private final java.util.Set<InetAddress> sendersSince = new java.util.HashSet<>();
+
+    private LabTimeServer(DatagramSocket socket, Journal journal, Clock clock, DeviceAddresses addresses) {
         this.socket = socket;
         this.journal = journal;
         this.clock = clock;
+        this.addresses = addresses;
         this.thread = new Thread(this::serve, "lab-time-server :" + socket.getLocalPort());
         this.thread.setDaemon(true);
     }
 
     /** Starts a time server on 127.0.0.1 and a free port. */
     public static LabTimeServer start(Journal journal) throws IOException {
-        return start(journal, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Clock.systemUTC());
+        return start(journal, DeviceAddresses.assume(false));
+    }
+
+    /** Starts a time server on 127.0.0.1 and a free port that knows the lab's devices by {@code addresses}. */
+    public static LabTimeServer start(Journal journal, DeviceAddresses addresses) throws IOException {
+        return start(journal, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Clock.systemUTC(), addresses);
+    }
+
+    public static LabTimeServer start(Journal journal, InetSocketAddress address, Clock clock) throws IOException {
+        return start(journal, address, clock, DeviceAddresses.assume(false));
     }
 
     /** Starts a time server on {@code address} (port 0: any free port) that tells {@code clock}'s time plus the offset. */
-    public static LabTimeServer start(Journal journal, InetSocketAddress address, Clock clock) throws IOException {
+    public static LabTimeServer start(Journal journal, InetSocketAddress address, Clock clock,
+                                      DeviceAddresses addresses) throws IOException {
         Objects.requireNonNull(journal, "journal");
+        Objects.requireNonNull(addresses, "addresses");
         DatagramSocket socket = new DatagramSocket(null);
         try {
             socket.bind(address);
+            socket.setSoTimeout(1_000); // wakes the loop for the minute's summary when nobody asks
         } catch (SocketException e) {
             socket.close();
             throw new IOException("Cannot listen for SNTP on " + address + " (" + e.getMessage()
                     + "). Is another time server using this port?", e);
         }
-        LabTimeServer server = new LabTimeServer(socket, journal, clock);
+        LabTimeServer server = new LabTimeServer(socket, journal, clock, addresses);
         server.thread.start();
         journal.append(EventType.TIME_STARTED, null, "lab time server listening on " + server.hostPort(),
                 Map.of("address", server.hostPort()));
@@ -114,18 +188,44 @@ public final class LabTimeServer implements AutoCloseable {
             DatagramPacket request = new DatagramPacket(in, in.length);
             try {
                 socket.receive(request);
+            } catch (java.net.SocketTimeoutException quiet) {
+                summariseIfDue(System.nanoTime(), false);
+                continue;
             } catch (IOException e) {
                 if (closed) {
                     return;
                 }
                 continue;
             }
+            long nanos = System.nanoTime();
+            InetAddress from = request.getAddress();
+            String device = addresses.deviceAt(from).orElse(null);
+            boolean known = device != null || (!addresses.routed() && from.isLoopbackAddress());
+            Sender sender = senders.computeIfAbsent(from, a -> new Sender());
+            sendersSince.add(from);
+            if (!known && !(sender.bucket.take(nanos) && unknownTotal.take(nanos))) {
+                refusedSince++;
+                summariseIfDue(nanos, false);
+                continue;
+            }
             Instant received = now();
             byte[] reply = answer(in, request.getLength(), received, now());
+            boolean journalIt = nanos - sender.lastJournaled >= MINUTE_NS || nanos - sender.lastQuery >= PAUSE_NS
+                    || (reply != null && sender.offsetJournaled != offset.get().toSeconds());
+            if (journalIt && !known) {
+                journalIt = unknownJournal.take(nanos);
+            }
+            sender.lastQuery = nanos;
             if (reply == null) {
-                record(EventType.TIME_IGNORED, "dropped a " + request.getLength() + "-byte datagram from "
-                        + request.getSocketAddress() + ": not a client-mode NTP request",
-                        Map.of("remote", String.valueOf(request.getSocketAddress()), "length", request.getLength()));
+                if (journalIt) {
+                    sender.lastJournaled = nanos;
+                    record(EventType.TIME_IGNORED, device, "dropped a " + request.getLength() + "-byte datagram from "
+                            + request.getSocketAddress() + ": not a client-mode NTP request",
+                            Map.of("remote", String.valueOf(request.getSocketAddress()), "length", request.getLength()));
+                } else {
+                    notJournaledSince++;
+                }
+                summariseIfDue(nanos, false);
                 continue;
             }
             try {
@@ -136,13 +236,48 @@ public final class LabTimeServer implements AutoCloseable {
                 }
             }
             queries.incrementAndGet();
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("remote", String.valueOf(request.getSocketAddress()));
-            fields.put("served_unix", received.getEpochSecond());
-            fields.put("offset_seconds", offset.get().toSeconds());
-            record(EventType.TIME_QUERY, "answered an SNTP query from " + request.getSocketAddress() + " with " + received
-                    + (offset.get().isZero() ? "" : " (shifted " + offset.get() + ")"), fields);
+            answeredSince++;
+            if (journalIt) {
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("remote", String.valueOf(request.getSocketAddress()));
+                fields.put("served_unix", received.getEpochSecond());
+                fields.put("offset_seconds", offset.get().toSeconds());
+                if (device != null) {
+                    fields.put("device", device);
+                }
+                if (sender.notJournaled > 0) {
+                    fields.put("queries_since", sender.notJournaled);
+                }
+                sender.notJournaled = 0;
+                sender.lastJournaled = nanos;
+                sender.offsetJournaled = offset.get().toSeconds();
+                record(EventType.TIME_QUERY, device, "answered an SNTP query from " + request.getSocketAddress()
+                        + " with " + received + (offset.get().isZero() ? "" : " (shifted " + offset.get() + ")"), fields);
+            } else {
+                sender.notJournaled++;
+                notJournaledSince++;
+            }
+            summariseIfDue(nanos, false);
         }
+    }
+
+    /** One {@code time.summary} a minute when something was left out or refused (and one at close). */
+    private void summariseIfDue(long nanos, boolean closing) {
+        if (!closing && nanos - summaryAt < MINUTE_NS) {
+            return;
+        }
+        if (notJournaledSince > 0 || refusedSince > 0) {
+            record(EventType.TIME_SUMMARY, null, "SNTP: " + answeredSince + " queries answered, " + notJournaledSince
+                    + " not journaled one by one, " + refusedSince + " refused (rate limit for unknown senders), from "
+                    + sendersSince.size() + " senders in " + Math.max(1, (nanos - summaryAt) / 1_000_000_000L) + " s",
+                    Map.of("answered", answeredSince, "not_journaled", notJournaledSince, "refused", refusedSince,
+                            "senders", sendersSince.size(), "window_s", Math.max(1, (nanos - summaryAt) / 1_000_000_000L)));
+        }
+        summaryAt = nanos;
+        answeredSince = 0;
+        notJournaledSince = 0;
+        refusedSince = 0;
+        sendersSince.clear();
     }
 
     /**
@@ -182,7 +317,11 @@ public final class LabTimeServer implements AutoCloseable {
 
     /** From the server's thread, which may still run briefly after the session closed its journal. */
     private void record(EventType type, String message, Map<String, ?> fields) {
-        journal.tryAppend(type, null, message, fields);
+        record(type, null, message, fields);
+    }
+
+    private void record(EventType type, String deviceId, String message, Map<String, ?> fields) {
+        journal.tryAppend(type, deviceId, message, fields);
     }
 
     @Override
@@ -196,6 +335,9 @@ public final class LabTimeServer implements AutoCloseable {
             thread.join(2_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (!thread.isAlive()) {
+            summariseIfDue(System.nanoTime(), true); // the serving thread is gone: its counters are ours now
         }
         record(EventType.TIME_STOPPED, "lab time server stopped", Map.of());
     }

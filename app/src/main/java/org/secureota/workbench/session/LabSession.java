@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 import org.secureota.workbench.device.VirtualEsp32;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.EventType;
@@ -50,8 +51,11 @@ import org.secureota.workbench.network.CaptureExport;
 import org.secureota.workbench.network.CaptureRecorder;
 import org.secureota.workbench.attack.Judgement;
 import org.secureota.workbench.firmware.AppImage;
+import org.secureota.workbench.network.DeviceAddresses;
 import org.secureota.workbench.network.DeviceEndpoint;
+import org.secureota.workbench.network.EndpointLimits;
 import org.secureota.workbench.network.Upstream;
+import org.secureota.workbench.server.ServerLimits;
 import org.secureota.workbench.server.OtaServer;
 import org.secureota.workbench.server.ServerIdentity;
 import org.secureota.workbench.server.ServerState;
@@ -115,6 +119,7 @@ public final class LabSession implements AutoCloseable {
     private volatile OtaServer server;
     private DeviceEndpoint endpoint;
     private CaptureRecorder capture;
+    private DeviceAddresses addresses;
     private Attacker attacker;
     private JournalSubscription watcher;
     /** Marks the session as running and lists its ports, for a second program's {@code device monitor}. */
@@ -178,9 +183,17 @@ public final class LabSession implements AutoCloseable {
         } catch (IOException e) {
             fail("session lock", e);
         }
+        journal.budget(journalBudget());
         watcher = journal.subscribe("lab session", false, this::watch);
+        addresses = DeviceAddresses.detect();
+        journal.append(EventType.SESSION_ADDRESSES, null, addresses.routed()
+                ? "each virtual device gets its own loopback address (127.0.1.1, 127.0.1.2, ...)"
+                : "this system routes only 127.0.0.1 (no loopback aliases such as 127.0.1.1): every virtual device"
+                  + " connects from 127.0.0.1, so the server's per-address limits are raised for it and the endpoint"
+                  + " cannot tell the devices apart by address", Map.of("per_device", addresses.routed(),
+                "note", addresses.routed() ? "127.0.1.N per device" : "127.0.0.1 shared"));
         try {
-            time = LabTimeServer.start(journal);
+            time = LabTimeServer.start(journal, addresses);
         } catch (IOException e) {
             fail("time source", e);
         }
@@ -188,7 +201,7 @@ public final class LabSession implements AutoCloseable {
         try {
             server = OtaServer.builder(serverState, journal).identity(ServerIdentity.labServer(pki))
                     .bind(options.bind()).port(options.serverPort()).clock(options.clock())
-                    .limits(options.serverLimits()).publicDownloads(options.publicDownloads())
+                    .limits(limitsFor(options.serverLimits(), addresses)).publicDownloads(options.publicDownloads())
                     .signingKey(pki.signingKey()).start();
         } catch (IOException | RuntimeException e) {
             update(s -> s.withServer(x -> x.withStatus(ServerStatus.FAILED, e.getMessage())));
@@ -196,7 +209,7 @@ public final class LabSession implements AutoCloseable {
         }
         try {
             endpoint = DeviceEndpoint.start(journal, new InetSocketAddress(options.bind(), 0),
-                    new Upstream("lab server", upstreamOf(server)));
+                    new Upstream("lab server", upstreamOf(server)), addresses, EndpointLimits.defaults());
         } catch (IOException e) {
             fail("device endpoint", e);
         }
@@ -241,6 +254,51 @@ public final class LabSession implements AutoCloseable {
         } catch (IOException | java.io.UncheckedIOException leftBehind) {
             // Not worth hiding the real failure for: the folder stays, holding the journaled failure.
         }
+    }
+
+    /** The most devices a session holds; the CLI's {@code --devices} allows as many. */
+    public static final int MAX_DEVICES = 40;
+
+    /**
+     * Where every device shares 127.0.0.1, the per-address limits would treat the whole lab as one client:
+     * they are raised to what {@value #MAX_DEVICES} devices need (two connections and one download each,
+     * with room for retries). Key failures stay limited per (address, device id), and a valid key always passes.
+     */
+    static ServerLimits limitsFor(ServerLimits limits, DeviceAddresses addresses) {
+        if (addresses.routed()) {
+            return limits;
+        }
+        return limits.withConnections(Math.max(limits.maxConnections(), 4 * MAX_DEVICES + 64),
+                        Math.max(limits.maxConnectionsPerAddress(), 4 * MAX_DEVICES))
+                .withDownloads(Math.max(limits.maxDownloadsPerAddress(), Math.min(limits.maxConcurrentDownloads(),
+                        MAX_DEVICES)), limits.maxDownloadsPerDevice(), limits.downloadStallTimeout());
+    }
+
+    /** The journal's disk budget: {@code WORKBENCH_JOURNAL_BUDGET} (bytes, or with K, M or G), else 1 GiB. */
+    static long journalBudget() {
+        String v = System.getenv("WORKBENCH_JOURNAL_BUDGET");
+        if (v == null || v.isBlank()) {
+            v = System.getProperty("workbench.journalBudget");
+        }
+        if (v == null || v.isBlank()) {
+            return Journal.DEFAULT_BUDGET;
+        }
+        return parseBytes(v.trim());
+    }
+
+    static long parseBytes(String v) {
+        java.util.regex.Matcher m = Pattern.compile("([0-9]{1,15})\\s*([KkMmGg]?)(i?B)?").matcher(v);
+        if (!m.matches() || Long.parseLong(m.group(1)) < 1) {
+            throw new LabSessionException("WORKBENCH_JOURNAL_BUDGET '" + v + "' is not a size: use bytes, or a number"
+                    + " with K, M or G (e.g. 500M or 2G).");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2).toUpperCase(java.util.Locale.ROOT)) {
+            case "K" -> n << 10;
+            case "M" -> n << 20;
+            case "G" -> n << 30;
+            default -> n;
+        };
     }
 
     private void fail(String part, Exception e) {
@@ -458,6 +516,11 @@ public final class LabSession implements AutoCloseable {
      */
     public Path tlsKeyLog(String deviceId) {
         return options.capture() ? folder().resolve(deviceId).resolve(CaptureExport.KEY_LOG_FILE) : null;
+    }
+
+    /** The session's loopback network: which address each virtual device connects from. */
+    public DeviceAddresses addresses() {
+        return addresses;
     }
 
     /** The device-facing endpoint: what devices connect to, forwarding to the lab server. */

@@ -50,7 +50,8 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
         this.flash = flash.toAbsolutePath();
         this.tty = tty.toAbsolutePath();
         this.esp = new VirtualEsp32(session.options().projectRoot(), session.journal(), id)
-                .sntpServer(session.timeSource().hostPort()).tlsKeyLog(session.tlsKeyLog(id));
+                .sntpServer(session.timeSource().hostPort()).tlsKeyLog(session.tlsKeyLog(id))
+                .localAddress(session.addresses().assign(id).map(java.net.InetAddress::getHostAddress).orElse(null));
         this.model = new Device(id);
     }
 

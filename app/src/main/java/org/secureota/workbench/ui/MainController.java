@@ -212,6 +212,9 @@ public final class MainController {
                 newRequests.add(e);
             } else if (e.source() == Source.ATTACKER && attacker != null) {
                 attacker.journaled(e);
+            } else if (EventType.SERVER_AUTH_THROTTLED.is(e)) {
+                notifier.show(i18n.get("notify.authThrottled", e.fields().get("remote"), e.fields().getOrDefault(
+                        "claimed_device", "*")), e.message());
             }
             if (e.deviceId() != null && !deviceIds.contains(e.deviceId())) {
                 deviceIds.add(e.deviceId());

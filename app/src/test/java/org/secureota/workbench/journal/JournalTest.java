@@ -170,4 +170,36 @@ class JournalTest {
         assertThat(read.errors().get(2).line()).isEqualTo(5);
         assertThat(read.errors().get(2).toString()).startsWith(log.journalFile().toString() + ":5:");
     }
+
+    /** Issue 27: past its disk budget the journal summarises low-value events and keeps everything else, gap-free. */
+    @Test
+    void pastItsBudgetTheJournalSummarisesLowValueEventsAndKeepsTheRest(@TempDir Path dir) throws Exception {
+        SessionLog log = SessionLog.create(dir, Instant.now());
+        Journal journal = new Journal(log);
+        journal.budget(20_000);
+        for (int i = 0; i < 500; i++) {
+            journal.append(EventType.HTTP_REQUEST, null, "GET /api/v1/manifest 401", Map.of("remote", "127.0.2.1",
+                    "status", 401));
+            if (i % 10 == 0) {
+                journal.append(EventType.OTA_VERDICT, "seat-01", "verdict", Map.of("code", "UPDATED"));
+                journal.append(EventType.HTTP_REQUEST, "seat-01", "GET /firmware 200", Map.of("status", 200));
+            }
+        }
+        assertThat(journal.budgetReached()).isTrue();
+        journal.close();
+        log.close();
+        List<JournalEvent> all = SessionReader.read(log.journalFile()).events();
+        for (int i = 0; i < all.size(); i++) {
+            assertThat(all.get(i).seq()).as("gap-free").isEqualTo(i + 1);
+        }
+        assertThat(all).filteredOn(e -> EventType.OTA_VERDICT.is(e)).hasSize(50);
+        assertThat(all).filteredOn(e -> EventType.HTTP_REQUEST.is(e) && "seat-01".equals(e.deviceId())).hasSize(50);
+        assertThat(all).filteredOn(e -> EventType.JOURNAL_BUDGET_REACHED.is(e)).hasSize(1);
+        long refusedWritten = all.stream().filter(e -> EventType.HTTP_REQUEST.is(e) && e.deviceId() == null).count();
+        long summarised = all.stream().filter(e -> EventType.JOURNAL_SUMMARY.is(e))
+                .mapToLong(e -> ((Number) e.fields().get("total")).longValue()).sum();
+        assertThat(refusedWritten).isLessThan(500);
+        assertThat(refusedWritten + summarised).as("every low-value event written or counted").isEqualTo(500);
+        assertThat(Files.size(log.journalFile())).isLessThan(20_000 + 50 * 2 * 400 + 4_000);
+    }
 }

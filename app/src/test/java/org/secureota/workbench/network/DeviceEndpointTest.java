@@ -247,4 +247,66 @@ class DeviceEndpointTest {
         assertThatThrownBy(() -> new NetworkFault.TamperRecord(-1, NetworkFault.Repeat.ONCE))
                 .hasMessageContaining("offset");
     }
+
+    /**
+     * Issue 27: connections beyond the caps are closed at once, a silent one at its deadline, and a lab
+     * device's own connections are attributed to it and never take the place of others.
+     */
+    @Test
+    void capsIdleDeadlineAndDeviceAttribution() throws Exception {
+        DeviceAddresses addresses = DeviceAddresses.assume(true);
+        String deviceAddress = addresses.assign("seat-07").orElseThrow().getHostAddress();
+        try (DeviceEndpoint capped = DeviceEndpoint.start(journal, new java.net.InetSocketAddress("127.0.0.1", 0),
+                Upstream.loopback("lab server", server.port()), addresses,
+                new EndpointLimits(3, 2, Duration.ofMillis(500)))) {
+            List<java.net.Socket> held = new java.util.ArrayList<>();
+            try {
+                // Two per address: the third from 127.0.4.1 is refused.
+                for (int i = 0; i < 3; i++) {
+                    held.add(connectFrom("127.0.4.1", capped.port()));
+                }
+                // The cap for others (3): one more from 127.0.4.2 fits, the next does not.
+                held.add(connectFrom("127.0.4.2", capped.port()));
+                held.add(connectFrom("127.0.4.3", capped.port()));
+                Thread.sleep(200);
+                assertThat(capped.openConnections()).isEqualTo(3);
+                assertThat(capped.refusedConnections()).isEqualTo(2);
+                assertThat(journal.window()).filteredOn(e -> EventType.CONNECTION_REFUSED.is(e))
+                        .extracting(e -> e.fields().get("remote")).contains("127.0.4.1", "127.0.4.3");
+                // A device's connection fits even now, is its own, and reaches the server from its address.
+                try (java.net.Socket plain = connectFrom(deviceAddress, capped.port());
+                     javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) sslContext.getSocketFactory()
+                             .createSocket(plain, "127.0.0.1", capped.port(), true)) {
+                    tls.setSoTimeout(10_000);
+                    tls.getOutputStream().write("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    assertThat(new String(tls.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII))
+                            .startsWith("HTTP/1.1 200");
+                }
+                assertThat(journal.await(e -> EventType.HTTP_REQUEST.is(e) && deviceAddress.equals(e.fields().get("remote")),
+                        Duration.ofSeconds(5))).isPresent();
+                assertThat(journal.window()).filteredOn(e -> EventType.CONNECTION_OPENED.is(e) && "seat-07".equals(e.deviceId()))
+                        .singleElement().satisfies(e -> assertThat(e.fields()).containsEntry("device", "seat-07"));
+                // The silent ones are closed at the deadline, and their places come back.
+                assertThat(journal.await(e -> EventType.CONNECTION_CLOSED.is(e) && "idle".equals(e.fields().get("end")),
+                        Duration.ofSeconds(5))).isPresent();
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (capped.openConnections() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(capped.openConnections()).isZero();
+            } finally {
+                for (java.net.Socket s : held) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    private static java.net.Socket connectFrom(String local, int port) throws IOException {
+        java.net.Socket s = new java.net.Socket();
+        s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(local), 0));
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
+        return s;
+    }
 }

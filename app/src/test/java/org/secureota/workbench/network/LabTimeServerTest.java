@@ -8,10 +8,13 @@ import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.Journal;
+import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.Source;
 
 @Timeout(30)
@@ -100,5 +103,49 @@ class LabTimeServerTest {
     void ntpTimestampsWrapIntoEraOneIn2036() {
         assertThat(LabTimeServer.ntp(Instant.parse("2036-02-07T06:28:16Z")) >>> 32).isZero();
         assertThat(LabTimeServer.ntp(Instant.ofEpochSecond(0)) >>> 32).isEqualTo(LabTimeServer.NTP_UNIX_OFFSET);
+    }
+
+    /** Issue 27: a flood of queries is summarised, not journaled one by one; unknown senders are rate-limited. */
+    @Test
+    void aFloodOfQueriesIsSummarisedAndUnknownSendersAreRateLimited() throws Exception {
+        Journal journal = new Journal();
+        // Per-device addresses, and none given out: 127.0.0.1 is an unknown sender.
+        LabTimeServer server = LabTimeServer.start(journal, DeviceAddresses.assume(true));
+        int sent = 2_000;
+        try (DatagramSocket client = new DatagramSocket()) {
+            byte[] q = request(1, 4);
+            for (int i = 0; i < sent; i++) {
+                client.send(new DatagramPacket(q, q.length, InetAddress.getLoopbackAddress(), server.port()));
+            }
+        }
+        Thread.sleep(500);
+        server.close();
+        List<JournalEvent> events = journal.window();
+        long journaled = events.stream().filter(e -> EventType.TIME_QUERY.is(e)).count();
+        assertThat(journaled).as("time.query events for %d queries", sent).isBetween(1L, 3L);
+        assertThat(server.queries()).as("answered").isLessThan(sent / 4);
+        assertThat(events).filteredOn(e -> EventType.TIME_SUMMARY.is(e)).singleElement().satisfies(e -> {
+            assertThat(((Number) e.fields().get("refused")).longValue()).isPositive();
+            assertThat(((Number) e.fields().get("answered")).longValue()).isEqualTo(server.queries());
+        });
+        journal.close();
+    }
+
+    @Test
+    void aKnownSenderIsAnsweredEveryTimeAndAnOffsetChangeIsAlwaysJournaled() throws Exception {
+        Journal journal = new Journal();
+        LabTimeServer server = LabTimeServer.start(journal); // no per-device addresses: 127.0.0.1 is the lab's
+        for (int i = 0; i < 50; i++) {
+            exchange(server, request(i, 4));
+        }
+        server.offset(Duration.ofDays(730));
+        exchange(server, request(99, 4));
+        server.close();
+        assertThat(server.queries()).isEqualTo(51);
+        List<JournalEvent> queries = journal.window().stream().filter(e -> EventType.TIME_QUERY.is(e)).toList();
+        assertThat(queries).hasSizeBetween(2, 3);
+        assertThat(queries.get(queries.size() - 1).fields()).containsEntry("offset_seconds", 730L * 86_400)
+                .containsKey("queries_since");
+        journal.close();
     }
 }

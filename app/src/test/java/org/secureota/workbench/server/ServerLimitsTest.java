@@ -60,7 +60,7 @@ class ServerLimitsTest {
     }
 
     @Test
-    void repeatedKeyFailuresForOneDeviceGet429ButOtherDevicesBehindTheSameAddressKeepWorking() throws Exception {
+    void repeatedKeyFailuresForOneDeviceGet429ButItsValidKeyAndOtherDevicesKeepWorking() throws Exception {
         lab.publish("shop-display", "1.0.0", 1000);
         String key = lab.state.provision("dev-1", "shop-display");
         String goodKey = lab.state.provision("dev-2", "shop-display");
@@ -74,14 +74,19 @@ class ServerLimitsTest {
         for (int i = 0; i < 3; i++) {
             assertThat(TestLab.get(client, manifest, "X-API-Key", "guess-" + i).statusCode()).isEqualTo(401);
         }
-        // The guessed id is limited, even with its right key afterwards (successes do not erase failures) ...
-        HttpResponse<byte[]> limited = TestLab.get(client, manifest, "X-API-Key", key);
+        // The guessed id's further failures are limited, and the throttle is an alert ...
+        HttpResponse<byte[]> limited = TestLab.get(client, manifest, "X-API-Key", "guess-again");
         assertThat(limited.statusCode()).isEqualTo(429);
         assertThat(limited.headers().firstValueAsLong("Retry-After").orElse(0)).isPositive();
         assertThat(JSON.readTree(limited.body()).path("error").asText()).isEqualTo("too_many_failures");
         assertThat(journal.await(e -> e.type().equals("server.auth")
                 && e.field("outcome").orElse("").equals("rate_limited"), Duration.ofSeconds(5))).isPresent();
-        // ... but another device behind the same address (a NAT) is not locked out by it.
+        assertThat(journal.await(e -> e.type().equals("server.auth_throttled")
+                && "dev-1".equals(e.fields().get("claimed_device")) && "127.0.0.1".equals(e.fields().get("remote")),
+                Duration.ofSeconds(5))).isPresent();
+        // ... but the device's own valid key is never refused because of them (issue 27) ...
+        assertThat(TestLab.get(client, manifest, "X-API-Key", key).statusCode()).isEqualTo(200);
+        // ... and another device behind the same address (a NAT) is not locked out by it.
         assertThat(TestLab.get(client, manifest2, "X-API-Key", goodKey).statusCode()).isEqualTo(200);
         // Health needs no key and is not limited.
         assertThat(TestLab.get(client, server.baseUri().resolve("/api/v1/health")).statusCode()).isEqualTo(200);
@@ -99,9 +104,13 @@ class ServerLimitsTest {
             assertThat(TestLab.get(client, other, "X-API-Key", "guess").statusCode()).isEqualTo(401);
         }
         URI manifest2 = server.baseUri().resolve("/api/v1/manifest?device=dev-2&current=0.1.0");
-        HttpResponse<byte[]> limited = TestLab.get(client, manifest2, "X-API-Key", goodKey);
+        HttpResponse<byte[]> limited = TestLab.get(client, manifest2, "X-API-Key", "another-guess");
         assertThat(limited.statusCode()).isEqualTo(429);
         assertThat(JSON.readTree(limited.body()).path("message").asText()).contains("127.0.0.1");
+        assertThat(journal.await(e -> e.type().equals("server.auth_throttled")
+                && "address".equals(e.fields().get("limited")), Duration.ofSeconds(5))).isPresent();
+        // A valid key still passes: the ceiling slows failures, never a genuine device.
+        assertThat(TestLab.get(client, manifest2, "X-API-Key", goodKey).statusCode()).isEqualTo(200);
     }
 
     /** A TLS health check from {@code local} (another loopback address): its HTTP status, or -1 if it got no answer. */

@@ -6,6 +6,8 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.Files;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -13,9 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.secureota.workbench.Waits;
+import org.secureota.workbench.journal.JournalJson;
+import org.secureota.workbench.journal.SessionExport;
+import org.secureota.workbench.journal.SessionLog;
 
 /** A workbench killed with SIGKILL leaves no board behind: the board quits when its stdin closes. */
-@Timeout(180)
+@Timeout(300)
 class NoOrphanTest {
 
     private static final java.time.Duration WAIT_FOR_EXIT = java.time.Duration.ofSeconds(30);
@@ -36,7 +41,7 @@ class NoOrphanTest {
             for (String line; (line = r.readLine()) != null; ) {
                 output.append(line).append('\n');
                 if (line.startsWith("pid ")) {
-                    boardPid = Long.parseLong(line.substring(4).trim());
+                    boardPid = Long.parseLong(line.substring(4).trim().split(",")[0]);
                     break;
                 }
             }
@@ -50,5 +55,56 @@ class NoOrphanTest {
         } finally {
             child.destroyForcibly();
         }
+    }
+
+    /**
+     * Issue 27: SIGKILL in the middle of a fleet update of ten boards leaves no board process, a journal
+     * whose every line is valid JSON, and a session from which the report is rebuilt.
+     */
+    @Test
+    void sigkillDuringATenBoardUpdateLeavesNoBoardAndAValidJournal() throws Exception {
+        SessionTestSupport.requireBoard();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+                SessionChild.class.getName(), root.toString(), SessionTestSupport.ROOT.toString(), "10", "update"))
+                .redirectErrorStream(true).start();
+        List<Long> pids = List.of();
+        StringBuilder output = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                output.append(line).append('\n');
+                if (line.startsWith("pid ")) {
+                    pids = Arrays.stream(line.substring(4).trim().split(",")).map(Long::parseLong).toList();
+                    break;
+                }
+            }
+            assertThat(pids).as("the child's board pids; child said:%n%s", output).hasSize(10);
+            new ProcessBuilder("kill", "-KILL", Long.toString(child.pid())).start().waitFor();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (pids.stream().anyMatch(NoOrphanTest::alive) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(pids).as("boards alive after the workbench was killed").noneMatch(NoOrphanTest::alive);
+        } finally {
+            child.destroyForcibly();
+        }
+        Path session = SessionExport.latestSession(root.resolve("sessions")).orElseThrow();
+        List<String> lines = Files.readAllLines(session.resolve(SessionLog.JOURNAL_FILE), StandardCharsets.UTF_8);
+        assertThat(lines).hasSizeGreaterThan(10);
+        long seq = 0;
+        for (String line : lines) {
+            long next = JournalJson.fromLine(line).seq(); // throws on a line that is not a valid event
+            assertThat(next).as("gap-free sequence").isEqualTo(seq + 1);
+            seq = next;
+        }
+        assertThat(lines).anyMatch(l -> l.contains("\"ota.progress\""));
+        var result = SessionExport.writeReport(session);
+        assertThat(result.errors()).isEmpty();
+        assertThat(session.resolve(SessionExport.REPORT_FILE)).isNotEmptyFile();
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 }
