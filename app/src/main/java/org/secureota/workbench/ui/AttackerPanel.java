@@ -86,12 +86,26 @@ final class AttackerPanel {
         for (Map.Entry<String, StringProperty> p : card.parameters().entrySet()) {
             TextField field = new TextField();
             field.setPrefColumnCount(8);
-            field.textProperty().bindBidirectional(p.getValue());
+            // The model keeps the wire value (once, every...); the field shows it in the current language.
+            javafx.util.StringConverter<String> shown = new javafx.util.StringConverter<>() {
+                @Override
+                public String toString(String wire) {
+                    return card.displayValue(wire);
+                }
+
+                @Override
+                public String fromString(String typed) {
+                    return card.wireValue(typed);
+                }
+            };
+            field.textProperty().bindBidirectional(p.getValue(), shown);
+            i18n.bundleProperty().addListener((o, a, b) -> field.setText(shown.toString(p.getValue().get())));
             field.disableProperty().bind(card.armedProperty());
             Tooltip help = new Tooltip();
-            help.textProperty().bind(i18n.bind(() -> card.parameterHelp(p.getKey())));
+            help.textProperty().bind(i18n.bind(() -> p.getKey() + " — " + card.parameterHelp(p.getKey())));
             field.setTooltip(help);
-            Label name = new Label(p.getKey());
+            Label name = new Label();
+            name.textProperty().bind(i18n.bind(() -> card.parameterLabel(p.getKey())));
             name.getStyleClass().add("key");
             HBox row = new HBox(6, name, field);
             row.getStyleClass().add("attack-parameter");

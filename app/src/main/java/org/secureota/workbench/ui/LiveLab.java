@@ -82,6 +82,7 @@ final class LiveLab implements LabControl {
                     return;
                 }
                 controller.setLab(this);
+                readTimelineDetailsFrom(s);
                 controller.bindThrottle(this::throttle);
                 controller.setStatus("app.status.open", s.folder());
             });
@@ -167,6 +168,9 @@ final class LiveLab implements LabControl {
             LabDevice device = session.device(d.getKey()).orElse(null);
             DeviceViewModel model = controller.showDevice(d.getKey(), d.getValue(),
                     device == null ? DeviceActions.NONE : actions(device));
+            if (d.getValue().boots() > 0) {
+                StartTiming.firstDeviceShown();
+            }
             BoardSnapshot board = s.boards().get(d.getKey());
             model.setPower(board == null ? "—" : i18n.get("power." + board.power().name().toLowerCase(Locale.ROOT))
                     + (board.armedCut() == null ? "" : " · " + i18n.get("power.armedCut", board.armedCut())));
@@ -182,12 +186,18 @@ final class LiveLab implements LabControl {
         return s.devices().values().stream().map(DeviceSnapshot::version).filter(v -> v != null).toList();
     }
 
+    /** The timeline keeps columns, not parsed events: a click on an old one reads it back from the journal. FX thread. */
+    private void readTimelineDetailsFrom(LabSession s) {
+        controller.timeline().model().readDetailsWith(seq -> s.journal().read(seq, seq).stream().findFirst().orElse(null));
+    }
+
     /** After a replay: the live journal window and devices again. */
     void reshow() {
         LabSession s = session;
         if (s == null) {
             return;
         }
+        readTimelineDetailsFrom(s);
         s.journal().window().forEach(controller::offer);
         snapshots.offer(s.snapshot());
         controller.setStatus("app.status.open", s.folder());
