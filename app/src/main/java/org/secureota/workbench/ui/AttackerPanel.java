@@ -102,7 +102,7 @@ final class AttackerPanel {
             i18n.bundleProperty().addListener((o, a, b) -> field.setText(shown.toString(p.getValue().get())));
             field.disableProperty().bind(card.armedProperty());
             Tooltip help = new Tooltip();
-            help.textProperty().bind(i18n.bind(() -> p.getKey() + " — " + card.parameterHelp(p.getKey())));
+            help.textProperty().bind(i18n.bind(() -> card.parameterHelp(p.getKey())));
             field.setTooltip(help);
             Label name = new Label();
             name.textProperty().bind(i18n.bind(() -> card.parameterLabel(p.getKey())));

@@ -49,6 +49,7 @@ public final class DeviceViewModel {
         i18n.localeProperty().addListener((o, a, b) -> {
             if (snapshot.get() != null) {
                 connection.set(i18n.get("connection." + snapshot.get().connection().name().toLowerCase(Locale.ROOT)));
+                running.set(runningText(snapshot.get()));
             }
         });
         verdictExplanation = i18n.bind(() -> explain(verdictCode.get(), verdictDetail.get()), verdictCode, verdictDetail);
@@ -81,6 +82,16 @@ public final class DeviceViewModel {
         return detail == null || detail.isBlank() ? text : text + "\n" + i18n.get("device.verdict.detail", detail);
     }
 
+    /** The running slot and its otadata state, the state in the current language (as the flash map names it). */
+    private String runningText(DeviceSnapshot s) {
+        if (s.runningLabel() == null) {
+            return "—";
+        }
+        String state = s.runningState() == null ? "" : String.valueOf(s.runningState()).toUpperCase(Locale.ROOT);
+        String key = "flash.word." + state.toLowerCase(Locale.ROOT);
+        return s.runningLabel() + " (" + s.runningSlot() + ") " + (i18n.has(key) ? i18n.get(key) : state);
+    }
+
     /** Shows {@code s}; FX thread. */
     public void apply(DeviceSnapshot s) {
         snapshot.set(s);
@@ -94,8 +105,7 @@ public final class DeviceViewModel {
         deviceId.set(s.journalId());
         connection.set(i18n.get("connection." + s.connection().name().toLowerCase(Locale.ROOT)));
         version.set(s.version() == null ? "—" : s.version());
-        running.set(s.runningLabel() == null ? "—" : s.runningLabel() + " (" + s.runningSlot() + ") "
-                + (s.runningState() == null ? "" : String.valueOf(s.runningState()).toUpperCase(Locale.ROOT)));
+        running.set(runningText(s));
         lcd.set(s.lcd());
         led.set(s.led());
         flashMap.set(FlashMap.of(s, downloading));

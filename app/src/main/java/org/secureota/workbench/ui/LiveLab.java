@@ -168,7 +168,7 @@ final class LiveLab implements LabControl {
             LabDevice device = session.device(d.getKey()).orElse(null);
             DeviceViewModel model = controller.showDevice(d.getKey(), d.getValue(),
                     device == null ? DeviceActions.NONE : actions(device));
-            if (d.getValue().boots() > 0) {
+            if (d.getValue().version() != null) {
                 StartTiming.firstDeviceShown();
             }
             BoardSnapshot board = s.boards().get(d.getKey());

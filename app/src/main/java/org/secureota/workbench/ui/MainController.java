@@ -162,6 +162,9 @@ public final class MainController {
         deviceFilter.setItems(deviceIds);
         deviceFilter.valueProperty().addListener((o, a, b) -> applyFilter());
         deviceFilter.promptTextProperty().bind(i18n.text("timeline.filter.allDevices"));
+        Label noRequest = new Label();
+        noRequest.textProperty().bind(i18n.text("server.requests.none"));
+        requests.setPlaceholder(noRequest);
         requests.setItems(requestRows);
         requestMethod.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().field("method").orElse("")));
         requestPath.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().field("path").orElse("")));

@@ -58,8 +58,8 @@ public final class ServerViewModel {
                 s.certificateSha256().substring(0, Math.min(16, s.certificateSha256().length())),
                 s.certificateNotAfter() == null ? "?" : DATE.format(s.certificateNotAfter())));
         releases.setAll(s.releases().stream()
-                .map(r -> r.version() + " · " + r.product() + " · secure " + r.secureVersion() + " · #" + r.counter()
-                        + " · " + r.size() / 1024 + " KiB")
+                .map(r -> i18n.get("server.release", r.version(), r.product(), String.valueOf(r.secureVersion()),
+                        String.valueOf(r.counter()), String.valueOf(r.size() / 1024)))
                 .toList());
         List<String> d = new java.util.ArrayList<>();
         for (Map.Entry<String, String> e : new java.util.TreeMap<>(s.deployments().products()).entrySet()) {

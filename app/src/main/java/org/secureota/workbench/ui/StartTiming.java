@@ -23,11 +23,14 @@ public final class StartTiming {
         long jvmStart = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli())
                 .orElse(System.currentTimeMillis());
         long launched = parse(System.getenv("WORKBENCH_LAUNCHED_AT_MS"));
-        originMs = launched > 0 && launched <= jvmStart ? launched : jvmStart;
+        long now = System.currentTimeMillis();
+        // The process start time is known to about a second only (/proc counts from the boot second).
+        boolean fromLauncher = launched > 0 && launched <= now && now - launched < 120_000;
+        originMs = fromLauncher ? launched : jvmStart;
         lastMs = originMs;
         out = to;
-        if (launched > 0 && launched <= jvmStart) {
-            mark("the JVM process started (the launcher script ran before it)", jvmStart);
+        if (fromLauncher) {
+            mark("the JVM process started (the launcher script ran before it; +-1 s)", Math.max(launched, jvmStart));
         }
         mark("the command line was read (JVM start, class loading)");
     }
