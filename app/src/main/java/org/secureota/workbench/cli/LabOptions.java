@@ -27,7 +27,9 @@ public final class LabOptions {
         }
         String inHome = System.getProperty("workbench.userLab");
         if (inHome != null && !inHome.isBlank()) {
-            return new Lab(Path.of(System.getProperty("user.home")).resolve(inHome));
+            // $HOME first, as desktop programs do (the JVM's user.home comes from the password database).
+            String home = System.getenv("HOME");
+            return new Lab(Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home")).resolve(inHome));
         }
         return new Lab(Path.of(System.getProperty("workbench.home", ".")));
     }

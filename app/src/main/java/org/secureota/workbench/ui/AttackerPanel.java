@@ -99,7 +99,11 @@ final class AttackerPanel {
                 }
             };
             field.textProperty().bindBidirectional(p.getValue(), shown);
-            i18n.bundleProperty().addListener((o, a, b) -> field.setText(shown.toString(p.getValue().get())));
+            javafx.beans.value.ChangeListener<java.util.ResourceBundle> relabel =
+                    (o, a, b) -> field.setText(shown.toString(p.getValue().get()));
+            // Weakly (the field holds the listener): a panel of a closed session must not stay reachable from the I18n.
+            field.getProperties().put("relabel", relabel);
+            i18n.bundleProperty().addListener(new javafx.beans.value.WeakChangeListener<>(relabel));
             field.disableProperty().bind(card.armedProperty());
             Tooltip help = new Tooltip();
             help.textProperty().bind(i18n.bind(() -> card.parameterHelp(p.getKey())));

@@ -44,14 +44,21 @@ public final class DeviceViewModel {
     private TelemetryLine.OtaProgress closedProgress;
     private TelemetryLine.OtaVerdict seenVerdict;
 
+    private final javafx.beans.value.ChangeListener<Locale> relabel = (o, a, b) -> {
+        if (snapshot.get() != null) {
+            connection.set(i18n().get("connection." + snapshot.get().connection().name().toLowerCase(Locale.ROOT)));
+            running.set(runningText(snapshot.get()));
+        }
+    };
+
+    private I18n i18n() {
+        return i18n;
+    }
+
     public DeviceViewModel(I18n i18n) {
         this.i18n = i18n;
-        i18n.localeProperty().addListener((o, a, b) -> {
-            if (snapshot.get() != null) {
-                connection.set(i18n.get("connection." + snapshot.get().connection().name().toLowerCase(Locale.ROOT)));
-                running.set(runningText(snapshot.get()));
-            }
-        });
+        // Weakly: a device panel that is gone (a new session) must not stay reachable from the window's I18n.
+        i18n.localeProperty().addListener(new javafx.beans.value.WeakChangeListener<>(relabel));
         verdictExplanation = i18n.bind(() -> explain(verdictCode.get(), verdictDetail.get()), verdictCode, verdictDetail);
         image = i18n.bind(() -> imageKey.get().isEmpty() ? "—" : i18n.get(imageKey.get(), imageArgument.get()),
                 imageKey, imageArgument);

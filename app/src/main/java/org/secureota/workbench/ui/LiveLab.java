@@ -46,6 +46,12 @@ final class LiveLab implements LabControl {
     private volatile DeviceEndpoint endpoint;
     private volatile Attacker attacker;
     private SessionSnapshot lastShown;
+    /** Removed when the lab is retired or closed: the window's I18n outlives every lab it showed. */
+    private final javafx.beans.value.ChangeListener<Locale> relabel = (o, a, b) -> {
+        if (lastShown != null) {
+            show(lastShown);
+        }
+    };
 
     LiveLab(LiveLabOptions options, MainController controller, I18n i18n) {
         this.options = options;
@@ -56,11 +62,7 @@ final class LiveLab implements LabControl {
         this.snapshots = new PulseQueue<>(Integer.MAX_VALUE, batch -> show(batch.get(batch.size() - 1)));
         this.attackerModel = new AttackerViewModel(i18n, java.util.concurrent.ForkJoinPool.commonPool(), Platform::runLater);
         controller.showAttacker(attackerModel);
-        i18n.localeProperty().addListener((o, a, b) -> {
-            if (lastShown != null) {
-                show(lastShown);
-            }
-        });
+        i18n.localeProperty().addListener(relabel);
     }
 
     /** Shows the lab as {@code opening} opens it (see {@link LabSession#open}); returns at once. FX thread. */
@@ -143,6 +145,7 @@ final class LiveLab implements LabControl {
     /** Stops feeding the window at once (FX thread); {@link #close} then stops the lab. */
     void retire() {
         retired = true;
+        i18n.localeProperty().removeListener(relabel);
         snapshots.close();
         if (listener != null) {
             listener.close();
@@ -288,6 +291,7 @@ final class LiveLab implements LabControl {
 
     /** Stops the lab; waits a few seconds at most so that closing the window never hangs. */
     void close() {
+        i18n.localeProperty().removeListener(relabel);
         snapshots.close();
         if (listener != null) {
             listener.close();
