@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.secureota.workbench.session.LabSessionOptions;
 import org.secureota.workbench.ui.GuiOptions;
 import org.secureota.workbench.ui.LiveLabOptions;
+import org.secureota.workbench.ui.StartTiming;
 import org.secureota.workbench.ui.WorkbenchApp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,6 +21,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "gui", mixinStandardHelpOptions = true,
         description = "Open the workbench window with a live lab (the default when no command is given).")
 final class GuiCommand implements Runnable {
+
+    /**
+     * Events the window's lab keeps parsed in memory. The timeline keeps its own columns and reads an old
+     * event back from the journal file; 100,000 parsed events (the headless default) cost about 100 MB.
+     */
+    static final int JOURNAL_WINDOW = 10_000;
 
     @Spec
     private CommandSpec spec;
@@ -45,12 +52,18 @@ final class GuiCommand implements Runnable {
     @Option(names = "--presentation", description = "Start in presentation mode (large fonts, no chrome).")
     private boolean presentation;
 
+    @Option(names = "--timing", description = "Print how long each phase of the start took, up to the first device boot shown.")
+    private boolean timing;
+
     @Override
     public void run() {
         run(spec);
     }
 
     void run(CommandSpec command) {
+        if (timing) {
+            StartTiming.enable(System.err);
+        }
         if (replay != null && !Files.exists(replay)) {
             throw new UsageException("--replay " + replay + ": no such file or folder; give a session's journal.jsonl,"
                     + " its folder under sessions/ or the zip written by File > Export session");
@@ -60,7 +73,8 @@ final class GuiCommand implements Runnable {
         }
         Locale locale = language == null ? Locale.getDefault() : Locale.forLanguageTag(language);
         LiveLabOptions live = replay != null ? null : new LiveLabOptions(
-                LabSessionOptions.defaults(WorkbenchCli.labOf(command)).withServerPort(port), deviceId);
+                LabSessionOptions.defaults(WorkbenchCli.labOf(command)).withServerPort(port)
+                        .withJournalWindow(JOURNAL_WINDOW), deviceId);
         String problem = WorkbenchApp.run(new GuiOptions(locale, dark, presentation, replay, live));
         if (problem != null) {
             throw new UsageException(problem);

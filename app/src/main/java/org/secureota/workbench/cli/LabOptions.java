@@ -6,8 +6,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The global {@code --lab DIR} option. Without it, the lab is {@code $WORKBENCH_LAB}, else the
- * project root that the launcher passes as {@code workbench.home}, else the current folder.
+ * The global {@code --lab DIR} option. Without it, the lab is {@code $WORKBENCH_LAB}, else the folder
+ * named by {@code workbench.userLab} in the user's home (the installed package's launcher sets it: its
+ * own folder is read-only), else the project root that the launcher passes as {@code workbench.home},
+ * else the current folder.
  */
 public final class LabOptions {
 
@@ -22,6 +24,12 @@ public final class LabOptions {
         String env = System.getenv("WORKBENCH_LAB");
         if (env != null && !env.isBlank()) {
             return new Lab(Path.of(env));
+        }
+        String inHome = System.getProperty("workbench.userLab");
+        if (inHome != null && !inHome.isBlank()) {
+            // $HOME first, as desktop programs do (the JVM's user.home comes from the password database).
+            String home = System.getenv("HOME");
+            return new Lab(Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home")).resolve(inHome));
         }
         return new Lab(Path.of(System.getProperty("workbench.home", ".")));
     }

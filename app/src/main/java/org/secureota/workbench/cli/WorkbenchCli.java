@@ -43,6 +43,9 @@ public final class WorkbenchCli implements Runnable {
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
     private boolean debug;
 
+    @Option(names = "--timing", description = "With no command: open the window and print how long each phase of its start took.")
+    private boolean timing;
+
     @Spec
     private CommandSpec spec;
 
@@ -125,7 +128,11 @@ public final class WorkbenchCli implements Runnable {
     public void run() {
         // No command: the window, with gui's defaults.
         CommandLine gui = spec.commandLine().getSubcommands().get("gui");
-        gui.parseArgs();
+        if (timing) {
+            gui.parseArgs("--timing");
+        } else {
+            gui.parseArgs();
+        }
         ((GuiCommand) gui.getCommand()).run(gui.getCommandSpec());
     }
 }

@@ -1,6 +1,7 @@
 package org.secureota.workbench.ui;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
@@ -85,14 +86,33 @@ public final class AttackCardModel {
             case RESISTED -> (j.expected().contains(verdict) && !"UPDATED".equals(verdict)
                     ? i18n.get("attacker.outcome.resisted", j.deviceId(), result, verdict, stoppedBy,
                     j.versionAfter() == null ? "?" : j.versionAfter())
-                    : i18n.get("attacker.outcome.resistedOther", j.deviceId(), result, j.reason()))
+                    : i18n.get("attacker.outcome.resistedOther", j.deviceId(), result, why(j)))
                     // Surviving is not winning: a denied update is named as such.
                     + AttackTexts.availability(attack.id(), l).filter(a -> !"UPDATED".equals(j.verdict()))
                             .map(a -> "\n" + a).orElse("");
             case NOT_RESISTED -> i18n.get("attacker.outcome.notResisted", j.deviceId(), result, verdict,
-                    String.join("; ", j.reasons()));
-            case NO_ATTEMPT -> i18n.get("attacker.outcome.noAttempt", j.deviceId(), result, j.reason());
+                    reasons(j));
+            case NO_ATTEMPT -> i18n.get("attacker.outcome.noAttempt", j.deviceId(), result, why(j));
         };
+    }
+
+    /** What the judge found, in the current language, from the judgement's figures (its reasons are English). */
+    /**
+     * The judge's own sentence says why in English; until the judge's reasons carry keys, another language
+     * shows the evidence the sentence rests on, translated, rather than English inside a French card.
+     */
+    private String why(Judgement j) {
+        return "en".equals(i18n.getLocale().getLanguage()) ? j.reason() : reasons(j);
+    }
+
+    private String reasons(Judgement j) {
+        return String.join("; ", List.of(
+                i18n.get("attacker.reason.verdict", j.verdict(), String.join(" / ", new TreeSet<>(j.expected()))),
+                i18n.get("attacker.reason.requests", j.httpRequests()),
+                i18n.get("attacker.reason.imageBytes", j.imageBytesServed()),
+                java.util.Objects.equals(j.versionBefore(), j.versionAfter())
+                        ? i18n.get("attacker.reason.version", String.valueOf(j.versionBefore()))
+                        : i18n.get("attacker.reason.versionChanged", String.valueOf(j.versionBefore()), String.valueOf(j.versionAfter()))));
     }
 
     private String check(String wireName) {
@@ -121,6 +141,36 @@ public final class AttackCardModel {
 
     public Map<String, StringProperty> parameters() {
         return parameters;
+    }
+
+    /** A parameter's name in the current language (scripts and the CLI keep the wire name, in the tooltip). */
+    public String parameterLabel(String name) {
+        java.util.ResourceBundle b = AttackTexts.bundle(i18n.getLocale());
+        String own = attack.id() + ".name." + name;
+        return b.containsKey(own) ? b.getString(own) : b.containsKey("name." + name) ? b.getString("name." + name) : name;
+    }
+
+    /** A parameter value as shown: a keyword (once, every, fixed, random) in the current language. */
+    public String displayValue(String wire) {
+        java.util.ResourceBundle b = AttackTexts.bundle(i18n.getLocale());
+        return wire != null && b.containsKey("value." + wire) ? b.getString("value." + wire) : wire;
+    }
+
+    /** The value the attack gets for what was typed: a keyword in either language, else the text as typed. */
+    public String wireValue(String typed) {
+        if (typed == null) {
+            return "";
+        }
+        String t = typed.trim();
+        for (Locale l : I18n.LOCALES) {
+            java.util.ResourceBundle b = AttackTexts.bundle(l);
+            for (String key : b.keySet()) {
+                if (key.startsWith("value.") && b.getString(key).equalsIgnoreCase(t)) {
+                    return key.substring("value.".length());
+                }
+            }
+        }
+        return typed;
     }
 
     public String parameterHelp(String name) {

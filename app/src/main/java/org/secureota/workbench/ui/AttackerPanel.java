@@ -114,12 +114,30 @@ final class AttackerPanel {
         for (Map.Entry<String, StringProperty> p : card.parameters().entrySet()) {
             TextField field = new TextField();
             field.setPrefColumnCount(8);
-            field.textProperty().bindBidirectional(p.getValue());
+            // The model keeps the wire value (once, every...); the field shows it in the current language.
+            javafx.util.StringConverter<String> shown = new javafx.util.StringConverter<>() {
+                @Override
+                public String toString(String wire) {
+                    return card.displayValue(wire);
+                }
+
+                @Override
+                public String fromString(String typed) {
+                    return card.wireValue(typed);
+                }
+            };
+            field.textProperty().bindBidirectional(p.getValue(), shown);
+            javafx.beans.value.ChangeListener<java.util.ResourceBundle> relabel =
+                    (o, a, b) -> field.setText(shown.toString(p.getValue().get()));
+            // Weakly (the field holds the listener): a panel of a closed session must not stay reachable from the I18n.
+            field.getProperties().put("relabel", relabel);
+            i18n.bundleProperty().addListener(new javafx.beans.value.WeakChangeListener<>(relabel));
             field.disableProperty().bind(card.armedProperty());
             Tooltip help = new Tooltip();
             help.textProperty().bind(i18n.bind(() -> card.parameterHelp(p.getKey())));
             field.setTooltip(help);
-            Label name = new Label(p.getKey());
+            Label name = new Label();
+            name.textProperty().bind(i18n.bind(() -> card.parameterLabel(p.getKey())));
             name.getStyleClass().add("key");
             HBox row = new HBox(6, name, field);
             row.getStyleClass().add("attack-parameter");

@@ -70,6 +70,11 @@ public final class DevicePanelController {
         flashMap.runningTextProperty().bind(i18n.text("flash.running"));
         flashMap.nextBootTextProperty().bind(i18n.text("flash.nextBoot"));
         flashMap.flashTextProperty().bind(i18n.text("flash.flash"));
+        flashMap.wordsProperty().bind(javafx.beans.binding.Bindings.createObjectBinding(
+                () -> (java.util.function.UnaryOperator<String>) w -> {
+                    String key = "flash.word." + w.toLowerCase(java.util.Locale.ROOT).replace(' ', '_');
+                    return i18n.has(key) ? i18n.get(key) : w;
+                }, i18n.bundleProperty()));
         verdictCode.textProperty().bind(model.verdictCodeProperty());
         // The code's full explanation (and the device's own detail) for those who want it.
         Tooltip explanation = new Tooltip();

@@ -51,13 +51,21 @@ public final class DeviceViewModel {
     /** The board's power as the session last said (null: unknown, as in a replay). */
     private BoardPower boardPower;
 
+    private final javafx.beans.value.ChangeListener<Locale> relabel = (o, a, b) -> {
+        if (snapshot.get() != null) {
+            connection.set(i18n().get("connection." + snapshot.get().connection().name().toLowerCase(Locale.ROOT)));
+            running.set(runningText(snapshot.get()));
+        }
+    };
+
+    private I18n i18n() {
+        return i18n;
+    }
+
     public DeviceViewModel(I18n i18n) {
         this.i18n = i18n;
-        i18n.localeProperty().addListener((o, a, b) -> {
-            if (snapshot.get() != null) {
-                connection.set(i18n.get("connection." + snapshot.get().connection().name().toLowerCase(Locale.ROOT)));
-            }
-        });
+        // Weakly: a device panel that is gone (a new session) must not stay reachable from the window's I18n.
+        i18n.localeProperty().addListener(new javafx.beans.value.WeakChangeListener<>(relabel));
         outcome = new OutcomeViewModel(i18n);
         verdictExplanation = i18n.bind(() -> explain(verdictCode.get(), verdictDetail.get()), verdictCode, verdictDetail);
         image = i18n.bind(() -> imageKey.get().isEmpty() ? "—" : i18n.get(imageKey.get(), imageArgument.get()),
@@ -89,6 +97,16 @@ public final class DeviceViewModel {
         return detail == null || detail.isBlank() ? text : text + "\n" + i18n.get("device.verdict.detail", detail);
     }
 
+    /** The running slot and its otadata state, the state in the current language (as the flash map names it). */
+    private String runningText(DeviceSnapshot s) {
+        if (s.runningLabel() == null) {
+            return "—";
+        }
+        String state = s.runningState() == null ? "" : String.valueOf(s.runningState()).toUpperCase(Locale.ROOT);
+        String key = "flash.word." + state.toLowerCase(Locale.ROOT);
+        return s.runningLabel() + " (" + s.runningSlot() + ") " + (i18n.has(key) ? i18n.get(key) : state);
+    }
+
     /** Shows {@code s} with its board's power unknown (a replay); FX thread. */
     public void apply(DeviceSnapshot s) {
         apply(s, null);
@@ -111,8 +129,7 @@ public final class DeviceViewModel {
         deviceId.set(s.journalId());
         connection.set(i18n.get("connection." + s.connection().name().toLowerCase(Locale.ROOT)));
         version.set(s.version() == null ? "—" : s.version());
-        running.set(s.runningLabel() == null ? "—" : s.runningLabel() + " (" + s.runningSlot() + ") "
-                + (s.runningState() == null ? "" : String.valueOf(s.runningState()).toUpperCase(Locale.ROOT)));
+        running.set(runningText(s));
         boolean unpowered = power == BoardPower.OFF || power == BoardPower.CUT;
         lcd.set(unpowered ? LcdScreen.BLANK : s.lcd());
         led.set(unpowered ? LedPattern.OFF : s.led());

@@ -52,6 +52,12 @@ final class LiveLab implements LabControl {
     /** A script's scratch lab, deleted once closed, and where its session folder is kept; null for the main lab. */
     private volatile Path scratch;
     private volatile Path keepSessionsIn;
+    /** Removed when the lab is retired or closed: the window's I18n outlives every lab it showed. */
+    private final javafx.beans.value.ChangeListener<Locale> relabel = (o, a, b) -> {
+        if (lastShown != null) {
+            show(lastShown);
+        }
+    };
 
     LiveLab(LiveLabOptions options, MainController controller, I18n i18n) {
         this.options = options;
@@ -69,11 +75,7 @@ final class LiveLab implements LabControl {
                 p.model().setJudgement(c.getMap().get(c.getKey()));
             }
         });
-        i18n.localeProperty().addListener((o, a, b) -> {
-            if (lastShown != null) {
-                show(lastShown);
-            }
-        });
+        i18n.localeProperty().addListener(relabel);
     }
 
     /**
@@ -109,6 +111,7 @@ final class LiveLab implements LabControl {
                     return;
                 }
                 controller.setLab(this);
+                readTimelineDetailsFrom(s);
                 controller.bindThrottle(this::throttle);
                 controller.setStatus("app.status.open", s.folder());
             });
@@ -172,6 +175,7 @@ final class LiveLab implements LabControl {
     /** Stops feeding the window at once (FX thread); {@link #close} then stops the lab. */
     void retire() {
         retired = true;
+        i18n.localeProperty().removeListener(relabel);
         snapshots.close();
         if (listener != null) {
             listener.close();
@@ -200,6 +204,9 @@ final class LiveLab implements LabControl {
             DeviceViewModel model = controller.showDevice(d.getKey(), d.getValue(), board == null ? null : board.power(),
                     device == null ? DeviceActions.NONE : actions(device));
             model.setJudgement(attackerModel.latestJudgements().get(d.getKey()));
+            if (d.getValue().version() != null) {
+                StartTiming.firstDeviceShown();
+            }
             model.setPower(board == null ? "—" : i18n.get("power." + board.power().name().toLowerCase(Locale.ROOT))
                     + (board.armedCut() == null ? "" : " · " + i18n.get("power.armedCut", board.armedCut())));
         }
@@ -214,12 +221,18 @@ final class LiveLab implements LabControl {
         return s.devices().values().stream().map(DeviceSnapshot::version).filter(v -> v != null).toList();
     }
 
+    /** The timeline keeps columns, not parsed events: a click on an old one reads it back from the journal. FX thread. */
+    private void readTimelineDetailsFrom(LabSession s) {
+        controller.timeline().model().readDetailsWith(seq -> s.journal().read(seq, seq).stream().findFirst().orElse(null));
+    }
+
     /** After a replay: the live journal window and devices again. */
     void reshow() {
         LabSession s = session;
         if (s == null) {
             return;
         }
+        readTimelineDetailsFrom(s);
         s.journal().window().forEach(controller::offer);
         snapshots.offer(s.snapshot());
         controller.setStatus("app.status.open", s.folder());
@@ -331,6 +344,7 @@ final class LiveLab implements LabControl {
 
     /** Stops the lab; waits a few seconds at most so that closing the window never hangs. */
     void close() {
+        i18n.localeProperty().removeListener(relabel);
         snapshots.close();
         if (listener != null) {
             listener.close();

@@ -149,6 +149,20 @@ public final class MainController {
         timeline.setOnSelect(e -> eventDetails.setText(EventText.of(e)));
         eventDetails.promptTextProperty().bind(i18n.text("timeline.details.none"));
         timeline.cursorNanosProperty().addListener((o, a, b) -> followReplay(b.longValue()));
+        timeline.laneNamesProperty().bind(javafx.beans.binding.Bindings.createObjectBinding(
+                () -> (java.util.function.Function<Source, String>) src -> i18n.get("source." + src.wireName()),
+                i18n.bundleProperty()));
+        sourceFilter.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Source src) {
+                return src == null ? "" : i18n.get("source." + src.wireName());
+            }
+
+            @Override
+            public Source fromString(String text) {
+                return null;
+            }
+        });
         sourceFilter.getItems().setAll(Source.values());
         sourceFilter.getCheckModel().checkAll();
         sourceFilter.getCheckModel().getCheckedItems().addListener((ListChangeListener<Source>) c -> applyFilter());
@@ -156,6 +170,9 @@ public final class MainController {
         deviceFilter.setItems(deviceIds);
         deviceFilter.valueProperty().addListener((o, a, b) -> applyFilter());
         deviceFilter.promptTextProperty().bind(i18n.text("timeline.filter.allDevices"));
+        Label noRequest = new Label();
+        noRequest.textProperty().bind(i18n.text("server.requests.none"));
+        requests.setPlaceholder(noRequest);
         requests.setItems(requestRows);
         requestMethod.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().field("method").orElse("")));
         requestPath.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().field("path").orElse("")));
@@ -855,6 +872,12 @@ public final class MainController {
     private void showReplay(Path file, List<JournalEvent> events) {
         replay = List.copyOf(events);
         timelineModel.clear();
+        // The replay holds its events; the timeline keeps only columns and looks details up here.
+        List<JournalEvent> held = replay;
+        timelineModel.readDetailsWith(seq -> {
+            int i = java.util.Collections.binarySearch(held.stream().map(JournalEvent::seq).toList(), seq);
+            return i >= 0 ? held.get(i) : null;
+        });
         timelineModel.addAll(replay);
         for (String id : new ArrayList<>(devicePanels.keySet())) {
             removeDevice(id);

@@ -61,8 +61,11 @@ public final class ServerViewModel {
                 s.certificateNotAfter() == null ? "?" : DATE.format(s.certificateNotAfter())));
         releases.setAll(s.releases().stream()
                 // Short rows (no horizontal scroll bar): the product only when it is not the lab's own.
-                .map(r -> r.version() + (r.product().equals(LabSessionDefaults.PRODUCT) ? "" : " · " + r.product())
-                        + " · secure " + r.secureVersion() + " · #" + r.counter() + " · " + r.size() / 1024 + " KiB")
+                .map(r -> r.product().equals(LabSessionDefaults.PRODUCT)
+                        ? i18n.get("server.release.own", r.version(), String.valueOf(r.secureVersion()),
+                                String.valueOf(r.counter()), String.valueOf(r.size() / 1024))
+                        : i18n.get("server.release", r.version(), r.product(), String.valueOf(r.secureVersion()),
+                                String.valueOf(r.counter()), String.valueOf(r.size() / 1024)))
                 .toList());
         List<String> d = new java.util.ArrayList<>();
         for (Map.Entry<String, String> e : new java.util.TreeMap<>(s.deployments().products()).entrySet()) {

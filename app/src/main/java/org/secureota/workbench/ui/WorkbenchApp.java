@@ -29,16 +29,28 @@ public final class WorkbenchApp extends Application {
         if (problem != null) {
             return problem;
         }
+        problem = NativeLibraryCheck.problem(System.getenv(), System.getProperty("os.name", ""));
+        if (problem != null) {
+            return problem;
+        }
         OPTIONS.set(options);
         if (options.live() != null) {
-            EARLY_LAB.set(LabSession.open(options.live().session()));
+            CompletableFuture<LabSession> lab = LabSession.open(options.live().session());
+            lab.thenRun(() -> StartTiming.mark("the lab session is open (PKI, releases, server; beside the toolkit)"));
+            EARLY_LAB.set(lab);
         }
         try {
+            StartTiming.mark("the toolkit is starting");
             Application.launch(WorkbenchApp.class);
         } catch (RuntimeException e) {
             CompletableFuture<LabSession> lab = EARLY_LAB.getAndSet(null);
             if (lab != null) {
                 lab.thenAccept(LabSession::close);
+            }
+            if (String.valueOf(e.getMessage()).contains("GTK")) {
+                // The library is there (checked above) but would not load: one of its own dependencies is missing.
+                return "The window could not open (" + e.getMessage() + "): GTK 3 is installed but did not load; reinstall"
+                        + " it with: sudo apt-get install -y --reinstall libgtk-3-0   (or run the lab headless with './workbench lab')";
             }
             // GTK refuses a display it cannot open with an exception whose message says so.
             return "The window could not open (" + e.getMessage() + "): run the lab headless with './workbench lab',"
@@ -58,8 +70,13 @@ public final class WorkbenchApp extends Application {
     @Override
     public void start(Stage stage) {
         GuiOptions options = OPTIONS.get();
+        StartTiming.mark("the toolkit is up");
         window = new WorkbenchWindow(options.locale(), options.dark());
         window.show(stage);
+        StartTiming.mark("the window is built and shown");
+        if (StartTiming.enabled()) {
+            javafx.application.Platform.runLater(() -> StartTiming.mark("the window's first frame"));
+        }
         MainController c = window.controller();
         if (options.presentation()) {
             c.setPresentation(true);

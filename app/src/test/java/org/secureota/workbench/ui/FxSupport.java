@@ -18,6 +18,8 @@ final class FxSupport {
         String problem = DisplayCheck.problem(System.getenv(), System.getProperty("os.name", ""));
         Prerequisites.require(problem == null, "the window tests need a display; run them under 'xvfb-run -a mvn verify'. "
                 + problem);
+        String library = NativeLibraryCheck.problem(System.getenv(), System.getProperty("os.name", ""));
+        Prerequisites.require(library == null, "the window tests: " + library);
     }
 
     /** Runs {@code task} on the FX thread and returns its result. */

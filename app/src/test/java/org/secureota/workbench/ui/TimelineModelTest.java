@@ -2,10 +2,14 @@ package org.secureota.workbench.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.secureota.workbench.journal.Journal;
+import org.secureota.workbench.journal.SessionLog;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.Source;
 import org.secureota.workbench.ui.timeline.TimelineModel;
@@ -107,6 +111,33 @@ class TimelineModelTest {
         assertThat(m.size()).isEqualTo(1000);
         assertThat(m.firstNanos()).isEqualTo(4000);
         assertThat(m.event(0).monotonicNanos()).isEqualTo(4000);
+    }
+
+    @Test
+    void withAJournalBehindItOnlyTheLatestEventsStayParsedAndOlderOnesAreReadBack(@TempDir Path dir) {
+        try (SessionLog log = SessionLog.create(dir, Instant.EPOCH)) {
+            Journal journal = new Journal(java.time.Clock.systemUTC(), log, 100);
+            TimelineModel m = new TimelineModel();
+            m.readDetailsWith(s -> journal.read(s, s).stream().findFirst().orElse(null));
+            for (int i = 0; i < 20_000; i++) {
+                m.add(journal.append(i % 2 == 0 ? Source.SERVER : Source.DEVICE, i % 2 == 0 ? null : "esp32-lab-0" + (i % 3),
+                        "t" + (i % 5), "event " + i, Map.of("i", i)));
+            }
+            assertThat(m.size()).isEqualTo(20_000);
+            assertThat(m.eventsHeld()).isEqualTo(TimelineModel.DETAIL_WINDOW);
+            // An old event comes back from the file with its fields, as written.
+            JournalEvent old = m.event(17);
+            assertThat(old.message()).isEqualTo("event 17");
+            assertThat(old.field("i")).contains("17");
+            assertThat(old.deviceId()).isEqualTo("esp32-lab-02");
+            // The device filter works on the columns, not on parsed events.
+            m.filterDevice("esp32-lab-01");
+            long shown = java.util.stream.IntStream.range(0, m.size()).filter(m::shown).count();
+            assertThat(shown).isEqualTo(10_000 + 3_334);
+            // A click on an old event finds it through the file.
+            int lane = m.lanes().indexOf(new TimelineModel.Lane(Source.SERVER, null));
+            assertThat(m.nearest(lane, m.event(4).monotonicNanos(), 0)).map(JournalEvent::message).contains("event 4");
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongFunction;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.Source;
 
@@ -16,6 +17,12 @@ import org.secureota.workbench.journal.Source;
  *
  * <p>Lanes: one per source, except devices, which get one lane each. Events arrive in journal order,
  * so times never decrease and a time range is found by binary search.
+ *
+ * <p>Memory is bounded by design: per event it keeps only primitive columns (time, lane, type, device,
+ * sequence number: 32 bytes), and the events themselves only for the last {@link #DETAIL_WINDOW}
+ * once a {@linkplain #readDetailsWith details reader} is set; an older event's fields are read back
+ * from the journal when it is clicked. An hour of a busy lab then costs a few megabytes, not the
+ * hundreds that 200,000 parsed events with their field maps would.
  *
  * <p>Not thread-safe: the FX thread owns it (the journal pump feeds it once per pulse).
  */
@@ -43,10 +50,18 @@ public final class TimelineModel {
     private static final List<Source> LANE_ORDER = List.of(Source.SCENARIO, Source.ATTACKER, Source.NETWORK,
             Source.SERVER, Source.DEVICE, Source.WORKBENCH);
 
+    /** Parsed events kept in memory behind the columns once a details reader is set. */
+    public static final int DETAIL_WINDOW = 2_000;
+
     private long[] nanos = new long[1024];
     private int[] lane = new int[1024];
     private int[] type = new int[1024];
+    private int[] device = new int[1024];
+    private long[] seq = new long[1024];
     private JournalEvent[] events = new JournalEvent[1024];
+    private LongFunction<JournalEvent> detailsReader;
+    private final List<String> devices = new ArrayList<>();
+    private final Map<String, Integer> deviceIndex = new HashMap<>();
     private int size;
     private int capacity;
     private int start;
@@ -57,7 +72,8 @@ public final class TimelineModel {
     private final Map<String, Integer> typeIndex = new HashMap<>();
     private boolean[] laneShown = new boolean[8];
     private boolean[] typeShown = new boolean[64];
-    private String deviceFilter;
+    private String deviceFilterId;
+    private int deviceFilter = -1;
     private int[] laneOrder = new int[0];
 
     /** @param capacity events kept; the oldest go first (the journal file keeps them all) */
@@ -67,6 +83,19 @@ public final class TimelineModel {
 
     public TimelineModel() {
         this(200_000);
+    }
+
+    /**
+     * Reads an event back by its sequence number (the session's journal): from then on only the last
+     * {@link #DETAIL_WINDOW} events are kept parsed. Null keeps every event parsed (up to the capacity).
+     */
+    public void readDetailsWith(LongFunction<JournalEvent> reader) {
+        this.detailsReader = reader;
+        if (reader != null) {
+            for (int i = start; i < start + size - DETAIL_WINDOW; i++) {
+                events[i] = null;
+            }
+        }
     }
 
     /** Adds a batch of events in journal order. */
@@ -84,7 +113,12 @@ public final class TimelineModel {
         nanos[i] = size > 0 ? Math.max(e.monotonicNanos(), nanos[i - 1]) : e.monotonicNanos();
         lane[i] = laneOf(e);
         type[i] = typeOf(e.type());
+        device[i] = deviceOf(e.deviceId());
+        seq[i] = e.seq();
         events[i] = e;
+        if (detailsReader != null && i - DETAIL_WINDOW >= start) {
+            events[i - DETAIL_WINDOW] = null;
+        }
         size++;
         if (size > capacity) {
             events[start] = null;
@@ -98,6 +132,8 @@ public final class TimelineModel {
             System.arraycopy(nanos, start, nanos, 0, size);
             System.arraycopy(lane, start, lane, 0, size);
             System.arraycopy(type, start, type, 0, size);
+            System.arraycopy(device, start, device, 0, size);
+            System.arraycopy(seq, start, seq, 0, size);
             System.arraycopy(events, start, events, 0, size);
             Arrays.fill(events, size, events.length, null);
             start = 0;
@@ -106,8 +142,23 @@ public final class TimelineModel {
             nanos = Arrays.copyOf(nanos, n);
             lane = Arrays.copyOf(lane, n);
             type = Arrays.copyOf(type, n);
+            device = Arrays.copyOf(device, n);
+            seq = Arrays.copyOf(seq, n);
             events = Arrays.copyOf(events, n);
         }
+    }
+
+    private int deviceOf(String id) {
+        if (id == null) {
+            return -1;
+        }
+        Integer i = deviceIndex.get(id);
+        if (i != null) {
+            return i;
+        }
+        devices.add(id);
+        deviceIndex.put(id, devices.size() - 1);
+        return devices.size() - 1;
     }
 
     private int laneOf(JournalEvent e) {
@@ -163,8 +214,19 @@ public final class TimelineModel {
         return size;
     }
 
+    /** The event at {@code index}: kept in memory, or read back from the journal (null if it cannot be). */
     public JournalEvent event(int index) {
-        return events[start + index];
+        JournalEvent e = events[start + index];
+        return e != null || detailsReader == null ? e : detailsReader.apply(seq[start + index]);
+    }
+
+    /** How many parsed events memory holds (the rest are columns only). */
+    public int eventsHeld() {
+        int n = 0;
+        for (int i = start; i < start + size; i++) {
+            n += events[i] != null ? 1 : 0;
+        }
+        return n;
     }
 
     public List<Lane> lanes() {
@@ -213,7 +275,14 @@ public final class TimelineModel {
 
     /** Shows only events of this device (null for every device); lanes of other sources stay. */
     public void filterDevice(String deviceId) {
-        this.deviceFilter = deviceId;
+        this.deviceFilterId = deviceId;
+        if (deviceId == null) {
+            this.deviceFilter = -1;
+        } else {
+            Integer i = deviceIndex.get(deviceId);
+            // A device not seen yet: remember it, so that its events are the ones shown when they come.
+            this.deviceFilter = i != null ? i : deviceOf(deviceId);
+        }
     }
 
     public boolean shown(int index) {
@@ -221,7 +290,7 @@ public final class TimelineModel {
         if (!laneShown[lane[i]] || !typeShown[type[i]]) {
             return false;
         }
-        return deviceFilter == null || events[i].deviceId() == null || deviceFilter.equals(events[i].deviceId());
+        return deviceFilter < 0 || device[i] < 0 || device[i] == deviceFilter;
     }
 
     // ---- reduction ----
@@ -290,7 +359,7 @@ public final class TimelineModel {
     public Optional<JournalEvent> nearest(int laneIndex, long t, long tolerance) {
         int k = indexAt(t - tolerance);
         int end = indexAt(t + tolerance + 1);
-        JournalEvent best = null;
+        int best = -1;
         long bestDistance = Long.MAX_VALUE;
         for (; k < end; k++) {
             int i = start + k;
@@ -300,10 +369,10 @@ public final class TimelineModel {
             long d = Math.abs(nanos[i] - t);
             if (d < bestDistance) {
                 bestDistance = d;
-                best = events[i];
+                best = k;
             }
         }
-        return Optional.ofNullable(best);
+        return best < 0 ? Optional.empty() : Optional.ofNullable(event(best));
     }
 
     public void clear() {
@@ -313,5 +382,8 @@ public final class TimelineModel {
         lanes.clear();
         laneIndex.clear();
         laneOrder = new int[0];
+        devices.clear();
+        deviceIndex.clear();
+        filterDevice(deviceFilterId);
     }
 }

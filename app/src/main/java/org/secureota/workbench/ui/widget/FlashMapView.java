@@ -39,6 +39,10 @@ public final class FlashMapView extends CanvasRegion {
     private final javafx.beans.property.StringProperty runningText = new javafx.beans.property.SimpleStringProperty(this, "runningText", "running");
     private final javafx.beans.property.StringProperty nextBootText = new javafx.beans.property.SimpleStringProperty(this, "nextBootText", "next boot");
     private final javafx.beans.property.StringProperty flashText = new javafx.beans.property.SimpleStringProperty(this, "flashText", "flash");
+    /** Names of otadata states and of the bootloader and table regions in the current language (identity: as ESP-IDF names them). */
+    private final ObjectProperty<java.util.function.UnaryOperator<String>> words =
+            new SimpleObjectProperty<>(this, "words", java.util.function.UnaryOperator.identity());
+    private final List<String> drawn = new java.util.ArrayList<>();
     private final StyleableObjectProperty<Color> free = colorProperty(FREE, "free", FREE.getInitialValue(this));
     private final StyleableObjectProperty<Color> system = colorProperty(SYSTEM, "system", SYSTEM.getInitialValue(this));
     private final StyleableObjectProperty<Color> data = colorProperty(DATA, "data", DATA.getInitialValue(this));
@@ -56,6 +60,22 @@ public final class FlashMapView extends CanvasRegion {
         runningText.addListener((o, a, b) -> markDirty());
         nextBootText.addListener((o, a, b) -> markDirty());
         flashText.addListener((o, a, b) -> markDirty());
+        words.addListener((o, a, b) -> markDirty());
+    }
+
+    /** Translates a state ({@code VALID}) or a region label ({@code bootloader}); unknown words come back as they are. */
+    public ObjectProperty<java.util.function.UnaryOperator<String>> wordsProperty() {
+        return words;
+    }
+
+    /** The texts of the last frame, in drawing order (the canvas's words for screen readers and tests). */
+    public List<String> drawnTexts() {
+        return List.copyOf(drawn);
+    }
+
+    private String word(String w) {
+        String t = words.get().apply(w);
+        return t == null ? w : t;
     }
 
     /** The words the map writes (the panel binds them to the current language). */
@@ -95,6 +115,7 @@ public final class FlashMapView extends CanvasRegion {
 
     @Override
     protected void draw(GraphicsContext g, double width, double height) {
+        drawn.clear();
         FlashMap m = getMap();
         double fontSize = Math.max(10, Math.min(26, height * 0.12));
         Font regular = Font.font(fontSize);
@@ -125,7 +146,7 @@ public final class FlashMapView extends CanvasRegion {
                 if (caption.length() > 0) {
                     caption.append("  ·  ");
                 }
-                caption.append(r.label()).append(' ').append(size(r.size()));
+                caption.append(word(r.label())).append(' ').append(size(r.size()));
             }
             g.setStroke(text.get().deriveColor(0, 1, 1, 0.35));
             g.setLineWidth(1);
@@ -136,7 +157,10 @@ public final class FlashMapView extends CanvasRegion {
         g.setFont(Font.font(fontSize * 0.85));
         g.setFill(text.get());
         g.setTextAlign(TextAlignment.LEFT);
-        g.fillText(caption + "  ·  " + size(m.flashSize()) + " " + flashText.get(), 0, barTop + barHeight + fontSize * 0.3, width);
+        String legend = caption + "  ·  " + size(m.flashSize()) + " " + flashText.get();
+        g.fillText(legend, 0, barTop + barHeight + fontSize * 0.3, width);
+        drawn.add(legend);
+        setAccessibleText(String.join(" | ", drawn));
     }
 
     private void drawSlot(GraphicsContext g, FlashMap.Region r, double x, double y, double w, double h,
@@ -153,8 +177,9 @@ public final class FlashMapView extends CanvasRegion {
                 g.setLineDashes();
             }
         }
-        String state = r.otaState().orElse("");
-        Color stateColor = stateColor(state);
+        String raw = r.otaState().orElse("");
+        String state = raw.isEmpty() ? "" : word(raw);
+        Color stateColor = stateColor(raw);
         double stripe = Math.max(4, h * 0.12);
         g.setFill(stateColor);
         g.fillRect(x, y + h - stripe, w, stripe);
@@ -165,6 +190,8 @@ public final class FlashMapView extends CanvasRegion {
         g.setFont(bold);
         String version = r.slot() == null ? "" : r.slot().image().valid() ? "v" + r.slot().image().version() : "—";
         g.fillText(r.label() + "  " + version, x + pad, y + pad, w - 2 * pad);
+        drawn.add(r.label() + "  " + version);
+        drawn.add(state);
         g.setFont(regular);
         g.setFill(stateColor.darker());
         g.fillText(state.isEmpty() ? "" : state, x + pad, y + pad + line, w - 2 * pad);
@@ -175,6 +202,7 @@ public final class FlashMapView extends CanvasRegion {
         }
         if (y + pad + 3 * line < y + h - stripe) {
             g.fillText(marks, x + pad, y + pad + 2 * line, w - 2 * pad);
+            drawn.add(marks);
         }
     }
 
