@@ -7,9 +7,11 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.Tag;
 
 /** Keeps the dependency arrows of docs/architecture.md: ui -> scenario -> session -> actors -> foundations. */
 @AnalyzeClasses(packages = "org.secureota.workbench", importOptions = ImportOption.DoNotIncludeTests.class)
+@Tag("unit")
 class ArchitectureTest {
 
     private static final String ROOT = "org.secureota.workbench.";

@@ -17,12 +17,14 @@ import org.secureota.workbench.session.LabSession;
 import org.secureota.workbench.session.LabSessionException;
 import org.secureota.workbench.session.LabSessionOptions;
 import org.secureota.workbench.session.VirtualDeviceOptions;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The one device-id rule holds at every door: an id refused by one entry point is refused by all of
  * them, before anything is written (a session used to make a devices folder for "a..b" that the
  * server then refused).
  */
+@Tag("e2e")
 class DeviceIdRuleTest {
 
     @ParameterizedTest

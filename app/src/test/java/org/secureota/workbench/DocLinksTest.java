@@ -12,12 +12,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Every link a reader can follow stays inside the repository and resolves: Markdown links in the
  * README and docs, and the {@code docs/...} files that code comments cite. A newcomer once followed
  * {@code docs/architecture} and a design file that only existed outside the project.
  */
+@Tag("unit")
 class DocLinksTest {
 
     private static final Path ROOT = Path.of("").toAbsolutePath();

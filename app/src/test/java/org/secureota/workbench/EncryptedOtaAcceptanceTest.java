@@ -16,6 +16,7 @@ import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.pki.ProductKeys;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Encrypted releases on the real parts (issue 14): {@code publish --encrypt} puts only ciphertext in the
@@ -24,6 +25,7 @@ import org.secureota.workbench.pki.ProductKeys;
  * the key in its factory data refuses it and keeps running V1.
  */
 @Timeout(400)
+@Tag("e2e")
 class EncryptedOtaAcceptanceTest {
 
     @TempDir

@@ -20,12 +20,14 @@ import org.secureota.workbench.scenario.DemoScript;
 import org.secureota.workbench.scenario.ScenarioRun;
 import org.secureota.workbench.scenario.ScriptReader;
 import org.secureota.workbench.scenario.Step;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The French texts use one term per concept: docs/glossaire.md lists, for each concept, the variants
  * not to write, and no French text of the scripts, the attacker's panel or the window contains one.
  * The table is read from the glossary itself, so the document and the check cannot drift apart.
  */
+@Tag("unit")
 class GlossaryTest {
 
     static final Path ROOT = Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath().normalize();

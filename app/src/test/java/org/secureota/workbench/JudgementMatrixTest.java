@@ -40,6 +40,7 @@ import org.secureota.workbench.session.LabSession;
 import org.secureota.workbench.session.LabSessionDefaults;
 import org.secureota.workbench.session.LabSessionOptions;
 import org.secureota.workbench.session.VirtualDeviceOptions;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The judgement matrix (issue 19): every attack of the catalogue against five starting states, on virtual
@@ -54,6 +55,7 @@ import org.secureota.workbench.session.VirtualDeviceOptions;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(900)
+@Tag("e2e")
 class JudgementMatrixTest {
 
     static final Path ROOT = Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath();

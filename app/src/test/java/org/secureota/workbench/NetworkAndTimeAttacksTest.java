@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The attacks on the network path and on the time source, each against a virtual ESP32 running the real
@@ -22,6 +23,7 @@ import org.secureota.workbench.journal.JournalEvent;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(600)
+@Tag("e2e")
 class NetworkAndTimeAttacksTest {
 
     AttackBench bench;

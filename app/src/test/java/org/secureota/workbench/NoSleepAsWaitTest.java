@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Tests wait on states, not on the clock: a sleep "long enough for X" is flaky on a loaded machine
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * benchmarks and tours that pace or measure time, and where its line says why it is
  * {@code // not a wait: ...} (a check that something holds still, a deliberately slow listener).
  */
+@Tag("unit")
 class NoSleepAsWaitTest {
 
     private static final Path TESTS = Path.of("").toAbsolutePath().resolve("app/src/test/java");

@@ -22,6 +22,7 @@ import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.Source;
 import org.secureota.workbench.network.LabTimeServer;
 import org.secureota.workbench.firmware.OtaState;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The seed's story on the real parts, end to end: the real OTA server (Jetty, the lab's TLS
@@ -31,6 +32,7 @@ import org.secureota.workbench.firmware.OtaState;
  * Needs esp32-firmware/build/virtual-esp32 (esp32-firmware/host-build.sh, or mvn package).
  */
 @Timeout(400)
+@Tag("e2e")
 class OtaAcceptanceTest {
 
     @TempDir

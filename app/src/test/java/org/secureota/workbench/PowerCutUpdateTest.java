@@ -14,6 +14,7 @@ import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.firmware.OtaState;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.JournalEvent;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Power cuts during a real V1 to V2 update of the real virtual board, at process level: the board's
@@ -25,6 +26,7 @@ import org.secureota.workbench.journal.JournalEvent;
  * {@code PowerCutSweep} in the firmware's ctest suite.
  */
 @Timeout(600)
+@Tag("e2e")
 class PowerCutUpdateTest {
 
     @TempDir

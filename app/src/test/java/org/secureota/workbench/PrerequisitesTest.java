@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
+import org.junit.jupiter.api.Tag;
 
+@Tag("unit")
 class PrerequisitesTest {
 
     @Test

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.secureota.workbench.device.VirtualEsp32;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Runs every README block marked {@code ```sh runnable}, line by line as a new user would paste it,
@@ -23,6 +24,7 @@ import org.secureota.workbench.device.VirtualEsp32;
  * it {@code fails} (then non-zero) or {@code exit N}. A line ending in {@code &} runs in the
  * background until its "Press Ctrl-C" banner, and is stopped with Ctrl-C (SIGINT) at the end of the block.
  */
+@Tag("e2e")
 class ReadmeBlocksTest {
 
     static final Path ROOT = Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath();

@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** The README describes what exists: every path of its Layout table and every package it names is there. */
+@Tag("unit")
 class ReadmeTest {
 
     private static final Path ROOT = Path.of("").toAbsolutePath();

@@ -15,6 +15,7 @@ import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The attacks on the server's store and release history, each against a virtual ESP32 running the real
@@ -23,6 +24,7 @@ import org.secureota.workbench.journal.JournalEvent;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(600)
+@Tag("e2e")
 class StoreAttacksTest {
 
     AttackBench bench;

@@ -41,6 +41,7 @@ import org.secureota.workbench.pki.HostIdentity;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.server.OtaServer;
 import org.secureota.workbench.server.ServerState;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The catalogue and the attacker on a real lab without a device: every attack is described in both
@@ -48,6 +49,7 @@ import org.secureota.workbench.server.ServerState;
  * undo restores every byte. (The device's side of each attack is in AttackOnVirtualDeviceTest.)
  */
 @Timeout(120)
+@Tag("integration")
 class AttackerTest {
 
     static final Path ROOT = Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath();

@@ -33,6 +33,7 @@ import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.ProductKeys;
 import org.secureota.workbench.server.OtaServer;
 import org.secureota.workbench.server.ServerState;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The image thief on a real lab (real store, real esp_encrypted_img ciphertext, real server and endpoint):
@@ -40,6 +41,7 @@ import org.secureota.workbench.server.ServerState;
  * is judged resisted; the store is only read and the copies stay after disarming.
  */
 @Timeout(120)
+@Tag("integration")
 class ImageTheftTest {
 
     @TempDir

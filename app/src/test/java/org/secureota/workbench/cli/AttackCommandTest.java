@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.secureota.workbench.attack.AttackCatalog;
+import org.junit.jupiter.api.Tag;
 
+@Tag("integration")
 class AttackCommandTest {
 
     @Test

@@ -24,9 +24,11 @@ import org.secureota.workbench.session.LabSession;
 import org.secureota.workbench.session.LabSessionDefaults;
 import org.secureota.workbench.session.LabSessionOptions;
 import org.secureota.workbench.session.VirtualDeviceOptions;
+import org.junit.jupiter.api.Tag;
 
 /** The attacker's console commands on a real session and board: arm, check, judge, disarm, as typed lines. */
 @Timeout(300)
+@Tag("e2e")
 class AttackConsoleTest {
 
     static final Path ROOT = Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath();

@@ -20,6 +20,7 @@ import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.pki.HostIdentity;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.LanAddress;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The README's real-board path, followed as written: {@code board add ID --port PORT}, flash, then
@@ -28,6 +29,7 @@ import org.secureota.workbench.pki.LanAddress;
  * /dev/ttyUSB0), and reaches the server at this machine's LAN address, over TLS with the SAN check.
  */
 @Timeout(300)
+@Tag("e2e")
 class BoardAddTest {
 
     static final Path ROOT = Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath();

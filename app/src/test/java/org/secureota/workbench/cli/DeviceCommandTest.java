@@ -24,7 +24,9 @@ import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.SessionExport;
 import org.secureota.workbench.journal.SessionReader;
+import org.junit.jupiter.api.Tag;
 
+@Tag("e2e")
 class DeviceCommandTest {
 
     static final Path ROOT = Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath();
@@ -261,7 +263,7 @@ class DeviceCommandTest {
             }
             java.util.concurrent.CompletableFuture<CliTestSupport.Run> monitor = java.util.concurrent.CompletableFuture
                     .supplyAsync(() -> run("device", "monitor", d.board().ptyPath(), "--duration", "4"));
-            Thread.sleep(1500);
+            Thread.sleep(1500); // not a wait: a head start for the monitor, whose output is read only at its end
             d.reset().get(30, java.util.concurrent.TimeUnit.SECONDS);
             CliTestSupport.Run r = monitor.get(60, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(r.exitCode()).as(r.err()).isZero();

@@ -10,8 +10,10 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /** {@code pki init --product}, {@code firmware encrypt|decrypt|inspect}, {@code publish --encrypt} and {@code verify}. */
+@Tag("integration")
 class EncryptedFirmwareCommandTest {
 
     @TempDir

@@ -16,7 +16,9 @@ import org.secureota.workbench.firmware.ChipId;
 import org.secureota.workbench.firmware.OtaData;
 import org.secureota.workbench.firmware.OtaState;
 import org.secureota.workbench.firmware.PartitionTable;
+import org.junit.jupiter.api.Tag;
 
+@Tag("integration")
 class FirmwareCommandTest {
 
     @TempDir

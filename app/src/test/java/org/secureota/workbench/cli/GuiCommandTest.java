@@ -3,8 +3,10 @@ package org.secureota.workbench.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** 'gui' says what it opens, and refuses bad options by name before any window or lab starts. */
+@Tag("integration")
 class GuiCommandTest {
 
     @Test

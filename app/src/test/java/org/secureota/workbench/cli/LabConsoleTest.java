@@ -27,9 +27,11 @@ import org.secureota.workbench.session.LabSession;
 import org.secureota.workbench.session.LabSessionDefaults;
 import org.secureota.workbench.session.LabSessionOptions;
 import org.secureota.workbench.session.VirtualDeviceOptions;
+import org.junit.jupiter.api.Tag;
 
 /** The lab console's command table on a real session: the README demo's commands, typed as lines. */
 @Timeout(300)
+@Tag("e2e")
 class LabConsoleTest {
 
     static final Path ROOT = Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath();

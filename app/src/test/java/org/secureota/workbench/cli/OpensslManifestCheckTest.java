@@ -21,12 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.secureota.workbench.firmware.AppDescriptor;
 import org.secureota.workbench.firmware.AppImageBuilder;
 import org.secureota.workbench.firmware.ChipId;
+import org.junit.jupiter.api.Tag;
 
 /**
  * A manifest published by the CLI verifies with OpenSSL and the lab's {@code certs/signing-pub.pem}
  * alone, after converting the JWS r||s signature to DER: so any ES256 implementation (mbedTLS on the
  * device) can verify what the workbench signs. Skipped when openssl is not installed.
  */
+@Tag("integration")
 class OpensslManifestCheckTest {
 
     @TempDir

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
+@Tag("e2e")
 class RunCommandTest {
 
     @Test
@@ -48,7 +50,7 @@ class RunCommandTest {
         org.secureota.workbench.Prerequisites.require(org.secureota.workbench.device.VirtualEsp32.isBuilt(root),
                 "the virtual ESP32 is not built: run esp32-firmware/host-build.sh (or mvn package)");
         CliTestSupport.Run r = CliTestSupport.run("--lab", dir.resolve("lab").toString(), "run",
-                root.resolve("demo-scripts/03-flipped-byte.yaml").toString());
+                root.resolve("demo-scripts/12-flipped-byte.yaml").toString());
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         String reason = "the flipped byte reached esp32-lab-01, which refused it at the sha256 check (HASH_MISMATCH)";
         assertThat(r.out()).contains("judged flipped-byte on esp32-lab-01: RESISTED (" + reason + ")");

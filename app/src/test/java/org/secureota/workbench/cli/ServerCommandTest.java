@@ -25,7 +25,9 @@ import org.secureota.workbench.firmware.AppImageBuilder;
 import org.secureota.workbench.firmware.ChipId;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.server.DeviceStatuses;
+import org.junit.jupiter.api.Tag;
 
+@Tag("integration")
 class ServerCommandTest {
 
     private static void publish(Path lab, String product, String version) throws Exception {

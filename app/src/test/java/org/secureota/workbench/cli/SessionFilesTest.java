@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /** Where the CLI's files land: in the lab, never the current folder; and no empty session from a failed start. */
 @Timeout(120)
+@Tag("integration")
 class SessionFilesTest {
 
     @TempDir

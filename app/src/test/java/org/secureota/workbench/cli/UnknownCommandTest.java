@@ -3,8 +3,10 @@ package org.secureota.workbench.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** A word that names no command is an error, even next to --help: a typo must not look like success. */
+@Tag("integration")
 class UnknownCommandTest {
 
     @Test

@@ -3,8 +3,10 @@ package org.secureota.workbench.device;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** Every stdout line that esp32-firmware/README.md lists for {@code virtual-esp32 run}. */
+@Tag("unit")
 class BoardEventTest {
 
     @Test

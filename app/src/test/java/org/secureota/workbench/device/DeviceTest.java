@@ -10,7 +10,9 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.secureota.workbench.Waits;
 import org.secureota.workbench.firmware.OtaState;
+import org.junit.jupiter.api.Tag;
 
+@Tag("unit")
 class DeviceTest {
 
     static final String BOOT_V1 = "@ota1 {\"ev\":\"boot\",\"slot\":\"ota_0\",\"label\":\"app0\",\"version\":\"1.0.0\","

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
+@Tag("unit")
 class LineSplitterTest {
 
     static List<DeviceLink.LineSplitter.Line> split(DeviceLink.LineSplitter s, String bytes) {

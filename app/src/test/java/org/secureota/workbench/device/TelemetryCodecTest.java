@@ -13,7 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.secureota.workbench.firmware.OtaState;
+import org.junit.jupiter.api.Tag;
 
+@Tag("unit")
 class TelemetryCodecTest {
 
     /** A complete partitions line as the virtual board sends it (the doc's example is cut with …). */

@@ -23,12 +23,14 @@ import org.secureota.workbench.pki.HostIdentity;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
 import org.secureota.workbench.firmware.OtaState;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The real virtual ESP32 (the firmware built for the host) talked to through its real pty with
  * jSerialComm: no part of the device is simulated in Java. Needs esp32-firmware/build/virtual-esp32.
  */
 @Timeout(180)
+@Tag("e2e")
 class VirtualDeviceTest {
 
     static final Path ROOT = Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath();

@@ -14,8 +14,10 @@ import java.time.ZoneOffset;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /** {@code publish --encrypt}: only ciphertext in the store, and a format-2 manifest binding both files. */
+@Tag("unit")
 class EncryptedReleaseTest {
 
     static final KeyPair SIGNING = TestKeys.p256();

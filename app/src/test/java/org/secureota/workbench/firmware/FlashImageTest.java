@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
+@Tag("unit")
 class FlashImageTest {
 
     /** A 4 MB flash with ESP-IDF's two-OTA table, the given otadata and images (null = erased slot). */

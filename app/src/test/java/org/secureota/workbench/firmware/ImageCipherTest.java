@@ -21,12 +21,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The esp_encrypted_img format: vectors made by Espressif's own {@code esp_enc_img_gen.py} (see
  * {@code encrypted/README.md} in the test resources), round trips, and one refusal per way a file can
  * be wrong.
  */
+@Tag("unit")
 class ImageCipherTest {
 
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -15,8 +15,10 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** The worked example in docs/manifest.md is a real, verifiable manifest, and says what it shows. */
+@Tag("integration")
 class ManifestDocExampleTest {
 
     static String doc() throws Exception {

@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
+@Tag("unit")
 class ManifestVerifierTest {
 
     static final Instant ISSUED = Instant.parse("2026-11-24T10:00:00Z");

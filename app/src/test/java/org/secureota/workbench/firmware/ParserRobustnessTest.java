@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Randomized robustness checks with fixed seeds, so that every normal test run exercises the parsers
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * seeds unless JAZZER_FUZZ=1). Inputs are mutations of valid images, tables and manifests, which
  * reach deeper than pure noise. Every input must give a clean report, never an exception.
  */
+@Tag("unit")
 class ParserRobustnessTest {
 
     static final int ROUNDS = 3000;

@@ -15,12 +15,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Our bytes against an independent reader: {@code esp32_formats_check.py}, a standard-library-only
  * Python parser written from gen_esp32part.py's and esptool's definitions. It reads what we write,
  * and we read what it writes, byte for byte. Skipped when python3 is not installed.
  */
+@Tag("integration")
 class PythonFormatCheckTest {
 
     static Path script;

@@ -11,8 +11,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** docs/journal.md lists every event type of the catalogue, with its source and fields, and nothing else. */
+@Tag("unit")
 class EventTypeDocTest {
 
     private static final Path DOC = Path.of(System.getProperty("workbench.projectRoot", ".")).resolve("docs/journal.md");

@@ -13,8 +13,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.secureota.workbench.Waits;
+import org.junit.jupiter.api.Tag;
 
 /** Bounded memory: a window of the latest events, indexes by type and device, the rest read back from the file. */
+@Tag("unit")
 class JournalWindowTest {
 
     @TempDir

@@ -3,7 +3,9 @@ package org.secureota.workbench.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
+@Tag("unit")
 class PrintableTest {
 
     @Test

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
+@Tag("unit")
 class SessionReportTest {
 
     static final String HOSTILE = "<script>alert('x')</script>\u0000\u202Egnp.exe & <img src=x onerror=alert(1)>";

@@ -15,12 +15,14 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The pcapng export read back block by block: section header, interface, the key log in a Decryption
  * Secrets Block before the first packet, and packets whose IPv4 and TCP checksums, sequence and
  * acknowledgement numbers hold, from a recorded connection placed on its device by the ClientHello random.
  */
+@Tag("unit")
 class CaptureExportTest {
 
     @TempDir

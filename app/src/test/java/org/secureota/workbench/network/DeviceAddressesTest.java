@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** One loopback address per device, handed out in order, and the way back from an address to its device. */
+@Tag("unit")
 class DeviceAddressesTest {
 
     @Test

@@ -37,12 +37,15 @@ import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.server.OtaServer;
 import org.secureota.workbench.server.ServerIdentity;
 import org.secureota.workbench.server.ServerState;
+import org.junit.jupiter.api.Tag;
+import org.secureota.workbench.Waits;
 
 /**
  * The endpoint between a real TLS client (the JDK's, trusting only the lab CA) and the real OTA server:
  * it forwards byte for byte, journals every connection, and its faults act as an attacker's would.
  */
 @Timeout(120)
+@Tag("integration")
 class DeviceEndpointTest {
 
     @TempDir
@@ -268,7 +271,7 @@ class DeviceEndpointTest {
                 // The cap for others (3): one more from 127.0.4.2 fits, the next does not.
                 held.add(connectFrom("127.0.4.2", capped.port()));
                 held.add(connectFrom("127.0.4.3", capped.port()));
-                Thread.sleep(200);
+                Waits.until(() -> capped.refusedConnections() >= 2, Duration.ofSeconds(5), "the endpoint refusing two");
                 assertThat(capped.openConnections()).isEqualTo(3);
                 assertThat(capped.refusedConnections()).isEqualTo(2);
                 assertThat(journal.window()).filteredOn(e -> EventType.CONNECTION_REFUSED.is(e))
@@ -290,10 +293,7 @@ class DeviceEndpointTest {
                 // The silent ones are closed at the deadline, and their places come back.
                 assertThat(journal.await(e -> EventType.CONNECTION_CLOSED.is(e) && "idle".equals(e.fields().get("end")),
                         Duration.ofSeconds(5))).isPresent();
-                long deadline = System.nanoTime() + 5_000_000_000L;
-                while (capped.openConnections() > 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
+                Waits.until(() -> capped.openConnections() == 0, Duration.ofSeconds(5), "the idle connections closed");
                 assertThat(capped.openConnections()).isZero();
             } finally {
                 for (java.net.Socket s : held) {

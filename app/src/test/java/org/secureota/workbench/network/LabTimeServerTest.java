@@ -16,8 +16,10 @@ import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.Source;
+import org.junit.jupiter.api.Tag;
 
 @Timeout(30)
+@Tag("integration")
 class LabTimeServerTest {
 
     /** An NTPv4 client request whose transmit timestamp is {@code nonce}, as the firmware's SNTP client sends it. */
@@ -118,7 +120,7 @@ class LabTimeServerTest {
                 client.send(new DatagramPacket(q, q.length, InetAddress.getLoopbackAddress(), server.port()));
             }
         }
-        Thread.sleep(500);
+        Thread.sleep(500); // not a wait: UDP gives no receipt; datagrams in flight arrive before the close
         server.close();
         List<JournalEvent> events = journal.window();
         long journaled = events.stream().filter(e -> EventType.TIME_QUERY.is(e)).count();

@@ -9,12 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The shipped scripts form a course (README, "Demo scripts"): numbered without gaps, each summary ending
  * with what a student should be able to explain (in both languages), no seed numbering in the titles, and
  * the README listing every script in the same order. Running them is DemoScriptsTest's job.
  */
+@Tag("unit")
 class DemoScriptCourseTest {
 
     static final Path ROOT = DemoScriptsTest.ROOT;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.secureota.workbench.Prerequisites;
 import org.secureota.workbench.device.VirtualEsp32;
 import org.secureota.workbench.lab.Lab;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Every shipped demo script, run headless through the same runner as {@code ./workbench run}, each
@@ -23,6 +24,7 @@ import org.secureota.workbench.lab.Lab;
  * firmware. Prints each script's time and the total: the benchmark of issue 12 (goal: all of them
  * in under 2 minutes on the 2-core CI machine); it asserts results, never times.
  */
+@Tag("e2e")
 class DemoScriptsTest {
 
     static final Path ROOT = Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath().normalize();

@@ -10,7 +10,9 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.junit.jupiter.api.Tag;
 
+@Tag("unit")
 class JunitReportTest {
 
     @Test

@@ -10,7 +10,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.secureota.workbench.Waits;
+import org.junit.jupiter.api.Tag;
 
+@Tag("unit")
 class ScenarioRunnerTest {
 
     static final String SCRIPT = """

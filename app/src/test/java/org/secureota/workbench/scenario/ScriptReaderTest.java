@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.secureota.workbench.device.CutPoint;
+import org.junit.jupiter.api.Tag;
 
+@Tag("unit")
 class ScriptReaderTest {
 
     static final ScriptReader READER = new ScriptReader(Set.of("rogue-server", "flipped-byte"),

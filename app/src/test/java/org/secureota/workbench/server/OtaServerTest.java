@@ -28,8 +28,10 @@ import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.JournalJson;
+import org.junit.jupiter.api.Tag;
 
 /** The real server on an ephemeral port, driven by a real TLS client that trusts only the lab CA. */
+@Tag("integration")
 class OtaServerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -27,8 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.secureota.workbench.Waits;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.Journal;
+import org.junit.jupiter.api.Tag;
 
 /** The limits that protect the server from one client, or many: each on a server of its own. */
+@Tag("integration")
 class ServerLimitsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

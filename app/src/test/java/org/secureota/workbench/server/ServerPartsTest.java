@@ -16,8 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Tag;
 
 /** The server's pure parts, without a network. */
+@Tag("unit")
 class ServerPartsTest {
 
     @ParameterizedTest
@@ -127,7 +129,7 @@ class ServerPartsTest {
         assertThat(keys.check("dev-9", a).outcome()).isEqualTo(ApiKeyRegistry.Outcome.UNKNOWN_DEVICE);
         assertThat(keys.check("dev-1", null).outcome()).isEqualTo(ApiKeyRegistry.Outcome.MISSING_KEY);
         assertThatThrownBy(() -> keys.register("dev-1", "shop-display")).hasMessageContaining("--rotate-key");
-        assertThatThrownBy(() -> keys.register("../x", "shop-display")).hasMessageContaining("not a valid device id");
+        assertThatThrownBy(() -> keys.register("../x", "shop-display")).hasMessageContaining("not a usable device id");
         assertThatThrownBy(() -> keys.register("dev-3", "Shop Display")).hasMessageContaining("not a valid product");
 
         String rotated = keys.rotateKey("dev-1", "shop-display");

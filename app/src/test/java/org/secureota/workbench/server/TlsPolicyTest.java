@@ -36,6 +36,7 @@ import org.secureota.workbench.pki.CertificateIssuer;
 import org.secureota.workbench.pki.HostIdentity;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
+import org.junit.jupiter.api.Tag;
 
 /**
  * What the server accepts and refuses in the TLS handshake. Refusals are checked with hand-built
@@ -43,6 +44,7 @@ import org.secureota.workbench.pki.PkiFile;
  * offer TLS 1.1 (its java.security disables it), which would make a JDK-only test pass for the
  * wrong reason.
  */
+@Tag("integration")
 class TlsPolicyTest {
 
     @TempDir

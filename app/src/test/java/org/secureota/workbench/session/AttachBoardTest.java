@@ -16,6 +16,7 @@ import org.secureota.workbench.device.FlashLayout;
 import org.secureota.workbench.device.VirtualEsp32;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.Journal;
+import org.junit.jupiter.api.Tag;
 
 /**
  * A board attached by port name, the way a real ESP32 on /dev/ttyUSB0 is: here the port is a virtual
@@ -23,6 +24,7 @@ import org.secureota.workbench.journal.Journal;
  * has its port, as with real hardware.
  */
 @Timeout(180)
+@Tag("e2e")
 class AttachBoardTest {
 
     @TempDir

@@ -22,6 +22,7 @@ import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.SessionExport;
 import org.secureota.workbench.journal.SessionReport;
 import org.secureota.workbench.network.CaptureExport;
+import org.junit.jupiter.api.Tag;
 
 /**
  * A session's pcapng export, read by Debian's tshark with nothing but the file: one board refuses a
@@ -30,6 +31,7 @@ import org.secureota.workbench.network.CaptureExport;
  * packet and no TCP analysis problem in the synthesised TCP.
  */
 @Timeout(600)
+@Tag("e2e")
 class CaptureTsharkTest {
 
     @TempDir

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Issue 29: every file a lab writes that holds key material is readable by its owner only, and the
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * everything a session wrote after a real update on the virtual board.
  */
 @Timeout(300)
+@Tag("e2e")
 class LabFileModesTest {
 
     @TempDir

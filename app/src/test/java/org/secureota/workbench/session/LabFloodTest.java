@@ -33,6 +33,7 @@ import org.secureota.workbench.firmware.OtaState;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.network.EndpointLimits;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Issue 27: no limit locks a genuine device out. A script on another loopback address floods the lab
@@ -41,6 +42,7 @@ import org.secureota.workbench.network.EndpointLimits;
  * stay within its documented caps while a device's check still succeeds.
  */
 @Timeout(600)
+@Tag("e2e")
 class LabFloodTest {
 
     static final String FLOODER = "127.0.2.1";
@@ -147,7 +149,7 @@ class LabFloodTest {
                     }
                 }
                 System.out.println("3,000 idle connections: " + resetAtConnect + " reset before connect() returned");
-                Thread.sleep(1_000);
+                Thread.sleep(1_000); // not a wait: the threads settle before they are counted (a measure)
                 int threadsDuring = ManagementFactory.getThreadMXBean().getThreadCount();
                 long endpointThreadsDuring = endpointThreads();
                 long rssDuring = rssKiB();
@@ -200,7 +202,7 @@ class LabFloodTest {
                 answered++;
             } else {
                 try {
-                    Thread.sleep(100);
+                    Thread.sleep(100); // not a wait: the flood's pause between refused attempts
                 } catch (InterruptedException e) {
                     return;
                 }

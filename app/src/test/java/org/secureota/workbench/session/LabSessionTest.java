@@ -18,9 +18,11 @@ import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.SessionReader;
 import org.secureota.workbench.journal.SessionLog;
+import org.junit.jupiter.api.Tag;
 
 /** A session on the real parts: PKI, journal, time source, Jetty, and a virtual ESP32 running the firmware. */
 @Timeout(300)
+@Tag("e2e")
 class LabSessionTest {
 
     @TempDir

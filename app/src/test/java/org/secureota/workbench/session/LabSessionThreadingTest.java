@@ -18,12 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.secureota.workbench.Waits;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The session's threading contract, on the real parts: listeners never stall the serial reader,
  * a throwing listener is journaled and the others still run, and actions return at once.
  */
 @Timeout(300)
+@Tag("e2e")
 class LabSessionThreadingTest {
 
     @TempDir

@@ -18,9 +18,11 @@ import org.secureota.workbench.Waits;
 import org.secureota.workbench.journal.JournalJson;
 import org.secureota.workbench.journal.SessionExport;
 import org.secureota.workbench.journal.SessionLog;
+import org.junit.jupiter.api.Tag;
 
 /** A workbench killed with SIGKILL leaves no board behind: the board quits when its stdin closes. */
 @Timeout(300)
+@Tag("e2e")
 class NoOrphanTest {
 
     private static final java.time.Duration WAIT_FOR_EXIT = java.time.Duration.ofSeconds(30);
@@ -81,10 +83,8 @@ class NoOrphanTest {
             assertThat(pids).as("the child's board pids; child said:%n%s", output).hasSize(10);
             new ProcessBuilder("kill", "-KILL", Long.toString(child.pid())).start().waitFor();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (pids.stream().anyMatch(NoOrphanTest::alive) && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            List<Long> boards = pids;
+            Waits.until(() -> boards.stream().noneMatch(NoOrphanTest::alive), WAIT_FOR_EXIT, "every board to exit");
             assertThat(pids).as("boards alive after the workbench was killed").noneMatch(NoOrphanTest::alive);
         } finally {
             child.destroyForcibly();

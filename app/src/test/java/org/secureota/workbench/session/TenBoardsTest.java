@@ -18,9 +18,11 @@ import org.secureota.workbench.Prerequisites;
 import org.secureota.workbench.firmware.OtaState;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.network.CaptureExport;
+import org.junit.jupiter.api.Tag;
 
 /** Ten virtual boards in one session, each with its own flash, pty and key, all updated from V1 to V2 at once. */
 @Timeout(600)
+@Tag("e2e")
 class TenBoardsTest {
 
     static final int BOARDS = 10;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.secureota.workbench.firmware.OtaState;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
+import org.junit.jupiter.api.Tag;
 
 /**
  * A class-sized lab (issue 27): thirty virtual boards in one session, {@code check all}, thirty
@@ -24,6 +25,7 @@ import org.secureota.workbench.journal.JournalEvent;
  * per address ended four of twenty with {@code TLS_HANDSHAKE_FAILED}.
  */
 @Timeout(900)
+@Tag("e2e")
 class ThirtyBoardsTest {
 
     static final int BOARDS = 30;

@@ -37,6 +37,7 @@ import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.session.LabSessionOptions;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The whole window in French, walked node by node (every panel, every attack card with its parameters,
@@ -47,6 +48,7 @@ import org.testfx.framework.junit5.Start;
  * (TLS_CERT_UNTRUSTED, HTTP), numbers, paths and proper names (Conscrypt, shop-display) pass.
  */
 @ExtendWith(ApplicationExtension.class)
+@Tag("e2e")
 class LanguageWalkTest {
 
     /** English words of this UI that are not also French words. */
@@ -111,7 +113,7 @@ class LanguageWalkTest {
             c.showShortcuts();
             return null;
         });
-        Thread.sleep(1500);
+        Thread.sleep(1500); // not a wait: no state says "every window laid out again"; pulses run meanwhile
         List<String> english = onFx(LanguageWalkTest::englishWords);
         assertThat(english).as("English words left in the French window").isEmpty();
         List<String> cutFr = onFx(LanguageWalkTest::cut);
@@ -120,7 +122,7 @@ class LanguageWalkTest {
             app.window().i18n().setLocale(Locale.ENGLISH);
             return null;
         });
-        Thread.sleep(1500);
+        Thread.sleep(1500); // not a wait: no state says "every window laid out again"; pulses run meanwhile
         List<String> cutEn = onFx(LanguageWalkTest::cut);
         assertThat(cutEn).as("texts cut short at 1280x720 in English").isEmpty();
     }

@@ -19,6 +19,7 @@ import org.secureota.workbench.ui.widget.FlashMap;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The window on a live lab (TestFX under xvfb-run): the real session, server, virtual ESP32 and
@@ -27,6 +28,7 @@ import org.testfx.framework.junit5.Start;
  * the LCD alert, the device stays on V2, and the attacker panel marks the attack resisted.
  */
 @ExtendWith(ApplicationExtension.class)
+@Tag("e2e")
 class LiveWindowTest {
 
     static final String DEVICE = "esp32-lab-01";

@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /** A missing GTK is named with its package and the apt-get line, before the toolkit's stack trace. */
+@Tag("unit")
 class NativeLibraryCheckTest {
 
     @Test

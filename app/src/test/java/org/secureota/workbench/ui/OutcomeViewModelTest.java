@@ -12,8 +12,10 @@ import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.device.LcdScreen;
 import org.secureota.workbench.device.LedPattern;
 import org.secureota.workbench.session.BoardPower;
+import org.junit.jupiter.api.Tag;
 
 /** The outcome banner and the device panel as pure functions of a snapshot and a judgement. */
+@Tag("unit")
 class OutcomeViewModelTest {
 
     /** V1 runs from app0; app1 holds V4, INVALID after its failed self-test. */

@@ -24,12 +24,14 @@ import org.secureota.workbench.journal.Source;
 import org.secureota.workbench.ui.widget.FlashMap;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The window on a recorded session (TestFX, under xvfb-run): the replay drives the device panel
  * through the same telemetry code as a live link, and the language switches the open window.
  */
 @ExtendWith(ApplicationExtension.class)
+@Tag("e2e")
 class ReplayWindowTest {
 
     @TempDir

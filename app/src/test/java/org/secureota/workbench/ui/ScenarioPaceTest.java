@@ -12,8 +12,10 @@ import org.secureota.workbench.scenario.DemoScript;
 import org.secureota.workbench.scenario.ReadingPause;
 import org.secureota.workbench.scenario.RunMode;
 import org.secureota.workbench.scenario.ScenarioRun;
+import org.junit.jupiter.api.Tag;
 
 /** Play's pace in the window: the pause after a step and when the endpoint runs at ESP32 speed. No screen. */
+@Tag("unit")
 class ScenarioPaceTest {
 
     @Test
@@ -29,7 +31,7 @@ class ScenarioPaceTest {
     @Test
     void aPlayedScriptRunsAtEsp32SpeedExceptAtFullSpeedInStepModeOrInASweep() throws Exception {
         DemoScript lifecycle = ScenarioRun.reader().read(Path.of(System.getProperty("workbench.projectRoot", "."), "demo-scripts", "01-lifecycle.yaml"));
-        DemoScript sweep = ScenarioRun.reader().read(Path.of(System.getProperty("workbench.projectRoot", "."), "demo-scripts", "13-power-cut-sweep.yaml"));
+        DemoScript sweep = ScenarioRun.reader().read(Path.of(System.getProperty("workbench.projectRoot", "."), "demo-scripts", "03-power-cut-sweep.yaml"));
         assertTrue(ScenarioControl.esp32Speed(lifecycle, RunMode.PLAY, 3));
         assertFalse(ScenarioControl.esp32Speed(lifecycle, RunMode.PLAY, 0), "0 s is full speed");
         assertFalse(ScenarioControl.esp32Speed(lifecycle, RunMode.STEP, 3), "step mode waits for the presenter anyway");

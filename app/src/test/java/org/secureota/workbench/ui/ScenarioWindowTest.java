@@ -23,12 +23,14 @@ import org.secureota.workbench.session.LabSessionOptions;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.junit.jupiter.api.Tag;
 
 /**
  * A demo script played to its end in the window's runner (TestFX under xvfb-run): the seed's
  * flipped-byte script, in a fresh session the window switches to, on the real parts.
  */
 @ExtendWith(ApplicationExtension.class)
+@Tag("e2e")
 class ScenarioWindowTest {
 
     @TempDir
@@ -116,7 +118,7 @@ class ScenarioWindowTest {
             if (onFx(() -> c.scenario().model().waitingProperty().get())) {
                 robot.press(javafx.scene.input.KeyCode.PAGE_DOWN).release(javafx.scene.input.KeyCode.PAGE_DOWN);
             }
-            Thread.sleep(200);
+            Thread.sleep(200); // not a wait: paces the presenter's Page Down presses
         }
         RunSnapshot result = run.get(1, TimeUnit.SECONDS);
         assertThat(result.state()).as(String.valueOf(result)).isEqualTo(RunState.PASSED);

@@ -21,6 +21,7 @@ import org.secureota.workbench.session.LabSessionOptions;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Takes the README's screenshots from a live lab: {@code docs/screenshots/take-screenshots} runs it
@@ -28,6 +29,7 @@ import org.testfx.framework.junit5.Start;
  * {@code import -window root} grabs it, so it shows exactly what a presenter sees.
  */
 @ExtendWith(ApplicationExtension.class)
+@Tag("e2e")
 class ScreenshotTour {
 
     static {

@@ -29,6 +29,7 @@ import org.secureota.workbench.session.LabSessionDefaults;
 import org.secureota.workbench.session.LabSessionOptions;
 import org.secureota.workbench.session.SessionSnapshot;
 import org.secureota.workbench.session.VirtualDeviceOptions;
+import org.junit.jupiter.api.Tag;
 
 /**
  * No stale state: the panels' view models as pure functions of the session's snapshots. Everything is
@@ -37,6 +38,7 @@ import org.secureota.workbench.session.VirtualDeviceOptions;
  * models run on the test thread (current-thread executors), as the window feeds them on the FX thread.
  */
 @Timeout(600)
+@Tag("e2e")
 class SessionDrivenViewModelTest {
 
     static final String ID = "lab-01";

@@ -28,6 +28,8 @@ import org.secureota.workbench.session.LabSessionOptions;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.junit.jupiter.api.Tag;
+import org.secureota.workbench.Waits;
 
 /**
  * The window as a presenter uses it on stage (TestFX under xvfb-run, on a live lab with the virtual
@@ -36,6 +38,7 @@ import org.testfx.framework.junit5.Start;
  * first click, presentation mode at 1280x720 in English and French, and the replay of an exported zip.
  */
 @ExtendWith(ApplicationExtension.class)
+@Tag("e2e")
 class StageWindowTest {
 
     static final String DEVICE = "esp32-lab-01";
@@ -126,7 +129,7 @@ class StageWindowTest {
         long stages = onFx(() -> Window.getWindows().stream().filter(w -> w instanceof Stage).count());
         assertThat(stages).as("no Details window yet").isEqualTo(1);
         robot.press(KeyCode.ENTER).release(KeyCode.ENTER);
-        Thread.sleep(500);
+        Thread.sleep(500); // not a wait: a Details window would appear now, and must not
         assertThat(onFx(() -> Window.getWindows().stream().filter(w -> w instanceof Stage).count()))
                 .as("Enter went to the command line, not to the toast's Details").isEqualTo(1);
 
@@ -158,7 +161,7 @@ class StageWindowTest {
                 app.window().i18n().setLocale(l);
                 return null;
             });
-            Thread.sleep(500);
+            Thread.sleep(500); // not a wait: no state says "laid out again in this language"; pulses run meanwhile
             DevicePanelController device = onFx(() -> c.devicePanels().get(DEVICE));
             assertThat(onFx(() -> horizontalBars(c.root).stream().map(StageWindowTest::owner).toList()))
                     .as("horizontal scroll bars in " + l).isEmpty();
@@ -221,7 +224,7 @@ class StageWindowTest {
         waitFor("V2 deployed", 30_000, () -> c.deployments.getItems().stream().anyMatch(d -> d.contains("2.0.0")));
         // At an ESP32's speed the download lasts long enough to measure the layout while it runs.
         robot.clickOn(c.throttleSwitch);
-        Thread.sleep(300);
+        waitFor("the ESP32-speed switch on", 5_000, () -> c.throttleSwitch.isSelected());
         List<Node> watched = List.of(device.lcd, device.flashMap, device.powerCutButton, device.checkButton, device.verdictBox);
         // Layout bounds: a focused button's focus ring widens its visual bounds, not its place.
         List<Bounds> before = onFx(() -> watched.stream().map(n -> n.localToScene(n.getLayoutBounds())).toList());

@@ -14,8 +14,10 @@ import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.Source;
 import org.secureota.workbench.ui.timeline.TimelineModel;
 import org.secureota.workbench.ui.timeline.TimelineViewport;
+import org.junit.jupiter.api.Tag;
 
 /** The timeline's lanes, filter and event reduction, without a screen. */
+@Tag("unit")
 class TimelineModelTest {
 
     private static long seq;

@@ -17,8 +17,10 @@ import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.Source;
+import org.junit.jupiter.api.Tag;
 
 /** View models and their texts, without a screen. */
+@Tag("unit")
 class ViewModelTest {
 
     @Test

@@ -9,8 +9,10 @@ import org.secureota.workbench.device.LedPattern;
 import org.secureota.workbench.ui.widget.FlashMap;
 import org.secureota.workbench.ui.widget.LcdCells;
 import org.secureota.workbench.ui.widget.LedBlink;
+import org.junit.jupiter.api.Tag;
 
 /** The widgets' models, without a screen: what the LCD, the LED and the flash map draw. */
+@Tag("unit")
 class WidgetModelTest {
 
     @Test
