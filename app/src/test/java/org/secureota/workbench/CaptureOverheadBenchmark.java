@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.network.CaptureRecorder;
+import org.secureota.workbench.journal.EventType;
 
 /**
  * The capture's cost, run by {@code bench/capture-overhead [N]} (skipped in a normal build): the same 1 MiB
@@ -81,12 +81,12 @@ class CaptureOverheadBenchmark {
         OtaLab.Board board = lab.board(id);
         long mark = board.mark();
         board.handle.check().join();
-        JournalEvent sent = lab.await(mark, e -> e.type().equals(DeviceEvents.SERIAL_TX)
+        JournalEvent sent = lab.await(mark, e -> e.type().equals(EventType.SERIAL_TX.wireName())
                 && e.message().contains("\"check\""), "check sent");
-        JournalEvent verdict = board.awaitDevice(mark, DeviceEvents.OTA_VERDICT, e -> true, "verdict");
+        JournalEvent verdict = board.awaitDevice(mark, EventType.OTA_VERDICT.wireName(), e -> true, "verdict");
         OtaLab.assertCode(verdict, "UPDATED");
         JournalEvent boot = board.awaitBoot(verdict.seq(), e -> version.equals(e.fields().get("version")), "boot");
-        JournalEvent valid = board.awaitDevice(boot.seq(), DeviceEvents.APP_STATE,
+        JournalEvent valid = board.awaitDevice(boot.seq(), EventType.DEVICE_APP_STATE.wireName(),
                 e -> "valid".equals(e.fields().get("state")), "confirmation");
         board.close();
         return new double[] {VirtualUpdateBenchmark.ms(verdict.monotonicNanos() - sent.monotonicNanos()),

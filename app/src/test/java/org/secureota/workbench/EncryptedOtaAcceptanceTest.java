@@ -12,11 +12,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
-import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.pki.ProductKeys;
 import org.junit.jupiter.api.Tag;
+import org.secureota.workbench.journal.EventType;
 
 /**
  * Encrypted releases on the real parts (issue 14): {@code publish --encrypt} puts only ciphertext in the
@@ -78,11 +78,11 @@ class EncryptedOtaAcceptanceTest {
         JournalEvent verdict = board.check();
         assertCode(verdict, "UPDATED");
         JournalEvent boot = board.awaitBoot(mark, e -> "2.0.0".equals(e.fields().get("version")), "boot of 2.0.0");
-        JournalEvent confirmed = board.awaitDevice(boot.seq(), DeviceEvents.APP_STATE, e -> true, "confirmation");
+        JournalEvent confirmed = board.awaitDevice(boot.seq(), EventType.DEVICE_APP_STATE.wireName(), e -> true, "confirmation");
         assertThat(confirmed.fields()).containsEntry("state", "valid");
         assertThat(board.status().version()).isEqualTo("2.0.0");
         // The device's serial log and the journal (so the timeline) say the update travelled encrypted.
-        assertThat(lab.after(mark, e -> e.type().equals(DeviceEvents.SERIAL_RX) && "esp32-lab-01".equals(e.deviceId())
+        assertThat(lab.after(mark, e -> e.type().equals(EventType.SERIAL_RX.wireName()) && "esp32-lab-01".equals(e.deviceId())
                 && e.message().contains("OTA: the image travelled encrypted (" + release.encryption().scheme().id())))
                 .isNotEmpty();
         assertThat(lab.after(0, e -> e.type().equals("server.manifest") && "esp32-lab-01".equals(e.deviceId())))

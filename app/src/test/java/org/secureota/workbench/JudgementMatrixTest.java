@@ -29,7 +29,6 @@ import org.secureota.workbench.attack.Attacker;
 import org.secureota.workbench.attack.Judgement;
 import org.secureota.workbench.attack.JudgementResult;
 import org.secureota.workbench.attack.JudgementRules;
-import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.device.VirtualEsp32;
 import org.secureota.workbench.firmware.AppImage;
 import org.secureota.workbench.firmware.OtaState;
@@ -41,6 +40,7 @@ import org.secureota.workbench.session.LabSessionDefaults;
 import org.secureota.workbench.session.LabSessionOptions;
 import org.secureota.workbench.session.VirtualDeviceOptions;
 import org.junit.jupiter.api.Tag;
+import org.secureota.workbench.journal.EventType;
 
 /**
  * The judgement matrix (issue 19): every attack of the catalogue against five starting states, on virtual
@@ -256,7 +256,7 @@ class JudgementMatrixTest {
     private void settle(LabDevice d, JournalEvent verdict, long mark) throws Exception {
         if ("UPDATED".equals(verdict.field("code").orElse(null))) {
             JournalEvent boot = awaitBoot(d, mark, verdict.field("version").orElseThrow());
-            await(boot.seq(), e -> DeviceEvents.APP_STATE.equals(e.type()) && d.id().equals(e.deviceId())
+            await(boot.seq(), e -> EventType.DEVICE_APP_STATE.wireName().equals(e.type()) && d.id().equals(e.deviceId())
                     && "valid".equals(e.fields().get("state")), "confirmation on " + d.id());
         }
     }
@@ -364,7 +364,7 @@ class JudgementMatrixTest {
     private org.secureota.workbench.device.DeviceSnapshot status(LabDevice d) throws Exception {
         long mark = session.journal().size();
         d.status().join();
-        await(mark, e -> DeviceEvents.LED.equals(e.type()) && d.id().equals(e.deviceId()), "status of " + d.id());
+        await(mark, e -> EventType.DEVICE_LED.wireName().equals(e.type()) && d.id().equals(e.deviceId()), "status of " + d.id());
         return d.device();
     }
 
@@ -394,14 +394,14 @@ class JudgementMatrixTest {
         JournalEvent v = check(d);
         assertThat(v.field("code")).as(v.message()).hasValue("UPDATED");
         JournalEvent boot = awaitBoot(d, mark, version);
-        await(boot.seq(), e -> DeviceEvents.APP_STATE.equals(e.type()) && d.id().equals(e.deviceId())
+        await(boot.seq(), e -> EventType.DEVICE_APP_STATE.wireName().equals(e.type()) && d.id().equals(e.deviceId())
                 && "valid".equals(e.fields().get("state")), version + " confirmed on " + d.id());
     }
 
     private JournalEvent check(LabDevice d) throws InterruptedException {
         long mark = session.journal().size();
         d.check().join();
-        return await(mark, e -> DeviceEvents.OTA_VERDICT.equals(e.type()) && d.id().equals(e.deviceId()),
+        return await(mark, e -> EventType.OTA_VERDICT.wireName().equals(e.type()) && d.id().equals(e.deviceId()),
                 "verdict of " + d.id());
     }
 
@@ -417,14 +417,14 @@ class JudgementMatrixTest {
     private void reboot(LabDevice d) throws Exception {
         long mark = session.journal().size();
         d.reset().join();
-        await(mark, e -> DeviceEvents.BOOT.equals(e.type()) && d.id().equals(e.deviceId())
+        await(mark, e -> EventType.DEVICE_BOOT.wireName().equals(e.type()) && d.id().equals(e.deviceId())
                 && Boolean.FALSE.equals(e.fields().get("status_report")), "boot of " + d.id());
         // Its status after the boot, so the next check does not race the boot's own reports.
         status(d);
     }
 
     private JournalEvent awaitBoot(LabDevice d, long mark, String version) throws InterruptedException {
-        return await(mark, e -> DeviceEvents.BOOT.equals(e.type()) && d.id().equals(e.deviceId())
+        return await(mark, e -> EventType.DEVICE_BOOT.wireName().equals(e.type()) && d.id().equals(e.deviceId())
                 && Boolean.FALSE.equals(e.fields().get("status_report")) && version.equals(e.fields().get("version")),
                 "boot of " + version + " on " + d.id());
     }

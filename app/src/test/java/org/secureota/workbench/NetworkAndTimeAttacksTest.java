@@ -131,14 +131,14 @@ class NetworkAndTimeAttacksTest {
             OtaLab.Board board = bench.lab.board("dev-arm-midway");
             long mark = board.mark();
             board.handle.check().join();
-            board.awaitDevice(mark, org.secureota.workbench.device.DeviceEvents.OTA_PROGRESS,
+            board.awaitDevice(mark, org.secureota.workbench.journal.EventType.OTA_PROGRESS.wireName(),
                     e -> "download".equals(e.fields().get("phase")) && ((Number) e.fields().get("bytes")).longValue() > 0,
                     "download under way");
             var armed = bench.attacker.arm("dropped-connection", Map.of("bytes", "1000", "repeat", "every"));
             // The download is throttled to about 4 s, so its connection is normally open here (the endpoint's own
             // test checks the "(1 open connection keeps what it started with)" wording deterministically).
             assertThat(armed.description()).contains("takes effect on the next connection");
-            JournalEvent verdict = board.awaitDevice(mark, org.secureota.workbench.device.DeviceEvents.OTA_VERDICT,
+            JournalEvent verdict = board.awaitDevice(mark, org.secureota.workbench.journal.EventType.OTA_VERDICT.wireName(),
                     e -> true, "verdict");
             // The download already under way was not cut: it completed through the same connection.
             assertCode(verdict, "UPDATED");

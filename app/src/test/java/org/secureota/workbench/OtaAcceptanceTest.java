@@ -13,7 +13,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.device.SlotReport;
 import org.secureota.workbench.device.TelemetryLine;
@@ -23,6 +22,7 @@ import org.secureota.workbench.journal.Source;
 import org.secureota.workbench.network.LabTimeServer;
 import org.secureota.workbench.firmware.OtaState;
 import org.junit.jupiter.api.Tag;
+import org.secureota.workbench.journal.EventType;
 
 /**
  * The seed's story on the real parts, end to end: the real OTA server (Jetty, the lab's TLS
@@ -72,7 +72,7 @@ class OtaAcceptanceTest {
                 .extracting(e -> e.fields().get("event") + " " + e.fields().get("version"))
                 .containsExactly("installed 2.0.0", "installed 3.0.0");
         // Every line the device sent was valid telemetry.
-        assertThat(lab.journal.read(1, lab.journal.size())).filteredOn(e -> e.type().equals(DeviceEvents.TELEMETRY_WARNING)).isEmpty();
+        assertThat(lab.journal.read(1, lab.journal.size())).filteredOn(e -> e.type().equals(EventType.DEVICE_TELEMETRY_WARNING.wireName())).isEmpty();
     }
 
     private void updateAndConfirm(OtaLab.Board board, String version, String targetSlot) throws Exception {
@@ -85,9 +85,9 @@ class OtaAcceptanceTest {
         JournalEvent boot = board.awaitBoot(mark, e -> version.equals(e.fields().get("version")), "boot of " + version);
         assertThat(boot.fields()).containsEntry("slot", targetSlot).containsEntry("reset_reason", "sw")
                 .containsEntry("state", "pending_verify");
-        JournalEvent selfTest = board.awaitDevice(boot.seq(), DeviceEvents.SELFTEST, e -> true, "self-test");
+        JournalEvent selfTest = board.awaitDevice(boot.seq(), EventType.DEVICE_SELFTEST.wireName(), e -> true, "self-test");
         assertThat(selfTest.fields()).containsEntry("passed", true);
-        JournalEvent confirmed = board.awaitDevice(boot.seq(), DeviceEvents.APP_STATE, e -> true, "confirmation");
+        JournalEvent confirmed = board.awaitDevice(boot.seq(), EventType.DEVICE_APP_STATE.wireName(), e -> true, "confirmation");
         assertThat(confirmed.fields()).containsEntry("slot", targetSlot).containsEntry("state", "valid");
 
         DeviceSnapshot s = board.status();
@@ -183,14 +183,14 @@ class OtaAcceptanceTest {
         assertCode(board.check(), "UPDATED");
         JournalEvent v4 = board.awaitBoot(mark, e -> "4.0.0".equals(e.fields().get("version")), "boot of 4.0.0");
         assertThat(v4.fields()).containsEntry("slot", "ota_1").containsEntry("state", "pending_verify");
-        JournalEvent selfTest = board.awaitDevice(v4.seq(), DeviceEvents.SELFTEST, e -> true, "self-test of 4.0.0");
+        JournalEvent selfTest = board.awaitDevice(v4.seq(), EventType.DEVICE_SELFTEST.wireName(), e -> true, "self-test of 4.0.0");
         assertThat(selfTest.fields()).containsEntry("passed", false);
 
         // The app restarts without confirming itself; the bootloader rolls back to the previous app.
         JournalEvent back = board.awaitBoot(v4.seq(), e -> true, "boot after the failed self-test");
         assertThat(back.fields()).containsEntry("version", "1.0.0").containsEntry("slot", "ota_0")
                 .containsEntry("state", "valid");
-        assertThat(lab.after(v4.seq(), e -> e.type().equals(DeviceEvents.APP_STATE) && "esp32-lab-04".equals(e.deviceId())
+        assertThat(lab.after(v4.seq(), e -> e.type().equals(EventType.DEVICE_APP_STATE.wireName()) && "esp32-lab-04".equals(e.deviceId())
                 && "valid".equals(e.fields().get("state")) && "ota_1".equals(e.fields().get("slot")))).isEmpty();
 
         DeviceSnapshot s = board.status();
@@ -264,7 +264,7 @@ class OtaAcceptanceTest {
         lab.time.offset(Duration.ZERO);
         long healed = board.mark();
         assertCode(board.check(), "NO_UPDATE");
-        assertThat(lab.after(mark, e -> e.type().equals(DeviceEvents.BOOT) && "esp32-lab-07".equals(e.deviceId())
+        assertThat(lab.after(mark, e -> e.type().equals(EventType.DEVICE_BOOT.wireName()) && "esp32-lab-07".equals(e.deviceId())
                 && Boolean.FALSE.equals(e.fields().get("status_report")))).as("no reboot").isEmpty();
         assertThat(lab.after(healed, e -> e.type().equals("http.request"))).isNotEmpty();
         assertThat(board.status().version()).isEqualTo("2.0.0");

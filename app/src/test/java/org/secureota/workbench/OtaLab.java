@@ -13,8 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.secureota.workbench.device.Device;
-import org.secureota.workbench.device.DeviceCommand;
-import org.secureota.workbench.device.DeviceEvents;
+import org.secureota.workbench.device.SerialCommand;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.device.FactoryData;
 import org.secureota.workbench.device.FlashLayout;
@@ -37,6 +36,7 @@ import org.secureota.workbench.session.LabDevice;
 import org.secureota.workbench.session.LabSession;
 import org.secureota.workbench.session.LabSessionOptions;
 import org.secureota.workbench.session.VirtualDeviceOptions;
+import org.secureota.workbench.journal.EventType;
 
 /**
  * A thin test helper over {@link LabSession} for the acceptance tests and the benchmark: a session
@@ -178,12 +178,12 @@ final class OtaLab implements AutoCloseable {
         JournalEvent check() throws InterruptedException {
             long mark = mark();
             handle.check().join();
-            return awaitDevice(mark, DeviceEvents.OTA_VERDICT, e -> true, "OTA verdict");
+            return awaitDevice(mark, EventType.OTA_VERDICT.wireName(), e -> true, "OTA verdict");
         }
 
         /** Waits for a new boot (not a status report) after {@code mark} that satisfies {@code condition}. */
         JournalEvent awaitBoot(long mark, Predicate<JournalEvent> condition, String what) throws InterruptedException {
-            return awaitDevice(mark, DeviceEvents.BOOT,
+            return awaitDevice(mark, EventType.DEVICE_BOOT.wireName(),
                     e -> Boolean.FALSE.equals(e.fields().get("status_report")) && condition.test(e), what);
         }
 
@@ -197,15 +197,15 @@ final class OtaLab implements AutoCloseable {
         DeviceSnapshot status() throws InterruptedException, TimeoutException {
             long mark = mark();
             handle.status().join();
-            awaitDevice(mark, DeviceEvents.PARTITIONS, e -> true, "partitions report");
-            awaitDevice(mark, DeviceEvents.LED, e -> true, "end of the status report");
+            awaitDevice(mark, EventType.DEVICE_PARTITIONS.wireName(), e -> true, "partitions report");
+            awaitDevice(mark, EventType.DEVICE_LED.wireName(), e -> true, "end of the status report");
             return device.snapshot();
         }
 
         /** Software restart; returns the next boot event. */
         JournalEvent reboot() throws InterruptedException {
             long mark = mark();
-            handle.send(new TelemetryCodec().encode(DeviceCommand.REBOOT)).join();
+            handle.send(new TelemetryCodec().encode(SerialCommand.REBOOT)).join();
             return awaitBoot(mark, e -> true, "boot after reboot");
         }
     }

@@ -9,12 +9,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.secureota.workbench.device.CutPoint;
-import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.firmware.OtaState;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.JournalEvent;
 import org.junit.jupiter.api.Tag;
+import org.secureota.workbench.journal.EventType;
 
 /**
  * Power cuts during a real V1 to V2 update of the real virtual board, at process level: the board's
@@ -101,6 +101,6 @@ class PowerCutUpdateTest {
         JournalEvent verdict = board.check();
         OtaLab.assertCode(verdict, "UPDATED");
         JournalEvent boot = board.awaitBoot(mark, e -> "2.0.0".equals(e.fields().get("version")), "boot of 2.0.0");
-        board.awaitDevice(boot.seq(), DeviceEvents.APP_STATE, e -> "valid".equals(e.fields().get("state")), "confirmation");
+        board.awaitDevice(boot.seq(), EventType.DEVICE_APP_STATE.wireName(), e -> "valid".equals(e.fields().get("state")), "confirmation");
     }
 }

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
@@ -171,7 +170,7 @@ class StoreAttacksTest {
         long mark = board.mark();
         assertCode(board.check(), "UPDATED");
         JournalEvent boot = board.awaitBoot(mark, e -> version.equals(e.fields().get("version")), "boot of " + version);
-        board.awaitDevice(boot.seq(), DeviceEvents.APP_STATE, e -> "valid".equals(e.fields().get("state")),
+        board.awaitDevice(boot.seq(), EventType.DEVICE_APP_STATE.wireName(), e -> "valid".equals(e.fields().get("state")),
                 version + " confirmed");
     }
 

@@ -15,8 +15,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.secureota.workbench.device.DeviceCommand;
-import org.secureota.workbench.device.DeviceEvents;
+import org.secureota.workbench.device.SerialCommand;
 import org.secureota.workbench.firmware.AppImage;
 import org.secureota.workbench.firmware.AppImageBuilder;
 import org.secureota.workbench.firmware.ChipId;
@@ -24,6 +23,7 @@ import org.secureota.workbench.firmware.ImageSegment;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.pki.PkiFile;
+import org.secureota.workbench.journal.EventType;
 
 /**
  * The issue's benchmark, run by {@code bench/virtual-update [N]} (skipped in a normal build): the time
@@ -72,13 +72,13 @@ class VirtualUpdateBenchmark {
                 OtaLab.Board board = lab.board("bench-" + (i + 1));
                 long mark = board.mark();
                 board.handle.check().join();
-                JournalEvent sent = lab.await(mark, e -> e.type().equals(DeviceEvents.SERIAL_TX)
+                JournalEvent sent = lab.await(mark, e -> e.type().equals(EventType.SERIAL_TX.wireName())
                         && e.message().contains("\"check\""), "check sent");
-                JournalEvent verdict = board.awaitDevice(mark, DeviceEvents.OTA_VERDICT, e -> true, "verdict");
+                JournalEvent verdict = board.awaitDevice(mark, EventType.OTA_VERDICT.wireName(), e -> true, "verdict");
                 OtaLab.assertCode(verdict, "UPDATED");
                 JournalEvent boot = board.awaitBoot(verdict.seq(),
                         e -> release.version().equals(e.fields().get("version")), "boot of the new version");
-                JournalEvent valid = board.awaitDevice(boot.seq(), DeviceEvents.APP_STATE,
+                JournalEvent valid = board.awaitDevice(boot.seq(), EventType.DEVICE_APP_STATE.wireName(),
                         e -> "valid".equals(e.fields().get("state")), "confirmation");
                 double c = curlSha256(lab, url, curlKey, release.sha256());
                 if (i >= 0) {
@@ -139,7 +139,7 @@ class VirtualUpdateBenchmark {
     }
 
     static boolean progress(JournalEvent e, String phase) {
-        return e.type().equals(DeviceEvents.OTA_PROGRESS) && phase.equals(e.fields().get("phase"));
+        return e.type().equals(EventType.OTA_PROGRESS.wireName()) && phase.equals(e.fields().get("phase"));
     }
 
     static final Milestone[] MILESTONES = {
@@ -148,13 +148,13 @@ class VirtualUpdateBenchmark {
         new Milestone("manifest fetched + verified (ota download)", e -> progress(e, "download")),
         new Milestone("image downloaded, hashed, written (ota verify)", e -> progress(e, "verify")),
         new Milestone("image checked, header written (ota activate)", e -> progress(e, "activate")),
-        new Milestone("otadata written (verdict UPDATED)", e -> e.type().equals(DeviceEvents.OTA_VERDICT)),
-        new Milestone("report POSTed, restart (log 'restarting')", e -> e.type().equals(DeviceEvents.SERIAL_RX)
+        new Milestone("otadata written (verdict UPDATED)", e -> e.type().equals(EventType.OTA_VERDICT.wireName())),
+        new Milestone("report POSTed, restart (log 'restarting')", e -> e.type().equals(EventType.SERIAL_RX.wireName())
                 && e.message().contains("restarting: ")),
-        new Milestone("bootloader verified + started it (boot)", e -> e.type().equals(DeviceEvents.BOOT)
+        new Milestone("bootloader verified + started it (boot)", e -> e.type().equals(EventType.DEVICE_BOOT.wireName())
                 && Boolean.FALSE.equals(e.fields().get("status_report"))),
-        new Milestone("self-test (selftest)", e -> e.type().equals(DeviceEvents.SELFTEST)),
-        new Milestone("confirmed: otadata VALID (app_state valid)", e -> e.type().equals(DeviceEvents.APP_STATE)),
+        new Milestone("self-test (selftest)", e -> e.type().equals(EventType.DEVICE_SELFTEST.wireName())),
+        new Milestone("confirmed: otadata VALID (app_state valid)", e -> e.type().equals(EventType.DEVICE_APP_STATE.wireName())),
     };
 
     /** Milliseconds from {@code sent} to each milestone (in order, each after the previous one); NaN if not seen. */

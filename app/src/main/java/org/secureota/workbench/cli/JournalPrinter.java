@@ -6,7 +6,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.EnumSet;
 import java.util.Set;
 import org.secureota.workbench.device.BoardEvent;
-import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.Printable;
@@ -77,7 +76,7 @@ final class JournalPrinter {
         if (EventType.BOARD_COMMAND.is(e)) {
             return "board < " + e.message();
         }
-        if (e.type().startsWith(DeviceEvents.BOARD_PREFIX)) {
+        if (e.type().startsWith(EventType.BOARD_PREFIX)) {
             return BoardEvent.PREFIX + e.message();
         }
         if (EventType.DEVICE_TELEMETRY_WARNING.is(e) || EventType.DEVICE_TELEMETRY_IGNORED.is(e)) {

@@ -171,7 +171,7 @@ public final class Device {
                     s.runningState = OtaState.fromWireName(h.state()).orElse(s.runningState);
                 }
             } else if (line instanceof TelemetryLine.Ack a) {
-                if (DeviceCommand.STATUS.wireName().equals(a.command())) {
+                if (SerialCommand.STATUS.wireName().equals(a.command())) {
                     statusReportPending = true;
                 }
                 return false;

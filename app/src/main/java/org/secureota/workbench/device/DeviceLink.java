@@ -109,7 +109,7 @@ public final class DeviceLink implements AutoCloseable {
     }
 
     /** Sends a command; its effects arrive as telemetry. */
-    public void send(DeviceCommand command) {
+    public void send(SerialCommand command) {
         sendLine(codec.encode(command));
     }
 
@@ -277,7 +277,7 @@ public final class DeviceLink implements AutoCloseable {
                 lines.markSynced();
                 statusSent = true;
                 try {
-                    send(DeviceCommand.STATUS);
+                    send(SerialCommand.STATUS);
                 } catch (DeviceLinkException e) {
                     lost("write failed");
                 }

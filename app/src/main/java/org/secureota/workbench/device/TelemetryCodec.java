@@ -76,7 +76,7 @@ public final class TelemetryCodec {
     }
 
     /** The command line for {@code command}, without the line ending: {@code @ota1 {"cmd":"status"}}. */
-    public String encode(DeviceCommand command) {
+    public String encode(SerialCommand command) {
         ObjectNode o = JsonNodeFactory.instance.objectNode().put("cmd", command.wireName());
         return PREFIX + VERSION + " " + o;
     }

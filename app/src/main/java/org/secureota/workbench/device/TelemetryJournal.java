@@ -8,7 +8,7 @@ import org.secureota.workbench.journal.EventType;
 
 /**
  * Writes what a device said into the journal: the raw line ({@code serial.rx}), then the typed
- * event it carries ({@link DeviceEvents}), with a one-line message for people and the protocol's
+ * event it carries ({@link EventType}), with a one-line message for people and the protocol's
  * members as fields for machines. Heartbeats get no typed event: one every 5 s would bury the
  * timeline, and their raw lines are in {@code serial.rx}.
  */

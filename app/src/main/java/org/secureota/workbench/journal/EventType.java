@@ -203,6 +203,9 @@ public enum EventType {
     /** A demo script ended (fields: result, passed, failed, elapsed_ms, problem). */
     SCENARIO_FINISHED("scenario.finished", Source.SCENARIO, "result", "passed", "failed", "elapsed_ms", "problem");
 
+    /** The virtual board's supervisor's events ({@code board.ready}, {@code board.power_on}, ...) share this prefix. */
+    public static final String BOARD_PREFIX = "board.";
+
     private static final Map<String, EventType> BY_WIRE_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::wireName, Function.identity()));
 

@@ -1,5 +1,6 @@
 package org.secureota.workbench.scenario;
 
+import org.secureota.workbench.device.BuiltImages;
 /**
  * A release the script publishes before its first step: a built image, for a product.
  *

@@ -19,6 +19,7 @@ import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.device.SlotReport;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
+import org.secureota.workbench.device.BuiltImages;
 
 /**
  * Runs one demo script against one lab: step by step, in play or headless (see {@link RunMode}).

@@ -20,6 +20,7 @@ import org.secureota.workbench.device.CutPoint;
 import org.secureota.workbench.device.FlashLayout;
 import org.secureota.workbench.firmware.ReleaseNames;
 import org.secureota.workbench.lab.DeviceId;
+import org.secureota.workbench.device.BuiltImages;
 
 /**
  * Reads and checks a demo script before anything runs. Every problem is collected with its

@@ -29,6 +29,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
+import org.secureota.workbench.device.BuiltImages;
 import org.secureota.workbench.device.VirtualEsp32;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.EventType;
@@ -85,8 +86,6 @@ import org.secureota.workbench.server.TlsProvider;
  */
 public final class LabSession implements AutoCloseable {
 
-    /** The host images the build packs, published at open when asked (V1 is flashed at the factory). */
-    static final List<String> BUILT_RELEASES = List.of("v2_promo", "v3_liquid", "v4_broken");
     static final Duration MANIFEST_VALIDITY = Duration.ofDays(30);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(20);
 
@@ -321,7 +320,7 @@ public final class LabSession implements AutoCloseable {
     private void publishBuilt() {
         publishBuilt(LabSessionDefaults.PRODUCT);
         // mix-and-match needs a second product's genuine release: the build's V2, stamped as that product.
-        Path v2 = options.projectRoot().resolve(VirtualEsp32.IMAGES).resolve(BUILT_RELEASES.get(0) + ".bin");
+        Path v2 = options.projectRoot().resolve(VirtualEsp32.IMAGES).resolve(BuiltImages.published().get(0) + ".bin");
         try {
             publishBuiltImage(v2, LabSessionDefaults.OTHER_PRODUCT);
         } catch (IOException | RuntimeException e) {
@@ -332,7 +331,7 @@ public final class LabSession implements AutoCloseable {
     }
 
     private void publishBuilt(String product) {
-        for (String name : BUILT_RELEASES) {
+        for (String name : BuiltImages.published()) {
             Path image = options.projectRoot().resolve(VirtualEsp32.IMAGES).resolve(name + ".bin");
             try {
                 publishBuiltImage(image, product);

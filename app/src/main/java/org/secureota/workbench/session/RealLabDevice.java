@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import org.secureota.workbench.device.ConnectionState;
 import org.secureota.workbench.device.CutPoint;
 import org.secureota.workbench.device.Device;
-import org.secureota.workbench.device.DeviceCommand;
+import org.secureota.workbench.device.SerialCommand;
 import org.secureota.workbench.device.DeviceLink;
 import org.secureota.workbench.device.DeviceSnapshot;
 
@@ -81,7 +81,7 @@ final class RealLabDevice implements LabDevice, LabSession.Closeable {
     /** A software restart ({@code reboot}): the nearest a serial link comes to the EN button. */
     @Override
     public CompletableFuture<Void> reset() {
-        return run(() -> link.send(DeviceCommand.REBOOT));
+        return run(() -> link.send(SerialCommand.REBOOT));
     }
 
     @Override
@@ -116,12 +116,12 @@ final class RealLabDevice implements LabDevice, LabSession.Closeable {
 
     @Override
     public CompletableFuture<Void> check() {
-        return run(() -> link.send(DeviceCommand.CHECK));
+        return run(() -> link.send(SerialCommand.CHECK));
     }
 
     @Override
     public CompletableFuture<Void> status() {
-        return run(() -> link.send(DeviceCommand.STATUS));
+        return run(() -> link.send(SerialCommand.STATUS));
     }
 
     @Override

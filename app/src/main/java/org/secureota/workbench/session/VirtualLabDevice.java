@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import org.secureota.workbench.device.BoardEvent;
 import org.secureota.workbench.device.CutPoint;
 import org.secureota.workbench.device.Device;
-import org.secureota.workbench.device.DeviceCommand;
+import org.secureota.workbench.device.SerialCommand;
 import org.secureota.workbench.device.DeviceLink;
 import org.secureota.workbench.device.FactoryData;
 import org.secureota.workbench.device.FlashLayout;
@@ -256,12 +256,12 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
 
     @Override
     public CompletableFuture<Void> check() {
-        return run(() -> link().send(DeviceCommand.CHECK));
+        return run(() -> link().send(SerialCommand.CHECK));
     }
 
     @Override
     public CompletableFuture<Void> status() {
-        return run(() -> link().send(DeviceCommand.STATUS));
+        return run(() -> link().send(SerialCommand.STATUS));
     }
 
     @Override

@@ -4,10 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.secureota.workbench.device.Device;
-import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.device.TelemetryCodec;
 import org.secureota.workbench.journal.JournalEvent;
+import org.secureota.workbench.journal.EventType;
 
 /**
  * Rebuilds what each device showed at a moment of a recorded session: the raw telemetry lines of
@@ -25,7 +25,7 @@ public final class DeviceReplay {
             if (e.monotonicNanos() > untilNanos) {
                 break;
             }
-            if (e.deviceId() == null || !DeviceEvents.SERIAL_RX.equals(e.type())) {
+            if (e.deviceId() == null || !EventType.SERIAL_RX.wireName().equals(e.type())) {
                 continue;
             }
             devices.computeIfAbsent(e.deviceId(), Device::new).apply(codec.decode(e.message()));

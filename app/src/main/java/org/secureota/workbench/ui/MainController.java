@@ -45,7 +45,6 @@ import javafx.stage.Modality;
 import org.controlsfx.control.CheckComboBox;
 import org.controlsfx.control.ToggleSwitch;
 import org.secureota.workbench.network.CaptureExport;
-import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
@@ -222,8 +221,8 @@ public final class MainController {
         Map<String, List<String>> console = new HashMap<>();
         List<JournalEvent> newRequests = new ArrayList<>();
         for (JournalEvent e : batch) {
-            if (e.deviceId() != null && (DeviceEvents.SERIAL_RX.equals(e.type()) || DeviceEvents.SERIAL_TX.equals(e.type()))) {
-                String prefix = DeviceEvents.SERIAL_TX.equals(e.type()) ? "> " : "";
+            if (e.deviceId() != null && (EventType.SERIAL_RX.wireName().equals(e.type()) || EventType.SERIAL_TX.wireName().equals(e.type()))) {
+                String prefix = EventType.SERIAL_TX.wireName().equals(e.type()) ? "> " : "";
                 console.computeIfAbsent(e.deviceId(), k -> new ArrayList<>()).add(prefix + e.message());
             } else if ("http.request".equals(e.type())) {
                 newRequests.add(e);
@@ -262,7 +261,7 @@ public final class MainController {
         }
         if (EventType.SERVER_MANIFEST.is(e) && "offered".equals(e.field("outcome").orElse(null))) {
             p.model().imageOffered("true".equals(e.field("encrypted").orElse(null)), e.field("encryption").orElse(null));
-        } else if (DeviceEvents.SERIAL_RX.equals(e.type())) {
+        } else if (EventType.SERIAL_RX.wireName().equals(e.type())) {
             int at = e.message().indexOf(ENCRYPTED_LINE);
             int end = e.message().lastIndexOf(')');
             if (at >= 0 && end > at + ENCRYPTED_LINE.length()) {
@@ -911,7 +910,7 @@ public final class MainController {
                 if (e.monotonicNanos() > cursor) {
                     break;
                 }
-                if (p.getKey().equals(e.deviceId()) && DeviceEvents.SERIAL_RX.equals(e.type())) {
+                if (p.getKey().equals(e.deviceId()) && EventType.SERIAL_RX.wireName().equals(e.type())) {
                     consoleAt.add(e.message());
                 }
             }

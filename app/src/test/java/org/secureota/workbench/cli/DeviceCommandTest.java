@@ -16,7 +16,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.device.FactoryData;
 import org.secureota.workbench.device.FlashLayout;
 import org.secureota.workbench.device.VirtualEsp32;
@@ -25,6 +24,7 @@ import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.SessionExport;
 import org.secureota.workbench.journal.SessionReader;
 import org.junit.jupiter.api.Tag;
+import org.secureota.workbench.journal.EventType;
 
 @Tag("e2e")
 class DeviceCommandTest {
@@ -212,12 +212,12 @@ class DeviceCommandTest {
         assertThat(r.out()).contains("Serial port:", "Session recorded in");
         Path session = SessionExport.latestSession(lab.resolve("sessions")).orElseThrow();
         List<JournalEvent> events = SessionReader.read(session.resolve("journal.jsonl")).events();
-        assertThat(events).filteredOn(e -> e.type().equals(DeviceEvents.BOOT)).isNotEmpty()
+        assertThat(events).filteredOn(e -> e.type().equals(EventType.DEVICE_BOOT.wireName())).isNotEmpty()
                 .allSatisfy(e -> {
                     assertThat(e.fields()).containsEntry("provisioned", true).containsEntry("version", "1.0.0");
                     assertThat(e.deviceId()).isEqualTo("esp32-lab-01");
                 });
-        assertThat(events).filteredOn(e -> e.type().equals(DeviceEvents.LCD)).isNotEmpty();
+        assertThat(events).filteredOn(e -> e.type().equals(EventType.DEVICE_LCD.wireName())).isNotEmpty();
         assertThat(events).filteredOn(e -> e.type().equals("board.power_off")).isNotEmpty();
         assertThat(r.out()).contains("LCD |SHOP-DISPLAY    |V1 BASE  v1.0.0 |");
     }

@@ -67,11 +67,11 @@ class TelemetryCodecTest {
         Matcher m = Pattern.compile("`(@ota1 \\{\"cmd\":\"(\\w+)\"\\})`").matcher(telemetryDoc());
         int found = 0;
         while (m.find()) {
-            DeviceCommand command = DeviceCommand.valueOf(m.group(2).toUpperCase(java.util.Locale.ROOT));
+            SerialCommand command = SerialCommand.valueOf(m.group(2).toUpperCase(java.util.Locale.ROOT));
             assertThat(codec.encode(command)).isEqualTo(m.group(1));
             found++;
         }
-        assertThat(found).isEqualTo(DeviceCommand.values().length);
+        assertThat(found).isEqualTo(SerialCommand.values().length);
     }
 
     @Test

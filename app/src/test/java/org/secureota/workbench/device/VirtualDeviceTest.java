@@ -24,6 +24,7 @@ import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
 import org.secureota.workbench.firmware.OtaState;
 import org.junit.jupiter.api.Tag;
+import org.secureota.workbench.journal.EventType;
 
 /**
  * The real virtual ESP32 (the firmware built for the host) talked to through its real pty with
@@ -119,19 +120,19 @@ class VirtualDeviceTest {
         assertThat(s.slot("app1")).hasValueSatisfying(slot -> assertThat(slot.image().valid()).isFalse());
         assertThat(s.partitions()).extracting(TelemetryLine.PartitionRow::label).contains("factory_data");
 
-        JournalEvent boot = awaitJournal(0, "device.boot", type(DeviceEvents.BOOT));
+        JournalEvent boot = awaitJournal(0, "device.boot", type(EventType.DEVICE_BOOT.wireName()));
         assertThat(boot.source()).isEqualTo(Source.DEVICE);
         assertThat(boot.deviceId()).isEqualTo(ID);
         assertThat(boot.fields()).containsEntry("version", "1.0.0").containsEntry("slot", "ota_0")
                 .containsEntry("provisioned", true).containsEntry("device_id", ID);
-        JournalEvent lcd = awaitJournal(0, "device.lcd", type(DeviceEvents.LCD));
+        JournalEvent lcd = awaitJournal(0, "device.lcd", type(EventType.DEVICE_LCD.wireName()));
         assertThat(lcd.message()).contains("SHOP-DISPLAY");
-        JournalEvent led = awaitJournal(0, "device.led", type(DeviceEvents.LED));
+        JournalEvent led = awaitJournal(0, "device.led", type(EventType.DEVICE_LED.wireName()));
         assertThat(led.fields()).containsEntry("mode", "blink").containsEntry("period_ms", 1000L);
-        assertThat(journal.window()).filteredOn(type(DeviceEvents.SERIAL_RX))
+        assertThat(journal.window()).filteredOn(type(EventType.SERIAL_RX.wireName()))
                 .anySatisfy(e -> assertThat(e.message()).startsWith("@ota1 {\"ev\":\"boot\""))
                 .allSatisfy(e -> assertThat(e.message()).doesNotContain("\n", "\r"));
-        assertThat(journal.window()).filteredOn(type(DeviceEvents.TELEMETRY_WARNING)).isEmpty();
+        assertThat(journal.window()).filteredOn(type(EventType.DEVICE_TELEMETRY_WARNING.wireName())).isEmpty();
         awaitJournal(0, "board.ready", type("board.ready"));
     }
 
@@ -142,16 +143,16 @@ class VirtualDeviceTest {
         // was first; either way the LED is the last line of a boot or a report.
         long boots = device.await(d -> d.led().mode() == LedPattern.Mode.BLINK, WAIT, "first report").boots();
         long seq = journal.size();
-        link.send(DeviceCommand.STATUS);
-        JournalEvent tx = awaitJournal(seq, "serial.tx", type(DeviceEvents.SERIAL_TX));
+        link.send(SerialCommand.STATUS);
+        JournalEvent tx = awaitJournal(seq, "serial.tx", type(EventType.SERIAL_TX.wireName()));
         assertThat(tx.message()).isEqualTo("@ota1 {\"cmd\":\"status\"}");
-        JournalEvent ack = awaitJournal(seq, "ack", type(DeviceEvents.ACK));
+        JournalEvent ack = awaitJournal(seq, "ack", type(EventType.DEVICE_ACK.wireName()));
         assertThat(ack.fields()).containsEntry("cmd", "status");
-        JournalEvent report = awaitJournal(ack.seq(), "boot report", type(DeviceEvents.BOOT));
+        JournalEvent report = awaitJournal(ack.seq(), "boot report", type(EventType.DEVICE_BOOT.wireName()));
         assertThat(report.fields()).containsEntry("status_report", true);
-        awaitJournal(report.seq(), "partitions", type(DeviceEvents.PARTITIONS));
-        awaitJournal(report.seq(), "lcd", type(DeviceEvents.LCD));
-        awaitJournal(report.seq(), "led", type(DeviceEvents.LED));
+        awaitJournal(report.seq(), "partitions", type(EventType.DEVICE_PARTITIONS.wireName()));
+        awaitJournal(report.seq(), "lcd", type(EventType.DEVICE_LCD.wireName()));
+        awaitJournal(report.seq(), "led", type(EventType.DEVICE_LED.wireName()));
         assertThat(device.snapshot().boots()).as("a status report is not a boot").isEqualTo(boots);
     }
 
@@ -167,7 +168,7 @@ class VirtualDeviceTest {
         assertThat(afterReset.version()).isEqualTo("1.0.0");
 
         long seq = journal.size();
-        link.send(DeviceCommand.REBOOT);
+        link.send(SerialCommand.REBOOT);
         device.await(d -> d.boots() >= boots + 2 && "sw".equals(d.resetReason()), WAIT, "boot after the reboot command");
         awaitJournal(seq, "board.restart", type("board.restart"));
 
@@ -179,7 +180,7 @@ class VirtualDeviceTest {
                 "boot after a power cycle");
         assertThat(afterPower.runningSlot()).isEqualTo("ota_0");
         assertThat(afterPower.connection()).isEqualTo(ConnectionState.CONNECTED);
-        assertThat(journal.window()).filteredOn(type(DeviceEvents.DISCONNECTED)).isEmpty();
+        assertThat(journal.window()).filteredOn(type(EventType.DEVICE_DISCONNECTED.wireName())).isEmpty();
     }
 
     @Test
@@ -224,7 +225,7 @@ class VirtualDeviceTest {
             }
         });
         link = DeviceLink.open(tty.toString(), device, journal);
-        JournalEvent fault = awaitJournal(0, "link error", type(DeviceEvents.LINK_ERROR));
+        JournalEvent fault = awaitJournal(0, "link error", type(EventType.DEVICE_LINK_ERROR.wireName()));
         assertThat(fault.message()).contains("a broken view");
         // The model took the change the listener choked on, and the link kept reading the lines after it.
         device.await(d -> d.lcd().row(0).startsWith("SHOP-DISPLAY") && d.led().mode() == LedPattern.Mode.BLINK
@@ -264,18 +265,18 @@ class VirtualDeviceTest {
         device.await(d -> d.version() != null, WAIT, "first report");
         board.close();
         device.awaitState(ConnectionState.DISCONNECTED, WAIT);
-        assertThat(awaitJournal(0, "disconnect", type(DeviceEvents.DISCONNECTED)).field("reason"))
+        assertThat(awaitJournal(0, "disconnect", type(EventType.DEVICE_DISCONNECTED.wireName())).field("reason"))
                 .hasValueSatisfying(reason -> assertThat(reason).contains("stopped reading"));
 
         board = new VirtualEsp32(ROOT, journal, ID);
         board.start(flash, tty);
-        JournalEvent back = awaitJournal(0, "reconnect", e -> e.type().equals(DeviceEvents.CONNECTED)
+        JournalEvent back = awaitJournal(0, "reconnect", e -> e.type().equals(EventType.DEVICE_CONNECTED.wireName())
                 && Boolean.TRUE.equals(e.fields().get("reconnect")));
         device.awaitState(ConnectionState.CONNECTED, WAIT);
-        JournalEvent report = awaitJournal(back.seq(), "boot report after the reconnect", type(DeviceEvents.BOOT));
+        JournalEvent report = awaitJournal(back.seq(), "boot report after the reconnect", type(EventType.DEVICE_BOOT.wireName()));
         assertThat(report.fields()).containsEntry("version", "1.0.0");
-        assertThat(journal.window()).filteredOn(type(DeviceEvents.DISCONNECTED)).hasSize(1);
-        assertThat(journal.window()).filteredOn(type(DeviceEvents.CONNECTED))
+        assertThat(journal.window()).filteredOn(type(EventType.DEVICE_DISCONNECTED.wireName())).hasSize(1);
+        assertThat(journal.window()).filteredOn(type(EventType.DEVICE_CONNECTED.wireName()))
                 .extracting(e -> e.fields().get("reconnect")).containsExactly(false, true);
     }
 }

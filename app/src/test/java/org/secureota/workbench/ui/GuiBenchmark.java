@@ -14,11 +14,11 @@ import javafx.stage.Stage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.Source;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.secureota.workbench.journal.EventType;
 
 /**
  * The window's figures for the README: timeline frame time and resident memory with 100,000 journal
@@ -46,7 +46,7 @@ class GuiBenchmark {
         MainController c = app.controller();
         long before = rssKb();
         Thread producer = new Thread(() -> {
-            String[] types = {"http.request", DeviceEvents.SERIAL_RX, "device.lcd", "ota.progress", "network.connection_opened"};
+            String[] types = {"http.request", EventType.SERIAL_RX.wireName(), "device.lcd", "ota.progress", "network.connection_opened"};
             Source[] sources = {Source.SERVER, Source.DEVICE, Source.DEVICE, Source.DEVICE, Source.NETWORK};
             for (int i = 0; i < EVENTS; i++) {
                 int k = i % types.length;

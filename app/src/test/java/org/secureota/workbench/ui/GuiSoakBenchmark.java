@@ -23,7 +23,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.SessionLog;
 import org.secureota.workbench.journal.Source;
@@ -33,6 +32,7 @@ import org.secureota.workbench.scenario.RunSnapshot;
 import org.secureota.workbench.session.LabSessionOptions;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.secureota.workbench.journal.EventType;
 
 /**
  * An hour of a presenter's use, compressed, in one window on the real parts, printing the process's
@@ -186,7 +186,7 @@ class GuiSoakBenchmark {
             for (int i = 0; i < REPLAY_EVENTS; i++) {
                 String device = "esp32-lab-0" + (i % 4 + 1);
                 switch (i % 5) {
-                    case 0 -> j.append(Source.DEVICE, device, DeviceEvents.SERIAL_RX, "I (" + i + ") ota: wrote 4096 bytes at 0x"
+                    case 0 -> j.append(Source.DEVICE, device, EventType.SERIAL_RX.wireName(), "I (" + i + ") ota: wrote 4096 bytes at 0x"
                             + Integer.toHexString(0x110000 + i * 16), Map.of("line", "log"));
                     case 1 -> j.append(Source.SERVER, device, "http.request", "GET /api/v1/firmware/demo-2.0.0.bin 206",
                             Map.of("method", "GET", "path", "/api/v1/firmware/demo-2.0.0.bin", "status", 206, "bytes_sent", 4096));

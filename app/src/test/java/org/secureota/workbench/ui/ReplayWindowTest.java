@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.JournalJson;
 import org.secureota.workbench.journal.Source;
@@ -25,6 +24,7 @@ import org.secureota.workbench.ui.widget.FlashMap;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.junit.jupiter.api.Tag;
+import org.secureota.workbench.journal.EventType;
 
 /**
  * The window on a recorded session (TestFX, under xvfb-run): the replay drives the device panel
@@ -49,7 +49,7 @@ class ReplayWindowTest {
         for (String line : lines) {
             seq++;
             jsonl.add(JournalJson.toLine(new JournalEvent(seq, Instant.parse("2026-11-30T10:00:00Z").plusSeconds(seq),
-                    seq * 1_000_000_000L, Source.DEVICE, "esp32-lab-01", DeviceEvents.SERIAL_RX, line, Map.of("port", "/dev/pts/3"))));
+                    seq * 1_000_000_000L, Source.DEVICE, "esp32-lab-01", EventType.SERIAL_RX.wireName(), line, Map.of("port", "/dev/pts/3"))));
         }
         seq++;
         jsonl.add(JournalJson.toLine(new JournalEvent(seq, Instant.parse("2026-11-30T10:00:00Z").plusSeconds(seq),

@@ -12,12 +12,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
-import org.secureota.workbench.device.DeviceEvents;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.Source;
 import org.junit.jupiter.api.Tag;
+import org.secureota.workbench.journal.EventType;
 
 /** View models and their texts, without a screen. */
 @Tag("unit")
@@ -115,7 +115,7 @@ class ViewModelTest {
         String[] lines = {Telemetry.BOOT_V1, Telemetry.PARTITIONS, Telemetry.LED_BLINK, Telemetry.LCD_ALERT, Telemetry.VERDICT_HASH};
         for (int i = 0; i < lines.length; i++) {
             journal.add(new JournalEvent(i + 1, Instant.EPOCH, (i + 1) * 1000L, Source.DEVICE, "esp32-lab-01",
-                    DeviceEvents.SERIAL_RX, lines[i], Map.of("port", "/dev/pts/9")));
+                    EventType.SERIAL_RX.wireName(), lines[i], Map.of("port", "/dev/pts/9")));
         }
         DeviceReplay replay = new DeviceReplay();
         DeviceSnapshot early = replay.at(journal, 2500).get("esp32-lab-01");

@@ -1,12 +1,14 @@
-package org.secureota.workbench.scenario;
+package org.secureota.workbench.device;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The product images the firmware build packs ({@code esp32-firmware/build/images/NAME.bin}), by the
- * version each one carries in its {@code esp_app_desc_t}. Scripts name versions, as a presenter does.
+ * version each one carries in its {@code esp_app_desc_t}: the one list of them. Scripts name versions, as a
+ * presenter does; a lab session publishes every one but the factory's V1.
  */
 public final class BuiltImages {
 
@@ -19,7 +21,16 @@ public final class BuiltImages {
         BY_VERSION.put("4.0.0", "v4_broken");
     }
 
+    /** What a factory-fresh board runs: flashed at the factory, never published. */
+    public static final String FACTORY_VERSION = "1.0.0";
+
     private BuiltImages() {
+    }
+
+    /** The images a lab publishes, oldest first (every built one but the factory's). */
+    public static List<String> published() {
+        return BY_VERSION.entrySet().stream().filter(e -> !e.getKey().equals(FACTORY_VERSION)).map(Map.Entry::getValue)
+                .toList();
     }
 
     public static Optional<String> imageOf(String version) {

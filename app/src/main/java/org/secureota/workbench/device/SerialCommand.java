@@ -3,7 +3,7 @@ package org.secureota.workbench.device;
 import java.util.Locale;
 
 /** The commands the workbench sends to a device (docs/telemetry.md, <i>Commands</i>). */
-public enum DeviceCommand {
+public enum SerialCommand {
     /** Check for an update now: {@code ack}, then {@code ota} events ending in one verdict. */
     CHECK,
     /** Software restart; the next {@code boot} has reset reason {@code sw}. */
