@@ -21,7 +21,8 @@ constexpr const char* kEnvCutPoint = "VESP32_CUT_POINT";       // before | halfw
 constexpr const char* kCounterFileSuffix = ".ota-counter";
 constexpr const char* kRollbackFileSuffix = ".ota-rollback";
 constexpr const char* kTimeFloorFileSuffix = ".ota-time-floor";
-constexpr const char* kDeviceStateFileSuffixes[] = {kCounterFileSuffix, kRollbackFileSuffix, kTimeFloorFileSuffix};
+constexpr const char* kFreshnessFileSuffix = ".ota-freshness";
+constexpr const char* kDeviceStateFileSuffixes[] = {kCounterFileSuffix, kRollbackFileSuffix, kTimeFloorFileSuffix, kFreshnessFileSuffix};
 
 // Exit codes between the board's programs and the supervisor.
 constexpr int kExitReboot = 100;        // esp_restart(): go back to the bootloader

@@ -4,6 +4,7 @@
 
 #include "secure_ota/ota/freshness_statement.h"
 #include "secure_ota/ota/manifest_verifier.h"
+#include "engine_fixture.h"
 #include "test_helpers.h"
 
 using namespace secure_ota::ota;
@@ -32,7 +33,7 @@ class FreshnessTest : public ::testing::Test {
 protected:
     void SetUp() override {
         std::string err;
-        key = crypto::EcdsaP256PublicKey::from_pem(read_file(pki("signing-pub.pem")), err);
+        key = secure_ota::ota::crypto::EcdsaP256PublicKey::from_pem(read_file(pki("signing-pub.pem")), err);
         ASSERT_TRUE(key) << err;
         dev.product = "shop-display";
         dev.device_id = "dev-1";
@@ -44,7 +45,7 @@ protected:
     }
     Verdict verdict(const StatementFields& f) { return check(f).outcome.verdict; }
 
-    std::unique_ptr<crypto::EcdsaP256PublicKey> key;
+    std::unique_ptr<secure_ota::ota::crypto::EcdsaP256PublicKey> key;
     FreshnessContext dev;
 };
 
@@ -149,4 +150,88 @@ TEST_F(FreshnessTest, TheGrammarIsStrict) {
     r = check(f);
     EXPECT_EQ(r.outcome.verdict, Verdict::ManifestInvalid);
     EXPECT_NE(r.outcome.detail.find("validity"), std::string::npos) << r.outcome.detail;
+}
+
+// The engine with a server that answers "nothing newer" with a signed statement (HTTP 200,
+// application/jose) or with a bare 204, and the device's freshness record in RAM.
+class FreshnessEngineTest : public EngineTest {
+protected:
+    void SetUp() override {
+        EngineTest::SetUp();
+        freshness = &record;
+        time_floor = &floor;
+    }
+    // What the server sends a device on 1.0.0 when nothing is newer.
+    void state_nothing_newer(StatementFields f = {}, const std::string& key_file = pki("signing-key.pem")) {
+        f.strings["device"] = "esp32-lab-01";
+        server.manifest_status = 200;
+        server.manifest = make_jws(statement_header(), f.to_json(), key_file);
+    }
+    RamFreshnessStore record;
+    RamTimeFloorStore floor;
+};
+
+TEST_F(FreshnessEngineTest, ASignedNothingNewerIsNoUpdateAndIsRemembered) {
+    state_nothing_newer();
+    UpdateResult r = update();
+    expect_refused_and_safe(r, Verdict::NoUpdate);
+    EXPECT_NE(r.outcome.detail.find("signed"), std::string::npos) << r.outcome.detail;
+    ASSERT_TRUE(record.load());
+    EXPECT_EQ(record.load()->issued_at, 1764999000);
+    EXPECT_EQ(record.load()->expires_at, 1765085400);
+    ASSERT_TRUE(floor.load());
+    EXPECT_EQ(*floor.load(), 1764999000) << "a verified statement raises the time floor like a manifest";
+    EXPECT_EQ(server.image_requests, 0);
+}
+
+TEST_F(FreshnessEngineTest, AnUnsignedNoUpdateIsBelievedOnlyBeforeTheFirstSignedOne) {
+    server.manifest_status = 204;
+    expect_refused_and_safe(update(), Verdict::NoUpdate);  // a server from before signed freshness
+    state_nothing_newer();
+    expect_refused_and_safe(update(), Verdict::NoUpdate);
+    server.manifest_status = 204;
+    UpdateResult r = update();
+    expect_refused_and_safe(r, Verdict::ServerError);
+    EXPECT_NE(r.outcome.detail.find("unsigned"), std::string::npos) << r.outcome.detail;
+}
+
+TEST_F(FreshnessEngineTest, NoFreshSignedStatementForLongerThanItsValidityIsAFreezeSuspected) {
+    state_nothing_newer();
+    expect_refused_and_safe(update(), Verdict::NoUpdate);
+    server.manifest_status = 204;
+    time.t = 1765085400;  // the statement's expires_at
+    UpdateResult r = update();
+    expect_refused_and_safe(r, Verdict::FreezeSuspected);
+    EXPECT_NE(r.outcome.detail.find("2025-12-07T05:30:00Z"), std::string::npos) << r.outcome.detail;  // its expiry
+    EXPECT_TRUE(is_security_refusal(Verdict::FreezeSuspected));
+    EXPECT_STREQ(lcd_alert(Verdict::FreezeSuspected), "GEL SUSPECTE");
+    // The server's old statement, replayed after its expiry, is no fresher.
+    state_nothing_newer();
+    expect_refused_and_safe(update(), Verdict::FreezeSuspected);
+    // A fresh one heals it.
+    StatementFields fresh;
+    fresh.ints["issued_at"] = 1765085000;
+    fresh.ints["expires_at"] = 1765171400;
+    state_nothing_newer(fresh);
+    expect_refused_and_safe(update(), Verdict::NoUpdate);
+}
+
+TEST_F(FreshnessEngineTest, AForgedStatementIsRefusedAndRemembersNothing) {
+    state_nothing_newer({}, pki("other-key.pem"));
+    expect_refused_and_safe(update(), Verdict::ManifestSignatureInvalid);
+    EXPECT_FALSE(record.load());
+    EXPECT_FALSE(floor.load());
+    StatementFields other;
+    other.strings["current"] = "0.9.0";
+    state_nothing_newer(other);
+    expect_refused_and_safe(update(), Verdict::ManifestInvalid);
+    EXPECT_FALSE(record.load());
+}
+
+TEST_F(FreshnessEngineTest, AManifestIsStillInstalledAfterSignedStatements) {
+    state_nothing_newer();
+    expect_refused_and_safe(update(), Verdict::NoUpdate);
+    offer(make_image("2.0.0", 1));
+    server.manifest_status = 200;
+    expect_updated(update());
 }

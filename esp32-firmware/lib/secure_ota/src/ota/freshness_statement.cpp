@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "secure_ota/ota/base64url.h"
 #include "secure_ota/ota/json_reader.h"
 #include "secure_ota/ota/manifest_verifier.h"
 
@@ -19,6 +20,17 @@ FreshnessResult invalid(const std::string& field, const std::string& what) {
 }
 
 }  // namespace
+
+bool names_freshness_typ(std::string_view jws) {
+    size_t d1 = jws.find('.');
+    if (d1 == std::string_view::npos || d1 > kMaxJwsSize) return false;
+    std::vector<uint8_t> header;
+    if (!base64url_decode(jws.substr(0, d1), header, kMaxJwsSize)) return false;
+    JsonObject h;
+    if (parse_flat_json_object(reinterpret_cast<const char*>(header.data()), header.size(), h) != JsonError::Ok) return false;
+    std::string typ;
+    return h.get_string("typ", typ) && typ == kFreshnessTyp;
+}
 
 FreshnessResult verify_freshness_statement(std::string_view jws, const crypto::EcdsaP256PublicKey& key,
                                            const FreshnessContext& d) {

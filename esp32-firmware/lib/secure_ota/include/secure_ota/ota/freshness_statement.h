@@ -64,6 +64,10 @@ struct FreshnessResult {
     bool accepted() const { return statement.has_value() && outcome.verdict == Verdict::NoUpdate; }
 };
 
+// Whether a compact JWS's header names typ "ota-freshness+jws" (signature not checked: it
+// only chooses which verifier runs, and both check typ again).
+bool names_freshness_typ(std::string_view jws);
+
 FreshnessResult verify_freshness_statement(std::string_view jws, const crypto::EcdsaP256PublicKey& key,
                                            const FreshnessContext& device);
 
