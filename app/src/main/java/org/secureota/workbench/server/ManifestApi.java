@@ -45,8 +45,11 @@ final class ManifestApi {
     private final Journal journal;
     private final Clock clock;
     private final PrivateKey signingKey;  // null: per-device manifests cannot be made
+    private final boolean silent;         // the silent-server attack: 204 to every check
 
-    ManifestApi(ServerState state, DeviceAuthenticator authenticator, Journal journal, Clock clock, PrivateKey signingKey) {
+    ManifestApi(ServerState state, DeviceAuthenticator authenticator, Journal journal, Clock clock, PrivateKey signingKey,
+                boolean silent) {
+        this.silent = silent;
         this.state = state;
         this.authenticator = authenticator;
         this.journal = journal;
@@ -76,6 +79,12 @@ final class ManifestApi {
             return;
         }
         ApiKeyRegistry.Device device = authenticated.get();
+        if (silent) {
+            event(device, "silent", "answered " + device.id() + " with a bare 204 (silent server: no signed statement)",
+                    Map.of());
+            JsonResponses.noContent(response, callback);
+            return;
+        }
         String product = query.getValue("product");
         if (product != null && !product.equals(device.product())) {
             event(device, "refused", "device " + device.id() + " asked for product " + abbreviate(product)

@@ -54,7 +54,7 @@ class AttackerTest {
     static final List<String> TABLE = List.of("rogue-server", "wrong-host-cert", "expired-cert", "flipped-byte",
             "truncated-image", "padded-image", "tampered-record", "dropped-connection", "slow-retrieval",
             "endless-data", "replayed-manifest", "downgrade", "freeze", "wrong-signing-key", "alg-confusion",
-            "mix-and-match", "steal-image", "time-rollback");
+            "mix-and-match", "steal-image", "time-rollback", "silent-server");
 
     @TempDir
     Path root;
