@@ -31,6 +31,7 @@ namespace {
 constexpr const char* kNvsNamespace = "secure_ota";  // shared with NvsSecureVersionStore
 constexpr const char* kCounterKey = "ota_counter";
 constexpr const char* kTimeFloorKey = "time_floor";
+constexpr const char* kFreshnessKey = "freshness";
 constexpr uint32_t kCounterMagic = 0x434D4F53;       // "SOMC", as FlashCounterStore
 constexpr uint32_t kReconnectKickMs = 15000;
 
@@ -109,6 +110,25 @@ bool NvsTimeFloorStore::raise(int64_t t) {
     return ok;
 }
 
+std::optional<ota::FreshnessRecord> NvsFreshnessStore::load() {
+    Preferences p;
+    if (!p.begin(kNvsNamespace, true)) return std::nullopt;
+    int64_t blob[2] = {0, 0};
+    bool present = p.isKey(kFreshnessKey) && p.getBytes(kFreshnessKey, blob, sizeof blob) == sizeof blob;
+    p.end();
+    if (!present) return std::nullopt;
+    return ota::FreshnessRecord{blob[0], blob[1]};
+}
+
+bool NvsFreshnessStore::store(const ota::FreshnessRecord& r) {
+    int64_t blob[2] = {r.issued_at, r.expires_at};
+    Preferences p;
+    if (!p.begin(kNvsNamespace, false)) return false;
+    bool ok = p.putBytes(kFreshnessKey, blob, sizeof blob) == sizeof blob;  // nvs_set_blob + nvs_commit
+    p.end();
+    return ok;
+}
+
 Esp32Ota::Options Esp32Ota::options_from_build() {
     Options o;
     o.wifi_ssid = SECURE_OTA_WIFI_SSID;
@@ -149,6 +169,7 @@ Esp32Ota::Esp32Ota(secure_ota::Firmware& firmware, secure_ota::Board& board, Opt
         },
         time_, counters_, {}};
     port.time_floor = &time_floor_;
+    port.freshness = &freshness_;
     agent_ = std::make_unique<ota::OtaUpdateAgent>(firmware, board, port);
 }
 

@@ -47,6 +47,13 @@ public:
     bool raise(int64_t unix_seconds) override;  // never lowers it
 };
 
+// The latest signed freshness statement (update_engine.h) as one NVS blob {issued_at, expires_at}.
+class NvsFreshnessStore : public secure_ota::ota::FreshnessStore {
+public:
+    std::optional<secure_ota::ota::FreshnessRecord> load() override;
+    bool store(const secure_ota::ota::FreshnessRecord& record) override;
+};
+
 class Esp32Ota {
 public:
     struct Options {
@@ -79,6 +86,7 @@ private:
     secure_ota::ota::SntpTrustedTime time_;
     NvsCounterStore counters_;
     NvsTimeFloorStore time_floor_;
+    NvsFreshnessStore freshness_;
     std::unique_ptr<secure_ota::ota::OtaUpdateAgent> agent_;
     bool was_up_ = false;
     uint32_t down_since_ = 0;

@@ -24,7 +24,8 @@ constexpr const char* kEnvLocalAddress = "VESP32_LOCAL_ADDRESS"; // IPv4 its soc
 constexpr const char* kCounterFileSuffix = ".ota-counter";
 constexpr const char* kRollbackFileSuffix = ".ota-rollback";
 constexpr const char* kTimeFloorFileSuffix = ".ota-time-floor";
-constexpr const char* kDeviceStateFileSuffixes[] = {kCounterFileSuffix, kRollbackFileSuffix, kTimeFloorFileSuffix};
+constexpr const char* kFreshnessFileSuffix = ".ota-freshness";
+constexpr const char* kDeviceStateFileSuffixes[] = {kCounterFileSuffix, kRollbackFileSuffix, kTimeFloorFileSuffix, kFreshnessFileSuffix};
 
 // Exit codes between the board's programs and the supervisor.
 constexpr int kExitReboot = 100;        // esp_restart(): go back to the bootloader

@@ -116,7 +116,7 @@ protected:
         cfg.rolled_back = rolled_back;
         cfg.build_time = build_time;
         UpdateEngine::Deps deps{connector, clock, time, *ops, *ops_flash, fuses, *store, key.get(), extra_observer ? extra_observer : &observer,
-                                decryption_key, time_floor};
+                                decryption_key, time_floor, freshness};
         UpdateEngine engine(deps, cfg);
         RunningApp app{running_version, 1};
         UpdateResult r = engine.run(app);
@@ -169,6 +169,7 @@ protected:
     std::optional<RolledBackImage> rolled_back;  // what the device remembers as rolled back
     TimeFloorStore* time_floor = nullptr;        // the device's NVS time floor; null = none
     int64_t build_time = 0;
+    FreshnessStore* freshness = nullptr;         // the device's latest signed freshness statement; null = none
 };
 
 

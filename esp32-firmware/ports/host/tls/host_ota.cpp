@@ -103,6 +103,20 @@ bool FileTimeFloorStore::raise(int64_t t) {
     return replace_file(path_, std::to_string(t) + "\n");
 }
 
+std::optional<ota::FreshnessRecord> FileFreshnessStore::load() {
+    FILE* f = std::fopen(path_.c_str(), "r");
+    if (!f) return std::nullopt;
+    long long issued = 0, expires = 0;
+    bool ok = std::fscanf(f, "%lld %lld", &issued, &expires) == 2;
+    std::fclose(f);
+    if (!ok) return std::nullopt;
+    return ota::FreshnessRecord{int64_t(issued), int64_t(expires)};
+}
+
+bool FileFreshnessStore::store(const ota::FreshnessRecord& r) {
+    return replace_file(path_, std::to_string(r.issued_at) + " " + std::to_string(r.expires_at) + "\n");
+}
+
 HostTrustedTime::HostTrustedTime(std::string host, uint16_t port, std::string config_error)
     : misconfigured_(!config_error.empty()) {
     if (!host.empty() && !misconfigured_)
@@ -120,6 +134,7 @@ HostOta::Options HostOta::options_from_environment() {
         o.counter_file = std::string(flash) + vesp32::kCounterFileSuffix;
         o.rollback_file = std::string(flash) + vesp32::kRollbackFileSuffix;
         o.time_floor_file = std::string(flash) + vesp32::kTimeFloorFileSuffix;
+        o.freshness_file = std::string(flash) + vesp32::kFreshnessFileSuffix;
     }
     if (const char* keylog = std::getenv(vesp32::kEnvTlsKeyLog)) o.tls_key_log = keylog;
     if (const char* sntp = std::getenv("VESP32_SNTP_SERVER")) {
@@ -154,6 +169,10 @@ HostOta::HostOta(Firmware& firmware, Board& board, Options options)
     if (!options_.time_floor_file.empty()) {
         time_floor_ = std::make_unique<FileTimeFloorStore>(options_.time_floor_file);
         port.time_floor = time_floor_.get();
+    }
+    if (!options_.freshness_file.empty()) {
+        freshness_ = std::make_unique<FileFreshnessStore>(options_.freshness_file);
+        port.freshness = freshness_.get();
     }
     agent_ = std::make_unique<ota::OtaUpdateAgent>(firmware, board, port);
     if (!options_.sntp_error.empty())

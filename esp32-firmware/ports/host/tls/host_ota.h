@@ -55,6 +55,18 @@ private:
     std::string path_;
 };
 
+// The latest signed freshness statement (update_engine.h) in a one-line file next to the flash
+// file (VESP32_FLASH + ".ota-freshness"): "issued_at expires_at", replaced atomically.
+class FileFreshnessStore : public ota::FreshnessStore {
+public:
+    explicit FileFreshnessStore(std::string path) : path_(std::move(path)) {}
+    std::optional<ota::FreshnessRecord> load() override;
+    bool store(const ota::FreshnessRecord& record) override;
+
+private:
+    std::string path_;
+};
+
 // TrustedTime for the host board: the core's SNTP client when a server is configured
 // (synchronised lazily, on the first question, and again after a failure), else the host
 // clock; never any time when the configured server did not parse (`config_error`).
@@ -78,6 +90,7 @@ public:
         std::string counter_file;  // persistent counter; "" = RAM only (tests)
         std::string rollback_file; // remembered rollback; "" = RAM only (tests)
         std::string time_floor_file; // time floor; "" = RAM only (tests)
+        std::string freshness_file;  // latest signed freshness statement; "" = RAM only (tests)
         std::string sntp_host;     // "" = trust the host clock
         uint16_t sntp_port = 123;
         std::string sntp_error;    // VESP32_SNTP_SERVER did not parse: no time, this reason logged
@@ -96,6 +109,7 @@ private:
     std::unique_ptr<ota::CounterStore> counters_;
     std::unique_ptr<ota::RollbackStore> rollbacks_;
     std::unique_ptr<ota::TimeFloorStore> time_floor_;
+    std::unique_ptr<ota::FreshnessStore> freshness_;
     std::unique_ptr<ota::OtaUpdateAgent> agent_;
 };
 

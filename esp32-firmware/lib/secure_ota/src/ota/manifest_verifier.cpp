@@ -84,59 +84,74 @@ std::string version_detail(const char* what, const std::string& got, const std::
 
 }  // namespace
 
-ManifestResult parse_and_verify_jws(std::string_view jws, const crypto::EcdsaP256PublicKey* key) {
+std::optional<Outcome> open_es256_jws(std::string_view jws, const crypto::EcdsaP256PublicKey* key, std::string_view typ_expected,
+                                      std::string& kid, std::vector<uint8_t>& payload) {
     // 1. envelope
     if (jws.size() > kMaxJwsSize)
-        return refuse(Verdict::ManifestMalformed, "JWS of " + std::to_string(jws.size()) + " bytes exceeds " +
+        return Outcome::of(Verdict::ManifestMalformed, "JWS of " + std::to_string(jws.size()) + " bytes exceeds " +
                                                       std::to_string(kMaxJwsSize));
     // A trailing newline is common in files served as is; nothing else is tolerated.
     while (!jws.empty() && (jws.back() == '\n' || jws.back() == '\r')) jws.remove_suffix(1);
     size_t d1 = jws.find('.');
     size_t d2 = d1 == std::string_view::npos ? d1 : jws.find('.', d1 + 1);
     if (d1 == std::string_view::npos || d2 == std::string_view::npos || jws.find('.', d2 + 1) != std::string_view::npos)
-        return refuse(Verdict::ManifestMalformed, "compact JWS must have exactly three parts");
+        return Outcome::of(Verdict::ManifestMalformed, "compact JWS must have exactly three parts");
     std::string_view h64 = jws.substr(0, d1), p64 = jws.substr(d1 + 1, d2 - d1 - 1), s64 = jws.substr(d2 + 1);
-    if (h64.empty() || p64.empty() || s64.empty()) return refuse(Verdict::ManifestMalformed, "empty JWS part");
-    std::vector<uint8_t> header, payload, sig;
+    if (h64.empty() || p64.empty() || s64.empty()) return Outcome::of(Verdict::ManifestMalformed, "empty JWS part");
+    std::vector<uint8_t> header, sig;
+    payload.clear();
     if (!base64url_decode(h64, header, kMaxJwsSize) || !base64url_decode(p64, payload, kMaxJwsSize) ||
         !base64url_decode(s64, sig, kMaxJwsSize))
-        return refuse(Verdict::ManifestMalformed, "invalid base64url (padding, whitespace or foreign characters)");
+        return Outcome::of(Verdict::ManifestMalformed, "invalid base64url (padding, whitespace or foreign characters)");
     JsonObject h;
     JsonError je = parse_flat_json_object(reinterpret_cast<const char*>(header.data()), header.size(), h);
-    if (je != JsonError::Ok) return refuse(Verdict::ManifestMalformed, std::string("JWS header: ") + to_string(je));
+    if (je != JsonError::Ok) return Outcome::of(Verdict::ManifestMalformed, std::string("JWS header: ") + to_string(je));
 
     // 2. algorithm
     std::string alg;
-    if (!h.get_string("alg", alg)) return refuse(Verdict::ManifestAlgRejected, "JWS header has no string \"alg\"");
-    if (alg != "ES256") return refuse(Verdict::ManifestAlgRejected, "algorithm \"" + alg.substr(0, 32) + "\" is not ES256");
+    if (!h.get_string("alg", alg)) return Outcome::of(Verdict::ManifestAlgRejected, "JWS header has no string \"alg\"");
+    if (alg != "ES256") return Outcome::of(Verdict::ManifestAlgRejected, "algorithm \"" + alg.substr(0, 32) + "\" is not ES256");
     // Exactly alg, typ and kid (docs/manifest.md): a verifier uses its provisioned key, never a
     // key or URL the message names (jwk, jku, x5u, x5c), and understands no "crit" extension.
     for (const auto& member : h.members())
         if (member.first != "alg" && member.first != "typ" && member.first != "kid")
-            return refuse(Verdict::ManifestInvalid, "header parameter \"" + member.first.substr(0, 32) +
+            return Outcome::of(Verdict::ManifestInvalid, "header parameter \"" + member.first.substr(0, 32) +
                                                         "\" is not allowed (only alg, typ and kid)");
     std::string typ;
-    if (!h.find("typ")) return refuse(Verdict::ManifestInvalid, "header parameter \"typ\" is missing");
-    if (!h.get_string("typ", typ) || typ != "ota-manifest+jws")
-        return refuse(Verdict::ManifestInvalid, "header parameter \"typ\" is not \"ota-manifest+jws\"");
-    std::string kid;
-    if (!h.find("kid")) return refuse(Verdict::ManifestInvalid, "header parameter \"kid\" is missing");
-    if (!h.get_string("kid", kid)) return refuse(Verdict::ManifestInvalid, "header parameter \"kid\" is not a string");
+    if (!h.find("typ")) return Outcome::of(Verdict::ManifestInvalid, "header parameter \"typ\" is missing");
+    if (!h.get_string("typ", typ) || typ != typ_expected)
+        return Outcome::of(Verdict::ManifestInvalid, "header parameter \"typ\" is not \"" + std::string(typ_expected) + "\"");
+    if (!h.find("kid")) return Outcome::of(Verdict::ManifestInvalid, "header parameter \"kid\" is missing");
+    if (!h.get_string("kid", kid)) return Outcome::of(Verdict::ManifestInvalid, "header parameter \"kid\" is not a string");
 
     // 3. signature over the ASCII bytes "header.payload" exactly as received
     if (sig.size() != crypto::kEs256SignatureSize)
-        return refuse(Verdict::ManifestSignatureInvalid, "ES256 signature must be 64 bytes, got " + std::to_string(sig.size()));
+        return Outcome::of(Verdict::ManifestSignatureInvalid, "ES256 signature must be 64 bytes, got " + std::to_string(sig.size()));
     if (key) {
         std::string_view signing_input = jws.substr(0, d2);
         if (!key->verify(signing_input.data(), signing_input.size(), sig.data(), sig.size()))
-            return refuse(Verdict::ManifestSignatureInvalid, "signature does not verify with the provisioned key" +
+            return Outcome::of(Verdict::ManifestSignatureInvalid, "signature does not verify with the provisioned key" +
                                                                  (kid.empty() || kid == key->kid() ? std::string()
                                                                                                    : " (kid " + kid.substr(0, 32) + ", device key " + key->kid() + ")"));
     }
     // Checked after the signature so that a forgery is reported as one, whatever its s.
     if (high_s(sig.data() + 32))
-        return refuse(Verdict::ManifestInvalid, "signature: s is in the upper half of the curve order (high-s, a "
+        return Outcome::of(Verdict::ManifestInvalid, "signature: s is in the upper half of the curve order (high-s, a "
                                                 "malleated copy of a valid signature); signers write low-s only");
+
+    return std::nullopt;
+}
+
+ManifestResult parse_and_verify_jws(std::string_view jws, const crypto::EcdsaP256PublicKey* key) {
+    // 1-3. envelope, algorithm and header, signature
+    std::string kid;
+    std::vector<uint8_t> payload;
+    if (auto refused = open_es256_jws(jws, key, "ota-manifest+jws", kid, payload)) {
+        ManifestResult r;
+        r.outcome = std::move(*refused);
+        return r;
+    }
+    JsonError je;
 
     // 4. payload schema
     JsonObject p;

@@ -9,6 +9,7 @@ set(SECURE_OTA_OTA_PARSER_SOURCES
   ${SECURE_OTA_OTA_DIR}/json_reader.cpp
   ${SECURE_OTA_OTA_DIR}/semver.cpp
   ${SECURE_OTA_OTA_DIR}/manifest_verifier.cpp
+  ${SECURE_OTA_OTA_DIR}/freshness_statement.cpp
   ${SECURE_OTA_OTA_DIR}/http_client.cpp
   ${SECURE_OTA_OTA_DIR}/crypto/ecdsa_p256_mbedtls.cpp)
 set(SECURE_OTA_OTA_SOURCES

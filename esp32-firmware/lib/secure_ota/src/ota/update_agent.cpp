@@ -48,6 +48,7 @@ OtaUpdateAgent::OtaUpdateAgent(Firmware& firmware, Board& board, Port port)
     if (!port_.restart) port_.restart = [this](const std::string& why) { fw_.restart(why); };
     if (!port_.rollbacks) port_.rollbacks = &ram_rollbacks_;
     if (!port_.time_floor) port_.time_floor = &ram_time_floor_;
+    if (!port_.freshness) port_.freshness = &ram_freshness_;
 }
 
 std::optional<RolledBackImage> OtaUpdateAgent::remember_rollback() {
@@ -162,7 +163,7 @@ void OtaUpdateAgent::check_now() {
     TelemetryUpdateObserver observer(fw_.telemetry());
     UpdateEngine::Deps deps{*connector, clock_, port_.time, *fw_.ota_ops(), board_.flash(), board_.secure_version_store(),
                             port_.counters, prov->signing_key.get(), &observer, prov->decryption_key.get(),
-                            port_.time_floor};
+                            port_.time_floor, port_.freshness};
     UpdateEngine engine(deps, prov->config);
     fw_.lcd().show("MISE A JOUR", "VERIFICATION...");
     r = engine.run(running);

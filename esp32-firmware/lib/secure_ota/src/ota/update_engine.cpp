@@ -138,6 +138,53 @@ Outcome UpdateEngine::fetch_manifest(std::string& jws, uint64_t deadline, const 
     return Outcome::of(Verdict::Updated);
 }
 
+// HTTP 204: an unsigned "no update". Believed only by a device that never had a signed statement
+// (a server from before signed freshness); after one, it is exactly what a freezing server
+// (or anyone holding its TLS key) would send.
+Outcome UpdateEngine::unsigned_no_update(const RunningApp& running) {
+    std::optional<FreshnessRecord> last = d_.freshness ? d_.freshness->load() : std::nullopt;
+    if (!last) return Outcome::of(Verdict::NoUpdate, "server has nothing newer than " + running.version);
+    std::optional<int64_t> now = d_.time.unix_time();
+    if (now && *now >= last->expires_at)
+        return Outcome::of(Verdict::FreezeSuspected,
+                           "the server answered an unsigned \"no update\" (204); this device's latest signed statement, issued " +
+                               utc_text(last->issued_at) + ", expired at " + utc_text(last->expires_at) +
+                               ": updates may be withheld from it");
+    return Outcome::of(Verdict::ServerError, "unsigned \"no update\" (204) refused: this device has had signed statements "
+                                             "(latest valid until " + utc_text(last->expires_at) + ")");
+}
+
+// A signed "nothing newer": verified, then it raises the time floor like a manifest and is
+// remembered (its issued_at is the device's freshness counter).
+Outcome UpdateEngine::accept_freshness(const std::string& jws, const RunningApp& running) {
+    phase(UpdatePhase::VerifyingManifest);
+    FreshnessContext ctx;
+    ctx.product = cfg_.product;
+    ctx.device_id = cfg_.device_id;
+    ctx.running_version = running.version;
+    ctx.now = d_.time.unix_time();
+    std::optional<FreshnessRecord> last = d_.freshness ? d_.freshness->load() : std::nullopt;
+    if (last) ctx.latest_issued_at = last->issued_at;
+    FreshnessResult r = verify_freshness_statement(jws, *d_.signing_key, ctx);
+    if (!r.accepted()) {
+        // A refused statement is no statement: when the last good one has expired, say freeze.
+        if (last && ctx.now && *ctx.now >= last->expires_at)
+            return Outcome::of(Verdict::FreezeSuspected, std::string(to_string(r.outcome.verdict)) + ": " + r.outcome.detail +
+                                                             "; this device's latest signed statement expired at " +
+                                                             utc_text(last->expires_at));
+        return r.outcome;
+    }
+    if (d_.time_floor && ctx.now) {
+        int64_t seen = std::min(r.statement->issued_at, *ctx.now);
+        auto stored = d_.time_floor->load();
+        if ((!stored || seen > *stored) && !d_.time_floor->raise(seen))
+            return Outcome::of(Verdict::FlashError, "cannot persist the time floor");
+    }
+    if (d_.freshness && !d_.freshness->store(FreshnessRecord{r.statement->issued_at, r.statement->expires_at}))
+        return Outcome::of(Verdict::FlashError, "cannot persist the latest freshness statement");
+    return r.outcome;
+}
+
 UpdateResult UpdateEngine::run(const RunningApp& running) {
     UpdateResult res;
     bytes_after_body_ = 0;
@@ -178,7 +225,9 @@ UpdateResult UpdateEngine::run(const RunningApp& running) {
     // 2-3. TLS + manifest
     std::string jws;
     Outcome o = fetch_manifest(jws, deadline, running);
+    if (o.verdict == Verdict::NoUpdate) return done(unsigned_no_update(running));
     if (o.verdict != Verdict::Updated) return done(o);
+    if (names_freshness_typ(jws)) return done(accept_freshness(jws, running));
 
     phase(UpdatePhase::VerifyingManifest);
     DeviceContext ctx;

@@ -56,6 +56,7 @@ constexpr Row kRows[] = {
     {Verdict::ManifestInvalid, "MANIFEST_INVALID", "the manifest breaks the grammar of docs/manifest.md (unknown or out-of-range field, header parameter, high-s signature)", "CHAMP INVALIDE", true},
     {Verdict::ManifestWrongDevice, "MANIFEST_WRONG_DEVICE", "the manifest is bound to another device of the product", "AUTRE APPAREIL", true},
     {Verdict::ImageWrongProduct, "IMAGE_WRONG_PRODUCT", "the image's project name is another product's; nothing was activated", "IMAGE AUTRE PROD", true},
+    {Verdict::FreezeSuspected, "FREEZE_SUSPECTED", "the server answered without a signed statement after the last one expired: updates may be withheld", "GEL SUSPECTE", true},
 };
 
 const Row* row(Verdict v) {

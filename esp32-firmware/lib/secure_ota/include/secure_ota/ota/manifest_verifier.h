@@ -35,6 +35,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "secure_ota/crypto/sha256.h"
 #include "secure_ota/ota/crypto/ecdsa_p256.h"
@@ -96,6 +97,12 @@ struct ManifestResult {
     std::optional<Manifest> manifest;  // set once the signature verified and the payload parsed
     bool accepted() const { return manifest.has_value() && outcome.verdict == Verdict::Updated; }
 };
+
+// Steps 1-3 for any compact ES256 JWS of the lab (manifests, freshness statements): envelope,
+// alg = ES256, exactly alg/typ/kid with typ == typ_expected, signature with `key` (null: not
+// checked, fuzzing only), low-s. nullopt = verified; `kid` and the raw `payload` are then set.
+std::optional<Outcome> open_es256_jws(std::string_view jws, const crypto::EcdsaP256PublicKey* key, std::string_view typ_expected,
+                                      std::string& kid, std::vector<uint8_t>& payload);
 
 // Only the signature-independent part, steps 1-4, for fuzzing and tests: parses and verifies
 // the envelope; `key` may be null to skip step 3 (fuzzing only).

@@ -57,6 +57,8 @@ public:
         RollbackStore* rollbacks = nullptr;
         // The time floor (NVS on the ESP32, a file on the virtual board); null = kept in RAM.
         TimeFloorStore* time_floor = nullptr;
+        // The latest signed freshness statement (NVS / a file); null = kept in RAM.
+        FreshnessStore* freshness = nullptr;
     };
 
     OtaUpdateAgent(Firmware& firmware, Board& board, Port port);
@@ -80,6 +82,7 @@ private:
     BoardMonotonicClock clock_;
     RamRollbackStore ram_rollbacks_;
     RamTimeFloorStore ram_time_floor_;
+    RamFreshnessStore ram_freshness_;
     bool busy_ = false;
     std::optional<UpdateResult> last_;
     uint32_t total_timeout_ms_ = 300000;

@@ -21,6 +21,7 @@
 #include "secure_ota/flash.h"
 #include "secure_ota/ota/crypto/ecdsa_p256.h"
 #include "secure_ota/ota/crypto/image_decryption.h"
+#include "secure_ota/ota/freshness_statement.h"
 #include "secure_ota/ota/http_client.h"
 #include "secure_ota/ota/manifest_verifier.h"
 #include "secure_ota/ota/rollback_memory.h"
@@ -78,6 +79,34 @@ public:
 
 private:
     std::optional<int64_t> floor_;
+};
+
+// The latest signed "nothing newer" statement the device accepted (freshness_statement.h):
+// once there is one, an unsigned "no update" (HTTP 204) is refused, and after its expires_at
+// with no fresher one the device reports FREEZE_SUSPECTED. Kept like the counter (NVS on the
+// ESP32, a file on the virtual board).
+struct FreshnessRecord {
+    int64_t issued_at = 0;
+    int64_t expires_at = 0;
+};
+
+class FreshnessStore {
+public:
+    virtual ~FreshnessStore() = default;
+    virtual std::optional<FreshnessRecord> load() = 0;
+    virtual bool store(const FreshnessRecord& record) = 0;
+};
+
+class RamFreshnessStore : public FreshnessStore {
+public:
+    std::optional<FreshnessRecord> load() override { return record_; }
+    bool store(const FreshnessRecord& r) override {
+        record_ = r;
+        return true;
+    }
+
+private:
+    std::optional<FreshnessRecord> record_;
 };
 
 // "2026-12-07T11:30:00Z" for a report line (UTC, proleptic Gregorian).
@@ -148,6 +177,8 @@ public:
         const crypto::ImageDecryptionKey* decryption_key = nullptr;
         // The time floor; null = none (only kMinPlausibleUnixTime and the build time bound the clock).
         TimeFloorStore* time_floor = nullptr;
+        // The latest signed freshness statement (issue 29); null = none remembered.
+        FreshnessStore* freshness = nullptr;
     };
 
     UpdateEngine(Deps deps, UpdateConfig config) : d_(deps), cfg_(std::move(config)) {}
@@ -170,6 +201,8 @@ private:
     Outcome finish_image(const Manifest& m, const PartitionEntry& target, const std::vector<uint8_t>& head,
                          const secure_ota::crypto::Sha256Digest& digest);
     Outcome post_report(const std::string& json);
+    Outcome unsigned_no_update(const RunningApp& running);
+    Outcome accept_freshness(const std::string& jws, const RunningApp& running);
     uint32_t timeout_until(uint64_t deadline, uint32_t cap);
     Outcome check_decryption_key(const Manifest& m) const;
     void phase(UpdatePhase p) {

@@ -59,6 +59,7 @@ enum class Verdict {
     ManifestInvalid,           // MANIFEST_INVALID: outside the documented grammar (the detail names the field)
     ManifestWrongDevice,       // MANIFEST_WRONG_DEVICE: a per-device manifest for another device
     ImageWrongProduct,         // IMAGE_WRONG_PRODUCT: the image's project_name is another product's
+    FreezeSuspected,           // FREEZE_SUSPECTED: no fresh signed statement for longer than its validity
 };
 
 // Every verdict, in declaration order (for docs and tests).
@@ -75,7 +76,7 @@ constexpr Verdict kAllVerdicts[] = {
     Verdict::ConnectionLost, Verdict::Timeout, Verdict::FlashError, Verdict::InternalError, Verdict::Busy,
     Verdict::Unsupported, Verdict::VersionRolledBack, Verdict::DecryptWrongKey, Verdict::DecryptBadTag, Verdict::DecryptTruncated,
     Verdict::DecryptSizeMismatch, Verdict::DecryptHeaderInvalid, Verdict::ManifestInvalid,
-    Verdict::ManifestWrongDevice, Verdict::ImageWrongProduct,
+    Verdict::ManifestWrongDevice, Verdict::ImageWrongProduct, Verdict::FreezeSuspected,
 };
 
 // "TLS_CERT_UNTRUSTED", ...: the stable code.

@@ -129,6 +129,14 @@ public final class AttackCatalog {
                 p -> new ExpectedOutcome(Set.of("NO_VALID_TIME", "MANIFEST_EXPIRED"), DeviceCheck.TIME_FLOOR,
                         Set.of(Forbidden.IMAGE_SERVED, Forbidden.VERSION_CHANGED), false),
                 AttackCatalog::rollTimeBack));
+        // A server (or whoever holds its TLS key) that answers every check with a bare 204, to keep devices
+        // on their release. A device that has had a signed "nothing newer" refuses the unsigned answer
+        // (SERVER_ERROR) and, once that statement has expired, reports FREEZE_SUSPECTED.
+        add(new Attack("silent-server", AttackSurface.NETWORK, List.of(),
+                p -> new ExpectedOutcome(Set.of("FREEZE_SUSPECTED", "SERVER_ERROR"), DeviceCheck.FRESHNESS,
+                        Set.of(Forbidden.IMAGE_SERVED, Forbidden.VERSION_CHANGED), false),
+                (t, p) -> routeTo(t, OtaServer.builder(t.state(), t.journal()).identity(ServerIdentity.labServer(t.pki()))
+                        .port(0).silentManifests(true).start(), "silent server", "lab server identity, a bare 204 to every check")));
     }
 
     private AttackCatalog() {
@@ -177,7 +185,10 @@ public final class AttackCatalog {
     // ---- network ----
 
     private static Attack.ArmedChange lookAlike(AttackTarget t, ServerIdentity identity, String name) throws Exception {
-        OtaServer server = OtaServer.builder(t.state(), t.journal()).identity(identity).port(0).start();
+        return routeTo(t, OtaServer.builder(t.state(), t.journal()).identity(identity).port(0).start(), name, identity.name());
+    }
+
+    private static Attack.ArmedChange routeTo(AttackTarget t, OtaServer server, String name, String what) {
         String notice;
         try {
             notice = t.endpoint().route(Upstream.loopback(name, server.port()));
@@ -185,7 +196,7 @@ public final class AttackCatalog {
             server.close();
             throw e;
         }
-        return new Attack.ArmedChange("the endpoint now leads to a " + name + " (" + identity.name() + "); " + notice,
+        return new Attack.ArmedChange("the endpoint now leads to a " + name + " (" + what + "); " + notice,
                 () -> {
                     t.endpoint().routeToLabServer();
                     server.close();

@@ -11,7 +11,9 @@ public enum DeviceCheck {
     TLS_CHAIN, HOST_NAME, CERTIFICATE_EXPIRY, TLS_RECORD_INTEGRITY, READ_TIMEOUT, MANIFEST_SIGNATURE, ALGORITHM,
     PRODUCT, MANIFEST_EXPIRY, COUNTER, VERSION, SIZE_BOUND, SHA256, RANGE_RESUME, IMAGE_ENCRYPTION,
     /** The time floor: the device refuses a time below the latest trusted time it has seen (issue 29). */
-    TIME_FLOOR;
+    TIME_FLOOR,
+    /** Signed freshness: after a signed "nothing newer", an unsigned one is refused (issue 29). */
+    FRESHNESS;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

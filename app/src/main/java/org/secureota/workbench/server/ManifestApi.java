@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.secureota.workbench.firmware.FreshnessStatement;
 import org.secureota.workbench.firmware.Manifest;
 import org.secureota.workbench.firmware.ManifestKeys;
 import org.secureota.workbench.firmware.ManifestSigner;
@@ -22,8 +23,10 @@ import org.secureota.workbench.journal.Journal;
 
 /**
  * {@code GET /api/v1/manifest?product=NAME&device=ID&current=VERSION}: the signed manifest of the
- * release deployed to this device (its own deployment, else its product's), or 204 when the device
- * already runs that version or a newer one.
+ * release deployed to this device (its own deployment, else its product's), or, when there is
+ * nothing newer than {@code current}, a signed "nothing newer" statement ({@link FreshnessStatement},
+ * valid one day): a bare 204 would let whoever answers freeze the device unnoticed. A server without
+ * the signing key, or a request without {@code current}, still gets 204.
  *
  * <p>The body is the compact JWS exactly as the release store holds it ({@code application/jose}):
  * the server does not re-sign or re-check it, because the device is the one that must verify it, and
@@ -42,8 +45,11 @@ final class ManifestApi {
     private final Journal journal;
     private final Clock clock;
     private final PrivateKey signingKey;  // null: per-device manifests cannot be made
+    private final boolean silent;         // the silent-server attack: 204 to every check
 
-    ManifestApi(ServerState state, DeviceAuthenticator authenticator, Journal journal, Clock clock, PrivateKey signingKey) {
+    ManifestApi(ServerState state, DeviceAuthenticator authenticator, Journal journal, Clock clock, PrivateKey signingKey,
+                boolean silent) {
+        this.silent = silent;
         this.state = state;
         this.authenticator = authenticator;
         this.journal = journal;
@@ -73,6 +79,12 @@ final class ManifestApi {
             return;
         }
         ApiKeyRegistry.Device device = authenticated.get();
+        if (silent) {
+            event(device, "silent", "answered " + device.id() + " with a bare 204 (silent server: no signed statement)",
+                    Map.of());
+            JsonResponses.noContent(response, callback);
+            return;
+        }
         String product = query.getValue("product");
         if (product != null && !product.equals(device.product())) {
             event(device, "refused", "device " + device.id() + " asked for product " + abbreviate(product)
@@ -95,17 +107,18 @@ final class ManifestApi {
         }
         Optional<String> deployed = state.deployments().versionFor(device.id(), device.product());
         if (deployed.isEmpty()) {
-            event(device, "none_deployed", "no release is deployed to " + device.id() + " or to " + device.product(),
-                    currentField(currentText));
-            JsonResponses.noContent(response, callback);
+            event(device, "none_deployed", "no release is deployed to " + device.id() + " or to " + device.product()
+                    + nothingNewerText(current), currentField(currentText));
+            nothingNewer(response, callback, device, current == null ? null : currentText);
             return;
         }
         SemanticVersion target = SemanticVersion.parse(deployed.get());
         if (current != null && !target.isNewerThan(current)) {
             Map<String, Object> f = new LinkedHashMap<>(currentField(currentText));
             f.put("deployed", deployed.get());
-            event(device, "up_to_date", device.id() + " runs " + currentText + "; deployed is " + deployed.get(), f);
-            JsonResponses.noContent(response, callback);
+            event(device, "up_to_date", device.id() + " runs " + currentText + "; deployed is " + deployed.get()
+                    + nothingNewerText(current), f);
+            nothingNewer(response, callback, device, currentText);
             return;
         }
         Optional<Release> release = state.releases().find(device.product(), deployed.get());
@@ -161,6 +174,23 @@ final class ManifestApi {
         }
         Manifest m = v.manifest();
         return signer.sign(m.forDevice(deviceId, m.issuedAt(), m.expiresAt(), m.counter())).compact();
+    }
+
+    /** A signed "nothing newer" when the server can sign one for this device's version, else 204. */
+    private void nothingNewer(Response response, Callback callback, ApiKeyRegistry.Device device, String currentText) {
+        if (signingKey == null || currentText == null || currentText.isEmpty()) {
+            JsonResponses.noContent(response, callback);
+            return;
+        }
+        Instant now = clock.instant();
+        String jws = new FreshnessStatement(device.product(), device.id(), currentText, now,
+                now.plus(FreshnessStatement.DEFAULT_VALIDITY)).sign(signingKey);
+        JsonResponses.text(response, callback, 200, "application/jose", jws);
+    }
+
+    private String nothingNewerText(SemanticVersion current) {
+        return signingKey != null && current != null ? " (signed \"nothing newer\", valid "
+                + FreshnessStatement.DEFAULT_VALIDITY.toHours() + " h)" : " (unsigned 204)";
     }
 
     private static Map<String, Object> currentField(String currentText) {

@@ -97,7 +97,7 @@ public final class OtaServer implements AutoCloseable {
                 new RateLimiter(limits.maxAuthFailuresPerAddress(), limits.authFailureWindow(), b.clock), journal);
         downloads = new FirmwareDownloads(state.releases(), journal, auth, b.publicDownloads, limits,
                 jetty.getByteBufferPool());
-        jetty.setHandler(new OtaRoutes(new ManifestApi(state, auth, journal, b.clock, b.signingKey), downloads,
+        jetty.setHandler(new OtaRoutes(new ManifestApi(state, auth, journal, b.clock, b.signingKey, b.silentManifests), downloads,
                 new DeviceReports(auth, journal, guard, limits.maxReportBytes(), state.deviceStatuses()), guard));
         jetty.setErrorHandler(new ErrorResponses());
         jetty.setRequestLog(new AccessJournal(journal));
@@ -124,6 +124,7 @@ public final class OtaServer implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private boolean publicDownloads;
         private java.security.PrivateKey signingKey;
+        private boolean silentManifests;
 
         private Builder(ServerState state, Journal journal) {
             this.state = Objects.requireNonNull(state, "state");
@@ -169,6 +170,15 @@ public final class OtaServer implements AutoCloseable {
          * The lab's manifest-signing key: with it, a device deployed on its own gets its release's
          * manifest bound to it ({@code "device":ID}); without it, every device gets the stored manifest.
          */
+        /**
+         * Answers every manifest request of an authenticated device with a bare 204: the
+         * {@code silent-server} attack (a server, or whoever holds its TLS key, freezing devices).
+         */
+        public Builder silentManifests(boolean silent) {
+            this.silentManifests = silent;
+            return this;
+        }
+
         public Builder signingKey(java.security.PrivateKey signingKey) {
             this.signingKey = signingKey;
             return this;

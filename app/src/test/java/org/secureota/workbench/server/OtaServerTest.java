@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.secureota.workbench.firmware.FreshnessStatement;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.JournalEvent;
@@ -198,6 +199,39 @@ class OtaServerTest {
                     "/api/v1/manifest?product=shop-display&device=dev-1&current=1.0.0"), "X-API-Key", key1);
             assertThat(new String(other.body(), StandardCharsets.US_ASCII)).isEqualTo(v2.jws());
         }
+    }
+
+    // issue 29: with the signing key, "nothing newer" is a signed statement naming the device's version.
+    @Test
+    void aServerWithTheSigningKeyAnswersNothingNewerWithASignedStatementOfTheDevicesVersion() throws Exception {
+        try (OtaServer signing = OtaServer.builder(lab.state, journal).identity(ServerIdentity.labServer(lab.pki))
+                .port(0).signingKey(lab.pki.signingKey())
+                .limits(ServerLimits.defaults().withAuthFailures(1000, 1000, Duration.ofMinutes(1))).start()) {
+            for (String current : List.of("2.0.0", "2.0.1")) {
+                java.time.Instant before = java.time.Instant.now().minusSeconds(1);
+                HttpResponse<byte[]> r = TestLab.get(client, signing.baseUri().resolve(
+                        "/api/v1/manifest?product=shop-display&device=dev-1&current=" + current), "X-API-Key", key1);
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/jose"));
+                String jws = new String(r.body(), StandardCharsets.US_ASCII);
+                FreshnessStatement s = FreshnessStatement.verify(jws, lab.pki.signingPublicKey());
+                assertThat(s.product()).isEqualTo("shop-display");
+                assertThat(s.device()).isEqualTo("dev-1");
+                assertThat(s.current()).isEqualTo(current);
+                assertThat(s.issuedAt()).isBetween(before, java.time.Instant.now().plusSeconds(1));
+                assertThat(Duration.between(s.issuedAt(), s.expiresAt())).isEqualTo(FreshnessStatement.DEFAULT_VALIDITY);
+                // Not a manifest: the manifest verifier refuses it by its typ, and another key does not verify it.
+                assertThat(new org.secureota.workbench.firmware.ManifestVerifier(lab.pki.signingPublicKey())
+                        .verify(jws, s.issuedAt()).isAccepted()).isFalse();
+                java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+                g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+                org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> FreshnessStatement.verify(jws, g.generateKeyPair().getPublic()))
+                        .hasMessageContaining("signature");
+            }
+        }
+        // Without the key the server can only say 204, as before.
+        assertThat(TestLab.get(client, manifest("dev-1", "2.0.0"), "X-API-Key", key1).statusCode()).isEqualTo(204);
     }
 
     @Test

@@ -111,7 +111,7 @@ class ScenarioWindowTest {
     void theTimeRollbackScriptPlaysToItsEndInTheWindow(FxRobot robot) throws Exception {
         MainController c = app.controller();
         waitFor("the lab open", 90_000, () -> c.serverStatus.getText().startsWith("running"));
-        CompletableFuture<RunSnapshot> run = onFx(() -> c.scenario().run(root.resolve("demo-scripts/21-time-rollback.yaml"),
+        CompletableFuture<RunSnapshot> run = onFx(() -> c.scenario().run(root.resolve("demo-scripts/22-time-rollback.yaml"),
                 RunMode.PLAY));
         long deadline = System.currentTimeMillis() + 240_000;
         while (!run.isDone() && System.currentTimeMillis() < deadline) {
