@@ -911,6 +911,8 @@ public final class MainController {
         VBox center = new VBox(panel.view(), mainSplit);
         VBox.setVgrow(mainSplit, javafx.scene.layout.Priority.ALWAYS);
         root.setCenter(center);
+        // A window opened in presentation mode hides the strip's bench-only parts (the pace) from the start.
+        showChrome(panel.view(), !presentation());
     }
 
     /** Leaves a replay: the live lab's events come back on the timeline. */

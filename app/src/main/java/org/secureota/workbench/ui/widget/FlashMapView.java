@@ -164,6 +164,15 @@ public final class FlashMapView extends CanvasRegion {
         Font legendFont = Font.font(legend);
         // The legend wraps onto a second line rather than being squeezed (fillText's maxWidth condenses text).
         List<String> legendLines = m.regions().isEmpty() ? List.of() : wrap(legendParts(m), legendFont, width);
+        // The bar keeps most of the height: a narrow column first takes the smallest legible size, then
+        // shows the lines that fit (the whole legend is in the partition table of the console's status).
+        if (legendLines.size() > 1 && legend * (0.4 + 1.25 * legendLines.size()) > height * 0.4) {
+            legend = MIN_LEGEND_SIZE;
+            legendFont = Font.font(legend);
+            legendLines = wrap(legendParts(m), legendFont, width);
+            int fit = Math.max(1, (int) Math.floor((height * 0.4 / legend - 0.4) / 1.25));
+            legendLines = legendLines.subList(0, Math.min(fit, legendLines.size()));
+        }
         double captionHeight = legend * (0.4 + 1.25 * Math.max(1, legendLines.size()));
         double barTop = 2;
         double barHeight = Math.max(10, height - captionHeight - barTop - 2);
