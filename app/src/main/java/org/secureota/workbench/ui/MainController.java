@@ -35,6 +35,7 @@ import javafx.scene.control.SplitPane;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
@@ -114,7 +115,9 @@ public final class MainController {
     @FXML TextField typeFilter;
     @FXML ComboBox<String> deviceFilter;
     @FXML StackPane timelineHost;
-    @FXML TextArea eventDetails;
+    @FXML TableView<EventText.Row> eventDetails;
+    @FXML TableColumn<EventText.Row, String> eventField;
+    @FXML TableColumn<EventText.Row, String> eventValue;
     @FXML Label eventCount;
     @FXML HBox statusBar;
     @FXML Label statusText;
@@ -145,8 +148,24 @@ public final class MainController {
         statusText.textProperty().bind(status);
         timeline = new TimelineView(timelineModel);
         timelineHost.getChildren().add(timeline);
-        timeline.setOnSelect(e -> eventDetails.setText(EventText.of(e)));
-        eventDetails.promptTextProperty().bind(i18n.text("timeline.details.none"));
+        // The selected event as a table of names and values; a long value is whole in its cell's tooltip.
+        timeline.setOnSelect(e -> eventDetails.getItems().setAll(EventText.rows(e)));
+        Label noEvent = new Label();
+        noEvent.textProperty().bind(i18n.text("timeline.details.none"));
+        noEvent.setWrapText(true);
+        eventDetails.setPlaceholder(noEvent);
+        eventField.textProperty().bind(i18n.text("timeline.details.field"));
+        eventValue.textProperty().bind(i18n.text("timeline.details.value"));
+        eventField.setCellValueFactory(c -> new javafx.beans.property.ReadOnlyStringWrapper(c.getValue().name()));
+        eventValue.setCellValueFactory(c -> new javafx.beans.property.ReadOnlyStringWrapper(c.getValue().value()));
+        eventValue.setCellFactory(col -> new javafx.scene.control.TableCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : item);
+                setTooltip(empty || item == null || item.isEmpty() ? null : new Tooltip(item));
+            }
+        });
         timeline.cursorNanosProperty().addListener((o, a, b) -> followReplay(b.longValue()));
         timeline.laneNamesProperty().bind(javafx.beans.binding.Bindings.createObjectBinding(
                 () -> (java.util.function.Function<Source, String>) src -> i18n.get("source." + src.wireName()),
@@ -586,6 +605,14 @@ public final class MainController {
         serverTls.textProperty().bind(server.tlsProperty());
         serverProvider.textProperty().bind(server.providerProperty());
         serverCertificate.textProperty().bind(server.certificateProperty());
+        // Long values (the URL, the cipher suite, the certificate) are cut in a narrow column: whole in a tooltip.
+        for (Label value : List.of(serverUrl, serverTls, serverProvider, serverCertificate)) {
+            Tooltip tip = new Tooltip();
+            tip.textProperty().bind(value.textProperty());
+            tip.setWrapText(true);
+            tip.setMaxWidth(600);
+            value.setTooltip(tip);
+        }
         releases.setItems(server.releases());
         deployments.setItems(server.deployments());
         deployButton.textProperty().bind(server.deployLabelProperty());
@@ -939,6 +966,8 @@ public final class MainController {
         VBox center = new VBox(panel.view(), mainSplit);
         VBox.setVgrow(mainSplit, javafx.scene.layout.Priority.ALWAYS);
         root.setCenter(center);
+        // A window opened in presentation mode hides the strip's bench-only parts (the pace) from the start.
+        showChrome(panel.view(), !presentation());
     }
 
     /** Leaves a replay: the live lab's events come back on the timeline. */

@@ -46,6 +46,9 @@ final class ScenarioPanel {
         javafx.scene.control.Spinner<Integer> pace = new javafx.scene.control.Spinner<>(0, 30,
                 model.pauseSecondsProperty().get());
         pace.setId("scenario-pause");
+        // Bench-only: on stage the header keeps the title, the counter and the buttons; the pace set before applies.
+        paceLabel.getStyleClass().add("chrome");
+        pace.getStyleClass().add("chrome");
         pace.setPrefWidth(70);
         pace.setMinWidth(Region.USE_PREF_SIZE);
         pace.setEditable(false);

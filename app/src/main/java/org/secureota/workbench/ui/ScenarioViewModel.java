@@ -128,7 +128,8 @@ public final class ScenarioViewModel {
             case PASSED -> "✔";
             case FAILED -> "✘";
             case RUNNING -> "▶";
-            case WAITING_FOR_NEXT, PAUSED -> "⏸";
+            // Not U+23F8 (⏸): the window's fonts have no glyph for it and it showed as an empty box.
+            case WAITING_FOR_NEXT, PAUSED -> "‖";
             case SKIPPED -> "–";
             case PENDING -> "·";
         };

@@ -232,11 +232,21 @@ public final class TimelineView extends CanvasRegion {
         g.beginPath();
         g.rect(left, ruler, plot, height - ruler);
         g.clip();
-        for (TimelineModel.Mark m : model.reduce(viewport.from(), viewport.to(), plot, MERGE_PX)) {
+        List<TimelineModel.Mark> marks = model.reduce(viewport.from(), viewport.to(), plot, MERGE_PX);
+        for (TimelineModel.Mark m : marks) {
             double y = ruler + model.row(m.lane()) * laneH;
             double h = Math.min(laneH - 4, laneH * (0.35 + 0.15 * Math.log10(m.count())));
             g.setFill(color(lanes.get(m.lane()).source()));
             g.fillRect(left + m.x() - 1, y + (laneH - h) / 2, Math.max(2.5, m.width() + 2.5), h);
+        }
+        // Zoomed in, a lone event with room before its neighbour is named beside its bar.
+        double charWidth = fs * 0.85 * 0.6;
+        g.setFill(text.get());
+        g.setTextAlign(TextAlignment.LEFT);
+        for (int i : labelled(marks, plot, charWidth, m -> markLabel(model.event(m.first())))) {
+            TimelineModel.Mark m = marks.get(i);
+            double y = ruler + model.row(m.lane()) * laneH;
+            g.fillText(markLabel(model.event(m.first())), left + m.x() + m.width() + 4, y + laneH / 2);
         }
         if (selected != null) {
             double x = left + viewport.xOf(selected.monotonicNanos(), plot);
@@ -274,6 +284,44 @@ public final class TimelineView extends CanvasRegion {
         }
         g.setStroke(text.get().deriveColor(0, 1, 1, 0.4));
         g.strokeLine(left, ruler - 0.5, left + plot, ruler - 0.5);
+    }
+
+    /** The words beside a lone event's bar: its type without the source's prefix, and a verdict's code. */
+    static String markLabel(JournalEvent e) {
+        String type = e.type();
+        int dot = type.indexOf('.');
+        String word = dot >= 0 && dot < type.length() - 1 ? type.substring(dot + 1) : type;
+        Object code = e.fields().get("code");
+        return code == null ? word : word + " " + code;
+    }
+
+    /**
+     * Which marks get a label: a single event (not a merged run) whose label fits between its bar and the
+     * next mark of its lane, inside the plot. Zoomed out, nothing has room and no label is drawn.
+     */
+    static List<Integer> labelled(List<TimelineModel.Mark> marks, double plot, double charWidth,
+                                  java.util.function.Function<TimelineModel.Mark, String> label) {
+        java.util.Map<Integer, List<Integer>> byLane = new java.util.TreeMap<>();
+        for (int i = 0; i < marks.size(); i++) {
+            byLane.computeIfAbsent(marks.get(i).lane(), k -> new java.util.ArrayList<>()).add(i);
+        }
+        List<Integer> out = new java.util.ArrayList<>();
+        for (List<Integer> lane : byLane.values()) {
+            lane.sort(java.util.Comparator.comparingDouble(i -> marks.get(i).x()));
+            for (int k = 0; k < lane.size(); k++) {
+                TimelineModel.Mark m = marks.get(lane.get(k));
+                if (m.count() != 1) {
+                    continue;
+                }
+                double start = m.x() + m.width() + 4;
+                double end = start + label.apply(m).length() * charWidth + 4;
+                double next = k + 1 < lane.size() ? marks.get(lane.get(k + 1)).x() : plot;
+                if (end <= next && end <= plot) {
+                    out.add(lane.get(k));
+                }
+            }
+        }
+        return out;
     }
 
     static long niceStep(long raw) {

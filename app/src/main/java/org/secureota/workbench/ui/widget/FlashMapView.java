@@ -32,8 +32,23 @@ public final class FlashMapView extends CanvasRegion {
     private static final CssMetaData<FlashMapView, Color> PENDING = colorMeta("-wb-state-pending", Color.web("#d98c00"), v -> v.pending);
     private static final CssMetaData<FlashMapView, Color> BAD = colorMeta("-wb-state-bad", Color.web("#d64545"), v -> v.bad);
     private static final CssMetaData<FlashMapView, Color> NEUTRAL = colorMeta("-wb-state-neutral", Color.web("#8a94a0"), v -> v.neutral);
+    /** The legend under the bar: its size comes from CSS, so that it stays legible in every theme and on stage. */
+    private static final CssMetaData<FlashMapView, Number> LEGEND_SIZE = new CssMetaData<>("-wb-legend-font-size",
+            javafx.css.StyleConverter.getSizeConverter(), 13.0) {
+        @Override
+        public boolean isSettable(FlashMapView node) {
+            return !node.legendSize.isBound();
+        }
+
+        @Override
+        public javafx.css.StyleableProperty<Number> getStyleableProperty(FlashMapView node) {
+            return node.legendSize;
+        }
+    };
+    /** The smallest legend drawn, in pixels, whatever CSS says: below it the legend is no longer readable. */
+    static final double MIN_LEGEND_SIZE = 12;
     private static final List<CssMetaData<? extends Styleable, ?>> META =
-            withRegionMeta(List.of(FREE, SYSTEM, DATA, APP, TEXT, DOWNLOAD, VALID, PENDING, BAD, NEUTRAL));
+            withRegionMeta(List.of(FREE, SYSTEM, DATA, APP, TEXT, DOWNLOAD, VALID, PENDING, BAD, NEUTRAL, LEGEND_SIZE));
 
     private final ObjectProperty<FlashMap> map = new SimpleObjectProperty<>(this, "map", FlashMap.EMPTY);
     private final javafx.beans.property.StringProperty runningText = new javafx.beans.property.SimpleStringProperty(this, "runningText", "running");
@@ -53,6 +68,8 @@ public final class FlashMapView extends CanvasRegion {
     private final StyleableObjectProperty<Color> pending = colorProperty(PENDING, "pending", PENDING.getInitialValue(this));
     private final StyleableObjectProperty<Color> bad = colorProperty(BAD, "bad", BAD.getInitialValue(this));
     private final StyleableObjectProperty<Color> neutral = colorProperty(NEUTRAL, "neutral", NEUTRAL.getInitialValue(this));
+    private final javafx.css.StyleableDoubleProperty legendSize = new javafx.css.SimpleStyleableDoubleProperty(LEGEND_SIZE,
+            this, "legendSize", 13.0);
 
     public FlashMapView() {
         getStyleClass().add("flash-map");
@@ -61,6 +78,7 @@ public final class FlashMapView extends CanvasRegion {
         nextBootText.addListener((o, a, b) -> markDirty());
         flashText.addListener((o, a, b) -> markDirty());
         words.addListener((o, a, b) -> markDirty());
+        legendSize.addListener((o, a, b) -> markDirty());
     }
 
     /** Translates a state ({@code VALID}) or a region label ({@code bootloader}); unknown words come back as they are. */
@@ -76,6 +94,49 @@ public final class FlashMapView extends CanvasRegion {
     private String word(String w) {
         String t = words.get().apply(w);
         return t == null ? w : t;
+    }
+
+    /** The legend's font size from CSS ({@code -wb-legend-font-size}), never under {@link #MIN_LEGEND_SIZE}. */
+    public double legendFontSize() {
+        return legendFontSize(legendSize.get());
+    }
+
+    /** The legend's entries: each region too small for a label (system and data), then the flash size. */
+    private List<String> legendParts(FlashMap m) {
+        List<String> parts = new java.util.ArrayList<>();
+        for (FlashMap.Region r : m.regions()) {
+            if (r.kind() != FlashMap.Kind.APP) {
+                parts.add(word(r.label()) + " " + size(r.size()));
+            }
+        }
+        parts.add(size(m.flashSize()) + " " + flashText.get());
+        return parts;
+    }
+
+    /** Greedy line breaking of the legend's entries, joined by a middle dot, to {@code width} pixels. */
+    static List<String> wrap(List<String> parts, Font font, double width) {
+        javafx.scene.text.Text probe = new javafx.scene.text.Text();
+        probe.setFont(font);
+        List<String> lines = new java.util.ArrayList<>();
+        String line = "";
+        for (String p : parts) {
+            String candidate = line.isEmpty() ? p : line + "  ·  " + p;
+            probe.setText(candidate);
+            if (!line.isEmpty() && probe.getLayoutBounds().getWidth() > width) {
+                lines.add(line);
+                line = p;
+            } else {
+                line = candidate;
+            }
+        }
+        if (!line.isEmpty()) {
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    static double legendFontSize(double css) {
+        return Math.max(MIN_LEGEND_SIZE, css);
     }
 
     /** The words the map writes (the panel binds them to the current language). */
@@ -120,7 +181,20 @@ public final class FlashMapView extends CanvasRegion {
         double fontSize = Math.max(10, Math.min(26, height * 0.12));
         Font regular = Font.font(fontSize);
         Font bold = Font.font(null, FontWeight.BOLD, fontSize);
-        double captionHeight = fontSize * 1.6;
+        double legend = legendFontSize();
+        Font legendFont = Font.font(legend);
+        // The legend wraps onto a second line rather than being squeezed (fillText's maxWidth condenses text).
+        List<String> legendLines = m.regions().isEmpty() ? List.of() : wrap(legendParts(m), legendFont, width);
+        // The bar keeps most of the height: a narrow column first takes the smallest legible size, then
+        // shows the lines that fit (the whole legend is in the partition table of the console's status).
+        if (legendLines.size() > 1 && legend * (0.4 + 1.25 * legendLines.size()) > height * 0.4) {
+            legend = MIN_LEGEND_SIZE;
+            legendFont = Font.font(legend);
+            legendLines = wrap(legendParts(m), legendFont, width);
+            int fit = Math.max(1, (int) Math.floor((height * 0.4 / legend - 0.4) / 1.25));
+            legendLines = legendLines.subList(0, Math.min(fit, legendLines.size()));
+        }
+        double captionHeight = legend * (0.4 + 1.25 * Math.max(1, legendLines.size()));
         double barTop = 2;
         double barHeight = Math.max(10, height - captionHeight - barTop - 2);
         g.setFill(free.get());
@@ -130,7 +204,6 @@ public final class FlashMapView extends CanvasRegion {
             return;
         }
         double scale = width / m.flashSize();
-        StringBuilder caption = new StringBuilder();
         for (FlashMap.Region r : m.regions()) {
             double x = Math.floor(r.offset() * scale);
             double w = Math.max(1, Math.floor((r.offset() + r.size()) * scale) - x);
@@ -142,11 +215,6 @@ public final class FlashMapView extends CanvasRegion {
             g.fillRect(x, barTop, w, barHeight);
             if (r.kind() == FlashMap.Kind.APP) {
                 drawSlot(g, r, x, barTop, w, barHeight, regular, bold, fontSize);
-            } else {
-                if (caption.length() > 0) {
-                    caption.append("  ·  ");
-                }
-                caption.append(word(r.label())).append(' ').append(size(r.size()));
             }
             g.setStroke(text.get().deriveColor(0, 1, 1, 0.35));
             g.setLineWidth(1);
@@ -154,12 +222,13 @@ public final class FlashMapView extends CanvasRegion {
         }
         g.setStroke(text.get().deriveColor(0, 1, 1, 0.5));
         g.strokeRect(0.5, barTop + 0.5, width - 1, barHeight - 1);
-        g.setFont(Font.font(fontSize * 0.85));
+        g.setFont(legendFont);
         g.setFill(text.get());
         g.setTextAlign(TextAlignment.LEFT);
-        String legend = caption + "  ·  " + size(m.flashSize()) + " " + flashText.get();
-        g.fillText(legend, 0, barTop + barHeight + fontSize * 0.3, width);
-        drawn.add(legend);
+        for (int i = 0; i < legendLines.size(); i++) {
+            g.fillText(legendLines.get(i), 0, barTop + barHeight + legend * (0.3 + 1.25 * i), width);
+            drawn.add(legendLines.get(i));
+        }
         setAccessibleText(String.join(" | ", drawn));
     }
 
