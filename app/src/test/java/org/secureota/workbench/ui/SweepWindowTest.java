@@ -76,7 +76,7 @@ class SweepWindowTest {
         Set<String> steps = new LinkedHashSet<>();
         long last = onFx(() -> c.timeline().model().lastNanos());
         long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline && !run.isDone() && (power.size() < 6 || steps.stream().noneMatch(x -> x.contains("cut 5 at flash operation 5")))) {
+        while (System.currentTimeMillis() < deadline && !run.isDone() && (power.size() < 6 || steps.stream().noneMatch(x -> cutNumber(x) >= 5))) {
             onFx(() -> {
                 DevicePanelController p = c.devicePanels().get("sweep-before");
                 if (p != null) {
@@ -93,9 +93,16 @@ class SweepWindowTest {
         // Every cut arms the next one ("cut armed at 7/before"), and the step's row counts the cuts.
         assertThat(power).as("the power line follows the cuts: " + power).hasSizeGreaterThanOrEqualTo(6);
         assertThat(steps).as("the step list counts the cuts: " + steps).hasSizeGreaterThanOrEqualTo(6);
-        assertThat(steps).anySatisfy(s -> assertThat(s).contains("cut 5 at flash operation 5"));
+        // Sampled ten times a second, a quiet machine's cuts may pass between two samples: any cut from the fifth on.
+        assertThat(steps).anySatisfy(s -> assertThat(cutNumber(s)).isGreaterThanOrEqualTo(5));
         assertThat(onFx(() -> c.timeline().model().lastNanos())).as("the timeline takes the sweep's events").isGreaterThan(last);
         c.scenario().stop();
         run.get(30, TimeUnit.SECONDS);
+    }
+
+    /** The cut number a sweep step's row shows ("cut 9 at flash operation 9: ..."), or -1. */
+    private static int cutNumber(String row) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cut (\\d+) at flash operation").matcher(row);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 }
