@@ -108,6 +108,11 @@ final class AttackerPanel {
         explanation.setMaxWidth(480);
         explanation.textProperty().bind(card.explanationProperty());
         title.setTooltip(explanation);
+        // A long title (French titles run longer) wraps under itself; the Arm button keeps its width.
+        title.setWrapText(true);
+        title.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        toggle.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        HBox.setHgrow(title, javafx.scene.layout.Priority.ALWAYS);
         HBox head = new HBox(8, toggle, title);
         head.getStyleClass().add("attack-head");
         box.getChildren().add(head);
