@@ -134,7 +134,7 @@ public final class AttackCatalog {
         // (SERVER_ERROR) and, once that statement has expired, reports FREEZE_SUSPECTED.
         add(new Attack("silent-server", AttackSurface.NETWORK, List.of(),
                 p -> new ExpectedOutcome(Set.of("FREEZE_SUSPECTED", "SERVER_ERROR"), DeviceCheck.FRESHNESS,
-                        Set.of(Forbidden.IMAGE_SERVED, Forbidden.VERSION_CHANGED), false),
+                        Set.of(Forbidden.IMAGE_SERVED, Forbidden.VERSION_CHANGED, Forbidden.NO_UPDATE_ACCEPTED), false),
                 (t, p) -> routeTo(t, OtaServer.builder(t.state(), t.journal()).identity(ServerIdentity.labServer(t.pki()))
                         .port(0).silentManifests(true).start(), "silent server", "lab server identity, a bare 204 to every check")));
     }

@@ -112,7 +112,10 @@ final class AttemptJudge {
         long connections = who.myConnections();
 
         boolean struck = switch (armed.kind()) {
-            case ROUTE -> connections > 0 || expected.verdicts().contains(code);
+            // Reached over the device's own connection; a plain "nothing newer" means the other server had nothing
+            // to show it, unless taking that answer is itself what the attack wants.
+            case ROUTE -> (connections > 0 || expected.verdicts().contains(code))
+                    && (!"NO_UPDATE".equals(code) || expected.mustNotHappen().contains(Forbidden.NO_UPDATE_ACCEPTED));
             case CLOCK -> bootedAfterArming || expected.verdicts().contains(code);
             case FAULT -> faultsStruck > 0;
             case IMAGE, MANIFEST -> alteredServed;
@@ -154,6 +157,10 @@ final class AttemptJudge {
                                    long requests, long imageBytes) {
         if ("UPDATED".equals(code) && !expected.verdicts().contains("UPDATED")) {
             return "it installed " + (offered == null ? "the offered release" : offered) + " (UPDATED)";
+        }
+        if (expected.mustNotHappen().contains(Forbidden.NO_UPDATE_ACCEPTED) && "NO_UPDATE".equals(code)) {
+            return "it took the server's unsigned word that nothing is newer (NO_UPDATE): it had no signed statement"
+                    + " to hold the server to yet";
         }
         if (expected.mustNotHappen().contains(Forbidden.ANY_HTTP_REQUEST) && requests > 0
                 && (kind == StrikeKind.ROUTE || kind == StrikeKind.CLOCK)) {

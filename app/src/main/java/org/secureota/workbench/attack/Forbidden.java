@@ -11,7 +11,9 @@ public enum Forbidden {
     /** The device ended up running another version. */
     VERSION_CHANGED,
     /** The attacker's copy of the served image holds a run of 64 bytes or more of the built image. */
-    PLAINTEXT_STOLEN;
+    PLAINTEXT_STOLEN,
+    /** The device took an unsigned "no update" at its word (what a silent server wants). */
+    NO_UPDATE_ACCEPTED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

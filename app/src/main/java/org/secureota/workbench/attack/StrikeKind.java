@@ -21,8 +21,11 @@ enum StrikeKind {
     static StrikeKind of(Attack a, ExpectedOutcome expected) {
         return switch (a.surface()) {
             case TIME -> CLOCK;
-            case NETWORK -> expected.stoppedBy() == DeviceCheck.TLS_CHAIN || expected.stoppedBy() == DeviceCheck.HOST_NAME
-                    ? ROUTE : FAULT;
+            // A fault acts on the bytes of a connection; every other network attack leads the endpoint
+            // elsewhere (a look-alike, a stolen key's server, a silent server).
+            case NETWORK -> expected.stoppedBy() == DeviceCheck.TLS_RECORD_INTEGRITY
+                    || expected.stoppedBy() == DeviceCheck.RANGE_RESUME || expected.stoppedBy() == DeviceCheck.READ_TIMEOUT
+                    ? FAULT : ROUTE;
             case STORE -> expected.stoppedBy() == DeviceCheck.IMAGE_ENCRYPTION ? COPY
                     : expected.stoppedBy() == DeviceCheck.SHA256 || expected.stoppedBy() == DeviceCheck.SIZE_BOUND
                     ? IMAGE : MANIFEST;
