@@ -7,11 +7,7 @@ namespace {
 class V1Base : public secure_ota::App {
 public:
     bool self_test(secure_ota::AppContext& ctx, std::string& failure) override {
-        if (ctx.self.project_name != "shop-display") {
-            failure = "image is for project '" + ctx.self.project_name + "', not shop-display";
-            return false;
-        }
-        return true;
+        return secure_ota::image_is_for_this_product(ctx, "shop-display", failure);
     }
     void start(secure_ota::AppContext& ctx, uint32_t) override {
         ctx.lcd.show("SHOP-DISPLAY", "V1 BASE  v" + ctx.self.version);

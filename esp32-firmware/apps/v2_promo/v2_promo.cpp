@@ -12,11 +12,7 @@ constexpr uint32_t kScreenMs = 8000;  // promo, then price, then promo...
 class V2Promo : public secure_ota::App {
 public:
     bool self_test(secure_ota::AppContext& ctx, std::string& failure) override {
-        if (ctx.self.project_name != "shop-display") {
-            failure = "image is for project '" + ctx.self.project_name + "'";
-            return false;
-        }
-        return true;
+        return secure_ota::image_is_for_this_product(ctx, "shop-display", failure);
     }
     void start(secure_ota::AppContext& ctx, uint32_t now) override {
         start_ = now;

@@ -15,8 +15,7 @@ constexpr int kStartRate = 50, kRateStep = 10, kMaxRate = 90;
 class V3Liquid : public secure_ota::App {
 public:
     bool self_test(secure_ota::AppContext& ctx, std::string& failure) override {
-        if (ctx.self.project_name != "shop-display") {
-            failure = "image is for project '" + ctx.self.project_name + "'";
+        if (!secure_ota::image_is_for_this_product(ctx, "shop-display", failure)) {
             return false;
         }
         if (markdown_rate(0) != kStartRate || markdown_rate(100 * kHourMs) != kMaxRate) {

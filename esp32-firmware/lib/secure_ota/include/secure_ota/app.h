@@ -32,6 +32,18 @@ public:
     virtual void loop(AppContext& ctx, uint32_t now_ms) = 0;
 };
 
+// The self-test's product check: the image must be for the product this device was made for (its
+// factory data), as the update engine checked before activation; an unprovisioned board has only
+// the build's own product to go by. The lab stamps the same program as another product (kiosk).
+inline bool image_is_for_this_product(const AppContext& ctx, const std::string& build_product, std::string& failure) {
+    const std::string& expected = ctx.factory_data ? ctx.factory_data->product : build_product;
+    if (ctx.self.project_name != expected) {
+        failure = "image is for project '" + ctx.self.project_name + "', not " + expected;
+        return false;
+    }
+    return true;
+}
+
 // Each app (apps/<name>/) defines this; the board's entry point calls it.
 App& product_app();
 
