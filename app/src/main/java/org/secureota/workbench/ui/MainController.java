@@ -63,9 +63,6 @@ import org.secureota.workbench.ui.timeline.TimelineView;
  */
 public final class MainController {
 
-    /** Requests the server table keeps. */
-    static final int REQUEST_ROWS = 200;
-
     @FXML BorderPane root;
     @FXML VBox chromeTop;
     @FXML MenuBar menuBar;
@@ -86,28 +83,12 @@ public final class MainController {
     @FXML RadioMenuItem frenchItem;
     @FXML SplitPane mainSplit;
     @FXML SplitPane upperSplit;
+    /** The server panel (server-panel.fxml) and its controller. */
     @FXML ScrollPane serverScroll;
-    @FXML VBox serverPanel;
-    @FXML Label serverStatus;
-    @FXML Label serverUrl;
-    @FXML Label serverTls;
-    @FXML Label serverProvider;
-    @FXML Label serverCertificate;
-    @FXML Button deployButton;
-    @FXML ComboBox<String> deployChoice;
-    @FXML Button deployChosenButton;
+    @FXML ServerPanelController serverScrollController;
     @FXML HBox stageBar;
     @FXML Button stageDeployButton;
     @FXML Button stageCheckButton;
-    @FXML ToggleSwitch throttleSwitch;
-    @FXML ListView<String> releases;
-    @FXML ListView<String> deployments;
-    @FXML TableView<JournalEvent> requests;
-    @FXML TableColumn<JournalEvent, String> requestMethod;
-    @FXML TableColumn<JournalEvent, String> requestPath;
-    @FXML TableColumn<JournalEvent, String> requestStatus;
-    @FXML TableColumn<JournalEvent, String> requestBytes;
-    @FXML TableColumn<JournalEvent, String> requestDevice;
     @FXML ScrollPane devicesScroll;
     @FXML VBox devices;
     @FXML BorderPane timelinePane;
@@ -128,7 +109,6 @@ public final class MainController {
     private TimelineView timeline;
     private final PulseQueue<JournalEvent> journalQueue = new PulseQueue<>(20_000, this::onEvents);
     private final Map<String, DevicePanelController> devicePanels = new LinkedHashMap<>();
-    private final ObservableList<JournalEvent> requestRows = FXCollections.observableArrayList();
     private final ObservableList<String> deviceIds = FXCollections.observableArrayList();
     private LabControl lab;
     private final SimpleStringProperty status = new SimpleStringProperty(this, "status", "");
@@ -188,15 +168,7 @@ public final class MainController {
         deviceFilter.setItems(deviceIds);
         deviceFilter.valueProperty().addListener((o, a, b) -> applyFilter());
         deviceFilter.promptTextProperty().bind(i18n.text("timeline.filter.allDevices"));
-        Label noRequest = new Label();
-        noRequest.textProperty().bind(i18n.text("server.requests.none"));
-        requests.setPlaceholder(noRequest);
-        requests.setItems(requestRows);
-        requestMethod.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().field("method").orElse("")));
-        requestPath.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().field("path").orElse("")));
-        requestStatus.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().field("status").orElse("")));
-        requestBytes.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().field("bytes_written").orElse("")));
-        requestDevice.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().device().orElse("")));
+        serverScrollController.init(i18n, notifier, liveControls, this::deployNext, this::deployChosen);
         englishItem.setSelected(i18n.getLocale().equals(Locale.ENGLISH));
         frenchItem.setSelected(i18n.getLocale().equals(Locale.FRENCH));
         englishItem.setOnAction(e -> i18n.setLocale(Locale.ENGLISH));
@@ -214,11 +186,6 @@ public final class MainController {
             }
         });
         showEventCount();
-        deployChoice.promptTextProperty().bind(i18n.text("server.deployChoice"));
-        Label noDeployment = new Label();
-        noDeployment.setWrapText(true);
-        noDeployment.textProperty().bind(i18n.text("server.deployments.none"));
-        deployments.setPlaceholder(noDeployment);
         setLab(null);
         journalQueue.start();
     }
@@ -264,7 +231,7 @@ public final class MainController {
                 p.appendConsole(lines);
             }
         });
-        addRequests(newRequests);
+        server().requestLog().addFrom(newRequests);
         timeline.refresh();
         showEventCount();
     }
@@ -294,18 +261,6 @@ public final class MainController {
 
     private void showEventCount() {
         eventCount.setText(i18n.get("app.events", timelineModel.size()));
-    }
-
-    private void addRequests(List<JournalEvent> newRequests) {
-        if (newRequests.isEmpty()) {
-            return;
-        }
-        for (JournalEvent e : newRequests) {
-            requestRows.add(0, e);
-        }
-        if (requestRows.size() > REQUEST_ROWS) {
-            requestRows.remove(REQUEST_ROWS, requestRows.size());
-        }
     }
 
     /** Shows a device (FX thread), creating its panel on first sight. */
@@ -496,31 +451,14 @@ public final class MainController {
 
     /** The throttle switch drives {@code throttle} (ESP32-like speed on, or off). */
     void bindThrottle(java.util.function.Function<Boolean, CompletableFuture<String>> throttle) {
-        if (throttleListener != null) {
-            throttleSwitch.selectedProperty().removeListener(throttleListener);
-        }
-        throttleSwitch.setSelected(false);
-        throttleSwitch.setDisable(false);
-        throttleListener = (o, a, on) -> throttle.apply(on).whenComplete((v, e) -> {
-            if (e != null) {
-                notifier.error(i18n.get("server.throttle"), e);
-            }
-        });
-        throttleSwitch.selectedProperty().addListener(throttleListener);
+        server().bindThrottle(throttle);
     }
-
-    private javafx.beans.value.ChangeListener<Boolean> throttleListener;
 
     /** Shows a throttle set elsewhere (a played script) without setting it a second time. */
     void showThrottle(boolean on) {
-        if (throttleListener != null) {
-            throttleSwitch.selectedProperty().removeListener(throttleListener);
-        }
-        throttleSwitch.setSelected(on);
-        if (throttleListener != null) {
-            throttleSwitch.selectedProperty().addListener(throttleListener);
-        }
+        server().showThrottle(on);
     }
+
     private ScenarioControl scenario;
 
     void setScenario(ScenarioControl control) {
@@ -595,36 +533,16 @@ public final class MainController {
         }
     }
 
-    /** Binds the server panel to the live lab's server. */
-    void bindServer(ServerViewModel server) {
-        server.runningProperty().addListener((o, a, b) -> {
-            serverStatus.getStyleClass().removeAll("ok", "alarm");
-            serverStatus.getStyleClass().add(b ? "ok" : "alarm");
-        });
-        serverUrl.textProperty().bind(server.urlProperty());
-        serverTls.textProperty().bind(server.tlsProperty());
-        serverProvider.textProperty().bind(server.providerProperty());
-        serverCertificate.textProperty().bind(server.certificateProperty());
-        // Long values (the URL, the cipher suite, the certificate) are cut in a narrow column: whole in a tooltip.
-        for (Label value : List.of(serverUrl, serverTls, serverProvider, serverCertificate)) {
-            Tooltip tip = new Tooltip();
-            tip.textProperty().bind(value.textProperty());
-            tip.setWrapText(true);
-            tip.setMaxWidth(600);
-            value.setTooltip(tip);
-        }
-        releases.setItems(server.releases());
-        deployments.setItems(server.deployments());
-        deployButton.textProperty().bind(server.deployLabelProperty());
-        deployButton.disableProperty().bind(server.canDeployProperty().not().or(liveControls.not()));
-        stageDeployButton.textProperty().bind(server.deployLabelProperty());
-        stageDeployButton.disableProperty().bind(deployButton.disableProperty());
+    /** Binds the server panel, and the stage bar's copy of its deploy button, to the live lab's server. */
+    void bindServer(ServerViewModel model) {
+        server().bind(model);
+        stageDeployButton.textProperty().bind(model.deployLabelProperty());
+        stageDeployButton.disableProperty().bind(server().deployButton.disableProperty());
         stageCheckButton.disableProperty().bind(liveControls.not());
-        deployChoice.setItems(server.versions());
-        deployChosenButton.disableProperty().bind(deployChoice.valueProperty().isNull()
-                .or(server.runningProperty().not()).or(liveControls.not()));
-        serverStatus.textProperty().bind(javafx.beans.binding.Bindings.when(liveControls).then(server.statusProperty())
-                .otherwise(i18n.text("server.state.replay")));
+    }
+
+    ServerPanelController server() {
+        return serverScrollController;
     }
 
     /** The status line: a bundle key and its arguments, so that it follows the language. */
@@ -727,10 +645,8 @@ public final class MainController {
         });
     }
 
-    /** Deploys the version picked in the chooser beside "deploy next": any published one, older ones too. */
-    @FXML
-    void deployChosen() {
-        String version = deployChoice.getValue();
+    /** Deploys {@code version}, picked in the chooser beside "deploy next": any published one, older ones too. */
+    void deployChosen(String version) {
         if (lab == null || version == null) {
             return;
         }
@@ -908,8 +824,8 @@ public final class MainController {
         for (String id : new ArrayList<>(devicePanels.keySet())) {
             removeDevice(id);
         }
-        requestRows.clear();
-        addRequests(replay.stream().filter(e -> "http.request".equals(e.type())).toList());
+        server().requestLog().clear();
+        server().requestLog().addFrom(replay);
         liveItem.setDisable(false);
         showLiveControls();
         if (scenario != null) {
@@ -955,7 +871,7 @@ public final class MainController {
         for (String id : new ArrayList<>(devicePanels.keySet())) {
             removeDevice(id);
         }
-        requestRows.clear();
+        server().requestLog().clear();
         deviceIds.clear();
         timeline.followLive();
         showEventCount();

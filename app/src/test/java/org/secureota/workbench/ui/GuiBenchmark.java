@@ -89,7 +89,7 @@ class GuiBenchmark {
         System.out.printf(Locale.ROOT, "GUI benchmark: RSS %d MB before, %d MB after %d events (goal < 300 MB);"
                 + " Java heap %d MB used of %d MB committed%n", before / 1024, after / 1024, EVENTS, heapUsedMb, heapCommittedMb);
         assertThat(c.timeline().drawCount()).isPositive();
-        assertThat(onFx(() -> c.requests.getItems().size())).isEqualTo(MainController.REQUEST_ROWS);
+        assertThat(onFx(() -> c.server().requests.getItems().size())).isEqualTo(RequestsViewModel.ROWS);
         Path out = Path.of(System.getProperty("workbench.projectRoot", "."), "target", "gui-benchmark.txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, String.format(Locale.ROOT, "delivered_ms=%d%nframe_median_ms=%.2f%nframe_p95_ms=%.2f%nrss_before_mb=%d%nrss_after_mb=%d%n",

@@ -63,17 +63,17 @@ class LiveWindowTest {
     void theLabComesUpAndDeployThenCheckTakesTheDeviceToV2(FxRobot robot) throws Exception {
         MainController c = app.controller();
         waitFor("the server running and the virtual ESP32 booted on V1", 90_000, () ->
-                c.serverStatus.getText().startsWith("running") && c.devicePanels().containsKey(DEVICE)
+                c.server().serverStatus.getText().startsWith("running") && c.devicePanels().containsKey(DEVICE)
                         && "1.0.0".equals(c.devicePanels().get(DEVICE).version.getText()));
         System.out.printf(Locale.ROOT, "GUI benchmark: launch to first frame with a live device: %d ms%n",
                 (System.nanoTime() - startNanos) / 1_000_000);
         DevicePanelController device = onFx(() -> c.devicePanels().get(DEVICE));
         assertThat(onFx(() -> device.lcd.getScreen().describe())).contains("V1 BASE");
-        waitFor("the deploy button offering V2", 30_000, () -> !c.deployButton.isDisabled()
-                && c.deployButton.getText().contains("2.0.0"));
+        waitFor("the deploy button offering V2", 30_000, () -> !c.server().deployButton.isDisabled()
+                && c.server().deployButton.getText().contains("2.0.0"));
 
-        robot.clickOn(c.deployButton);
-        waitFor("V2 deployed", 30_000, () -> c.deployments.getItems().stream().anyMatch(d -> d.contains("2.0.0")));
+        robot.clickOn(c.server().deployButton);
+        waitFor("V2 deployed", 30_000, () -> c.server().deployments.getItems().stream().anyMatch(d -> d.contains("2.0.0")));
         waitFor("the check button enabled", 30_000, () -> !device.checkButton.isDisabled());
         robot.clickOn(device.checkButton);
 
@@ -91,14 +91,14 @@ class LiveWindowTest {
         // The built releases are published in plaintext: the panel says so, from the server's offer.
         waitFor("the device panel saying the image was offered in plaintext", 10_000,
                 () -> device.image.getText().startsWith("offered in plaintext"));
-        assertThat(onFx(() -> c.requests.getItems().size())).isPositive();
+        assertThat(onFx(() -> c.server().requests.getItems().size())).isPositive();
         assertThat(onFx(() -> c.timeline().model().size())).isPositive();
 
         // The seed's store attack: V3 deployed, then one bit of its published image flipped.
-        waitFor("the deploy button offering V3", 30_000, () -> !c.deployButton.isDisabled()
-                && c.deployButton.getText().contains("3.0.0"));
-        robot.clickOn(c.deployButton);
-        waitFor("V3 deployed", 30_000, () -> c.deployments.getItems().stream().anyMatch(d -> d.contains("3.0.0")));
+        waitFor("the deploy button offering V3", 30_000, () -> !c.server().deployButton.isDisabled()
+                && c.server().deployButton.getText().contains("3.0.0"));
+        robot.clickOn(c.server().deployButton);
+        waitFor("V3 deployed", 30_000, () -> c.server().deployments.getItems().stream().anyMatch(d -> d.contains("3.0.0")));
         AttackCardModel flipped = onFx(() -> c.attacker().card("flipped-byte").orElseThrow());
         waitFor("the attacker ready", 30_000, () -> flipped.availableProperty().get());
         onFx(() -> {

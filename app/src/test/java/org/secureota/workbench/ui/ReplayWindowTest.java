@@ -77,7 +77,7 @@ class ReplayWindowTest {
             assertThat(r.otaState()).contains("VALID");
         });
         assertThat(onFx(() -> app.controller().timeline().model().size())).isEqualTo(7);
-        assertThat(onFx(() -> app.controller().requests.getItems().size())).isEqualTo(1);
+        assertThat(onFx(() -> app.controller().server().requests.getItems().size())).isEqualTo(1);
         assertThat(onFx(() -> panel.checkButton.isDisabled())).as("a replayed device cannot be driven").isTrue();
 
         // Scrubbing back before the verdict shows the device as it was then.

@@ -70,7 +70,7 @@ class ScenarioWindowTest {
     @Test
     void theFlippedByteScriptPlaysToItsEndAndTheNarrationSaysSo(FxRobot robot) throws Exception {
         MainController c = app.controller();
-        waitFor("the lab open", 90_000, () -> c.serverStatus.getText().startsWith("running"));
+        waitFor("the lab open", 90_000, () -> c.server().serverStatus.getText().startsWith("running"));
         // The window plays at a watchable pace by default; a test keeps full speed (0 s, no ESP32 throttle).
         assertThat(onFx(() -> c.scenario().model().pauseSecondsProperty().get())).isPositive();
         onFx(() -> {
@@ -110,7 +110,7 @@ class ScenarioWindowTest {
     @Test
     void theTimeRollbackScriptPlaysToItsEndInTheWindow(FxRobot robot) throws Exception {
         MainController c = app.controller();
-        waitFor("the lab open", 90_000, () -> c.serverStatus.getText().startsWith("running"));
+        waitFor("the lab open", 90_000, () -> c.server().serverStatus.getText().startsWith("running"));
         CompletableFuture<RunSnapshot> run = onFx(() -> c.scenario().run(root.resolve("demo-scripts/22-time-rollback.yaml"),
                 RunMode.PLAY));
         long deadline = System.currentTimeMillis() + 240_000;

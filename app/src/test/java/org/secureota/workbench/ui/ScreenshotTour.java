@@ -124,7 +124,7 @@ class ScreenshotTour {
     void tour(FxRobot robot) throws Exception {
         MainController c = app.controller();
         waitFor("the lab up with V1", 120_000, () -> c.devicePanels().containsKey(DEVICE)
-                && "1.0.0".equals(c.devicePanels().get(DEVICE).version.getText()) && !c.deployButton.isDisabled());
+                && "1.0.0".equals(c.devicePanels().get(DEVICE).version.getText()) && !c.server().deployButton.isDisabled());
         DevicePanelController device = onFx(() -> c.devicePanels().get(DEVICE));
         onFx(() -> {
             device.consolePane.setExpanded(false);
@@ -132,7 +132,7 @@ class ScreenshotTour {
         });
 
         // 1. The middle of the V1 -> V2 update, at an ESP32's Wi-Fi speed (the endpoint's throttle).
-        robot.clickOn(c.throttleSwitch);
+        robot.clickOn(c.server().throttleSwitch);
         AtomicBoolean grabbed = new AtomicBoolean();
         onFx(() -> {
             device.model().flashMapProperty().addListener((o, a, map) -> {
@@ -144,18 +144,18 @@ class ScreenshotTour {
             });
             return null;
         });
-        robot.clickOn(c.deployButton);
-        waitFor("V2 deployed", 30_000, () -> c.deployments.getItems().stream().anyMatch(d -> d.contains("2.0.0")));
+        robot.clickOn(c.server().deployButton);
+        waitFor("V2 deployed", 30_000, () -> c.server().deployments.getItems().stream().anyMatch(d -> d.contains("2.0.0")));
         robot.clickOn(device.checkButton);
         waitFor("V2 running", 180_000, () -> "2.0.0".equals(device.version.getText())
                 && device.flashMap.getMap().regions().stream().anyMatch(r -> r.running() && "VALID".equals(r.otaState().orElse(""))));
         assertThat(grabbed).as("a frame in the middle of the download").isTrue();
-        robot.clickOn(c.throttleSwitch);
+        robot.clickOn(c.server().throttleSwitch);
 
         DevicePanelController again = device;
         // 3. The attacker panel after a resisted attack.
-        robot.clickOn(c.deployButton);
-        waitFor("V3 deployed", 30_000, () -> c.deployments.getItems().stream().anyMatch(d -> d.contains("3.0.0")));
+        robot.clickOn(c.server().deployButton);
+        waitFor("V3 deployed", 30_000, () -> c.server().deployments.getItems().stream().anyMatch(d -> d.contains("3.0.0")));
         AttackCardModel flipped = onFx(() -> c.attacker().card("flipped-byte").orElseThrow());
         waitFor("the attacker ready", 30_000, () -> flipped.availableProperty().get());
         onFx(() -> {
@@ -191,11 +191,11 @@ class ScreenshotTour {
         robot.clickOn(robot.lookup("#arm-flipped-byte").queryAs(ToggleButton.class));
         waitFor("flipped-byte disarmed", 30_000, () -> !flipped.armedProperty().get());
         onFx(() -> {
-            c.deployChoice.setValue("4.0.0");
+            c.server().deployChoice.setValue("4.0.0");
             return null;
         });
-        robot.clickOn(c.deployChosenButton);
-        waitFor("V4 deployed", 30_000, () -> c.deployments.getItems().stream().anyMatch(d -> d.contains("4.0.0")));
+        robot.clickOn(c.server().deployChosenButton);
+        waitFor("V4 deployed", 30_000, () -> c.server().deployments.getItems().stream().anyMatch(d -> d.contains("4.0.0")));
         robot.clickOn(again.checkButton);
         waitFor("the rollback banner", 180_000, () -> "ROLLED BACK".equals(again.outcomeHeadline.getText()));
         onFx(() -> grabAfterPulses("rollback.png", 6)).get();
@@ -228,9 +228,9 @@ class ScreenshotTour {
         CompletableFuture<org.secureota.workbench.scenario.RunSnapshot> run = onFx(() -> c.scenario().run(
                 Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath().resolve("demo-scripts/12-flipped-byte.yaml"),
                 org.secureota.workbench.scenario.RunMode.STEP));
-        waitFor("the script's lab open", 60_000, () -> !c.throttleSwitch.isDisabled() && c.scenario().model().last() != null);
+        waitFor("the script's lab open", 60_000, () -> !c.server().throttleSwitch.isDisabled() && c.scenario().model().last() != null);
         onFx(() -> {
-            c.throttleSwitch.setSelected(true);
+            c.server().throttleSwitch.setSelected(true);
             return null;
         });
         long deadline = System.currentTimeMillis() + 240_000;

@@ -73,7 +73,7 @@ class StageWindowTest {
 
     private DevicePanelController awaitV1(MainController c) throws Exception {
         waitFor("the server running and the virtual ESP32 booted on V1", 120_000, () ->
-                c.serverStatus.getText().startsWith("running") && c.devicePanels().containsKey(DEVICE)
+                c.server().serverStatus.getText().startsWith("running") && c.devicePanels().containsKey(DEVICE)
                         && "1.0.0".equals(c.devicePanels().get(DEVICE).version.getText()));
         return onFx(() -> c.devicePanels().get(DEVICE));
     }
@@ -215,16 +215,16 @@ class StageWindowTest {
         MainController c = app.controller();
         DevicePanelController device = awaitV1(c);
         // A fresh window starts where the demo starts: the README's first click is Deploy V2.0.0.
-        waitFor("the deploy button offering V2", 30_000, () -> !c.deployButton.isDisabled()
-                && c.deployButton.getText().equals("Deploy V2.0.0"));
-        assertThat(onFx(() -> c.deployments.getItems())).isEmpty();
+        waitFor("the deploy button offering V2", 30_000, () -> !c.server().deployButton.isDisabled()
+                && c.server().deployButton.getText().equals("Deploy V2.0.0"));
+        assertThat(onFx(() -> c.server().deployments.getItems())).isEmpty();
         assertThat(onFx(() -> device.outcomeHeadline.getText())).isEqualTo("NO ATTEMPT");
 
-        robot.clickOn(c.deployButton);
-        waitFor("V2 deployed", 30_000, () -> c.deployments.getItems().stream().anyMatch(d -> d.contains("2.0.0")));
+        robot.clickOn(c.server().deployButton);
+        waitFor("V2 deployed", 30_000, () -> c.server().deployments.getItems().stream().anyMatch(d -> d.contains("2.0.0")));
         // At an ESP32's speed the download lasts long enough to measure the layout while it runs.
-        robot.clickOn(c.throttleSwitch);
-        waitFor("the ESP32-speed switch on", 5_000, () -> c.throttleSwitch.isSelected());
+        robot.clickOn(c.server().throttleSwitch);
+        waitFor("the ESP32-speed switch on", 5_000, () -> c.server().throttleSwitch.isSelected());
         List<Node> watched = List.of(device.lcd, device.flashMap, device.powerCutButton, device.checkButton, device.verdictBox);
         // Layout bounds: a focused button's focus ring widens its visual bounds, not its place.
         List<Bounds> before = onFx(() -> watched.stream().map(n -> n.localToScene(n.getLayoutBounds())).toList());
@@ -238,7 +238,7 @@ class StageWindowTest {
             assertThat(during.get(i).getMinX()).isEqualTo(before.get(i).getMinX());
         }
         onFx(() -> {
-            c.throttleSwitch.setSelected(false);
+            c.server().throttleSwitch.setSelected(false);
             return null;
         });
         waitFor("V2 running, confirmed", 180_000, () -> "2.0.0".equals(device.version.getText())
@@ -246,11 +246,11 @@ class StageWindowTest {
 
         // V4 chosen in the version chooser: it fails its self-test, and the banner says so.
         onFx(() -> {
-            c.deployChoice.setValue("4.0.0");
+            c.server().deployChoice.setValue("4.0.0");
             return null;
         });
-        robot.clickOn(c.deployChosenButton);
-        waitFor("V4 deployed", 30_000, () -> c.deployments.getItems().stream().anyMatch(d -> d.contains("4.0.0")));
+        robot.clickOn(c.server().deployChosenButton);
+        waitFor("V4 deployed", 30_000, () -> c.server().deployments.getItems().stream().anyMatch(d -> d.contains("4.0.0")));
         robot.clickOn(device.checkButton);
         waitFor("the rollback banner", 180_000, () -> device.outcomeHeadline.getText().equals("ROLLED BACK"));
         assertThat(onFx(() -> device.outcomeSentence.getText())).contains("4.0.0 failed its self-test").contains("2.0.0");
@@ -266,16 +266,16 @@ class StageWindowTest {
         // Lab > Reset demo, then the README's first click works again.
         robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.N).release(KeyCode.N, KeyCode.SHIFT, KeyCode.CONTROL);
         waitFor("the device factory-fresh on V1 with nothing deployed", 120_000, () -> c.devicePanels().containsKey(DEVICE)
-                && "1.0.0".equals(c.devicePanels().get(DEVICE).version.getText()) && c.deployments.getItems().isEmpty()
-                && c.deployButton.getText().equals("Deploy V2.0.0") && !c.deployButton.isDisabled());
+                && "1.0.0".equals(c.devicePanels().get(DEVICE).version.getText()) && c.server().deployments.getItems().isEmpty()
+                && c.server().deployButton.getText().equals("Deploy V2.0.0") && !c.server().deployButton.isDisabled());
         // The remade device's panel is a new one: always ask the window for the panel it shows now.
         waitFor("no attempt on the fresh device, its V1 screen shown", 60_000, () -> {
             DevicePanelController p = c.devicePanels().get(DEVICE);
             return p != null && p.outcomeHeadline.getText().equals("NO ATTEMPT")
                     && p.lcd.getScreen().describe().contains("V1 BASE");
         });
-        robot.clickOn(c.deployButton);
-        waitFor("V2 deployed again", 30_000, () -> c.deployments.getItems().stream().anyMatch(d -> d.contains("2.0.0")));
+        robot.clickOn(c.server().deployButton);
+        waitFor("V2 deployed again", 30_000, () -> c.server().deployments.getItems().stream().anyMatch(d -> d.contains("2.0.0")));
         DevicePanelController fresh = onFx(() -> c.devicePanels().get(DEVICE));
         waitFor("the check button enabled", 30_000, () -> !fresh.checkButton.isDisabled());
         robot.clickOn(fresh.checkButton);
@@ -287,9 +287,9 @@ class StageWindowTest {
         waitFor("the replay shown", 30_000, () -> c.replaying() && c.devicePanels().containsKey(DEVICE));
         DevicePanelController replayed = onFx(() -> c.devicePanels().get(DEVICE));
         assertThat(onFx(() -> replayed.checkButton.isDisabled())).isTrue();
-        assertThat(onFx(() -> c.deployButton.isDisabled())).isTrue();
-        assertThat(onFx(() -> c.deployChosenButton.isDisabled())).isTrue();
-        assertThat(onFx(() -> c.serverStatus.getText())).isEqualTo("recorded session (replay)");
+        assertThat(onFx(() -> c.server().deployButton.isDisabled())).isTrue();
+        assertThat(onFx(() -> c.server().deployChosenButton.isDisabled())).isTrue();
+        assertThat(onFx(() -> c.server().serverStatus.getText())).isEqualTo("recorded session (replay)");
         assertThat(onFx(() -> c.deployItem.isDisable())).isTrue();
         assertThat(onFx(() -> c.root.lookup("#arm-flipped-byte").isDisabled())).as("the Arm buttons").isTrue();
         waitFor("the rollback replayed", 10_000, () -> replayed.outcomeHeadline.getText().equals("ROLLED BACK"));
@@ -298,6 +298,6 @@ class StageWindowTest {
             return null;
         });
         waitFor("live again", 30_000, () -> !c.replaying() && !c.deployItem.isDisable()
-                && c.serverStatus.getText().startsWith("running"));
+                && c.server().serverStatus.getText().startsWith("running"));
     }
 }

@@ -64,7 +64,7 @@ class SweepWindowTest {
     @Test
     void theDevicePanelAndTheStepListFollowTheCuts() throws Exception {
         MainController c = app.controller();
-        waitFor("the lab open", 90_000, () -> c.serverStatus.getText().startsWith("running"));
+        waitFor("the lab open", 90_000, () -> c.server().serverStatus.getText().startsWith("running"));
         onFx(() -> {
             c.scenario().model().pauseSecondsProperty().set(0);
             return null;
