@@ -91,25 +91,16 @@ public final class MainController {
     @FXML Button stageCheckButton;
     @FXML ScrollPane devicesScroll;
     @FXML VBox devices;
+    /** The timeline (timeline-panel.fxml) and its controller. */
     @FXML BorderPane timelinePane;
-    @FXML CheckComboBox<Source> sourceFilter;
-    @FXML TextField typeFilter;
-    @FXML ComboBox<String> deviceFilter;
-    @FXML StackPane timelineHost;
-    @FXML TableView<EventText.Row> eventDetails;
-    @FXML TableColumn<EventText.Row, String> eventField;
-    @FXML TableColumn<EventText.Row, String> eventValue;
-    @FXML Label eventCount;
+    @FXML TimelinePanelController timelinePaneController;
     @FXML HBox statusBar;
     @FXML Label statusText;
 
     private I18n i18n;
     private Notifier notifier;
-    private final TimelineModel timelineModel = new TimelineModel();
-    private TimelineView timeline;
     private final PulseQueue<JournalEvent> journalQueue = new PulseQueue<>(20_000, this::onEvents);
     private final Map<String, DevicePanelController> devicePanels = new LinkedHashMap<>();
-    private final ObservableList<String> deviceIds = FXCollections.observableArrayList();
     private LabControl lab;
     private final SimpleStringProperty status = new SimpleStringProperty(this, "status", "");
     private final AtomicLong eventsSeen = new AtomicLong();
@@ -117,58 +108,17 @@ public final class MainController {
     private AttackerViewModel attacker;
     private ScrollPane attackerScroll;
 
-    /** Replay state: the loaded journal, or null while live. */
-    private List<JournalEvent> replay;
-    private final DeviceReplay deviceReplay = new DeviceReplay();
+    /** The past session on screen, if any: its events, and what the devices showed at the cursor. */
+    private final ReplayViewModel replayModel = new ReplayViewModel(
+            java.util.concurrent.ForkJoinPool.commonPool(), Platform::runLater);
 
     void init(I18n i18n) {
         this.i18n = i18n;
         this.notifier = new Notifier(root, i18n);
         I18nBinder.bind(root, i18n);
         statusText.textProperty().bind(status);
-        timeline = new TimelineView(timelineModel);
-        timelineHost.getChildren().add(timeline);
-        // The selected event as a table of names and values; a long value is whole in its cell's tooltip.
-        timeline.setOnSelect(e -> eventDetails.getItems().setAll(EventText.rows(e)));
-        Label noEvent = new Label();
-        noEvent.textProperty().bind(i18n.text("timeline.details.none"));
-        noEvent.setWrapText(true);
-        eventDetails.setPlaceholder(noEvent);
-        eventField.textProperty().bind(i18n.text("timeline.details.field"));
-        eventValue.textProperty().bind(i18n.text("timeline.details.value"));
-        eventField.setCellValueFactory(c -> new javafx.beans.property.ReadOnlyStringWrapper(c.getValue().name()));
-        eventValue.setCellValueFactory(c -> new javafx.beans.property.ReadOnlyStringWrapper(c.getValue().value()));
-        eventValue.setCellFactory(col -> new javafx.scene.control.TableCell<>() {
-            @Override
-            protected void updateItem(String item, boolean empty) {
-                super.updateItem(item, empty);
-                setText(empty ? null : item);
-                setTooltip(empty || item == null || item.isEmpty() ? null : new Tooltip(item));
-            }
-        });
-        timeline.cursorNanosProperty().addListener((o, a, b) -> followReplay(b.longValue()));
-        timeline.laneNamesProperty().bind(javafx.beans.binding.Bindings.createObjectBinding(
-                () -> (java.util.function.Function<Source, String>) src -> i18n.get("source." + src.wireName()),
-                i18n.bundleProperty()));
-        sourceFilter.setConverter(new javafx.util.StringConverter<>() {
-            @Override
-            public String toString(Source src) {
-                return src == null ? "" : i18n.get("source." + src.wireName());
-            }
-
-            @Override
-            public Source fromString(String text) {
-                return null;
-            }
-        });
-        sourceFilter.getItems().setAll(Source.values());
-        sourceFilter.getCheckModel().checkAll();
-        sourceFilter.getCheckModel().getCheckedItems().addListener((ListChangeListener<Source>) c -> applyFilter());
-        typeFilter.textProperty().addListener((o, a, b) -> applyFilter());
-        deviceFilter.setItems(deviceIds);
-        deviceFilter.valueProperty().addListener((o, a, b) -> applyFilter());
-        deviceFilter.promptTextProperty().bind(i18n.text("timeline.filter.allDevices"));
         serverScrollController.init(i18n, notifier, liveControls, this::deployNext, this::deployChosen);
+        timelinePaneController.init(i18n, this::followReplay);
         englishItem.setSelected(i18n.getLocale().equals(Locale.ENGLISH));
         frenchItem.setSelected(i18n.getLocale().equals(Locale.FRENCH));
         englishItem.setOnAction(e -> i18n.setLocale(Locale.ENGLISH));
@@ -180,12 +130,10 @@ public final class MainController {
         presentationItem.selectedProperty().addListener((o, a, b) -> setPresentation(b));
         darkItem.selectedProperty().addListener((o, a, b) -> Themes.apply(root.getScene(), b));
         i18n.localeProperty().addListener((o, a, b) -> {
-            showEventCount();
             if (!statusKey.isEmpty()) {
                 setStatus(statusKey, statusArgs);
             }
         });
-        showEventCount();
         setLab(null);
         journalQueue.start();
     }
@@ -199,11 +147,11 @@ public final class MainController {
 
     /** The batch of one pulse (FX thread). */
     private void onEvents(List<JournalEvent> batch) {
-        if (replay != null) {
+        if (replayModel.replaying()) {
             return;
         }
         eventsSeen.addAndGet(batch.size());
-        timelineModel.addAll(batch);
+        timelineModel().addLive(batch);
         Map<String, List<String>> console = new HashMap<>();
         List<JournalEvent> newRequests = new ArrayList<>();
         for (JournalEvent e : batch) {
@@ -218,9 +166,6 @@ public final class MainController {
                 notifier.show(i18n.get("notify.authThrottled", e.fields().get("remote"), e.fields().getOrDefault(
                         "claimed_device", "*")), e.message());
             }
-            if (e.deviceId() != null && !deviceIds.contains(e.deviceId())) {
-                deviceIds.add(e.deviceId());
-            }
         }
         for (JournalEvent e : batch) {
             showImageTransport(e);
@@ -232,8 +177,7 @@ public final class MainController {
             }
         });
         server().requestLog().addFrom(newRequests);
-        timeline.refresh();
-        showEventCount();
+        timeline().refresh();
     }
 
     /**
@@ -259,10 +203,6 @@ public final class MainController {
     /** The firmware's line (update_agent.cpp) after an image that travelled encrypted. */
     private static final String ENCRYPTED_LINE = "OTA: the image travelled encrypted (";
 
-    private void showEventCount() {
-        eventCount.setText(i18n.get("app.events", timelineModel.size()));
-    }
-
     /** Shows a device (FX thread), creating its panel on first sight. */
     public DeviceViewModel showDevice(String id, DeviceSnapshot snapshot, DeviceActions actions) {
         return showDevice(id, snapshot, null, actions);
@@ -278,9 +218,7 @@ public final class MainController {
             devices.getChildren().add(panel.view());
             // A panel made while presentation mode is on (a script's new lab) hides its bench parts too.
             showChrome(panel.view(), !presentation());
-            if (!deviceIds.contains(id)) {
-                deviceIds.add(id);
-            }
+            timelineModel().knowDevice(id);
         }
         if (actions.live() && !panel.actions().live()) {
             panel.setActions(actions);
@@ -327,7 +265,8 @@ public final class MainController {
      * what was recorded, and nothing in the window may look as if it could act on it.
      */
     private void showLiveControls() {
-        boolean off = lab == null || replay != null;
+        replayModel.labPresentProperty().set(lab != null);
+        boolean off = !replayModel.liveControlsBinding().get();
         for (MenuItem item : List.of(exportItem, deployItem, checkItem, resetDemoItem, powerOnItem, resetItem, powerCutItem)) {
             item.setDisable(off);
         }
@@ -560,28 +499,23 @@ public final class MainController {
     }
 
     TimelineView timeline() {
-        return timeline;
+        return timelinePaneController.timeline();
+    }
+
+    private TimelinePanelViewModel timelineModel() {
+        return timelinePaneController.model();
     }
 
     // ---- filters and timeline ----
 
-    private void applyFilter() {
-        for (Source s : Source.values()) {
-            timelineModel.showSource(s, sourceFilter.getCheckModel().isChecked(s));
-        }
-        timelineModel.filterTypes(typeFilter.getText());
-        timelineModel.filterDevice(deviceFilter.getValue());
-        timeline.refresh();
-    }
-
     @FXML
     void fitTimeline() {
-        timeline.fitAll();
+        timelinePaneController.fitTimeline();
     }
 
     @FXML
     void followTimeline() {
-        timeline.followLive();
+        timelinePaneController.followTimeline();
     }
 
     // ---- presentation, theme ----
@@ -796,14 +730,8 @@ public final class MainController {
 
     /** Loads a past session's journal off the FX thread, then shows it on the timeline and the panels. */
     CompletableFuture<Void> replay(Path journal) {
-        Path file = Files.isDirectory(journal) ? journal.resolve(SessionLog.JOURNAL_FILE) : journal;
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return file.getFileName().toString().endsWith(".zip") ? SessionReader.readExport(file) : SessionReader.read(file);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).thenAccept(result -> Platform.runLater(() -> showReplay(file, result.events())))
+        Path file = ReplayViewModel.journalFile(journal);
+        return replayModel.open(file).thenAccept(events -> showReplay(file, events))
                 .whenComplete((v, e) -> {
                     if (e != null) {
                         notifier.error(i18n.get("replay.failed") + " " + file, e);
@@ -811,16 +739,8 @@ public final class MainController {
                 });
     }
 
-    private void showReplay(Path file, List<JournalEvent> events) {
-        replay = List.copyOf(events);
-        timelineModel.clear();
-        // The replay holds its events; the timeline keeps only columns and looks details up here.
-        List<JournalEvent> held = replay;
-        timelineModel.readDetailsWith(seq -> {
-            int i = java.util.Collections.binarySearch(held.stream().map(JournalEvent::seq).toList(), seq);
-            return i >= 0 ? held.get(i) : null;
-        });
-        timelineModel.addAll(replay);
+    private void showReplay(Path file, List<JournalEvent> replay) {
+        timelineModel().showReplay(replay);
         for (String id : new ArrayList<>(devicePanels.keySet())) {
             removeDevice(id);
         }
@@ -831,50 +751,37 @@ public final class MainController {
         if (scenario != null) {
             scenario.model().clear();
         }
-        timeline.fitAll();
-        long end = timelineModel.lastNanos();
-        timeline.cursorNanosProperty().set(end);
+        timeline().fitAll();
+        long end = timelineModel().model().lastNanos();
+        timeline().cursorNanosProperty().set(end);
         followReplay(end);
-        showEventCount();
         setStatus("app.status.replay", file, replay.size());
     }
 
     /** The device panels show the replayed devices as they were at the cursor. */
     private void followReplay(long cursor) {
-        if (replay == null || cursor < 0) {
+        if (!replayModel.replaying() || cursor < 0) {
             return;
         }
-        Map<String, DeviceSnapshot> at = deviceReplay.at(replay, cursor);
-        at.forEach((id, s) -> showDevice(id, s, DeviceActions.NONE));
-        List<String> consoleAt = new ArrayList<>();
+        replayModel.devicesAt(cursor).forEach((id, s) -> showDevice(id, s, DeviceActions.NONE));
         for (Map.Entry<String, DevicePanelController> p : devicePanels.entrySet()) {
-            consoleAt.clear();
-            for (JournalEvent e : replay) {
-                if (e.monotonicNanos() > cursor) {
-                    break;
-                }
-                if (p.getKey().equals(e.deviceId()) && EventType.SERIAL_RX.wireName().equals(e.type())) {
-                    consoleAt.add(e.message());
-                }
-            }
             p.getValue().clearConsole();
-            p.getValue().appendConsole(consoleAt);
+            p.getValue().appendConsole(replayModel.consoleAt(p.getKey(), cursor));
         }
     }
 
     /** Forgets what the previous lab showed: a new session (a script's) comes next. */
     void resetForNewSession() {
-        replay = null;
+        replayModel.leave();
         showLiveControls();
-        timelineModel.clear();
-        timeline.cursorNanosProperty().set(-1);
+        timelineModel().clear();
+        timeline().cursorNanosProperty().set(-1);
         for (String id : new ArrayList<>(devicePanels.keySet())) {
             removeDevice(id);
         }
         server().requestLog().clear();
-        deviceIds.clear();
-        timeline.followLive();
-        showEventCount();
+        timelineModel().forgetDevices();
+        timeline().followLive();
     }
 
     /** Shows the scenario strip above the panels. */
@@ -889,18 +796,18 @@ public final class MainController {
     /** Leaves a replay: the live lab's events come back on the timeline. */
     @FXML
     void backToLive() {
-        replay = null;
-        timelineModel.clear();
+        replayModel.leave();
+        timelineModel().clear();
         for (String id : new ArrayList<>(devicePanels.keySet())) {
             removeDevice(id);
         }
-        timeline.cursorNanosProperty().set(-1);
+        timeline().cursorNanosProperty().set(-1);
         liveItem.setDisable(true);
         showLiveControls();
         if (onBackToLive != null) {
             onBackToLive.run();
         }
-        timeline.followLive();
+        timeline().followLive();
     }
 
     private Runnable onBackToLive;
@@ -910,7 +817,7 @@ public final class MainController {
     }
 
     boolean replaying() {
-        return replay != null;
+        return replayModel.replaying();
     }
 
     // ---- help, quit ----

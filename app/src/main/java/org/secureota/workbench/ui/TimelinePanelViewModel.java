@@ -1,0 +1,96 @@
+package org.secureota.workbench.ui;
+
+import java.util.List;
+import java.util.Set;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.secureota.workbench.journal.JournalEvent;
+import org.secureota.workbench.journal.Source;
+import org.secureota.workbench.ui.timeline.TimelineModel;
+
+/**
+ * What the timeline panel shows around its lanes: the events it holds (live or a replay), the devices its
+ * filter offers, the filters, and the event count in the current language. No screen needed; FX thread.
+ */
+public final class TimelinePanelViewModel {
+
+    private final I18n i18n;
+    private final TimelineModel model;
+    private final ObservableList<String> deviceIds = FXCollections.observableArrayList();
+    private final ReadOnlyStringWrapper eventCount = new ReadOnlyStringWrapper(this, "eventCount", "");
+
+    public TimelinePanelViewModel(I18n i18n, TimelineModel model) {
+        this.i18n = i18n;
+        this.model = model;
+        i18n.localeProperty().addListener((o, a, b) -> showCount());
+        showCount();
+    }
+
+    /** A pulse's batch of live events; the devices they name join the device filter. */
+    public void addLive(List<JournalEvent> batch) {
+        model.addAll(batch);
+        for (JournalEvent e : batch) {
+            knowDevice(e.deviceId());
+        }
+        showCount();
+    }
+
+    /** The device filter offers {@code deviceId} (null: nothing). */
+    public void knowDevice(String deviceId) {
+        if (deviceId != null && !deviceIds.contains(deviceId)) {
+            deviceIds.add(deviceId);
+        }
+    }
+
+    /** A past session's events, in journal order, replace what the timeline held; it looks details up in them. */
+    public void showReplay(List<JournalEvent> events) {
+        model.clear();
+        // The replay holds its events; the timeline keeps only columns and looks details up here.
+        List<JournalEvent> held = List.copyOf(events);
+        long[] seqs = held.stream().mapToLong(JournalEvent::seq).toArray();
+        model.readDetailsWith(seq -> {
+            int i = java.util.Arrays.binarySearch(seqs, seq);
+            return i >= 0 ? held.get(i) : null;
+        });
+        model.addAll(held);
+        showCount();
+    }
+
+    /** Forgets the events (a replay ends, or a new session starts); the device filter keeps its devices. */
+    public void clear() {
+        model.clear();
+        showCount();
+    }
+
+    /** A new session: its devices are not the previous one's. */
+    public void forgetDevices() {
+        deviceIds.clear();
+    }
+
+    /** Shows the lanes of {@code sources}, the types matching {@code types} (empty: all) and one device (null: all). */
+    public void filter(Set<Source> sources, String types, String device) {
+        for (Source s : Source.values()) {
+            model.showSource(s, sources.contains(s));
+        }
+        model.filterTypes(types == null ? "" : types);
+        model.filterDevice(device);
+    }
+
+    private void showCount() {
+        eventCount.set(i18n.get("app.events", model.size()));
+    }
+
+    public TimelineModel model() {
+        return model;
+    }
+
+    public ObservableList<String> deviceIds() {
+        return deviceIds;
+    }
+
+    public ReadOnlyStringProperty eventCountProperty() {
+        return eventCount.getReadOnlyProperty();
+    }
+}

@@ -1,0 +1,76 @@
+package org.secureota.workbench.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.secureota.workbench.journal.JournalEvent;
+import org.secureota.workbench.journal.Source;
+import org.secureota.workbench.ui.timeline.TimelineModel;
+
+/** The timeline panel's view model: events live and replayed, the device filter, the count in both languages. */
+@Tag("unit")
+class TimelinePanelViewModelTest {
+
+    private static JournalEvent event(long seq, Source source, String device, String type) {
+        return new JournalEvent(seq, Instant.EPOCH, seq * 1_000_000L, source, device, type, type + " " + seq, Map.of());
+    }
+
+    @Test
+    void liveEventsNameTheirDevicesAndTheCountFollowsTheLanguage() {
+        I18n i18n = new I18n(Locale.ENGLISH);
+        TimelinePanelViewModel model = new TimelinePanelViewModel(i18n, new TimelineModel());
+        String empty = model.eventCountProperty().get();
+        model.addLive(List.of(event(1, Source.DEVICE, "esp32-lab-01", "serial.rx"),
+                event(2, Source.SERVER, null, "http.request"), event(3, Source.DEVICE, "esp32-lab-02", "ota.verdict"),
+                event(4, Source.DEVICE, "esp32-lab-01", "serial.rx")));
+        assertThat(model.deviceIds()).containsExactly("esp32-lab-01", "esp32-lab-02");
+        assertThat(model.model().size()).isEqualTo(4);
+        String english = model.eventCountProperty().get();
+        assertThat(english).isNotEqualTo(empty).contains("4");
+        i18n.setLocale(Locale.FRENCH);
+        assertThat(model.eventCountProperty().get()).contains("4").isNotEqualTo(english);
+
+        model.filter(EnumSet.of(Source.SERVER), "", null);
+        assertThat(shown(model.model())).isEqualTo(1);
+        model.filter(EnumSet.allOf(Source.class), "verdict", null);
+        assertThat(shown(model.model())).isEqualTo(1);
+        model.filter(EnumSet.allOf(Source.class), "", "esp32-lab-01");
+        assertThat(shown(model.model())).as("lab-01's two events and the server's, not lab-02's").isEqualTo(3);
+        model.filter(EnumSet.allOf(Source.class), null, null);
+        assertThat(shown(model.model())).isEqualTo(4);
+
+        model.clear();
+        assertThat(model.model().size()).isZero();
+        assertThat(model.deviceIds()).as("a replay or back-to-live keeps the device filter").hasSize(2);
+        model.forgetDevices();
+        assertThat(model.deviceIds()).isEmpty();
+    }
+
+    @Test
+    void aReplayReplacesTheEventsAndItsDetailsAreReadFromIt() {
+        TimelinePanelViewModel model = new TimelinePanelViewModel(new I18n(Locale.ENGLISH), new TimelineModel());
+        model.addLive(List.of(event(1, Source.DEVICE, "esp32-lab-01", "serial.rx")));
+        List<JournalEvent> past = List.of(event(10, Source.SERVER, null, "http.request"),
+                event(11, Source.DEVICE, "esp32-lab-03", "ota.verdict"), event(12, Source.ATTACKER, null, "attacker.armed"));
+        model.showReplay(past);
+        assertThat(model.model().size()).isEqualTo(3);
+        assertThat(model.model().event(1).message()).isEqualTo("ota.verdict 11");
+        assertThat(model.eventCountProperty().get()).contains("3");
+    }
+
+    private static int shown(TimelineModel m) {
+        int n = 0;
+        for (int i = 0; i < m.size(); i++) {
+            if (m.shown(i)) {
+                n++;
+            }
+        }
+        return n;
+    }
+}
