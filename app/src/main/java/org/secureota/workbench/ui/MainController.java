@@ -427,21 +427,7 @@ public final class MainController {
         if (scripts.isEmpty()) {
             return;
         }
-        // Each script by its title and summary in the current language; a script that does not parse is
-        // listed by its file name, and running it reports its file:line:column problems.
-        org.secureota.workbench.scenario.Language language = i18n.getLocale().getLanguage().equals("fr")
-                ? org.secureota.workbench.scenario.Language.FR : org.secureota.workbench.scenario.Language.EN;
-        Map<String, Path> byLabel = new LinkedHashMap<>();
-        for (Path p : scripts) {
-            String label;
-            try {
-                var script = org.secureota.workbench.scenario.ScenarioRun.reader().read(p);
-                label = script.title().in(language) + " — " + Notifier.oneLine(script.summary().in(language));
-            } catch (org.secureota.workbench.scenario.ScriptException | RuntimeException e) {
-                label = p.getFileName().toString();
-            }
-            byLabel.put(label, p);
-        }
+        Map<String, Path> byLabel = ScriptChoiceViewModel.labels(scripts, ScriptChoiceViewModel.language(i18n.getLocale()));
         List<String> labels = new ArrayList<>(byLabel.keySet());
         javafx.scene.control.ChoiceDialog<String> choose = new javafx.scene.control.ChoiceDialog<>(labels.get(0), labels);
         choose.initOwner(root.getScene().getWindow());
