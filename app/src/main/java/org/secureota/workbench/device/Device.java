@@ -135,6 +135,11 @@ public final class Device {
                     // A new boot runs a new self-test from a new uptime. The last verdict and error stay:
                     // "UPDATED, then a reboot" must still show why the device rebooted.
                     s.boots++;
+                    if (s.attemptOpen) {
+                        // Progress with no verdict, then a boot: the power went (or the board was reset) mid-update.
+                        s.interrupted = s.lastProgress;
+                        s.attemptOpen = false;
+                    }
                     s.selfTest = null;
                     s.lastProgress = null;
                     s.uptimeMs = null;
@@ -161,8 +166,11 @@ public final class Device {
                         .toList();
             } else if (line instanceof TelemetryLine.OtaProgress p) {
                 s.lastProgress = p;
+                s.attemptOpen = true;
             } else if (line instanceof TelemetryLine.OtaVerdict v) {
                 s.lastVerdict = v;
+                s.attemptOpen = false;
+                s.interrupted = null;
             } else if (line instanceof TelemetryLine.DeviceError e) {
                 s.lastError = e;
             } else if (line instanceof TelemetryLine.Heartbeat h) {
@@ -248,6 +256,9 @@ public final class Device {
         TelemetryLine.DeviceError lastError;
         long boots;
         Long uptimeMs;
+        /** Progress seen since the last verdict: an attempt is under way. */
+        boolean attemptOpen;
+        TelemetryLine.OtaProgress interrupted;
 
         State(String name) {
             this.name = name;
@@ -256,7 +267,7 @@ public final class Device {
         DeviceSnapshot freeze() {
             return new DeviceSnapshot(name, connection, deviceId, provisioned, runningSlot, runningLabel, version,
                     secureVersion, project, resetReason, runningState, minSecureVersion, partitions, otadata, slots,
-                    lcd, led, selfTest, lastProgress, lastVerdict, lastError, boots, uptimeMs);
+                    lcd, led, selfTest, lastProgress, lastVerdict, lastError, boots, uptimeMs, interrupted);
         }
     }
 }

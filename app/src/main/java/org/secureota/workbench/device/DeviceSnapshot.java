@@ -32,6 +32,9 @@ import org.secureota.workbench.firmware.OtaState;
  * @param lastError       the last {@code error} event; null when none
  * @param boots           boots seen on this link (a {@code boot} that answers {@code status} is not a boot)
  * @param uptimeMs        from the last heartbeat; null when none since the last boot
+ * @param interrupted     the last progress of an update attempt that a new boot (a power cut, a reset) cut short
+ *                        before its verdict; null when the last attempt ended with a verdict, or none was made.
+ *                        It stays through the next attempt's download and clears on that attempt's verdict.
  */
 public record DeviceSnapshot(String name, ConnectionState connection, String deviceId, Boolean provisioned,
                              String runningSlot, String runningLabel, String version, Long secureVersion,
@@ -39,12 +42,26 @@ public record DeviceSnapshot(String name, ConnectionState connection, String dev
                              List<TelemetryLine.PartitionRow> partitions, List<TelemetryLine.OtaDataRow> otadata,
                              List<SlotReport> slots, LcdScreen lcd, LedPattern led, TelemetryLine.SelfTest selfTest,
                              TelemetryLine.OtaProgress lastProgress, TelemetryLine.OtaVerdict lastVerdict,
-                             TelemetryLine.DeviceError lastError, long boots, Long uptimeMs) {
+                             TelemetryLine.DeviceError lastError, long boots, Long uptimeMs,
+                             TelemetryLine.OtaProgress interrupted) {
 
     public DeviceSnapshot {
         partitions = List.copyOf(partitions);
         otadata = List.copyOf(otadata);
         slots = List.copyOf(slots);
+    }
+
+    /** A snapshot with no interrupted attempt (the field's absence before it existed). */
+    public DeviceSnapshot(String name, ConnectionState connection, String deviceId, Boolean provisioned,
+                          String runningSlot, String runningLabel, String version, Long secureVersion,
+                          String project, String resetReason, OtaState runningState, Long minSecureVersion,
+                          List<TelemetryLine.PartitionRow> partitions, List<TelemetryLine.OtaDataRow> otadata,
+                          List<SlotReport> slots, LcdScreen lcd, LedPattern led, TelemetryLine.SelfTest selfTest,
+                          TelemetryLine.OtaProgress lastProgress, TelemetryLine.OtaVerdict lastVerdict,
+                          TelemetryLine.DeviceError lastError, long boots, Long uptimeMs) {
+        this(name, connection, deviceId, provisioned, runningSlot, runningLabel, version, secureVersion, project,
+                resetReason, runningState, minSecureVersion, partitions, otadata, slots, lcd, led, selfTest,
+                lastProgress, lastVerdict, lastError, boots, uptimeMs, null);
     }
 
     /** The id to record events under: the reported device id, else the workbench's name for it. */

@@ -35,6 +35,8 @@ public final class OutcomeViewModel {
         ROLLED_BACK("held"),
         /** The device refused or failed an update with no attack judged: it still runs what it ran. Amber. */
         NOT_UPDATED("held"),
+        /** A power cut (or a reset) cut the last attempt short before its verdict; the device restarted. Amber. */
+        INTERRUPTED("held"),
         /** An armed attack, and the device refused it as a secure device must. Green. */
         RESISTED("good"),
         /** An armed attack got through. The only red. */
@@ -85,6 +87,10 @@ public final class OutcomeViewModel {
             showJudgement(j, v);
             return;
         }
+        if (device != null && device.interrupted() != null) {
+            showInterrupted(device.interrupted());
+            return;
+        }
         if (v == null) {
             set(Kind.NO_ATTEMPT, i18n.get("outcome.sentence.none"));
             return;
@@ -107,6 +113,20 @@ public final class OutcomeViewModel {
         } else {
             set(Kind.UPDATED, i18n.get("outcome.sentence.bootsNext", offered));
         }
+    }
+
+    /** The attempt had no verdict: the boot after it says why (power on after a cut, or another restart). */
+    private void showInterrupted(TelemetryLine.OtaProgress at) {
+        code.set("");
+        String version = device.version() == null ? "?" : device.version();
+        String reason = device.resetReason();
+        boolean power = reason == null || "poweron".equals(reason) || "brownout".equals(reason);
+        // Cut before the download began (connecting, the manifest): there are no bytes to count.
+        String where = at.total() > 0 ? i18n.get("outcome.interrupted.at", at.bytes(), at.total())
+                : i18n.get("outcome.interrupted.before");
+        set(Kind.INTERRUPTED, power
+                ? i18n.get("outcome.sentence.interrupted.power", where, version)
+                : i18n.get("outcome.sentence.interrupted.restart", where, version, reason));
     }
 
     private void showJudgement(Judgement j, TelemetryLine.OtaVerdict v) {

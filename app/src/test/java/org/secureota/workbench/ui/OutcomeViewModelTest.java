@@ -45,6 +45,51 @@ class OutcomeViewModelTest {
     }
 
     @Test
+    void anAttemptCutShortByABootIsInterruptedUntilTheNextVerdict() {
+        OutcomeViewModel vm = new OutcomeViewModel(i18n);
+        // A boot while downloading: no verdict came, the power went.
+        DeviceSnapshot cut = Telemetry.device(Telemetry.BOOT_V1, Telemetry.DOWNLOAD_HALF, Telemetry.BOOT_V1);
+        assertThat(cut.interrupted()).isNotNull();
+        assertThat(cut.interrupted().bytes()).isEqualTo(131072);
+        vm.apply(cut, null);
+        assertThat(vm.kindProperty().get()).isEqualTo(OutcomeViewModel.Kind.INTERRUPTED);
+        assertThat(vm.headlineProperty().get()).isEqualTo("INTERRUPTED");
+        assertThat(vm.kindProperty().get().styleClass()).as("the A/B slots held: amber, never red").isEqualTo("outcome-held");
+        assertThat(vm.sentenceProperty().get()).isEqualTo("A power cut interrupted the update (at 131,072 of 262,144 bytes) before any verdict:"
+                + " the device started again on 1.0.0.");
+        assertThat(vm.sentenceProperty().get())
+                .endsWith("started again on 1.0.0.");
+        assertThat(vm.codeProperty().get()).isEmpty();
+        i18n.setLocale(Locale.FRENCH);
+        assertThat(vm.headlineProperty().get()).isEqualTo("INTERROMPU");
+        assertThat(vm.sentenceProperty().get()).startsWith("Une coupure de courant").contains("l'appareil");
+        i18n.setLocale(Locale.ENGLISH);
+
+        // The next attempt's download keeps it; that attempt's verdict replaces it.
+        DeviceSnapshot again = Telemetry.device(Telemetry.BOOT_V1, Telemetry.DOWNLOAD_HALF, Telemetry.BOOT_V1,
+                Telemetry.DOWNLOAD_HALF);
+        assertThat(again.interrupted()).isNotNull();
+        DeviceSnapshot judged = Telemetry.device(Telemetry.BOOT_V1, Telemetry.DOWNLOAD_HALF, Telemetry.BOOT_V1,
+                Telemetry.DOWNLOAD_HALF, Telemetry.VERDICT_HASH);
+        assertThat(judged.interrupted()).isNull();
+        vm.apply(judged, null);
+        assertThat(vm.kindProperty().get()).isEqualTo(OutcomeViewModel.Kind.NOT_UPDATED);
+
+        // A verdict, then the reboot it asks for, is not an interruption; nor is a status report.
+        assertThat(Telemetry.device(Telemetry.BOOT_V1, Telemetry.DOWNLOAD_HALF, VERDICT_UPDATED_V4, Telemetry.BOOT_V1)
+                .interrupted()).isNull();
+        assertThat(Telemetry.device(Telemetry.BOOT_V1, Telemetry.DOWNLOAD_HALF,
+                Telemetry.BOOT_V1.replace("\"status_report\":false", "\"status_report\":true")).interrupted()).isNull();
+        // A reset button rather than a power cut says so.
+        vm.apply(Telemetry.device(Telemetry.BOOT_V1, Telemetry.DOWNLOAD_HALF,
+                Telemetry.BOOT_V1.replace("\"poweron\"", "\"ext\"")), null);
+        assertThat(vm.sentenceProperty().get()).startsWith("A restart (ext) interrupted the update (at ");
+        vm.apply(Telemetry.device(Telemetry.BOOT_V1, "@ota1 {\"ev\":\"ota\",\"phase\":\"connect\",\"bytes\":0,\"total\":0}",
+                Telemetry.BOOT_V1), null);
+        assertThat(vm.sentenceProperty().get()).contains("(before its download)");
+    }
+
+    @Test
     void aRolledBackUpdateIsNeverShownAsUpdated() {
         OutcomeViewModel vm = new OutcomeViewModel(i18n);
         DeviceSnapshot s = Telemetry.device(Telemetry.BOOT_V1, VERDICT_UPDATED_V4, PARTITIONS_V4_INVALID);

@@ -96,6 +96,24 @@ class SessionDrivenViewModelTest {
             assertThat(device.outcome().kindProperty().get()).isEqualTo(OutcomeViewModel.Kind.UPDATED);
             assertThat(device.outcome().headlineProperty().get()).isEqualTo("UPDATED");
 
+            // A power cut in the middle of an update (what a sweep does dozens of times): no verdict comes, and
+            // after power on the banner says INTERRUPTED, not NO ATTEMPT; the device still runs V2.
+            session.deploy(LabSessionDefaults.PRODUCT, "3.0.0").get(30, TimeUnit.SECONDS);
+            long bootsBefore = session.snapshot().devices().get(ID).boots();
+            d.armCut(40, org.secureota.workbench.device.CutPoint.HALFWAY).get(30, TimeUnit.SECONDS);
+            d.check().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            session.await(s -> s.boards().get(ID).power() == BoardPower.CUT || s.boards().get(ID).power() == BoardPower.OFF,
+                    WAIT, "the board cut at flash operation 41, mid-update");
+            d.powerOn().get(30, TimeUnit.SECONDS);
+            awaitDevice(s -> s.boots() > bootsBefore && s.interrupted() != null && "2.0.0".equals(s.version()),
+                    "a boot after the cut, the attempt interrupted, V2 running");
+            show();
+            assertThat(device.outcome().kindProperty().get()).isEqualTo(OutcomeViewModel.Kind.INTERRUPTED);
+            assertThat(device.outcome().headlineProperty().get()).isEqualTo("INTERRUPTED");
+            assertThat(device.outcome().sentenceProperty().get()).startsWith("A power cut interrupted the update")
+                    .endsWith("started again on 2.0.0.");
+            assertThat(device.outcome().kindProperty().get().styleClass()).isEqualTo("outcome-held");
+
             // An attack that the device resists: RESISTED, never in red; disarmed, the judgement clears.
             session.deploy(LabSessionDefaults.PRODUCT, "3.0.0").get(30, TimeUnit.SECONDS);
             AttackCardModel flipped = attacker.card("flipped-byte").orElseThrow();
