@@ -12,6 +12,7 @@ import javafx.fxml.FXML;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TableColumn;
@@ -80,6 +81,28 @@ public final class ServerPanelController {
         noDeployment.setWrapText(true);
         noDeployment.textProperty().bind(i18n.text("server.deployments.none"));
         deployments.setPlaceholder(noDeployment);
+        releases.setCellFactory(list -> new FittedCell());
+        deployments.setCellFactory(list -> new FittedCell());
+    }
+
+    /**
+     * A row as wide as the list, never wider: a long release row is cut with an ellipsis (whole in its
+     * tooltip) instead of giving the narrow server column a horizontal scroll bar (1024x700).
+     */
+    static final class FittedCell extends ListCell<String> {
+
+        FittedCell() {
+            // The list lays its rows out at their preferred width: 0 lets the row take the list's width only.
+            setPrefWidth(0);
+            setTextOverrun(javafx.scene.control.OverrunStyle.ELLIPSIS);
+        }
+
+        @Override
+        protected void updateItem(String item, boolean empty) {
+            super.updateItem(item, empty);
+            setText(empty ? null : item);
+            setTooltip(empty || item == null || item.isEmpty() ? null : new Tooltip(item));
+        }
     }
 
     /** Binds the panel to the live lab's server. */

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import javafx.fxml.FXMLLoader;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.input.KeyCode;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 
 /** Builds the main window: the FXML view, its controller, the theme and the scene-wide keys. */
@@ -50,11 +52,46 @@ final class WorkbenchWindow {
     void show(Stage stage) {
         stage.titleProperty().bind(i18n.text("app.title"));
         stage.setScene(scene);
-        stage.setMinWidth(960);
-        stage.setMinHeight(600);
+        Rectangle2D screen = screenOf(stage);
+        stage.setMinWidth(StagePlacement.minimum(960, screen.getWidth()));
+        stage.setMinHeight(StagePlacement.minimum(600, screen.getHeight()));
+        // The scene asks 1280x800; a smaller screen (a 1280x720 projector) gets a window its own size.
+        if (scene.getWidth() > screen.getWidth() || scene.getHeight() > screen.getHeight()) {
+            stage.setWidth(Math.min(scene.getWidth(), screen.getWidth()));
+            stage.setHeight(Math.min(scene.getHeight(), screen.getHeight()));
+        }
         stage.show();
+        fitToScreen(stage);
         registerShortcuts(controller.menuBar.getMenus());
         ignoreRepeatedShortcuts();
+    }
+
+    /** The visual bounds of the screen the stage is on (the primary screen before it is placed). */
+    private static Rectangle2D screenOf(Stage stage) {
+        if (!Double.isNaN(stage.getX()) && !Double.isNaN(stage.getY()) && stage.getWidth() > 0) {
+            var screens = Screen.getScreensForRectangle(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight());
+            if (!screens.isEmpty()) {
+                return screens.get(0).getVisualBounds();
+            }
+        }
+        return Screen.getPrimary().getVisualBounds();
+    }
+
+    /**
+     * Moves and shrinks the shown window into its screen's visual bounds. Without a window manager nothing
+     * else does: a window centred on a smaller screen started above its top edge.
+     */
+    static void fitToScreen(Stage stage) {
+        Rectangle2D screen = screenOf(stage);
+        Rectangle2D fitted = StagePlacement.fit(screen, stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight());
+        if (fitted.getWidth() != stage.getWidth() || fitted.getHeight() != stage.getHeight()) {
+            stage.setWidth(fitted.getWidth());
+            stage.setHeight(fitted.getHeight());
+        }
+        if (fitted.getMinX() != stage.getX() || fitted.getMinY() != stage.getY()) {
+            stage.setX(fitted.getMinX());
+            stage.setY(fitted.getMinY());
+        }
     }
 
     /**
