@@ -294,6 +294,13 @@ class OtaAcceptanceTest {
             assertThat(refused.field("version")).hasValue(version);
             assertThat(lab.after(again, e -> EventType.HTTP_REQUEST.is(e)
                     && String.valueOf(e.fields().get("path")).startsWith("/firmware/"))).as("no image requested").isEmpty();
+            if (attempt == 1) {
+                JournalEvent told = lab.await(again, e -> e.type().equals("device.report") && id.equals(e.deviceId())
+                        && "rolled_back".equals(e.fields().get("event")), "rolled_back report");
+                assertThat(told.fields()).containsEntry("version", version);
+                assertThat(told.field("reason")).hasValueSatisfying(r -> assertThat(String.valueOf(r))
+                        .contains("crashed before confirming itself (" + resetReason + " reset)"));
+            }
         }
         assertThat(board.status().version()).isEqualTo("1.0.0");
         assertThat(lab.after(mark, e -> EventType.DEVICE_BOOT.is(e) && id.equals(e.deviceId())
