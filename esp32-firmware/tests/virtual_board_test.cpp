@@ -199,6 +199,8 @@ struct StartFailure {
     const char* board_line;
 };
 
+void PrintTo(const StartFailure& f, std::ostream* os) { *os << f.app; }
+
 class StartFailureOnBoard : public VirtualBoard, public ::testing::WithParamInterface<StartFailure> {};
 
 TEST_P(StartFailureOnBoard, ReleaseThatNeverFinishesItsStartIsRolledBackWithTheResetReason) {

@@ -9,7 +9,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -99,10 +98,34 @@ final class PaddingServer implements AutoCloseable {
             Thread up = new Thread(() -> pump(device, server), "padding-request");
             up.setDaemon(true);
             up.start();
-            byte[] answer = server.getInputStream().readAllBytes(); // the server closes after one answer
+            InputStream in = server.getInputStream();
             OutputStream out = device.getOutputStream();
-            out.write(answer);
-            if (hasBody(answer)) {
+            // The head, then exactly Content-Length body bytes: the answer ends there whether or not the server
+            // closes at once.
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            int last4 = 0;
+            for (int b; (b = in.read()) >= 0; ) {
+                head.write(b);
+                last4 = (last4 << 8) | b;
+                if (last4 == 0x0D0A0D0A) {
+                    break;
+                }
+            }
+            String text = head.toString(StandardCharsets.ISO_8859_1);
+            out.write(head.toByteArray());
+            Matcher m = CONTENT_LENGTH.matcher(text);
+            boolean body = m.find() && !text.startsWith("HTTP/1.1 204") && !text.startsWith("HTTP/1.1 304");
+            if (body) {
+                long left = Long.parseLong(m.group(1));
+                byte[] buf = new byte[16384];
+                while (left > 0) {
+                    int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                    if (n < 0) {
+                        return; // the server broke off: pass that on, unpadded
+                    }
+                    out.write(buf, 0, n);
+                    left -= n;
+                }
                 out.write(padding);
                 padded.incrementAndGet();
             }
@@ -110,19 +133,6 @@ final class PaddingServer implements AutoCloseable {
         } catch (IOException e) {
             // The device or the server went away: nothing to pad.
         }
-    }
-
-    /** A Content-Length body (204 and 304 have none by definition). */
-    private static boolean hasBody(byte[] answer) {
-        String head = new String(answer, 0, Math.min(answer.length, 4096), StandardCharsets.ISO_8859_1);
-        int end = head.indexOf("\r\n\r\n");
-        if (end < 0) {
-            return false;
-        }
-        head = head.substring(0, end);
-        String status = head.toLowerCase(Locale.ROOT);
-        Matcher m = CONTENT_LENGTH.matcher(head);
-        return m.find() && !status.startsWith("http/1.1 204") && !status.startsWith("http/1.1 304");
     }
 
     private static void pump(Socket from, Socket to) {
