@@ -72,9 +72,9 @@ TEST(AppImage, TruncatedImageIsRefused) {
 }
 
 TEST(AppImage, BuiltProductImagesCarryTheirVersions) {
-    const char* names[] = {"v1_base", "v2_promo", "v3_liquid", "v4_broken"};
-    const char* versions[] = {"1.0.0", "2.0.0", "3.0.0", "4.0.0"};
-    for (int i = 0; i < 4; ++i) {
+    const char* names[] = {"v1_base", "v2_promo", "v3_liquid", "v4_broken", "v5_panic", "v6_hang"};
+    const char* versions[] = {"1.0.0", "2.0.0", "3.0.0", "4.0.0", "5.0.0", "6.0.0"};
+    for (int i = 0; i < 6; ++i) {
         auto img = test::read_file(std::string(IMAGES_DIR) + "/" + names[i] + ".bin");
         auto v = AppImageVerifier(chip_id::kHost).verify(MemoryByteSource(img));
         ASSERT_TRUE(v.ok()) << names[i] << ": " << v.detail;

@@ -188,6 +188,56 @@ TEST_P(RollbackOnBoard, BrokenV4IsRolledBackToV1) {
 
 INSTANTIATE_TEST_SUITE_P(Layouts, RollbackOnBoard, ::testing::Values("default", "two_ota"));
 
+// A release that never finishes its start: V5 crashes in its self-test (abort, a panic reset),
+// V6 hangs in it (the task watchdog resets the chip after 5 s). Neither confirms itself nor says
+// it is bad, so the bootloader rolls it back as never confirmed (ABORTED), and the previous app
+// boots with the reset reason that tells why (the OTA agent reads it: docs/ota-verdicts.md).
+struct StartFailure {
+    const char* app;
+    const char* version;
+    const char* reset_reason;
+    const char* board_line;
+};
+
+void PrintTo(const StartFailure& f, std::ostream* os) { *os << f.app; }
+
+class StartFailureOnBoard : public VirtualBoard, public ::testing::WithParamInterface<StartFailure> {};
+
+TEST_P(StartFailureOnBoard, ReleaseThatNeverFinishesItsStartIsRolledBackWithTheResetReason) {
+    const StartFailure f = GetParam();
+    factory("v1_base", "default");
+    {
+        test::BoardProcess board(flash(), tty());
+        test::SerialLink uart(tty());
+        ASSERT_TRUE(uart.wait_event("selftest")) << uart.transcript();
+        board.stop();
+    }
+    ASSERT_NO_FATAL_FAILURE(install_as_ota_engine(f.app, "app0"));
+    test::BoardProcess board(flash(), tty());
+    test::SerialLink uart(tty());
+    auto started = uart.wait_event("boot", {std::string("\"version\":\"") + f.version + "\""});
+    ASSERT_TRUE(started) << uart.transcript();
+    EXPECT_EQ(json_field(*started, "state"), "pending_verify");
+    ASSERT_TRUE(board.wait_line(f.board_line)) << uart.transcript();
+    auto back = uart.wait_event("boot", {"\"version\":\"1.0.0\""});
+    ASSERT_TRUE(back) << uart.transcript();
+    EXPECT_EQ(json_field(*back, "reset_reason"), f.reset_reason);
+    EXPECT_EQ(json_field(*back, "slot"), "ota_0");
+    ASSERT_TRUE(uart.wait_event("lcd", {"SHOP-DISPLAY"}));
+    board.stop();
+
+    auto od = otadata();
+    EXPECT_EQ(od[0].ota_seq, 1u);
+    EXPECT_EQ(od[0].ota_state, OtaImgState::Valid);
+    EXPECT_EQ(od[1].ota_seq, 2u);
+    EXPECT_EQ(od[1].ota_state, OtaImgState::Aborted) << "never confirmed, never marked invalid by itself";
+}
+
+INSTANTIATE_TEST_SUITE_P(Releases, StartFailureOnBoard,
+                         ::testing::Values(StartFailure{"v5_panic", "5.0.0", "panic", "app crashed (signal"},
+                                           StartFailure{"v6_hang", "6.0.0", "task_wdt", "app crashed (task watchdog"}),
+                         [](const ::testing::TestParamInfo<StartFailure>& i) { return std::string(i.param.app); });
+
 TEST_F(VirtualBoard, FactoryResetsEveryPieceOfDeviceState) {
     factory("v1_base", "default");
     // What a used board leaves beside its flash: a high manifest counter and a rollback.

@@ -6,6 +6,7 @@
 #include <Wire.h>
 #include <esp_ota_ops.h>
 #include <esp_system.h>
+#include <esp_task_wdt.h>
 
 namespace esp32_port {
 
@@ -72,6 +73,25 @@ uint32_t Esp32Board::running_partition_offset() const {
 std::unique_ptr<secure_ota::OtaOps> Esp32Board::make_ota_ops(const secure_ota::PartitionTable& table,
                                                              const secure_ota::PartitionEntry& running) {
     return std::make_unique<Esp32OtaOps>(table, running, fuses_);
+}
+
+void Esp32Board::task_watchdog_add() {
+    esp_err_t e = esp_task_wdt_add(nullptr);
+    if (e == ESP_ERR_INVALID_STATE) {
+        // An sdkconfig without CONFIG_ESP_TASK_WDT_INIT: start it as Arduino-ESP32's does.
+        esp_task_wdt_config_t config{};
+        config.timeout_ms = 5000;
+        config.idle_core_mask = 0;
+        config.trigger_panic = true;
+        e = esp_task_wdt_init(&config);
+        if (e == ESP_OK) e = esp_task_wdt_add(nullptr);
+    }
+    if (e != ESP_OK) Serial.printf("task watchdog: cannot watch the app's start (%s)\n", esp_err_to_name(e));
+}
+
+void Esp32Board::task_watchdog_delete() {
+    // ESP_ERR_NOT_FOUND when add failed: nothing to undo.
+    esp_task_wdt_delete(nullptr);
 }
 
 void Esp32Board::restart() {

@@ -69,6 +69,10 @@ public:
     uint32_t running_partition_offset() const override;
     uint16_t chip_id() const override { return 0x0000; }  // ESP32
     [[noreturn]] void restart() override;
+    // ESP-IDF's task watchdog on the loop task (the one that runs setup()): Arduino-ESP32's
+    // sdkconfig starts it with a 5 s timeout and panic on, so a hang resets with ESP_RST_TASK_WDT.
+    void task_watchdog_add() override;
+    void task_watchdog_delete() override;
     // ESP-IDF's esp_ota_* API (esp32_ota_ops.h), not raw flash writes.
     std::unique_ptr<secure_ota::OtaOps> make_ota_ops(const secure_ota::PartitionTable& table,
                                                      const secure_ota::PartitionEntry& running) override;

@@ -1,5 +1,5 @@
 // Arduino entry point on a real ESP32: the same Firmware runtime, App and secure OTA engine as
-// the virtual board (ports/host/app_main.cpp). Which app (V1..V4) is linked is chosen by the
+// the virtual board (ports/host/app_main.cpp). Which app (V1..V6) is linked is chosen by the
 // PlatformIO environment.
 #include <Arduino.h>
 

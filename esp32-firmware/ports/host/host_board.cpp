@@ -39,6 +39,12 @@ bool HostBoard::attach_from_environment(std::string& error) {
     return true;
 }
 
+void HostBoard::task_watchdog_add() {
+    faults_->watchdog().deadline_ms = monotonic_ms() + TaskWatchdogState::kTimeoutMs;
+}
+
+void HostBoard::task_watchdog_delete() { faults_->watchdog().deadline_ms = 0; }
+
 void HostBoard::restart() {
     // Reboot = leave the app; the supervisor starts the bootloader again with reason "sw".
     _exit(kExitReboot);

@@ -41,6 +41,9 @@ public:
     uint32_t running_partition_offset() const override { return running_offset_; }
     uint16_t chip_id() const override { return secure_ota::chip_id::kHost; }
     [[noreturn]] void restart() override;
+    // The supervisor watches the deadline (fault_memory.h) and resets the board when it passes.
+    void task_watchdog_add() override;
+    void task_watchdog_delete() override;
     // The app's idle wait between two loops: returns as soon as a command arrives on the UART,
     // so that a "check" starts at once instead of after the rest of a fixed sleep.
     void idle(uint32_t ms) { serial_->wait_readable(ms); }

@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <sstream>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +47,7 @@ void Supervisor::say(const std::string& line) {
 void Supervisor::power_on(const std::string& reason) {
     if (child_ > 0) return;
     faults_->counter().tripped = 0;
+    faults_->watchdog().deadline_ms = 0;  // a new boot: no task is watched yet
     pid_t pid = fork();
     if (pid < 0) {
         say(std::string("error cannot start the boot stage: ") + std::strerror(errno));
@@ -56,6 +58,9 @@ void Supervisor::power_on(const std::string& reason) {
         // would keep running on a flash file nobody supervises. Survives the exec.
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() == 1) _exit(kExitBoardError);
+        // A chip that panics restarts; it leaves no core file on the PC.
+        rlimit no_core{0, 0};
+        setrlimit(RLIMIT_CORE, &no_core);
         signal(SIGTERM, SIG_DFL);
         signal(SIGINT, SIG_DFL);
         signal(SIGCHLD, SIG_DFL);
@@ -114,6 +119,28 @@ void Supervisor::on_child_exit(int status) {
     say("app crashed (" + what + "): panic reset");
     usleep(200 * 1000);
     power_on("panic");
+}
+
+// ESP-IDF's task watchdog with CONFIG_ESP_TASK_WDT_PANIC: a watched task that does not reset it in
+// time makes the chip panic and restart, and esp_reset_reason() then says ESP_RST_TASK_WDT. The
+// CPU stops wherever it was (a hang), so the app is killed like a power cut, but the reset reason
+// tells the next boot why.
+void Supervisor::enforce_task_watchdog() {
+    TaskWatchdogState& w = faults_->watchdog();
+    int64_t deadline = w.deadline_ms;
+    if (child_ <= 0 || deadline == 0 || monotonic_ms() < deadline) return;
+    kill(child_, SIGKILL);
+    int status = 0;
+    waitpid(child_, &status, 0);
+    child_ = -1;
+    w.deadline_ms = 0;
+    std::string what = "task watchdog: not reset within " + std::to_string(TaskWatchdogState::kTimeoutMs) + " ms";
+    if (++panics_in_a_row_ > 5) {
+        say("halted: app crashed " + std::to_string(panics_in_a_row_) + " times in a row (" + what + ")");
+        return;
+    }
+    say("app crashed (" + what + "): task_wdt reset");
+    power_on("task_wdt");
 }
 
 void Supervisor::handle_command(const std::string& line) {
@@ -232,6 +259,7 @@ int Supervisor::run() {
             int status = 0;
             if (waitpid(child_, &status, WNOHANG) == child_) on_child_exit(status);
         }
+        enforce_task_watchdog();
     }
     if (child_ > 0) power_off("board stopped");
     return 0;

@@ -1,6 +1,6 @@
 // "The board": owns the flash file, the pty and the power. It starts the boot stage on
 // power-on, restarts it when the app reboots, and cuts power on command or when the armed
-// flash operation is reached. Controlled by line commands on stdin (see README), reporting
+// flash operation is reached, and resets it when the app lets its task watchdog expire. Controlled by line commands on stdin (see README), reporting
 // on stdout with lines starting "board: ".
 #pragma once
 
@@ -35,6 +35,7 @@ private:
     void power_on(const std::string& reason);
     void power_off(const std::string& why);
     void on_child_exit(int status);
+    void enforce_task_watchdog();
     void handle_command(const std::string& line);
     void say(const std::string& line);
 

@@ -65,6 +65,10 @@ void Firmware::setup() {
         telemetry_.error(error_code::kNotProvisioned, err + "; updates are disabled until the device is provisioned");
     }
 
+    // The app's start is watched: a self-test or start() that hangs is reset by the task watchdog
+    // (reason task_wdt), which leaves the image unconfirmed, so the bootloader rolls it back. Once
+    // started, the loop's long operations (an update) are bounded by their own timeouts instead.
+    board_.task_watchdog_add();
     std::string failure;
     bool passed = app_.self_test(ctx_, failure);
     telemetry_.selftest(passed, passed ? "all checks passed" : failure);
@@ -85,6 +89,7 @@ void Firmware::setup() {
         led_.set(LedPattern::strobe(400, 2, 50));
         rollback_pending_ = true;
         rollback_at_ = board_.clock().millis() + kRollbackDelayMs;
+        board_.task_watchdog_delete();
         return;
     }
     OtaImgState state = ota_ops_->running_state();
@@ -104,6 +109,7 @@ void Firmware::setup() {
         lcd_.show("NOT PROVISIONED", "NO FACTORY DATA");
         led_.set(LedPattern::blink(250, 50));
     }
+    board_.task_watchdog_delete();
     app_running_ = true;
     next_heartbeat_ = board_.clock().millis() + kHeartbeatPeriodMs;
 }

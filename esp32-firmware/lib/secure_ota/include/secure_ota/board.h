@@ -37,6 +37,13 @@ public:
     virtual uint16_t chip_id() const = 0;
     // esp_restart(): back into the bootloader. Does not return.
     [[noreturn]] virtual void restart() = 0;
+    // ESP-IDF's task watchdog for the calling task (esp_task_wdt_add / esp_task_wdt_delete). Once
+    // added, a task that does not reset it within the watchdog's timeout (ESP-IDF's default: 5 s,
+    // panic on) resets the chip with reason task_wdt. The runtime watches the app's start with it
+    // (self-test and start), so a release that hangs there is reset and rolled back, not left
+    // hanging. Default: a board without one.
+    virtual void task_watchdog_add() {}
+    virtual void task_watchdog_delete() {}
     // The OTA backend for the running app. By default the core's FlashOtaOps over flash()
     // (the virtual board); the real chip returns one over ESP-IDF's esp_ota_* API.
     virtual std::unique_ptr<OtaOps> make_ota_ops(const PartitionTable& table, const PartitionEntry& running);

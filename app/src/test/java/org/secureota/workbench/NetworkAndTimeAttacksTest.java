@@ -65,6 +65,40 @@ class NetworkAndTimeAttacksTest {
                 .anySatisfy(e -> assertThat(e.fields()).containsEntry("offset_seconds", 730L * 86_400));
     }
 
+    // The freeze defence on the virtual board: a device that had a signed "nothing newer" meets a clock two days
+    // ahead (within the certificate's validity). Every statement the honest server signs now looks stale, as a
+    // replayed one would; the device says FREEZE_SUSPECTED instead of "up to date", installs nothing, and heals at
+    // the first check with the right time.
+    @Test
+    void aClockTwoDaysAheadMakesTheServersStatementsLookStaleAndTheDeviceSuspectsAFreeze() throws Exception {
+        OtaLab.Board board = bench.lab.board("dev-time-forward");
+        long mark = board.mark();
+        assertCode(board.check(), "UPDATED");
+        JournalEvent v2 = board.awaitBoot(mark, e -> "2.0.0".equals(e.fields().get("version")), "boot of 2.0.0");
+        board.awaitDevice(v2.seq(), EventType.DEVICE_APP_STATE.wireName(), e -> "valid".equals(e.fields().get("state")),
+                "2.0.0 confirmed");
+        JournalEvent upToDate = board.check();
+        assertCode(upToDate, "NO_UPDATE");
+        assertThat(upToDate.field("detail")).hasValueSatisfying(d -> assertThat(d).startsWith("signed: nothing newer"));
+
+        AttackBench.Outcome o = bench.attack(board, "time-forward", Map.of(), "FREEZE_SUSPECTED");
+        assertThat(o.verdict().field("detail")).hasValueSatisfying(d -> assertThat(d)
+                .contains("MANIFEST_EXPIRED").contains("latest signed statement expired"));
+        assertThat(o.judgement().stoppedBy().wireName()).isEqualTo("freshness");
+        assertThat(o.judgement().imageBytesServed()).isZero();
+        assertThat(o.judgement().versionAfter()).isEqualTo("2.0.0");
+        assertThat(bench.after(o.armedMark(), EventType.TIME_QUERY))
+                .anySatisfy(e -> assertThat(e.fields()).containsEntry("offset_seconds", 2L * 86_400));
+        // The server did answer (TLS and the API key passed): the freeze was seen in its signed answer.
+        assertThat(bench.after(o.armedMark(), e -> EventType.HTTP_REQUEST.is(e) && board.id.equals(e.deviceId())
+                && String.valueOf(e.fields().get("path")).startsWith("/api/v1/manifest"))).isNotEmpty();
+
+        JournalEvent healed = board.check();
+        assertCode(healed, "NO_UPDATE");
+        assertThat(healed.field("detail")).hasValueSatisfying(d -> assertThat(d).startsWith("signed: nothing newer"));
+        board.close();
+    }
+
     @Test
     void tamperedRecordsAreCaughtByTheDevicesTlsEveryTime() throws Exception {
         AttackBench.Outcome o = bench.attackFreshBoard("tampered-record", Map.of(), "CONNECTION_LOST");

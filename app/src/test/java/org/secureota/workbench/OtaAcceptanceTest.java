@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,7 @@ import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.Source;
 import org.secureota.workbench.network.LabTimeServer;
+import org.secureota.workbench.network.Upstream;
 import org.secureota.workbench.firmware.OtaState;
 import org.junit.jupiter.api.Tag;
 import org.secureota.workbench.journal.EventType;
@@ -243,6 +246,100 @@ class OtaAcceptanceTest {
                 && "refused".equals(e.fields().get("event")), "second refusal report");
         assertThat(lab.after(third, e -> e.type().equals("device.report")
                 && "rolled_back".equals(e.fields().get("event")))).isEmpty();
+    }
+
+    // docs/ota-verdicts.md: a release that crashes (panic) or hangs (task watchdog) at start never confirms itself;
+    // the bootloader rolls it back as never confirmed, the previous app reads why in its reset reason, and the
+    // release counts against itself: refused at every later check, across a reboot, never downloaded again.
+    @Test
+    void aReleaseThatPanicsAtStartIsRolledBackAndNotReinstalledAtEveryCheck() throws Exception {
+        releaseThatNeverStartsIsRolledBackAndRefused("v5_panic", "5.0.0", "esp32-lab-08", "panic", "signal");
+    }
+
+    @Test
+    void aReleaseThatHangsAtStartIsResetByTheWatchdogRolledBackAndNotReinstalled() throws Exception {
+        releaseThatNeverStartsIsRolledBackAndRefused("v6_hang", "6.0.0", "esp32-lab-09", "task_wdt", "task watchdog");
+    }
+
+    private void releaseThatNeverStartsIsRolledBackAndRefused(String image, String version, String id, String resetReason,
+                                                              String crashCause) throws Exception {
+        lab.publishBuilt(image);
+        lab.server.deploy(OtaLab.PRODUCT, version);
+        OtaLab.Board board = lab.board(id);
+
+        long mark = board.mark();
+        assertCode(board.check(), "UPDATED");
+        JournalEvent started = board.awaitBoot(mark, e -> version.equals(e.fields().get("version")), "boot of " + version);
+        assertThat(started.fields()).containsEntry("slot", "ota_1").containsEntry("state", "pending_verify");
+        JournalEvent crash = board.awaitDevice(started.seq(), EventType.BOARD_CRASH.wireName(), e -> true, "the crash of " + version);
+        assertThat(crash.field("cause")).hasValueSatisfying(c -> assertThat(String.valueOf(c)).contains(crashCause));
+        JournalEvent back = board.awaitBoot(crash.seq(), e -> true, "boot after the crash");
+        assertThat(back.fields()).containsEntry("version", "1.0.0").containsEntry("slot", "ota_0")
+                .containsEntry("reset_reason", resetReason).containsEntry("state", "valid");
+        assertThat(lab.after(started.seq(), e -> EventType.DEVICE_SELFTEST.is(e) && id.equals(e.deviceId())
+                && e.seq() < back.seq())).as("no self-test result from " + version).isEmpty();
+        SlotReport abandoned = board.status().slot("ota_1").orElseThrow();
+        assertThat(abandoned.state()).isEqualTo(OtaState.ABORTED);
+        assertThat(abandoned.nextBoot()).isFalse();
+
+        // The crash counts against the release: refused before any image is asked for, at this check and the next,
+        // and after a reboot (which loses the reset reason, not the memory of the crash).
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            if (attempt == 3) {
+                assertThat(board.reboot().fields()).containsEntry("version", "1.0.0").containsEntry("reset_reason", "sw");
+            }
+            long again = board.mark();
+            JournalEvent refused = board.check();
+            assertCode(refused, "VERSION_ROLLED_BACK");
+            assertThat(refused.field("version")).hasValue(version);
+            assertThat(lab.after(again, e -> EventType.HTTP_REQUEST.is(e)
+                    && String.valueOf(e.fields().get("path")).startsWith("/firmware/"))).as("no image requested").isEmpty();
+            if (attempt == 1) {
+                JournalEvent told = lab.await(again, e -> e.type().equals("device.report") && id.equals(e.deviceId())
+                        && "rolled_back".equals(e.fields().get("event")), "rolled_back report");
+                assertThat(told.fields()).containsEntry("version", version);
+                assertThat(told.field("reason")).hasValueSatisfying(r -> assertThat(String.valueOf(r))
+                        .contains("crashed before confirming itself (" + resetReason + " reset)"));
+            }
+        }
+        assertThat(board.status().version()).isEqualTo("1.0.0");
+        assertThat(lab.after(mark, e -> EventType.DEVICE_BOOT.is(e) && id.equals(e.deviceId())
+                && version.equals(e.fields().get("version")))).as("booted once, never reinstalled").hasSize(1);
+    }
+
+    // issue 29: bytes after a response's Content-Length are never used, but the device says it got them. A server
+    // that pads its answers (with the lab server's identity, in front of it) adds 37 bytes after every body.
+    @Test
+    void bytesAfterTheContentLengthAreIgnoredAndTheDeviceSaysSo() throws Exception {
+        lab.server.deploy(OtaLab.PRODUCT, "2.0.0");
+        OtaLab.Board board = lab.board("esp32-lab-10");
+        try (PaddingServer padding = PaddingServer.start(lab.pki, lab.server.port(), 37)) {
+            lab.endpoint.route(Upstream.loopback("padding server", padding.port()));
+            long mark = board.mark();
+            JournalEvent updated = board.check();
+            assertCode(updated, "UPDATED");
+            assertThat(updated.field("version")).hasValue("2.0.0");
+            assertThat(padding.padded()).as("the manifest and the image answers were padded").isGreaterThanOrEqualTo(2);
+            JournalEvent said = board.awaitDevice(mark, EventType.SERIAL_RX.wireName(),
+                    e -> e.message().contains("after the Content-Length"), "the device's line about the extra bytes");
+            Matcher m = Pattern.compile("the server sent (\\d+) byte\\(s\\) after the Content-Length").matcher(said.message());
+            assertThat(m.find()).as(said.message()).isTrue();
+            long extra = Long.parseLong(m.group(1));
+            assertThat(extra % 37).as("whole paddings: " + extra).isZero();
+            assertThat(extra).as("the manifest's and the image's at least").isGreaterThanOrEqualTo(2 * 37);
+            assertThat(said.seq()).isLessThan(updated.seq());
+            // The padding was not taken for image bytes: V2 boots, passes its self-test and confirms itself.
+            JournalEvent v2 = board.awaitBoot(updated.seq(), e -> "2.0.0".equals(e.fields().get("version")), "boot of 2.0.0");
+            board.awaitDevice(v2.seq(), EventType.DEVICE_APP_STATE.wireName(), e -> "valid".equals(e.fields().get("state")),
+                    "2.0.0 confirmed");
+        } finally {
+            lab.endpoint.routeToLabServer();
+        }
+        // The honest server again: no such line.
+        long mark = board.mark();
+        assertCode(board.check(), "NO_UPDATE");
+        assertThat(lab.after(mark, e -> EventType.SERIAL_RX.is(e) && "esp32-lab-10".equals(e.deviceId())
+                && e.message().contains("after the Content-Length"))).isEmpty();
     }
 
     // issue 29: the time floor. V2's verified manifest raises it; a time source set back two days (so that a

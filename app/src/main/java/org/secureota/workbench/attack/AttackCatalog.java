@@ -137,6 +137,14 @@ public final class AttackCatalog {
                         Set.of(Forbidden.IMAGE_SERVED, Forbidden.VERSION_CHANGED, Forbidden.NO_UPDATE_ACCEPTED), false),
                 (t, p) -> routeTo(t, OtaServer.builder(t.state(), t.journal()).identity(ServerIdentity.labServer(t.pki()))
                         .port(0).silentManifests(true).start(), "silent server", "lab server identity, a bare 204 to every check")));
+        // Forward, but by less than the certificate's validity: TLS and manifests still pass, while the server's
+        // signed "nothing newer" (valid one day) now looks stale. From the device's side that is exactly a server
+        // replaying an old statement to freeze it, and it says so: FREEZE_SUSPECTED (MANIFEST_EXPIRED when it never
+        // had a statement to compare with). It never takes the stale statement as "up to date".
+        add(new Attack("time-forward", AttackSurface.TIME, List.of(ParameterSpec.integer("days", 2, 1)),
+                p -> new ExpectedOutcome(Set.of("FREEZE_SUSPECTED", "MANIFEST_EXPIRED"), DeviceCheck.FRESHNESS,
+                        Set.of(Forbidden.VERSION_CHANGED), false),
+                AttackCatalog::pushTimeForward));
     }
 
     private AttackCatalog() {
@@ -287,6 +295,21 @@ public final class AttackCatalog {
         return new Attack.ArmedChange("the lab time source now runs " + shift.toDays() + " days ahead (the server"
                 + " certificate expires " + notAfter.truncatedTo(ChronoUnit.DAYS) + "); the device asks the time"
                 + " before each check", () -> t.time().offset(before));
+    }
+
+    private static Attack.ArmedChange pushTimeForward(AttackTarget t, AttackParameters p) {
+        Duration shift = Duration.ofDays(p.number("days"));
+        Instant notAfter = t.pki().certificate(PkiFile.SERVER_CERT).getNotAfter().toInstant();
+        if (!Instant.now().plus(shift).isBefore(notAfter)) {
+            throw new AttackException("time-forward: parameter 'days' is " + p.number("days") + ", which is past the server"
+                    + " certificate's expiry (" + notAfter + "); that is expired-cert: arm it instead, or use fewer days");
+        }
+        Duration before = t.time().offset();
+        t.time().offset(before.plus(shift));
+        return new Attack.ArmedChange("the lab time source now runs " + shift.toDays() + " day(s) ahead, within the"
+                + " server certificate's validity: every signed \"nothing newer\" the server sends (valid one day) looks"
+                + " stale to the device, as a replayed one would; the device asks the time before each check",
+                () -> t.time().offset(before));
     }
 
     private static Attack.ArmedChange rollTimeBack(AttackTarget t, AttackParameters p) {

@@ -176,8 +176,8 @@ final class AttemptJudge {
                                     String noun) {
         String never = switch (kind) {
             case ROUTE -> noun + " never reached it";
-            case CLOCK -> "it has not restarted since the clock was moved, so it still trusts the time it read at boot"
-                    + " and " + noun + " never reached it";
+            // The device reads the time before each check: the moved time reached it, but decided nothing.
+            case CLOCK -> noun + " changed nothing it checked";
             case FAULT -> "no connection of " + device + " met " + noun;
             case IMAGE -> noun + " was never served";
             case MANIFEST -> noun + " was never served to it";

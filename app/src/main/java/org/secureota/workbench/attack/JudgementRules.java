@@ -31,8 +31,8 @@ public final class JudgementRules {
         return switch (kind) {
             case ROUTE -> "the device opened a connection through the endpoint while it led to the look-alike server"
                     + " (or showed the expected TLS verdict)";
-            case CLOCK -> "the device booted, and so read the shifted time, after the arming (or showed the expected"
-                    + " TLS verdict)";
+            case CLOCK -> "the device showed one of the expected verdicts, or booted after the arming (it reads the"
+                    + " time before each check)";
             case FAULT -> "the fault struck one of the device's own connections (`network.fault_struck`)";
             case IMAGE -> "the server answered the device (2xx) for the altered image file";
             case MANIFEST -> "the server offered the device a release whose manifest the attack altered";

@@ -22,7 +22,8 @@ final class Nouns {
             Map.entry("wrong-signing-key", "the manifest signed with the attacker's key"),
             Map.entry("alg-confusion", "the manifest with a confused algorithm"),
             Map.entry("mix-and-match", "the other product's manifest"),
-            Map.entry("steal-image", "the image theft"));
+            Map.entry("steal-image", "the image theft"),
+            Map.entry("time-forward", "the clock pushed forward"));
 
     private Nouns() {
     }

@@ -105,12 +105,12 @@ public final class VirtualEsp32 implements AutoCloseable {
         return exe;
     }
 
-    /** A packed host app image of the build: {@code v1_base}, {@code v2_promo}, {@code v3_liquid}, {@code v4_broken}. */
+    /** A packed host app image of the build: {@code v1_base}, {@code v2_promo}, {@code v3_liquid}, {@code v4_broken}, {@code v5_panic}, {@code v6_hang}. */
     public Path image(String name) {
         Path image = projectRoot.resolve(IMAGES).resolve(name + ".bin");
         if (!Files.isRegularFile(image)) {
             throw new VirtualBoardException("No host app image " + image + ". Build the virtual ESP32 with "
-                    + BUILD_SCRIPT + "; it packs v1_base, v2_promo, v3_liquid and v4_broken.");
+                    + BUILD_SCRIPT + "; it packs v1_base, v2_promo, v3_liquid, v4_broken, v5_panic and v6_hang.");
         }
         return image;
     }

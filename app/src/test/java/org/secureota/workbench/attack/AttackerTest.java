@@ -56,7 +56,7 @@ class AttackerTest {
     static final List<String> TABLE = List.of("rogue-server", "wrong-host-cert", "stolen-server-key", "expired-cert", "flipped-byte",
             "truncated-image", "padded-image", "tampered-record", "dropped-connection", "slow-retrieval",
             "endless-data", "replayed-manifest", "downgrade", "freeze", "wrong-signing-key", "alg-confusion",
-            "mix-and-match", "steal-image", "time-rollback", "silent-server");
+            "mix-and-match", "steal-image", "time-rollback", "silent-server", "time-forward");
 
     @TempDir
     Path root;
