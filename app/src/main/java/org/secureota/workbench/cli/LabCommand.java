@@ -16,7 +16,9 @@ import org.secureota.workbench.journal.JournalSubscription;
 import org.secureota.workbench.session.LabDevice;
 import org.secureota.workbench.session.LabSession;
 import org.secureota.workbench.session.LabSessionDefaults;
+import org.secureota.workbench.session.LabBoards;
 import org.secureota.workbench.session.LabSessionException;
+import org.secureota.workbench.session.LanServer;
 import org.secureota.workbench.session.LabSessionOptions;
 import org.secureota.workbench.session.VirtualDeviceOptions;
 import picocli.CommandLine.Command;
@@ -84,7 +86,7 @@ final class LabCommand implements Runnable {
         boolean defaultProduct = product.equals(LabSessionDefaults.PRODUCT);
         org.secureota.workbench.lab.Lab lab = WorkbenchCli.labOf(spec);
         // Real boards from 'board add' reach the server on the LAN, at the port their factory data names.
-        java.util.Map<String, LabBoards.Board> boards = LabBoards.read(lab);
+        java.util.Map<String, LabBoards.Board> boards = readBoards(lab);
         int serverPort = port;
         LabSessionOptions options = LabSessionOptions.defaults(lab).withPublishBuiltReleases(defaultProduct)
                 .withCapture(capture);
@@ -92,7 +94,11 @@ final class LabCommand implements Runnable {
             LabBoards.Board first = boards.values().iterator().next();
             serverPort = port != 0 ? port : first.serverPort();
             options = options.withBind("0.0.0.0");
-            boards.values().forEach(b -> LanServer.coverHost(lab, b.url(), out));
+            boards.values().forEach(b -> {
+                if (LanServer.coverHost(lab, b.url())) {
+                    out.println(LanServer.reissuedNote(b.url()));
+                }
+            });
         }
         options = options.withServerPort(serverPort);
         LabSession session = SessionRunner.open(options);
@@ -133,6 +139,14 @@ final class LabCommand implements Runnable {
             reader.setDaemon(true);
             reader.start();
         });
+    }
+
+    private static java.util.Map<String, LabBoards.Board> readBoards(org.secureota.workbench.lab.Lab lab) {
+        try {
+            return LabBoards.read(lab);
+        } catch (LabSessionException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
     }
 
     /** Attaches a board from 'board add' by its port; a board not plugged in is named, not fatal. */
