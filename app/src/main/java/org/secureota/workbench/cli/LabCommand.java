@@ -87,20 +87,14 @@ final class LabCommand implements Runnable {
         org.secureota.workbench.lab.Lab lab = WorkbenchCli.labOf(spec);
         // Real boards from 'board add' reach the server on the LAN, at the port their factory data names.
         java.util.Map<String, LabBoards.Board> boards = readBoards(lab);
-        int serverPort = port;
         LabSessionOptions options = LabSessionOptions.defaults(lab).withPublishBuiltReleases(defaultProduct)
-                .withCapture(capture);
-        if (!boards.isEmpty()) {
-            LabBoards.Board first = boards.values().iterator().next();
-            serverPort = port != 0 ? port : first.serverPort();
-            options = options.withBind("0.0.0.0");
-            boards.values().forEach(b -> {
-                if (LanServer.coverHost(lab, b.url())) {
-                    out.println(LanServer.reissuedNote(b.url()));
-                }
-            });
-        }
-        options = options.withServerPort(serverPort);
+                .withCapture(capture).withServerPort(port);
+        boards.values().forEach(b -> {
+            if (LanServer.coverHost(lab, b.url())) {
+                out.println(LanServer.reissuedNote(b.url()));
+            }
+        });
+        options = LabBoards.serving(options, port);
         LabSession session = SessionRunner.open(options);
         SessionRunner runner = new SessionRunner(session, out);
         runner.run(seconds, () -> {

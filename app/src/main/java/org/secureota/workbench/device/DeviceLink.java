@@ -72,7 +72,8 @@ public final class DeviceLink implements AutoCloseable {
         Objects.requireNonNull(portPath, "portPath");
         String key = ownershipKey(portPath);
         if (!OPEN_IN_THIS_JVM.add(key)) {
-            throw new DeviceLinkException("Cannot open serial port '" + portPath + "': this workbench already reads it"
+            throw new DeviceLinkException(DeviceLinkException.Problem.BUSY, "Cannot open serial port '" + portPath
+                    + "': this workbench already reads it"
                     + " through another link; two readers would split the device's bytes. Use that link's Device.");
         }
         device.setState(ConnectionState.CONNECTING);
@@ -173,7 +174,8 @@ public final class DeviceLink implements AutoCloseable {
         // jSerialComm reads a path that does not exist as a bare port name under /dev and then says
         // so in its own terms; the user gave a path, so answer about that path.
         if (path.contains("/") && !Files.exists(Path.of(path))) {
-            throw new DeviceLinkException("Cannot open serial port '" + path + "': it does not exist (is the board"
+            throw new DeviceLinkException(DeviceLinkException.Problem.MISSING, "Cannot open serial port '" + path
+                    + "': it does not exist (is the board"
                     + " plugged in, or the virtual board running?). './workbench device list' shows the ports.");
         }
         SerialPort p;
@@ -198,7 +200,13 @@ public final class DeviceLink implements AutoCloseable {
                 case 11, 16 -> "another program has it open (close it: a serial monitor, another workbench)";
                 default -> "error " + errno + " at " + p.getLastErrorLocation();
             };
-            throw new DeviceLinkException("Cannot open serial port '" + path + "': " + why + ".");
+            DeviceLinkException.Problem problem = switch (errno) {
+                case 2 -> DeviceLinkException.Problem.MISSING;
+                case 13 -> DeviceLinkException.Problem.PERMISSION_DENIED;
+                case 11, 16 -> DeviceLinkException.Problem.BUSY;
+                default -> DeviceLinkException.Problem.OTHER;
+            };
+            throw new DeviceLinkException(problem, "Cannot open serial port '" + path + "': " + why + ".");
         }
         // Bytes the board wrote while nobody listened can be stale (a pty keeps them): start clean.
         p.flushIOBuffers();

@@ -62,4 +62,19 @@ public final class LabBoards {
                     + " is writable.", e);
         }
     }
+
+    /**
+     * {@code options} for a session that serves the recorded boards: listening on every address, at
+     * {@code chosenPort} or else the first board's port, with a certificate that names every board's
+     * host. Unchanged when the lab has no board.
+     */
+    public static LabSessionOptions serving(LabSessionOptions options, int chosenPort) {
+        Map<String, Board> boards = read(options.lab());
+        if (boards.isEmpty()) {
+            return options;
+        }
+        boards.values().forEach(b -> LanServer.coverHost(options.lab(), b.url()));
+        int port = chosenPort != 0 ? chosenPort : boards.values().iterator().next().serverPort();
+        return options.withBind("0.0.0.0").withServerPort(port);
+    }
 }
