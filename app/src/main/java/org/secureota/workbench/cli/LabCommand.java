@@ -98,13 +98,23 @@ final class LabCommand implements Runnable {
         LabSession session = SessionRunner.open(options);
         SessionRunner runner = new SessionRunner(session, out);
         runner.run(seconds, () -> {
-            JournalSubscription printer = session.journal().subscribe("lab console", true,
-                    e -> JournalPrinter.print(out, e, true));
-            runner.onClose(printer::close);
-            out.println("Lab session in " + session.folder() + "; OTA server " + session.server().baseUri()
+            // In the order things happened: a device's lines reach the journal after the server events they caused.
+            ConsoleOrder ordered = ConsoleOrder.started((e, at) -> JournalPrinter.print(out, e, true, at), line -> {
+                synchronized (out) {
+                    out.println(line);
+                    out.flush();
+                }
+            }, ConsoleOrder.WINDOW);
+            PrintWriter say = ordered.writer();
+            JournalSubscription printer = session.journal().subscribe("lab console", true, ordered::offer);
+            runner.onClose(() -> {
+                printer.close();
+                ordered.close();
+            });
+            say.println("Lab session in " + session.folder() + "; OTA server " + session.server().baseUri()
                     + "; time source " + session.timeSource().hostPort());
             if (!boards.isEmpty()) {
-                out.println("Real boards on the LAN use " + boards.values().iterator().next().url()
+                say.println("Real boards on the LAN use " + boards.values().iterator().next().url()
                         + " (the server listens on every address; its certificate covers that host).");
             }
             if (!defaultProduct) {
@@ -121,14 +131,14 @@ final class LabCommand implements Runnable {
             }
             for (CompletableFuture<LabDevice> f : made) {
                 LabDevice d = LabSession.join(f);
-                out.println("Device " + d.id() + ": serial port " + d.board().ptyPath() + ", transcript " + d.transcript());
+                say.println("Device " + d.id() + ": serial port " + d.board().ptyPath() + ", transcript " + d.transcript());
             }
-            boards.forEach((id, b) -> attach(session, out, id, b));
-            LabConsole console = new LabConsole(session, out);
+            boards.forEach((id, b) -> attach(session, say, id, b));
+            LabConsole console = new LabConsole(session, say);
             AttackConsoleCommands.registerInto(console);
             ConsoleWait.registerInto(console);
-            out.println("Type 'help' for the commands, 'quit' to stop.");
-            out.flush();
+            say.println("Type 'help' for the commands, 'quit' to stop.");
+            say.flush();
             Thread reader = new Thread(() -> readCommands(console, runner, commands), "lab console input");
             reader.setDaemon(true);
             reader.start();

@@ -51,6 +51,12 @@ public final class DeviceLink implements AutoCloseable {
     private final TelemetryCodec codec = new TelemetryCodec();
     private final Object writeLock = new Object();
     private final Thread reader;
+    /**
+     * Handles the lines the reader splits, in order, on a thread of their own: the model's listeners
+     * can take a while under load, and a reader that waited for them would leave the device's bytes in
+     * the port's buffer, so a line's time (received_ms) would be when the reader got round to it.
+     */
+    private final java.util.concurrent.ExecutorService handler;
     private volatile SerialPort port;
     private volatile boolean closed;
 
@@ -61,6 +67,11 @@ public final class DeviceLink implements AutoCloseable {
         this.port = first;
         this.reader = new Thread(this::readLoop, "device-link " + portPath);
         this.reader.setDaemon(true);
+        this.handler = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "device-link lines " + portPath);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -153,6 +164,8 @@ public final class DeviceLink implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        drainLines();
+        handler.shutdown();
         SerialPort p = port;
         port = null;
         if (p != null) {
@@ -221,7 +234,23 @@ public final class DeviceLink implements AutoCloseable {
         device.setState(ConnectionState.CONNECTED);
     }
 
+    /** Waits (briefly) until the lines read so far are handled, so what follows is journaled after them. */
+    private void drainLines() {
+        if (Thread.currentThread().getName().equals("device-link lines " + portPath)) {
+            return; // a listener closing the link from a line: those before it are handled already
+        }
+        try {
+            handler.submit(() -> { }).get(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                 | java.util.concurrent.RejectedExecutionException e) {
+            // Nothing more to wait for: the handler is gone or stuck; what follows is journaled anyway.
+        }
+    }
+
     private void lost(String reason) {
+        drainLines();
         SerialPort p = port;
         port = null;
         if (p != null) {
@@ -260,6 +289,8 @@ public final class DeviceLink implements AutoCloseable {
                 continue;
             }
             int n = p.readBytes(buf, buf.length);
+            // When the bytes left the port: the lines are journaled only once the model has taken them.
+            long receivedMs = System.currentTimeMillis();
             if (closed) {
                 break;
             }
@@ -277,7 +308,7 @@ public final class DeviceLink implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 LineSplitter.Line line = lines.accept(buf[i]);
                 if (line != null) {
-                    deliverGuarded(line);
+                    handler.execute(() -> deliverGuarded(line, receivedMs));
                 }
             }
             // Once in step with the device's lines, ask for a fresh picture (docs/telemetry.md, Link).
@@ -297,9 +328,9 @@ public final class DeviceLink implements AutoCloseable {
      * A failing model listener (a view, a scenario hook) must not kill the reader: the link would go
      * deaf while the device keeps talking. The failure is journaled once per line and reading goes on.
      */
-    private void deliverGuarded(LineSplitter.Line line) {
+    private void deliverGuarded(LineSplitter.Line line, long receivedMs) {
         try {
-            deliver(line);
+            deliver(line, receivedMs);
         } catch (RuntimeException e) {
             try {
                 journal.append(EventType.DEVICE_LINK_ERROR, device.snapshot().journalId(),
@@ -311,13 +342,13 @@ public final class DeviceLink implements AutoCloseable {
         }
     }
 
-    private void deliver(LineSplitter.Line line) {
+    private void deliver(LineSplitter.Line line, long receivedMs) {
         TelemetryLine decoded = line.overlong()
                 ? new TelemetryLine.Human(line.text(), "line is longer than the protocol's "
                         + TelemetryCodec.MAX_LINE_BYTES + " bytes; the rest was dropped")
                 : codec.decode(line.text());
         boolean newBoot = device.apply(decoded);
-        TelemetryJournal.received(journal, device.snapshot().journalId(), portPath, decoded, newBoot);
+        TelemetryJournal.received(journal, device.snapshot().journalId(), portPath, decoded, newBoot, receivedMs);
     }
 
     private boolean sleep(Duration d) {
