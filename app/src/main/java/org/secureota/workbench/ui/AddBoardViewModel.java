@@ -133,7 +133,11 @@ final class AddBoardViewModel {
 
     /** The reader's sentence for a failure: the port's problems by name, the rest as the lab worded them. */
     String explain(Throwable e, String chosenPort) {
-        if (e instanceof DeviceLinkException link) {
+        DeviceLinkException link = null;
+        for (Throwable t = e; t != null && link == null; t = t.getCause()) {
+            link = t instanceof DeviceLinkException l ? l : null;
+        }
+        if (link != null) {
             return switch (link.problem()) {
                 case MISSING -> i18n.get("addBoard.error.missing", chosenPort);
                 case PERMISSION_DENIED -> i18n.get("addBoard.error.permission", chosenPort);
