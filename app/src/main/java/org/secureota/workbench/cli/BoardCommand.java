@@ -1,15 +1,12 @@
 package org.secureota.workbench.cli;
 
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import org.secureota.workbench.lab.Lab;
-import org.secureota.workbench.pki.HostIdentity;
-import org.secureota.workbench.pki.LabPki;
-import org.secureota.workbench.server.ServerState;
-import org.secureota.workbench.server.ServerStateException;
+import org.secureota.workbench.session.BoardIntake;
 import org.secureota.workbench.session.LabSessionDefaults;
+import org.secureota.workbench.session.LabSessionException;
+import org.secureota.workbench.session.LanServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,7 +31,7 @@ final class BoardCommand implements Runnable {
             description = {"Bring a real board into the lab: register it on the server (a new API key, never printed),"
                     + " build its factory data with the server URL it can reach (this machine's LAN address, or --url),"
                     + " make sure the server certificate's SANs cover that address, print the esptool.py and PlatformIO"
-                    + " commands that flash it, and record its port so that 'lab' and 'serve' attach it.",
+                    + " commands that flash it, and record its port so that 'lab' and the window attach it.",
                 "The firmware itself is flashed once with PlatformIO (esp32-firmware/platformio.ini: pio run -e v1_base"
                     + " -t upload)."})
     static final class Add implements Runnable {
@@ -64,48 +61,30 @@ final class BoardCommand implements Runnable {
         public void run() {
             Lab lab = WorkbenchCli.labOf(spec);
             PrintWriter out = spec.commandLine().getOut();
-            String serverUrl = url != null ? url : LanServer.url(8443);
-            URI parsed;
+            BoardIntake.Result r;
             try {
-                parsed = URI.create(serverUrl);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--url " + serverUrl + " is not a URL: give https://ADDRESS:PORT.", e);
+                r = BoardIntake.add(lab, new BoardIntake.Request(id, port, url, product, rotate));
+            } catch (LabSessionException e) {
+                throw new UsageException(e.getMessage(), e);
             }
-            if (!"https".equals(parsed.getScheme()) || parsed.getHost() == null) {
-                throw new UsageException("--url " + serverUrl + ": the board talks HTTPS only; give https://ADDRESS:PORT.");
-            }
-            LabPki pki = new LabPki(lab.certs());
-            if (!pki.initialized()) {
-                try {
-                    pki.init(false, HostIdentity.ofThisMachine(), Clock.systemUTC());
-                } catch (java.io.IOException e) {
-                    throw new UsageException("Cannot create the lab PKI in " + lab.certs() + ": " + e.getMessage(), e);
-                }
+            if (r.pkiCreated()) {
                 out.println("Created the lab PKI in " + lab.certs() + " (first use of this lab).");
             }
-            LanServer.coverHost(lab, serverUrl, out);
-
-            ServerState state = ServerState.of(lab);
-            String key;
-            try {
-                key = rotate ? state.apiKeys().rotateKey(id, product) : state.provision(id, product);
-            } catch (ServerStateException e) {
-                throw new UsageException(e.getMessage(), e);
+            if (r.reissued()) {
+                out.println(LanServer.reissuedNote(r.url()));
             }
             out.println((rotate ? "Issued a new API key for " : "Registered ") + id + " (product " + product
                     + ") on the lab's server; its key goes into the factory data only.");
-            Path target = lab.devices().resolve(id).resolve("factory.bin");
-            DeviceCommand.FactoryImage.write(lab, id, product, serverUrl, key, target, out);
-            LabBoards.put(lab, id, new LabBoards.Board(port, serverUrl));
+            Path target = r.factoryData().file();
+            DeviceCommand.FactoryImage.describe(r.factoryData(), lab, out);
             out.println();
             out.println("1. Flash the firmware once (from esp32-firmware/, with the board on " + port + "):");
-            out.println("     pio run -e v1_base -t upload --upload-port " + DeviceCommand.shellQuote(Path.of(port)));
+            out.println("     " + r.firmwareCommand());
             out.println("2. Flash its factory data:");
             DeviceCommand.FactoryImage.printFlashCommands(new PrefixWriter(out, "   "), LabHints.pathOf(target), port);
-            out.println("3. Run the lab for it; it attaches " + port + " as " + id + " and serves " + serverUrl + ":");
-            int serverPort = parsed.getPort() < 0 ? 443 : parsed.getPort();
-            out.println("     " + LabHints.workbench(lab) + " lab --devices 0 --deploy 2.0.0   (or: serve --bind 0.0.0.0"
-                    + " --port " + serverPort + ")");
+            out.println("3. Run the lab for it; it attaches " + port + " as " + id + " and serves " + r.url() + ":");
+            out.println("     " + LabHints.workbench(lab) + " lab --devices 0 --deploy 2.0.0   (or the window:"
+                    + " " + LabHints.workbench(lab) + ")");
             out.println("   then 'check all' and 'wait all'; './workbench device monitor " + port + "' shows it from"
                     + " another terminal, through the lab.");
         }

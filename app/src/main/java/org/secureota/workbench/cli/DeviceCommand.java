@@ -13,21 +13,21 @@ import java.util.List;
 import org.secureota.workbench.device.Device;
 import org.secureota.workbench.device.DeviceLink;
 import org.secureota.workbench.device.FactoryData;
-import org.secureota.workbench.pki.ProductKeys;
 import org.secureota.workbench.device.FlashLayout;
 import org.secureota.workbench.device.SerialPortInfo;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.JournalSubscription;
 import org.secureota.workbench.journal.SessionLog;
-import org.secureota.workbench.lab.AtomicFiles;
 import org.secureota.workbench.lab.DeviceId;
 import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
 import org.secureota.workbench.server.ApiKeyRegistry;
 import org.secureota.workbench.server.ServerState;
+import org.secureota.workbench.session.FactoryDataFile;
 import org.secureota.workbench.session.LabDevice;
 import org.secureota.workbench.session.LabSession;
+import org.secureota.workbench.session.LabSessionException;
 import org.secureota.workbench.session.LabSessionOptions;
 import org.secureota.workbench.session.LinkOwners;
 import picocli.CommandLine.Command;
@@ -104,43 +104,39 @@ final class DeviceCommand implements Runnable {
          */
         static FactoryData write(Lab lab, String deviceId, String product, String serverUrl, String apiKey, Path target,
                                  PrintWriter w) {
-            LabPki pki = new LabPki(lab.certs());
-            String caPem = readPem(pki, PkiFile.CA_CERT);
-            String signingPem = readPem(pki, PkiFile.SIGNING_PUB);
-            // The product's decryption key, when the product has one: its devices can then open releases
-            // published with --encrypt. Without it they install plaintext releases only.
-            ProductKeys productKeys = new ProductKeys(lab.certs());
-            boolean withDecryptionKey = org.secureota.workbench.firmware.ReleaseNames.isProduct(product)
-                    && productKeys.exists(product);
-            FactoryData data;
+            FactoryDataFile written;
             try {
-                data = new FactoryData(deviceId, product, serverUrl, apiKey, caPem, signingPem,
-                        withDecryptionKey ? readText(productKeys.privateKeyFile(product)) : null);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("Cannot build the factory data: " + e.getMessage() + ".", e);
+                written = FactoryDataFile.write(lab, deviceId, product, serverUrl, apiKey, target);
+            } catch (LabSessionException e) {
+                throw new UsageException(e.getMessage(), e);
             }
-            writeSecret(target, data.partitionImage(FactoryData.PARTITION_SIZE));
-            w.println("Wrote the factory data partition of " + deviceId + " to " + target);
+            describe(written, lab, w);
+            return written.data();
+        }
+
+        /** Says what a written factory data file holds; the key is never printed. */
+        static void describe(FactoryDataFile written, Lab lab, PrintWriter w) {
+            FactoryData data = written.data();
+            LabPki pki = new LabPki(lab.certs());
+            w.println("Wrote the factory data partition of " + data.deviceId() + " to " + written.file());
             w.println("  (" + FactoryData.PARTITION_SIZE + " bytes, mode 0600: it holds the device's API key)");
             w.println("  device_id    " + data.deviceId());
             w.println("  product      " + data.product());
             w.println("  server_url   " + data.serverUrl());
             w.println("  api_key      (hidden)");
             w.println("  trusts       " + pki.path(PkiFile.CA_CERT) + " and " + pki.path(PkiFile.SIGNING_PUB));
-            w.println("  decrypts     " + (withDecryptionKey ? "releases encrypted for " + productKeys.publicKeyFile(product)
-                    + " (its private key is in this file)" : "nothing: " + product + " has no decryption key, so this"
-                    + " device installs plaintext releases only"));
-            return data;
+            w.println("  decrypts     " + (written.decryptionKey() != null ? "releases encrypted for "
+                    + written.decryptionKey() + " (its private key is in this file)" : "nothing: " + data.product()
+                    + " has no decryption key, so this device installs plaintext releases only"));
         }
 
         /** The esptool.py and PlatformIO commands that flash the partition ({@code port} null: esptool finds it). */
         static void printFlashCommands(PrintWriter w, Path target, String port) {
-            String offset = String.format("0x%X", FactoryData.PARTITION_OFFSET);
-            String portArg = port == null ? "" : " --port " + shellQuote(Path.of(port));
-            w.println("Flash it once per board at offset " + offset + " (the factory_data partition of both layouts):");
-            w.println("  esptool.py --chip esp32" + portArg + " write_flash " + offset + " " + shellQuote(target));
-            w.println("  or with PlatformIO: pio pkg exec -p tool-esptoolpy -- esptool.py --chip esp32" + portArg
-                    + " write_flash " + offset + " " + shellQuote(target));
+            List<String> commands = FactoryDataFile.flashCommands(target, port);
+            w.println("Flash it once per board at offset " + FactoryDataFile.offset()
+                    + " (the factory_data partition of both layouts):");
+            w.println("  " + commands.get(0));
+            w.println("  or with PlatformIO: " + commands.get(1));
             w.println("The board must run a firmware built with esp32-firmware/partitions_default_factory.csv or"
                     + " partitions_two_ota_factory.csv.");
         }
@@ -168,27 +164,6 @@ final class DeviceCommand implements Runnable {
                         + "' on this lab's server, which would refuse it. Give the key that 'server add-device' printed,"
                         + " or issue a new one with '" + LabHints.workbench(lab) + " server add-device " + deviceId
                         + " --product " + product + " --rotate-key'.");
-            }
-        }
-
-        private static String readPem(LabPki pki, PkiFile file) {
-            Path path = pki.path(file);
-            if (!Files.isRegularFile(path)) {
-                throw new UsageException("No " + file.fileName() + " in " + pki.directory()
-                        + ": the lab PKI is missing. Run './workbench pki init' first.");
-            }
-            try {
-                return Files.readString(path, StandardCharsets.US_ASCII);
-            } catch (IOException e) {
-                throw new UsageException("Cannot read " + path + ": " + e.getMessage(), e);
-            }
-        }
-
-        private static String readText(Path path) {
-            try {
-                return Files.readString(path, StandardCharsets.US_ASCII);
-            } catch (IOException e) {
-                throw new UsageException("Cannot read " + path + ": " + e.getMessage(), e);
             }
         }
 
@@ -225,15 +200,6 @@ final class DeviceCommand implements Runnable {
             }
         }
 
-        /** Writes through a 0600 temporary file in the same folder, so the key is never readable by others. */
-        private static void writeSecret(Path target, byte[] bytes) {
-            try {
-                AtomicFiles.write(target, bytes, AtomicFiles.OWNER_ONLY);
-            } catch (IOException e) {
-                throw new UsageException("Cannot write " + target + ": " + e.getMessage()
-                        + ". Check that the folder is writable.", e);
-            }
-        }
     }
 
     @Command(name = "virtual", mixinStandardHelpOptions = true,
@@ -434,8 +400,7 @@ final class DeviceCommand implements Runnable {
 
     /** A path as a POSIX shell word, so the printed command can be pasted as is. */
     static String shellQuote(Path path) {
-        String s = path.toString();
-        return s.matches("[A-Za-z0-9_./:=+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+        return FactoryDataFile.shellQuote(path.toString());
     }
 
     /** One readable line per device event (see {@link JournalPrinter}). */

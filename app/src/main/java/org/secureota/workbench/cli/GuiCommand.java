@@ -72,12 +72,21 @@ final class GuiCommand implements Runnable {
             throw new UsageException("--lang " + language + ": the window speaks en or fr");
         }
         Locale locale = language == null ? Locale.getDefault() : Locale.forLanguageTag(language);
-        LiveLabOptions live = replay != null ? null : new LiveLabOptions(
+        LiveLabOptions live = replay != null ? null : new LiveLabOptions(servingBoards(
                 LabSessionOptions.defaults(WorkbenchCli.labOf(command)).withServerPort(port)
-                        .withJournalWindow(JOURNAL_WINDOW), deviceId);
+                        .withJournalWindow(JOURNAL_WINDOW)), deviceId);
         String problem = WorkbenchApp.run(new GuiOptions(locale, dark, presentation, replay, live));
         if (problem != null) {
             throw new UsageException(problem);
+        }
+    }
+
+    /** Real boards from 'board add' (or the window's Lab > Add a real board) reach the server on the LAN. */
+    private LabSessionOptions servingBoards(LabSessionOptions options) {
+        try {
+            return org.secureota.workbench.session.LabBoards.serving(options, port);
+        } catch (org.secureota.workbench.session.LabSessionException e) {
+            throw new UsageException(e.getMessage(), e);
         }
     }
 }

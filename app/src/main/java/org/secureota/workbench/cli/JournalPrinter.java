@@ -38,12 +38,17 @@ final class JournalPrinter {
      * session's notable ones (a refused key, a failed request).
      */
     static void print(PrintWriter w, JournalEvent e, boolean lab) {
+        print(w, e, lab, e.wallClock());
+    }
+
+    /** As {@link #print(PrintWriter, JournalEvent, boolean)}, stamped {@code at} (when it happened: see ConsoleOrder). */
+    static void print(PrintWriter w, JournalEvent e, boolean lab, java.time.Instant at) {
         String text = e.source() == Source.DEVICE ? deviceText(e) : lab ? labText(e) : null;
         if (text == null) {
             return;
         }
         synchronized (w) {
-            w.println(TIME.format(e.wallClock()) + " " + (e.deviceId() == null ? "" : Printable.of(e.deviceId()) + " ")
+            w.println(TIME.format(at) + " " + (e.deviceId() == null ? "" : Printable.of(e.deviceId()) + " ")
                     + Printable.of(text));
             w.flush();
         }

@@ -16,7 +16,9 @@ import org.secureota.workbench.journal.JournalSubscription;
 import org.secureota.workbench.session.LabDevice;
 import org.secureota.workbench.session.LabSession;
 import org.secureota.workbench.session.LabSessionDefaults;
+import org.secureota.workbench.session.LabBoards;
 import org.secureota.workbench.session.LabSessionException;
+import org.secureota.workbench.session.LanServer;
 import org.secureota.workbench.session.LabSessionOptions;
 import org.secureota.workbench.session.VirtualDeviceOptions;
 import picocli.CommandLine.Command;
@@ -84,27 +86,35 @@ final class LabCommand implements Runnable {
         boolean defaultProduct = product.equals(LabSessionDefaults.PRODUCT);
         org.secureota.workbench.lab.Lab lab = WorkbenchCli.labOf(spec);
         // Real boards from 'board add' reach the server on the LAN, at the port their factory data names.
-        java.util.Map<String, LabBoards.Board> boards = LabBoards.read(lab);
-        int serverPort = port;
+        java.util.Map<String, LabBoards.Board> boards = readBoards(lab);
         LabSessionOptions options = LabSessionOptions.defaults(lab).withPublishBuiltReleases(defaultProduct)
-                .withCapture(capture);
-        if (!boards.isEmpty()) {
-            LabBoards.Board first = boards.values().iterator().next();
-            serverPort = port != 0 ? port : first.serverPort();
-            options = options.withBind("0.0.0.0");
-            boards.values().forEach(b -> LanServer.coverHost(lab, b.url(), out));
-        }
-        options = options.withServerPort(serverPort);
+                .withCapture(capture).withServerPort(port);
+        boards.values().forEach(b -> {
+            if (LanServer.coverHost(lab, b.url())) {
+                out.println(LanServer.reissuedNote(b.url()));
+            }
+        });
+        options = LabBoards.serving(options, port);
         LabSession session = SessionRunner.open(options);
         SessionRunner runner = new SessionRunner(session, out);
         runner.run(seconds, () -> {
-            JournalSubscription printer = session.journal().subscribe("lab console", true,
-                    e -> JournalPrinter.print(out, e, true));
-            runner.onClose(printer::close);
-            out.println("Lab session in " + session.folder() + "; OTA server " + session.server().baseUri()
+            // In the order things happened: a device's lines reach the journal after the server events they caused.
+            ConsoleOrder ordered = ConsoleOrder.started((e, at) -> JournalPrinter.print(out, e, true, at), line -> {
+                synchronized (out) {
+                    out.println(line);
+                    out.flush();
+                }
+            }, ConsoleOrder.WINDOW);
+            PrintWriter say = ordered.writer();
+            JournalSubscription printer = session.journal().subscribe("lab console", true, ordered::offer);
+            runner.onClose(() -> {
+                printer.close();
+                ordered.close();
+            });
+            say.println("Lab session in " + session.folder() + "; OTA server " + session.server().baseUri()
                     + "; time source " + session.timeSource().hostPort());
             if (!boards.isEmpty()) {
-                out.println("Real boards on the LAN use " + boards.values().iterator().next().url()
+                say.println("Real boards on the LAN use " + boards.values().iterator().next().url()
                         + " (the server listens on every address; its certificate covers that host).");
             }
             if (!defaultProduct) {
@@ -121,18 +131,26 @@ final class LabCommand implements Runnable {
             }
             for (CompletableFuture<LabDevice> f : made) {
                 LabDevice d = LabSession.join(f);
-                out.println("Device " + d.id() + ": serial port " + d.board().ptyPath() + ", transcript " + d.transcript());
+                say.println("Device " + d.id() + ": serial port " + d.board().ptyPath() + ", transcript " + d.transcript());
             }
-            boards.forEach((id, b) -> attach(session, out, id, b));
-            LabConsole console = new LabConsole(session, out);
+            boards.forEach((id, b) -> attach(session, say, id, b));
+            LabConsole console = new LabConsole(session, say);
             AttackConsoleCommands.registerInto(console);
             ConsoleWait.registerInto(console);
-            out.println("Type 'help' for the commands, 'quit' to stop.");
-            out.flush();
+            say.println("Type 'help' for the commands, 'quit' to stop.");
+            say.flush();
             Thread reader = new Thread(() -> readCommands(console, runner, commands), "lab console input");
             reader.setDaemon(true);
             reader.start();
         });
+    }
+
+    private static java.util.Map<String, LabBoards.Board> readBoards(org.secureota.workbench.lab.Lab lab) {
+        try {
+            return LabBoards.read(lab);
+        } catch (LabSessionException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
     }
 
     /** Attaches a board from 'board add' by its port; a board not plugged in is named, not fatal. */

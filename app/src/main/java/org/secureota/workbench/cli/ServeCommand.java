@@ -15,6 +15,7 @@ import org.secureota.workbench.server.OtaServer;
 import org.secureota.workbench.server.ServerLimits;
 import org.secureota.workbench.server.ServerState;
 import org.secureota.workbench.server.TlsPolicy;
+import org.secureota.workbench.session.LanServer;
 import org.secureota.workbench.session.LabSession;
 import org.secureota.workbench.session.LabSessionOptions;
 import picocli.CommandLine.Command;
@@ -78,7 +79,9 @@ final class ServeCommand implements Runnable {
         // A board on the LAN connects to this machine's LAN address: the certificate must name it.
         String lanUrl = LanServer.reachableFromLan(bind) ? lanUrlOrNull(bind) : null;
         if (lanUrl != null && hadPki) {
-            LanServer.coverHost(lab, lanUrl, out);
+            if (LanServer.coverHost(lab, lanUrl)) {
+                out.println(LanServer.reissuedNote(lanUrl));
+            }
         }
         LabSession session = LabCommand.SessionRunner.open(LabSessionOptions.defaults(lab).withBind(bind)
                 .withServerPort(port).withPublishBuiltReleases(false).withPublicDownloads(publicDownloads)
@@ -118,11 +121,7 @@ final class ServeCommand implements Runnable {
         if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
             return "https://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":8443";
         }
-        try {
-            return LanServer.url(8443);
-        } catch (UsageException noLan) {
-            return null;
-        }
+        return LanServer.url(LanServer.DEFAULT_PORT).orElse(null);
     }
 
     private static void printBanner(PrintWriter out, Lab lab, OtaServer server, ServerState state, Path journal,

@@ -51,6 +51,12 @@ public final class DeviceLink implements AutoCloseable {
     private final TelemetryCodec codec = new TelemetryCodec();
     private final Object writeLock = new Object();
     private final Thread reader;
+    /**
+     * Handles the lines the reader splits, in order, on a thread of their own: the model's listeners
+     * can take a while under load, and a reader that waited for them would leave the device's bytes in
+     * the port's buffer, so a line's time (received_ms) would be when the reader got round to it.
+     */
+    private final java.util.concurrent.ExecutorService handler;
     private volatile SerialPort port;
     private volatile boolean closed;
 
@@ -61,6 +67,11 @@ public final class DeviceLink implements AutoCloseable {
         this.port = first;
         this.reader = new Thread(this::readLoop, "device-link " + portPath);
         this.reader.setDaemon(true);
+        this.handler = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "device-link lines " + portPath);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -72,7 +83,8 @@ public final class DeviceLink implements AutoCloseable {
         Objects.requireNonNull(portPath, "portPath");
         String key = ownershipKey(portPath);
         if (!OPEN_IN_THIS_JVM.add(key)) {
-            throw new DeviceLinkException("Cannot open serial port '" + portPath + "': this workbench already reads it"
+            throw new DeviceLinkException(DeviceLinkException.Problem.BUSY, "Cannot open serial port '" + portPath
+                    + "': this workbench already reads it"
                     + " through another link; two readers would split the device's bytes. Use that link's Device.");
         }
         device.setState(ConnectionState.CONNECTING);
@@ -152,6 +164,8 @@ public final class DeviceLink implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        drainLines();
+        handler.shutdown();
         SerialPort p = port;
         port = null;
         if (p != null) {
@@ -173,7 +187,8 @@ public final class DeviceLink implements AutoCloseable {
         // jSerialComm reads a path that does not exist as a bare port name under /dev and then says
         // so in its own terms; the user gave a path, so answer about that path.
         if (path.contains("/") && !Files.exists(Path.of(path))) {
-            throw new DeviceLinkException("Cannot open serial port '" + path + "': it does not exist (is the board"
+            throw new DeviceLinkException(DeviceLinkException.Problem.MISSING, "Cannot open serial port '" + path
+                    + "': it does not exist (is the board"
                     + " plugged in, or the virtual board running?). './workbench device list' shows the ports.");
         }
         SerialPort p;
@@ -198,7 +213,13 @@ public final class DeviceLink implements AutoCloseable {
                 case 11, 16 -> "another program has it open (close it: a serial monitor, another workbench)";
                 default -> "error " + errno + " at " + p.getLastErrorLocation();
             };
-            throw new DeviceLinkException("Cannot open serial port '" + path + "': " + why + ".");
+            DeviceLinkException.Problem problem = switch (errno) {
+                case 2 -> DeviceLinkException.Problem.MISSING;
+                case 13 -> DeviceLinkException.Problem.PERMISSION_DENIED;
+                case 11, 16 -> DeviceLinkException.Problem.BUSY;
+                default -> DeviceLinkException.Problem.OTHER;
+            };
+            throw new DeviceLinkException(problem, "Cannot open serial port '" + path + "': " + why + ".");
         }
         // Bytes the board wrote while nobody listened can be stale (a pty keeps them): start clean.
         p.flushIOBuffers();
@@ -213,7 +234,23 @@ public final class DeviceLink implements AutoCloseable {
         device.setState(ConnectionState.CONNECTED);
     }
 
+    /** Waits (briefly) until the lines read so far are handled, so what follows is journaled after them. */
+    private void drainLines() {
+        if (Thread.currentThread().getName().equals("device-link lines " + portPath)) {
+            return; // a listener closing the link from a line: those before it are handled already
+        }
+        try {
+            handler.submit(() -> { }).get(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                 | java.util.concurrent.RejectedExecutionException e) {
+            // Nothing more to wait for: the handler is gone or stuck; what follows is journaled anyway.
+        }
+    }
+
     private void lost(String reason) {
+        drainLines();
         SerialPort p = port;
         port = null;
         if (p != null) {
@@ -252,6 +289,8 @@ public final class DeviceLink implements AutoCloseable {
                 continue;
             }
             int n = p.readBytes(buf, buf.length);
+            // When the bytes left the port: the lines are journaled only once the model has taken them.
+            long receivedMs = System.currentTimeMillis();
             if (closed) {
                 break;
             }
@@ -269,7 +308,7 @@ public final class DeviceLink implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 LineSplitter.Line line = lines.accept(buf[i]);
                 if (line != null) {
-                    deliverGuarded(line);
+                    handler.execute(() -> deliverGuarded(line, receivedMs));
                 }
             }
             // Once in step with the device's lines, ask for a fresh picture (docs/telemetry.md, Link).
@@ -289,9 +328,9 @@ public final class DeviceLink implements AutoCloseable {
      * A failing model listener (a view, a scenario hook) must not kill the reader: the link would go
      * deaf while the device keeps talking. The failure is journaled once per line and reading goes on.
      */
-    private void deliverGuarded(LineSplitter.Line line) {
+    private void deliverGuarded(LineSplitter.Line line, long receivedMs) {
         try {
-            deliver(line);
+            deliver(line, receivedMs);
         } catch (RuntimeException e) {
             try {
                 journal.append(EventType.DEVICE_LINK_ERROR, device.snapshot().journalId(),
@@ -303,13 +342,13 @@ public final class DeviceLink implements AutoCloseable {
         }
     }
 
-    private void deliver(LineSplitter.Line line) {
+    private void deliver(LineSplitter.Line line, long receivedMs) {
         TelemetryLine decoded = line.overlong()
                 ? new TelemetryLine.Human(line.text(), "line is longer than the protocol's "
                         + TelemetryCodec.MAX_LINE_BYTES + " bytes; the rest was dropped")
                 : codec.decode(line.text());
         boolean newBoot = device.apply(decoded);
-        TelemetryJournal.received(journal, device.snapshot().journalId(), portPath, decoded, newBoot);
+        TelemetryJournal.received(journal, device.snapshot().journalId(), portPath, decoded, newBoot, receivedMs);
     }
 
     private boolean sleep(Duration d) {

@@ -17,8 +17,9 @@ final class TelemetryJournal {
     private TelemetryJournal() {
     }
 
-    static void received(Journal journal, String deviceId, String port, TelemetryLine line, boolean newBoot) {
-        journal.append(EventType.SERIAL_RX, deviceId, line.raw(), Map.of("port", port));
+    static void received(Journal journal, String deviceId, String port, TelemetryLine line, boolean newBoot,
+                         long receivedMs) {
+        journal.append(EventType.SERIAL_RX, deviceId, line.raw(), Map.of("port", port, "received_ms", receivedMs));
         if (line instanceof TelemetryLine.Human h) {
             h.codecWarning().ifPresent(w -> journal.append(EventType.DEVICE_TELEMETRY_WARNING, deviceId,
                     "undecodable telemetry line: " + w, Map.of("warning", w, "line", h.raw())));

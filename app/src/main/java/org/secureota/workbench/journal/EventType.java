@@ -133,7 +133,7 @@ public enum EventType {
 
     // --- device: serial link and telemetry ---
     /** A raw line from the device, exactly as received (message = the line; fields: port). */
-    SERIAL_RX("serial.rx", Source.DEVICE, "port"),
+    SERIAL_RX("serial.rx", Source.DEVICE, "port", "received_ms"),
     /** A raw line sent to the device (message = the line; fields: port). */
     SERIAL_TX("serial.tx", Source.DEVICE, "port"),
     /** The serial port was opened (fields: port, reconnect). */

@@ -115,6 +115,7 @@ final class LiveLab implements LabControl {
                 controller.bindThrottle(this::throttle);
                 controller.setStatus("app.status.open", s.folder());
             });
+            attachRecordedBoards(s);
             if (options.deviceId() == null || s.device(options.deviceId()).isPresent()) {
                 return CompletableFuture.completedFuture(s);
             }
@@ -133,6 +134,15 @@ final class LiveLab implements LabControl {
                 ready.complete(s);
             }
         });
+    }
+
+    /** The real boards brought into this lab earlier (board add, Lab > Add a real board), by their ports. */
+    private void attachRecordedBoards(LabSession s) {
+        org.secureota.workbench.session.LabBoards.read(s.options().lab()).forEach((id, board) ->
+                s.attachBoard(board.port()).exceptionally(e -> {
+                    controller.notifier().error(i18n.get("addBoard.notAttached", id, board.port()), e);
+                    return null;
+                }));
     }
 
     /** The session's attacker, on the network path between the devices and the server, in its store and its clock. */

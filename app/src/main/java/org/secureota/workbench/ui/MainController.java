@@ -598,6 +598,14 @@ public final class MainController {
         });
     }
 
+    /** Lab > Add a real board…: the dialog that brings a USB board into the live session (AddBoardDialog). */
+    @FXML
+    void addRealBoard() {
+        if (lab instanceof LiveLab live && live.session() != null) {
+            AddBoardDialog.open(root.getScene().getWindow(), i18n, live.session());
+        }
+    }
+
     @FXML
     void checkAll() {
         if (lab != null) {

@@ -1,11 +1,11 @@
-package org.secureota.workbench.cli;
+package org.secureota.workbench.session;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.secureota.workbench.lab.Lab;
 import org.secureota.workbench.pki.HostIdentity;
 import org.secureota.workbench.pki.LabPki;
@@ -16,33 +16,42 @@ import org.secureota.workbench.pki.LanAddress;
  * never loopback) and a server certificate whose SANs name that address, or the board's TLS check
  * fails with a hostname mismatch.
  */
-final class LanServer {
+public final class LanServer {
+
+    /** The server port a board's factory data names when nobody chose one. */
+    public static final int DEFAULT_PORT = 8443;
 
     private LanServer() {
     }
 
-    /** {@code https://LAN-ADDRESS:PORT}, or a usage error saying to give --url when there is no LAN address. */
-    static String url(int port) {
-        String address = LanAddress.choose().orElseThrow(() -> new UsageException("This machine has no LAN (IPv4,"
-                + " non-loopback) address that a board could reach. Connect it to the board's network, or give"
-                + " --url https://ADDRESS:PORT."));
-        return "https://" + address + ":" + port;
+    /** {@code https://LAN-ADDRESS:PORT}, or empty when this machine has no address a board could reach. */
+    public static Optional<String> url(int port) {
+        return LanAddress.choose().map(address -> "https://" + address + ":" + port);
+    }
+
+    /** {@link #url}, or an error saying to give a URL when there is no LAN address. */
+    public static String urlOrExplain(int port) {
+        return url(port).orElseThrow(() -> new LabSessionException("This machine has no LAN (IPv4, non-loopback)"
+                + " address that a board could reach. Connect it to the board's network, or give the server URL"
+                + " yourself (--url https://ADDRESS:PORT)."));
     }
 
     /** Whether the server listens where other machines can reach it. */
-    static boolean reachableFromLan(String bind) {
+    public static boolean reachableFromLan(String bind) {
         return !bind.startsWith("127.") && !bind.equals("localhost") && !bind.equals("::1");
     }
 
     /**
      * Makes sure the lab's server certificate covers {@code url}'s host: if not, issues a new one from
-     * the same lab CA for this machine's names plus that host, and says so on {@code out}.
+     * the same lab CA for this machine's names plus that host.
+     *
+     * @return whether a new certificate was issued
      */
-    static void coverHost(Lab lab, String url, PrintWriter out) {
+    public static boolean coverHost(Lab lab, String url) {
         String host = URI.create(url).getHost();
         LabPki pki = new LabPki(lab.certs());
         if (host == null || !pki.initialized() || pki.covers(host)) {
-            return;
+            return false;
         }
         HostIdentity machine = HostIdentity.ofThisMachine();
         List<String> dns = new ArrayList<>(machine.dnsNames());
@@ -52,10 +61,15 @@ final class LanServer {
             pki.reissueServer(new HostIdentity(dns.stream().distinct().toList(), ips.stream().distinct().toList()),
                     Clock.systemUTC());
         } catch (IOException e) {
-            throw new UsageException("Cannot issue a server certificate for " + host + " in " + lab.certs() + ": "
+            throw new LabSessionException("Cannot issue a server certificate for " + host + " in " + lab.certs() + ": "
                     + e.getMessage() + ". Check that the folder is writable.", e);
         }
-        out.println("Issued a new server certificate (same lab CA, so provisioned boards still trust it) whose SANs"
-                + " cover " + host + ", the address boards use.");
+        return true;
+    }
+
+    /** What {@link #coverHost} did, in a sentence for people. */
+    public static String reissuedNote(String url) {
+        return "Issued a new server certificate (same lab CA, so provisioned boards still trust it) whose SANs"
+                + " cover " + URI.create(url).getHost() + ", the address boards use.";
     }
 }

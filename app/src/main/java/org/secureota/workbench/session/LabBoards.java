@@ -1,4 +1,4 @@
-package org.secureota.workbench.cli;
+package org.secureota.workbench.session;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,16 +14,16 @@ import org.secureota.workbench.lab.Lab;
 
 /**
  * The real boards brought into a lab with {@code board add}: {@code devices/boards.json}, each
- * board's serial port and the server URL its factory data holds. {@code lab} and {@code serve}
+ * board's serial port and the server URL its factory data holds. {@code lab} and the window
  * attach them when they start, so the board joins the session that owns its link.
  */
-final class LabBoards {
+public final class LabBoards {
 
-    static final String FILE_NAME = "boards.json";
+    public static final String FILE_NAME = "boards.json";
 
     /** One board: where it is plugged in and the URL it was provisioned with. */
-    record Board(String port, String url) {
-        int serverPort() {
+    public record Board(String port, String url) {
+        public int serverPort() {
             int p = URI.create(url).getPort();
             return p < 0 ? 443 : p;
         }
@@ -34,11 +34,11 @@ final class LabBoards {
     private LabBoards() {
     }
 
-    static Path file(Lab lab) {
+    public static Path file(Lab lab) {
         return lab.devices().resolve(FILE_NAME);
     }
 
-    static Map<String, Board> read(Lab lab) {
+    public static Map<String, Board> read(Lab lab) {
         Path file = file(lab);
         if (!Files.isRegularFile(file)) {
             return new TreeMap<>();
@@ -46,20 +46,35 @@ final class LabBoards {
         try {
             return new TreeMap<>(JSON.readValue(file.toFile(), new TypeReference<Map<String, Board>>() { }));
         } catch (IOException e) {
-            throw new UsageException(file + " is not a boards file (" + e.getMessage() + "). Fix or delete it and"
+            throw new LabSessionException(file + " is not a boards file (" + e.getMessage() + "). Fix or delete it and"
                     + " add the boards again with 'board add'.", e);
         }
     }
 
-    static void put(Lab lab, String id, Board board) {
+    public static void put(Lab lab, String id, Board board) {
         Map<String, Board> all = read(lab);
         all.put(id, board);
         try {
             Files.createDirectories(lab.devices());
             AtomicFiles.write(file(lab), JSON.writeValueAsBytes(all), AtomicFiles.PUBLIC_READ);
         } catch (IOException e) {
-            throw new UsageException("Cannot write " + file(lab) + ": " + e.getMessage() + ". Check that the lab folder"
+            throw new LabSessionException("Cannot write " + file(lab) + ": " + e.getMessage() + ". Check that the lab folder"
                     + " is writable.", e);
         }
+    }
+
+    /**
+     * {@code options} for a session that serves the recorded boards: listening on every address, at
+     * {@code chosenPort} or else the first board's port, with a certificate that names every board's
+     * host. Unchanged when the lab has no board.
+     */
+    public static LabSessionOptions serving(LabSessionOptions options, int chosenPort) {
+        Map<String, Board> boards = read(options.lab());
+        if (boards.isEmpty()) {
+            return options;
+        }
+        boards.values().forEach(b -> LanServer.coverHost(options.lab(), b.url()));
+        int port = chosenPort != 0 ? chosenPort : boards.values().iterator().next().serverPort();
+        return options.withBind("0.0.0.0").withServerPort(port);
     }
 }
