@@ -136,6 +136,7 @@ public final class MainController {
 
     private AttackerViewModel attacker;
     private ScrollPane attackerScroll;
+    private FleetController fleet;
 
     /** Replay state: the loaded journal, or null while live. */
     private List<JournalEvent> replay;
@@ -145,6 +146,7 @@ public final class MainController {
         this.i18n = i18n;
         this.notifier = new Notifier(root, i18n);
         I18nBinder.bind(root, i18n);
+        fleet = FleetController.attach(devices, i18n);
         statusText.textProperty().bind(status);
         timeline = new TimelineView(timelineModel);
         timelineHost.getChildren().add(timeline);
@@ -321,6 +323,7 @@ public final class MainController {
             panel = loadDevicePanel(actions);
             devicePanels.put(id, panel);
             devices.getChildren().add(panel.view());
+            fleet.track(id, panel.model(), panel.view());
             // A panel made while presentation mode is on (a script's new lab) hides its bench parts too.
             showChrome(panel.view(), !presentation());
             if (!deviceIds.contains(id)) {
@@ -338,6 +341,7 @@ public final class MainController {
         DevicePanelController panel = devicePanels.remove(id);
         if (panel != null) {
             devices.getChildren().remove(panel.view());
+            fleet.untrack(id);
         }
     }
 
@@ -355,6 +359,10 @@ public final class MainController {
 
     Map<String, DevicePanelController> devicePanels() {
         return devicePanels;
+    }
+
+    FleetController fleet() {
+        return fleet;
     }
 
     /** The live lab's actions; null disables them (no lab yet, or a failed one). */
