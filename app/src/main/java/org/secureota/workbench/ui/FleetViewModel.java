@@ -43,7 +43,9 @@ public final class FleetViewModel {
 
     public FleetViewModel(I18n i18n, Executor fx) {
         this.fx = fx;
-        title = i18n.bind(() -> i18n.get("fleet.title", rows.size()), Bindings.size(rows));
+        // Read through the size binding: a binding only tells of its next change once it was read again.
+        javafx.beans.binding.IntegerBinding size = Bindings.size(rows);
+        title = i18n.bind(() -> i18n.get("fleet.title", size.get()), size);
         compact.addListener((o, a, on) -> {
             if (on && selected.get() == null && !rows.isEmpty()) {
                 selected.set(rows.get(0).deviceId());

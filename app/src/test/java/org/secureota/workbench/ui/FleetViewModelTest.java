@@ -43,7 +43,11 @@ class FleetViewModelTest {
     @Test
     void aFourthDeviceMakesItCompactWithOnePanelTheSelectedOne() {
         FleetViewModel fleet = new FleetViewModel(i18n, Runnable::run);
+        // The title as a bound label reads it: on each change, not only at the end.
+        List<String> titles = new ArrayList<>();
+        fleet.titleProperty().addListener((o, a, b) -> titles.add(b));
         devices(fleet, 6);
+        assertThat(titles).endsWith("Fleet: 5 devices", "Fleet: 6 devices");
         assertThat(fleet.compactProperty().getValue()).isTrue();
         assertThat(fleet.titleProperty().get()).isEqualTo("Fleet: 6 devices");
         assertThat(fleet.selectedProperty().get()).as("the first device is selected at once").isEqualTo("esp32-lab-01");
