@@ -39,10 +39,17 @@ public final class DeviceAddresses {
         this.routed = routed;
     }
 
-    /** Tries whether a socket bound to 127.0.1.254 reaches a listener on 127.0.0.1 here. */
+    /**
+     * Tries whether a socket bound to 127.0.1.254 reaches a listener on 127.0.0.1 here. The system property
+     * {@value #FORCE_SHARED} set to {@code true} skips the try and shares 127.0.0.1, as on a system without
+     * loopback aliases (to try, or test, that case on Linux).
+     */
     public static DeviceAddresses detect() {
-        return new DeviceAddresses(aliasesRoute());
+        return new DeviceAddresses(!Boolean.getBoolean(FORCE_SHARED) && aliasesRoute());
     }
+
+    /** {@code -Dworkbench.sharedLoopback=true}: behave as where only 127.0.0.1 routes. */
+    public static final String FORCE_SHARED = "workbench.sharedLoopback";
 
     /** Addresses handed out without trying (tests); {@code routed} false gives every device 127.0.0.1. */
     public static DeviceAddresses assume(boolean routed) {

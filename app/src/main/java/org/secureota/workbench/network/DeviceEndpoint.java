@@ -74,7 +74,11 @@ public final class DeviceEndpoint implements AutoCloseable {
     private final Journal journal;
     private final DeviceAddresses addresses;
     private final EndpointLimits limits;
-    private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    /** Held connections by address, or by device for a device's own door ("device ID"). */
+    private final Map<Object, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    /** Where only 127.0.0.1 routes: one listener per virtual device, so a connection says whose it is. */
+    private final Map<String, ServerSocket> doors = new ConcurrentHashMap<>();
+    private final EndpointPeers peers;
     private final AtomicInteger others = new AtomicInteger();
     private final AtomicLong refused = new AtomicLong();
     private final Map<InetAddress, Long> refusalJournaled = new ConcurrentHashMap<>();
@@ -98,8 +102,9 @@ public final class DeviceEndpoint implements AutoCloseable {
     }
 
     private DeviceEndpoint(ServerSocket listener, Journal journal, Upstream labServer, DeviceAddresses addresses,
-                           EndpointLimits limits) {
+                           EndpointLimits limits, EndpointPeers peers) {
         this.listener = listener;
+        this.peers = peers;
         this.journal = journal;
         this.addresses = addresses;
         this.limits = limits;
@@ -125,6 +130,16 @@ public final class DeviceEndpoint implements AutoCloseable {
     /** Listens on {@code bind}; connections from {@code addresses}' devices are attributed to them. */
     public static DeviceEndpoint start(Journal journal, InetSocketAddress bind, Upstream labServer,
                                        DeviceAddresses addresses, EndpointLimits limits) throws IOException {
+        return start(journal, bind, labServer, addresses, limits, null);
+    }
+
+    /**
+     * As above, and each upstream connection that carries a lab device's connection is recorded in
+     * {@code peers} (null: none), for the server of the same session to count it as that device's.
+     */
+    public static DeviceEndpoint start(Journal journal, InetSocketAddress bind, Upstream labServer,
+                                       DeviceAddresses addresses, EndpointLimits limits, EndpointPeers peers)
+            throws IOException {
         Objects.requireNonNull(journal, "journal");
         Objects.requireNonNull(labServer, "labServer");
         Objects.requireNonNull(addresses, "addresses");
@@ -137,8 +152,8 @@ public final class DeviceEndpoint implements AutoCloseable {
             throw new IOException("Cannot open the device endpoint on " + bind + " (" + e.getMessage()
                     + "). Is another program using this port? Choose another, or 0 for any free port.", e);
         }
-        DeviceEndpoint endpoint = new DeviceEndpoint(socket, journal, labServer, addresses, limits);
-        endpoint.threads.execute(endpoint::acceptLoop);
+        DeviceEndpoint endpoint = new DeviceEndpoint(socket, journal, labServer, addresses, limits, peers);
+        endpoint.threads.execute(() -> endpoint.acceptLoop(socket, null));
         endpoint.record(EventType.ENDPOINT_STARTED, "device endpoint " + endpoint.hostPort() + " forwards to "
                 + labServer.name() + " (" + labServer.hostPort() + ")",
                 Map.of("address", endpoint.hostPort(), "upstream", labServer.name(),
@@ -283,12 +298,55 @@ public final class DeviceEndpoint implements AutoCloseable {
                 ? "1 open connection keeps what it started with)" : n + " open connections keep what they started with)");
     }
 
-    private void acceptLoop() {
+    /**
+     * The URL {@code deviceId} is provisioned with where devices have no loopback address of their own: a
+     * port of this endpoint that only that device is given (its door), so the endpoint and the server still
+     * tell the devices apart. Opened on first call, the same after; closed with the endpoint. Like a device's
+     * 127.0.1.N on Linux, a door is not a secret: a local program that knocks on it is counted as that device.
+     */
+    public URI door(String deviceId) throws IOException {
+        Objects.requireNonNull(deviceId, "deviceId");
+        ServerSocket door;
+        synchronized (doors) {
+            door = doors.get(deviceId);
+            if (door == null) {
+                if (closed) {
+                    throw new IOException("the device endpoint is closed");
+                }
+                door = new ServerSocket();
+                door.bind(new InetSocketAddress(listener.getInetAddress(), 0), 64);
+                doors.put(deviceId, door);
+                ServerSocket opened = door;
+                threads.execute(() -> acceptLoop(opened, deviceId));
+                record(EventType.ENDPOINT_STARTED, "device endpoint door " + hostOf(door) + ":" + door.getLocalPort()
+                        + " for " + deviceId + " (this system routes only 127.0.0.1)", Map.of("address", hostOf(door) + ":"
+                        + door.getLocalPort(), "upstream", labServer.name(), "upstream_address", labServer.hostPort(),
+                        "device", deviceId));
+            }
+        }
+        return uri(door);
+    }
+
+    private static String hostOf(ServerSocket s) {
+        InetAddress a = s.getInetAddress();
+        return a.isAnyLocalAddress() ? "127.0.0.1" : a.getHostAddress();
+    }
+
+    private static URI uri(ServerSocket s) {
+        String host = hostOf(s);
+        return URI.create("https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + s.getLocalPort());
+    }
+
+    /** Accepts on {@code on}: the main listener ({@code doorOf} null) or {@code doorOf}'s door. */
+    private void acceptLoop(ServerSocket on, String doorOf) {
         while (!closed) {
             Socket device;
             try {
-                device = listener.accept();
+                device = on.accept();
             } catch (IOException e) {
+                if (doorOf != null) {
+                    return;
+                }
                 if (!closed) {
                     record(EventType.ENDPOINT_STOPPED, "device endpoint stopped accepting: " + e.getMessage(),
                             Map.of("address", hostPort()));
@@ -296,7 +354,7 @@ public final class DeviceEndpoint implements AutoCloseable {
                 return;
             }
             InetAddress from = device.getInetAddress();
-            String deviceId = addresses.deviceAt(from).orElse(null);
+            String deviceId = doorOf != null ? doorOf : addresses.deviceAt(from).orElse(null);
             if (!admit(from, deviceId)) {
                 reset(device);
                 continue;
@@ -320,8 +378,9 @@ public final class DeviceEndpoint implements AutoCloseable {
      * cannot tell a device from another program there.
      */
     private boolean admit(InetAddress from, String deviceId) {
-        AtomicInteger n = perAddress.computeIfAbsent(from, a -> new AtomicInteger());
-        boolean sharedLoopback = !addresses.routed() && from.isLoopbackAddress();
+        AtomicInteger n = perAddress.computeIfAbsent(capKey(from, deviceId), a -> new AtomicInteger());
+        // Devices behind their doors are counted apart: 127.0.0.1 is then only other programs' address.
+        boolean sharedLoopback = !addresses.routed() && from.isLoopbackAddress() && deviceId == null && doors.isEmpty();
         if (!sharedLoopback && n.incrementAndGet() > limits.maxPerAddress()) {
             n.decrementAndGet();
             refuse(from, "it already holds " + limits.maxPerAddress() + " connections", limits.maxPerAddress());
@@ -340,8 +399,13 @@ public final class DeviceEndpoint implements AutoCloseable {
         return true;
     }
 
+    /** What a connection counts under: its device, or its address. */
+    private static Object capKey(InetAddress from, String deviceId) {
+        return deviceId != null ? "device " + deviceId : from;
+    }
+
     private void release(InetAddress from, String deviceId) {
-        perAddress.computeIfPresent(from, (a, c) -> c.decrementAndGet() <= 0 ? null : c);
+        perAddress.computeIfPresent(capKey(from, deviceId), (a, c) -> c.decrementAndGet() <= 0 ? null : c);
         if (deviceId == null) {
             others.decrementAndGet();
         }
@@ -374,6 +438,15 @@ public final class DeviceEndpoint implements AutoCloseable {
             listener.close();
         } catch (IOException ignored) {
             // closing anyway
+        }
+        synchronized (doors) {
+            for (ServerSocket door : doors.values()) {
+                try {
+                    door.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
         }
         for (Connection c : List.copyOf(open)) {
             c.stop();
@@ -414,6 +487,8 @@ public final class DeviceEndpoint implements AutoCloseable {
         final AtomicReference<ConnectionEnd> end = new AtomicReference<>();
         final AtomicInteger halvesDone = new AtomicInteger();
         volatile Socket server;
+        /** This connection's upstream socket as recorded in the peers, forgotten before it closes. */
+        volatile InetSocketAddress registered;
         volatile boolean deviceLeft;
         boolean tamperedHere;
 
@@ -457,11 +532,19 @@ public final class DeviceEndpoint implements AutoCloseable {
             try {
                 Socket s = new Socket();
                 s.setTcpNoDelay(true);
-                if (addresses.routed() && from.isLoopbackAddress() && to.address().getAddress() != null
-                        && to.address().getAddress().isLoopbackAddress()) {
+                boolean loopback = from.isLoopbackAddress() && to.address().getAddress() != null
+                        && to.address().getAddress().isLoopbackAddress();
+                if (addresses.routed() && loopback) {
                     // The server sees the connecting address (a device's own 127.0.1.N), as it would on a real
                     // network, so its per-address limits and journal tell devices and other programs apart.
                     s.bind(new InetSocketAddress(from, 0));
+                } else if (peers != null && deviceId != null && loopback) {
+                    s.bind(new InetSocketAddress(to.address().getAddress(), 0));
+                }
+                if (peers != null && deviceId != null && s.isBound()) {
+                    // Bound first, recorded, then connected: the server counts it as the device's from its first byte.
+                    registered = (InetSocketAddress) s.getLocalSocketAddress();
+                    peers.register(registered, deviceId);
                 }
                 s.connect(to.address(), CONNECT_TIMEOUT_MS);
                 server = s;
@@ -470,6 +553,7 @@ public final class DeviceEndpoint implements AutoCloseable {
                 }
                 device.setTcpNoDelay(true);
             } catch (IOException e) {
+                forgetPeer();
                 end.compareAndSet(null, ConnectionEnd.UPSTREAM_UNREACHABLE);
                 if (cap != null) {
                     cap.reset(id);
@@ -665,6 +749,7 @@ public final class DeviceEndpoint implements AutoCloseable {
             if (halvesDone.incrementAndGet() == 2) {
                 end.compareAndSet(null, ConnectionEnd.CLOSED);
                 closeQuietly(device);
+                forgetPeer();
                 closeQuietly(server);
                 finish(null);
             }
@@ -698,6 +783,7 @@ public final class DeviceEndpoint implements AutoCloseable {
                 }
             }
             reset(device);
+            forgetPeer();
             Socket s = server;
             if (s != null) {
                 reset(s);
@@ -705,6 +791,12 @@ public final class DeviceEndpoint implements AutoCloseable {
         }
 
         private final AtomicBoolean finished = new AtomicBoolean();
+
+        void forgetPeer() {
+            if (peers != null) {
+                peers.forget(registered);
+            }
+        }
 
         void finish(String why) {
             if (!finished.compareAndSet(false, true)) {

@@ -90,7 +90,7 @@ public final class OtaServer implements AutoCloseable {
         jetty.addBean(guard);
         jetty.addConnector(connector);
         jetty.addBean(new NetworkConnectionLimit(limits.maxConnections(), jetty));
-        connector.addBean(new AddressConnectionLimit(limits.maxConnectionsPerAddress(), journal));
+        connector.addBean(new AddressConnectionLimit(limits.maxConnectionsPerAddress(), journal, b.peers));
 
         DeviceAuthenticator auth = new DeviceAuthenticator(state.apiKeys(),
                 new RateLimiter(limits.maxAuthFailures(), limits.authFailureWindow(), b.clock),
@@ -125,10 +125,22 @@ public final class OtaServer implements AutoCloseable {
         private boolean publicDownloads;
         private java.security.PrivateKey signingKey;
         private boolean silentManifests;
+        private java.util.function.Function<java.net.SocketAddress, java.util.Optional<String>> peers =
+                peer -> java.util.Optional.empty();
 
         private Builder(ServerState state, Journal journal) {
             this.state = Objects.requireNonNull(state, "state");
             this.journal = Objects.requireNonNull(journal, "journal");
+        }
+
+        /**
+         * Which lab device a connection is forwarded for, from its remote address and port (the session's
+         * device endpoint records its own upstream sockets): such a connection counts against that device's
+         * share of {@link ServerLimits#maxConnectionsPerAddress()}, not its address's.
+         */
+        public Builder peers(java.util.function.Function<java.net.SocketAddress, java.util.Optional<String>> peers) {
+            this.peers = Objects.requireNonNull(peers, "peers");
+            return this;
         }
 
         /** The key and chain presented in the handshake: {@link ServerIdentity#labServer} or {@link ServerIdentity#rogue}. */

@@ -55,6 +55,7 @@ import org.secureota.workbench.firmware.AppImage;
 import org.secureota.workbench.network.DeviceAddresses;
 import org.secureota.workbench.network.DeviceEndpoint;
 import org.secureota.workbench.network.EndpointLimits;
+import org.secureota.workbench.network.EndpointPeers;
 import org.secureota.workbench.network.Upstream;
 import org.secureota.workbench.server.ServerLimits;
 import org.secureota.workbench.server.OtaServer;
@@ -117,6 +118,8 @@ public final class LabSession implements AutoCloseable {
     private LabTimeServer time;
     private volatile OtaServer server;
     private DeviceEndpoint endpoint;
+    /** The endpoint's upstream sockets and the devices they carry: the server counts those connections per device. */
+    private final EndpointPeers peers = new EndpointPeers();
     private CaptureRecorder capture;
     private DeviceAddresses addresses;
     private Attacker attacker;
@@ -188,9 +191,9 @@ public final class LabSession implements AutoCloseable {
         journal.append(EventType.SESSION_ADDRESSES, null, addresses.routed()
                 ? "each virtual device gets its own loopback address (127.0.1.1, 127.0.1.2, ...)"
                 : "this system routes only 127.0.0.1 (no loopback aliases such as 127.0.1.1): every virtual device"
-                  + " connects from 127.0.0.1, so the server's per-address limits are raised for it and the endpoint"
-                  + " cannot tell the devices apart by address", Map.of("per_device", addresses.routed(),
-                "note", addresses.routed() ? "127.0.1.N per device" : "127.0.0.1 shared"));
+                  + " connects from 127.0.0.1, to a port of the endpoint of its own, and the server counts the"
+                  + " connections the endpoint forwards per device", Map.of("per_device", addresses.routed(),
+                "note", addresses.routed() ? "127.0.1.N per device" : "127.0.0.1 shared, one endpoint port per device"));
         try {
             time = LabTimeServer.start(journal, addresses);
         } catch (IOException e) {
@@ -201,6 +204,7 @@ public final class LabSession implements AutoCloseable {
             server = OtaServer.builder(serverState, journal).identity(ServerIdentity.labServer(pki))
                     .bind(options.bind()).port(options.serverPort()).clock(options.clock())
                     .limits(limitsFor(options.serverLimits(), addresses)).publicDownloads(options.publicDownloads())
+                    .peers(peers::deviceAt)
                     .signingKey(pki.signingKey()).start();
         } catch (IOException | RuntimeException e) {
             update(s -> s.withServer(x -> x.withStatus(ServerStatus.FAILED, e.getMessage())));
@@ -208,7 +212,7 @@ public final class LabSession implements AutoCloseable {
         }
         try {
             endpoint = DeviceEndpoint.start(journal, new InetSocketAddress(options.bind(), 0),
-                    new Upstream("lab server", upstreamOf(server)), addresses, EndpointLimits.defaults());
+                    new Upstream("lab server", upstreamOf(server)), addresses, EndpointLimits.defaults(), peers);
         } catch (IOException e) {
             fail("device endpoint", e);
         }
@@ -259,18 +263,23 @@ public final class LabSession implements AutoCloseable {
     public static final int MAX_DEVICES = 40;
 
     /**
-     * Where every device shares 127.0.0.1, the per-address limits would treat the whole lab as one client:
-     * they are raised to what {@value #MAX_DEVICES} devices need (two connections and one download each,
-     * with room for retries). Key failures stay limited per (address, device id), and a valid key always passes.
+     * Where every device shares 127.0.0.1, the connection limits stay as they are: the server counts the
+     * connections the endpoint forwards per device ({@link EndpointPeers}), and 127.0.0.1's own share is then
+     * only for other programs. Downloads per address are raised to what {@value #MAX_DEVICES} devices need:
+     * only a valid key takes a download slot, and each device has its own cap too. Key failures stay limited
+     * per (address, device id), and a valid key always passes.
      */
     static ServerLimits limitsFor(ServerLimits limits, DeviceAddresses addresses) {
         if (addresses.routed()) {
             return limits;
         }
-        return limits.withConnections(Math.max(limits.maxConnections(), 4 * MAX_DEVICES + 64),
-                        Math.max(limits.maxConnectionsPerAddress(), 4 * MAX_DEVICES))
-                .withDownloads(Math.max(limits.maxDownloadsPerAddress(), Math.min(limits.maxConcurrentDownloads(),
-                        MAX_DEVICES)), limits.maxDownloadsPerDevice(), limits.downloadStallTimeout());
+        return limits.withDownloads(Math.max(limits.maxDownloadsPerAddress(), Math.min(limits.maxConcurrentDownloads(),
+                MAX_DEVICES)), limits.maxDownloadsPerDevice(), limits.downloadStallTimeout());
+    }
+
+    /** The endpoint's upstream connections and the devices they carry (what the server counts them under). */
+    public EndpointPeers peers() {
+        return peers;
     }
 
     /** The journal's disk budget: {@code WORKBENCH_JOURNAL_BUDGET} (bytes, or with K, M or G), else 1 GiB. */
@@ -507,6 +516,22 @@ public final class LabSession implements AutoCloseable {
      */
     public String deviceUrl() {
         return endpoint.url().toString();
+    }
+
+    /**
+     * The URL virtual device {@code id} is provisioned with: {@link #deviceUrl()} where each device has its
+     * own loopback address; where only 127.0.0.1 routes, a port of the endpoint that only this device is
+     * given, so the endpoint still knows whose connection it forwards (and tells the server).
+     */
+    public String deviceUrl(String id) {
+        if (addresses.routed()) {
+            return deviceUrl();
+        }
+        try {
+            return endpoint.door(id).toString();
+        } catch (java.io.IOException e) {
+            throw new LabSessionException("Cannot open a port of the device endpoint for " + id + ": " + e.getMessage(), e);
+        }
     }
 
     /**

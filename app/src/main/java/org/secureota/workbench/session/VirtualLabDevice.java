@@ -68,7 +68,7 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
         // then open the product's encrypted releases; without it, plaintext releases only.
         ProductKeys productKeys = new ProductKeys(session.pki().directory());
         String decryptionKey = productKeys.exists(product) ? LabSession.read(productKeys.privateKeyFile(product)) : null;
-        FactoryData data = new FactoryData(id, product, session.deviceUrl(), apiKey,
+        FactoryData data = new FactoryData(id, product, session.deviceUrl(id), apiKey,
                 LabSession.read(session.pki().path(PkiFile.CA_CERT)), LabSession.read(session.pki().path(PkiFile.SIGNING_PUB)),
                 decryptionKey);
         Path factoryData = dir.resolve("factory.bin");

@@ -107,6 +107,7 @@ public final class MainController {
 
     private AttackerViewModel attacker;
     private ScrollPane attackerScroll;
+    private FleetController fleet;
 
     /** The past session on screen, if any: its events, and what the devices showed at the cursor. */
     private final ReplayViewModel replayModel = new ReplayViewModel(
@@ -116,6 +117,7 @@ public final class MainController {
         this.i18n = i18n;
         this.notifier = new Notifier(root, i18n);
         I18nBinder.bind(root, i18n);
+        fleet = FleetController.attach(devices, i18n);
         statusText.textProperty().bind(status);
         serverScrollController.init(i18n, notifier, liveControls, this::deployNext, this::deployChosen);
         timelinePaneController.init(i18n, this::followReplay);
@@ -216,6 +218,7 @@ public final class MainController {
             panel = loadDevicePanel(actions);
             devicePanels.put(id, panel);
             devices.getChildren().add(panel.view());
+            fleet.track(id, panel.model(), panel.view());
             // A panel made while presentation mode is on (a script's new lab) hides its bench parts too.
             showChrome(panel.view(), !presentation());
             timelineModel().knowDevice(id);
@@ -231,6 +234,7 @@ public final class MainController {
         DevicePanelController panel = devicePanels.remove(id);
         if (panel != null) {
             devices.getChildren().remove(panel.view());
+            fleet.untrack(id);
         }
     }
 
@@ -248,6 +252,10 @@ public final class MainController {
 
     Map<String, DevicePanelController> devicePanels() {
         return devicePanels;
+    }
+
+    FleetController fleet() {
+        return fleet;
     }
 
     /** The live lab's actions; null disables them (no lab yet, or a failed one). */

@@ -303,6 +303,55 @@ class DeviceEndpointTest {
         }
     }
 
+    /**
+     * Where only 127.0.0.1 routes: a device's own door tells the endpoint whose connection it is, and the
+     * endpoint's upstream socket is recorded in the peers while it is open (forgotten before it closes), so the
+     * server can count it as the device's. A connection to the main port from 127.0.0.1 belongs to no device.
+     */
+    @Test
+    void aDoorPerDeviceWhereOnlyLoopbackRoutesAndItsUpstreamRecordedWhileOpen() throws Exception {
+        EndpointPeers peers = new EndpointPeers();
+        try (DeviceEndpoint shared = DeviceEndpoint.start(journal, new java.net.InetSocketAddress("127.0.0.1", 0),
+                Upstream.loopback("lab server", server.port()), DeviceAddresses.assume(false),
+                new EndpointLimits(3, 2, Duration.ofSeconds(10)), peers)) {
+            URI door = shared.door("seat-07");
+            assertThat(door.getPort()).isNotEqualTo(shared.port()).isEqualTo(shared.door("seat-07").getPort());
+            assertThat(shared.door("seat-08").getPort()).isNotIn(door.getPort(), shared.port());
+            // Two of 127.0.0.1's own on the main port: it is other programs' address now, capped per address.
+            List<java.net.Socket> held = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    held.add(connectFrom("127.0.0.1", shared.port()));
+                }
+                Waits.until(() -> shared.refusedConnections() >= 1, Duration.ofSeconds(5), "127.0.0.1's third refused");
+                try (java.net.Socket plain = connectFrom("127.0.0.1", door.getPort());
+                     javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) sslContext.getSocketFactory()
+                             .createSocket(plain, "127.0.0.1", door.getPort(), true)) {
+                    tls.setSoTimeout(10_000);
+                    tls.getOutputStream().write("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    JournalEvent request = journal.await(e -> EventType.HTTP_REQUEST.is(e), Duration.ofSeconds(10))
+                            .orElseThrow();
+                    // Still open (keep-alive): the server's peer address is the endpoint's recorded socket.
+                    java.net.InetSocketAddress peer = new java.net.InetSocketAddress(
+                            String.valueOf(request.fields().get("remote")), ((Number) request.fields().get("remote_port")).intValue());
+                    assertThat(peers.deviceAt(peer)).contains("seat-07");
+                    assertThat(peers.deviceAt(new java.net.InetSocketAddress("127.0.0.1", held.get(0).getLocalPort())))
+                            .isEmpty();
+                }
+                Waits.until(() -> peers.size() == 0, Duration.ofSeconds(10), "the upstream socket forgotten at close");
+                assertThat(journal.window()).filteredOn(e -> EventType.CONNECTION_OPENED.is(e) && "seat-07".equals(e.deviceId()))
+                        .singleElement().satisfies(e -> assertThat(e.fields()).containsEntry("device", "seat-07"));
+                assertThat(journal.window()).filteredOn(e -> EventType.CONNECTION_REFUSED.is(e))
+                        .extracting(e -> e.fields().get("remote")).containsOnly("127.0.0.1");
+            } finally {
+                for (java.net.Socket s : held) {
+                    s.close();
+                }
+            }
+        }
+    }
+
     private static java.net.Socket connectFrom(String local, int port) throws IOException {
         java.net.Socket s = new java.net.Socket();
         s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(local), 0));
