@@ -78,7 +78,7 @@ class FleetWindowTest {
         MainController c = app.controller();
         FleetController fleet = c.fleet();
         waitFor("the lab up with the first device on V1", 120_000, () -> c.devicePanels().containsKey(id(1))
-                && "1.0.0".equals(c.devicePanels().get(id(1)).version.getText()) && !c.deployButton.isDisabled());
+                && "1.0.0".equals(c.devicePanels().get(id(1)).version.getText()) && !c.server().deployButton.isDisabled());
         assertThat(onFx(() -> fleet.view().isVisible())).as("one device: no table").isFalse();
 
         LabSession session = app.live().session();
@@ -100,10 +100,10 @@ class FleetWindowTest {
         assertThat(onFx(() -> fleet.model().selectedProperty().get())).isEqualTo(id(4));
 
         // Deploy V2 and check all: every row ends UPDATED on 2.0.0, as the panels say.
-        waitFor("the deploy button offering V2", 30_000, () -> !c.deployButton.isDisabled()
-                && c.deployButton.getText().contains("2.0.0"));
-        robot.clickOn(c.deployButton);
-        waitFor("V2 deployed", 30_000, () -> c.deployments.getItems().stream().anyMatch(d -> d.contains("2.0.0")));
+        waitFor("the deploy button offering V2", 30_000, () -> !c.server().deployButton.isDisabled()
+                && c.server().deployButton.getText().contains("2.0.0"));
+        robot.clickOn(c.server().deployButton);
+        waitFor("V2 deployed", 30_000, () -> c.server().deployments.getItems().stream().anyMatch(d -> d.contains("2.0.0")));
         onFx(() -> {
             c.checkAll();
             return null;
