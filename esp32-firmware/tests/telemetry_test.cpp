@@ -30,6 +30,18 @@ TEST(Telemetry, StringsAreEscaped) {
               "\\u0007\"}\n");
 }
 
+TEST(Telemetry, ImageTransportSaysEncryptedOrPlaintextAndDecryptedOrNot) {
+    FakeSerial s;
+    TelemetryWriter t(s);
+    t.image_transport("2.0.0", true, "ecies-p256", "0123456789abcdef", true);
+    t.image_transport("2.0.0", false, "", "", false);
+    EXPECT_EQ(s.out,
+              "@ota1 {\"ev\":\"image_transport\",\"version\":\"2.0.0\",\"encrypted\":true,\"scheme\":\"ecies-p256\","
+              "\"key_id\":\"0123456789abcdef\",\"decrypted\":true}\n"
+              "@ota1 {\"ev\":\"image_transport\",\"version\":\"2.0.0\",\"encrypted\":false,\"scheme\":null,"
+              "\"key_id\":null,\"decrypted\":false}\n");
+}
+
 TEST(Telemetry, LcdEventCarriesRowsCellsAndGlyphs) {
     FakeSerial s;
     TelemetryWriter t(s);

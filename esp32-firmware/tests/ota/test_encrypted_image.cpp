@@ -13,6 +13,7 @@
 #include "secure_ota/factory_data.h"
 #include "secure_ota/ota/encrypted_image_stage.h"
 #include "secure_ota/ota/provisioning.h"
+#include "secure_ota/ota/telemetry_observer.h"
 
 namespace ota_test {
 namespace {
@@ -179,6 +180,58 @@ TEST_F(EncryptedUpdateTest, UpdatesFromAnEciesRelease) {
     UpdateResult r = update();
     EXPECT_EQ(r.image_bytes_received, plain.size() + 512);
     expect_updated(r);
+    EXPECT_TRUE(r.image_decrypted);
+}
+
+// The "image_transport" telemetry line (docs/telemetry.md): what the workbench's device panel
+// shows instead of reading a human log line.
+namespace {
+struct TransportSerial : SerialPort {
+    std::string out;
+    void write(const char* d, size_t n) override { out.append(d, n); }
+    int read_byte() override { return -1; }
+};
+std::string transport_line(const UpdateResult& r) {
+    TransportSerial s;
+    TelemetryWriter t(s);
+    send_image_transport(t, r);
+    return s.out;
+}
+}  // namespace
+
+TEST_F(EncryptedUpdateTest, ImageTransportSaysHowTheImageTravelledAndWhetherItWasDecrypted) {
+    offer_encrypted(*ecies);
+    UpdateResult r = update();
+    expect_updated(r);
+    EXPECT_EQ(transport_line(r), "@ota1 {\"ev\":\"image_transport\",\"version\":\"2.0.0\",\"encrypted\":true,"
+                                 "\"scheme\":\"ecies-p256\",\"key_id\":\"" + ecies->key_id() + "\",\"decrypted\":true}\n");
+}
+
+TEST_F(EncryptedUpdateTest, ImageTransportOfAPlaintextReleaseSaysPlaintext) {
+    offer(make_image("2.0.0", 1));  // a device with a decryption key, a plaintext release
+    UpdateResult r = update();
+    expect_updated(r);
+    EXPECT_FALSE(r.image_decrypted);
+    EXPECT_EQ(transport_line(r), "@ota1 {\"ev\":\"image_transport\",\"version\":\"2.0.0\",\"encrypted\":false,"
+                                 "\"scheme\":null,\"key_id\":null,\"decrypted\":false}\n");
+}
+
+TEST_F(EncryptedUpdateTest, ImageTransportOfAFileThatFailsItsTagIsNotDecrypted) {
+    auto other = Recipient::fresh_p256();
+    offer_encrypted(*other, {}, ecies->key_id());
+    UpdateResult r = update();
+    expect_refused_and_safe(r, Verdict::DecryptBadTag);
+    EXPECT_FALSE(r.image_decrypted);
+    EXPECT_NE(transport_line(r).find("\"encrypted\":true,\"scheme\":\"ecies-p256\""), std::string::npos);
+    EXPECT_NE(transport_line(r).find("\"decrypted\":false}"), std::string::npos);
+}
+
+TEST_F(EncryptedUpdateTest, NoImageTransportWhenNoImageWasRequested) {
+    decryption_key = nullptr;
+    offer_encrypted(*ecies);
+    UpdateResult r = update();
+    expect_refused_and_safe(r, Verdict::DecryptWrongKey);
+    EXPECT_EQ(transport_line(r), "");
 }
 
 TEST_F(EncryptedUpdateTest, UpdatesFromAnRsaRelease) {

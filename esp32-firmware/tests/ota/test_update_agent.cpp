@@ -124,6 +124,10 @@ TEST_F(AgentTest, CheckCommandUpdatesV1ToV2ThroughTheRuntime) {
     EXPECT_NE(why.find("2.0.0"), std::string::npos) << serial_out;
     EXPECT_NE(serial_out.find("\"ev\":\"ota\",\"phase\":\"download\""), std::string::npos);
     EXPECT_NE(serial_out.find("\"phase\":\"verdict\",\"code\":\"UPDATED\""), std::string::npos) << serial_out;
+    // How the image travelled, as an event before the verdict (the release is plaintext).
+    size_t transport = serial_out.find("@ota1 {\"ev\":\"image_transport\",\"version\":\"2.0.0\",\"encrypted\":false,");
+    EXPECT_NE(transport, std::string::npos) << serial_out;
+    EXPECT_LT(transport, serial_out.find("\"phase\":\"verdict\"")) << serial_out;
     ASSERT_EQ(server.reports.size(), 1u);
     EXPECT_EQ(ops->boot_partition()->label, "app1") << "otadata selects the new slot";
     // The restart: the bootloader boots V2 (NEW -> PENDING_VERIFY), its runtime confirms it

@@ -175,6 +175,17 @@ void TelemetryWriter::ota_verdict(const std::string& code, const std::string& de
     event(j.end_object());
 }
 
+void TelemetryWriter::image_transport(const std::string& version, bool encrypted, const std::string& scheme,
+                                      const std::string& key_id, bool decrypted) {
+    JsonWriter j;
+    j.begin_object().str("ev", "image_transport").str("version", version).boolean("encrypted", encrypted);
+    if (scheme.empty()) j.null("scheme");
+    else j.str("scheme", scheme);
+    if (key_id.empty()) j.null("key_id");
+    else j.str("key_id", key_id);
+    event(j.boolean("decrypted", decrypted).end_object());
+}
+
 TelemetryCommand parse_command(const std::string& line, std::string& name) {
     const std::string prefix = std::string(kTelemetryPrefix) + std::to_string(kTelemetryVersion) + " ";
     name.clear();

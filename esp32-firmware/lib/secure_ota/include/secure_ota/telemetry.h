@@ -77,6 +77,10 @@ public:
     // Reserved for the OTA engine: progress while writing, one verdict per attempt.
     void ota_progress(const std::string& phase, uint32_t bytes, uint32_t total);
     void ota_verdict(const std::string& code, const std::string& detail, const std::string& version);
+    // How the image of an attempt travelled: encrypted (scheme, key id) or in plaintext, and
+    // whether the device decrypted it whole (tag verified). Empty scheme/key_id are sent as null.
+    void image_transport(const std::string& version, bool encrypted, const std::string& scheme,
+                         const std::string& key_id, bool decrypted);
 
 private:
     void line(const std::string& s);

@@ -39,6 +39,14 @@ void send_verdict(TelemetryWriter& t, const UpdateResult& r) {
                   r.manifest ? r.manifest->version : std::string());
 }
 
+bool send_image_transport(TelemetryWriter& t, const UpdateResult& r) {
+    if (!r.manifest || r.image_requests == 0) return false;
+    const Manifest& m = *r.manifest;
+    t.image_transport(m.version, m.encrypted, m.encrypted ? m.encryption_scheme : std::string(),
+                      m.encrypted ? m.encryption_key_id : std::string(), m.encrypted && r.image_decrypted);
+    return true;
+}
+
 LcdAlert lcd_lines(const UpdateResult& r) {
     Verdict v = r.outcome.verdict;
     if (v == Verdict::NoUpdate) return {"", ""};

@@ -92,9 +92,7 @@ void OtaUpdateAgent::finish(const UpdateResult& r, const RunningApp& running, Up
         fw_.telemetry().log("OTA: the server sent " + std::to_string(r.bytes_after_body) +
                             " byte(s) after the Content-Length of a response; they were ignored");
     last_ = r;
-    if (r.manifest && r.manifest->encrypted && r.image_requests > 0)  // a human line: how the image travelled
-        fw_.telemetry().log("OTA: the image travelled encrypted (" + r.manifest->encryption_scheme + ", key " +
-                            r.manifest->encryption_key_id + ")");
+    send_image_transport(fw_.telemetry(), r);  // how the image travelled, before the verdict
     send_verdict(fw_.telemetry(), r);
     LcdAlert a = lcd_lines(r);
     if (!a.line1.empty()) {

@@ -445,6 +445,7 @@ Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, 
     if (decrypting) {
         Outcome f = decrypting->finish();  // all bytes, tag, encrypted-file hash
         if (!f.ok()) return f;
+        res.image_decrypted = true;
     }
     return finish_image(m, target, head, hash->finish());
 }

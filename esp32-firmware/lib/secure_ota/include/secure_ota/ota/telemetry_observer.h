@@ -1,6 +1,8 @@
 // Bridges the update engine to H1's serial telemetry (docs/telemetry.md, "ota" events):
 //   {"ev":"ota","phase":P,"bytes":N,"total":T}  P in connect|manifest|download|verify|activate
 //   {"ev":"ota","phase":"verdict","code":C,"detail":D,"version":V}   exactly one per attempt
+//   {"ev":"image_transport","version":V,"encrypted":B,"scheme":S,"key_id":K,"decrypted":B}
+//                                     before the verdict, when the attempt requested the image
 // and to the LCD: a security refusal shows "ALERTE SÉCURITÉ" / lcd_alert(code).
 #pragma once
 
@@ -30,6 +32,10 @@ private:
 
 // The one verdict line of an attempt (version = offered version, null when none was learned).
 void send_verdict(TelemetryWriter& telemetry, const UpdateResult& result);
+
+// The "image_transport" line of an attempt that requested image bytes (encrypted or plaintext,
+// decrypted or not); nothing when no image was requested. Returns whether it sent one.
+bool send_image_transport(TelemetryWriter& telemetry, const UpdateResult& result);
 
 // The two LCD lines for a result: {"ALERTE SÉCURITÉ", "HASH INVALID"} for security refusals,
 // {"MISE A JOUR", "ECHEC: <alert>"} for other failures, {"MISE A JOUR OK", version} on UPDATED,

@@ -157,6 +157,7 @@ struct UpdateResult {
     uint64_t image_bytes_received = 0;  // image body bytes received, over all requests (a resume re-sends some)
     uint32_t image_bytes_written = 0;   // image bytes in the target slot at the end (never more than the size)
     uint32_t image_requests = 0;        // 0 = no image byte was ever requested
+    bool image_decrypted = false;       // an encrypted file was decrypted whole and its tag verified
     uint32_t resumes = 0;
     uint64_t bytes_after_body = 0;      // sent by the server after a Content-Length body (ignored)
 };

@@ -81,10 +81,12 @@ class EncryptedOtaAcceptanceTest {
         JournalEvent confirmed = board.awaitDevice(boot.seq(), EventType.DEVICE_APP_STATE.wireName(), e -> true, "confirmation");
         assertThat(confirmed.fields()).containsEntry("state", "valid");
         assertThat(board.status().version()).isEqualTo("2.0.0");
-        // The device's serial log and the journal (so the timeline) say the update travelled encrypted.
-        assertThat(lab.after(mark, e -> e.type().equals(EventType.SERIAL_RX.wireName()) && "esp32-lab-01".equals(e.deviceId())
-                && e.message().contains("OTA: the image travelled encrypted (" + release.encryption().scheme().id())))
-                .isNotEmpty();
+        // The device's telemetry, so the journal and the timeline, say the update travelled encrypted and was decrypted.
+        assertThat(lab.after(mark, e -> EventType.IMAGE_TRANSPORT.is(e) && "esp32-lab-01".equals(e.deviceId())))
+                .singleElement().satisfies(e -> assertThat(e.fields()).containsEntry("version", "2.0.0")
+                        .containsEntry("encrypted", true).containsEntry("decrypted", true)
+                        .containsEntry("scheme", release.encryption().scheme().id())
+                        .containsEntry("key_id", release.encryption().keyId()));
         assertThat(lab.after(0, e -> e.type().equals("server.manifest") && "esp32-lab-01".equals(e.deviceId())))
                 .isNotEmpty().allSatisfy(e -> assertThat(e.fields()).containsEntry("encrypted", true)
                         .containsEntry("encryption", release.encryption().scheme().id()));

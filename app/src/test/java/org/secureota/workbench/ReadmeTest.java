@@ -107,6 +107,26 @@ class ReadmeTest {
     }
 
     @Test
+    void thePortCheckFileCountIsTheNumberOfFilesTheCheckCompiles() throws Exception {
+        // tools/check-esp32-port compiles the .cpp files of the folders its find names; the firmware README
+        // quotes how many ("N files today"), which silently went stale before (45, then 48).
+        Path firmware = ROOT.resolve("esp32-firmware");
+        Matcher find = Pattern.compile("find ((?:[\\w/.-]+ )+)-name '\\*\\.cpp'")
+                .matcher(Files.readString(firmware.resolve("tools/check-esp32-port")));
+        assertThat(find.find()).as("the find of tools/check-esp32-port").isTrue();
+        long files = 0;
+        for (String dir : find.group(1).trim().split(" ")) {
+            try (var walk = Files.walk(firmware.resolve(dir))) {
+                files += walk.filter(f -> f.getFileName().toString().endsWith(".cpp")).count();
+            }
+        }
+        Matcher quoted = Pattern.compile("(\\d+) files today").matcher(Files.readString(firmware.resolve("README.md")));
+        assertThat(quoted.find()).as("esp32-firmware/README.md quotes the port check's file count").isTrue();
+        assertThat(Long.parseLong(quoted.group(1))).as("files the port check compiles (" + find.group(1).trim() + ")")
+                .isEqualTo(files);
+    }
+
+    @Test
     void theArchitectureSectionNamesOnlyPackagesThatExist() throws Exception {
         String architecture = section(Files.readString(ROOT.resolve("README.md")), "Architecture");
         Matcher pkg = Pattern.compile("`([a-z]+)`").matcher(architecture.substring(0, architecture.indexOf("ArchitectureTest")));

@@ -108,6 +108,8 @@ public final class TelemetryCodec {
                     ? new TelemetryLine.OtaVerdict(raw, m.string("code"), m.optionalString("detail"),
                             m.optionalString("version"))
                     : new TelemetryLine.OtaProgress(raw, m.string("phase"), m.number("bytes"), m.number("total"));
+            case "image_transport" -> new TelemetryLine.ImageTransport(raw, m.string("version"), m.bool("encrypted"),
+                    m.optionalString("scheme"), m.optionalString("key_id"), m.bool("decrypted"));
             case "error" -> new TelemetryLine.DeviceError(raw, m.string("code"), m.optionalString("message"));
             case "heartbeat" -> new TelemetryLine.Heartbeat(raw, m.number("uptime_ms"), m.optionalString("version"),
                     m.optionalString("state"));

@@ -93,6 +93,17 @@ final class TelemetryJournal {
             f.put("version", v.version());
             message = "OTA verdict " + v.code() + (v.version() == null ? "" : " for " + v.version())
                     + (v.detail() == null ? "" : ": " + v.detail());
+        } else if (event instanceof TelemetryLine.ImageTransport t) {
+            type = EventType.IMAGE_TRANSPORT;
+            f.put("version", t.version());
+            f.put("encrypted", t.encrypted());
+            f.put("scheme", t.scheme());
+            f.put("key_id", t.keyId());
+            f.put("decrypted", t.decrypted());
+            message = "image " + t.version() + (t.encrypted()
+                    ? " travelled encrypted (" + t.scheme() + ", key " + t.keyId() + "), "
+                            + (t.decrypted() ? "decrypted by the device" : "NOT decrypted by the device")
+                    : " travelled in plaintext");
         } else if (event instanceof TelemetryLine.DeviceError e) {
             type = EventType.DEVICE_ERROR;
             f.put("code", e.code());

@@ -129,6 +129,19 @@ public sealed interface TelemetryLine {
         }
     }
 
+    /**
+     * {@code image_transport}: how the image of an attempt travelled, sent before its verdict when the device
+     * requested image bytes. {@code scheme} and {@code keyId} are null for a plaintext image; {@code decrypted}
+     * is true only when the device decrypted the whole encrypted file and its tag verified.
+     */
+    record ImageTransport(String raw, String version, boolean encrypted, String scheme, String keyId,
+                          boolean decrypted) implements Event {
+        @Override
+        public String name() {
+            return "image_transport";
+        }
+    }
+
     /** {@code error}: something went wrong outside an update; {@code code} is stable. */
     record DeviceError(String raw, String code, String message) implements Event {
         @Override

@@ -154,6 +154,11 @@ public enum EventType {
     OTA_PROGRESS("ota.progress", Source.DEVICE, "phase", "bytes", "total"),
     /** OTA verdict (fields: code, detail, version); match on code. */
     OTA_VERDICT("ota.verdict", Source.DEVICE, "code", "detail", "version"),
+    /**
+     * How the image of an attempt travelled, before its verdict: encrypted (scheme, key_id) or in plaintext, and
+     * whether the device decrypted the whole file (fields: version, encrypted, scheme, key_id, decrypted).
+     */
+    IMAGE_TRANSPORT("image.transport", Source.DEVICE, "version", "encrypted", "scheme", "key_id", "decrypted"),
     /** A line that looked like telemetry but could not be decoded (fields: warning, line). */
     DEVICE_TELEMETRY_WARNING("device.telemetry_warning", Source.DEVICE, "warning", "line"),
     /** A machine line the protocol says to ignore: unknown version or event (fields: reason). */

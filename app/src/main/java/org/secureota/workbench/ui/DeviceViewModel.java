@@ -81,10 +81,14 @@ public final class DeviceViewModel {
         imageKey.set(encrypted ? "device.image.offeredEncrypted" : "device.image.offeredPlaintext");
     }
 
-    /** The device said the image it downloaded travelled encrypted ({@code detail}: scheme and key). FX thread. */
-    public void imageDecrypted(String detail) {
-        imageArgument.set(detail);
-        imageKey.set("device.image.decrypted");
+    /**
+     * The device's {@code image.transport} event (docs/telemetry.md, {@code image_transport}): how the image it
+     * downloaded travelled, and whether it decrypted the whole encrypted file. FX thread.
+     */
+    public void imageTravelled(boolean encrypted, String scheme, String keyId, boolean decrypted) {
+        imageArgument.set(encrypted ? scheme + ", key " + keyId : "");
+        imageKey.set(!encrypted ? "device.image.travelledPlaintext"
+                : decrypted ? "device.image.decrypted" : "device.image.notDecrypted");
     }
 
     /** The explanation of a verdict in the current language, the device's own detail after it. */

@@ -184,7 +184,7 @@ public final class MainController {
 
     /**
      * The device panel says how the last image travelled: the server's offer says encrypted or plaintext, and
-     * the device's own line confirms that it decrypted what it downloaded.
+     * the device's {@code image.transport} event says how it travelled and whether the device decrypted it.
      */
     private void showImageTransport(JournalEvent e) {
         DevicePanelController p = e.deviceId() == null ? null : devicePanels.get(e.deviceId());
@@ -193,17 +193,12 @@ public final class MainController {
         }
         if (EventType.SERVER_MANIFEST.is(e) && "offered".equals(e.field("outcome").orElse(null))) {
             p.model().imageOffered("true".equals(e.field("encrypted").orElse(null)), e.field("encryption").orElse(null));
-        } else if (EventType.SERIAL_RX.wireName().equals(e.type())) {
-            int at = e.message().indexOf(ENCRYPTED_LINE);
-            int end = e.message().lastIndexOf(')');
-            if (at >= 0 && end > at + ENCRYPTED_LINE.length()) {
-                p.model().imageDecrypted(e.message().substring(at + ENCRYPTED_LINE.length(), end));
-            }
+        } else if (EventType.IMAGE_TRANSPORT.is(e)) {
+            p.model().imageTravelled("true".equals(e.field("encrypted").orElse(null)), e.field("scheme").orElse(null),
+                    e.field("key_id").orElse(null), "true".equals(e.field("decrypted").orElse(null)));
         }
     }
 
-    /** The firmware's line (update_agent.cpp) after an image that travelled encrypted. */
-    private static final String ENCRYPTED_LINE = "OTA: the image travelled encrypted (";
 
     /** Shows a device (FX thread), creating its panel on first sight. */
     public DeviceViewModel showDevice(String id, DeviceSnapshot snapshot, DeviceActions actions) {

@@ -149,6 +149,36 @@ class TelemetryCodecTest {
     }
 
     @Test
+    void imageTransportSaysEncryptedOrPlaintextAndDecryptedOrNotAndIsJournaled() {
+        String encrypted = "@ota1 {\"ev\":\"image_transport\",\"version\":\"2.0.0\",\"encrypted\":true,"
+                + "\"scheme\":\"ecies-p256\",\"key_id\":\"0123456789abcdef\",\"decrypted\":true}";
+        assertThat(codec.decode(encrypted)).isEqualTo(new TelemetryLine.ImageTransport(encrypted, "2.0.0", true,
+                "ecies-p256", "0123456789abcdef", true));
+        String plaintext = "@ota1 {\"ev\":\"image_transport\",\"version\":\"2.0.0\",\"encrypted\":false,"
+                + "\"scheme\":null,\"key_id\":null,\"decrypted\":false}";
+        assertThat(codec.decode(plaintext)).isEqualTo(new TelemetryLine.ImageTransport(plaintext, "2.0.0", false,
+                null, null, false));
+        // Whether the device decrypted it is the point of the event: without it the line is not version 1.
+        assertThat(codec.decode("@ota1 {\"ev\":\"image_transport\",\"version\":\"2.0.0\",\"encrypted\":true}"))
+                .isInstanceOfSatisfying(TelemetryLine.Human.class,
+                        h -> assertThat(h.codecWarning()).hasValueSatisfying(w -> assertThat(w).contains("'decrypted'")));
+
+        try (org.secureota.workbench.journal.Journal journal = new org.secureota.workbench.journal.Journal()) {
+            TelemetryJournal.received(journal, "esp32-lab-01", "/dev/pts/9", codec.decode(encrypted), false);
+            TelemetryJournal.received(journal, "esp32-lab-01", "/dev/pts/9", codec.decode(plaintext), false);
+            var events = journal.events(org.secureota.workbench.journal.EventType.IMAGE_TRANSPORT, "esp32-lab-01", 0);
+            assertThat(events).hasSize(2);
+            assertThat(events.get(0).fields()).containsEntry("version", "2.0.0").containsEntry("encrypted", true)
+                    .containsEntry("scheme", "ecies-p256").containsEntry("key_id", "0123456789abcdef")
+                    .containsEntry("decrypted", true);
+            assertThat(events.get(0).message())
+                    .isEqualTo("image 2.0.0 travelled encrypted (ecies-p256, key 0123456789abcdef), decrypted by the device");
+            assertThat(events.get(1).fields()).containsEntry("encrypted", false).containsEntry("decrypted", false);
+            assertThat(events.get(1).message()).isEqualTo("image 2.0.0 travelled in plaintext");
+        }
+    }
+
+    @Test
     void unknownMembersAreSkippedAndMemberOrderDoesNotMatter() {
         var ack = codec.decode("@ota1 {\"future\":{\"nested\":[1,2]},\"cmd\":\"reboot\",\"ev\":\"ack\",\"extra\":null}");
         assertThat(ack).isInstanceOfSatisfying(TelemetryLine.Ack.class, a -> assertThat(a.command()).isEqualTo("reboot"));

@@ -91,14 +91,24 @@ class ViewModelTest {
         assertThat(vm.imageProperty().get()).startsWith("offered in plaintext");
         vm.imageOffered(true, "ecies-p256");
         assertThat(vm.imageProperty().get()).isEqualTo("offered encrypted (ecies-p256): only holders of the product's decryption key (its devices and the publisher) can read it");
-        vm.imageDecrypted("ecies-p256, key 0123456789abcdef");
+        vm.imageTravelled(true, "ecies-p256", "0123456789abcdef", true);
         assertThat(vm.imageProperty().get())
                 .isEqualTo("travelled encrypted, decrypted by the device (ecies-p256, key 0123456789abcdef)");
         i18n.setLocale(Locale.FRENCH);
         assertThat(vm.imageProperty().get())
                 .isEqualTo("a voyagé chiffrée, déchiffrée par l'appareil (ecies-p256, key 0123456789abcdef)");
+        vm.imageTravelled(true, "ecies-p256", "0123456789abcdef", false);
+        assertThat(vm.imageProperty().get()).isEqualTo(
+                "a voyagé chiffrée (ecies-p256, key 0123456789abcdef), NON déchiffrée par l'appareil : rien n'a été installé");
         vm.imageOffered(false, null);
         assertThat(vm.imageProperty().get()).startsWith("proposée en clair");
+        vm.imageTravelled(false, null, null, false);
+        assertThat(vm.imageProperty().get()).isEqualTo("a voyagé en clair : quiconque obtient le fichier peut la lire");
+        i18n.setLocale(Locale.ENGLISH);
+        assertThat(vm.imageProperty().get()).isEqualTo("travelled in plaintext: anyone who gets the file can read it");
+        vm.imageTravelled(true, "rsa-3072", "fedcba9876543210", false);
+        assertThat(vm.imageProperty().get()).isEqualTo(
+                "travelled encrypted (rsa-3072, key fedcba9876543210), NOT decrypted by the device: nothing was installed");
     }
 
     @Test
