@@ -39,6 +39,29 @@ TEST(FactoryData, RoundTripsThroughTheErasedPartition) {
     EXPECT_EQ(back->signing_pubkey_pem, fd.signing_pubkey_pem);
 }
 
+TEST(FactoryData, LcdLangIsOptionalAndRoundTrips) {
+    auto fd = test::sample_factory_data();
+    EXPECT_EQ(lcd_language(&fd), LcdLanguage::Fr) << "absent: French";
+    EXPECT_EQ(lcd_language(nullptr), LcdLanguage::Fr) << "no factory data: French";
+    fd.lcd_lang = "en";
+    auto b = fd.serialize();
+    EXPECT_EQ(load_le16(&b[6]), 7u) << "one more record, tag 8";
+    std::string err;
+    auto back = FactoryData::parse(b.data(), b.size(), err);
+    ASSERT_TRUE(back) << err;
+    EXPECT_EQ(back->lcd_lang, "en");
+    EXPECT_EQ(lcd_language(&*back), LcdLanguage::En);
+}
+
+TEST(FactoryData, AnUnknownLcdLangIsRefusedByName) {
+    auto fd = test::sample_factory_data();
+    fd.lcd_lang = "de";
+    std::string err;
+    EXPECT_FALSE(fd.validate(err));
+    EXPECT_NE(err.find("lcd_lang"), std::string::npos) << err;
+    EXPECT_NE(err.find("'fr' or 'en'"), std::string::npos) << err;
+}
+
 TEST(FactoryData, BlankPartitionMeansUnprovisioned) {
     std::vector<uint8_t> part(0x2000, 0xFF);
     std::string err;

@@ -118,7 +118,7 @@ TEST(FirmwareRuntime, FailedSelfTestRestartsWithoutConfirming) {
     Firmware fw(board, app);
     fw.setup();
     EXPECT_FALSE(app.started);
-    EXPECT_NE(board.serial_.out.find("SELF-TEST FAILED"), std::string::npos);
+    EXPECT_NE(board.serial_.out.find("AUTOTEST ECHOUE"), std::string::npos) << "French without lcd_lang";
     EXPECT_NO_THROW(fw.loop()) << "the alert stays on the LCD for a moment first";
     board.clock_.now += Firmware::kRollbackDelayMs;
     EXPECT_THROW(fw.loop(), Restarted);
@@ -177,9 +177,28 @@ TEST(FirmwareRuntime, UnprovisionedDeviceRunsButRefusesUpdates) {
     fw.setup();
     EXPECT_EQ(fw.factory_data(), nullptr);
     EXPECT_NE(board.serial_.out.find("\"code\":\"NOT_PROVISIONED\""), std::string::npos);
-    EXPECT_EQ(fw.lcd().row_text(0), "NOT PROVISIONED ");
+    EXPECT_EQ(fw.lcd().row_text(0), "NON PROVISIONNE ") << "no factory data: no lcd_lang, French";
     board.serial_.in = "@ota1 {\"cmd\":\"check\"}\n";
     board.serial_.out.clear();
     fw.loop();
     EXPECT_NE(board.serial_.out.find("\"phase\":\"verdict\",\"code\":\"NOT_PROVISIONED\""), std::string::npos);
+}
+
+// lcd_lang "en" in the factory data: the runtime's own screens in English.
+TEST(FirmwareRuntime, FactoryDataLcdLangEnShowsEnglishTexts) {
+    FakeBoard board(Layout::ArduinoDefault);
+    ASSERT_NO_FATAL_FAILURE(prepare_pending_v2(board));
+    FactoryData fd = test::sample_factory_data();
+    fd.lcd_lang = "en";
+    auto bytes = fd.serialize();
+    ASSERT_EQ(board.chip.nor.erase(kFactoryDataOffset, 0x2000), FlashStatus::Ok);
+    ASSERT_EQ(board.chip.nor.write(kFactoryDataOffset, bytes.data(), bytes.size()), FlashStatus::Ok);
+    ScriptedApp app;
+    app.passes = false;
+    Firmware fw(board, app);
+    fw.setup();
+    ASSERT_NE(fw.factory_data(), nullptr);
+    EXPECT_EQ(fw.lcd_language(), LcdLanguage::En);
+    EXPECT_EQ(fw.lcd().row_text(0), "SELF-TEST FAILED");
+    EXPECT_EQ(fw.lcd().row_text(1), "ROLLBACK...     ");
 }

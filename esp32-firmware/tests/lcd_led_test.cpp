@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "secure_ota/lcd.h"
+#include "secure_ota/lcd_text.h"
 #include "secure_ota/led.h"
 
 using namespace secure_ota;
@@ -97,4 +98,23 @@ TEST(Led, ReportsPatternChangesNotToggles) {
     EXPECT_EQ(reports, 1);
     led.set(LedPattern::blink(500, 50));
     EXPECT_EQ(reports, 2);
+}
+
+// The runtime's texts in both LCD languages (lcd_text.h); docs/telemetry.md lists them.
+TEST(LcdText, EveryTextInBothLanguagesFitsSixteenColumns) {
+    for (LcdText t : {LcdText::FirmwareError, LcdText::SelfTestFailed, LcdText::RollingBack, LcdText::NotProvisioned,
+                      LcdText::NoFactoryData, LcdText::Update, LcdText::Checking, LcdText::UpToDate, LcdText::UpdateOk,
+                      LcdText::SecurityAlert}) {
+        for (LcdLanguage lang : {LcdLanguage::Fr, LcdLanguage::En}) {
+            std::string s = lcd_text(t, lang);
+            EXPECT_FALSE(s.empty()) << static_cast<int>(t) << " " << to_string(lang);
+            EXPECT_LE(utf8_decode(s).size(), static_cast<size_t>(kLcdColumns)) << s;
+        }
+        EXPECT_STRNE(lcd_text(t, LcdLanguage::Fr), lcd_text(t, LcdLanguage::En)) << static_cast<int>(t);
+    }
+    EXPECT_STREQ(lcd_text(LcdText::SecurityAlert, LcdLanguage::Fr), "ALERTE S\xC3\x89" "CURIT\xC3\x89");
+    EXPECT_STREQ(lcd_text(LcdText::SecurityAlert, LcdLanguage::En), "SECURITY ALERT");
+    EXPECT_EQ(lcd_language_from_string("en"), LcdLanguage::En);
+    EXPECT_EQ(lcd_language_from_string("fr"), LcdLanguage::Fr);
+    EXPECT_FALSE(lcd_language_from_string("EN"));
 }

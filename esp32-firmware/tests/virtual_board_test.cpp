@@ -163,7 +163,7 @@ TEST_P(RollbackOnBoard, BrokenV4IsRolledBackToV1) {
     auto st = uart.wait_event("selftest");
     ASSERT_TRUE(st);
     EXPECT_EQ(json_field(*st, "passed"), "false");
-    EXPECT_TRUE(uart.wait_event("lcd", {"SELF-TEST FAILED"}));
+    EXPECT_TRUE(uart.wait_event("lcd", {"AUTOTEST ECHOUE"}));
     auto back = uart.wait_event("boot", {"\"version\":\"1.0.0\""});
     ASSERT_TRUE(back) << uart.transcript();
     EXPECT_EQ(json_field(*back, "reset_reason"), "sw");
@@ -327,7 +327,7 @@ TEST_F(VirtualBoard, UnprovisionedDeviceSaysSoOnSerialAndLcd) {
     ASSERT_TRUE(boot);
     EXPECT_EQ(json_field(*boot, "provisioned"), "false");
     EXPECT_TRUE(uart.wait_event("error", {"\"code\":\"NOT_PROVISIONED\""}));
-    EXPECT_TRUE(uart.wait_event("lcd", {"NOT PROVISIONED"}));
+    EXPECT_TRUE(uart.wait_event("lcd", {"NON PROVISIONNE"}));
     board.stop();
 }
 

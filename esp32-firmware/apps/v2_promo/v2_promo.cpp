@@ -24,11 +24,15 @@ public:
 private:
     void render(secure_ota::AppContext& ctx, uint32_t now) {
         uint32_t t = now - start_;
+        const bool english = secure_ota::lcd_language(ctx) == secure_ota::LcdLanguage::En;
         if ((t / kScreenMs) % 2 == 1) {
-            ctx.lcd.show("CAFÉ  2,40 €", "PROMO -20%");  // É and € come from CGRAM glyphs
+            // French: É and € come from CGRAM glyphs; the English screen needs none.
+            ctx.lcd.show(english ? "COFFEE  EUR 2.40" : "CAFÉ  2,40 €", "PROMO -20%");
             return;
         }
-        static const std::string promo = "   *** PROMO DE LA SEMAINE *** ";
+        static const std::string promo_fr = "   *** PROMO DE LA SEMAINE *** ";
+        static const std::string promo_en = "   *** THIS WEEK'S DEAL *** ";
+        const std::string& promo = english ? promo_en : promo_fr;
         size_t off = (t / kScrollStepMs) % promo.size();
         std::string window = (promo + promo).substr(off, 16);
         ctx.lcd.show(window, "V2 PROMO v" + ctx.self.version);

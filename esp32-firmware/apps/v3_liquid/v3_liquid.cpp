@@ -39,13 +39,15 @@ public:
 private:
     void render(secure_ota::AppContext& ctx, uint32_t now) {
         uint32_t t = now - start_;
+        const bool english = secure_ota::lcd_language(ctx) == secure_ota::LcdLanguage::En;
         char line[24];
+        // "LIQUIDATION" on row 0 in both languages (a clearance sale in English too; the scripts look for it).
         if ((t / kScreenMs) % 2 == 0) {
-            std::snprintf(line, sizeof line, "TOUT À -%d%%", markdown_rate(t));
+            std::snprintf(line, sizeof line, english ? "ALL AT -%d%%" : "TOUT À -%d%%", markdown_rate(t));
             ctx.lcd.show("LIQUIDATION", line);
         } else {
             uint32_t left_min = 59 - (t / 60000) % 60;
-            std::snprintf(line, sizeof line, "PALIER DANS %2umn", unsigned(left_min));
+            std::snprintf(line, sizeof line, english ? "NEXT STEP IN %2um" : "PALIER DANS %2umn", unsigned(left_min));
             ctx.lcd.show("V3 LIQUIDATION", line);
         }
     }

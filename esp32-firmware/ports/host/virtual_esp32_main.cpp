@@ -36,7 +36,8 @@ const char* kUsage =
     "  virtual-esp32 image pack --program EXE --version X.Y.Z --secure-version N --project NAME --out IMAGE\n"
     "  virtual-esp32 image info IMAGE\n"
     "  virtual-esp32 factory-data --device-id ID --product NAME --server-url URL --api-key KEY\n"
-    "                             --ca-cert PEM --signing-pubkey PEM [--decryption-key PEM] --out FILE\n";
+    "                             --ca-cert PEM --signing-pubkey PEM [--decryption-key PEM]\n"
+    "                             [--lcd-lang fr|en] --out FILE\n";
 
 int usage_error(const std::string& msg) {
     std::fprintf(stderr, "virtual-esp32: %s\n%s", msg.c_str(), kUsage);
@@ -203,7 +204,7 @@ int cmd_image(int argc, char** argv) {
 int cmd_factory_data(const std::map<std::string, std::string>& o) {
     std::string err;
     const auto keys = {"device-id", "product", "server-url", "api-key", "ca-cert", "signing-pubkey", "out"};
-    if (!only(o, {"device-id", "product", "server-url", "api-key", "ca-cert", "signing-pubkey", "decryption-key", "out"}, err) ||
+    if (!only(o, {"device-id", "product", "server-url", "api-key", "ca-cert", "signing-pubkey", "decryption-key", "lcd-lang", "out"}, err) ||
         !require(o, keys, err))
         return usage_error(err);
     secure_ota::FactoryData fd;
@@ -221,6 +222,7 @@ int cmd_factory_data(const std::map<std::string, std::string>& o) {
         if (!read_file(o.at("decryption-key"), dk)) return usage_error("cannot read --decryption-key " + o.at("decryption-key"));
         fd.decryption_key_pem.assign(dk.begin(), dk.end());
     }
+    if (o.count("lcd-lang")) fd.lcd_lang = o.at("lcd-lang");
     if (!fd.validate(err)) {
         std::fprintf(stderr, "virtual-esp32 factory-data: %s\n", err.c_str());
         return 1;

@@ -66,6 +66,9 @@ TEST_F(TelemetryObserverTest, RefusalVerdictAndLcd) {
     LcdAlert a = lcd_lines(r);
     EXPECT_EQ(a.line1, "ALERTE S\xC3\x89" "CURIT\xC3\x89");
     EXPECT_EQ(a.line2, "HASH INVALID");
+    LcdAlert en = lcd_lines(r, secure_ota::LcdLanguage::En);
+    EXPECT_EQ(en.line1, "SECURITY ALERT");
+    EXPECT_EQ(en.line2, "HASH INVALID");
 
     key.reset();
     CaptureSerial s2;
@@ -75,4 +78,6 @@ TEST_F(TelemetryObserverTest, RefusalVerdictAndLcd) {
     EXPECT_NE(s2.out.find("\"code\":\"NOT_PROVISIONED\""), std::string::npos);
     EXPECT_NE(s2.out.find("\"version\":null"), std::string::npos) << s2.out;
     EXPECT_EQ(lcd_lines(r).line1, "MISE A JOUR");
+    EXPECT_EQ(lcd_lines(r, secure_ota::LcdLanguage::En).line1, "UPDATE");
+    EXPECT_EQ(lcd_lines(r, secure_ota::LcdLanguage::En).line2, "NOT PROVISIONED");
 }

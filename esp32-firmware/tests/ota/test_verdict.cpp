@@ -19,6 +19,9 @@ TEST(Verdict, CodesAreUniqueUpperSnakeAndRoundTrip) {
         EXPECT_EQ(back, v);
         EXPECT_GT(std::strlen(reason(v)), 10u) << code;
         EXPECT_LE(std::strlen(lcd_alert(v)), 16u) << code << " LCD line must fit 16 columns";
+        EXPECT_LE(std::strlen(lcd_alert(v, secure_ota::LcdLanguage::En)), 16u) << code << " English LCD line must fit 16 columns";
+        // Every refusal has an English line of its own (UPDATED and NO_UPDATE leave the screen alone).
+        EXPECT_EQ(std::strlen(lcd_alert(v)) == 0, std::strlen(lcd_alert(v, secure_ota::LcdLanguage::En)) == 0) << code;
     }
     Verdict out;
     EXPECT_FALSE(verdict_from_string("updated", out));

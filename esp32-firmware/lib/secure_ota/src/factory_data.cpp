@@ -28,10 +28,14 @@ const FieldSpec kFields[] = {
 // 3300 bytes holds an RSA-3072 PKCS#8 PEM (about 2.5 KB); a P-256 one is about 240.
 const FieldSpec kDecryptionKey = {FactoryData::kDecryptionKeyPem, "decryption_key_pem", 3300, &FactoryData::decryption_key_pem};
 
+// Optional too: a device made before it existed, or without it, shows French texts.
+const FieldSpec kLcdLang = {FactoryData::kLcdLang, "lcd_lang", 2, &FactoryData::lcd_lang};
+
 std::vector<const FieldSpec*> all_fields() {
     std::vector<const FieldSpec*> all;
     for (const auto& f : kFields) all.push_back(&f);
     all.push_back(&kDecryptionKey);
+    all.push_back(&kLcdLang);
     return all;
 }
 
@@ -67,7 +71,16 @@ bool FactoryData::validate(std::string& error) const {
         error = "decryption_key_pem is not a PKCS#8 PEM private key (no BEGIN PRIVATE KEY line)";
         return false;
     }
+    if (!lcd_lang.empty() && !lcd_language_from_string(lcd_lang)) {
+        error = "factory data field 'lcd_lang' is '" + lcd_lang + "'; it must be 'fr' or 'en'";
+        return false;
+    }
     return true;
+}
+
+LcdLanguage lcd_language(const FactoryData* data) {
+    if (!data) return LcdLanguage::Fr;
+    return lcd_language_from_string(data->lcd_lang).value_or(LcdLanguage::Fr);
 }
 
 std::vector<uint8_t> FactoryData::serialize() const {
@@ -76,7 +89,7 @@ std::vector<uint8_t> FactoryData::serialize() const {
     for (const FieldSpec* fp : all_fields()) {
         const FieldSpec& f = *fp;
         const std::string& v = this->*f.member;
-        if (f.tag == kDecryptionKeyPem && v.empty()) continue;
+        if ((f.tag == kDecryptionKeyPem || f.tag == kLcdLang) && v.empty()) continue;
         ++count;
         uint8_t th[4];
         store_le16(th, f.tag);

@@ -23,7 +23,7 @@ Firmware::Firmware(Board& board, App& app)
 
 void Firmware::fatal(const std::string& code, const std::string& message) {
     telemetry_.error(code, message);
-    lcd_.show("FIRMWARE ERROR", code.substr(0, kLcdColumns));
+    lcd_.show(lcd_text(LcdText::FirmwareError, lcd_language()), code.substr(0, kLcdColumns));
     led_.set(LedPattern::on());
 }
 
@@ -85,7 +85,7 @@ void Firmware::setup() {
                 telemetry_.log("self-test failed: cannot mark the image invalid (" + ota_ops_->last_error() +
                                "); the bootloader rolls it back as never confirmed");
         }
-        lcd_.show("SELF-TEST FAILED", "ROLLBACK...");
+        lcd_.show(lcd_text(LcdText::SelfTestFailed, lcd_language()), lcd_text(LcdText::RollingBack, lcd_language()));
         led_.set(LedPattern::strobe(400, 2, 50));
         rollback_pending_ = true;
         rollback_at_ = board_.clock().millis() + kRollbackDelayMs;
@@ -106,7 +106,7 @@ void Firmware::setup() {
         app_.start(ctx_, board_.clock().millis());
     } else {
         // The product screens would suggest everything is fine; it is not.
-        lcd_.show("NOT PROVISIONED", "NO FACTORY DATA");
+        lcd_.show(lcd_text(LcdText::NotProvisioned, lcd_language()), lcd_text(LcdText::NoFactoryData, lcd_language()));
         led_.set(LedPattern::blink(250, 50));
     }
     board_.task_watchdog_delete();

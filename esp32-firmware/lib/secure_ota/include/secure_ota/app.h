@@ -44,6 +44,9 @@ inline bool image_is_for_this_product(const AppContext& ctx, const std::string& 
     return true;
 }
 
+// The language of the app's screens: the factory data's lcd_lang (French without it).
+inline LcdLanguage lcd_language(const AppContext& ctx) { return secure_ota::lcd_language(ctx.factory_data); }
+
 // Each app (apps/<name>/) defines this; the board's entry point calls it.
 App& product_app();
 

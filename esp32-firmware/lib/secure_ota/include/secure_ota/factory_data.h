@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "secure_ota/flash.h"
+#include "secure_ota/lcd_text.h"
 #include "secure_ota/partition_table.h"
 
 namespace secure_ota {
@@ -30,6 +31,7 @@ struct FactoryData {
         kCaCertPem = 5,
         kSigningPubKeyPem = 6,
         kDecryptionKeyPem = 7,  // optional: only devices of a product whose releases are encrypted
+        kLcdLang = 8,           // optional: "fr" (the default) or "en", the language of the LCD's texts
     };
 
     std::string device_id;           // e.g. "esp32-lab-01"
@@ -39,6 +41,7 @@ struct FactoryData {
     std::string ca_cert_pem;         // the only CA the TLS client trusts
     std::string signing_pubkey_pem;  // verifies the manifest's ES256 signature
     std::string decryption_key_pem;  // optional: the product's esp_encrypted_img private key (PKCS#8 PEM)
+    std::string lcd_lang;            // optional: "fr" or "en"; empty: French
 
     std::vector<uint8_t> serialize() const;
     // nullopt with `error` naming what is wrong: blank partition, bad magic, CRC, missing field.
@@ -47,5 +50,8 @@ struct FactoryData {
     // Field limits, checked before writing and after reading.
     bool validate(std::string& error) const;
 };
+
+// The language of the LCD's texts for this factory data: its lcd_lang, French when absent (or no data).
+LcdLanguage lcd_language(const FactoryData* data);
 
 }  // namespace secure_ota

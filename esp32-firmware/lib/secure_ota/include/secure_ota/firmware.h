@@ -42,6 +42,8 @@ public:
     void set_update_agent(UpdateAgent* agent) { agent_ = agent; }
     OtaOps* ota_ops() { return ota_ops_.get(); }
     const FactoryData* factory_data() const { return factory_data_ ? &*factory_data_ : nullptr; }
+    // The factory data's lcd_lang; French without factory data (or before it is read).
+    LcdLanguage lcd_language() const { return secure_ota::lcd_language(factory_data()); }
     TelemetryWriter& telemetry() { return telemetry_; }
     Lcd& lcd() { return lcd_; }
     // Keeps the app from drawing on the LCD for kResultHoldMs from now (the update agent's result screen).

@@ -47,12 +47,12 @@ bool send_image_transport(TelemetryWriter& t, const UpdateResult& r) {
     return true;
 }
 
-LcdAlert lcd_lines(const UpdateResult& r) {
+LcdAlert lcd_lines(const UpdateResult& r, LcdLanguage lang) {
     Verdict v = r.outcome.verdict;
     if (v == Verdict::NoUpdate) return {"", ""};
-    if (v == Verdict::Updated) return {"MISE A JOUR OK", r.manifest ? "-> " + r.manifest->version : ""};
-    if (is_security_refusal(v)) return {"ALERTE S\xC3\x89" "CURIT\xC3\x89", lcd_alert(v)};
-    return {"MISE A JOUR", lcd_alert(v)};
+    if (v == Verdict::Updated) return {lcd_text(LcdText::UpdateOk, lang), r.manifest ? "-> " + r.manifest->version : ""};
+    if (is_security_refusal(v)) return {lcd_text(LcdText::SecurityAlert, lang), lcd_alert(v, lang)};
+    return {lcd_text(LcdText::Update, lang), lcd_alert(v, lang)};
 }
 
 }  // namespace secure_ota::ota

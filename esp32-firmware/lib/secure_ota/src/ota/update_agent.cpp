@@ -94,7 +94,7 @@ void OtaUpdateAgent::finish(const UpdateResult& r, const RunningApp& running, Up
     last_ = r;
     send_image_transport(fw_.telemetry(), r);  // how the image travelled, before the verdict
     send_verdict(fw_.telemetry(), r);
-    LcdAlert a = lcd_lines(r);
+    LcdAlert a = lcd_lines(r, fw_.lcd_language());
     if (!a.line1.empty()) {
         fw_.lcd().show(a.line1, a.line2);
         fw_.hold_display();
@@ -163,13 +163,13 @@ void OtaUpdateAgent::check_now() {
                             port_.counters, prov->signing_key.get(), &observer, prov->decryption_key.get(),
                             port_.time_floor, port_.freshness};
     UpdateEngine engine(deps, prov->config);
-    fw_.lcd().show("MISE A JOUR", "VERIFICATION...");
+    fw_.lcd().show(lcd_text(LcdText::Update, fw_.lcd_language()), lcd_text(LcdText::Checking, fw_.lcd_language()));
     r = engine.run(running);
     finish(r, running, &engine);
     busy_ = false;
     if (r.outcome.verdict == Verdict::Updated) port_.restart("update to " + r.manifest->version + " installed");
     else if (r.outcome.verdict == Verdict::NoUpdate) {
-        fw_.lcd().show("A JOUR", "v" + running.version);
+        fw_.lcd().show(lcd_text(LcdText::UpToDate, fw_.lcd_language()), "v" + running.version);
         fw_.hold_display();
     }
 }

@@ -39,11 +39,12 @@ bool send_image_transport(TelemetryWriter& telemetry, const UpdateResult& result
 
 // The two LCD lines for a result: {"ALERTE SÉCURITÉ", "HASH INVALID"} for security refusals,
 // {"MISE A JOUR", "ECHEC: <alert>"} for other failures, {"MISE A JOUR OK", version} on UPDATED,
-// {"", ""} for NO_UPDATE (leave the screen alone). UTF-8; the app maps É to its CGRAM glyph.
+// {"", ""} for NO_UPDATE (leave the screen alone); in the board's LCD language (English: "SECURITY
+// ALERT", "UPDATE", "UPDATE OK"). UTF-8; the app maps É to its CGRAM glyph.
 struct LcdAlert {
     std::string line1;
     std::string line2;
 };
-LcdAlert lcd_lines(const UpdateResult& result);
+LcdAlert lcd_lines(const UpdateResult& result, LcdLanguage lang = LcdLanguage::Fr);
 
 }  // namespace secure_ota::ota

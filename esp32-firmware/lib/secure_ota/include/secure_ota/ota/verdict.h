@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include "secure_ota/lcd_text.h"
 
 namespace secure_ota::ota {
 
@@ -83,8 +84,9 @@ constexpr Verdict kAllVerdicts[] = {
 const char* to_string(Verdict v);
 // One line of English for humans (logs, LCD detail); may change between releases.
 const char* reason(Verdict v);
-// The LCD alert line (16 chars max) for a refusal, e.g. "HASH INVALID"; "" for UPDATED/NO_UPDATE.
-const char* lcd_alert(Verdict v);
+// The LCD alert line (16 chars max) for a refusal in the board's LCD language, e.g. "HASH INVALID";
+// "" for UPDATED/NO_UPDATE.
+const char* lcd_alert(Verdict v, LcdLanguage lang = LcdLanguage::Fr);
 // True for outcomes that indicate an attack or tampering rather than a benign condition.
 bool is_security_refusal(Verdict v);
 // Parses a code back (for the workbench protocol); false if unknown.

@@ -79,11 +79,21 @@ final class DeviceCommand implements Runnable {
                 description = "Where to write the partition image (default: the lab's devices/ID/factory.bin).")
         private Path out;
 
+        @Option(names = "--lcd-lang", paramLabel = "LANG",
+                description = "Language of the device's LCD texts: fr or en (default: none written, so French).")
+        private String lcdLanguage;
+
         @Override
         public void run() {
             String problem = DeviceId.problem(deviceId);
             if (problem != null) {
                 throw new UsageException(problem);
+            }
+            org.secureota.workbench.device.LcdLanguage lcd;
+            try {
+                lcd = lcdLanguage == null ? null : org.secureota.workbench.device.LcdLanguage.of(lcdLanguage);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--lcd-lang " + lcdLanguage + ": the LCD speaks fr or en");
             }
             Lab lab = WorkbenchCli.labOf(spec);
             String apiKey = readApiKey();
@@ -91,7 +101,7 @@ final class DeviceCommand implements Runnable {
             Path target = (out != null ? out : lab.devices().resolve(deviceId).resolve("factory.bin"))
                     .toAbsolutePath().normalize();
             PrintWriter w = spec.commandLine().getOut();
-            write(lab, deviceId, product, serverUrl, apiKey, target, w);
+            write(lab, deviceId, product, serverUrl, apiKey, target, lcd, w);
             w.println();
             printFlashCommands(w, target, null);
             w.println("For the virtual ESP32: " + LabHints.workbench(lab) + " device virtual --factory-data "
@@ -104,9 +114,15 @@ final class DeviceCommand implements Runnable {
          */
         static FactoryData write(Lab lab, String deviceId, String product, String serverUrl, String apiKey, Path target,
                                  PrintWriter w) {
+            return write(lab, deviceId, product, serverUrl, apiKey, target, null, w);
+        }
+
+        /** The same, with the LCD's language ({@code lcd_lang}; null: none written, French). */
+        static FactoryData write(Lab lab, String deviceId, String product, String serverUrl, String apiKey, Path target,
+                                 org.secureota.workbench.device.LcdLanguage lcdLanguage, PrintWriter w) {
             FactoryDataFile written;
             try {
-                written = FactoryDataFile.write(lab, deviceId, product, serverUrl, apiKey, target);
+                written = FactoryDataFile.write(lab, deviceId, product, serverUrl, apiKey, target, lcdLanguage);
             } catch (LabSessionException e) {
                 throw new UsageException(e.getMessage(), e);
             }
@@ -123,6 +139,7 @@ final class DeviceCommand implements Runnable {
             w.println("  device_id    " + data.deviceId());
             w.println("  product      " + data.product());
             w.println("  server_url   " + data.serverUrl());
+            w.println("  lcd_lang     " + (data.lcdLanguage() == null ? "(none: French)" : data.lcdLanguage().code()));
             w.println("  api_key      (hidden)");
             w.println("  trusts       " + pki.path(PkiFile.CA_CERT) + " and " + pki.path(PkiFile.SIGNING_PUB));
             w.println("  decrypts     " + (written.decryptionKey() != null ? "releases encrypted for "

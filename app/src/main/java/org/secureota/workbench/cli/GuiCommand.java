@@ -46,6 +46,10 @@ final class GuiCommand implements Runnable {
     @Option(names = "--lang", paramLabel = "LANG", description = "Language of the window: en or fr (default: the system's).")
     private String language;
 
+    @Option(names = "--lcd-lang", paramLabel = "LANG",
+            description = "Language of the virtual devices' LCD texts: fr or en (default: the window's language).")
+    private String lcdLanguage;
+
     @Option(names = "--dark", description = "Start with the dark theme.")
     private boolean dark;
 
@@ -72,9 +76,15 @@ final class GuiCommand implements Runnable {
             throw new UsageException("--lang " + language + ": the window speaks en or fr");
         }
         Locale locale = language == null ? Locale.getDefault() : Locale.forLanguageTag(language);
+        org.secureota.workbench.device.LcdLanguage lcd;
+        try {
+            lcd = lcdLanguage == null ? null : org.secureota.workbench.device.LcdLanguage.of(lcdLanguage);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--lcd-lang " + lcdLanguage + ": the LCD speaks fr or en");
+        }
         LiveLabOptions live = replay != null ? null : new LiveLabOptions(servingBoards(
                 LabSessionOptions.defaults(WorkbenchCli.labOf(command)).withServerPort(port)
-                        .withJournalWindow(JOURNAL_WINDOW)), deviceId);
+                        .withJournalWindow(JOURNAL_WINDOW)), deviceId, lcd);
         String problem = WorkbenchApp.run(new GuiOptions(locale, dark, presentation, replay, live));
         if (problem != null) {
             throw new UsageException(problem);

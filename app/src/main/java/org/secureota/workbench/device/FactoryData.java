@@ -23,9 +23,13 @@ import java.util.zip.CRC32;
  * <p>{@code decryptionKeyPem} (tag 7) is optional: the product's esp_encrypted_img private key, for devices
  * of a product whose releases are published encrypted. Null when absent; a device without it keeps
  * installing plaintext releases.
+ *
+ * <p>{@code lcdLanguage} (tag 8, {@code lcd_lang}) is optional too: the language of the LCD's texts. Null when
+ * absent; the firmware then speaks French.
  */
 public record FactoryData(String deviceId, String product, String serverUrl, String apiKey,
-                          String caCertificatePem, String signingPublicKeyPem, String decryptionKeyPem) {
+                          String caCertificatePem, String signingPublicKeyPem, String decryptionKeyPem,
+                          LcdLanguage lcdLanguage) {
 
     public static final byte[] MAGIC = {'S', 'O', 'F', 'D'};
     public static final int FORMAT_VERSION = 1;
@@ -43,7 +47,9 @@ public record FactoryData(String deviceId, String product, String serverUrl, Str
         CA_CERT_PEM(5, "ca_cert_pem", 3072),
         SIGNING_PUBKEY_PEM(6, "signing_pubkey_pem", 1024),
         /** Optional; 3300 bytes hold an RSA-3072 PKCS#8 PEM. */
-        DECRYPTION_KEY_PEM(7, "decryption_key_pem", 3300);
+        DECRYPTION_KEY_PEM(7, "decryption_key_pem", 3300),
+        /** Optional: fr or en. */
+        LCD_LANG(8, "lcd_lang", 2);
 
         final int tag;
         final String wireName;
@@ -59,12 +65,25 @@ public record FactoryData(String deviceId, String product, String serverUrl, Str
     /** Factory data without a decryption key: the device installs plaintext releases only. */
     public FactoryData(String deviceId, String product, String serverUrl, String apiKey, String caCertificatePem,
                        String signingPublicKeyPem) {
-        this(deviceId, product, serverUrl, apiKey, caCertificatePem, signingPublicKeyPem, null);
+        this(deviceId, product, serverUrl, apiKey, caCertificatePem, signingPublicKeyPem, null, null);
+    }
+
+    /** Factory data with a decryption key (null: none) and no {@code lcd_lang}: a French LCD. */
+    public FactoryData(String deviceId, String product, String serverUrl, String apiKey, String caCertificatePem,
+                       String signingPublicKeyPem, String decryptionKeyPem) {
+        this(deviceId, product, serverUrl, apiKey, caCertificatePem, signingPublicKeyPem, decryptionKeyPem, null);
+    }
+
+    /** The same factory data with the LCD's language set (null: absent, French). */
+    public FactoryData withLcdLanguage(LcdLanguage language) {
+        return new FactoryData(deviceId, product, serverUrl, apiKey, caCertificatePem, signingPublicKeyPem,
+                decryptionKeyPem, language);
     }
 
     /** The same factory data with the product's firmware-decryption private key (PKCS#8 PEM) added. */
     public FactoryData withDecryptionKey(String privateKeyPem) {
-        return new FactoryData(deviceId, product, serverUrl, apiKey, caCertificatePem, signingPublicKeyPem, privateKeyPem);
+        return new FactoryData(deviceId, product, serverUrl, apiKey, caCertificatePem, signingPublicKeyPem, privateKeyPem,
+                lcdLanguage);
     }
 
     public FactoryData {
@@ -114,6 +133,7 @@ public record FactoryData(String deviceId, String product, String serverUrl, Str
             case CA_CERT_PEM -> caCertificatePem;
             case SIGNING_PUBKEY_PEM -> signingPublicKeyPem;
             case DECRYPTION_KEY_PEM -> decryptionKeyPem;
+            case LCD_LANG -> lcdLanguage == null ? null : lcdLanguage.code();
         };
     }
 
@@ -124,7 +144,7 @@ public record FactoryData(String deviceId, String product, String serverUrl, Str
         int recordsLength = 0;
         for (Field f : Field.values()) {
             if (value(f) == null) {
-                continue;  // only the optional decryption key can be absent
+                continue;  // only the optional decryption key and lcd_lang can be absent
             }
             byte[] v = value(f).getBytes(StandardCharsets.UTF_8);
             present.add(f);
@@ -207,7 +227,8 @@ public record FactoryData(String deviceId, String product, String serverUrl, Str
         }
         return new FactoryData(byTag.get(Field.DEVICE_ID.tag), byTag.get(Field.PRODUCT.tag),
                 byTag.get(Field.SERVER_URL.tag), byTag.get(Field.API_KEY.tag), byTag.get(Field.CA_CERT_PEM.tag),
-                byTag.get(Field.SIGNING_PUBKEY_PEM.tag), byTag.get(Field.DECRYPTION_KEY_PEM.tag));
+                byTag.get(Field.SIGNING_PUBKEY_PEM.tag), byTag.get(Field.DECRYPTION_KEY_PEM.tag),
+                byTag.containsKey(Field.LCD_LANG.tag) ? LcdLanguage.of(byTag.get(Field.LCD_LANG.tag)) : null);
     }
 
     private static int crc(byte[] bytes, int recordsLength) {
@@ -223,6 +244,6 @@ public record FactoryData(String deviceId, String product, String serverUrl, Str
         return "FactoryData[deviceId=" + deviceId + ", product=" + product + ", serverUrl=" + serverUrl
                 + ", apiKey=(hidden), caCertificatePem=" + caCertificatePem.length() + " chars, signingPublicKeyPem="
                 + signingPublicKeyPem.length() + " chars, decryptionKeyPem=" + (decryptionKeyPem == null ? "none"
-                : "(hidden)") + "]";
+                : "(hidden)") + ", lcdLanguage=" + (lcdLanguage == null ? "none (fr)" : lcdLanguage.code()) + "]";
     }
 }

@@ -26,10 +26,19 @@ public final class SessionScenarioLab implements ScenarioLab {
     private final Attacker attacker;
     private final Path projectRoot;
 
+    private final org.secureota.workbench.device.LcdLanguage lcdLanguage;
+
     public SessionScenarioLab(LabSession session, Attacker attacker, Path projectRoot) {
+        this(session, attacker, projectRoot, null);
+    }
+
+    /** {@code lcdLanguage}: the LCD language of the devices the script makes (null: none set, French). */
+    public SessionScenarioLab(LabSession session, Attacker attacker, Path projectRoot,
+                              org.secureota.workbench.device.LcdLanguage lcdLanguage) {
         this.session = session;
         this.attacker = attacker;
         this.projectRoot = projectRoot;
+        this.lcdLanguage = lcdLanguage;
     }
 
     @Override
@@ -57,7 +66,7 @@ public final class SessionScenarioLab implements ScenarioLab {
     @Override
     public CompletableFuture<Void> createDevice(String id, String product, String startImage, FlashLayout layout) {
         return session.createVirtualDevice(id, product, VirtualDeviceOptions.factoryFreshV1().withStartImage(startImage)
-                .withLayout(layout).withPowerOn(true)).thenApply(d -> null);
+                .withLayout(layout).withPowerOn(true).withLcdLanguage(lcdLanguage)).thenApply(d -> null);
     }
 
     @Override

@@ -28,6 +28,12 @@ public record FactoryDataFile(FactoryData data, Path file, Path decryptionKey) {
     /** Builds the partition and writes it to {@code target}; errors name the missing or unwritable file. */
     public static FactoryDataFile write(Lab lab, String deviceId, String product, String serverUrl, String apiKey,
                                         Path target) {
+        return write(lab, deviceId, product, serverUrl, apiKey, target, null);
+    }
+
+    /** The same, with the LCD's language ({@code lcd_lang}; null: none written, the device speaks French). */
+    public static FactoryDataFile write(Lab lab, String deviceId, String product, String serverUrl, String apiKey,
+                                        Path target, org.secureota.workbench.device.LcdLanguage lcdLanguage) {
         LabPki pki = new LabPki(lab.certs());
         String caPem = readPem(pki, PkiFile.CA_CERT);
         String signingPem = readPem(pki, PkiFile.SIGNING_PUB);
@@ -38,7 +44,7 @@ public record FactoryDataFile(FactoryData data, Path file, Path decryptionKey) {
         FactoryData data;
         try {
             data = new FactoryData(deviceId, product, serverUrl, apiKey, caPem, signingPem,
-                    withDecryptionKey ? read(productKeys.privateKeyFile(product)) : null);
+                    withDecryptionKey ? read(productKeys.privateKeyFile(product)) : null, lcdLanguage);
         } catch (IllegalArgumentException e) {
             throw new LabSessionException("Cannot build the factory data: " + e.getMessage() + ".", e);
         }

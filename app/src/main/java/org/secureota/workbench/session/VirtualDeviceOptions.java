@@ -2,6 +2,7 @@ package org.secureota.workbench.session;
 
 import java.util.Objects;
 import org.secureota.workbench.device.FlashLayout;
+import org.secureota.workbench.device.LcdLanguage;
 
 /**
  * How the factory makes a virtual device.
@@ -9,12 +10,18 @@ import org.secureota.workbench.device.FlashLayout;
  * @param startImage the host app image of the build flashed at the factory ({@code v1_base})
  * @param layout     the flash layout
  * @param powerOn    power it on once made (else it waits for {@link LabDevice#powerOn()})
+ * @param lcdLanguage the factory data's {@code lcd_lang}, the language of the LCD's texts; null: none written
+ *                    (the firmware then speaks French)
  */
-public record VirtualDeviceOptions(String startImage, FlashLayout layout, boolean powerOn) {
+public record VirtualDeviceOptions(String startImage, FlashLayout layout, boolean powerOn, LcdLanguage lcdLanguage) {
 
     public VirtualDeviceOptions {
         Objects.requireNonNull(startImage, "startImage");
         Objects.requireNonNull(layout, "layout");
+    }
+
+    public VirtualDeviceOptions(String startImage, FlashLayout layout, boolean powerOn) {
+        this(startImage, layout, powerOn, null);
     }
 
     /** V1 in the default (Arduino) layout, powered on: a device as it leaves the factory. */
@@ -22,15 +29,19 @@ public record VirtualDeviceOptions(String startImage, FlashLayout layout, boolea
         return new VirtualDeviceOptions("v1_base", FlashLayout.DEFAULT, true);
     }
 
+    public VirtualDeviceOptions withLcdLanguage(LcdLanguage language) {
+        return new VirtualDeviceOptions(startImage, layout, powerOn, language);
+    }
+
     public VirtualDeviceOptions withStartImage(String image) {
-        return new VirtualDeviceOptions(image, layout, powerOn);
+        return new VirtualDeviceOptions(image, layout, powerOn, lcdLanguage);
     }
 
     public VirtualDeviceOptions withLayout(FlashLayout l) {
-        return new VirtualDeviceOptions(startImage, l, powerOn);
+        return new VirtualDeviceOptions(startImage, l, powerOn, lcdLanguage);
     }
 
     public VirtualDeviceOptions withPowerOn(boolean on) {
-        return new VirtualDeviceOptions(startImage, layout, on);
+        return new VirtualDeviceOptions(startImage, layout, on, lcdLanguage);
     }
 }

@@ -70,7 +70,7 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
         String decryptionKey = productKeys.exists(product) ? LabSession.read(productKeys.privateKeyFile(product)) : null;
         FactoryData data = new FactoryData(id, product, session.deviceUrl(id), apiKey,
                 LabSession.read(session.pki().path(PkiFile.CA_CERT)), LabSession.read(session.pki().path(PkiFile.SIGNING_PUB)),
-                decryptionKey);
+                decryptionKey).withLcdLanguage(o.lcdLanguage());
         Path factoryData = dir.resolve("factory.bin");
         LabSession.writeSecret(factoryData, data.partitionImage(FactoryData.PARTITION_SIZE));
         try {

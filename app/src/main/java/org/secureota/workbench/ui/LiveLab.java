@@ -121,8 +121,10 @@ final class LiveLab implements LabControl {
             }
             // The window starts where the demo starts (no deployment left from an earlier session, nothing
             // armed): the README's first click, Deploy V2.0.0, is then always right.
+            // Its LCD speaks the window's language (or --lcd-lang), set in its factory data.
+            org.secureota.workbench.device.LcdLanguage lcd = options.lcdLanguageFor(i18n.getLocale());
             return s.resetDemo().thenCompose(v -> s.createVirtualDevice(options.deviceId(), LabSessionDefaults.PRODUCT,
-                    VirtualDeviceOptions.factoryFreshV1())).thenApply(d -> s);
+                    VirtualDeviceOptions.factoryFreshV1().withLcdLanguage(lcd))).thenApply(d -> s);
         }).whenComplete((s, e) -> {
             if (e != null && retired) {
                 ready.completeExceptionally(e);

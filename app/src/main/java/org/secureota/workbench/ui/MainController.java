@@ -228,6 +228,8 @@ public final class MainController {
     void removeDevice(String id) {
         DevicePanelController panel = devicePanels.remove(id);
         if (panel != null) {
+            // A panel still referenced elsewhere (a listener, an event) must not hold its session through its buttons.
+            panel.setActions(DeviceActions.NONE);
             devices.getChildren().remove(panel.view());
             fleet.untrack(id);
         }

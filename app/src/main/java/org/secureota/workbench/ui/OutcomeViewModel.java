@@ -66,9 +66,13 @@ public final class OutcomeViewModel {
     private DeviceSnapshot device;
     private Judgement judgement;
 
+    /** Held here, listened to weakly: the window's I18n outlives every device panel (each script's session has new ones). */
+    private final javafx.beans.value.ChangeListener<Locale> relabel = (o, a, b) -> show();
+
     public OutcomeViewModel(I18n i18n) {
         this.i18n = i18n;
-        i18n.localeProperty().addListener((o, a, b) -> show());
+        // Weakly: a strong listener kept every past session's panel, and through its actions the whole session, alive.
+        i18n.localeProperty().addListener(new javafx.beans.value.WeakChangeListener<>(relabel));
         show();
     }
 

@@ -38,12 +38,20 @@ final class ScenarioControl {
     private volatile ScenarioRunner runner;
     private Path lastScript;
     private RunMode lastMode = RunMode.PLAY;
+    private final org.secureota.workbench.device.LcdLanguage lcdLanguage;
 
     /**
      * @param base     the live lab's options: project root, bind address, clock
      * @param switchTo closes the window's current lab and shows the given one instead
      */
     ScenarioControl(MainController controller, I18n i18n, LabSessionOptions base, Consumer<LiveLab> switchTo) {
+        this(controller, i18n, base, switchTo, null);
+    }
+
+    /** @param lcdLanguage the LCD language of a script's devices; null: the window's language when the script starts */
+    ScenarioControl(MainController controller, I18n i18n, LabSessionOptions base, Consumer<LiveLab> switchTo,
+                    org.secureota.workbench.device.LcdLanguage lcdLanguage) {
+        this.lcdLanguage = lcdLanguage;
         this.controller = controller;
         this.i18n = i18n;
         this.base = base;
@@ -106,7 +114,9 @@ final class ScenarioControl {
         }
         LabSessionOptions options = new LabSessionOptions(new Lab(scratch), base.projectRoot(), base.bind(), 0, false,
                 base.journalWindow(), base.clock(), base.serverLimits(), base.publicDownloads());
-        LiveLab lab = new LiveLab(new LiveLabOptions(options, null), controller, i18n);
+        LiveLabOptions live = new LiveLabOptions(options, null, lcdLanguage);
+        org.secureota.workbench.device.LcdLanguage lcd = live.lcdLanguageFor(i18n.getLocale());
+        LiveLab lab = new LiveLab(live, controller, i18n);
         lab.discardOnClose(scratch, base.lab().sessions());
         switchTo.accept(lab);
         model.clear();
@@ -120,7 +130,7 @@ final class ScenarioControl {
                 })
                 : CompletableFuture.completedFuture(session)).thenCompose(session -> {
             ScenarioRunner r = new ScenarioRunner(parsed, new SessionScenarioLab(session, session.attacker(),
-                    base.projectRoot()), mode, language);
+                    base.projectRoot(), lcd), mode, language);
             r.readingPause(model.pauseSecondsProperty().get());
             r.addListener(snapshots::offer);
             snapshots.offer(r.snapshot());

@@ -38,13 +38,16 @@ public final class ServerViewModel {
     private ServerSnapshot last;
     private List<String> lastRunning = List.of();
 
+    /** Held here, listened to weakly: each lab the window shows (each script's) has its own server view model. */
+    private final javafx.beans.value.ChangeListener<Locale> relabel = (o, a, b) -> {
+        if (last != null) {
+            apply(last, lastRunning);
+        }
+    };
+
     public ServerViewModel(I18n i18n) {
         this.i18n = i18n;
-        i18n.localeProperty().addListener((o, a, b) -> {
-            if (last != null) {
-                apply(last, lastRunning);
-            }
-        });
+        i18n.localeProperty().addListener(new javafx.beans.value.WeakChangeListener<>(relabel));
     }
 
     /** FX thread. */

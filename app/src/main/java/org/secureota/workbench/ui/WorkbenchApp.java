@@ -88,7 +88,8 @@ public final class WorkbenchApp extends Application {
             CompletableFuture<LabSession> early = EARLY_LAB.getAndSet(null);
             live.open(early != null ? early : LabSession.open(options.live().session()));
             c.setOnBackToLive(() -> live.reshow());
-            c.setScenario(new ScenarioControl(c, window.i18n(), options.live().session(), this::switchTo));
+            c.setScenario(new ScenarioControl(c, window.i18n(), options.live().session(), this::switchTo,
+                    options.live().lcdLanguage()));
         }
         stage.setOnHidden(e -> {
             if (live != null) {

@@ -97,6 +97,25 @@ class DeviceCommandTest {
     }
 
     @Test
+    void lcdLangEnIsWrittenAndPrintedAndAnUnknownOneIsRefusedByName() throws Exception {
+        CliTestSupport.Run plain = factoryImage(keyFile.toString());
+        assertThat(plain.exitCode()).as(plain.err()).isZero();
+        assertThat(plain.out()).contains("lcd_lang     (none: French)");
+        Path image = lab.resolve("devices/esp32-lab-01/factory.bin");
+        assertThat(FactoryData.parse(Files.readAllBytes(image)).lcdLanguage()).isNull();
+
+        CliTestSupport.Run en = factoryImage(keyFile.toString(), "--lcd-lang", "en");
+        assertThat(en.exitCode()).as(en.err()).isZero();
+        assertThat(en.out()).contains("lcd_lang     en");
+        assertThat(FactoryData.parse(Files.readAllBytes(image)).lcdLanguage())
+                .isEqualTo(org.secureota.workbench.device.LcdLanguage.EN);
+
+        CliTestSupport.Run de = factoryImage(keyFile.toString(), "--lcd-lang", "de");
+        assertThat(de.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(de.err()).contains("--lcd-lang de").contains("fr or en");
+    }
+
+    @Test
     void theKeyCanComeFromStdinAndTheOutputFromOut() throws Exception {
         InputStream saved = System.in;
         Path out = lab.resolve("elsewhere/fd.bin");

@@ -25,6 +25,13 @@ class GuiCommandTest {
     }
 
     @Test
+    void anUnknownLcdLanguageIsRefusedByName() {
+        CliTestSupport.Run gui = CliTestSupport.run("gui", "--lcd-lang", "de");
+        assertThat(gui.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(gui.err()).contains("--lcd-lang de").contains("fr or en");
+    }
+
+    @Test
     void aMissingReplayJournalIsRefusedByName() {
         CliTestSupport.Run gui = CliTestSupport.run("gui", "--replay", "/nonexistent/journal.jsonl");
         assertThat(gui.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);

@@ -166,7 +166,7 @@ class ScreenshotTour {
         waitFor("flipped-byte armed", 30_000, () -> flipped.armedProperty().get());
         robot.clickOn(again.checkButton);
         waitFor("the attack judged and the alert on the LCD", 180_000, () -> flipped.judgementProperty().get() != null
-                && again.lcd.getScreen().describe().contains("ALERTE"));
+                && again.lcd.getScreen().describe().contains("ALERT"));
         onFx(() -> {
             c.revealAttack("flipped-byte");
             return null;
