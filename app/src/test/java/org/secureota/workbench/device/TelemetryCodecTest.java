@@ -164,8 +164,8 @@ class TelemetryCodecTest {
                         h -> assertThat(h.codecWarning()).hasValueSatisfying(w -> assertThat(w).contains("'decrypted'")));
 
         try (org.secureota.workbench.journal.Journal journal = new org.secureota.workbench.journal.Journal()) {
-            TelemetryJournal.received(journal, "esp32-lab-01", "/dev/pts/9", codec.decode(encrypted), false);
-            TelemetryJournal.received(journal, "esp32-lab-01", "/dev/pts/9", codec.decode(plaintext), false);
+            TelemetryJournal.received(journal, "esp32-lab-01", "/dev/pts/9", codec.decode(encrypted), false, System.currentTimeMillis());
+            TelemetryJournal.received(journal, "esp32-lab-01", "/dev/pts/9", codec.decode(plaintext), false, System.currentTimeMillis());
             var events = journal.events(org.secureota.workbench.journal.EventType.IMAGE_TRANSPORT, "esp32-lab-01", 0);
             assertThat(events).hasSize(2);
             assertThat(events.get(0).fields()).containsEntry("version", "2.0.0").containsEntry("encrypted", true)
