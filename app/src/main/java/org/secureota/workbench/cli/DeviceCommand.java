@@ -353,6 +353,12 @@ final class DeviceCommand implements Runnable {
                 SessionFollower.follow(spec.commandLine().getOut(), owner.get(), port, seconds);
                 return;
             }
+            // A port path that is not there (board unplugged, virtual board stopped) is said before a session
+            // folder is made: an empty session would become what 'export' takes for the latest one.
+            if (port.contains("/") && !Files.exists(Path.of(port))) {
+                throw new UsageException("Cannot open serial port '" + port + "': it does not exist (is the board"
+                        + " plugged in, or the virtual board running?). './workbench device list' shows the ports.");
+            }
             try {
                 watch(spec, lab, seconds, session -> LabSession.join(session.attachBoard(port)));
             } catch (UsageException e) {

@@ -140,7 +140,13 @@ final class LiveLab implements LabControl {
 
     /** The real boards brought into this lab earlier (board add, Lab > Add a real board), by their ports. */
     private void attachRecordedBoards(LabSession s) {
-        org.secureota.workbench.session.LabBoards.read(s.options().lab()).forEach((id, board) ->
+        var boards = org.secureota.workbench.session.LabBoards.read(s.options().lab());
+        if (!boards.isEmpty()) {
+            // The server panel shows the loopback URL; a board on the LAN uses the one in its factory data.
+            String url = boards.values().iterator().next().url();
+            Platform.runLater(() -> controller.setStatus("app.status.openForBoards", s.folder(), url));
+        }
+        boards.forEach((id, board) ->
                 s.attachBoard(board.port()).exceptionally(e -> {
                     controller.notifier().error(i18n.get("addBoard.notAttached", id, board.port()), e);
                     return null;
