@@ -126,4 +126,26 @@ class ScenarioWindowTest {
         waitFor("the script's device on V3", 30_000, () -> c.devicePanels().containsKey("esp32-lab-01")
                 && "3.0.0".equals(c.devicePanels().get("esp32-lab-01").version.getText()));
     }
+
+    // The freeze defence in the window: the time-forward script, as a presenter plays it (FREEZE_SUSPECTED, nothing
+    // installed, healed once the time is right).
+    @Test
+    void theTimeForwardScriptPlaysToItsEndInTheWindow(FxRobot robot) throws Exception {
+        MainController c = app.controller();
+        waitFor("the lab open", 90_000, () -> c.serverStatus.getText().startsWith("running"));
+        CompletableFuture<RunSnapshot> run = onFx(() -> c.scenario().run(root.resolve("demo-scripts/26-time-forward.yaml"),
+                RunMode.PLAY));
+        long deadline = System.currentTimeMillis() + 240_000;
+        while (!run.isDone() && System.currentTimeMillis() < deadline) {
+            if (onFx(() -> c.scenario().model().waitingProperty().get())) {
+                robot.press(javafx.scene.input.KeyCode.PAGE_DOWN).release(javafx.scene.input.KeyCode.PAGE_DOWN);
+            }
+            Thread.sleep(200); // not a wait: paces the presenter's Page Down presses
+        }
+        RunSnapshot result = run.get(1, TimeUnit.SECONDS);
+        assertThat(result.state()).as(String.valueOf(result)).isEqualTo(RunState.PASSED);
+        assertThat(onFx(() -> c.scenario().model().steps())).allSatisfy(s -> assertThat(s).startsWith("✔"));
+        waitFor("the script's device still on V1", 30_000, () -> c.devicePanels().containsKey("esp32-lab-01")
+                && "1.0.0".equals(c.devicePanels().get("esp32-lab-01").version.getText()));
+    }
 }
