@@ -77,6 +77,8 @@ public:
     // Reserved for the OTA engine: progress while writing, one verdict per attempt.
     void ota_progress(const std::string& phase, uint32_t bytes, uint32_t total);
     void ota_verdict(const std::string& code, const std::string& detail, const std::string& version);
+    // One line per TLS connection the engine opened: what for, and whether it resumed a session.
+    void tls_session(const std::string& purpose, bool resumed);
 
 private:
     void line(const std::string& s);

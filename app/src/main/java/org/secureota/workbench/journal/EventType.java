@@ -154,6 +154,8 @@ public enum EventType {
     OTA_PROGRESS("ota.progress", Source.DEVICE, "phase", "bytes", "total"),
     /** OTA verdict (fields: code, detail, version); match on code. */
     OTA_VERDICT("ota.verdict", Source.DEVICE, "code", "detail", "version"),
+    /** A TLS connection of the OTA engine (fields: for, resumed). */
+    OTA_TLS("ota.tls", Source.DEVICE, "for", "resumed"),
     /** A line that looked like telemetry but could not be decoded (fields: warning, line). */
     DEVICE_TELEMETRY_WARNING("device.telemetry_warning", Source.DEVICE, "warning", "line"),
     /** A machine line the protocol says to ignore: unknown version or event (fields: reason). */
