@@ -87,3 +87,12 @@ TEST(LineReader, SplitsLinesAndDropsOverlongOnes) {
     EXPECT_FALSE(r.poll(s, line));
 }
 
+
+TEST(Telemetry, TlsSessionLineSaysWhatForAndWhetherItResumed) {
+    FakeSerial s;
+    TelemetryWriter t(s);
+    t.tls_session("image", true);
+    t.tls_session("manifest", false);
+    EXPECT_EQ(s.out, "@ota1 {\"ev\":\"tls\",\"for\":\"image\",\"resumed\":true}\n"
+                     "@ota1 {\"ev\":\"tls\",\"for\":\"manifest\",\"resumed\":false}\n");
+}

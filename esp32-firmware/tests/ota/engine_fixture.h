@@ -46,7 +46,11 @@ public:
         progress.push_back(done);
     }
     void on_resume(uint32_t offset, uint32_t) override { resumes.push_back(offset); }
+    void on_connected(const char* purpose, bool resumed) override {
+        connections.push_back(std::string(purpose) + (resumed ? " resumed" : " full"));
+    }
     std::vector<UpdatePhase> phases;
+    std::vector<std::string> connections;  // "manifest full", "image resumed", ...
     std::vector<uint32_t> progress;
     std::vector<uint32_t> resumes;
 };

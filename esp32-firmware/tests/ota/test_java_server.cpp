@@ -80,6 +80,8 @@ TEST_F(JavaServerTest, UpdatesV1ToV2FromTheWorkbenchServer) {
     expect_updated(r);
     EXPECT_EQ(rep.verdict, Verdict::Updated) << "server refused the report: " << rep.detail;
     EXPECT_EQ(r.manifest->size, image.size());
+    // One full handshake; the image and report connections resume its session with the server.
+    EXPECT_EQ(observer.connections, (std::vector<std::string>{"manifest full", "image resumed", "report resumed"}));
 
     // Up to date now: the server answers 204. (boot() made a new OtaOps for the V2 slot.)
     ASSERT_EQ(ops->mark_app_valid_cancel_rollback(), OtaError::Ok);

@@ -23,17 +23,19 @@ namespace {
 // One `openssl s_server` child on an ephemeral loopback port.
 class OpensslServer : public ChildServer {
 public:
-    explicit OpensslServer(std::vector<std::string> extra)
-        : ChildServer(arguments(std::move(extra)), Stderr::Discard, [](const std::string& line) {
-              // "ACCEPT [::]:PORT" or "ACCEPT 0.0.0.0:PORT"
-              return line.rfind("ACCEPT", 0) == 0
-                         ? std::optional<uint16_t>(uint16_t(std::stoi(line.substr(line.rfind(':') + 1))))
-                         : std::nullopt;
+    // port 0: an ephemeral one; another port: that one (a server replacing another on its address).
+    explicit OpensslServer(std::vector<std::string> extra, uint16_t port = 0)
+        : ChildServer(arguments(std::move(extra), port), Stderr::Discard, [port](const std::string& line) {
+              // "ACCEPT [::]:PORT" or "ACCEPT 0.0.0.0:PORT"; a port given on the command line: "ACCEPT"
+              if (line.rfind("ACCEPT", 0) != 0) return std::optional<uint16_t>();
+              size_t colon = line.rfind(':');
+              if (colon == std::string::npos) return port == 0 ? std::optional<uint16_t>() : std::optional<uint16_t>(port);
+              return std::optional<uint16_t>(uint16_t(std::stoi(line.substr(colon + 1))));
           }) {}
 
 private:
-    static std::vector<std::string> arguments(std::vector<std::string> extra) {
-        std::vector<std::string> args = {OPENSSL_EXE, "s_server", "-accept", "0", "-www", "-naccept", "20"};
+    static std::vector<std::string> arguments(std::vector<std::string> extra, uint16_t port) {
+        std::vector<std::string> args = {OPENSSL_EXE, "s_server", "-accept", std::to_string(port), "-www", "-naccept", "20"};
         args.insert(args.end(), extra.begin(), extra.end());
         return args;
     }
@@ -69,7 +71,112 @@ std::string http_get(SecureStream& s) {
     return got;
 }
 
+// The whole page `s_server -www` answers (its status page says "Reused" or "New" for the session).
+std::string http_page(SecureStream& s) {
+    std::string req = "GET / HTTP/1.0\r\n\r\n";
+    EXPECT_EQ(s.write(reinterpret_cast<const uint8_t*>(req.data()), req.size(), 5000).status, StreamStatus::Ok);
+    std::string got;
+    uint8_t buf[1024];
+    for (;;) {
+        StreamResult r = s.read(buf, sizeof buf, 5000);
+        if (r.status != StreamStatus::Ok) break;
+        got.append(reinterpret_cast<char*>(buf), r.bytes);
+    }
+    return got;
+}
+
+// One connector for several connections, as the update agent keeps one for a check.
+host::MbedTlsConnector::Options lab_options(TrustedTime& time) {
+    host::MbedTlsConnector::Options o;
+    o.ca_pem = read_file(pki("lab-ca.pem"));
+    o.time = &time;
+    return o;
+}
+
 }  // namespace
+
+TEST_F(TlsTest, ResumesTheLastSessionWithTheSameServer) {
+    OpensslServer server(leaf("lab-server"));
+    ASSERT_NE(server.port(), 0);
+    host::MbedTlsConnector c(lab_options(time));
+    ConnectResult first = c.connect("127.0.0.1", server.port(), 5000);
+    ASSERT_TRUE(first.stream) << first.failure.detail;
+    EXPECT_FALSE(first.resumed);
+    EXPECT_NE(http_page(*first.stream).find("New, "), std::string::npos);
+    first.stream->close();
+    for (int i = 0; i < 2; ++i) {
+        ConnectResult again = c.connect("127.0.0.1", server.port(), 5000);
+        ASSERT_TRUE(again.stream) << again.failure.detail;
+        EXPECT_TRUE(again.resumed) << "connection " << i + 2;
+        // The server says so too.
+        EXPECT_NE(http_page(*again.stream).find("Reused, "), std::string::npos) << "connection " << i + 2;
+        again.stream->close();
+    }
+    // Another address of the same server is another server to the connector: a full handshake.
+    ConnectResult by_name = c.connect("localhost", server.port(), 5000);
+    ASSERT_TRUE(by_name.stream) << by_name.failure.detail;
+    EXPECT_FALSE(by_name.resumed);
+}
+
+TEST_F(TlsTest, AServerThatDoesNotKnowTheSessionGetsAFullHandshake) {
+    host::MbedTlsConnector c(lab_options(time));
+    uint16_t port = 0;
+    {
+        OpensslServer before(leaf("lab-server"));
+        port = before.port();
+        ASSERT_NE(port, 0);
+        ConnectResult r = c.connect("127.0.0.1", port, 5000);
+        ASSERT_TRUE(r.stream) << r.failure.detail;
+        r.stream->close();
+    }
+    // Restarted: a new ticket key and an empty session cache.
+    OpensslServer after(leaf("lab-server"), port);
+    ASSERT_EQ(after.port(), port);
+    ConnectResult r = c.connect("127.0.0.1", port, 5000);
+    ASSERT_TRUE(r.stream) << r.failure.detail;
+    EXPECT_FALSE(r.resumed);
+    EXPECT_NE(http_page(*r.stream).find("New, "), std::string::npos);
+}
+
+// A rogue server that takes the lab server's address after the device made a session with the
+// real one cannot ride on that session: it cannot decrypt the ticket nor knows the session ID, so
+// the handshake is a full one, and its certificate is refused exactly as without a session.
+TEST_F(TlsTest, ARogueServerCannotRideOnTheLabServersSession) {
+    struct Impostor {
+        const char* leaf;
+        Verdict verdict;
+    };
+    for (Impostor rogue : {Impostor{"rogue-server", Verdict::TlsCertUntrusted},    // another CA
+                           Impostor{"other-name", Verdict::TlsHostnameMismatch}}) {  // the lab CA, another name
+        host::MbedTlsConnector c(lab_options(time));
+        uint16_t port = 0;
+        {
+            OpensslServer lab(leaf("lab-server"));
+            port = lab.port();
+            ASSERT_NE(port, 0);
+            for (int i = 0; i < 2; ++i) {
+                ConnectResult r = c.connect("127.0.0.1", port, 5000);
+                ASSERT_TRUE(r.stream) << r.failure.detail;
+                EXPECT_EQ(r.resumed, i == 1);  // the session is really in use
+                r.stream->close();
+            }
+        }
+        {
+            OpensslServer impostor(leaf(rogue.leaf), port);
+            ASSERT_EQ(impostor.port(), port);
+            ConnectResult r = c.connect("127.0.0.1", port, 5000);
+            EXPECT_FALSE(r.stream) << rogue.leaf;
+            EXPECT_FALSE(r.resumed) << rogue.leaf;
+            EXPECT_EQ(r.failure.verdict, rogue.verdict) << rogue.leaf << ": " << r.failure.detail;
+        }
+        // The refusal forgot the session: the real server, back, gets a full handshake.
+        OpensslServer back(leaf("lab-server"), port);
+        ASSERT_EQ(back.port(), port);
+        ConnectResult r = c.connect("127.0.0.1", port, 5000);
+        ASSERT_TRUE(r.stream) << r.failure.detail;
+        EXPECT_FALSE(r.resumed) << rogue.leaf;
+    }
+}
 
 TEST_F(TlsTest, LabCaSucceedsByNameAndByIp) {
     OpensslServer server(leaf("lab-server"));

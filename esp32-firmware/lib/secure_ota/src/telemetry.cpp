@@ -167,6 +167,11 @@ void TelemetryWriter::ota_progress(const std::string& phase, uint32_t bytes, uin
               .end_object());
 }
 
+void TelemetryWriter::tls_session(const std::string& purpose, bool resumed) {
+    JsonWriter j;
+    event(j.begin_object().str("ev", "tls").str("for", purpose).boolean("resumed", resumed).end_object());
+}
+
 void TelemetryWriter::ota_verdict(const std::string& code, const std::string& detail, const std::string& version) {
     JsonWriter j;
     j.begin_object().str("ev", "ota").str("phase", "verdict").str("code", code).str("detail", detail);

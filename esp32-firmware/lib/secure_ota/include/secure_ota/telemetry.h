@@ -81,6 +81,8 @@ public:
     // whether the device decrypted it whole (tag verified). Empty scheme/key_id are sent as null.
     void image_transport(const std::string& version, bool encrypted, const std::string& scheme,
                          const std::string& key_id, bool decrypted);
+    // One line per TLS connection the engine opened: what for, and whether it resumed a session.
+    void tls_session(const std::string& purpose, bool resumed);
 
 private:
     void line(const std::string& s);

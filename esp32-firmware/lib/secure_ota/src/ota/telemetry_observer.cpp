@@ -34,6 +34,8 @@ void TelemetryUpdateObserver::on_resume(uint32_t offset, uint32_t attempt) {
     t_.log("OTA: connection lost, resuming at byte " + std::to_string(offset) + " (attempt " + std::to_string(attempt) + ")");
 }
 
+void TelemetryUpdateObserver::on_connected(const char* purpose, bool resumed) { t_.tls_session(purpose, resumed); }
+
 void send_verdict(TelemetryWriter& t, const UpdateResult& r) {
     t.ota_verdict(to_string(r.outcome.verdict), r.outcome.detail.empty() ? reason(r.outcome.verdict) : r.outcome.detail,
                   r.manifest ? r.manifest->version : std::string());

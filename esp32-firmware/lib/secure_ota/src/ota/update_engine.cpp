@@ -104,6 +104,7 @@ Outcome UpdateEngine::fetch_manifest(std::string& jws, uint64_t deadline, const 
     if (t == 0) return Outcome::of(Verdict::Timeout, "total deadline reached before connecting");
     ConnectResult c = d_.connector.connect(cfg_.server_host, cfg_.server_port, t);
     if (!c.stream) return c.failure;
+    if (d_.observer) d_.observer->on_connected("manifest", c.resumed);
     phase(UpdatePhase::FetchingManifest);
     HttpRequest req;
     req.host = cfg_.server_host;
@@ -327,6 +328,7 @@ Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, 
             retryable = c.failure.verdict == Verdict::ConnectFailed || c.failure.verdict == Verdict::TlsHandshakeFailed ||
                         c.failure.verdict == Verdict::Timeout;
         } else {
+            if (d_.observer) d_.observer->on_connected("image", c.resumed);
             HttpRequest req;
             req.host = cfg_.server_host;
             req.port = cfg_.server_port;
@@ -541,6 +543,7 @@ Outcome UpdateEngine::post_report(const std::string& json) {
     uint64_t deadline = d_.clock.monotonic_ms() + cfg_.connect_timeout_ms + cfg_.http.read_timeout_ms;
     ConnectResult c = d_.connector.connect(cfg_.server_host, cfg_.server_port, cfg_.connect_timeout_ms);
     if (!c.stream) return c.failure;
+    if (d_.observer) d_.observer->on_connected("report", c.resumed);
     HttpRequest req;
     req.method = "POST";
     req.host = cfg_.server_host;

@@ -41,6 +41,9 @@ public:
 struct ConnectResult {
     std::unique_ptr<SecureStream> stream;  // null on failure
     Outcome failure;                       // TLS_*, CONNECT_FAILED, NO_VALID_TIME... when null
+    // The handshake resumed an earlier session with this server (no certificate exchange, no
+    // ECDHE): only ever a session that a full, verified handshake with the same host:port made.
+    bool resumed = false;
 };
 
 // Opens a stream to host:port, trusting only the provisioned CA and checking `host` against

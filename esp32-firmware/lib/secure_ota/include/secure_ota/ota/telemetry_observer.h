@@ -22,6 +22,7 @@ public:
     void on_phase(UpdatePhase p) override;
     void on_progress(uint32_t bytes_done, uint32_t bytes_total) override;
     void on_resume(uint32_t offset, uint32_t attempt) override;
+    void on_connected(const char* purpose, bool resumed) override;
 
 private:
     TelemetryWriter& t_;

@@ -123,6 +123,9 @@ public:
     // At most every max(4 KiB, 1 %) of the image, and once at the end.
     virtual void on_progress(uint32_t bytes_done, uint32_t bytes_total) { (void)bytes_done; (void)bytes_total; }
     virtual void on_resume(uint32_t offset, uint32_t attempt) { (void)offset; (void)attempt; }
+    // A TLS connection is up: `purpose` "manifest", "image" or "report"; `resumed`: it resumed
+    // the session of an earlier connection of this check (ConnectResult::resumed).
+    virtual void on_connected(const char* purpose, bool resumed) { (void)purpose; (void)resumed; }
 };
 
 struct UpdateConfig {

@@ -1,5 +1,6 @@
 #include "secure_ota/ota/crypto/tls_connector.h"
 
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -217,6 +218,20 @@ public:
 
 }  // namespace
 
+// The session of the last full or resumed handshake, and the server it was made with.
+struct TlsConnector::SavedSession {
+    SavedSession(std::string h, uint16_t p) : host(std::move(h)), port(p) { mbedtls_ssl_session_init(&session); }
+    ~SavedSession() { mbedtls_ssl_session_free(&session); }
+    SavedSession(const SavedSession&) = delete;
+    SavedSession& operator=(const SavedSession&) = delete;
+
+    std::string host;
+    uint16_t port;
+    mbedtls_ssl_session session;
+};
+
+TlsConnector::~TlsConnector() = default;
+
 TlsConnector::TlsConnector(Network& network, Options options) : network_(network), options_(std::move(options)) {
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
     // mbedTLS 3.x: TLS 1.3 and MBEDTLS_USE_PSA_CRYPTO need PSA initialised (idempotent).
@@ -238,6 +253,15 @@ TlsConnector::TlsConnector(Network& network, Options options) : network_(network
         return;
     }
     ca_ok_ = true;
+}
+
+void TlsConnector::save_session(const mbedtls_ssl_context& ssl, const std::string& host, uint16_t port) {
+    saved_.reset();
+    // TLS 1.2 only: a TLS 1.3 session (mbedTLS 3.x) is resumable only from a ticket that arrives
+    // after the handshake, which this connector does not wait for.
+    if (std::strcmp(mbedtls_ssl_get_version(&ssl), "TLSv1.2") != 0) return;
+    auto saved = std::make_unique<SavedSession>(host, port);
+    if (mbedtls_ssl_get_session(&ssl, &saved->session) == 0) saved_ = std::move(saved);
 }
 
 ConnectResult TlsConnector::connect(const std::string& host, uint16_t port, uint32_t timeout_ms) {
@@ -290,6 +314,14 @@ ConnectResult TlsConnector::connect(const std::string& host, uint16_t port, uint
     rc = mbedtls_ssl_set_hostname(&s->ssl, s->verify.ip_literal ? nullptr : host.c_str());
     if (rc != 0) return fail(Outcome::of(Verdict::InternalError, "set_hostname failed: " + tls::error_text(rc)));
 
+    // The last session with this very server, if any. Offering it is all a client does: the server
+    // resumes it only if it knows it (its session cache, or a ticket it can decrypt), and otherwise
+    // mbedTLS goes on with a full handshake, certificate checks included.
+    bool offered = false;
+    if (saved_ && saved_->host == host && saved_->port == port) {
+        offered = mbedtls_ssl_set_session(&s->ssl, &saved_->session) == 0;
+    }
+
     std::string error;
     s->socket = network_.open_tcp(host, port, timeout_ms, error);
     if (!s->socket) return fail(Outcome::of(Verdict::ConnectFailed, error));
@@ -301,8 +333,14 @@ ConnectResult TlsConnector::connect(const std::string& host, uint16_t port, uint
         do rc = mbedtls_ssl_handshake(&s->ssl);
         while (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE);
     }
-    if (rc != 0) return fail(tls::handshake_failure(s->ssl, rc, s->alerts.last_alert()));
+    if (rc != 0) {
+        saved_.reset();  // whatever went wrong, the next connection starts from a full handshake
+        return fail(tls::handshake_failure(s->ssl, rc, s->alerts.last_alert()));
+    }
     s->handshake_done = true;
+    // Resumed: the session was offered and no certificate came (verify_callback did not run).
+    out.resumed = offered && !s->verify.chain_seen;
+    save_session(s->ssl, host, port);
     out.stream = std::move(s);
     return out;
 }

@@ -67,6 +67,7 @@ int64_t unix_of(const mbedtls_x509_time& t) {
 
 int verify_callback(void* ctx, mbedtls_x509_crt* crt, int depth, uint32_t* flags) {
     auto* v = static_cast<VerifyContext*>(ctx);
+    v->chain_seen = true;
     if (v->have_time) {
         // Judge validity by the device's trusted time rather than the platform clock (an
         // ESP32 has none before SNTP; mbedTLS may be built without MBEDTLS_HAVE_TIME_DATE).

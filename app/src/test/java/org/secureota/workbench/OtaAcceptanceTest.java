@@ -86,6 +86,10 @@ class OtaAcceptanceTest {
         assertThat(verdict.field("version")).hasValue(version);
 
         JournalEvent boot = board.awaitBoot(mark, e -> version.equals(e.fields().get("version")), "boot of " + version);
+        // One full handshake per check (the manifest's); the image and report connections resume its session.
+        assertThat(lab.after(mark, e -> EventType.OTA_TLS.is(e) && board.id.equals(e.deviceId()) && e.seq() < boot.seq()))
+                .extracting(e -> e.fields().get("for") + " " + e.fields().get("resumed"))
+                .containsExactly("manifest false", "image true", "report true");
         assertThat(boot.fields()).containsEntry("slot", targetSlot).containsEntry("reset_reason", "sw")
                 .containsEntry("state", "pending_verify");
         JournalEvent selfTest = board.awaitDevice(boot.seq(), EventType.DEVICE_SELFTEST.wireName(), e -> true, "self-test");

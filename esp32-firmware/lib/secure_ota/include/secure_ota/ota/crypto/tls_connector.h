@@ -7,16 +7,27 @@
 //    CONFIG_MBEDTLS_DYNAMIC_FREE_CA_CERT frees the configured chain during a handshake, so a
 //    chain shared by the manifest, image and resume connections would be gone after the first
 //    (not set in the Arduino-ESP32 sdkconfig.h checked, but a custom sdkconfig may set it);
-//  - connect() returns a stream only after the handshake and all verification succeeded.
+//  - connect() returns a stream only after the handshake and all verification succeeded;
+//  - TLS 1.2 session resumption: the connector keeps the last session (ticket or session ID)
+//    of the last server it reached and offers it on the next connect() to the same host:port,
+//    so the image and report connections of one check skip the certificate exchange and the
+//    ECDHE of a full handshake. The session is only ever saved after a successful handshake
+//    whose chain, validity (TrustedTime) and host name were all verified; a server that does
+//    not know the session (restarted, ticket key rotated, another server on the same address)
+//    gets a full handshake with every check, and any failed handshake forgets the session. The
+//    session lives as long as the connector, which the update agent makes for one check.
 // Needs mbedTLS ssl + x509 (SECURE_OTA_OTA_TLS_SOURCES); this header includes none of it.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "secure_ota/ota/network.h"
 #include "secure_ota/ota/secure_stream.h"
+
+struct mbedtls_ssl_context;  // mbedtls/ssl.h, included by the .cpp only
 
 namespace secure_ota::ota {
 
@@ -41,6 +52,9 @@ public:
     };
 
     TlsConnector(Network& network, Options options);
+    ~TlsConnector() override;
+    TlsConnector(const TlsConnector&) = delete;
+    TlsConnector& operator=(const TlsConnector&) = delete;
 
     // False when the CA PEM did not parse; connect() then answers NOT_PROVISIONED.
     bool ready() const { return ca_ok_; }
@@ -49,10 +63,14 @@ public:
     ConnectResult connect(const std::string& host, uint16_t port, uint32_t timeout_ms) override;
 
 private:
+    struct SavedSession;  // mbedTLS's session, kept out of this header
+    void save_session(const mbedtls_ssl_context& ssl, const std::string& host, uint16_t port);
+
     Network& network_;
     Options options_;
     bool ca_ok_ = false;
     std::string setup_error_;
+    std::unique_ptr<SavedSession> saved_;  // the last server's session, or null
 };
 
 }  // namespace secure_ota::ota

@@ -29,6 +29,7 @@ struct VerifyContext {
     size_t ip_len = 0;
     bool have_time = false;   // judge validity by `now` (TrustedTime), not by mbedTLS's clock
     int64_t now = 0;
+    bool chain_seen = false;  // verify_callback ran: a full handshake (a resumed one sends no certificate)
 };
 
 // The only suites offered (zero-terminated): ECDHE + AES-GCM / ChaCha20-Poly1305 (+ TLS 1.3).

@@ -114,6 +114,7 @@ public final class TelemetryCodec {
             case "heartbeat" -> new TelemetryLine.Heartbeat(raw, m.number("uptime_ms"), m.optionalString("version"),
                     m.optionalString("state"));
             case "ack" -> new TelemetryLine.Ack(raw, m.string("cmd"));
+            case "tls" -> new TelemetryLine.TlsSession(raw, m.string("for"), m.bool("resumed"));
             default -> new TelemetryLine.Ignored(raw, "event '" + ev + "' is unknown to this workbench; ignored");
         };
     }

@@ -109,6 +109,12 @@ final class TelemetryJournal {
             f.put("code", e.code());
             f.put("message", e.message());
             message = "error " + e.code() + (e.message() == null ? "" : ": " + e.message());
+        } else if (event instanceof TelemetryLine.TlsSession t) {
+            type = EventType.OTA_TLS;
+            f.put("for", t.purpose());
+            f.put("resumed", t.resumed());
+            message = "TLS connection for the " + t.purpose() + ": "
+                    + (t.resumed() ? "session resumed" : "full handshake, server certificate verified");
         } else if (event instanceof TelemetryLine.Ack a) {
             type = EventType.DEVICE_ACK;
             f.put("cmd", a.command());

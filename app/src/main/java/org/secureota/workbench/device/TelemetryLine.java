@@ -158,6 +158,18 @@ public sealed interface TelemetryLine {
         }
     }
 
+    /**
+     * {@code tls}: the OTA engine opened a TLS connection {@code purpose} ("manifest", "image" or
+     * "report"); {@code resumed}: it resumed the session of an earlier connection of the same check
+     * instead of a full handshake.
+     */
+    record TlsSession(String raw, String purpose, boolean resumed) implements Event {
+        @Override
+        public String name() {
+            return "tls";
+        }
+    }
+
     /** {@code ack}: a command was received and understood. */
     record Ack(String raw, String command) implements Event {
         @Override

@@ -159,6 +159,8 @@ public enum EventType {
      * whether the device decrypted the whole file (fields: version, encrypted, scheme, key_id, decrypted).
      */
     IMAGE_TRANSPORT("image.transport", Source.DEVICE, "version", "encrypted", "scheme", "key_id", "decrypted"),
+    /** A TLS connection of the OTA engine (fields: for, resumed). */
+    OTA_TLS("ota.tls", Source.DEVICE, "for", "resumed"),
     /** A line that looked like telemetry but could not be decoded (fields: warning, line). */
     DEVICE_TELEMETRY_WARNING("device.telemetry_warning", Source.DEVICE, "warning", "line"),
     /** A machine line the protocol says to ignore: unknown version or event (fields: reason). */

@@ -1,10 +1,13 @@
 package org.secureota.workbench.journal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -19,23 +22,30 @@ public final class JournalJson {
     }
 
     public static String toLine(JournalEvent e) {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("seq", e.seq());
-        node.put("time", e.wallClock().toString());
-        node.put("mono_ns", e.monotonicNanos());
-        node.put("source", e.source().wireName());
-        if (e.deviceId() != null) {
-            node.put("device", e.deviceId());
-        }
-        node.put("type", e.type());
-        node.put("message", e.message());
-        node.set("fields", MAPPER.valueToTree(e.fields()));
-        try {
-            return MAPPER.writeValueAsString(node);
+        // Written straight out (every request of the OTA server appends events): building a tree of the
+        // fields first, as this did, cost a parse of the fields into nodes per event for the same text.
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("seq", e.seq());
+            g.writeStringField("time", e.wallClock().toString());
+            g.writeNumberField("mono_ns", e.monotonicNanos());
+            g.writeStringField("source", e.source().wireName());
+            if (e.deviceId() != null) {
+                g.writeStringField("device", e.deviceId());
+            }
+            g.writeStringField("type", e.type());
+            g.writeStringField("message", e.message());
+            g.writeFieldName("fields");
+            MAPPER.writeValue(g, e.fields());
+            g.writeEndObject();
         } catch (JsonProcessingException ex) {
             throw new IllegalArgumentException("event " + e.seq() + " has fields that are not JSON: "
                     + ex.getOriginalMessage(), ex);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex); // a StringWriter does not fail
         }
+        return out.toString();
     }
 
     /** Parses one line; the exception message says which field is wrong. */

@@ -56,7 +56,7 @@ import org.secureota.workbench.journal.Source;
 final class FirmwareDownloads {
 
     /** Large enough to amortize the per-chunk callbacks (16 TLS records each), small enough that 64 downloads cost 16 MiB. */
-    private static final int CHUNK = 256 * 1024;
+    static final int CHUNK = 256 * 1024;
 
     private final ReleaseStore releases;
     private final Journal journal;

@@ -2,6 +2,8 @@ package org.secureota.workbench.server;
 
 import java.security.KeyStore;
 import java.util.List;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
@@ -44,7 +46,29 @@ public final class TlsPolicy {
 
     /** A Jetty TLS context serving {@code keyStore}'s key and chain under this policy. */
     public static SslContextFactory.Server contextFactory(KeyStore keyStore, char[] keyPassword) {
-        SslContextFactory.Server tls = new SslContextFactory.Server();
+        SslContextFactory.Server tls = new SslContextFactory.Server() {
+            @Override
+            public void customize(SSLEngine engine) {
+                super.customize(engine);
+                // Conscrypt leaves TLS 1.2 session tickets off unless asked (SunJSSE issues them by
+                // default): with them a device resumes its session for the image and the report
+                // connections without the server keeping any state. BoringSSL encrypts tickets with
+                // a key of its own that it rotates (every two days); a ticket it cannot decrypt,
+                // because its key rotated or the server restarted, gets a full handshake.
+                if (org.conscrypt.Conscrypt.isConscrypt(engine)) {
+                    org.conscrypt.Conscrypt.setUseSessionTickets(engine, true);
+                }
+            }
+
+            @Override
+            protected X509ExtendedKeyManager newSniX509ExtendedKeyManager(X509ExtendedKeyManager keyManager) {
+                // The server has one key and chain (the lab's, or the rogue's), served whatever name the
+                // client asks for (SNI not required): Jetty's SNI selection has nothing to choose, and
+                // with Conscrypt it cost a reflective lookup that throws NoSuchMethodException on every
+                // full handshake (JFR allocation samples, bench/profile-serve).
+                return keyManager;
+            }
+        };
         TlsProvider.Choice provider = TlsProvider.get();
         if (!provider.isJdk()) {
             tls.setProvider(provider.name());

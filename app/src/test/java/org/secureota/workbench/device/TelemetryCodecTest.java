@@ -95,6 +95,15 @@ class TelemetryCodecTest {
     }
 
     @Test
+    void tlsSaysWhichConnectionAndWhetherItResumed() {
+        assertThat(codec.decode("@ota1 {\"ev\":\"tls\",\"for\":\"image\",\"resumed\":true}")).isEqualTo(
+                new TelemetryLine.TlsSession("@ota1 {\"ev\":\"tls\",\"for\":\"image\",\"resumed\":true}", "image", true));
+        var full = (TelemetryLine.TlsSession) codec.decode("@ota1 {\"ev\":\"tls\",\"for\":\"manifest\",\"resumed\":false}");
+        assertThat(full.purpose()).isEqualTo("manifest");
+        assertThat(full.resumed()).isFalse();
+    }
+
+    @Test
     void partitionsCarryTableOtadataAndSlots() {
         var p = (TelemetryLine.Partitions) codec.decode(PARTITIONS);
         assertThat(p.table()).extracting(TelemetryLine.PartitionRow::label)
