@@ -31,6 +31,13 @@ public final class AttackerViewModel {
 
     /** Each device's latest judgement on display, whoever published it; the outcome banners follow it. */
     private final javafx.collections.ObservableMap<String, Judgement> latest = javafx.collections.FXCollections.observableHashMap();
+    /**
+     * One read-only view, kept: an unmodifiable observable map holds its listeners' link to {@link #latest}
+     * weakly, so a fresh view per call was collected and a banner's listener on it went silent (the banner
+     * then said NOT UPDATED beside a card that said resisted, until the device's next snapshot).
+     */
+    private final javafx.collections.ObservableMap<String, Judgement> latestView =
+            javafx.collections.FXCollections.unmodifiableObservableMap(latest);
 
     public AttackerViewModel(I18n i18n, Executor work, Executor fx) {
         this.work = work;
@@ -51,7 +58,7 @@ public final class AttackerViewModel {
 
     /** The judgement each device's banner shows (device id to judgement), FX thread; read only. */
     public javafx.collections.ObservableMap<String, Judgement> latestJudgements() {
-        return javafx.collections.FXCollections.unmodifiableObservableMap(latest);
+        return latestView;
     }
 
     /**

@@ -207,7 +207,9 @@ final class LiveLab implements LabControl {
 
     /** One snapshot a pulse at most (FX thread). */
     private void show(SessionSnapshot s) {
-        if (retired) {
+        // A snapshot queued before close() can still drain on the next pulse: a closed lab shows nothing.
+        LabSession current = session;
+        if (retired || current == null) {
             return;
         }
         lastShown = s;
@@ -216,7 +218,7 @@ final class LiveLab implements LabControl {
         }
         server.apply(s.server(), devicesRunning(s));
         for (Map.Entry<String, DeviceSnapshot> d : s.devices().entrySet()) {
-            LabDevice device = session.device(d.getKey()).orElse(null);
+            LabDevice device = current.device(d.getKey()).orElse(null);
             BoardSnapshot board = s.boards().get(d.getKey());
             attackerModel.deviceRuns(d.getKey(), d.getValue().version());
             DeviceViewModel model = controller.showDevice(d.getKey(), d.getValue(), board == null ? null : board.power(),

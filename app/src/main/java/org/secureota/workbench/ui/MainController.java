@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,52 +13,37 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import javafx.application.Platform;
 import javafx.beans.property.SimpleStringProperty;
-import javafx.collections.FXCollections;
-import javafx.collections.ListChangeListener;
-import javafx.collections.ObservableList;
 import javafx.fxml.FXML;
-import javafx.fxml.FXMLLoader;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckMenuItem;
-import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListView;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.RadioMenuItem;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.TableColumn;
-import javafx.scene.control.TableView;
-import javafx.scene.control.TextArea;
-import javafx.scene.control.Tooltip;
-import javafx.scene.control.TextField;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Modality;
-import org.controlsfx.control.CheckComboBox;
-import org.controlsfx.control.ToggleSwitch;
 import org.secureota.workbench.network.CaptureExport;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
-import org.secureota.workbench.journal.SessionLog;
-import org.secureota.workbench.journal.SessionReader;
 import org.secureota.workbench.journal.Source;
-import org.secureota.workbench.ui.timeline.TimelineModel;
 import org.secureota.workbench.ui.timeline.TimelineView;
 
 /**
- * Thin controller of main.fxml: lays out the panels, binds texts, routes menu items and shortcuts,
- * and feeds the timeline, the request table and the device consoles from the journal in batches.
- * What it shows comes from view models; what the buttons do goes to {@link LabControl} and
- * {@link DeviceActions}.
+ * Thin controller of main.fxml and the window's composition root: it lays out the panels, routes menu items
+ * and shortcuts, switches presentation mode and replay, and hands the journal's batches to the panels. Each
+ * panel is its own view with its own controller and view model: {@link ServerPanelController} (server-panel.fxml),
+ * {@link TimelinePanelController} (timeline-panel.fxml), {@link DevicePanels} (a device-panel.fxml per device),
+ * {@link AttackerPanel} and {@link AttackMenu}, {@link ScenarioPanel} and {@link ScriptChoiceViewModel}, and
+ * {@link ReplayViewModel}. What the buttons do goes to {@link LabControl} and {@link DeviceActions}.
  */
 public final class MainController {
 
@@ -100,7 +84,8 @@ public final class MainController {
     private I18n i18n;
     private Notifier notifier;
     private final PulseQueue<JournalEvent> journalQueue = new PulseQueue<>(20_000, this::onEvents);
-    private final Map<String, DevicePanelController> devicePanels = new LinkedHashMap<>();
+    /** The device column: a panel per device. */
+    private DevicePanels devicePanels;
     private LabControl lab;
     private final SimpleStringProperty status = new SimpleStringProperty(this, "status", "");
     private final AtomicLong eventsSeen = new AtomicLong();
@@ -121,6 +106,11 @@ public final class MainController {
         statusText.textProperty().bind(status);
         serverScrollController.init(i18n, notifier, liveControls, this::deployNext, this::deployChosen);
         timelinePaneController.init(i18n, this::followReplay);
+        devicePanels = new DevicePanels(devices, i18n, notifier, (id, panel) -> {
+            fleet.track(id, panel.model(), panel.view());
+            // A panel made while presentation mode is on (a script's new lab) hides its bench parts too.
+            showChrome(panel.view(), !presentation());
+        }, fleet::untrack);
         englishItem.setSelected(i18n.getLocale().equals(Locale.ENGLISH));
         frenchItem.setSelected(i18n.getLocale().equals(Locale.FRENCH));
         englishItem.setOnAction(e -> i18n.setLocale(Locale.ENGLISH));
@@ -170,35 +160,12 @@ public final class MainController {
             }
         }
         for (JournalEvent e : batch) {
-            showImageTransport(e);
+            devicePanels.showImageTransport(e);
         }
-        console.forEach((id, lines) -> {
-            DevicePanelController p = devicePanels.get(id);
-            if (p != null) {
-                p.appendConsole(lines);
-            }
-        });
+        devicePanels.appendConsoles(console);
         server().requestLog().addFrom(newRequests);
         timeline().refresh();
     }
-
-    /**
-     * The device panel says how the last image travelled: the server's offer says encrypted or plaintext, and
-     * the device's {@code image.transport} event says how it travelled and whether the device decrypted it.
-     */
-    private void showImageTransport(JournalEvent e) {
-        DevicePanelController p = e.deviceId() == null ? null : devicePanels.get(e.deviceId());
-        if (p == null) {
-            return;
-        }
-        if (EventType.SERVER_MANIFEST.is(e) && "offered".equals(e.field("outcome").orElse(null))) {
-            p.model().imageOffered("true".equals(e.field("encrypted").orElse(null)), e.field("encryption").orElse(null));
-        } else if (EventType.IMAGE_TRANSPORT.is(e)) {
-            p.model().imageTravelled("true".equals(e.field("encrypted").orElse(null)), e.field("scheme").orElse(null),
-                    e.field("key_id").orElse(null), "true".equals(e.field("decrypted").orElse(null)));
-        }
-    }
-
 
     /** Shows a device (FX thread), creating its panel on first sight. */
     public DeviceViewModel showDevice(String id, DeviceSnapshot snapshot, DeviceActions actions) {
@@ -208,47 +175,16 @@ public final class MainController {
     /** Shows a device and its board's power (null: unknown, as in a replay); FX thread. */
     public DeviceViewModel showDevice(String id, DeviceSnapshot snapshot, org.secureota.workbench.session.BoardPower power,
                                       DeviceActions actions) {
-        DevicePanelController panel = devicePanels.get(id);
-        if (panel == null) {
-            panel = loadDevicePanel(actions);
-            devicePanels.put(id, panel);
-            devices.getChildren().add(panel.view());
-            fleet.track(id, panel.model(), panel.view());
-            // A panel made while presentation mode is on (a script's new lab) hides its bench parts too.
-            showChrome(panel.view(), !presentation());
-            timelineModel().knowDevice(id);
-        }
-        if (actions.live() && !panel.actions().live()) {
-            panel.setActions(actions);
-        }
-        panel.model().apply(snapshot, power);
-        return panel.model();
+        timelineModel().knowDevice(id);
+        return devicePanels.show(id, snapshot, power, actions);
     }
 
     void removeDevice(String id) {
-        DevicePanelController panel = devicePanels.remove(id);
-        if (panel != null) {
-            // A panel still referenced elsewhere (a listener, an event) must not hold its session through its buttons.
-            panel.setActions(DeviceActions.NONE);
-            devices.getChildren().remove(panel.view());
-            fleet.untrack(id);
-        }
-    }
-
-    private DevicePanelController loadDevicePanel(DeviceActions actions) {
-        FXMLLoader loader = new FXMLLoader(MainController.class.getResource("device-panel.fxml"));
-        try {
-            loader.load();
-        } catch (IOException e) {
-            throw new UncheckedIOException("device-panel.fxml could not be loaded", e);
-        }
-        DevicePanelController c = loader.getController();
-        c.init(new DeviceViewModel(i18n), i18n, actions, notifier::error);
-        return c;
+        devicePanels.remove(id);
     }
 
     Map<String, DevicePanelController> devicePanels() {
-        return devicePanels;
+        return devicePanels.panels();
     }
 
     FleetController fleet() {
@@ -311,35 +247,7 @@ public final class MainController {
 
     /** The Attack menu lists every attack by where it acts: each item arms or disarms it, as its card does. */
     private void listAttacksInMenu(AttackerViewModel model) {
-        attackMenu.getItems().removeIf(i -> i.getProperties().containsKey("attack-item"));
-        for (var group : model.groups().entrySet()) {
-            javafx.scene.control.SeparatorMenuItem separator = new javafx.scene.control.SeparatorMenuItem();
-            separator.getProperties().put("attack-item", true);
-            MenuItem title = new MenuItem();
-            title.textProperty().bind(i18n.text("attacker.group." + group.getKey().name().toLowerCase(Locale.ROOT)));
-            title.setDisable(true);
-            title.getProperties().put("attack-item", true);
-            attackMenu.getItems().addAll(separator, title);
-            for (AttackCardModel card : group.getValue()) {
-                CheckMenuItem item = new CheckMenuItem();
-                item.setId("attack-menu-" + card.id());
-                item.getProperties().put("attack-item", true);
-                item.textProperty().bind(card.titleProperty());
-                item.setSelected(card.armedProperty().get());
-                card.armedProperty().addListener((o, a, armed) -> item.setSelected(armed));
-                item.disableProperty().bind(card.availableProperty().not().or(liveControls.not()));
-                item.setOnAction(e -> {
-                    // The attacker says what is armed: the item shows it, not the click.
-                    item.setSelected(card.armedProperty().get());
-                    model.toggle(card).whenComplete((v, ex) -> {
-                        if (ex != null) {
-                            notifier.error(card.id(), ex);
-                        }
-                    });
-                });
-                attackMenu.getItems().add(item);
-            }
-        }
+        AttackMenu.list(attackMenu, model, i18n, liveControls, notifier::error);
     }
 
     AttackerViewModel attacker() {
@@ -623,7 +531,7 @@ public final class MainController {
     }
 
     private DevicePanelController firstDevice() {
-        return devicePanels.values().stream().findFirst().orElse(null);
+        return devicePanels.first();
     }
 
     @FXML
@@ -740,9 +648,7 @@ public final class MainController {
 
     private void showReplay(Path file, List<JournalEvent> replay) {
         timelineModel().showReplay(replay);
-        for (String id : new ArrayList<>(devicePanels.keySet())) {
-            removeDevice(id);
-        }
+        devicePanels.removeAll();
         server().requestLog().clear();
         server().requestLog().addFrom(replay);
         liveItem.setDisable(false);
@@ -763,7 +669,7 @@ public final class MainController {
             return;
         }
         replayModel.devicesAt(cursor).forEach((id, s) -> showDevice(id, s, DeviceActions.NONE));
-        for (Map.Entry<String, DevicePanelController> p : devicePanels.entrySet()) {
+        for (Map.Entry<String, DevicePanelController> p : devicePanels.panels().entrySet()) {
             p.getValue().clearConsole();
             p.getValue().appendConsole(replayModel.consoleAt(p.getKey(), cursor));
         }
@@ -775,9 +681,7 @@ public final class MainController {
         showLiveControls();
         timelineModel().clear();
         timeline().cursorNanosProperty().set(-1);
-        for (String id : new ArrayList<>(devicePanels.keySet())) {
-            removeDevice(id);
-        }
+        devicePanels.removeAll();
         server().requestLog().clear();
         timelineModel().forgetDevices();
         timeline().followLive();
@@ -797,9 +701,7 @@ public final class MainController {
     void backToLive() {
         replayModel.leave();
         timelineModel().clear();
-        for (String id : new ArrayList<>(devicePanels.keySet())) {
-            removeDevice(id);
-        }
+        devicePanels.removeAll();
         timeline().cursorNanosProperty().set(-1);
         liveItem.setDisable(true);
         showLiveControls();

@@ -180,4 +180,21 @@ class OutcomeViewModelTest {
         vm.apply(s, BoardPower.RUNNING);
         assertThat(vm.lcdProperty().get().row(0)).isEqualTo("ALERTE SÉCURITÉ ");
     }
+
+    @Test
+    void aBannerListeningToTheJudgementsHearsOneThatArrivesAfterTheLastSnapshot() {
+        AttackerViewModel attacker = new AttackerViewModel(i18n, Runnable::run, Runnable::run);
+        // The same view every call: a listener on a throw-away view was lost when that view was collected.
+        assertThat(attacker.latestJudgements()).isSameAs(attacker.latestJudgements());
+        List<Judgement> heard = new java.util.ArrayList<>();
+        attacker.latestJudgements().addListener((javafx.collections.MapChangeListener<String, Judgement>) c -> {
+            if (c.wasAdded()) {
+                heard.add(c.getValueAdded());
+            }
+        });
+        System.gc(); // not a wait: collects any throw-away view, as a long session does
+        Judgement resisted = judgement(JudgementResult.RESISTED, "HASH_MISMATCH", "1.0.0");
+        attacker.judged(resisted);
+        assertThat(heard).containsExactly(resisted);
+    }
 }
