@@ -118,7 +118,8 @@ class FleetWindowTest {
             assertThat(onFx(() -> row.versionProperty().get())).isEqualTo(onFx(() -> panel.version.getText()));
             assertThat(onFx(() -> row.verdictProperty().get())).isEqualTo(onFx(() -> panel.verdictCode.getText()));
             assertThat(onFx(() -> row.outcomeProperty().get())).isEqualTo(onFx(() -> panel.outcomeHeadline.getText()));
-            assertThat(onFx(() -> row.stateProperty().get())).isEqualTo(onFx(() -> panel.running.getText()));
+            assertThat(onFx(() -> row.stateProperty().get())).isEqualTo(FleetRow.shortState(onFx(() -> panel.running.getText())))
+                    .isEqualTo("app1 VALID");
         }
         assertThat(onFx(this::panelsShown)).containsExactly(id(4));
         String shot = System.getProperty("fleet.screenshot");
