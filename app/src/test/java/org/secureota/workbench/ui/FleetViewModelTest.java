@@ -100,6 +100,17 @@ class FleetViewModelTest {
     }
 
     @Test
+    void rowsAreInTheOrderOfTheDevicesIdsWhicheverCameFirst() {
+        FleetViewModel fleet = new FleetViewModel(i18n, Runnable::run);
+        for (String id : List.of("seat-17", "seat-02", "seat-30", "seat-01")) {
+            fleet.track(id, new DeviceViewModel(i18n));
+        }
+        assertThat(fleet.rows()).extracting(FleetRow::deviceId).containsExactly("seat-01", "seat-02", "seat-17", "seat-30");
+        assertThat(fleet.selectedProperty().get()).as("the first to come, until the presenter picks another")
+                .isEqualTo("seat-17");
+    }
+
+    @Test
     void oneSnapshotIsOneCopyOfTheRowOnTheFxExecutor() {
         List<Runnable> queued = new ArrayList<>();
         FleetViewModel fleet = new FleetViewModel(i18n, queued::add);
