@@ -106,8 +106,8 @@ class FleetViewModelTest {
             fleet.track(id, new DeviceViewModel(i18n));
         }
         assertThat(fleet.rows()).extracting(FleetRow::deviceId).containsExactly("seat-01", "seat-02", "seat-17", "seat-30");
-        assertThat(fleet.selectedProperty().get()).as("the first to come, until the presenter picks another")
-                .isEqualTo("seat-17");
+        assertThat(fleet.selectedProperty().get()).as("the top row once the table shows, until the presenter picks another")
+                .isEqualTo("seat-01");
     }
 
     @Test
