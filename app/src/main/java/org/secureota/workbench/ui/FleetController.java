@@ -76,6 +76,10 @@ public final class FleetController {
         text(powerColumn, FleetRow::powerProperty);
         text(progressColumn, FleetRow::progressProperty);
         deviceColumn.setCellFactory(col -> styled("fleet-device"));
+        for (TableColumn<FleetRow, String> c : java.util.List.of(versionColumn, stateColumn, verdictColumn, powerColumn,
+                progressColumn)) {
+            c.setCellFactory(col -> styled("fleet-cell"));
+        }
         outcomeColumn.setCellValueFactory(c -> new javafx.beans.property.ReadOnlyObjectWrapper<>(c.getValue()));
         outcomeColumn.setCellFactory(col -> new OutcomeCell());
         table.getSelectionModel().selectedItemProperty().addListener((o, a, row) -> {
@@ -104,6 +108,8 @@ public final class FleetController {
             protected void updateItem(String item, boolean empty) {
                 super.updateItem(item, empty);
                 setText(empty ? null : item);
+                // A narrow column cuts a long value (a verdict code, an armed cut): whole in the tooltip.
+                setTooltip(empty || item == null || item.isEmpty() ? null : new javafx.scene.control.Tooltip(item));
             }
         };
         cell.getStyleClass().add(styleClass);

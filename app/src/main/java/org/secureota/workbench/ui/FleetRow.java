@@ -31,13 +31,18 @@ public final class FleetRow {
     /** Copies what {@code model} shows now. */
     void copy(DeviceViewModel model) {
         version.set(model.versionProperty().get());
-        state.set(model.runningProperty().get());
+        state.set(shortState(model.runningProperty().get()));
         outcome.set(model.outcome().headlineProperty().get());
         kind.set(model.outcome().kindProperty().get());
         String code = model.verdictCodeProperty().get();
         verdict.set(code == null || code.isEmpty() ? "—" : code);
         power.set(model.powerProperty().get());
         progress.set(model.progressProperty().get());
+    }
+
+    /** The panel's "app1 (ota_1) VALID" without the slot's name: "app1 VALID" (a table row is narrow). */
+    static String shortState(String running) {
+        return running == null ? "" : running.replaceFirst(" \\([^)]*\\)", "");
     }
 
     public String deviceId() {
@@ -48,7 +53,7 @@ public final class FleetRow {
         return version;
     }
 
-    /** The running slot and its otadata state, as the panel's "Running" row says it. */
+    /** The running slot and its otadata state, as the panel's "Running" row says it, without the slot's name. */
     public ReadOnlyStringProperty stateProperty() {
         return state;
     }

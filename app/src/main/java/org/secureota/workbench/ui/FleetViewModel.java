@@ -66,7 +66,12 @@ public final class FleetViewModel {
         }
         tracked.put(deviceId, new Tracked(row, model, watched, listener));
         row.copy(model);
-        rows.add(row);
+        // By id, whichever device booted first: a presenter finds seat 17 where seat 17 should be.
+        int at = 0;
+        while (at < rows.size() && rows.get(at).deviceId().compareTo(deviceId) < 0) {
+            at++;
+        }
+        rows.add(at, row);
         if (compact.get() && selected.get() == null) {
             selected.set(deviceId);
         }

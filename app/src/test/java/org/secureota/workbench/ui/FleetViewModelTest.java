@@ -76,7 +76,8 @@ class FleetViewModelTest {
         Map<String, DeviceViewModel> models = devices(fleet, 5);
         FleetRow row = fleet.row("esp32-lab-03").orElseThrow();
         assertThat(row.versionProperty().get()).isEqualTo("1.0.0");
-        assertThat(row.stateProperty().get()).isEqualTo(models.get("esp32-lab-03").runningProperty().get()).contains("app0");
+        assertThat(models.get("esp32-lab-03").runningProperty().get()).isEqualTo("app0 (ota_0) VALID");
+        assertThat(row.stateProperty().get()).as("without the slot's name").isEqualTo("app0 VALID");
         assertThat(row.verdictProperty().get()).isEqualTo("—");
         assertThat(row.outcomeProperty().get()).isEqualTo("NO ATTEMPT");
         assertThat(row.powerProperty().get()).isEqualTo("on");
@@ -96,6 +97,17 @@ class FleetViewModelTest {
         // The language follows: the outcome word is the banner's, in French.
         i18n.setLocale(Locale.FRENCH);
         assertThat(row.outcomeProperty().get()).isEqualTo("NON MIS À JOUR");
+    }
+
+    @Test
+    void rowsAreInTheOrderOfTheDevicesIdsWhicheverCameFirst() {
+        FleetViewModel fleet = new FleetViewModel(i18n, Runnable::run);
+        for (String id : List.of("seat-17", "seat-02", "seat-30", "seat-01")) {
+            fleet.track(id, new DeviceViewModel(i18n));
+        }
+        assertThat(fleet.rows()).extracting(FleetRow::deviceId).containsExactly("seat-01", "seat-02", "seat-17", "seat-30");
+        assertThat(fleet.selectedProperty().get()).as("the top row once the table shows, until the presenter picks another")
+                .isEqualTo("seat-01");
     }
 
     @Test

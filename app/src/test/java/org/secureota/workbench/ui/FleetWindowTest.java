@@ -32,14 +32,18 @@ import org.testfx.framework.junit5.Start;
  * window lists them in one table and shows one full panel, the selected row's; Deploy then Check all
  * takes all six to V2 and every row says so, as each panel does.
  *
- * <p>{@code -Dfleet.devices=N} runs it with N devices, and {@code -Dfleet.screenshot=FILE} grabs the
- * window once all are updated (docs/screenshots/take-screenshots does it with 30).
+ * <p>{@code -Dfleet.devices=N} runs it with N devices, {@code -Dfleet.window=WxH} in a window of that size,
+ * and {@code -Dfleet.screenshot=FILE} grabs the window once all are updated (docs/screenshots/take-screenshots
+ * does it with 30 at 1920x1080).
  */
 @ExtendWith(ApplicationExtension.class)
 @Tag("e2e")
 class FleetWindowTest {
 
     static final int DEVICES = Integer.getInteger("fleet.devices", 6);
+    /** The window's size ({@code -Dfleet.window=1920x1080}); 1280x800 by default. */
+    static final int WIDTH = Integer.parseInt(System.getProperty("fleet.window", "1280x800").split("x")[0]);
+    static final int HEIGHT = Integer.parseInt(System.getProperty("fleet.window", "1280x800").split("x")[1]);
 
     @TempDir
     static Path labDir;
@@ -57,8 +61,8 @@ class FleetWindowTest {
                 LabSessionOptions.defaults(new Lab(labDir)).withProjectRoot(root), id(1))));
         stage.setX(0);
         stage.setY(0);
-        stage.setWidth(1280);
-        stage.setHeight(800);
+        stage.setWidth(WIDTH);
+        stage.setHeight(HEIGHT);
     }
 
     private static String id(int n) {
@@ -118,7 +122,8 @@ class FleetWindowTest {
             assertThat(onFx(() -> row.versionProperty().get())).isEqualTo(onFx(() -> panel.version.getText()));
             assertThat(onFx(() -> row.verdictProperty().get())).isEqualTo(onFx(() -> panel.verdictCode.getText()));
             assertThat(onFx(() -> row.outcomeProperty().get())).isEqualTo(onFx(() -> panel.outcomeHeadline.getText()));
-            assertThat(onFx(() -> row.stateProperty().get())).isEqualTo(onFx(() -> panel.running.getText()));
+            assertThat(onFx(() -> row.stateProperty().get())).isEqualTo(FleetRow.shortState(onFx(() -> panel.running.getText())))
+                    .isEqualTo("app1 VALID");
         }
         assertThat(onFx(this::panelsShown)).containsExactly(id(4));
         String shot = System.getProperty("fleet.screenshot");
@@ -145,7 +150,7 @@ class FleetWindowTest {
             return null;
         });
         drawn.get(30, java.util.concurrent.TimeUnit.SECONDS);
-        Process p = new ProcessBuilder("import", "-window", "root", "-crop", "1280x800+0+0", "+repage", file.toString())
+        Process p = new ProcessBuilder("import", "-window", "root", "-crop", WIDTH + "x" + HEIGHT + "+0+0", "+repage", file.toString())
                 .redirectErrorStream(true).start();
         String text = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor()).as("import: " + text).isZero();

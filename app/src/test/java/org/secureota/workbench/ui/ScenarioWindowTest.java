@@ -93,7 +93,7 @@ class ScenarioWindowTest {
         assertThat(result.state()).as(String.valueOf(result)).isEqualTo(RunState.PASSED);
         waitFor("the narration saying the script passed", 10_000, () ->
                 ((Label) c.root.lookup("#scenario-narration")).getText().startsWith("Script passed"));
-        assertThat(onFx(() -> c.scenario().model().steps())).allSatisfy(s -> assertThat(s).startsWith("✔"));
+        assertThat(onFx(() -> java.util.List.copyOf(c.scenario().model().steps()))).allSatisfy(s -> assertThat(s).startsWith("✔"));
         // The step list shows every step with its mark, in presentation mode too (it is not bench chrome).
         javafx.scene.control.ListView<?> list = (javafx.scene.control.ListView<?>) c.root.lookup("#scenario-steps");
         assertThat(onFx(() -> list.getItems().size())).isEqualTo(result.steps().size());
@@ -122,7 +122,7 @@ class ScenarioWindowTest {
         }
         RunSnapshot result = run.get(1, TimeUnit.SECONDS);
         assertThat(result.state()).as(String.valueOf(result)).isEqualTo(RunState.PASSED);
-        assertThat(onFx(() -> c.scenario().model().steps())).allSatisfy(s -> assertThat(s).startsWith("✔"));
+        assertThat(onFx(() -> java.util.List.copyOf(c.scenario().model().steps()))).allSatisfy(s -> assertThat(s).startsWith("✔"));
         waitFor("the script's device on V3", 30_000, () -> c.devicePanels().containsKey("esp32-lab-01")
                 && "3.0.0".equals(c.devicePanels().get("esp32-lab-01").version.getText()));
     }
