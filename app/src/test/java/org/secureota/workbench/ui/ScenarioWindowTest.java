@@ -132,7 +132,7 @@ class ScenarioWindowTest {
     @Test
     void theTimeForwardScriptPlaysToItsEndInTheWindow(FxRobot robot) throws Exception {
         MainController c = app.controller();
-        waitFor("the lab open", 90_000, () -> c.serverStatus.getText().startsWith("running"));
+        waitFor("the lab open", 90_000, () -> c.server().serverStatus.getText().startsWith("running"));
         CompletableFuture<RunSnapshot> run = onFx(() -> c.scenario().run(root.resolve("demo-scripts/26-time-forward.yaml"),
                 RunMode.PLAY));
         long deadline = System.currentTimeMillis() + 240_000;
