@@ -1,6 +1,7 @@
 package org.secureota.workbench.session;
 
 import java.util.Objects;
+import org.secureota.workbench.device.FirmwareVariant;
 import org.secureota.workbench.device.FlashLayout;
 
 /**
@@ -9,12 +10,23 @@ import org.secureota.workbench.device.FlashLayout;
  * @param startImage the host app image of the build flashed at the factory ({@code v1_base})
  * @param layout     the flash layout
  * @param powerOn    power it on once made (else it waits for {@link LabDevice#powerOn()})
+ * @param variant    the firmware's defence profile ({@link FirmwareVariant#SECURE} unless asked otherwise)
  */
-public record VirtualDeviceOptions(String startImage, FlashLayout layout, boolean powerOn) {
+public record VirtualDeviceOptions(String startImage, FlashLayout layout, boolean powerOn, FirmwareVariant variant) {
 
     public VirtualDeviceOptions {
         Objects.requireNonNull(startImage, "startImage");
         Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(variant, "variant");
+    }
+
+    /** The secure firmware. */
+    public VirtualDeviceOptions(String startImage, FlashLayout layout, boolean powerOn) {
+        this(startImage, layout, powerOn, FirmwareVariant.SECURE);
+    }
+
+    public VirtualDeviceOptions withVariant(FirmwareVariant v) {
+        return new VirtualDeviceOptions(startImage, layout, powerOn, v);
     }
 
     /** V1 in the default (Arduino) layout, powered on: a device as it leaves the factory. */
@@ -23,14 +35,14 @@ public record VirtualDeviceOptions(String startImage, FlashLayout layout, boolea
     }
 
     public VirtualDeviceOptions withStartImage(String image) {
-        return new VirtualDeviceOptions(image, layout, powerOn);
+        return new VirtualDeviceOptions(image, layout, powerOn, variant);
     }
 
     public VirtualDeviceOptions withLayout(FlashLayout l) {
-        return new VirtualDeviceOptions(startImage, l, powerOn);
+        return new VirtualDeviceOptions(startImage, l, powerOn, variant);
     }
 
     public VirtualDeviceOptions withPowerOn(boolean on) {
-        return new VirtualDeviceOptions(startImage, layout, on);
+        return new VirtualDeviceOptions(startImage, layout, on, variant);
     }
 }
