@@ -117,7 +117,7 @@ public final class VirtualEsp32 implements AutoCloseable {
 
     /**
      * A packed host app image of the build in a firmware variant: {@link FirmwareVariant#SECURE} is
-     * {@link #image(String)}; a weakened one exists for the factory image ({@code v1_base}) only.
+     * {@link #image(String)}; a weakened one exists for {@code v1_base} (the factory image) and {@code v3_liquid}.
      */
     public Path image(String name, FirmwareVariant variant) {
         if (variant == FirmwareVariant.SECURE) {
@@ -126,7 +126,7 @@ public final class VirtualEsp32 implements AutoCloseable {
         Path image = projectRoot.resolve(IMAGES).resolve(variant.imagePath(name));
         if (!Files.isRegularFile(image)) {
             throw new VirtualBoardException("No " + variant.wireName() + " build of " + name + " (" + image
-                    + "). Weakened variants exist for the factory image v1_base only; build them with "
+                    + "). Weakened variants exist for v1_base and v3_liquid only; build them with "
                     + BUILD_SCRIPT + ".");
         }
         return image;

@@ -8,7 +8,7 @@ import org.secureota.workbench.device.FlashLayout;
 /**
  * Devices a script needs: {@code count} virtual boards of one product, factory-flashed with the
  * starting version, with the secure firmware unless {@code variant:} names a weakened lab build
- * (only for the factory image, V1). One device is called {@code id}; several are {@code id-01}, {@code id-02} ...
+ * (built for V1 and V3 only). One device is called {@code id}; several are {@code id-01}, {@code id-02} ...
  */
 public record DeviceSpec(String id, int count, String product, String startingVersion, FlashLayout layout,
                          ScriptPosition position, FirmwareVariant variant) {

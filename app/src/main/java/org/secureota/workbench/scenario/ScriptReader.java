@@ -155,9 +155,10 @@ public final class ScriptReader {
                     problem(m.values().get("variant").position(), "variant: " + e.getMessage());
                     variant = null;
                 }
-                if (variant != null && variant.weakened() && version != null && !"1.0.0".equals(version)) {
-                    problem(m.values().get("variant").position(), "variant '" + v + "' exists for the factory image"
-                            + " only: give starting-version 1.0.0, or leave variant out");
+                if (variant != null && variant.weakened() && version != null && !"1.0.0".equals(version)
+                        && !"3.0.0".equals(version)) {
+                    problem(m.values().get("variant").position(), "variant '" + v + "' exists for starting-version"
+                            + " 1.0.0 or 3.0.0 only: give one of them, or leave variant out");
                 }
             }
             if (id == null || product == null || version == null || layout == null || count < 1 || variant == null) {
