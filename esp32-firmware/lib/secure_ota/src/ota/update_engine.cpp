@@ -393,7 +393,7 @@ Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, 
                 res.image_bytes_received += n;
                 if (d_.observer && (offset - last_progress >= progress_step || offset == wire_size)) {
                     last_progress = offset;
-                    d_.observer->on_progress(offset, wire_size);
+                    d_.observer->on_progress(offset, std::max(offset, wire_size));  // more only in a build without the size check
                 }
                 return true;
             };
