@@ -41,7 +41,8 @@ final class MatrixCommand implements Runnable {
     private List<String> variants;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "matrix",
-            description = "Folder for matrix.json and matrix.html (default: ${DEFAULT-VALUE}).")
+            description = "Folder for matrix.json and matrix.html, and the fresh lab the matrix runs in (DIR/lab,"
+                    + " replaced each run) (default: ${DEFAULT-VALUE}).")
     private Path out;
 
     @Option(names = "--compare", paramLabel = "HTML",
@@ -78,7 +79,23 @@ final class MatrixCommand implements Runnable {
             }
         }
         PrintWriter pw = spec.commandLine().getOut();
-        LabSessionOptions options = LabSessionOptions.defaults(WorkbenchCli.labOf(spec)).withPublishBuiltReleases(true);
+        // A fresh lab of its own each time: release counters and device keys of earlier sessions would make the
+        // replayed manifest's counter and the devices' history depend on what ran before.
+        Path labDir = out.resolve("lab");
+        try {
+            if (Files.exists(labDir)) {
+                try (java.util.stream.Stream<Path> walk = Files.walk(labDir)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            Files.createDirectories(labDir);
+        } catch (IOException e) {
+            throw new UsageException("Cannot prepare a fresh lab in " + labDir + ": " + e.getMessage(), e);
+        }
+        LabSessionOptions options = LabSessionOptions.defaults(new org.secureota.workbench.lab.Lab(labDir))
+                .withPublishBuiltReleases(true);
         long t0 = System.nanoTime();
         List<MatrixCell> cells;
         try (LabSession session = LabCommand.SessionRunner.open(options)) {

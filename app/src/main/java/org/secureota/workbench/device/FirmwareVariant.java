@@ -67,6 +67,24 @@ public enum FirmwareVariant {
         return provenBy;
     }
 
+    /**
+     * Why no attack of the catalogue proves this variant's check necessary, as the measured matrix found it
+     * (docs/defence-matrix.html): a gap in the catalogue, said in the matrix instead of failing it; null when
+     * an attack proves it.
+     */
+    public String knownGap() {
+        return switch (this) {
+            case NO_HASH -> "flipped-byte also breaks the image's own appended SHA-256, which OtaOps::end() checks (as"
+                    + " esp_ota_end() does): only an attack that re-seals the altered image would need the signed hash";
+            case NO_SIZE_CHECK -> "truncated-image, padded-image and endless-data all change the bytes the signed hash"
+                    + " covers, so the hash refuses them where the size check is missing";
+            case NO_TIME_FLOOR -> "time-rollback turns the lab time back before the lab server certificate's notBefore,"
+                    + " so the TLS validity check refuses it where the time floor is missing";
+            case NO_ROLLBACK -> "no attack delivers a broken but validly signed image (the V4 rollback demo deploys one)";
+            default -> null;
+        };
+    }
+
     /** The factory image of this variant in the firmware build, relative to its images folder. */
     public String imagePath(String image) {
         return this == SECURE ? image + ".bin" : "profiles/" + wireName + "/" + image + ".bin";

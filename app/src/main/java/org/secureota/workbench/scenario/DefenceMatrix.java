@@ -33,6 +33,15 @@ public final class DefenceMatrix {
     /** How long one device's attempt may take before its cell is recorded as having no judgement. */
     private static final Duration ATTEMPT = Duration.ofSeconds(90);
     private static final String PRODUCT = "shop-display";
+    /**
+     * Attacks that lead the device endpoint to another server: a refused handshake carries no request that
+     * names its device, and the judge then counts a connection only for the one device attempting at that
+     * moment. Their devices check one after another; every other attack's devices check at once.
+     */
+    /** Faults that strike one connection and are spent: armed anew for each device, in turn. */
+    private static final java.util.Set<String> ONE_SHOT = java.util.Set.of("dropped-connection");
+    private static final java.util.Set<String> ROUTES =
+            java.util.Set.of("rogue-server", "wrong-host-cert", "stolen-server-key", "silent-server", "expired-cert");
 
     private final LabSession session;
     private final Consumer<String> progress;
@@ -61,6 +70,7 @@ public final class DefenceMatrix {
 
     private List<MatrixCell> runAttack(String attack, List<FirmwareVariant> variants) throws InterruptedException {
         Recipe r = Recipe.of(attack);
+        boolean oneAtATime = ROUTES.contains(attack);
         round++;
         if (attack.equals("steal-image")) {
             // The thief's copy is judged alone, by what it holds: the release's encryption, not a device's firmware.
@@ -97,6 +107,9 @@ public final class DefenceMatrix {
             for (Map.Entry<String, Map<String, String>> extra : r.alsoArmed().entrySet()) {
                 session.attacker().arm(extra.getKey(), extra.getValue());
             }
+            if (ONE_SHOT.contains(attack)) {
+                return oneShotEach(attack, r, variants, ids);
+            }
             long armedAt = session.journal().size();
             try {
                 session.attacker().arm(attack, r.params());
@@ -110,7 +123,15 @@ public final class DefenceMatrix {
             if (r.bootAfterArming()) {
                 rebootAll(devices);
             }
-            checkAll(devices);
+            if (oneAtATime) {
+                // The judge tells a refused handshake's connection by the attempt it opened during, and only
+                // when no other device was attempting: these attempts take turns.
+                for (LabDevice d : devices) {
+                    checkAll(List.of(d));
+                }
+            } else {
+                checkAll(devices);
+            }
             List<MatrixCell> out = new ArrayList<>();
             for (FirmwareVariant v : variants) {
                 Optional<Judgement> j = session.attacker().awaitJudgement(attack, ids.get(v), armedAt, ATTEMPT);
@@ -132,6 +153,28 @@ public final class DefenceMatrix {
                 }
             });
         }
+    }
+
+    /** Armed anew for each device in turn: the fault strikes one connection, then it is spent. */
+    private List<MatrixCell> oneShotEach(String attack, Recipe r, List<FirmwareVariant> variants,
+                                         Map<FirmwareVariant, String> ids) throws InterruptedException {
+        List<MatrixCell> out = new ArrayList<>();
+        for (FirmwareVariant v : variants) {
+            long armedAt = session.journal().size();
+            try {
+                session.attacker().arm(attack, r.params());
+            } catch (RuntimeException e) {
+                out.add(new MatrixCell(v.wireName(), attack, MatrixCell.NO_ATTEMPT, null, null, "not armed: " + e.getMessage()));
+                continue;
+            }
+            LabDevice d = session.device(ids.get(v)).orElseThrow();
+            checkAll(List.of(d));
+            Optional<Judgement> j = session.attacker().awaitJudgement(attack, ids.get(v), armedAt, ATTEMPT);
+            out.add(j.map(x -> cell(v, x)).orElseGet(() -> new MatrixCell(v.wireName(), attack, MatrixCell.NO_ATTEMPT,
+                    null, null, "no verdict within " + ATTEMPT.toSeconds() + " s, so nothing to judge")));
+            session.attacker().disarm(attack);
+        }
+        return out;
     }
 
     private static MatrixCell cell(FirmwareVariant v, Judgement j) {
@@ -184,6 +227,8 @@ public final class DefenceMatrix {
      */
     record Recipe(String startImage, Prelude prelude, String deploy, Map<String, Map<String, String>> alsoArmed,
                   Map<String, String> params, boolean bootAfterArming) {
+
+
 
         static Recipe of(String attack) {
             Recipe plain = new Recipe("v1_base", null, "2.0.0", Map.of(), Map.of(),
