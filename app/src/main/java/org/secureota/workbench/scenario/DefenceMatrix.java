@@ -36,12 +36,14 @@ public final class DefenceMatrix {
     /**
      * Attacks that lead the device endpoint to another server: a refused handshake carries no request that
      * names its device, and the judge then counts a connection only for the one device attempting at that
-     * moment. Their devices check one after another; every other attack's devices check at once.
+     * moment, and an attempt starts at the arming: so each device gets the attack armed anew, in turn (a
+     * report a device posts after its verdict must not fall into the next device's attempt). Every other
+     * attack's devices check at once.
      */
     /** Faults that strike one connection and are spent: armed anew for each device, in turn. */
     private static final java.util.Set<String> ONE_SHOT = java.util.Set.of("dropped-connection");
     private static final java.util.Set<String> ROUTES =
-            java.util.Set.of("rogue-server", "wrong-host-cert", "stolen-server-key", "silent-server", "expired-cert");
+            java.util.Set.of("rogue-server", "wrong-host-cert", "stolen-server-key", "silent-server");
 
     private final LabSession session;
     private final Consumer<String> progress;
@@ -70,7 +72,6 @@ public final class DefenceMatrix {
 
     private List<MatrixCell> runAttack(String attack, List<FirmwareVariant> variants) throws InterruptedException {
         Recipe r = Recipe.of(attack);
-        boolean oneAtATime = ROUTES.contains(attack);
         round++;
         if (attack.equals("steal-image")) {
             // The thief's copy is judged alone, by what it holds: the release's encryption, not a device's firmware.
@@ -107,7 +108,7 @@ public final class DefenceMatrix {
             for (Map.Entry<String, Map<String, String>> extra : r.alsoArmed().entrySet()) {
                 session.attacker().arm(extra.getKey(), extra.getValue());
             }
-            if (ONE_SHOT.contains(attack)) {
+            if (ONE_SHOT.contains(attack) || ROUTES.contains(attack)) {
                 return oneShotEach(attack, r, variants, ids);
             }
             long armedAt = session.journal().size();
@@ -123,15 +124,7 @@ public final class DefenceMatrix {
             if (r.bootAfterArming()) {
                 rebootAll(devices);
             }
-            if (oneAtATime) {
-                // The judge tells a refused handshake's connection by the attempt it opened during, and only
-                // when no other device was attempting: these attempts take turns.
-                for (LabDevice d : devices) {
-                    checkAll(List.of(d));
-                }
-            } else {
-                checkAll(devices);
-            }
+            checkAll(devices);
             List<MatrixCell> out = new ArrayList<>();
             for (FirmwareVariant v : variants) {
                 Optional<Judgement> j = session.attacker().awaitJudgement(attack, ids.get(v), armedAt, ATTEMPT);
@@ -155,7 +148,7 @@ public final class DefenceMatrix {
         }
     }
 
-    /** Armed anew for each device in turn: the fault strikes one connection, then it is spent. */
+    /** Armed anew for each device in turn (a one-shot fault, or a route: see {@link #ROUTES}). */
     private List<MatrixCell> oneShotEach(String attack, Recipe r, List<FirmwareVariant> variants,
                                          Map<FirmwareVariant, String> ids) throws InterruptedException {
         List<MatrixCell> out = new ArrayList<>();
