@@ -1,5 +1,7 @@
 #include "secure_ota/firmware.h"
 
+#include "secure_ota/defence_profile.h"
+
 #include "secure_ota/ota/verdict.h"
 
 #include <cstdio>
@@ -49,6 +51,9 @@ void Firmware::setup() {
     self_ = v.info.descriptor;
     ota_ops_ = board_.make_ota_ops(table_, running_);
     telemetry_.log(self_.project_name + " " + self_.version + " starting from partition '" + running_.label + "'");
+    if (defence_profile().weakened())  // said loudly, at every boot: this build is a lab exhibit
+        telemetry_.log(std::string("WARNING: weakened firmware, defence profile '") + defence_profile().name +
+                       "': " + defence_profile().missing() + ". For the lab only; never the default.");
 
     // Trust anchors come only from the factory partition; without them the device runs but
     // will not update, and says so.
@@ -85,7 +90,13 @@ void Firmware::setup() {
                 telemetry_.log("self-test failed: cannot mark the image invalid (" + ota_ops_->last_error() +
                                "); the bootloader rolls it back as never confirmed");
         }
-        lcd_.show(lcd_text(LcdText::SelfTestFailed, lcd_language()), lcd_text(LcdText::RollingBack, lcd_language()));
+        // Only an image that is still on probation can be rolled back; one already marked valid
+        // (written without rollback) boots again after the restart: the board is bricked.
+        const OtaImgState st = ota_ops_->running_state();
+        const bool can_roll_back = st == OtaImgState::PendingVerify || st == OtaImgState::Invalid;
+        if (!can_roll_back) telemetry_.error("BRICKED", "self-test failed and this image was marked valid before it ran (no rollback): it boots again");
+        lcd_.show(lcd_text(LcdText::SelfTestFailed, lcd_language()),
+                  can_roll_back ? lcd_text(LcdText::RollingBack, lcd_language()) : std::string("BRICKED: NO RB"));
         led_.set(LedPattern::strobe(400, 2, 50));
         rollback_pending_ = true;
         rollback_at_ = board_.clock().millis() + kRollbackDelayMs;
@@ -104,6 +115,8 @@ void Firmware::setup() {
     }
     if (factory_data_) {
         app_.start(ctx_, board_.clock().millis());
+        // A weakened build keeps its second LCD line for the warning (the product's top line stays).
+        if (defence_profile().weakened()) lcd_.show(lcd_.row_text(0), defence_profile().lcd_line());
     } else {
         // The product screens would suggest everything is fine; it is not.
         lcd_.show(lcd_text(LcdText::NotProvisioned, lcd_language()), lcd_text(LcdText::NoFactoryData, lcd_language()));
@@ -174,6 +187,8 @@ void Firmware::report_boot(bool status_report) {
     b.provisioned = factory_data_.has_value();
     if (factory_data_) b.device_id = factory_data_->device_id;
     b.min_secure_version = board_.secure_version_store().min_secure_version();
+    b.profile = defence_profile().name;
+    b.missing_defences = defence_profile().missing();
     telemetry_.boot(b);
 }
 

@@ -1,5 +1,7 @@
 #include "secure_ota/flash_ota_ops.h"
 
+#include "secure_ota/defence_profile.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -267,7 +269,10 @@ OtaError FlashOtaOps::set_boot_partition(const PartitionEntry& target) {
     }
     OtaDataEntry entry = e[next];  // keeps the seq_label bytes, as ESP-IDF does
     entry.ota_seq = seq;
-    entry.ota_state = OtaImgState::New;
+    // New: the bootloader boots it PENDING_VERIFY and rolls it back unless it confirms itself. A
+    // lab build without rollback (defence_profile.h) writes it as trusted at once, like a sketch
+    // calling Update.end(true) on a bootloader without rollback: a broken image is then final.
+    entry.ota_state = defence_profile().rollback ? OtaImgState::New : OtaImgState::Valid;
     entry.crc = OtaDataEntry::crc_of_seq(seq);
     if (FlashStatus st = otadata.write_entry(next, entry); st != FlashStatus::Ok) return flash_fail(st, "cannot write otadata");
     return OtaError::Ok;

@@ -56,6 +56,8 @@ void TelemetryWriter::boot(const BootReport& b) {
     if (b.provisioned) j.str("device_id", b.device_id);
     else j.null("device_id");
     j.boolean("status_report", b.status_report);
+    j.str("profile", b.profile);
+    if (!b.missing_defences.empty()) j.str("missing_defences", b.missing_defences);
     event(j.end_object());
 }
 

@@ -49,6 +49,10 @@ struct BootReport {
     // True when this report answers a "status" command rather than announcing a boot, so that a
     // receiver never has to guess from the order of lines (a reset can fall between them).
     bool status_report = false;
+    // The firmware's defence profile (defence_profile.h): "secure", or a weakened lab build and
+    // the checks it lacks ("no image hash, ..."), said in every boot report.
+    std::string profile = "secure";
+    std::string missing_defences;
 };
 
 // Stable codes of the "error" events; the "ota" verdict codes are secure_ota::ota::Verdict.

@@ -1,5 +1,7 @@
 #include "secure_ota/ota/manifest_verifier.h"
 
+#include "secure_ota/defence_profile.h"
+
 #include <vector>
 
 #include "secure_ota/ota/base64url.h"
@@ -97,7 +99,7 @@ std::optional<Outcome> open_es256_jws(std::string_view jws, const crypto::EcdsaP
     if (d1 == std::string_view::npos || d2 == std::string_view::npos || jws.find('.', d2 + 1) != std::string_view::npos)
         return Outcome::of(Verdict::ManifestMalformed, "compact JWS must have exactly three parts");
     std::string_view h64 = jws.substr(0, d1), p64 = jws.substr(d1 + 1, d2 - d1 - 1), s64 = jws.substr(d2 + 1);
-    if (h64.empty() || p64.empty() || s64.empty()) return Outcome::of(Verdict::ManifestMalformed, "empty JWS part");
+    if (h64.empty() || p64.empty() || (s64.empty() && defence_profile().signature)) return Outcome::of(Verdict::ManifestMalformed, "empty JWS part");
     std::vector<uint8_t> header, sig;
     payload.clear();
     if (!base64url_decode(h64, header, kMaxJwsSize) || !base64url_decode(p64, payload, kMaxJwsSize) ||
@@ -106,6 +108,15 @@ std::optional<Outcome> open_es256_jws(std::string_view jws, const crypto::EcdsaP
     JsonObject h;
     JsonError je = parse_flat_json_object(reinterpret_cast<const char*>(header.data()), header.size(), h);
     if (je != JsonError::Ok) return Outcome::of(Verdict::ManifestMalformed, std::string("JWS header: ") + to_string(je));
+
+    // A build without the signature check (defence_profile.h, lab only) reads the header and
+    // payload and believes them, whatever the algorithm and signature: an unsigned manifest.
+    if (!defence_profile().signature) {
+        JsonObject h_any;
+        if (parse_flat_json_object(reinterpret_cast<const char*>(header.data()), header.size(), h_any) == JsonError::Ok)
+            h_any.get_string("kid", kid);
+        return std::nullopt;
+    }
 
     // 2. algorithm
     std::string alg;
@@ -242,8 +253,8 @@ Outcome check_manifest_policy(const Manifest& m, const DeviceContext& d) {
         return Outcome::of(Verdict::ManifestExpired, "expired at " + std::to_string(m.expires_at) + ", now " + std::to_string(*d.now));
     if (m.issued_at > *d.now + kClockSkewSeconds)
         return Outcome::of(Verdict::ManifestNotYetValid, "issued at " + std::to_string(m.issued_at) + ", now " + std::to_string(*d.now));
-    // 7. counter
-    if (d.highest) {
+    // 7. counter (a build without anti-replay, lab only, has no counter memory)
+    if (d.highest && defence_profile().anti_replay) {
         if (m.counter < d.highest->counter)
             return Outcome::of(Verdict::ManifestReplayed, "counter " + std::to_string(m.counter) + " < highest accepted " +
                                                               std::to_string(d.highest->counter));
@@ -254,9 +265,10 @@ Outcome check_manifest_policy(const Manifest& m, const DeviceContext& d) {
     // 8. version
     int c = compare(m.semver, d.running_version);
     if (c == 0) return Outcome::of(Verdict::NoUpdate, "already running " + m.version);
+    if (!defence_profile().anti_downgrade) c = 1;  // lab build without anti-downgrade: any other version installs
     if (c < 0) return Outcome::of(Verdict::DowngradeRefused, version_detail("version", m.version, d.running_version.to_string()));
     // 9. anti-rollback
-    if (m.secure_version < d.min_secure_version)
+    if (defence_profile().anti_downgrade && m.secure_version < d.min_secure_version)
         return Outcome::of(Verdict::SecureVersionTooLow, "secure_version " + std::to_string(m.secure_version) + " < minimum " +
                                                              std::to_string(d.min_secure_version));
     // 10. size

@@ -1,5 +1,7 @@
 #include "secure_ota/ota/update_engine.h"
 
+#include "secure_ota/defence_profile.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <memory>
@@ -213,8 +215,10 @@ UpdateResult UpdateEngine::run(const RunningApp& running) {
     d_.time.refresh();
     std::optional<int64_t> now = d_.time.unix_time();
     if (!now || *now < kMinPlausibleUnixTime) return done(Outcome::of(Verdict::NoValidTime, "no trusted time (SNTP not synchronised)"));
-    int64_t floor = cfg_.build_time;
-    if (d_.time_floor) {
+    // A build without the time floor (lab only) believes any time after kMinPlausibleUnixTime.
+    const bool floor_on = defence_profile().time_floor;
+    int64_t floor = floor_on ? cfg_.build_time : 0;
+    if (d_.time_floor && floor_on) {
         if (auto stored = d_.time_floor->load()) floor = std::max(floor, *stored);
     }
     if (*now < floor)
@@ -259,7 +263,7 @@ UpdateResult UpdateEngine::run(const RunningApp& running) {
                                     sha256_hex(cfg_.rolled_back->sha256).substr(0, 16) +
                                     "...) was rolled back on this device; publish a newer version"));
     }
-    if (!ctx.highest || m.counter > ctx.highest->counter) {
+    if (defence_profile().anti_replay && (!ctx.highest || m.counter > ctx.highest->counter)) {
         if (!d_.counters.store(CounterRecord{m.counter, m.version}))
             return done(Outcome::of(Verdict::FlashError, "cannot persist the manifest counter"));
     }
@@ -286,7 +290,11 @@ Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, 
         if (!k.ok()) return k;
     }
     const uint32_t wire_size = m.encrypted ? m.encrypted_size : m.size;
-    OtaError e = d_.ota.begin(target, m.size);
+    // What the device takes at most: the signed size, or, in a lab build without the size check,
+    // whatever fits the slot.
+    const uint32_t take_limit = !m.encrypted && !defence_profile().size_check ? target.size : wire_size;
+    // UPDATE_SIZE_UNKNOWN, as a sketch without the size check calls Update.begin().
+    OtaError e = d_.ota.begin(target, take_limit == wire_size ? m.size : OtaOps::kSizeUnknown);
     if (e != OtaError::Ok) return Outcome::of(verdict_of(e), "begin: " + d_.ota.last_error());
 
     auto hash = std::make_unique<secure_ota::crypto::Sha256>();
@@ -349,7 +357,8 @@ Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, 
                                                                     (start ? " to a Range request" : ""));
                     return false;
                 }
-                if (!h.content_length || *h.content_length != want) {
+                // A build without the size check (lab only) takes whatever length the server announces.
+                if ((!h.content_length || *h.content_length != want) && (m.encrypted || defence_profile().size_check)) {
                     // For an encrypted file, fewer bytes than signed is a truncated file.
                     const Verdict v = !m.encrypted ? Verdict::SizeMismatch
                                       : h.content_length && *h.content_length < want ? Verdict::DecryptTruncated
@@ -371,7 +380,7 @@ Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, 
                 return true;
             };
             BodySink sink = [&](const uint8_t* p, size_t n) {
-                if (n > wire_size - offset) {  // cannot happen with the checks above; kept as a hard bound
+                if (n > take_limit - offset) {  // cannot happen with the checks above; kept as a hard bound
                     refused = Outcome::of(m.encrypted ? Verdict::DecryptSizeMismatch : Verdict::SizeMismatch,
                                           "more bytes than the manifest's size");
                     return false;
@@ -386,17 +395,18 @@ Outcome UpdateEngine::download(const Manifest& m, const PartitionEntry& target, 
                 res.image_bytes_received += n;
                 if (d_.observer && (offset - last_progress >= progress_step || offset == wire_size)) {
                     last_progress = offset;
-                    d_.observer->on_progress(offset, wire_size);
+                    d_.observer->on_progress(offset, std::max(offset, wire_size));  // more only in a build without the size check
                 }
                 return true;
             };
             ++res.image_requests;
             HttpClient http(d_.clock, cfg_.http);
-            HttpResult r = http.exchange(*c.stream, req, wire_size - start, sink, deadline, check);
+            HttpResult r = http.exchange(*c.stream, req, take_limit - start, sink, deadline, check);
             c.stream->close();
             bytes_after_body_ += r.bytes_after_body;
             if (refused.verdict != Verdict::Updated) return refused;
             if (r.ok()) {
+                if (offset != wire_size && !m.encrypted && !defence_profile().size_check) break;  // lab: any length
                 if (offset != wire_size)
                     return Outcome::of(m.encrypted ? Verdict::DecryptTruncated : Verdict::SizeMismatch,
                                        "transfer ended at " + std::to_string(offset));
@@ -466,7 +476,9 @@ Outcome UpdateEngine::check_decryption_key(const Manifest& m) const {
 Outcome UpdateEngine::finish_image(const Manifest& m, const PartitionEntry& target, const std::vector<uint8_t>& head,
                                    const secure_ota::crypto::Sha256Digest& digest) {
     (void)target;
-    if (!crypto::constant_time_equal(digest.data(), m.sha256.data(), digest.size()))
+    // A build without the hash check (lab only) installs what it downloaded; OtaOps::end() still
+    // checks the image's own format, checksum and appended SHA-256, as esp_ota_end() does.
+    if (defence_profile().hash && !crypto::constant_time_equal(digest.data(), m.sha256.data(), digest.size()))
         return Outcome::of(Verdict::HashMismatch, "SHA-256 of the received image differs from the signed manifest");
     if (head.size() < kHeadCopy) return Outcome::of(Verdict::ImageInvalid, "image too short for a header and app descriptor");
     if (head[0] != kImageMagic) return Outcome::of(Verdict::ImageInvalid, "bad image magic");

@@ -1,4 +1,5 @@
 #include "secure_ota/ota/crypto/tls_verdicts.h"
+#include "secure_ota/defence_profile.h"
 
 #include <cstdio>
 #include <cstring>
@@ -89,7 +90,9 @@ int configure_client(mbedtls_ssl_config* conf, mbedtls_x509_crt* ca, VerifyConte
     mbedtls_ssl_conf_min_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
 #endif
     mbedtls_ssl_conf_ciphersuites(conf, kCiphersuites);
-    mbedtls_ssl_conf_authmode(conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    // A lab build without pinning (defence_profile.h) is WiFiClientSecure::setInsecure(): any
+    // certificate, any name, the handshake goes on.
+    mbedtls_ssl_conf_authmode(conf, defence_profile().pinning ? MBEDTLS_SSL_VERIFY_REQUIRED : MBEDTLS_SSL_VERIFY_NONE);
     mbedtls_ssl_conf_ca_chain(conf, ca, nullptr);
     mbedtls_ssl_conf_rng(conf, rng, rng_ctx);
     mbedtls_ssl_conf_verify(conf, verify_callback, verify);

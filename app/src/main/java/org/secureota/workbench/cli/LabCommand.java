@@ -19,6 +19,7 @@ import org.secureota.workbench.session.LabSessionDefaults;
 import org.secureota.workbench.session.LabBoards;
 import org.secureota.workbench.session.LabSessionException;
 import org.secureota.workbench.session.LanServer;
+import org.secureota.workbench.device.FirmwareVariant;
 import org.secureota.workbench.session.LabSessionOptions;
 import org.secureota.workbench.session.VirtualDeviceOptions;
 import picocli.CommandLine.Command;
@@ -65,10 +66,38 @@ final class LabCommand implements Runnable {
                     + " for 'export SESSION --pcapng FILE' (default: on; --no-capture to turn it off).")
     private boolean capture;
 
+    @Option(names = "--variant", paramLabel = "ID=VARIANT",
+            description = "Build this board with a weakened firmware variant, for the lab only (repeatable):"
+                    + " e.g. esp32-lab-02=naive. Variants: secure (every board's default), no-pinning, no-signature,"
+                    + " no-hash, no-size-check, no-anti-replay, no-anti-downgrade, no-time-floor, no-rollback, naive.")
+    private java.util.Map<String, String> variants = new java.util.LinkedHashMap<>();
+
     @Option(names = "--commands", paramLabel = "FILE",
             description = "Read the console's commands from FILE instead of stdin, one per line (a scripted demo);"
                     + " at its end the lab runs on until 'quit', Ctrl-C or --duration.")
     private Path commands;
+
+    /** {@code --variant} values checked: each id one of the boards, each variant known. */
+    static java.util.Map<String, FirmwareVariant> variants(java.util.Map<String, String> given, int count) {
+        java.util.Map<String, FirmwareVariant> out = new java.util.LinkedHashMap<>();
+        given.forEach((id, name) -> {
+            boolean known = false;
+            for (int i = 1; i <= count; i++) {
+                known |= String.format(DEVICE_ID_FORMAT, i).equals(id);
+            }
+            if (!known) {
+                throw new UsageException("--variant " + id + "=" + name + ": there is no board " + id + "; with --devices "
+                        + count + " the boards are " + (count == 0 ? "none" : String.format(DEVICE_ID_FORMAT, 1)
+                        + (count > 1 ? " to " + String.format(DEVICE_ID_FORMAT, count) : "")) + ".");
+            }
+            try {
+                out.put(id, FirmwareVariant.fromWireName(name));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--variant " + id + "=" + name + ": " + e.getMessage() + ".");
+            }
+        });
+        return out;
+    }
 
     @Override
     public void run() {
@@ -83,6 +112,7 @@ final class LabCommand implements Runnable {
             throw new UsageException("No commands file " + commands + ": give a text file with one console command"
                     + " per line, or leave --commands out to type them.");
         }
+        java.util.Map<String, FirmwareVariant> variantOf = variants(variants, count);
         boolean defaultProduct = product.equals(LabSessionDefaults.PRODUCT);
         org.secureota.workbench.lab.Lab lab = WorkbenchCli.labOf(spec);
         // Real boards from 'board add' reach the server on the LAN, at the port their factory data names.
@@ -126,12 +156,14 @@ final class LabCommand implements Runnable {
             }
             List<CompletableFuture<LabDevice>> made = new ArrayList<>();
             for (int i = 1; i <= count; i++) {
-                made.add(session.createVirtualDevice(String.format(DEVICE_ID_FORMAT, i), product,
-                        VirtualDeviceOptions.factoryFreshV1()));
+                String id = String.format(DEVICE_ID_FORMAT, i);
+                made.add(session.createVirtualDevice(id, product, VirtualDeviceOptions.factoryFreshV1()
+                        .withVariant(variantOf.getOrDefault(id, FirmwareVariant.SECURE))));
             }
             for (CompletableFuture<LabDevice> f : made) {
                 LabDevice d = LabSession.join(f);
-                say.println("Device " + d.id() + ": serial port " + d.board().ptyPath() + ", transcript " + d.transcript());
+                say.println("Device " + d.id() + ": serial port " + d.board().ptyPath() + ", transcript " + d.transcript()
+                        + (d.variant().weakened() ? "; WEAKENED: " + d.variant().label() : ""));
             }
             boards.forEach((id, b) -> attach(session, say, id, b));
             LabConsole console = new LabConsole(session, say);

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
             BoardCommand.class,
             AttackCommand.class,
             RunCommand.class,
+            MatrixCommand.class,
             ExportCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class

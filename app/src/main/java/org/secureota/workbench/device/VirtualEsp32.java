@@ -116,11 +116,33 @@ public final class VirtualEsp32 implements AutoCloseable {
     }
 
     /**
+     * A packed host app image of the build in a firmware variant: {@link FirmwareVariant#SECURE} is
+     * {@link #image(String)}; a weakened one exists for {@code v1_base} (the factory image) and {@code v3_liquid}.
+     */
+    public Path image(String name, FirmwareVariant variant) {
+        if (variant == FirmwareVariant.SECURE) {
+            return image(name);
+        }
+        Path image = projectRoot.resolve(IMAGES).resolve(variant.imagePath(name));
+        if (!Files.isRegularFile(image)) {
+            throw new VirtualBoardException("No " + variant.wireName() + " build of " + name + " (" + image
+                    + "). Weakened variants exist for v1_base and v3_liquid only; build them with "
+                    + BUILD_SCRIPT + ".");
+        }
+        return image;
+    }
+
+    /**
      * Writes a factory-fresh 4 MB flash: partition table, {@code appImage} in the first app slot,
      * blank otadata, the factory data partition at 0x3EE000 ({@code factoryData} may be null: an
      * unprovisioned board), and a blank eFuse file beside it.
      */
     public void factory(Path flash, Path appImage, FlashLayout layout, Path factoryData) {
+        factory(flash, appImage, layout, factoryData, FirmwareVariant.SECURE);
+    }
+
+    /** Like {@link #factory(Path, Path, FlashLayout, Path)}, journaling the firmware's variant (loudly when weakened). */
+    public void factory(Path flash, Path appImage, FlashLayout layout, Path factoryData, FirmwareVariant variant) {
         List<String> cmd = new ArrayList<>(List.of(executable().toString(), "factory", "--flash", flash.toString(),
                 "--app", appImage.toString(), "--layout", layout.wireName()));
         if (factoryData != null) {
@@ -128,9 +150,11 @@ public final class VirtualEsp32 implements AutoCloseable {
             cmd.add(factoryData.toString());
         }
         String output = runToCompletion(cmd, "write the factory flash " + flash);
-        journal.append(EventType.BOARD_FACTORY, deviceName, output.strip(),
+        String text = variant.weakened() ? "WEAKENED FIRMWARE " + variant.wireName() + " (lab only, lacks "
+                + variant.missingEn() + "). " + output.strip() : output.strip();
+        journal.append(EventType.BOARD_FACTORY, deviceName, text,
                 Map.of("flash", flash.toString(), "app", appImage.toString(), "layout", layout.wireName(),
-                        "provisioned", factoryData != null));
+                        "provisioned", factoryData != null, "variant", variant.wireName()));
     }
 
     /** Runs {@code virtual-esp32 inspect --flash FILE} and returns what it prints. */

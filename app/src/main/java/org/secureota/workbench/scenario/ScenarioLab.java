@@ -33,6 +33,18 @@ public interface ScenarioLab {
 
     CompletableFuture<Void> createDevice(String id, String product, String startImage, FlashLayout layout);
 
+    /**
+     * Like {@link #createDevice(String, String, String, FlashLayout)}, with a firmware variant (a
+     * script's {@code variant:}); a lab that cannot build weakened devices refuses anything but SECURE.
+     */
+    default CompletableFuture<Void> createDevice(String id, String product, String startImage, FlashLayout layout,
+                                                 org.secureota.workbench.device.FirmwareVariant variant) {
+        if (variant.weakened()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("this lab cannot build " + variant.label()));
+        }
+        return createDevice(id, product, startImage, layout);
+    }
+
     List<String> deviceIds();
 
     Optional<DeviceSnapshot> device(String id);

@@ -229,7 +229,7 @@ public final class ScenarioRunner {
             for (DeviceSpec d : script.devices()) {
                 for (String id : d.ids()) {
                     work.add(lab.createDevice(id, d.product(), BuiltImages.imageOf(d.startingVersion()).orElseThrow(),
-                            d.layout()));
+                            d.layout(), d.variant()));
                 }
             }
             CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).get(PREPARATION.toMillis(), TimeUnit.MILLISECONDS);

@@ -130,7 +130,7 @@ public final class ScriptReader {
             if (m == null) {
                 return null;
             }
-            unknownKeys(m, Set.of("id", "count", "product", "starting-version", "layout"), "device key");
+            unknownKeys(m, Set.of("id", "count", "product", "starting-version", "layout", "variant"), "device key");
             String id = deviceId(m, "id");
             String product = product(m, "product");
             String version = text(m, "starting-version", true);
@@ -146,10 +146,25 @@ public final class ScriptReader {
                 layout = l == null ? null : FlashLayout.parse(l).orElseGet(
                         () -> oneOf(m.values().get("layout"), l, FlashLayout.class, "layout"));
             }
-            if (id == null || product == null || version == null || layout == null || count < 1) {
+            org.secureota.workbench.device.FirmwareVariant variant = org.secureota.workbench.device.FirmwareVariant.SECURE;
+            if (m.values().containsKey("variant")) {
+                String v = text(m, "variant", true);
+                try {
+                    variant = v == null ? null : org.secureota.workbench.device.FirmwareVariant.fromWireName(v);
+                } catch (IllegalArgumentException e) {
+                    problem(m.values().get("variant").position(), "variant: " + e.getMessage());
+                    variant = null;
+                }
+                if (variant != null && variant.weakened() && version != null && !"1.0.0".equals(version)
+                        && !"3.0.0".equals(version)) {
+                    problem(m.values().get("variant").position(), "variant '" + v + "' exists for starting-version"
+                            + " 1.0.0 or 3.0.0 only: give one of them, or leave variant out");
+                }
+            }
+            if (id == null || product == null || version == null || layout == null || count < 1 || variant == null) {
                 return null;
             }
-            DeviceSpec spec = new DeviceSpec(id, (int) count, product, version, layout, m.position());
+            DeviceSpec spec = new DeviceSpec(id, (int) count, product, version, layout, m.position(), variant);
             for (String each : spec.ids()) {
                 if (!devices.add(each)) {
                     problem(m.position(), "device id '" + each + "' is declared twice: give each device its own id");

@@ -70,6 +70,13 @@ public final class SessionScenarioLab implements ScenarioLab {
     }
 
     @Override
+    public CompletableFuture<Void> createDevice(String id, String product, String startImage, FlashLayout layout,
+                                                org.secureota.workbench.device.FirmwareVariant variant) {
+        return session.createVirtualDevice(id, product, VirtualDeviceOptions.factoryFreshV1().withStartImage(startImage)
+                .withLayout(layout).withPowerOn(true).withVariant(variant)).thenApply(d -> null);
+    }
+
+    @Override
     public List<String> deviceIds() {
         List<String> ids = new ArrayList<>();
         session.devices().forEach(d -> ids.add(d.id()));

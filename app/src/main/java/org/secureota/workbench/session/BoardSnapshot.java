@@ -10,22 +10,33 @@ package org.secureota.workbench.session;
  *                 operation from the arming (11 complete) halfway through it; null when none is armed
  * @param ptyPath  the board's serial port: the virtual board's pty ({@code /dev/pts/3}) or the real port
  * @param pid      the virtual board's supervisor process, or null
+ * @param variant  the defence profile of its factory firmware ({@code secure}, or a weakened lab build
+ *                 such as {@code naive}: see {@link org.secureota.workbench.device.FirmwareVariant})
  */
-public record BoardSnapshot(String deviceId, BoardPower power, String armedCut, String ptyPath, Long pid) {
+public record BoardSnapshot(String deviceId, BoardPower power, String armedCut, String ptyPath, Long pid,
+                            String variant) {
+
+    public BoardSnapshot(String deviceId, BoardPower power, String armedCut, String ptyPath, Long pid) {
+        this(deviceId, power, armedCut, ptyPath, pid, "secure");
+    }
 
     static BoardSnapshot off(String deviceId) {
         return new BoardSnapshot(deviceId, BoardPower.OFF, null, null, null);
     }
 
     BoardSnapshot withPower(BoardPower p) {
-        return new BoardSnapshot(deviceId, p, armedCut, ptyPath, pid);
+        return new BoardSnapshot(deviceId, p, armedCut, ptyPath, pid, variant);
     }
 
     BoardSnapshot withArmedCut(String cut) {
-        return new BoardSnapshot(deviceId, power, cut, ptyPath, pid);
+        return new BoardSnapshot(deviceId, power, cut, ptyPath, pid, variant);
     }
 
     BoardSnapshot withProcess(String pty, Long processId) {
-        return new BoardSnapshot(deviceId, power, armedCut, pty, processId);
+        return new BoardSnapshot(deviceId, power, armedCut, pty, processId, variant);
+    }
+
+    BoardSnapshot withVariant(String v) {
+        return new BoardSnapshot(deviceId, power, armedCut, ptyPath, pid, v);
     }
 }

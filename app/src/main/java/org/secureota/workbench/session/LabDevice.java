@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import org.secureota.workbench.device.CutPoint;
 import org.secureota.workbench.device.Device;
 import org.secureota.workbench.device.DeviceSnapshot;
+import org.secureota.workbench.device.FirmwareVariant;
 
 /**
  * One device of a lab session, virtual or real. Every action returns at once; its future completes
@@ -18,6 +19,11 @@ public interface LabDevice {
     String product();
 
     boolean isVirtual();
+
+    /** The defence profile of the firmware flashed at the factory: always SECURE for a real board. */
+    default FirmwareVariant variant() {
+        return FirmwareVariant.SECURE;
+    }
 
     /** The observable model of what the device reported. */
     Device model();

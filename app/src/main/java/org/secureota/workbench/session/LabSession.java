@@ -812,7 +812,9 @@ public final class LabSession implements AutoCloseable {
             for (LabDevice d : devices()) {
                 if (d.isVirtual()) {
                     join(removeDevice(d.id()));
-                    join(createVirtualDevice(d.id(), d.product(), VirtualDeviceOptions.factoryFreshV1()));
+                    // Re-flashed with its own variant: a bricked naive board comes back naive, and working.
+                    join(createVirtualDevice(d.id(), d.product(), VirtualDeviceOptions.factoryFreshV1()
+                            .withVariant(d.variant())));
                     remade.add(d.id());
                 }
             }

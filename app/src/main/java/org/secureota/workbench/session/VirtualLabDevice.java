@@ -10,6 +10,7 @@ import org.secureota.workbench.device.Device;
 import org.secureota.workbench.device.SerialCommand;
 import org.secureota.workbench.device.DeviceLink;
 import org.secureota.workbench.device.FactoryData;
+import org.secureota.workbench.device.FirmwareVariant;
 import org.secureota.workbench.device.FlashLayout;
 import org.secureota.workbench.device.VirtualEsp32;
 import org.secureota.workbench.lab.Lab;
@@ -43,6 +44,8 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
     private boolean bootPending;
     private int bootsAhead;
 
+    private FirmwareVariant variant = FirmwareVariant.SECURE;
+
     private VirtualLabDevice(LabSession session, String id, String product, Path flash, Path tty) {
         this.session = session;
         this.id = id;
@@ -60,7 +63,8 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
         Lab.ensurePrivateDirectory(session.lab().devices());
         Path dir = Lab.ensurePrivateDirectory(session.lab().devices().resolve(id));
         VirtualLabDevice d = new VirtualLabDevice(session, id, product, dir.resolve("flash.bin"), dir.resolve("tty"));
-        Path image = d.esp.image(o.startImage()); // fails with how to build, before anything is provisioned
+        d.variant = o.variant();
+        Path image = d.esp.image(o.startImage(), o.variant()); // fails with how to build, before anything is provisioned
         ApiKeyRegistry keys = session.serverState().apiKeys();
         // A lab keeps its devices across sessions; a factory-fresh board gets a fresh key either way.
         String apiKey = keys.find(id).isPresent() ? keys.rotateKey(id, product) : keys.register(id, product);
@@ -78,7 +82,7 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
         } catch (java.io.IOException e) {
             throw new LabSessionException("Cannot replace the flash file " + d.flash + ": " + e.getMessage(), e);
         }
-        d.esp.factory(d.flash, image, o.layout(), factoryData);
+        d.esp.factory(d.flash, image, o.layout(), factoryData, o.variant());
         d.observe();
         if (o.powerOn()) {
             d.startBoard();
@@ -106,7 +110,7 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
     private void observe() {
         model.addListener(this::modelChanged);
         esp.addBoardListener(this::boardEvent);
-        session.updateDevice(this, id, s -> s.withBoard(id, b -> b).withDevice(id, model.snapshot()));
+        session.updateDevice(this, id, s -> s.withBoard(id, b -> b.withVariant(variant.wireName())).withDevice(id, model.snapshot()));
     }
 
     /** Starts the supervisor (which powers the board on) and opens the link to its pty. */
@@ -186,6 +190,11 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
     @Override
     public String id() {
         return id;
+    }
+
+    @Override
+    public FirmwareVariant variant() {
+        return variant;
     }
 
     @Override

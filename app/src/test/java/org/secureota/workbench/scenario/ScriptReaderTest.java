@@ -72,6 +72,26 @@ class ScriptReaderTest {
     }
 
     @Test
+    void aDeviceVariantIsReadSecureByDefaultAndAnUnknownOneIsRefused() throws Exception {
+        String steps = """
+                  - check: all
+                    narration: {en: Check, fr: Vérifier}
+                    timeout: 30s
+                """;
+        String two = HEAD.replace("  - {id: lab-01, product: shop-display, starting-version: 1.0.0}",
+                "  - {id: lab-01, product: shop-display, starting-version: 1.0.0}\n"
+                        + "  - {id: lab-02, product: shop-display, starting-version: 1.0.0, variant: naive}");
+        DemoScript s = READER.read("variants.yaml", two + steps);
+        assertThat(s.devices().get(0).variant()).isEqualTo(org.secureota.workbench.device.FirmwareVariant.SECURE);
+        assertThat(s.devices().get(1).variant()).isEqualTo(org.secureota.workbench.device.FirmwareVariant.NAIVE);
+        ScriptProblem p = onlyProblem(two.replace("variant: naive", "variant: careless") + steps);
+        assertThat(p.message()).contains("unknown firmware variant 'careless'").contains("no-hash");
+        ScriptProblem v2 = onlyProblem(two.replace("starting-version: 1.0.0, variant: naive",
+                "starting-version: 2.0.0, variant: naive") + steps);
+        assertThat(v2.message()).contains("1.0.0 or 3.0.0");
+    }
+
+    @Test
     void anUnknownStepIsRefusedWithItsLineAndColumn() {
         ScriptProblem p = onlyProblem(HEAD + """
                   - reboot: lab-01
