@@ -10,7 +10,7 @@
 #include <esp_timer.h>
 
 #include "secure_ota/ota/crypto/tls_connector.h"
-#include "secure_ota/ota/host_port.h"
+#include "secure_ota/ota/server_address.h"
 
 #ifndef SECURE_OTA_WIFI_SSID
 #define SECURE_OTA_WIFI_SSID ""
@@ -136,10 +136,10 @@ Esp32Ota::Options Esp32Ota::options_from_build() {
     std::string s = SECURE_OTA_SNTP_SERVER;
     if (s.empty()) s = "pool.ntp.org";
     std::string error;
-    auto server = ota::parse_host_port(s, 123, error);
+    auto server = ota::parse_server_address(s, 123, error);
     if (!server) {
         o.sntp_error = "SECURE_OTA_SNTP_SERVER " + error + "; using pool.ntp.org:123";
-        server = ota::HostPort{"pool.ntp.org", 123};
+        server = ota::ServerAddress{"pool.ntp.org", 123};
     }
     o.sntp_host = server->host;
     o.sntp_port = server->port;

@@ -14,7 +14,7 @@
 #include "host_ota.h"
 #include "secure_ota/ota/crypto/tls_connector.h"
 #include "secure_ota/ota/crypto/tls_verdicts.h"
-#include "secure_ota/ota/host_port.h"
+#include "secure_ota/ota/server_address.h"
 #include "secure_ota/ota/sntp_client.h"
 #include "test_helpers.h"
 
@@ -54,7 +54,7 @@ TEST(AlertWatch, IgnoresEverythingAfterChangeCipherSpec) {
     EXPECT_EQ(w.last_alert(), -1);
 }
 
-TEST(HostPort, ParsesNamesAddressesAndPorts) {
+TEST(ServerAddress, ParsesNamesAddressesAndPorts) {
     struct Case {
         const char* text;
         const char* host;
@@ -64,17 +64,17 @@ TEST(HostPort, ParsesNamesAddressesAndPorts) {
                           Case{"::1", "::1", 123},  // a bare IPv6 literal has no port
                           Case{"[fe80::1]:8123", "fe80::1", 8123}}) {
         std::string error;
-        auto hp = parse_host_port(c.text, 123, error);
+        auto hp = parse_server_address(c.text, 123, error);
         ASSERT_TRUE(hp) << c.text << ": " << error;
         EXPECT_EQ(hp->host, c.host) << c.text;
         EXPECT_EQ(hp->port, c.port) << c.text;
     }
 }
 
-TEST(HostPort, RefusesWhatIsNotAServerAndSaysWhy) {
+TEST(ServerAddress, RefusesWhatIsNotAServerAndSaysWhy) {
     for (const char* bad : {"host:", "host:0", "host:65536", "host:12a", ":123", "", "[::1", "[::1]x"}) {
         std::string error;
-        EXPECT_FALSE(parse_host_port(bad, 123, error)) << bad;
+        EXPECT_FALSE(parse_server_address(bad, 123, error)) << bad;
         EXPECT_NE(error.find(std::string("'") + bad + "'"), std::string::npos) << error;
     }
 }

@@ -1,6 +1,6 @@
 #include "host_ota.h"
 
-#include "secure_ota/ota/host_port.h"
+#include "secure_ota/ota/server_address.h"
 #include "udp_exchange.h"
 
 #include <cstdio>
@@ -139,7 +139,7 @@ HostOta::Options HostOta::options_from_environment() {
     if (const char* keylog = std::getenv(vesp32::kEnvTlsKeyLog)) o.tls_key_log = keylog;
     if (const char* sntp = std::getenv("VESP32_SNTP_SERVER")) {
         std::string error;
-        if (auto server = ota::parse_host_port(sntp, 123, error)) {
+        if (auto server = ota::parse_server_address(sntp, 123, error)) {
             o.sntp_host = server->host;
             o.sntp_port = server->port;
         } else {

@@ -23,7 +23,7 @@ set(SECURE_OTA_OTA_SOURCES
   ${SECURE_OTA_OTA_DIR}/telemetry_observer.cpp
   ${SECURE_OTA_OTA_DIR}/sntp.cpp
   ${SECURE_OTA_OTA_DIR}/sntp_client.cpp
-  ${SECURE_OTA_OTA_DIR}/host_port.cpp
+  ${SECURE_OTA_OTA_DIR}/server_address.cpp
   ${SECURE_OTA_OTA_DIR}/update_agent.cpp)
 # The TLS session both ports run, with its policy and verdict mapping: mbedTLS ssl + x509, so
 # it goes into the target that links those (ports/host/tls: secure_ota_host_tls). PlatformIO

@@ -35,7 +35,7 @@ class ArchitectureTest {
             .layer("pki").definedBy(ROOT + "pki..")
             .layer("firmware").definedBy(ROOT + "firmware..")
             .layer("journal").definedBy(ROOT + "journal..")
-            .layer("lab").definedBy(ROOT + "lab..")
+            .layer("foundation").definedBy(ROOT + "foundation..")
             .whereLayer("cli").mayNotBeAccessedByAnyLayer()
             .whereLayer("ui").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("scenario").mayOnlyBeAccessedByLayers("ui", "cli")
@@ -47,5 +47,5 @@ class ArchitectureTest {
             .whereLayer("pki").mayOnlyBeAccessedByLayers("session", "server", "network", "device", "attack", "scenario", "ui", "cli", "firmware")
             .whereLayer("firmware").mayOnlyBeAccessedByLayers("session", "server", "network", "device", "attack", "scenario", "ui", "cli")
             .whereLayer("journal").mayOnlyBeAccessedByLayers("session", "server", "network", "device", "attack", "scenario", "ui", "cli")
-            .whereLayer("lab").mayOnlyBeAccessedByLayers("session", "server", "network", "device", "attack", "scenario", "ui", "cli", "pki", "firmware", "journal");
+            .whereLayer("foundation").mayOnlyBeAccessedByLayers("session", "server", "network", "device", "attack", "scenario", "ui", "cli", "pki", "firmware", "journal");
 }

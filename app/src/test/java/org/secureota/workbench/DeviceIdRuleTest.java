@@ -9,13 +9,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.secureota.workbench.cli.CliTestSupport;
-import org.secureota.workbench.lab.DeviceId;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.DeviceId;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.scenario.ScriptException;
 import org.secureota.workbench.scenario.ScriptReader;
 import org.secureota.workbench.session.LabSession;
 import org.secureota.workbench.session.LabSessionException;
-import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.SessionSetup;
 import org.secureota.workbench.session.VirtualDeviceOptions;
 import org.junit.jupiter.api.Tag;
 
@@ -79,8 +79,8 @@ class DeviceIdRuleTest {
     @ParameterizedTest
     @ValueSource(strings = {"a..b", "-lead", "caf\u00e9"})
     void theSessionRefusesItBeforeMakingAFolder(String id, @TempDir Path root) throws Exception {
-        Lab lab = new Lab(root);
-        try (LabSession session = LabSession.openAndWait(LabSessionOptions.defaults(lab).withPublishBuiltReleases(false))) {
+        LabFolder lab = new LabFolder(root);
+        try (LabSession session = LabSession.openAndWait(SessionSetup.defaults(lab).withPublishBuiltReleases(false))) {
             assertThatThrownBy(() -> session.createVirtualDevice(id, "shop-display", VirtualDeviceOptions.factoryFreshV1()))
                     .isInstanceOf(LabSessionException.class).hasMessageContaining("not a usable device id");
             assertThat(session.folder().resolve(id)).doesNotExist();

@@ -33,11 +33,11 @@ import org.secureota.workbench.device.VirtualEsp32;
 import org.secureota.workbench.firmware.AppImage;
 import org.secureota.workbench.firmware.OtaState;
 import org.secureota.workbench.journal.JournalEvent;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.session.LabDevice;
 import org.secureota.workbench.session.LabSession;
 import org.secureota.workbench.session.LabSessionDefaults;
-import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.SessionSetup;
 import org.secureota.workbench.session.VirtualDeviceOptions;
 import org.junit.jupiter.api.Tag;
 import org.secureota.workbench.journal.EventType;
@@ -323,7 +323,7 @@ class JudgementMatrixTest {
         Prerequisites.require(VirtualEsp32.isBuilt(ROOT), "the virtual ESP32 is not built: run"
                 + " esp32-firmware/host-build.sh (or mvn package) for the judgement matrix");
         currentState = state;
-        session = LabSession.openAndWait(LabSessionOptions.defaults(new Lab(temp.resolve(state))).withProjectRoot(ROOT)
+        session = LabSession.openAndWait(SessionSetup.defaults(new LabFolder(temp.resolve(state))).withProjectRoot(ROOT)
                 .withPublishBuiltReleases(builtReleases));
         attacker = session.attacker();
         return session;

@@ -23,7 +23,7 @@ import org.secureota.workbench.firmware.OtaState;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.JournalEvent;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.network.DeviceEndpoint;
 import org.secureota.workbench.network.LabTimeServer;
 import org.secureota.workbench.pki.LabPki;
@@ -34,7 +34,7 @@ import org.secureota.workbench.server.ServerIdentity;
 import org.secureota.workbench.server.ServerState;
 import org.secureota.workbench.session.LabDevice;
 import org.secureota.workbench.session.LabSession;
-import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.SessionSetup;
 import org.secureota.workbench.session.VirtualDeviceOptions;
 import org.secureota.workbench.journal.EventType;
 
@@ -52,7 +52,7 @@ final class OtaLab implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(90);
 
     final LabSession session;
-    final Lab lab;
+    final LabFolder lab;
     final LabPki pki;
     final ServerState state;
     final Journal journal;
@@ -63,7 +63,7 @@ final class OtaLab implements AutoCloseable {
     private OtaServer rogue;
 
     OtaLab(Path root) {
-        session = LabSession.openAndWait(LabSessionOptions.defaults(new Lab(root)).withProjectRoot(ROOT)
+        session = LabSession.openAndWait(SessionSetup.defaults(new LabFolder(root)).withProjectRoot(ROOT)
                 .withPublishBuiltReleases(false));
         lab = session.lab();
         pki = session.pki();

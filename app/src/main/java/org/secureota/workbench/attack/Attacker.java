@@ -24,7 +24,7 @@ import java.util.function.Consumer;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.JournalSubscription;
-import org.secureota.workbench.lab.OrderedExecutor;
+import org.secureota.workbench.foundation.OrderedExecutor;
 import org.secureota.workbench.server.Deployments;
 
 /**

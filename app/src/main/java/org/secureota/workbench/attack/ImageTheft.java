@@ -10,8 +10,8 @@ import java.util.HexFormat;
 import org.secureota.workbench.firmware.DecryptionException;
 import org.secureota.workbench.firmware.ImageCipher;
 import org.secureota.workbench.firmware.Release;
-import org.secureota.workbench.lab.AtomicFiles;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.AtomicFiles;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.pki.ProductKeys;
 
 /**
@@ -39,7 +39,7 @@ final class ImageTheft {
         byte[] copy = Files.readAllBytes(r.imageFile());
         byte[] plaintext = plaintextOf(t, r, copy);
         Path folder = t.sessionFolder().resolve("stolen");
-        Lab.ensurePrivateDirectory(folder); // inside the session folder, owner only like it
+        LabFolder.ensurePrivateDirectory(folder); // inside the session folder, owner only like it
         Path kept = folder.resolve(r.imageFileName());
         // The copy is kept for the student to open; it is as public as the server made it.
         AtomicFiles.write(kept, copy, AtomicFiles.PUBLIC_READ);

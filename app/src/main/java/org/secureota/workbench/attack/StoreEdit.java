@@ -13,7 +13,7 @@ import java.util.TreeSet;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
-import org.secureota.workbench.lab.AtomicFiles;
+import org.secureota.workbench.foundation.AtomicFiles;
 import org.secureota.workbench.server.ApiKeyRegistry;
 import org.secureota.workbench.server.Deployments;
 

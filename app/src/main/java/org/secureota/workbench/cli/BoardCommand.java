@@ -2,7 +2,7 @@ package org.secureota.workbench.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.session.BoardIntake;
 import org.secureota.workbench.session.LabSessionDefaults;
 import org.secureota.workbench.session.LabSessionException;
@@ -59,7 +59,7 @@ final class BoardCommand implements Runnable {
 
         @Override
         public void run() {
-            Lab lab = WorkbenchCli.labOf(spec);
+            LabFolder lab = WorkbenchCli.labOf(spec);
             PrintWriter out = spec.commandLine().getOut();
             BoardIntake.Result r;
             try {

@@ -14,7 +14,7 @@ import org.secureota.workbench.firmware.FirmwareFormatException;
 import org.secureota.workbench.firmware.ImageCipher;
 import org.secureota.workbench.firmware.Manifest;
 import org.secureota.workbench.firmware.SignedManifest;
-import org.secureota.workbench.lab.AtomicFiles;
+import org.secureota.workbench.foundation.AtomicFiles;
 import org.secureota.workbench.pki.PemFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

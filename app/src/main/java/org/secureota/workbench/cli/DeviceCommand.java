@@ -18,8 +18,8 @@ import org.secureota.workbench.device.SerialPortInfo;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.JournalSubscription;
 import org.secureota.workbench.journal.SessionLog;
-import org.secureota.workbench.lab.DeviceId;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.DeviceId;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
 import org.secureota.workbench.server.ApiKeyRegistry;
@@ -28,7 +28,7 @@ import org.secureota.workbench.session.FactoryDataFile;
 import org.secureota.workbench.session.LabDevice;
 import org.secureota.workbench.session.LabSession;
 import org.secureota.workbench.session.LabSessionException;
-import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.SessionSetup;
 import org.secureota.workbench.session.LinkOwners;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -95,7 +95,7 @@ final class DeviceCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--lcd-lang " + lcdLanguage + ": the LCD speaks fr or en");
             }
-            Lab lab = WorkbenchCli.labOf(spec);
+            LabFolder lab = WorkbenchCli.labOf(spec);
             String apiKey = readApiKey();
             requireRegistered(lab, deviceId, product, apiKey);
             Path target = (out != null ? out : lab.devices().resolve(deviceId).resolve("factory.bin"))
@@ -112,13 +112,13 @@ final class DeviceCommand implements Runnable {
          * Builds and writes a device's factory data partition (mode 0600) and says what it holds; the
          * key is never printed. For {@code factory-image} and {@code board add}.
          */
-        static FactoryData write(Lab lab, String deviceId, String product, String serverUrl, String apiKey, Path target,
+        static FactoryData write(LabFolder lab, String deviceId, String product, String serverUrl, String apiKey, Path target,
                                  PrintWriter w) {
             return write(lab, deviceId, product, serverUrl, apiKey, target, null, w);
         }
 
         /** The same, with the LCD's language ({@code lcd_lang}; null: none written, French). */
-        static FactoryData write(Lab lab, String deviceId, String product, String serverUrl, String apiKey, Path target,
+        static FactoryData write(LabFolder lab, String deviceId, String product, String serverUrl, String apiKey, Path target,
                                  org.secureota.workbench.device.LcdLanguage lcdLanguage, PrintWriter w) {
             FactoryDataFile written;
             try {
@@ -131,7 +131,7 @@ final class DeviceCommand implements Runnable {
         }
 
         /** Says what a written factory data file holds; the key is never printed. */
-        static void describe(FactoryDataFile written, Lab lab, PrintWriter w) {
+        static void describe(FactoryDataFile written, LabFolder lab, PrintWriter w) {
             FactoryData data = written.data();
             LabPki pki = new LabPki(lab.certs());
             w.println("Wrote the factory data partition of " + data.deviceId() + " to " + written.file());
@@ -162,7 +162,7 @@ final class DeviceCommand implements Runnable {
          * A factory image for a device the server does not know, or with a key it would refuse, makes a
          * board that fails every check with UNAUTHORIZED: refuse it here, where the cause is plain.
          */
-        private static void requireRegistered(Lab lab, String deviceId, String product, String apiKey) {
+        private static void requireRegistered(LabFolder lab, String deviceId, String product, String apiKey) {
             ApiKeyRegistry keys = ServerState.of(lab).apiKeys();
             ApiKeyRegistry.Check check = keys.check(deviceId, apiKey);
             switch (check.outcome()) {
@@ -260,7 +260,7 @@ final class DeviceCommand implements Runnable {
 
         @Override
         public void run() {
-            Lab lab = WorkbenchCli.labOf(spec);
+            LabFolder lab = WorkbenchCli.labOf(spec);
             Path dir = lab.devices().resolve("virtual");
             Path flashFile = flash != null ? flash : dir.resolve("flash.bin");
             Path link = ptyLink != null ? ptyLink : dir.resolve("tty");
@@ -343,7 +343,7 @@ final class DeviceCommand implements Runnable {
 
         @Override
         public void run() {
-            Lab lab = WorkbenchCli.labOf(spec);
+            LabFolder lab = WorkbenchCli.labOf(spec);
             if (seconds != null && seconds <= 0) {
                 throw new UsageException("--duration must be a positive number of seconds, not " + seconds + ".");
             }
@@ -403,12 +403,12 @@ final class DeviceCommand implements Runnable {
      * Records a new lab session, prints the devices' events as readable lines, runs {@code setup},
      * then waits for Ctrl-C (or {@code seconds}) and closes the session, the board included.
      */
-    static void watch(CommandSpec spec, Lab lab, Long seconds, Setup setup) {
+    static void watch(CommandSpec spec, LabFolder lab, Long seconds, Setup setup) {
         if (seconds != null && seconds <= 0) {
             throw new UsageException("--duration must be a positive number of seconds, not " + seconds + ".");
         }
         PrintWriter w = spec.commandLine().getOut();
-        LabSession session = LabCommand.SessionRunner.open(LabSessionOptions.defaults(lab)
+        LabSession session = LabCommand.SessionRunner.open(SessionSetup.defaults(lab)
                 .withPublishBuiltReleases(false));
         LabCommand.SessionRunner runner = new LabCommand.SessionRunner(session, w);
         runner.run(seconds, () -> {

@@ -10,7 +10,7 @@ import org.secureota.workbench.firmware.AppImage;
 import org.secureota.workbench.firmware.DecryptionKeys;
 import org.secureota.workbench.firmware.EncryptionScheme;
 import org.secureota.workbench.firmware.ImageCipher;
-import org.secureota.workbench.lab.AtomicFiles;
+import org.secureota.workbench.foundation.AtomicFiles;
 import org.secureota.workbench.pki.PemFiles;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;

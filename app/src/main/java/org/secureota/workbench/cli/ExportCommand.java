@@ -8,7 +8,7 @@ import org.secureota.workbench.journal.SessionExport;
 import org.secureota.workbench.journal.SessionLog;
 import org.secureota.workbench.journal.SessionReader;
 import org.secureota.workbench.journal.SessionReport;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.network.CaptureExport;
 import org.secureota.workbench.network.CaptureRecorder;
 import picocli.CommandLine.Command;
@@ -41,7 +41,7 @@ final class ExportCommand implements Runnable {
 
     @Override
     public void run() {
-        Lab lab = WorkbenchCli.labOf(spec);
+        LabFolder lab = WorkbenchCli.labOf(spec);
         try {
             Path dir = resolveSession(lab);
             if (pcapng != null) {
@@ -84,7 +84,7 @@ final class ExportCommand implements Runnable {
         }
     }
 
-    private Path resolveSession(Lab lab) throws IOException {
+    private Path resolveSession(LabFolder lab) throws IOException {
         if (session == null) {
             return SessionExport.latestSession(lab.sessions()).orElseThrow(() -> new UsageException(
                     "No recorded session in " + lab.sessions() + ". Run the lab first (for example './workbench serve').")) ;

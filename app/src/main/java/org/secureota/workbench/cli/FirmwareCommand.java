@@ -41,7 +41,7 @@ import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.firmware.ReleaseException;
 import org.secureota.workbench.firmware.ReleaseNames;
 import org.secureota.workbench.firmware.ReleaseStore;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PemFiles;
 import org.secureota.workbench.pki.PkiFile;
@@ -384,7 +384,7 @@ final class FirmwareCommand implements Runnable {
             if (validityDays < 1 || validityDays > 3650) {
                 throw new UsageException("--validity must be 1 to 3650 days, got " + validityDays);
             }
-            Lab lab = WorkbenchCli.labOf(spec);
+            LabFolder lab = WorkbenchCli.labOf(spec);
             requireProductImage(image, product, force);
             PrivateKey key = new LabPki(lab.certs()).signingKey();
             PrintWriter out = spec.commandLine().getOut();

@@ -3,9 +3,9 @@ package org.secureota.workbench.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.SessionSetup;
 import org.secureota.workbench.ui.GuiOptions;
-import org.secureota.workbench.ui.LiveLabOptions;
+import org.secureota.workbench.ui.LiveSessionOptions;
 import org.secureota.workbench.ui.StartTiming;
 import org.secureota.workbench.ui.WorkbenchApp;
 import picocli.CommandLine.Command;
@@ -82,8 +82,8 @@ final class GuiCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--lcd-lang " + lcdLanguage + ": the LCD speaks fr or en");
         }
-        LiveLabOptions live = replay != null ? null : new LiveLabOptions(servingBoards(
-                LabSessionOptions.defaults(WorkbenchCli.labOf(command)).withServerPort(port)
+        LiveSessionOptions live = replay != null ? null : new LiveSessionOptions(servingBoards(
+                SessionSetup.defaults(WorkbenchCli.labOf(command)).withServerPort(port)
                         .withJournalWindow(JOURNAL_WINDOW)), deviceId, lcd);
         String problem = WorkbenchApp.run(new GuiOptions(locale, dark, presentation, replay, live));
         if (problem != null) {
@@ -92,7 +92,7 @@ final class GuiCommand implements Runnable {
     }
 
     /** Real boards from 'board add' (or the window's Lab > Add a real board) reach the server on the LAN. */
-    private LabSessionOptions servingBoards(LabSessionOptions options) {
+    private SessionSetup servingBoards(SessionSetup options) {
         try {
             return org.secureota.workbench.session.LabBoards.serving(options, port);
         } catch (org.secureota.workbench.session.LabSessionException e) {

@@ -20,7 +20,7 @@ import org.secureota.workbench.session.LabBoards;
 import org.secureota.workbench.session.LabSessionException;
 import org.secureota.workbench.session.LanServer;
 import org.secureota.workbench.device.FirmwareVariant;
-import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.SessionSetup;
 import org.secureota.workbench.session.VirtualDeviceOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -114,10 +114,10 @@ final class LabCommand implements Runnable {
         }
         java.util.Map<String, FirmwareVariant> variantOf = variants(variants, count);
         boolean defaultProduct = product.equals(LabSessionDefaults.PRODUCT);
-        org.secureota.workbench.lab.Lab lab = WorkbenchCli.labOf(spec);
+        org.secureota.workbench.foundation.LabFolder lab = WorkbenchCli.labOf(spec);
         // Real boards from 'board add' reach the server on the LAN, at the port their factory data names.
         java.util.Map<String, LabBoards.Board> boards = readBoards(lab);
-        LabSessionOptions options = LabSessionOptions.defaults(lab).withPublishBuiltReleases(defaultProduct)
+        SessionSetup options = SessionSetup.defaults(lab).withPublishBuiltReleases(defaultProduct)
                 .withCapture(capture).withServerPort(port);
         boards.values().forEach(b -> {
             if (LanServer.coverHost(lab, b.url())) {
@@ -177,7 +177,7 @@ final class LabCommand implements Runnable {
         });
     }
 
-    private static java.util.Map<String, LabBoards.Board> readBoards(org.secureota.workbench.lab.Lab lab) {
+    private static java.util.Map<String, LabBoards.Board> readBoards(org.secureota.workbench.foundation.LabFolder lab) {
         try {
             return LabBoards.read(lab);
         } catch (LabSessionException e) {
@@ -224,7 +224,7 @@ final class LabCommand implements Runnable {
             this.out = out;
         }
 
-        static LabSession open(LabSessionOptions options) {
+        static LabSession open(SessionSetup options) {
             try {
                 return LabSession.openAndWait(options);
             } catch (LabSessionException e) {

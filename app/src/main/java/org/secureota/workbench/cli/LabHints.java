@@ -1,7 +1,7 @@
 package org.secureota.workbench.cli;
 
 import java.nio.file.Path;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 
 /**
  * Commands and paths that the CLI prints for people to paste: they must work from wherever the
@@ -14,7 +14,7 @@ final class LabHints {
     }
 
     /** {@code ./workbench}, plus {@code --lab DIR} when the lab is not the one the launcher defaults to. */
-    static String workbench(Lab lab) {
+    static String workbench(LabFolder lab) {
         return isDefaultLab(lab) ? "./workbench" : "./workbench --lab " + DeviceCommand.shellQuote(lab.root());
     }
 
@@ -32,7 +32,7 @@ final class LabHints {
         return p.startsWith(here) && !p.equals(here) ? here.relativize(p) : p;
     }
 
-    private static boolean isDefaultLab(Lab lab) {
-        return lab.root().equals(new LabOptions().lab().root());
+    private static boolean isDefaultLab(LabFolder lab) {
+        return lab.root().equals(new LabFolderOption().lab().root());
     }
 }

@@ -14,7 +14,7 @@ import org.secureota.workbench.scenario.DefenceMatrix;
 import org.secureota.workbench.scenario.MatrixCell;
 import org.secureota.workbench.scenario.MatrixReport;
 import org.secureota.workbench.session.LabSession;
-import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.SessionSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -94,7 +94,7 @@ final class MatrixCommand implements Runnable {
         } catch (IOException e) {
             throw new UsageException("Cannot prepare a fresh lab in " + labDir + ": " + e.getMessage(), e);
         }
-        LabSessionOptions options = LabSessionOptions.defaults(new org.secureota.workbench.lab.Lab(labDir))
+        SessionSetup options = SessionSetup.defaults(new org.secureota.workbench.foundation.LabFolder(labDir))
                 .withPublishBuiltReleases(true);
         long t0 = System.nanoTime();
         List<MatrixCell> cells;

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.scenario.DemoScript;
 import org.secureota.workbench.scenario.JunitReport;
 import org.secureota.workbench.scenario.Language;
@@ -76,7 +76,7 @@ final class RunCommand implements Runnable {
         if (!problems.isEmpty()) {
             throw new UsageException("refused before anything ran:\n" + String.join("\n", problems));
         }
-        Lab lab = WorkbenchCli.labOf(spec);
+        LabFolder lab = WorkbenchCli.labOf(spec);
         Path projectRoot = Path.of(System.getProperty("workbench.home", ".")).toAbsolutePath().normalize();
         List<JunitReport.ScriptRun> results = new ArrayList<>();
         List<ScenarioRun.Outcome> outcomes = new ArrayList<>();

@@ -7,7 +7,7 @@ import java.util.List;
 import org.secureota.workbench.journal.JournalSubscription;
 import org.secureota.workbench.journal.Printable;
 import org.secureota.workbench.journal.SessionLog;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
 import org.secureota.workbench.server.ApiKeyRegistry;
@@ -17,7 +17,7 @@ import org.secureota.workbench.server.ServerState;
 import org.secureota.workbench.server.TlsPolicy;
 import org.secureota.workbench.session.LanServer;
 import org.secureota.workbench.session.LabSession;
-import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.SessionSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -61,7 +61,7 @@ final class ServeCommand implements Runnable {
 
     @Override
     public void run() {
-        Lab lab = WorkbenchCli.labOf(spec);
+        LabFolder lab = WorkbenchCli.labOf(spec);
         PrintWriter out = spec.commandLine().getOut();
         if (maxConnectionsPerAddress < 1) {
             throw new UsageException("--max-connections-per-address " + maxConnectionsPerAddress
@@ -83,7 +83,7 @@ final class ServeCommand implements Runnable {
                 out.println(LanServer.reissuedNote(lanUrl));
             }
         }
-        LabSession session = LabCommand.SessionRunner.open(LabSessionOptions.defaults(lab).withBind(bind)
+        LabSession session = LabCommand.SessionRunner.open(SessionSetup.defaults(lab).withBind(bind)
                 .withServerPort(port).withPublishBuiltReleases(false).withPublicDownloads(publicDownloads)
                 .withServerLimits(limits(maxConnectionsPerAddress)));
         LabCommand.SessionRunner runner = new LabCommand.SessionRunner(session, out);
@@ -124,7 +124,7 @@ final class ServeCommand implements Runnable {
         return LanServer.url(LanServer.DEFAULT_PORT).orElse(null);
     }
 
-    private static void printBanner(PrintWriter out, Lab lab, OtaServer server, ServerState state, Path journal,
+    private static void printBanner(PrintWriter out, LabFolder lab, OtaServer server, ServerState state, Path journal,
                                     String lanUrl) {
         String base = server.baseUri().toString();
         out.println("OTA server listening on " + base + (lanUrl == null ? "" : " (on every address)"));
@@ -162,7 +162,7 @@ final class ServeCommand implements Runnable {
         return parts.isEmpty() ? "none yet ('server deploy PRODUCT VERSION')" : String.join(", ", parts);
     }
 
-    static String relative(Lab lab, Path path) {
+    static String relative(LabFolder lab, Path path) {
         Path p = path.toAbsolutePath().normalize();
         return p.startsWith(lab.root()) ? lab.root().relativize(p).toString() : p.toString();
     }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.secureota.workbench.firmware.Release;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.server.ApiKeyRegistry;
 import org.secureota.workbench.server.Deployments;
 import org.secureota.workbench.server.DeviceStatuses;
@@ -63,7 +63,7 @@ final class ServerCommand implements Runnable {
             } catch (ServerStateException e) {
                 throw new UsageException(e.getMessage(), e);
             }
-            Lab lab = WorkbenchCli.labOf(spec);
+            LabFolder lab = WorkbenchCli.labOf(spec);
             PrintWriter out = spec.commandLine().getOut();
             out.println((rotate ? "Issued a new API key for device " : "Provisioned device ") + id + " (product "
                     + product + "). Its API key, shown only this once:");

@@ -2,7 +2,7 @@ package org.secureota.workbench.cli;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.pki.PkiException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
 public final class WorkbenchCli implements Runnable {
 
     @Mixin
-    private LabOptions labOptions;
+    private LabFolderOption labOptions;
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
     private boolean debug;
@@ -114,7 +114,7 @@ public final class WorkbenchCli implements Runnable {
     }
 
     /** The lab chosen by {@code --lab} wherever it appears on the command line. */
-    public static Lab labOf(CommandSpec spec) {
+    public static LabFolder labOf(CommandSpec spec) {
         return ((WorkbenchCli) spec.root().userObject()).labOptions.lab();
     }
 

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.secureota.workbench.firmware.OtaState;
-import org.secureota.workbench.lab.OrderedExecutor;
+import org.secureota.workbench.foundation.OrderedExecutor;
 
 /**
  * The observable model of one device, real or virtual: what its telemetry last said, and whether

@@ -24,7 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Collectors;
-import org.secureota.workbench.lab.AtomicFiles;
+import org.secureota.workbench.foundation.AtomicFiles;
 
 /**
  * The lab's firmware releases, one folder per product:

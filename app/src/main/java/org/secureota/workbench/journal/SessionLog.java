@@ -18,7 +18,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 
 /**
  * Writes a session's journal as JSON Lines under {@code sessions/<start time>/journal.jsonl}. Each
@@ -49,14 +49,14 @@ public final class SessionLog implements Journal.EventStore, AutoCloseable {
     /** Starts a new session folder under {@code sessionsRoot}, named after {@code start}. */
     public static SessionLog create(Path sessionsRoot, Instant start) {
         try {
-            Lab.ensurePrivateDirectory(sessionsRoot);
+            LabFolder.ensurePrivateDirectory(sessionsRoot);
             String base = FOLDER_NAME.format(start);
             for (int n = 1; ; n++) {
                 Path dir = sessionsRoot.resolve(n == 1 ? base : base + "-" + n);
                 try {
                     Files.createDirectory(dir);
                     // The journal and reports name devices: owner only, like the device folders.
-                    Lab.ensurePrivateDirectory(dir);
+                    LabFolder.ensurePrivateDirectory(dir);
                     return new SessionLog(dir);
                 } catch (FileAlreadyExistsException taken) {
                     // Two sessions started within the same second: take the next suffix.

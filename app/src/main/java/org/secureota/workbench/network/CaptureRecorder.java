@@ -54,7 +54,7 @@ public final class CaptureRecorder implements AutoCloseable {
     /** Creates (or replaces) {@code file} and its folder. */
     public static CaptureRecorder create(Path file) throws IOException {
         // The capture holds every byte of every device's connections: private, as the session folder is.
-        org.secureota.workbench.lab.Lab.ensurePrivateDirectory(file.toAbsolutePath().getParent());
+        org.secureota.workbench.foundation.LabFolder.ensurePrivateDirectory(file.toAbsolutePath().getParent());
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file,
                 StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), 1 << 16));
         out.write(MAGIC);

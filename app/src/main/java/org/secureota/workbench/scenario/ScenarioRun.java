@@ -12,9 +12,9 @@ import org.secureota.workbench.attack.AttackCatalog;
 import org.secureota.workbench.attack.Judgement;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.SessionExport;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.session.LabSession;
-import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.SessionSetup;
 
 /**
  * One script, one fresh lab, one session: what {@code ./workbench run} and the tests do for each
@@ -45,7 +45,7 @@ public final class ScenarioRun {
      * Runs {@code script} to its end in a fresh session. {@code configure} sees the runner before it
      * starts (to add listeners, or to drive {@code next()} in step mode).
      */
-    public static Outcome run(DemoScript script, Lab keep, Path projectRoot, RunMode mode, Language language,
+    public static Outcome run(DemoScript script, LabFolder keep, Path projectRoot, RunMode mode, Language language,
                               Consumer<ScenarioRunner> configure) {
         return run(script, keep, projectRoot, mode, language, configure, j -> { });
     }
@@ -54,7 +54,7 @@ public final class ScenarioRun {
      * As {@link #run(DemoScript, Lab, Path, RunMode, Language, Consumer)}, and tells {@code judgements} of every
      * judgement the session's attacker publishes (on the session's event thread), to show them.
      */
-    public static Outcome run(DemoScript script, Lab keep, Path projectRoot, RunMode mode, Language language,
+    public static Outcome run(DemoScript script, LabFolder keep, Path projectRoot, RunMode mode, Language language,
                               Consumer<ScenarioRunner> configure, Consumer<Judgement> judgements) {
         long t0 = System.nanoTime();
         Path scratch;
@@ -66,7 +66,7 @@ public final class ScenarioRun {
         RunSnapshot result;
         Path folder = null;
         try {
-            LabSession session = LabSession.openAndWait(LabSessionOptions.defaults(new Lab(scratch))
+            LabSession session = LabSession.openAndWait(SessionSetup.defaults(new LabFolder(scratch))
                     .withProjectRoot(projectRoot).withPublishBuiltReleases(false));
             try (var shown = session.onJudgement(judgements)) {
                 // The session's own attacker: its store attacks act on the session's default product unless a
@@ -98,7 +98,7 @@ public final class ScenarioRun {
     /** Moves a finished session folder into {@code sessions}, under a free name. */
     public static Path keep(Path folder, Path sessions) {
         try {
-            Lab.ensurePrivateDirectory(sessions);
+            LabFolder.ensurePrivateDirectory(sessions);
             Path target = sessions.resolve(folder.getFileName());
             for (int n = 2; Files.exists(target); n++) {
                 target = sessions.resolve(folder.getFileName() + "-" + n);
@@ -120,7 +120,7 @@ public final class ScenarioRun {
             for (Path p : (Iterable<Path>) walk::iterator) {
                 Path t = to.resolve(from.relativize(p).toString());
                 if (Files.isDirectory(p)) {
-                    Lab.ensurePrivateDirectory(t);
+                    LabFolder.ensurePrivateDirectory(t);
                 } else {
                     Files.copy(p, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES); // keeps 0600/0700
                 }

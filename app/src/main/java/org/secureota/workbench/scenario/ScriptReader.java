@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 import org.secureota.workbench.device.CutPoint;
 import org.secureota.workbench.device.FlashLayout;
 import org.secureota.workbench.firmware.ReleaseNames;
-import org.secureota.workbench.lab.DeviceId;
+import org.secureota.workbench.foundation.DeviceId;
 import org.secureota.workbench.device.BuiltImages;
 
 /**

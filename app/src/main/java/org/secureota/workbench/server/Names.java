@@ -1,7 +1,7 @@
 package org.secureota.workbench.server;
 
 import org.secureota.workbench.firmware.ReleaseNames;
-import org.secureota.workbench.lab.DeviceId;
+import org.secureota.workbench.foundation.DeviceId;
 
 /**
  * The syntax of device ids ({@link DeviceId}, the rule shared with the session, CLI and scripts) and

@@ -20,7 +20,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.Journal;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.pki.LabPki;
 
 /**
@@ -113,7 +113,7 @@ public final class OtaServer implements AutoCloseable {
     }
 
     /** A server for {@code lab}: its releases, devices and deployments, and its real server certificate. */
-    public static Builder builder(Lab lab, Journal journal) {
+    public static Builder builder(LabFolder lab, Journal journal) {
         return new Builder(ServerState.of(lab), journal).identity(ServerIdentity.labServer(new LabPki(lab.certs())));
     }
 

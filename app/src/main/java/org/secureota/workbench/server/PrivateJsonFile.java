@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Objects;
-import org.secureota.workbench.lab.AtomicFiles;
+import org.secureota.workbench.foundation.AtomicFiles;
 
 /**
  * A small JSON state file of the server (devices, deployments) that only the lab's owner may read.

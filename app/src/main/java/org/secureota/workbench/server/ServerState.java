@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.firmware.ReleaseStore;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 
 /**
  * The OTA server's persistent state in a lab, and the checked operations on it: published releases
@@ -36,7 +36,7 @@ public final class ServerState {
     }
 
     /** The state kept in {@code lab}'s {@code releases/} and {@code devices/} folders. */
-    public static ServerState of(Lab lab) {
+    public static ServerState of(LabFolder lab) {
         return new ServerState(new ReleaseStore(lab.releases()), new ApiKeyRegistry(lab.devices()),
                 new Deployments(lab.devices()));
     }

@@ -7,8 +7,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import org.secureota.workbench.firmware.ReleaseNames;
-import org.secureota.workbench.lab.DeviceId;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.DeviceId;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.pki.HostIdentity;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.server.ServerState;
@@ -74,7 +74,7 @@ public final class BoardIntake {
      * Does it all, or fails with a {@link LabSessionException} that says what was wrong; a refused
      * id, URL or product changes nothing in the lab.
      */
-    public static Result add(Lab lab, Request r) {
+    public static Result add(LabFolder lab, Request r) {
         String idProblem = DeviceId.problem(r.id());
         if (idProblem != null) {
             throw new LabSessionException(idProblem);

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.secureota.workbench.device.FactoryData;
 import org.secureota.workbench.firmware.ReleaseNames;
-import org.secureota.workbench.lab.AtomicFiles;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.AtomicFiles;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.PkiFile;
 import org.secureota.workbench.pki.ProductKeys;
@@ -26,13 +26,13 @@ import org.secureota.workbench.pki.ProductKeys;
 public record FactoryDataFile(FactoryData data, Path file, Path decryptionKey) {
 
     /** Builds the partition and writes it to {@code target}; errors name the missing or unwritable file. */
-    public static FactoryDataFile write(Lab lab, String deviceId, String product, String serverUrl, String apiKey,
+    public static FactoryDataFile write(LabFolder lab, String deviceId, String product, String serverUrl, String apiKey,
                                         Path target) {
         return write(lab, deviceId, product, serverUrl, apiKey, target, null);
     }
 
     /** The same, with the LCD's language ({@code lcd_lang}; null: none written, the device speaks French). */
-    public static FactoryDataFile write(Lab lab, String deviceId, String product, String serverUrl, String apiKey,
+    public static FactoryDataFile write(LabFolder lab, String deviceId, String product, String serverUrl, String apiKey,
                                         Path target, org.secureota.workbench.device.LcdLanguage lcdLanguage) {
         LabPki pki = new LabPki(lab.certs());
         String caPem = readPem(pki, PkiFile.CA_CERT);

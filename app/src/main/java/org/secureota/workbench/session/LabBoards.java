@@ -9,8 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
-import org.secureota.workbench.lab.AtomicFiles;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.AtomicFiles;
+import org.secureota.workbench.foundation.LabFolder;
 
 /**
  * The real boards brought into a lab with {@code board add}: {@code devices/boards.json}, each
@@ -34,11 +34,11 @@ public final class LabBoards {
     private LabBoards() {
     }
 
-    public static Path file(Lab lab) {
+    public static Path file(LabFolder lab) {
         return lab.devices().resolve(FILE_NAME);
     }
 
-    public static Map<String, Board> read(Lab lab) {
+    public static Map<String, Board> read(LabFolder lab) {
         Path file = file(lab);
         if (!Files.isRegularFile(file)) {
             return new TreeMap<>();
@@ -51,7 +51,7 @@ public final class LabBoards {
         }
     }
 
-    public static void put(Lab lab, String id, Board board) {
+    public static void put(LabFolder lab, String id, Board board) {
         Map<String, Board> all = read(lab);
         all.put(id, board);
         try {
@@ -68,7 +68,7 @@ public final class LabBoards {
      * {@code chosenPort} or else the first board's port, with a certificate that names every board's
      * host. Unchanged when the lab has no board.
      */
-    public static LabSessionOptions serving(LabSessionOptions options, int chosenPort) {
+    public static SessionSetup serving(SessionSetup options, int chosenPort) {
         Map<String, Board> boards = read(options.lab());
         if (boards.isEmpty()) {
             return options;

@@ -37,10 +37,10 @@ import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.JournalSubscription;
 import org.secureota.workbench.journal.SessionLog;
-import org.secureota.workbench.lab.AtomicFiles;
-import org.secureota.workbench.lab.DeviceId;
-import org.secureota.workbench.lab.Lab;
-import org.secureota.workbench.lab.OrderedExecutor;
+import org.secureota.workbench.foundation.AtomicFiles;
+import org.secureota.workbench.foundation.DeviceId;
+import org.secureota.workbench.foundation.LabFolder;
+import org.secureota.workbench.foundation.OrderedExecutor;
 import org.secureota.workbench.network.LabTimeServer;
 import org.secureota.workbench.pki.HostIdentity;
 import org.secureota.workbench.pki.LabPki;
@@ -96,7 +96,7 @@ public final class LabSession implements AutoCloseable {
         void changed(SessionSnapshot before, SessionSnapshot after);
     }
 
-    private final LabSessionOptions options;
+    private final SessionSetup options;
     private final ExecutorService work = Executors.newCachedThreadPool(OrderedExecutor.daemon("session-work"));
     private final ExecutorService events = Executors.newSingleThreadExecutor(OrderedExecutor.daemon("session-events"));
     /**
@@ -128,7 +128,7 @@ public final class LabSession implements AutoCloseable {
     private LinkOwners links;
     private boolean closing;
 
-    private LabSession(LabSessionOptions options) {
+    private LabSession(SessionSetup options) {
         this.options = Objects.requireNonNull(options, "options");
     }
 
@@ -138,7 +138,7 @@ public final class LabSession implements AutoCloseable {
      * releases when asked. The future fails with a {@link LabSessionException} saying what failed;
      * whatever had started is stopped again.
      */
-    public static CompletableFuture<LabSession> open(LabSessionOptions options) {
+    public static CompletableFuture<LabSession> open(SessionSetup options) {
         LabSession session = new LabSession(options);
         return CompletableFuture.supplyAsync(() -> {
             try {
@@ -154,7 +154,7 @@ public final class LabSession implements AutoCloseable {
     }
 
     /** {@link #open}, waiting for it: for the CLI and tests. */
-    public static LabSession openAndWait(LabSessionOptions options) throws LabSessionException {
+    public static LabSession openAndWait(SessionSetup options) throws LabSessionException {
         try {
             return open(options).get();
         } catch (ExecutionException e) {
@@ -167,7 +167,7 @@ public final class LabSession implements AutoCloseable {
     }
 
     private void openNow() {
-        Lab lab = options.lab();
+        LabFolder lab = options.lab();
         pki = new LabPki(lab.certs());
         if (!pki.initialized()) {
             try {
@@ -475,11 +475,11 @@ public final class LabSession implements AutoCloseable {
 
     // --- the parts ---
 
-    public Lab lab() {
+    public LabFolder lab() {
         return options.lab();
     }
 
-    public LabSessionOptions options() {
+    public SessionSetup options() {
         return options;
     }
 

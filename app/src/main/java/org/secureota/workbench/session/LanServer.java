@@ -6,7 +6,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.pki.HostIdentity;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.pki.LanAddress;
@@ -47,7 +47,7 @@ public final class LanServer {
      *
      * @return whether a new certificate was issued
      */
-    public static boolean coverHost(Lab lab, String url) {
+    public static boolean coverHost(LabFolder lab, String url) {
         String host = URI.create(url).getHost();
         LabPki pki = new LabPki(lab.certs());
         if (host == null || !pki.initialized() || pki.covers(host)) {

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 
 /**
  * One device's serial lines in the session folder ({@code <session>/<id>/serial.log}), as a terminal
@@ -27,7 +27,7 @@ final class SerialTranscript {
     synchronized void write(JournalEvent e) {
         try {
             if (out == null) {
-                Lab.ensurePrivateDirectory(file.getParent()); // a session's folders are owner only
+                LabFolder.ensurePrivateDirectory(file.getParent()); // a session's folders are owner only
                 out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
             }
             out.write(e.wallClock() + (EventType.SERIAL_TX.is(e) ? " > " : "   ") + e.message() + "\n");

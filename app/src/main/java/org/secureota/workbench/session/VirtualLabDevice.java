@@ -13,7 +13,7 @@ import org.secureota.workbench.device.FactoryData;
 import org.secureota.workbench.device.FirmwareVariant;
 import org.secureota.workbench.device.FlashLayout;
 import org.secureota.workbench.device.VirtualEsp32;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.pki.PkiFile;
 import org.secureota.workbench.pki.ProductKeys;
 import org.secureota.workbench.server.ApiKeyRegistry;
@@ -60,8 +60,8 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
 
     /** The factory step, then power on (when asked); runs on a session worker. */
     static VirtualLabDevice create(LabSession session, String id, String product, VirtualDeviceOptions o) {
-        Lab.ensurePrivateDirectory(session.lab().devices());
-        Path dir = Lab.ensurePrivateDirectory(session.lab().devices().resolve(id));
+        LabFolder.ensurePrivateDirectory(session.lab().devices());
+        Path dir = LabFolder.ensurePrivateDirectory(session.lab().devices().resolve(id));
         VirtualLabDevice d = new VirtualLabDevice(session, id, product, dir.resolve("flash.bin"), dir.resolve("tty"));
         d.variant = o.variant();
         Path image = d.esp.image(o.startImage(), o.variant()); // fails with how to build, before anything is provisioned
@@ -99,7 +99,7 @@ final class VirtualLabDevice implements LabDevice, LabSession.Closeable {
                                       FlashLayout layout, Path freshApp, Path freshFactoryData) {
         VirtualLabDevice d = new VirtualLabDevice(session, id, product, flash, tty);
         if (!Files.exists(d.flash)) {
-            Lab.ensureDirectory(d.flash.getParent());
+            LabFolder.ensureDirectory(d.flash.getParent());
             d.esp.factory(d.flash, freshApp != null ? freshApp : d.esp.image("v1_base"), layout, freshFactoryData);
         }
         d.observe();

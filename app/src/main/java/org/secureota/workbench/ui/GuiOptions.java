@@ -12,5 +12,5 @@ import java.util.Locale;
  * @param replay       a past session's journal.jsonl (or its folder) to replay instead of a live lab; null for live
  * @param live         the live lab to open; null with a replay
  */
-public record GuiOptions(Locale locale, boolean dark, boolean presentation, Path replay, LiveLabOptions live) {
+public record GuiOptions(Locale locale, boolean dark, boolean presentation, Path replay, LiveSessionOptions live) {
 }

@@ -43,7 +43,7 @@ import org.secureota.workbench.ui.timeline.TimelineView;
  * panel is its own view with its own controller and view model: {@link ServerPanelController} (server-panel.fxml),
  * {@link TimelinePanelController} (timeline-panel.fxml), {@link DevicePanels} (a device-panel.fxml per device),
  * {@link AttackerPanel} and {@link AttackMenu}, {@link ScenarioPanel} and {@link ScriptChoiceViewModel}, and
- * {@link ReplayViewModel}. What the buttons do goes to {@link LabControl} and {@link DeviceActions}.
+ * {@link ReplayViewModel}. What the buttons do goes to {@link LabActions} and {@link DeviceActions}.
  */
 public final class MainController {
 
@@ -86,7 +86,7 @@ public final class MainController {
     private final PulseQueue<JournalEvent> journalQueue = new PulseQueue<>(20_000, this::onEvents);
     /** The device column: a panel per device. */
     private DevicePanels devicePanels;
-    private LabControl lab;
+    private LabActions lab;
     private final SimpleStringProperty status = new SimpleStringProperty(this, "status", "");
     private final AtomicLong eventsSeen = new AtomicLong();
 
@@ -192,7 +192,7 @@ public final class MainController {
     }
 
     /** The live lab's actions; null disables them (no lab yet, or a failed one). */
-    void setLab(LabControl lab) {
+    void setLab(LabActions lab) {
         this.lab = lab;
         boolean none = lab == null;
         armNextItem.setDisable(attacker == null);
@@ -514,7 +514,7 @@ public final class MainController {
     /** Lab > Add a real board…: the dialog that brings a USB board into the live session (AddBoardDialog). */
     @FXML
     void addRealBoard() {
-        if (lab instanceof LiveLab live && live.session() != null) {
+        if (lab instanceof LiveSession live && live.session() != null) {
             AddBoardDialog.open(root.getScene().getWindow(), i18n, live.session());
         }
     }

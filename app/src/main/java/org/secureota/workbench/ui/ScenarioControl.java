@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.scenario.DemoScript;
 import org.secureota.workbench.scenario.Language;
 import org.secureota.workbench.scenario.RunMode;
@@ -20,7 +20,7 @@ import org.secureota.workbench.scenario.ScriptException;
 import org.secureota.workbench.scenario.SessionScenarioLab;
 import org.secureota.workbench.scenario.StepAction;
 import org.secureota.workbench.session.LabSession;
-import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.SessionSetup;
 
 /**
  * Runs a demo script in the window: like {@code ./workbench run}, in a fresh session of a scratch
@@ -31,8 +31,8 @@ final class ScenarioControl {
 
     private final MainController controller;
     private final I18n i18n;
-    private final LabSessionOptions base;
-    private final Consumer<LiveLab> switchTo;
+    private final SessionSetup base;
+    private final Consumer<LiveSession> switchTo;
     private final ScenarioViewModel model;
     private final PulseQueue<RunSnapshot> snapshots;
     private volatile ScenarioRunner runner;
@@ -44,12 +44,12 @@ final class ScenarioControl {
      * @param base     the live lab's options: project root, bind address, clock
      * @param switchTo closes the window's current lab and shows the given one instead
      */
-    ScenarioControl(MainController controller, I18n i18n, LabSessionOptions base, Consumer<LiveLab> switchTo) {
+    ScenarioControl(MainController controller, I18n i18n, SessionSetup base, Consumer<LiveSession> switchTo) {
         this(controller, i18n, base, switchTo, null);
     }
 
     /** @param lcdLanguage the LCD language of a script's devices; null: the window's language when the script starts */
-    ScenarioControl(MainController controller, I18n i18n, LabSessionOptions base, Consumer<LiveLab> switchTo,
+    ScenarioControl(MainController controller, I18n i18n, SessionSetup base, Consumer<LiveSession> switchTo,
                     org.secureota.workbench.device.LcdLanguage lcdLanguage) {
         this.lcdLanguage = lcdLanguage;
         this.controller = controller;
@@ -112,11 +112,11 @@ final class ScenarioControl {
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
-        LabSessionOptions options = new LabSessionOptions(new Lab(scratch), base.projectRoot(), base.bind(), 0, false,
+        SessionSetup options = new SessionSetup(new LabFolder(scratch), base.projectRoot(), base.bind(), 0, false,
                 base.journalWindow(), base.clock(), base.serverLimits(), base.publicDownloads());
-        LiveLabOptions live = new LiveLabOptions(options, null, lcdLanguage);
+        LiveSessionOptions live = new LiveSessionOptions(options, null, lcdLanguage);
         org.secureota.workbench.device.LcdLanguage lcd = live.lcdLanguageFor(i18n.getLocale());
-        LiveLab lab = new LiveLab(live, controller, i18n);
+        LiveSession lab = new LiveSession(live, controller, i18n);
         lab.discardOnClose(scratch, base.lab().sessions());
         switchTo.accept(lab);
         model.clear();

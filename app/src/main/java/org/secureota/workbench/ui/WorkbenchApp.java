@@ -17,7 +17,7 @@ public final class WorkbenchApp extends Application {
     private static final AtomicReference<CompletableFuture<LabSession>> EARLY_LAB = new AtomicReference<>();
 
     private WorkbenchWindow window;
-    private LiveLab live;
+    private LiveSession live;
 
     /**
      * Opens the window and blocks until it closes.
@@ -84,7 +84,7 @@ public final class WorkbenchApp extends Application {
         if (options.replay() != null) {
             c.replay(options.replay());
         } else if (options.live() != null) {
-            live = new LiveLab(options.live(), c, window.i18n());
+            live = new LiveSession(options.live(), c, window.i18n());
             CompletableFuture<LabSession> early = EARLY_LAB.getAndSet(null);
             live.open(early != null ? early : LabSession.open(options.live().session()));
             c.setOnBackToLive(() -> live.reshow());
@@ -100,8 +100,8 @@ public final class WorkbenchApp extends Application {
     }
 
     /** Closes the current lab (off the FX thread) and shows {@code next} instead: a script's fresh session. */
-    private void switchTo(LiveLab next) {
-        LiveLab old = live;
+    private void switchTo(LiveSession next) {
+        LiveSession old = live;
         live = next;
         window.controller().resetForNewSession();
         if (old != null) {
@@ -125,7 +125,7 @@ public final class WorkbenchApp extends Application {
         return window;
     }
 
-    LiveLab live() {
+    LiveSession live() {
         return live;
     }
 }

@@ -33,7 +33,7 @@ import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.Source;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.network.DeviceEndpoint;
 import org.secureota.workbench.network.LabTimeServer;
 import org.secureota.workbench.network.Upstream;
@@ -73,7 +73,7 @@ class AttackerTest {
 
     @BeforeEach
     void lab() throws Exception {
-        Lab lab = new Lab(root);
+        LabFolder lab = new LabFolder(root);
         pki = new LabPki(lab.certs());
         pki.init(false, new HostIdentity(List.of("localhost"), List.of("127.0.0.1")), Clock.systemUTC());
         state = ServerState.of(lab);

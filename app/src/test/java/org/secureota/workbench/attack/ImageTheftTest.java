@@ -24,7 +24,7 @@ import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.JournalEvent;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.network.DeviceEndpoint;
 import org.secureota.workbench.network.LabTimeServer;
 import org.secureota.workbench.network.Upstream;
@@ -60,7 +60,7 @@ class ImageTheftTest {
 
     @BeforeEach
     void lab() throws Exception {
-        Lab lab = new Lab(root.resolve("lab"));
+        LabFolder lab = new LabFolder(root.resolve("lab"));
         pki = new LabPki(lab.certs());
         pki.init(false, new HostIdentity(List.of("localhost"), List.of("127.0.0.1")), Clock.systemUTC());
         state = ServerState.of(lab);

@@ -18,11 +18,11 @@ import org.secureota.workbench.device.VirtualEsp32;
 import org.secureota.workbench.firmware.OtaState;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.journal.EventType;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.session.LabDevice;
 import org.secureota.workbench.session.LabSession;
 import org.secureota.workbench.session.LabSessionDefaults;
-import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.SessionSetup;
 import org.secureota.workbench.session.VirtualDeviceOptions;
 import org.junit.jupiter.api.Tag;
 
@@ -47,7 +47,7 @@ class AttackConsoleTest {
         }
         StringWriter text = new StringWriter();
         PrintWriter out = new PrintWriter(text, true);
-        try (LabSession session = LabSession.openAndWait(LabSessionOptions.defaults(new Lab(root)).withProjectRoot(ROOT))) {
+        try (LabSession session = LabSession.openAndWait(SessionSetup.defaults(new LabFolder(root)).withProjectRoot(ROOT))) {
             LabDevice d = session.createVirtualDevice("esp32-lab-01", LabSessionDefaults.PRODUCT,
                     VirtualDeviceOptions.factoryFreshV1()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             d.model().await(s -> "1.0.0".equals(s.version()) && s.runningState() == OtaState.VALID, WAIT, "V1");

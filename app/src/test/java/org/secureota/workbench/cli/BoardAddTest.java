@@ -114,10 +114,10 @@ class BoardAddTest {
                 java.time.Clock.systemUTC());
         byte[] ca = Files.readAllBytes(pki.path(org.secureota.workbench.pki.PkiFile.CA_CERT));
         assertThat(pki.covers("192.0.2.7")).isFalse();
-        assertThat(LanServer.coverHost(new org.secureota.workbench.lab.Lab(lab), "https://192.0.2.7:8443")).isTrue();
+        assertThat(LanServer.coverHost(new org.secureota.workbench.foundation.LabFolder(lab), "https://192.0.2.7:8443")).isTrue();
         assertThat(pki.covers("192.0.2.7")).isTrue();
         assertThat(pki.covers("localhost")).isTrue();
-        assertThat(LanServer.coverHost(new org.secureota.workbench.lab.Lab(lab), "https://192.0.2.7:8443"))
+        assertThat(LanServer.coverHost(new org.secureota.workbench.foundation.LabFolder(lab), "https://192.0.2.7:8443"))
                 .as("covered already: nothing to issue").isFalse();
         assertThat(Files.readAllBytes(pki.path(org.secureota.workbench.pki.PkiFile.CA_CERT))).isEqualTo(ca);
         CliTestSupport.Run verify = run("pki", "verify");

@@ -270,7 +270,7 @@ class DeviceCommandTest {
     @Timeout(120)
     void aBoardThatARunningSessionOwnsIsMonitoredThroughThatSession() throws Exception {
         require(VirtualEsp32.isBuilt(ROOT), "the virtual ESP32 is not built (" + VirtualEsp32.EXECUTABLE + ")");
-        var options = org.secureota.workbench.session.LabSessionOptions.defaults(new org.secureota.workbench.lab.Lab(lab))
+        var options = org.secureota.workbench.session.SessionSetup.defaults(new org.secureota.workbench.foundation.LabFolder(lab))
                 .withProjectRoot(ROOT).withPublishBuiltReleases(false);
         try (var session = org.secureota.workbench.session.LabSession.openAndWait(options)) {
             var d = org.secureota.workbench.session.LabSession.join(session.createVirtualDevice("esp32-lab-02",

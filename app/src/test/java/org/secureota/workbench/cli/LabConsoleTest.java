@@ -21,11 +21,11 @@ import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.SessionLog;
 import org.secureota.workbench.journal.SessionReader;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.session.LabDevice;
 import org.secureota.workbench.session.LabSession;
 import org.secureota.workbench.session.LabSessionDefaults;
-import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.SessionSetup;
 import org.secureota.workbench.session.VirtualDeviceOptions;
 import org.junit.jupiter.api.Tag;
 
@@ -51,7 +51,7 @@ class LabConsoleTest {
         StringWriter text = new StringWriter();
         PrintWriter out = new PrintWriter(text, true);
         Path folder;
-        try (LabSession session = LabSession.openAndWait(LabSessionOptions.defaults(new Lab(root)).withProjectRoot(ROOT))) {
+        try (LabSession session = LabSession.openAndWait(SessionSetup.defaults(new LabFolder(root)).withProjectRoot(ROOT))) {
             folder = session.folder();
             LabDevice d = session.createVirtualDevice("esp32-lab-01", LabSessionDefaults.PRODUCT,
                     VirtualDeviceOptions.factoryFreshV1()).get(WAIT.toSeconds(), TimeUnit.SECONDS);

@@ -31,7 +31,7 @@ import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 import org.secureota.workbench.journal.Source;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.pki.HostIdentity;
 import org.secureota.workbench.pki.LabPki;
 import org.secureota.workbench.server.OtaServer;
@@ -62,7 +62,7 @@ class DeviceEndpointTest {
 
     @BeforeEach
     void labServerAndEndpoint() throws Exception {
-        Lab lab = new Lab(root);
+        LabFolder lab = new LabFolder(root);
         pki = new LabPki(lab.certs());
         pki.init(false, new HostIdentity(List.of("localhost"), List.of("127.0.0.1")), Clock.systemUTC());
         ServerState state = ServerState.of(lab);

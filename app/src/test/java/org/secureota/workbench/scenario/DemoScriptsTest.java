@@ -15,7 +15,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.secureota.workbench.Prerequisites;
 import org.secureota.workbench.device.VirtualEsp32;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.junit.jupiter.api.Tag;
 
 /**
@@ -52,7 +52,7 @@ class DemoScriptsTest {
         ScriptReader reader = ScenarioRun.reader();
         return scripts.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
             DemoScript script = reader.read(file);
-            ScenarioRun.Outcome o = ScenarioRun.run(script, new Lab(lab), ROOT, RunMode.HEADLESS, Language.EN, r -> { });
+            ScenarioRun.Outcome o = ScenarioRun.run(script, new LabFolder(lab), ROOT, RunMode.HEADLESS, Language.EN, r -> { });
             RunSnapshot r = o.result();
             totalMillis += o.wallTime().toMillis();
             TIMES.add(String.format(Locale.ROOT, "%-28s %-7s %6.1f s", file.getFileName(), r.state(), o.wallTime().toMillis() / 1000.0));

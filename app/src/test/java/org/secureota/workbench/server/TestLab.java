@@ -24,19 +24,19 @@ import org.secureota.workbench.firmware.AppDescriptor;
 import org.secureota.workbench.firmware.AppImageBuilder;
 import org.secureota.workbench.firmware.ChipId;
 import org.secureota.workbench.firmware.Release;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.pki.HostIdentity;
 import org.secureota.workbench.pki.LabPki;
 
 /** A temporary lab with a PKI, published releases and TLS clients that trust only its CA. */
 final class TestLab {
 
-    final Lab lab;
+    final LabFolder lab;
     final LabPki pki;
     final ServerState state;
 
     TestLab(Path root) throws IOException {
-        lab = new Lab(root);
+        lab = new LabFolder(root);
         pki = new LabPki(lab.certs());
         pki.init(false, new HostIdentity(List.of("localhost"), List.of("127.0.0.1", "::1")), Clock.systemUTC());
         state = ServerState.of(lab);

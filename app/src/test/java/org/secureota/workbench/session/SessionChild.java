@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.secureota.workbench.journal.EventType;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 
 /**
  * A workbench in a child JVM for {@link NoOrphanTest}: opens a session with one virtual board (or
@@ -23,7 +23,7 @@ public final class SessionChild {
     public static void main(String[] args) throws Exception {
         int boards = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         boolean update = args.length > 3 && args[3].equals("update");
-        LabSession session = LabSession.openAndWait(LabSessionOptions.defaults(new Lab(Path.of(args[0])))
+        LabSession session = LabSession.openAndWait(SessionSetup.defaults(new LabFolder(Path.of(args[0])))
                 .withProjectRoot(Path.of(args[1])).withPublishBuiltReleases(update));
         List<CompletableFuture<LabDevice>> made = new ArrayList<>();
         for (int i = 1; i <= boards; i++) {

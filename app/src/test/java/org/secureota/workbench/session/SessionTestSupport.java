@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.device.VirtualEsp32;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 
 /** What the session tests share: the project root, the build check, and what "V1 running" means. */
 final class SessionTestSupport {
@@ -31,8 +31,8 @@ final class SessionTestSupport {
         }
     }
 
-    static LabSessionOptions options(Path root) {
-        return LabSessionOptions.defaults(new Lab(root)).withProjectRoot(ROOT);
+    static SessionSetup options(Path root) {
+        return SessionSetup.defaults(new LabFolder(root)).withProjectRoot(ROOT);
     }
 
     static boolean v1Running(DeviceSnapshot s) {

@@ -28,7 +28,7 @@ import org.secureota.workbench.device.FlashLayout;
 import org.secureota.workbench.device.SerialPortInfo;
 import org.secureota.workbench.device.VirtualEsp32;
 import org.secureota.workbench.journal.Journal;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.pki.LanAddress;
 import org.secureota.workbench.server.ServerState;
 import org.secureota.workbench.session.BoardIntake;
@@ -36,7 +36,7 @@ import org.secureota.workbench.session.LabBoards;
 import org.secureota.workbench.session.LabDevice;
 import org.secureota.workbench.session.LabSession;
 import org.secureota.workbench.session.LabSessionDefaults;
-import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.SessionSetup;
 
 /**
  * Lab > Add a real board, through its view model, with a virtual board's pty standing in for the USB
@@ -77,7 +77,7 @@ class AddBoardViewModelTest {
         Prerequisites.require(VirtualEsp32.isBuilt(ROOT), "the virtual ESP32 (" + VirtualEsp32.executable(ROOT)
                 + "): run mvn package or esp32-firmware/host-build.sh");
         Prerequisites.require(LanAddress.choose().isPresent(), "a LAN (non-loopback IPv4) address");
-        Lab lab = new Lab(dir.resolve("lab"));
+        LabFolder lab = new LabFolder(dir.resolve("lab"));
         try (Journal benchJournal = new Journal();
              VirtualEsp32 board = new VirtualEsp32(ROOT, benchJournal, "usb-stand-in")) {
             Path flash = dir.resolve("usb/flash.bin");
@@ -86,7 +86,7 @@ class AddBoardViewModelTest {
             Path tty = board.start(flash, dir.resolve("usb/ttyUSB0"));
             String url = url();
 
-            try (LabSession session = LabSession.openAndWait(LabSessionOptions.defaults(lab).withProjectRoot(ROOT)
+            try (LabSession session = LabSession.openAndWait(SessionSetup.defaults(lab).withProjectRoot(ROOT)
                     .withPublishBuiltReleases(false))) {
                 AddBoardViewModel en = model(Locale.ENGLISH, session,
                         List.of(new SerialPortInfo(tty.toString(), "ttyUSB0", "stand-in", "")));
@@ -144,7 +144,7 @@ class AddBoardViewModelTest {
             board.stop();
             board.factory(flash, board.image("v1_base"), FlashLayout.DEFAULT, lab.devices().resolve("esp32-real-01/factory.bin"));
             board.start(flash, tty);
-            LabSessionOptions options = LabBoards.serving(LabSessionOptions.defaults(lab).withProjectRoot(ROOT)
+            SessionSetup options = LabBoards.serving(SessionSetup.defaults(lab).withProjectRoot(ROOT)
                     .withPublishBuiltReleases(true), 0);
             assertThat(options.bind()).isEqualTo("0.0.0.0");
             assertThat(options.serverPort()).isEqualTo(java.net.URI.create(url).getPort());

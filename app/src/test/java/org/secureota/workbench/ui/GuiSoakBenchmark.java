@@ -26,10 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.secureota.workbench.journal.Journal;
 import org.secureota.workbench.journal.SessionLog;
 import org.secureota.workbench.journal.Source;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.scenario.RunMode;
 import org.secureota.workbench.scenario.RunSnapshot;
-import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.SessionSetup;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.secureota.workbench.journal.EventType;
@@ -69,13 +69,13 @@ class GuiSoakBenchmark {
 
     @Start
     void start(Stage stage) {
-        app = WorkbenchApp.openOn(stage, new GuiOptions(Locale.FRENCH, false, false, null, new LiveLabOptions(
-                LabSessionOptions.defaults(new Lab(labDir)).withProjectRoot(root).withJournalWindow(10_000), "esp32-lab-01")));
+        app = WorkbenchApp.openOn(stage, new GuiOptions(Locale.FRENCH, false, false, null, new LiveSessionOptions(
+                SessionSetup.defaults(new LabFolder(labDir)).withProjectRoot(root).withJournalWindow(10_000), "esp32-lab-01")));
     }
 
     @AfterEach
     void closeLab() throws Exception {
-        LiveLab live = app.live();
+        LiveSession live = app.live();
         if (live != null) {
             CompletableFuture.runAsync(live::close).get();
         }

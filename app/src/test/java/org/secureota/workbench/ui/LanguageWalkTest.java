@@ -33,8 +33,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.secureota.workbench.lab.Lab;
-import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.foundation.LabFolder;
+import org.secureota.workbench.session.SessionSetup;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.junit.jupiter.api.Tag;
@@ -90,13 +90,13 @@ class LanguageWalkTest {
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        app = WorkbenchApp.openOn(stage, new GuiOptions(Locale.FRENCH, false, false, null, new LiveLabOptions(
-                LabSessionOptions.defaults(new Lab(labDir)).withProjectRoot(root), "esp32-lab-01")));
+        app = WorkbenchApp.openOn(stage, new GuiOptions(Locale.FRENCH, false, false, null, new LiveSessionOptions(
+                SessionSetup.defaults(new LabFolder(labDir)).withProjectRoot(root), "esp32-lab-01")));
     }
 
     @AfterEach
     void closeLab() throws Exception {
-        LiveLab live = app.live();
+        LiveSession live = app.live();
         if (live != null) {
             CompletableFuture.runAsync(live::close).get();
         }

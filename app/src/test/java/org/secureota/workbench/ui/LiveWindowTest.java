@@ -13,8 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.secureota.workbench.lab.Lab;
-import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.foundation.LabFolder;
+import org.secureota.workbench.session.SessionSetup;
 import org.secureota.workbench.ui.widget.FlashMap;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
@@ -47,13 +47,13 @@ class LiveWindowTest {
     void start(Stage stage) {
         Path root = Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath();
         startNanos = System.nanoTime();
-        app = WorkbenchApp.openOn(stage, new GuiOptions(Locale.ENGLISH, false, false, null, new LiveLabOptions(
-                LabSessionOptions.defaults(new Lab(labDir)).withProjectRoot(root), DEVICE)));
+        app = WorkbenchApp.openOn(stage, new GuiOptions(Locale.ENGLISH, false, false, null, new LiveSessionOptions(
+                SessionSetup.defaults(new LabFolder(labDir)).withProjectRoot(root), DEVICE)));
     }
 
     @AfterEach
     void closeLab() throws Exception {
-        LiveLab live = app.live();
+        LiveSession live = app.live();
         if (live != null) {
             CompletableFuture.runAsync(live::close).get();
         }

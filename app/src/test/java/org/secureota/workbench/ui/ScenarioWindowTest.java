@@ -15,11 +15,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.scenario.RunMode;
 import org.secureota.workbench.scenario.RunSnapshot;
 import org.secureota.workbench.scenario.RunState;
-import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.SessionSetup;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
@@ -45,8 +45,8 @@ class ScenarioWindowTest {
 
     @Start
     void start(Stage stage) {
-        app = WorkbenchApp.openOn(stage, new GuiOptions(Locale.ENGLISH, false, false, null, new LiveLabOptions(
-                LabSessionOptions.defaults(new Lab(labDir)).withProjectRoot(root), null)));
+        app = WorkbenchApp.openOn(stage, new GuiOptions(Locale.ENGLISH, false, false, null, new LiveSessionOptions(
+                SessionSetup.defaults(new LabFolder(labDir)).withProjectRoot(root), null)));
     }
 
     /** The scratch lab of the script the test ran, if any: it must be gone once the window closed its lab. */
@@ -54,7 +54,7 @@ class ScenarioWindowTest {
 
     @AfterEach
     void closeLab() throws Exception {
-        LiveLab live = app.live();
+        LiveSession live = app.live();
         if (live != null) {
             CompletableFuture.runAsync(live::close).get();
         }
@@ -122,7 +122,9 @@ class ScenarioWindowTest {
         }
         RunSnapshot result = run.get(1, TimeUnit.SECONDS);
         assertThat(result.state()).as(String.valueOf(result)).isEqualTo(RunState.PASSED);
-        assertThat(onFx(() -> java.util.List.copyOf(c.scenario().model().steps()))).allSatisfy(s -> assertThat(s).startsWith("✔"));
+        // The run's future completes on the runner's thread; the last step's mark reaches the list on the FX thread.
+        waitFor("every step marked passed", 10_000, () -> c.scenario().model().steps().stream()
+                .allMatch(s -> s.startsWith("✔")));
         waitFor("the script's device on V3", 30_000, () -> c.devicePanels().containsKey("esp32-lab-01")
                 && "3.0.0".equals(c.devicePanels().get("esp32-lab-01").version.getText()));
     }
@@ -144,7 +146,9 @@ class ScenarioWindowTest {
         }
         RunSnapshot result = run.get(1, TimeUnit.SECONDS);
         assertThat(result.state()).as(String.valueOf(result)).isEqualTo(RunState.PASSED);
-        assertThat(onFx(() -> c.scenario().model().steps())).allSatisfy(s -> assertThat(s).startsWith("✔"));
+        // The run's future completes on the runner's thread; the last step's mark reaches the list on the FX thread.
+        waitFor("every step marked passed", 10_000, () -> c.scenario().model().steps().stream()
+                .allMatch(s -> s.startsWith("✔")));
         waitFor("the script's device still on V1", 30_000, () -> c.devicePanels().containsKey("esp32-lab-01")
                 && "1.0.0".equals(c.devicePanels().get("esp32-lab-01").version.getText()));
     }

@@ -20,13 +20,13 @@ import org.secureota.workbench.device.VirtualEsp32;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.SessionLog;
 import org.secureota.workbench.journal.SessionReader;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.server.Deployments;
 import org.secureota.workbench.session.BoardPower;
 import org.secureota.workbench.session.LabDevice;
 import org.secureota.workbench.session.LabSession;
 import org.secureota.workbench.session.LabSessionDefaults;
-import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.SessionSetup;
 import org.secureota.workbench.session.SessionSnapshot;
 import org.secureota.workbench.session.VirtualDeviceOptions;
 import org.junit.jupiter.api.Tag;
@@ -54,7 +54,7 @@ class SessionDrivenViewModelTest {
     private final ServerViewModel server = new ServerViewModel(i18n);
     private final AttackerViewModel attacker = new AttackerViewModel(i18n, Runnable::run, Runnable::run);
 
-    /** What LiveLab.show does with a snapshot, on this thread. */
+    /** What LiveSession.show does with a snapshot, on this thread. */
     private void show() {
         SessionSnapshot s = session.snapshot();
         server.apply(s.server(), s.devices().values().stream().map(DeviceSnapshot::version).filter(v -> v != null).toList());
@@ -73,7 +73,7 @@ class SessionDrivenViewModelTest {
     void everyPanelFollowsTheSessionWhateverChangedIt() throws Exception {
         Prerequisites.require(VirtualEsp32.isBuilt(ROOT), "the virtual ESP32 (" + VirtualEsp32.executable(ROOT)
                 + "): run mvn package or esp32-firmware/host-build.sh");
-        session = LabSession.openAndWait(LabSessionOptions.defaults(new Lab(labDir)).withProjectRoot(ROOT));
+        session = LabSession.openAndWait(SessionSetup.defaults(new LabFolder(labDir)).withProjectRoot(ROOT));
         try {
             LabDevice d = session.createVirtualDevice(ID, LabSessionDefaults.PRODUCT, VirtualDeviceOptions.factoryFreshV1())
                     .get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -83,7 +83,7 @@ class SessionDrivenViewModelTest {
             assertThat(device.outcome().kindProperty().get()).isEqualTo(OutcomeViewModel.Kind.NO_ATTEMPT);
 
             // A deployment from another process (the CLI writes the same file): the Deployments list follows it.
-            new Deployments(new Lab(labDir).devices()).setProduct(LabSessionDefaults.PRODUCT, "2.0.0");
+            new Deployments(new LabFolder(labDir).devices()).setProduct(LabSessionDefaults.PRODUCT, "2.0.0");
             session.await(s -> "2.0.0".equals(s.server().deployments().products().get(LabSessionDefaults.PRODUCT)),
                     Duration.ofSeconds(10), "the CLI's deployment in the session's snapshot");
             show();

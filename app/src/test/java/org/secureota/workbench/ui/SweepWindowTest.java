@@ -16,10 +16,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.scenario.RunMode;
 import org.secureota.workbench.scenario.RunSnapshot;
-import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.SessionSetup;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.junit.jupiter.api.Tag;
@@ -45,8 +45,8 @@ class SweepWindowTest {
 
     @Start
     void start(Stage stage) {
-        app = WorkbenchApp.openOn(stage, new GuiOptions(Locale.ENGLISH, false, false, null, new LiveLabOptions(
-                LabSessionOptions.defaults(new Lab(labDir)).withProjectRoot(root), null)));
+        app = WorkbenchApp.openOn(stage, new GuiOptions(Locale.ENGLISH, false, false, null, new LiveSessionOptions(
+                SessionSetup.defaults(new LabFolder(labDir)).withProjectRoot(root), null)));
     }
 
     @AfterEach
@@ -55,7 +55,7 @@ class SweepWindowTest {
         if (c.scenario() != null) {
             c.scenario().stop();
         }
-        LiveLab live = app.live();
+        LiveSession live = app.live();
         if (live != null) {
             CompletableFuture.runAsync(live::close).get();
         }

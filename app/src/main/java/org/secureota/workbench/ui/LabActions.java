@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
  * The lab-wide actions of the menus and the server panel, as the live lab provides them. Every call
  * returns at once; failures arrive through the future and become notifications.
  */
-interface LabControl {
+interface LabActions {
 
     /** Deploys the release after the one deployed now; completes with its version. */
     CompletableFuture<String> deployNext();

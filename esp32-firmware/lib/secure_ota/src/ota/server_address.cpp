@@ -1,4 +1,4 @@
-#include "secure_ota/ota/host_port.h"
+#include "secure_ota/ota/server_address.h"
 
 namespace secure_ota::ota {
 
@@ -16,8 +16,8 @@ bool parse_port(const std::string& digits, uint16_t& port) {
 }
 }  // namespace
 
-std::optional<HostPort> parse_host_port(const std::string& text, uint16_t default_port, std::string& error) {
-    HostPort out;
+std::optional<ServerAddress> parse_server_address(const std::string& text, uint16_t default_port, std::string& error) {
+    ServerAddress out;
     out.port = default_port;
     std::string port_text;
     bool has_port = false;

@@ -33,9 +33,9 @@ import org.secureota.workbench.session.VirtualDeviceOptions;
  * factory-fresh virtual ESP32, and feeds the window: journal events through the controller's pulse
  * queue, session snapshots through one of its own (only the newest snapshot of a pulse is shown).
  */
-final class LiveLab implements LabControl {
+final class LiveSession implements LabActions {
 
-    private final LiveLabOptions options;
+    private final LiveSessionOptions options;
     private final MainController controller;
     private final I18n i18n;
     private final ServerViewModel server;
@@ -59,7 +59,7 @@ final class LiveLab implements LabControl {
         }
     };
 
-    LiveLab(LiveLabOptions options, MainController controller, I18n i18n) {
+    LiveSession(LiveSessionOptions options, MainController controller, I18n i18n) {
         this.options = options;
         this.controller = controller;
         this.i18n = i18n;
@@ -292,7 +292,7 @@ final class LiveLab implements LabControl {
         };
     }
 
-    // ---- LabControl ----
+    // ---- LabActions ----
 
     @Override
     public CompletableFuture<String> deployNext() {

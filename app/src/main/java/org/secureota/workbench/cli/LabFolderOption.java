@@ -1,7 +1,7 @@
 package org.secureota.workbench.cli;
 
 import java.nio.file.Path;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -11,26 +11,26 @@ import picocli.CommandLine.ScopeType;
  * own folder is read-only), else the project root that the launcher passes as {@code workbench.home},
  * else the current folder.
  */
-public final class LabOptions {
+public final class LabFolderOption {
 
     @Option(names = "--lab", paramLabel = "DIR", scope = ScopeType.INHERIT,
             description = "Lab folder holding certs/, releases/, devices/ and sessions/ (default: the project root).")
     private Path lab;
 
-    public Lab lab() {
+    public LabFolder lab() {
         if (lab != null) {
-            return new Lab(lab);
+            return new LabFolder(lab);
         }
         String env = System.getenv("WORKBENCH_LAB");
         if (env != null && !env.isBlank()) {
-            return new Lab(Path.of(env));
+            return new LabFolder(Path.of(env));
         }
         String inHome = System.getProperty("workbench.userLab");
         if (inHome != null && !inHome.isBlank()) {
             // $HOME first, as desktop programs do (the JVM's user.home comes from the password database).
             String home = System.getenv("HOME");
-            return new Lab(Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home")).resolve(inHome));
+            return new LabFolder(Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home")).resolve(inHome));
         }
-        return new Lab(Path.of(System.getProperty("workbench.home", ".")));
+        return new LabFolder(Path.of(System.getProperty("workbench.home", ".")));
     }
 }

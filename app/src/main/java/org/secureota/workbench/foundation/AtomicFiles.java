@@ -1,4 +1,4 @@
-package org.secureota.workbench.lab;
+package org.secureota.workbench.foundation;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

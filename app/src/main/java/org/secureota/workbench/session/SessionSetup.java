@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import org.secureota.workbench.journal.Journal;
-import org.secureota.workbench.lab.Lab;
+import org.secureota.workbench.foundation.LabFolder;
 import org.secureota.workbench.server.ServerLimits;
 
 /**
@@ -22,18 +22,18 @@ import org.secureota.workbench.server.ServerLimits;
  * @param capture              record every forwarded connection and the virtual boards' TLS key logs in the
  *                             session folder, for a pcapng export (on by default)
  */
-public record LabSessionOptions(Lab lab, Path projectRoot, String bind, int serverPort, boolean publishBuiltReleases,
+public record SessionSetup(LabFolder lab, Path projectRoot, String bind, int serverPort, boolean publishBuiltReleases,
                                 int journalWindow, Clock clock, ServerLimits serverLimits, boolean publicDownloads,
                                 boolean capture) {
 
     /** With capture on, as a lab session has it by default. */
-    public LabSessionOptions(Lab lab, Path projectRoot, String bind, int serverPort, boolean publishBuiltReleases,
+    public SessionSetup(LabFolder lab, Path projectRoot, String bind, int serverPort, boolean publishBuiltReleases,
                              int journalWindow, Clock clock, ServerLimits serverLimits, boolean publicDownloads) {
         this(lab, projectRoot, bind, serverPort, publishBuiltReleases, journalWindow, clock, serverLimits,
                 publicDownloads, true);
     }
 
-    public LabSessionOptions {
+    public SessionSetup {
         Objects.requireNonNull(lab, "lab");
         Objects.requireNonNull(projectRoot, "projectRoot");
         Objects.requireNonNull(bind, "bind");
@@ -52,47 +52,47 @@ public record LabSessionOptions(Lab lab, Path projectRoot, String bind, int serv
      * Loopback, any free port, releases published from the build, the default journal window, the
      * system clock, and the project root of the launcher script ({@code workbench.home}, else ".").
      */
-    public static LabSessionOptions defaults(Lab lab) {
-        return new LabSessionOptions(lab, Path.of(System.getProperty("workbench.home", ".")), "127.0.0.1", 0, true,
+    public static SessionSetup defaults(LabFolder lab) {
+        return new SessionSetup(lab, Path.of(System.getProperty("workbench.home", ".")), "127.0.0.1", 0, true,
                 Journal.DEFAULT_WINDOW, Clock.systemUTC(), ServerLimits.defaults(), false);
     }
 
-    public LabSessionOptions withProjectRoot(Path root) {
-        return new LabSessionOptions(lab, root, bind, serverPort, publishBuiltReleases, journalWindow, clock, serverLimits, publicDownloads, capture);
+    public SessionSetup withProjectRoot(Path root) {
+        return new SessionSetup(lab, root, bind, serverPort, publishBuiltReleases, journalWindow, clock, serverLimits, publicDownloads, capture);
     }
 
-    public LabSessionOptions withBind(String address) {
-        return new LabSessionOptions(lab, projectRoot, address, serverPort, publishBuiltReleases, journalWindow, clock, serverLimits, publicDownloads, capture);
+    public SessionSetup withBind(String address) {
+        return new SessionSetup(lab, projectRoot, address, serverPort, publishBuiltReleases, journalWindow, clock, serverLimits, publicDownloads, capture);
     }
 
-    public LabSessionOptions withServerPort(int port) {
-        return new LabSessionOptions(lab, projectRoot, bind, port, publishBuiltReleases, journalWindow, clock, serverLimits, publicDownloads, capture);
+    public SessionSetup withServerPort(int port) {
+        return new SessionSetup(lab, projectRoot, bind, port, publishBuiltReleases, journalWindow, clock, serverLimits, publicDownloads, capture);
     }
 
-    public LabSessionOptions withPublishBuiltReleases(boolean publish) {
-        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publish, journalWindow, clock, serverLimits, publicDownloads, capture);
+    public SessionSetup withPublishBuiltReleases(boolean publish) {
+        return new SessionSetup(lab, projectRoot, bind, serverPort, publish, journalWindow, clock, serverLimits, publicDownloads, capture);
     }
 
-    public LabSessionOptions withJournalWindow(int window) {
-        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publishBuiltReleases, window, clock, serverLimits, publicDownloads, capture);
+    public SessionSetup withJournalWindow(int window) {
+        return new SessionSetup(lab, projectRoot, bind, serverPort, publishBuiltReleases, window, clock, serverLimits, publicDownloads, capture);
     }
 
-    public LabSessionOptions withClock(Clock c) {
-        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publishBuiltReleases, journalWindow, c, serverLimits, publicDownloads, capture);
+    public SessionSetup withClock(Clock c) {
+        return new SessionSetup(lab, projectRoot, bind, serverPort, publishBuiltReleases, journalWindow, c, serverLimits, publicDownloads, capture);
     }
 
-    public LabSessionOptions withServerLimits(ServerLimits limits) {
-        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publishBuiltReleases, journalWindow, clock,
+    public SessionSetup withServerLimits(ServerLimits limits) {
+        return new SessionSetup(lab, projectRoot, bind, serverPort, publishBuiltReleases, journalWindow, clock,
                 limits, publicDownloads, capture);
     }
 
-    public LabSessionOptions withPublicDownloads(boolean anyoneMayDownload) {
-        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publishBuiltReleases, journalWindow, clock,
+    public SessionSetup withPublicDownloads(boolean anyoneMayDownload) {
+        return new SessionSetup(lab, projectRoot, bind, serverPort, publishBuiltReleases, journalWindow, clock,
                 serverLimits, anyoneMayDownload, capture);
     }
 
-    public LabSessionOptions withCapture(boolean on) {
-        return new LabSessionOptions(lab, projectRoot, bind, serverPort, publishBuiltReleases, journalWindow, clock,
+    public SessionSetup withCapture(boolean on) {
+        return new SessionSetup(lab, projectRoot, bind, serverPort, publishBuiltReleases, journalWindow, clock,
                 serverLimits, publicDownloads, on);
     }
 }

@@ -1,7 +1,7 @@
 package org.secureota.workbench.ui;
 
 import org.secureota.workbench.device.LcdLanguage;
-import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.session.SessionSetup;
 
 /**
  * The live lab the window opens.
@@ -11,9 +11,9 @@ import org.secureota.workbench.session.LabSessionOptions;
  * @param lcdLanguage the LCD language of the virtual devices the window makes (its own and its scripts');
  *                    null: the window's language when the device is made
  */
-public record LiveLabOptions(LabSessionOptions session, String deviceId, LcdLanguage lcdLanguage) {
+public record LiveSessionOptions(SessionSetup session, String deviceId, LcdLanguage lcdLanguage) {
 
-    public LiveLabOptions(LabSessionOptions session, String deviceId) {
+    public LiveSessionOptions(SessionSetup session, String deviceId) {
         this(session, deviceId, null);
     }
 

@@ -8,13 +8,13 @@
 
 namespace secure_ota::ota {
 
-struct HostPort {
+struct ServerAddress {
     std::string host;
     uint16_t port = 0;
 };
 
 // nullopt for an empty host or a port that is not a number from 1 to 65535; `error` then
 // says which, quoting `text`.
-std::optional<HostPort> parse_host_port(const std::string& text, uint16_t default_port, std::string& error);
+std::optional<ServerAddress> parse_server_address(const std::string& text, uint16_t default_port, std::string& error);
 
 }  // namespace secure_ota::ota

@@ -1,4 +1,4 @@
-package org.secureota.workbench.lab;
+package org.secureota.workbench.foundation;
 
 import java.util.regex.Pattern;
 

@@ -1,4 +1,4 @@
-package org.secureota.workbench.lab;
+package org.secureota.workbench.foundation;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,9 +15,9 @@ import java.util.Set;
  * recorded sessions. Every component takes its paths from here, so tests and CI can point a whole
  * lab at a temporary folder and never touch the developer's own.
  */
-public record Lab(Path root) {
+public record LabFolder(Path root) {
 
-    public Lab {
+    public LabFolder {
         root = root.toAbsolutePath().normalize();
     }
 

@@ -7,25 +7,25 @@ import java.util.Locale;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.secureota.workbench.device.LcdLanguage;
-import org.secureota.workbench.lab.Lab;
-import org.secureota.workbench.session.LabSessionOptions;
+import org.secureota.workbench.foundation.LabFolder;
+import org.secureota.workbench.session.SessionSetup;
 
 /** The LCD language of the devices the window makes: its own language, unless --lcd-lang chose one. */
 @Tag("unit")
 class LiveLabOptionsTest {
 
-    private static final LabSessionOptions SESSION = LabSessionOptions.defaults(new Lab(Path.of("/tmp/not-opened")));
+    private static final SessionSetup SESSION = SessionSetup.defaults(new LabFolder(Path.of("/tmp/not-opened")));
 
     @Test
     void withoutAChoiceTheLcdFollowsTheWindowsLanguageAtTheTimeTheDeviceIsMade() {
-        LiveLabOptions o = new LiveLabOptions(SESSION, "esp32-lab-01");
+        LiveSessionOptions o = new LiveSessionOptions(SESSION, "esp32-lab-01");
         assertThat(o.lcdLanguageFor(Locale.FRENCH)).isEqualTo(LcdLanguage.FR);
         assertThat(o.lcdLanguageFor(Locale.ENGLISH)).isEqualTo(LcdLanguage.EN);
     }
 
     @Test
     void aChosenLcdLanguageWinsOverTheWindows() {
-        LiveLabOptions o = new LiveLabOptions(SESSION, "esp32-lab-01", LcdLanguage.FR);
+        LiveSessionOptions o = new LiveSessionOptions(SESSION, "esp32-lab-01", LcdLanguage.FR);
         assertThat(o.lcdLanguageFor(Locale.ENGLISH)).isEqualTo(LcdLanguage.FR);
     }
 }
