@@ -76,8 +76,6 @@ public enum FirmwareVariant {
         return switch (this) {
             case NO_SIZE_CHECK -> "truncated-image, padded-image and endless-data all change the bytes the signed hash"
                     + " covers, so the hash refuses them where the size check is missing";
-            case NO_TIME_FLOOR -> "time-rollback turns the lab time back before the lab server certificate's notBefore,"
-                    + " so the TLS validity check refuses it where the time floor is missing";
             case NO_ROLLBACK -> "no attack delivers a broken but validly signed image (the V4 rollback demo deploys one)";
             default -> null;
         };
