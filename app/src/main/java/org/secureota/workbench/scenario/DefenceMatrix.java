@@ -243,6 +243,11 @@ public final class DefenceMatrix {
                 case "time-rollback" -> new Recipe("v1_base", (m, ds) -> m.checkAll(ds), "2.0.0",
                         Map.of("freeze", Map.of("expired_days", "1")), Map.of("days", "2"), true);
                 case "freeze" -> new Recipe("v1_base", null, "2.0.0", Map.of(), Map.of("expired_days", "30"), false);
+                // Nothing deployed: a signed "nothing newer" first, then the clock two days ahead makes the server's
+                // next statement look stale (demo script 26). With a release deployed, its manifest (valid 30 days)
+                // would still install, which the catalogue allows but the judge counts as taken.
+                case "time-forward" -> new Recipe("v1_base", (m, ds) -> m.checkAll(ds), null, Map.of(),
+                        Map.of("days", "2"), true);
                 // The device has a signed "nothing newer" first (demo script 21).
                 case "silent-server" -> new Recipe("v1_base", (m, ds) -> m.checkAll(ds), "2.0.0", Map.of(), Map.of(), false);
                 default -> plain;
