@@ -96,6 +96,14 @@ class StoreAttacksTest {
         board.close();
     }
 
+    /** Sealed again (checksum, appended SHA-256): well formed, so only the signed hash refuses it. */
+    @Test
+    void aResealedImageIsCaughtByTheSignedHashOnly() throws Exception {
+        AttackBench.Outcome o = bench.attackFreshBoard("resealed-image", Map.of(), "HASH_MISMATCH");
+        assertThat(o.judgement().versionAfter()).isEqualTo("1.0.0");
+        assertThat(o.judgement().imageBytesServed()).isGreaterThanOrEqualTo(bench.imageSize("2.0.0"));
+    }
+
     @Test
     void aTruncatedImageIsRefusedBySize() throws Exception {
         AttackBench.Outcome o = bench.attackFreshBoard("truncated-image", Map.of(), "SIZE_MISMATCH");

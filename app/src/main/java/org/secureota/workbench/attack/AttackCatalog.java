@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.secureota.workbench.firmware.AppImage;
 import org.secureota.workbench.firmware.Manifest;
 import org.secureota.workbench.firmware.Release;
 import org.secureota.workbench.firmware.ReleaseStore;
@@ -72,6 +73,12 @@ public final class AttackCatalog {
         add(new Attack("flipped-byte", AttackSurface.STORE, withRelease(ParameterSpec.integerOr("offset", "random", 0)),
                 p -> of("HASH_MISMATCH", DeviceCheck.SHA256, Forbidden.VERSION_CHANGED),
                 AttackCatalog::flipByte));
+        // Who can rewrite the stored file can also seal it again: the image's own checksum and appended SHA-256
+        // (what esp_ota_end() checks) are computed over the altered bytes, as esptool does. Only the hash in the
+        // signed manifest, which the attacker cannot sign, still tells it from the genuine image.
+        add(new Attack("resealed-image", AttackSurface.STORE, withRelease(ParameterSpec.text("idf_ver", "patched-and-resealed")),
+                p -> of("HASH_MISMATCH", DeviceCheck.SHA256, Forbidden.VERSION_CHANGED),
+                AttackCatalog::reseal));
         add(new Attack("truncated-image", AttackSurface.STORE, withRelease(ParameterSpec.integer("bytes", 4096, 1)),
                 p -> of("SIZE_MISMATCH", DeviceCheck.SIZE_BOUND, Forbidden.VERSION_CHANGED),
                 (t, p) -> resize(t, p, "truncated-image", -p.number("bytes"))));
@@ -337,6 +344,28 @@ public final class AttackCatalog {
         Undo undo = StoreEdit.replace(r.imageFile(), image);
         return new Attack.ArmedChange(String.format("flipped the low bit of byte %d of %s (0x%02x -> 0x%02x); its"
                 + " signed manifest is unchanged", offset, r.imageFileName(), before & 0xff, image[(int) offset] & 0xff),
+                undo);
+    }
+
+    private static Attack.ArmedChange reseal(AttackTarget t, AttackParameters p) throws Exception {
+        Release r = StoreEdit.offered(t, "resealed-image", p);
+        if (r.encrypted()) {
+            // Without the product key the attacker cannot make ciphertext that decrypts to a valid image.
+            throw new AttackException("resealed-image: " + r.product() + " " + r.version() + " is served encrypted"
+                    + " for the product's key, which the store does not hold: there is no plain image to rewrite and"
+                    + " seal again (flipped-byte alters ciphertext instead)");
+        }
+        byte[] resealed;
+        try {
+            resealed = AppImage.withIdfVersion(Files.readAllBytes(r.imageFile()), p.text("idf_ver"));
+        } catch (IllegalArgumentException e) {
+            throw new AttackException("resealed-image: cannot alter " + r.imageFileName() + " of " + r.product() + " "
+                    + r.version() + ": " + e.getMessage());
+        }
+        Undo undo = StoreEdit.replace(r.imageFile(), resealed);
+        return new Attack.ArmedChange(r.imageFileName() + " rewritten (its esp_app_desc_t.idf_ver now reads \""
+                + p.text("idf_ver") + "\", standing for any patch of the program) and sealed again: checksum byte and"
+                + " appended SHA-256 computed over the altered bytes, as esptool does; its signed manifest is unchanged",
                 undo);
     }
 

@@ -10,6 +10,7 @@ final class Nouns {
             Map.entry("wrong-host-cert", "the server with another host's certificate"),
             Map.entry("expired-cert", "the shifted clock"),
             Map.entry("flipped-byte", "the flipped byte"),
+            Map.entry("resealed-image", "the resealed image"),
             Map.entry("truncated-image", "the truncated image"),
             Map.entry("padded-image", "the padded image"),
             Map.entry("tampered-record", "the tampered TLS record"),

@@ -29,6 +29,9 @@ import picocli.CommandLine.Spec;
                     + " attack, or if a variant resisted every attack its missing check exists for."})
 final class MatrixCommand implements Runnable {
 
+    /** How long before the run the fresh lab's CA and server certificate are issued. */
+    static final java.time.Duration CERTIFICATES_ISSUED_BEFORE = java.time.Duration.ofDays(30);
+
     @Spec
     private CommandSpec spec;
 
@@ -91,6 +94,12 @@ final class MatrixCommand implements Runnable {
                 }
             }
             Files.createDirectories(labDir);
+            // The lab's certificates as a deployed server's are: issued weeks ago. A server certificate issued an
+            // hour before the run would make any clock turned back a day "not yet valid" at TLS, and hide what the
+            // time floor is for (time-rollback); the session takes this PKI as it finds it.
+            new org.secureota.workbench.pki.LabPki(new org.secureota.workbench.foundation.LabFolder(labDir).certs())
+                    .init(false, org.secureota.workbench.pki.HostIdentity.ofThisMachine(),
+                            java.time.Clock.offset(java.time.Clock.systemUTC(), CERTIFICATES_ISSUED_BEFORE.negated()));
         } catch (IOException e) {
             throw new UsageException("Cannot prepare a fresh lab in " + labDir + ": " + e.getMessage(), e);
         }

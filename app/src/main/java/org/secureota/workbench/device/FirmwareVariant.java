@@ -18,7 +18,7 @@ public enum FirmwareVariant {
             List.of("rogue-server", "wrong-host-cert", "expired-cert")),
     NO_SIGNATURE("no-signature", "manifest signature", "la signature du manifeste",
             List.of("wrong-signing-key", "alg-confusion", "stolen-server-key")),
-    NO_HASH("no-hash", "image hash", "l'empreinte de l'image", List.of("flipped-byte")),
+    NO_HASH("no-hash", "image hash", "l'empreinte de l'image", List.of("flipped-byte", "resealed-image")),
     NO_SIZE_CHECK("no-size-check", "size check", "le contrôle de taille",
             List.of("truncated-image", "padded-image", "endless-data")),
     NO_ANTI_REPLAY("no-anti-replay", "anti-replay counter", "le compteur anti-rejeu", List.of("replayed-manifest")),
@@ -74,12 +74,8 @@ public enum FirmwareVariant {
      */
     public String knownGap() {
         return switch (this) {
-            case NO_HASH -> "flipped-byte also breaks the image's own appended SHA-256, which OtaOps::end() checks (as"
-                    + " esp_ota_end() does): only an attack that re-seals the altered image would need the signed hash";
             case NO_SIZE_CHECK -> "truncated-image, padded-image and endless-data all change the bytes the signed hash"
                     + " covers, so the hash refuses them where the size check is missing";
-            case NO_TIME_FLOOR -> "time-rollback turns the lab time back before the lab server certificate's notBefore,"
-                    + " so the TLS validity check refuses it where the time floor is missing";
             case NO_ROLLBACK -> "no attack delivers a broken but validly signed image (the V4 rollback demo deploys one)";
             default -> null;
         };

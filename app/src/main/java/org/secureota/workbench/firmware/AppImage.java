@@ -143,15 +143,32 @@ public final class AppImage {
         if (!parsed.valid() || parsed.header().isEmpty() || parsed.segments().isEmpty()) {
             throw new IllegalArgumentException("not a valid app image: " + parsed.problems());
         }
-        byte[] name = projectName.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        if (name.length >= 32) {
-            throw new IllegalArgumentException("project name '" + projectName + "' is longer than 31 characters");
+        return withDescriptorText(parsed, AppDescriptor.OFFSET_PROJECT_NAME, 32, "project name", projectName);
+    }
+
+    /**
+     * The same image with another {@code esp_app_desc_t.idf_ver} (32 bytes, read by no check), its checksum and appended SHA-256
+     * computed again, as esptool would write it: an image altered after its manifest was signed and sealed
+     * again, which only the signed hash tells from the genuine one.
+     */
+    public static byte[] withIdfVersion(byte[] image, String idfVersion) {
+        AppImage parsed = parse(image);
+        if (!parsed.valid() || parsed.header().isEmpty() || parsed.segments().isEmpty()) {
+            throw new IllegalArgumentException("not a valid app image: " + parsed.problems());
+        }
+        return withDescriptorText(parsed, AppDescriptor.OFFSET_IDF_VER, 32, "idf_ver", idfVersion);
+    }
+
+    private static byte[] withDescriptorText(AppImage parsed, int offset, int size, String field, String text) {
+        byte[] value = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        if (value.length >= size) {
+            throw new IllegalArgumentException(field + " '" + text + "' is longer than " + (size - 1) + " characters");
         }
         List<ImageSegment> segments = new java.util.ArrayList<>(parsed.segments());
         ImageSegment first = segments.get(0);
         byte[] data = first.data();
-        java.util.Arrays.fill(data, AppDescriptor.OFFSET_PROJECT_NAME, AppDescriptor.OFFSET_PROJECT_NAME + 32, (byte) 0);
-        System.arraycopy(name, 0, data, AppDescriptor.OFFSET_PROJECT_NAME, name.length);
+        java.util.Arrays.fill(data, offset, offset + size, (byte) 0);
+        System.arraycopy(value, 0, data, offset, value.length);
         segments.set(0, ImageSegment.of(first.loadAddress(), data));
         return encode(parsed.header().get(), segments);
     }

@@ -237,10 +237,17 @@ public final class DefenceMatrix {
                     m.checkAll(ds);
                     m.session.attacker().disarm("flipped-byte");
                 }, "4.0.0", Map.of(), Map.of("from", "2.0.0"), false);
-                // A manifest that expired a day ago, and the lab time turned back two days (demo script 22).
-                case "time-rollback" -> new Recipe("v1_base", null, "2.0.0", Map.of("freeze", Map.of("expired_days", "1")),
-                        Map.of("days", "2"), true);
+                // A manifest that expired a day ago, and the lab time turned back two days (demo script 22), within
+                // the certificates' validity (the matrix's lab PKI was issued weeks ago). The devices first have a
+                // signed "nothing newer": their time floor is then a signed time, not only their build time.
+                case "time-rollback" -> new Recipe("v1_base", (m, ds) -> m.checkAll(ds), "2.0.0",
+                        Map.of("freeze", Map.of("expired_days", "1")), Map.of("days", "2"), true);
                 case "freeze" -> new Recipe("v1_base", null, "2.0.0", Map.of(), Map.of("expired_days", "30"), false);
+                // Nothing deployed: a signed "nothing newer" first, then the clock two days ahead makes the server's
+                // next statement look stale (demo script 26). With a release deployed, its manifest (valid 30 days)
+                // would still install, which the catalogue allows but the judge counts as taken.
+                case "time-forward" -> new Recipe("v1_base", (m, ds) -> m.checkAll(ds), null, Map.of(),
+                        Map.of("days", "2"), true);
                 // The device has a signed "nothing newer" first (demo script 21).
                 case "silent-server" -> new Recipe("v1_base", (m, ds) -> m.checkAll(ds), "2.0.0", Map.of(), Map.of(), false);
                 default -> plain;

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.secureota.workbench.firmware.AppDescriptor;
+import org.secureota.workbench.firmware.AppImage;
 import org.secureota.workbench.firmware.AppImageBuilder;
 import org.secureota.workbench.firmware.ChipId;
 import org.secureota.workbench.firmware.ManifestRefusal;
@@ -54,7 +55,7 @@ class AttackerTest {
 
     static final Path ROOT = Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath();
     static final List<String> TABLE = List.of("rogue-server", "wrong-host-cert", "stolen-server-key", "expired-cert", "flipped-byte",
-            "truncated-image", "padded-image", "tampered-record", "dropped-connection", "slow-retrieval",
+            "resealed-image", "truncated-image", "padded-image", "tampered-record", "dropped-connection", "slow-retrieval",
             "endless-data", "replayed-manifest", "downgrade", "freeze", "wrong-signing-key", "alg-confusion",
             "mix-and-match", "steal-image", "time-rollback", "silent-server", "time-forward");
 
@@ -229,6 +230,15 @@ class AttackerTest {
                     assertThat(image).hasSize((int) v3.size());
                     assertThat(differences(image, Files.readAllBytes(root.resolve("shop-display3.0.0.bin"))))
                             .isEqualTo(1);
+                }
+                case "resealed-image" -> {
+                    // Well formed and sealed again (checksum, appended SHA-256), yet not the signed image.
+                    AppImage resealed = AppImage.parse(image);
+                    assertThat(resealed.valid()).as(resealed.problems().toString()).isTrue();
+                    assertThat(resealed.hashOk()).isTrue();
+                    assertThat(resealed.descriptor().orElseThrow().idfVersion()).isEqualTo("patched-and-resealed");
+                    assertThat(resealed.sha256()).isNotEqualTo(served.sha256());
+                    assertThat(image).hasSize((int) v3.size());
                 }
                 case "truncated-image" -> assertThat(image).hasSize((int) v3.size() - 4096);
                 case "padded-image" -> assertThat(image).hasSize((int) v3.size() + 4096);

@@ -35,12 +35,12 @@ class MatrixReportTest {
 
     @Test
     void aKnownGapIsSaidNotFailedAndAGapThatClosesIsAProblem() {
-        MatrixReport gap = new MatrixReport(List.of(cell("secure", "flipped-byte", MatrixCell.RESISTED),
-                cell("no-hash", "flipped-byte", MatrixCell.RESISTED)));
+        MatrixReport gap = new MatrixReport(List.of(cell("secure", "truncated-image", MatrixCell.RESISTED),
+                cell("no-size-check", "truncated-image", MatrixCell.RESISTED)));
         assertThat(gap.problems()).isEmpty();
-        assertThat(gap.gaps()).singleElement().asString().contains("no-hash").contains("re-seals");
-        assertThat(gap.html()).contains("Not proven").contains("re-seals");
-        MatrixReport closed = new MatrixReport(List.of(cell("no-hash", "flipped-byte", MatrixCell.NOT_RESISTED)));
+        assertThat(gap.gaps()).singleElement().asString().contains("no-size-check").contains("signed hash");
+        assertThat(gap.html()).contains("Not proven").contains("signed hash");
+        MatrixReport closed = new MatrixReport(List.of(cell("no-size-check", "truncated-image", MatrixCell.NOT_RESISTED)));
         assertThat(closed.problems()).singleElement().asString().contains("knownGap()");
     }
 
