@@ -123,20 +123,21 @@ class WindowSizeTest {
         CompletableFuture<RunSnapshot> run = onFx(() -> c.scenario().run(script, RunMode.STEP));
         // Step through to the check's outcome (step 3 passed: RESISTED on the banner); step 4 then waits.
         long deadline = System.currentTimeMillis() + 240_000;
-        while (!run.isDone() && System.currentTimeMillis() < deadline && !onFx(() -> c.scenario().model().stepSnapshots()
-                .size() > 3 && c.scenario().model().stepSnapshots().get(2).status() == StepStatus.PASSED
-                && c.scenario().model().waitingProperty().get())) {
-            if (onFx(() -> c.scenario().model().waitingProperty().get())) {
-                onFx(() -> {
-                    c.scenario().next();
-                    return null;
-                });
+        // One read and one "next" on the FX thread together: the model cannot move between them (a waiting step
+        // stays waiting until "next"), so the test never steps past step 4.
+        while (!run.isDone() && System.currentTimeMillis() < deadline && !onFx(() -> {
+            ScenarioViewModel m = c.scenario().model();
+            boolean checked = m.stepSnapshots().size() > 3 && m.stepSnapshots().get(2).status() == StepStatus.PASSED;
+            if (!checked && m.waitingProperty().get()) {
+                c.scenario().next();
             }
+            return checked && m.waitingProperty().get();
+        })) {
             Thread.sleep(300); // not a wait: paces the presenter's "next"
         }
         assertThat(run.isDone()).as("the run waits at step 4").isFalse();
         try {
-            waitFor("the banner saying the attack was resisted", 30_000, () -> c.devicePanels().containsKey(DEVICE)
+            waitFor("the banner saying the attack was resisted", 60_000, () -> c.devicePanels().containsKey(DEVICE)
                     && c.devicePanels().get(DEVICE).outcomeHeadline.getText().equals("RESISTED"));
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; panels " + onFx(() -> c.devicePanels().keySet()) + ", headline "
