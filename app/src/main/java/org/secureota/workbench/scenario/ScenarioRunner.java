@@ -46,7 +46,10 @@ public final class ScenarioRunner {
     private final DemoScript script;
     private final ScenarioLab lab;
     private final RunMode mode;
-    private final Language language;
+    /** The narration's language: the window's, switched when the presenter changes it mid-run. */
+    private volatile Language language;
+    /** Each step's narration in both languages, as last narrated (a sweep counts its cuts): what a switch re-reads. */
+    private final LocalizedText[] narrations;
     private final List<RunListener> listeners = new CopyOnWriteArrayList<>();
     private final java.util.Set<RunListener> brokenListeners = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Semaphore nextPermits = new Semaphore(0);
@@ -64,12 +67,14 @@ public final class ScenarioRunner {
         this.mode = mode;
         this.language = language;
         List<StepSnapshot> steps = new ArrayList<>();
+        narrations = new LocalizedText[script.steps().size()];
         for (Step s : script.steps()) {
             // A sweep's narration counts its cuts; before the first one it tells of that first cut (cut 1, at the
             // sweep's first operation), not of a "cut 0" at operation "-".
             Object firstOp = s.action() instanceof StepAction.PowerCutSweep sweep ? sweep.every() : "-";
+            narrations[s.index() - 1] = s.narration().with("cuts", 1).with("operation", firstOp);
             steps.add(new StepSnapshot(s.index(), s.action().describe(),
-                    s.narration().with("cuts", 1).with("operation", firstOp).in(language), StepStatus.PENDING,
+                    narrations[s.index() - 1].in(language), StepStatus.PENDING,
                     "", List.of(), null, Duration.ZERO));
         }
         current = new RunSnapshot(script.title().in(language), mode, language, RunState.NOT_STARTED, 0, steps, null,
@@ -468,8 +473,28 @@ public final class ScenarioRunner {
     }
 
     void narrate(int index, LocalizedText text) {
-        setStep(index, x -> new StepSnapshot(x.index(), x.action(), text.in(language), x.status(), x.progress(),
-                x.expectations(), x.failure(), x.elapsed()));
+        setStep(index, x -> {
+            narrations[index - 1] = text;
+            return new StepSnapshot(x.index(), x.action(), text.in(language), x.status(), x.progress(),
+                    x.expectations(), x.failure(), x.elapsed());
+        });
+    }
+
+    /**
+     * Tells the rest of the run in {@code to}: the title and every step's narration switch now (the window's
+     * language changed mid-run; a script carries both texts), and later narrations follow. The journal keeps both.
+     */
+    public void language(Language to) {
+        update(s -> {
+            language = to;
+            List<StepSnapshot> steps = new ArrayList<>();
+            for (StepSnapshot x : s.steps()) {
+                steps.add(new StepSnapshot(x.index(), x.action(), narrations[x.index() - 1].in(to), x.status(),
+                        x.progress(), x.expectations(), x.failure(), x.elapsed()));
+            }
+            return new RunSnapshot(script.title().in(to), mode, to, s.state(), s.currentStep(), steps, s.problem(),
+                    s.elapsed());
+        });
     }
 
     boolean stopped() {

@@ -233,7 +233,7 @@ public final class MainController {
         attackerScroll.setFitToWidth(true);
         attackerScroll.getStyleClass().add("attacker-scroll");
         upperSplit.getItems().add(attackerScroll);
-        layoutUpperSplit();
+        placeScenario();
         for (AttackCardModel card : model.cards()) {
             card.armedProperty().addListener((o, a, armed) -> {
                 if (armed) {
@@ -434,11 +434,9 @@ public final class MainController {
         if (on) {
             upperSplit.getItems().remove(serverScroll);
             mainSplit.getItems().remove(timelinePane);
-            layoutUpperSplit();
         } else {
             if (!upperSplit.getItems().contains(serverScroll)) {
                 upperSplit.getItems().add(0, serverScroll);
-                layoutUpperSplit();
             }
             if (!mainSplit.getItems().contains(timelinePane)) {
                 mainSplit.getItems().add(timelinePane);
@@ -448,6 +446,19 @@ public final class MainController {
         if (presentationItem.isSelected() != on) {
             presentationItem.setSelected(on);
         }
+        placeScenario();
+    }
+
+    /** The script strip: above the panels on the bench, above the attacker on stage (see {@link ScenarioPlacement}). */
+    private ScenarioPlacement scenarioPlacement;
+    private Node scenarioStrip;
+
+    private void placeScenario() {
+        if (scenarioPlacement == null) {
+            scenarioPlacement = new ScenarioPlacement(root, mainSplit, upperSplit);
+        }
+        scenarioPlacement.place(scenarioStrip, attackerScroll, presentationItem.isSelected());
+        layoutUpperSplit();
     }
 
     /** Shows or hides the parts under {@code parent} marked {@code chrome} (bench-only, hidden on stage). */
@@ -689,9 +700,8 @@ public final class MainController {
 
     /** Shows the scenario strip above the panels. */
     void showScenario(ScenarioPanel panel) {
-        VBox center = new VBox(panel.view(), mainSplit);
-        VBox.setVgrow(mainSplit, javafx.scene.layout.Priority.ALWAYS);
-        root.setCenter(center);
+        scenarioStrip = panel.view();
+        placeScenario();
         // A window opened in presentation mode hides the strip's bench-only parts (the pace) from the start.
         showChrome(panel.view(), !presentation());
     }

@@ -66,6 +66,17 @@ final class ScenarioControl {
                 r.readingPause(seconds.intValue());
             }
         });
+        // The narration follows the window's language mid-run (a script carries English and French texts).
+        i18n.localeProperty().addListener((o, a, locale) -> {
+            ScenarioRunner r = runner;
+            if (r != null) {
+                r.language(languageOf(locale));
+            }
+        });
+    }
+
+    static Language languageOf(Locale locale) {
+        return locale != null && locale.getLanguage().equals(Locale.FRENCH.getLanguage()) ? Language.FR : Language.EN;
     }
 
     /**
@@ -120,7 +131,6 @@ final class ScenarioControl {
         lab.discardOnClose(scratch, base.lab().sessions());
         switchTo.accept(lab);
         model.clear();
-        Language language = i18n.getLocale().getLanguage().equals(Locale.FRENCH.getLanguage()) ? Language.FR : Language.EN;
         lab.open(LabSession.open(options));
         boolean esp32Speed = esp32Speed(parsed, mode, model.pauseSecondsProperty().get());
         return lab.ready().thenCompose(session -> esp32Speed
@@ -130,7 +140,7 @@ final class ScenarioControl {
                 })
                 : CompletableFuture.completedFuture(session)).thenCompose(session -> {
             ScenarioRunner r = new ScenarioRunner(parsed, new SessionScenarioLab(session, session.attacker(),
-                    base.projectRoot(), lcd), mode, language);
+                    base.projectRoot(), lcd), mode, languageOf(i18n.getLocale()));
             r.readingPause(model.pauseSecondsProperty().get());
             r.addListener(snapshots::offer);
             snapshots.offer(r.snapshot());

@@ -11,7 +11,7 @@ import javafx.scene.layout.VBox;
 import org.secureota.workbench.scenario.StepSnapshot;
 
 /**
- * The scenario runner's strip above the panels: title and position, the narration in large type,
+ * The scenario runner's strip (above the panels; on stage above the attacker): title and position, the narration in large type,
  * the steps with their marks, a failed expectation's expected and seen values, and the controls.
  * Shown while a run exists, in presentation mode too.
  */
@@ -60,18 +60,19 @@ final class ScenarioPanel {
         paceLabel.setTooltip(paceTip);
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
-        // At 1280x720 in presentation mode the title and the counter give way (cut, whole in a tooltip),
-        // never the buttons: the header is not clipped on the right.
-        for (Label l : new Label[] {title, position}) {
-            l.setMinWidth(0);
-            javafx.scene.control.Tooltip tip = new javafx.scene.control.Tooltip();
-            tip.textProperty().bind(l.textProperty());
-            l.setTooltip(tip);
-        }
+        // The title has its own line and wraps: on stage the strip is half the window wide (above the attacker),
+        // too narrow for the title, the counter and the buttons on one line. The counter gives way (cut, whole in
+        // a tooltip), never the buttons: the header is not clipped on the right.
+        title.setWrapText(true);
+        title.setMinHeight(Region.USE_PREF_SIZE);
+        position.setMinWidth(0);
+        javafx.scene.control.Tooltip positionTip = new javafx.scene.control.Tooltip();
+        positionTip.textProperty().bind(position.textProperty());
+        position.setTooltip(positionTip);
         for (Button b : new Button[] {nextButton, restartButton, stopButton}) {
             b.setMinWidth(Region.USE_PREF_SIZE);
         }
-        HBox head = new HBox(12, title, position, grow, paceLabel, pace, nextButton, restartButton, stopButton);
+        HBox head = new HBox(12, position, grow, paceLabel, pace, nextButton, restartButton, stopButton);
         head.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         head.getStyleClass().add("scenario-head");
         Label narration = new Label();
@@ -115,7 +116,7 @@ final class ScenarioPanel {
                 steps.scrollTo(Math.max(0, index.intValue() - 2));
             }
         });
-        root.getChildren().addAll(head, narration, failure, steps);
+        root.getChildren().addAll(title, head, narration, failure, steps);
         root.managedProperty().bind(model.activeProperty());
         root.visibleProperty().bind(model.activeProperty());
     }

@@ -156,4 +156,36 @@ class ScenarioRunnerTest {
         assertThat(end.state()).isEqualTo(RunState.STOPPED);
         assertThat(end.steps()).extracting(StepSnapshot::status).containsOnly(StepStatus.SKIPPED);
     }
+
+    @Test
+    void theNarrationFollowsALanguageSwitchMidRun() throws Exception {
+        TelemetryFedLab lab = new TelemetryFedLab();
+        ScenarioRunner runner = new ScenarioRunner(script(), lab, RunMode.STEP, Language.EN);
+        List<RunSnapshot> seen = new CopyOnWriteArrayList<>();
+        runner.addListener(seen::add);
+        var done = runner.start();
+        until(() -> statusOf(runner, 1) == StepStatus.WAITING_FOR_NEXT);
+        assertThat(runner.snapshot().steps().get(0).narration()).isEqualTo("Look at the screen");
+
+        runner.language(Language.FR);
+        RunSnapshot fr = runner.snapshot();
+        assertThat(fr.title()).isEqualTo("Enchaînement");
+        assertThat(fr.language()).isEqualTo(Language.FR);
+        assertThat(fr.steps()).extracting(StepSnapshot::narration)
+                .containsExactly("Regardez l'écran", "L'appareil refuse", "Toujours la V1");
+        assertThat(fr.steps().get(0).status()).as("the switch keeps where the run is").isEqualTo(StepStatus.WAITING_FOR_NEXT);
+        assertThat(fr.currentStep()).isEqualTo(1);
+        assertThat(seen.get(seen.size() - 1)).as("the views hear the switch").isEqualTo(fr);
+
+        runner.next();
+        until(() -> statusOf(runner, 2) == StepStatus.WAITING_FOR_NEXT);
+        assertThat(runner.snapshot().steps().get(1).narration()).as("later steps stay in the new language")
+                .isEqualTo("L'appareil refuse");
+        runner.language(Language.EN);
+        assertThat(runner.snapshot().title()).isEqualTo("Sequencing");
+        assertThat(runner.snapshot().steps().get(1).narration()).isEqualTo("The device refuses");
+        assertThat(runner.snapshot().steps().get(0).status()).isEqualTo(StepStatus.PASSED);
+        runner.stop();
+        done.get(10, TimeUnit.SECONDS);
+    }
 }
