@@ -183,6 +183,11 @@ public final class MainController {
         devicePanels.remove(id);
     }
 
+    /** Whether the device panels stand side by side (a weakened device is in the lab: SideBySide). */
+    boolean devicesSideBySide() {
+        return devicePanels.sideBySide();
+    }
+
     Map<String, DevicePanelController> devicePanels() {
         return devicePanels.panels();
     }
@@ -516,6 +521,14 @@ public final class MainController {
     void addRealBoard() {
         if (lab instanceof LiveSession live && live.session() != null) {
             AddBoardDialog.open(root.getScene().getWindow(), i18n, live.session());
+        }
+    }
+
+    /** Lab > Add a virtual device…: a secure or weakened device beside the others (AddDeviceDialog). */
+    @FXML
+    void addVirtualDevice() {
+        if (lab instanceof LiveSession live && live.session() != null) {
+            AddDeviceDialog.open(root.getScene().getWindow(), i18n, live);
         }
     }
 
