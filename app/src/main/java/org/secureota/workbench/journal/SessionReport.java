@@ -103,11 +103,19 @@ public final class SessionReport {
         return variant;
     }
 
-    /** What a weakened device lacks, from its last boot report ({@code missing_defences}); empty when unknown. */
+    /**
+     * What a weakened device lacks: "lacks every check" from its factory's {@code missing}, or its own boot
+     * report's {@code missing_defences} (the last one wins); empty when the journal does not say.
+     */
     private String missingDefences(String deviceId) {
         String missing = "";
         for (JournalEvent e : events) {
-            if (EventType.DEVICE_BOOT.is(e) && deviceId.equals(e.deviceId())) {
+            if (!deviceId.equals(e.deviceId())) {
+                continue;
+            }
+            if (EventType.BOARD_FACTORY.is(e) && !e.field("missing").orElse("").isEmpty()) {
+                missing = "lacks " + e.field("missing").orElse("");
+            } else if (EventType.DEVICE_BOOT.is(e)) {
                 missing = e.field("missing_defences").orElse(missing);
             }
         }
