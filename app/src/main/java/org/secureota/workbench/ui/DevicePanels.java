@@ -84,6 +84,10 @@ final class DevicePanels {
         return sideBySide.active();
     }
 
+    javafx.beans.property.ReadOnlyBooleanProperty sideBySideProperty() {
+        return sideBySide.activeProperty();
+    }
+
     /** The first device's panel (the Lab menu's power items act on it); null when none. */
     DevicePanelController first() {
         return panels.values().stream().findFirst().orElse(null);

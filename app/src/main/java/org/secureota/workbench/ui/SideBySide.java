@@ -24,6 +24,7 @@ final class SideBySide {
     private final VBox column;
     private final Supplier<List<Panel>> panels;
     private final HBox row = new HBox();
+    private final javafx.beans.property.ReadOnlyBooleanWrapper active = new javafx.beans.property.ReadOnlyBooleanWrapper();
 
     SideBySide(VBox column, Supplier<List<Panel>> panels) {
         this.column = column;
@@ -55,6 +56,7 @@ final class SideBySide {
             if (row.getParent() != column) {
                 column.getChildren().add(row);
             }
+            active.set(true);
         } else if (row.getParent() == column) {
             for (Panel p : all) {
                 if (p.view().getParent() == row) {
@@ -64,6 +66,7 @@ final class SideBySide {
                 }
             }
             column.getChildren().remove(row);
+            active.set(false);
         }
     }
 
@@ -81,9 +84,13 @@ final class SideBySide {
         view.setMinWidth(Region.USE_COMPUTED_SIZE);
     }
 
-    /** Whether the panels stand side by side now (tests, screenshots). */
+    /** Whether the panels stand side by side now (the window then gives the device column more room). */
     boolean active() {
-        return row.getParent() == column;
+        return active.get();
+    }
+
+    javafx.beans.property.ReadOnlyBooleanProperty activeProperty() {
+        return active.getReadOnlyProperty();
     }
 
     Node row() {
