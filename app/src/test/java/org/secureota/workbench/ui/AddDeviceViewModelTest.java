@@ -94,7 +94,7 @@ class AddDeviceViewModelTest {
                     .isEqualTo("WEAKENED FIRMWARE NAIVE (lab only): lacks every check");
             i18n.localeProperty().set(Locale.FRENCH);
             assertThat(naivePanel.variantBadgeProperty().get())
-                    .isEqualTo("FIRMWARE AFFAIBLI NAIVE (labo seulement) : sans tous les contrôles");
+                    .isEqualTo("MICROLOGICIEL AFFAIBLI NAIVE (labo seulement) : sans tous les contrôles");
             DeviceViewModel securePanel = new DeviceViewModel(i18n);
             securePanel.setVariant(session.snapshot().boards().get("esp32-lab-01").variant());
             assertThat(securePanel.variantBadgeProperty().get()).isEmpty();
