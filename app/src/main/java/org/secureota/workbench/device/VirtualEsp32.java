@@ -154,7 +154,7 @@ public final class VirtualEsp32 implements AutoCloseable {
                 + variant.missingEn() + "). " + output.strip() : output.strip();
         journal.append(EventType.BOARD_FACTORY, deviceName, text,
                 Map.of("flash", flash.toString(), "app", appImage.toString(), "layout", layout.wireName(),
-                        "provisioned", factoryData != null, "variant", variant.wireName()));
+                        "provisioned", factoryData != null, "variant", variant.wireName(), "missing", variant.missingEn()));
     }
 
     /** Runs {@code virtual-esp32 inspect --flash FILE} and returns what it prints. */

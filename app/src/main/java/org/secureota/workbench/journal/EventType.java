@@ -170,7 +170,7 @@ public enum EventType {
 
     // --- device: the virtual board's supervisor (board: lines, see device.BoardEvent) ---
     /** A factory-fresh flash was written (fields: flash, app, layout, provisioned). */
-    BOARD_FACTORY("board.factory", Source.DEVICE, "flash", "app", "layout", "provisioned"),
+    BOARD_FACTORY("board.factory", Source.DEVICE, "flash", "app", "layout", "provisioned", "variant", "missing"),
     /** A command sent to the supervisor's stdin (fields: command). */
     BOARD_COMMAND("board.command", Source.DEVICE, "command"),
     /** The board process started (fields: pid, flash). */

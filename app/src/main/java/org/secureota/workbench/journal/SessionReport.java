@@ -69,6 +69,7 @@ public final class SessionReport {
             read.errors().forEach(err -> h.append("<li>line ").append(err.line()).append(": ").append(esc(err.reason())).append("</li>"));
             h.append("</ul>\n");
         }
+        weakenedDevices(h);
         capture(h);
         steps(h);
         timeline(h);
@@ -78,6 +79,90 @@ public final class SessionReport {
         eventTable(h);
         h.append("</body></html>\n");
         return h.toString();
+    }
+
+    // ---- weakened firmware ----
+
+    /**
+     * The firmware variant of each device as the journal says it: the factory's {@code board.factory}
+     * {@code variant}, else the device's own {@code device.boot} {@code profile} (the last one wins: a
+     * Reset demo re-flashes). Devices the journal says nothing about are absent.
+     */
+    Map<String, String> variants() {
+        Map<String, String> variant = new TreeMap<>();
+        for (JournalEvent e : events) {
+            if (e.deviceId() == null) {
+                continue;
+            }
+            if (EventType.BOARD_FACTORY.is(e)) {
+                e.field("variant").ifPresent(v -> variant.put(e.deviceId(), v));
+            } else if (EventType.DEVICE_BOOT.is(e)) {
+                e.field("profile").ifPresent(v -> variant.put(e.deviceId(), v));
+            }
+        }
+        return variant;
+    }
+
+    /**
+     * What a weakened device lacks: "lacks every check" from its factory's {@code missing}, or its own boot
+     * report's {@code missing_defences} (the last one wins); empty when the journal does not say.
+     */
+    private String missingDefences(String deviceId) {
+        String missing = "";
+        for (JournalEvent e : events) {
+            if (!deviceId.equals(e.deviceId())) {
+                continue;
+            }
+            if (EventType.BOARD_FACTORY.is(e) && !e.field("missing").orElse("").isEmpty()) {
+                missing = "lacks " + e.field("missing").orElse("");
+            } else if (EventType.DEVICE_BOOT.is(e)) {
+                missing = e.field("missing_defences").orElse(missing);
+            }
+        }
+        return missing;
+    }
+
+    private boolean weakened(String deviceId) {
+        String v = variants().get(deviceId);
+        return v != null && !"secure".equals(v);
+    }
+
+    /**
+     * The devices that ended the session bricked: their last word was the firmware's {@code BRICKED} error
+     * (a failed image marked valid before its self-test, booting again and again) with no factory re-flash
+     * since (Lab > Reset demo makes the board anew).
+     */
+    java.util.Set<String> bricked() {
+        java.util.Set<String> bricked = new java.util.TreeSet<>();
+        for (JournalEvent e : events) {
+            if (e.deviceId() == null) {
+                continue;
+            }
+            if (EventType.BOARD_FACTORY.is(e)) {
+                bricked.remove(e.deviceId());
+            } else if (EventType.DEVICE_ERROR.is(e) && "BRICKED".equals(e.field("code").orElse(null))) {
+                bricked.add(e.deviceId());
+            }
+        }
+        return bricked;
+    }
+
+    /** A session with a weakened lab build says so first, loudly: its results are not the product's. */
+    private void weakenedDevices(StringBuilder h) {
+        Map<String, String> weak = new TreeMap<>(variants());
+        weak.values().removeIf("secure"::equals);
+        if (weak.isEmpty()) {
+            return;
+        }
+        h.append("<div class=\"weakened\"><h2>Weakened firmware in this session</h2><p>These devices ran a lab-only build")
+                .append(" with defences compiled out (the real board's build refuses it); what got through to them says what")
+                .append(" the missing check buys, not what the product does.</p><ul>");
+        weak.forEach((id, v) -> {
+            String missing = missingDefences(id);
+            h.append("<li><b>").append(esc(id)).append("</b>: WEAKENED FIRMWARE <b>").append(esc(v.toUpperCase(Locale.ROOT)))
+                    .append("</b>").append(missing.isEmpty() ? "" : " (" + esc(missing) + ")").append("</li>");
+        });
+        h.append("</ul></div>\n");
     }
 
     // ---- the network capture ----
@@ -282,7 +367,15 @@ public final class SessionReport {
                 }
                 slots.add(copy);
             }
-            h.append("<h3>").append(esc(d.getKey())).append("</h3>\n<svg class=\"flash\" viewBox=\"0 0 1010 60\" xmlns=\"http://www.w3.org/2000/svg\">")
+            h.append("<h3>").append(esc(d.getKey()));
+            if (weakened(d.getKey())) {
+                h.append(" <span class=\"weakened-badge\">WEAKENED FIRMWARE ")
+                        .append(esc(variants().get(d.getKey()).toUpperCase(Locale.ROOT))).append("</span>");
+            }
+            if (bricked().contains(d.getKey())) {
+                h.append(" <span class=\"bricked-badge\">BRICKED: boots a failed image again and again (no rollback)</span>");
+            }
+            h.append("</h3>\n<svg class=\"flash\" viewBox=\"0 0 1010 60\" xmlns=\"http://www.w3.org/2000/svg\">")
                     .append("<rect x=\"0\" y=\"5\" width=\"1000\" height=\"40\" class=\"chip\"><title>4 MiB flash</title></rect>");
             for (Map<String, Object> s : slots) {
                 long offset = number(s.get("offset"));
@@ -458,6 +551,9 @@ public final class SessionReport {
             ".stepline{stroke:#7a4eb5;stroke-dasharray:3,3}.steplabel{font-size:10px;fill:#7a4eb5}",
             ".chip{fill:#eeeeee;stroke:#999}.slot{stroke:#333}.slot.valid{fill:#b8e0b8}.slot.empty{fill:#f3d1d1}",
             ".slot.running{stroke-width:3}.slotlabel{font-size:12px}.axis{font-size:10px;fill:#666}",
+            ".weakened{border:3px solid #b00020;background:#fff0f0;padding:0 1em;margin-bottom:1em}",
+            ".bricked-badge{background:#222;color:#fff;padding:0 .4em;font-size:14px}",
+            ".weakened-badge{background:#b00020;color:#fff;padding:0 .4em;font-size:14px}",
             "@media print{@page{size:A4;margin:12mm}body{margin:0;font-size:11px}",
             "svg.timeline,svg.flash{width:100%;max-width:186mm;page-break-inside:avoid;break-inside:avoid}",
             "h2{page-break-after:avoid}table.steps tr,table.slots{page-break-inside:avoid}",

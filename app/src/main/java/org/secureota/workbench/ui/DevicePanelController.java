@@ -28,6 +28,7 @@ public final class DevicePanelController {
     @FXML Label title;
     @FXML LedView led;
     @FXML Label version;
+    @FXML Label variantBadge;
     @FXML Label running;
     @FXML Label power;
     @FXML Label progress;
@@ -60,6 +61,9 @@ public final class DevicePanelController {
         I18nBinder.bind(panel, i18n);
         title.textProperty().bind(model.deviceIdProperty());
         version.textProperty().bind(model.versionProperty());
+        variantBadge.textProperty().bind(model.variantBadgeProperty());
+        variantBadge.visibleProperty().bind(model.variantBadgeProperty().isNotEmpty());
+        variantBadge.managedProperty().bind(variantBadge.visibleProperty());
         running.textProperty().bind(model.runningProperty());
         power.textProperty().bind(model.powerProperty());
         progress.textProperty().bind(model.progressProperty());
@@ -68,6 +72,7 @@ public final class DevicePanelController {
         led.patternProperty().bind(model.ledProperty());
         flashMap.mapProperty().bind(model.flashMapProperty());
         flashMap.runningTextProperty().bind(i18n.text("flash.running"));
+        flashMap.brickedTextProperty().bind(i18n.text("flash.bricked"));
         flashMap.nextBootTextProperty().bind(i18n.text("flash.nextBoot"));
         flashMap.flashTextProperty().bind(i18n.text("flash.flash"));
         flashMap.wordsProperty().bind(javafx.beans.binding.Bindings.createObjectBinding(

@@ -27,6 +27,7 @@ final class DevicePanels {
     private final BiConsumer<String, DevicePanelController> onNewPanel;
     private final Consumer<String> onRemoved;
     private final Map<String, DevicePanelController> panels = new LinkedHashMap<>();
+    private final SideBySide sideBySide;
 
     /**
      * {@code onNewPanel} hears each new panel once it is in the column (presentation mode, the fleet view),
@@ -39,6 +40,8 @@ final class DevicePanels {
         this.notifier = notifier;
         this.onNewPanel = onNewPanel;
         this.onRemoved = onRemoved;
+        this.sideBySide = new SideBySide(column, () -> panels.values().stream()
+                .map(p -> new SideBySide.Panel(p.view(), p.model().variantProperty().get().weakened())).toList());
     }
 
     /** Shows a device and its board's power (null: unknown, as in a replay), creating its panel on first sight. */
@@ -48,6 +51,7 @@ final class DevicePanels {
             panel = load(actions);
             panels.put(id, panel);
             column.getChildren().add(panel.view());
+            panel.model().variantProperty().addListener((o, a, b) -> sideBySide.relayout());
             onNewPanel.accept(id, panel);
         }
         if (actions.live() && !panel.actions().live()) {
@@ -63,7 +67,9 @@ final class DevicePanels {
             // A panel still referenced elsewhere (a listener, an event) must not hold its session through its buttons.
             panel.setActions(DeviceActions.NONE);
             column.getChildren().remove(panel.view());
+            sideBySide.forget(panel.view());
             onRemoved.accept(id);
+            sideBySide.relayout();
         }
     }
 
@@ -71,6 +77,15 @@ final class DevicePanels {
         for (String id : new ArrayList<>(panels.keySet())) {
             remove(id);
         }
+    }
+
+    /** Whether the panels stand side by side (a weakened device is in the lab). */
+    boolean sideBySide() {
+        return sideBySide.active();
+    }
+
+    javafx.beans.property.ReadOnlyBooleanProperty sideBySideProperty() {
+        return sideBySide.activeProperty();
     }
 
     /** The first device's panel (the Lab menu's power items act on it); null when none. */

@@ -10,6 +10,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import org.secureota.workbench.attack.Judgement;
 import org.secureota.workbench.device.DeviceSnapshot;
+import org.secureota.workbench.device.FirmwareVariant;
 import org.secureota.workbench.device.LcdScreen;
 import org.secureota.workbench.device.LedPattern;
 import org.secureota.workbench.device.TelemetryLine;
@@ -42,6 +43,10 @@ public final class DeviceViewModel {
     private final StringProperty imageArgument = new SimpleStringProperty(this, "imageArgument", "");
     private final StringBinding image;
     private final ObjectProperty<DeviceSnapshot> snapshot = new SimpleObjectProperty<>(this, "snapshot");
+    /** The defence profile of the board's factory firmware (secure unless a weakened lab build was flashed). */
+    private final ObjectProperty<FirmwareVariant> variant =
+            new SimpleObjectProperty<>(this, "variant", FirmwareVariant.SECURE);
+    private final StringBinding variantBadge;
     /** The progress event the last verdict closed: its attempt is over, nothing downloads any more. */
     private TelemetryLine.OtaProgress closedProgress;
     private TelemetryLine.OtaVerdict seenVerdict;
@@ -70,6 +75,42 @@ public final class DeviceViewModel {
         verdictExplanation = i18n.bind(() -> explain(verdictCode.get(), verdictDetail.get()), verdictCode, verdictDetail);
         image = i18n.bind(() -> imageKey.get().isEmpty() ? "—" : i18n.get(imageKey.get(), imageArgument.get()),
                 imageKey, imageArgument);
+        variantBadge = i18n.bind(() -> badge(variant.get()), variant);
+    }
+
+    /** The loud badge of a weakened variant, naming what it lacks; empty for the secure firmware. */
+    private String badge(FirmwareVariant v) {
+        if (v == null || !v.weakened()) {
+            return "";
+        }
+        boolean french = "fr".equals(i18n.localeProperty().get().getLanguage());
+        return i18n.get("device.variant.weakened", v.wireName().toUpperCase(Locale.ROOT),
+                french ? v.missingFr() : v.missingEn());
+    }
+
+    /**
+     * The board's firmware variant as the session reports it ({@code secure}, {@code naive}, ...; null or
+     * unknown: the board is not one the lab flashed, shown as secure). FX thread.
+     */
+    public void setVariant(String wireName) {
+        FirmwareVariant v = FirmwareVariant.SECURE;
+        if (wireName != null) {
+            try {
+                v = FirmwareVariant.fromWireName(wireName);
+            } catch (IllegalArgumentException unknown) {
+                v = FirmwareVariant.SECURE;
+            }
+        }
+        variant.set(v);
+    }
+
+    public ObjectProperty<FirmwareVariant> variantProperty() {
+        return variant;
+    }
+
+    /** "WEAKENED FIRMWARE: NAIVE, lacks every check" in the current language; empty when secure. */
+    public StringBinding variantBadgeProperty() {
+        return variantBadge;
     }
 
     /**

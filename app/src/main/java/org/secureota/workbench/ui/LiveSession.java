@@ -224,6 +224,7 @@ final class LiveSession implements LabActions {
             DeviceViewModel model = controller.showDevice(d.getKey(), d.getValue(), board == null ? null : board.power(),
                     device == null ? DeviceActions.NONE : actions(device));
             model.setJudgement(attackerModel.latestJudgements().get(d.getKey()));
+            model.setVariant(board == null ? null : board.variant());
             if (d.getValue().version() != null) {
                 StartTiming.firstDeviceShown();
             }
@@ -328,6 +329,27 @@ final class LiveSession implements LabActions {
             return CompletableFuture.failedFuture(new IllegalStateException("the lab is still opening"));
         }
         return s.resetDemo();
+    }
+
+    /**
+     * Lab > Add a virtual device: a factory-fresh V1 device of {@code variant} (a weakened lab build, or the
+     * secure one), its LCD in the window's language; its panel appears with the next snapshot.
+     */
+    CompletableFuture<org.secureota.workbench.session.LabDevice> addVirtualDevice(String id,
+            org.secureota.workbench.device.FirmwareVariant variant) {
+        LabSession s = session;
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the lab is still opening"));
+        }
+        org.secureota.workbench.device.LcdLanguage lcd = options.lcdLanguageFor(i18n.getLocale());
+        return s.createVirtualDevice(id, LabSessionDefaults.PRODUCT,
+                VirtualDeviceOptions.factoryFreshV1().withLcdLanguage(lcd).withVariant(variant));
+    }
+
+    /** The ids of the session's devices (empty while it opens). */
+    java.util.List<String> deviceIds() {
+        LabSession s = session;
+        return s == null ? java.util.List.of() : s.devices().stream().map(org.secureota.workbench.session.LabDevice::id).toList();
     }
 
     @Override

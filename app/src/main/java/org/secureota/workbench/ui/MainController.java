@@ -111,6 +111,8 @@ public final class MainController {
             // A panel made while presentation mode is on (a script's new lab) hides its bench parts too.
             showChrome(panel.view(), !presentation());
         }, fleet::untrack);
+        // Secure and weakened side by side: the device column takes the room of two panels.
+        devicePanels.sideBySideProperty().addListener((o, a, b) -> layoutUpperSplit());
         englishItem.setSelected(i18n.getLocale().equals(Locale.ENGLISH));
         frenchItem.setSelected(i18n.getLocale().equals(Locale.FRENCH));
         englishItem.setOnAction(e -> i18n.setLocale(Locale.ENGLISH));
@@ -181,6 +183,11 @@ public final class MainController {
 
     void removeDevice(String id) {
         devicePanels.remove(id);
+    }
+
+    /** Whether the device panels stand side by side (a weakened device is in the lab: SideBySide). */
+    boolean devicesSideBySide() {
+        return devicePanels.sideBySide();
     }
 
     Map<String, DevicePanelController> devicePanels() {
@@ -255,10 +262,15 @@ public final class MainController {
     }
 
     /** Dividers for the panels shown: server | devices | attacker, or devices | attacker in presentation. */
+    private boolean sideBySide() {
+        return devicePanels != null && devicePanels.sideBySide();
+    }
+
     private void layoutUpperSplit() {
         switch (upperSplit.getItems().size()) {
-            case 3 -> upperSplit.setDividerPositions(0.26, 0.68);
-            case 2 -> upperSplit.setDividerPositions(upperSplit.getItems().contains(serverScroll) ? 0.28 : 0.5);
+            case 3 -> upperSplit.setDividerPositions(0.26, sideBySide() ? 0.76 : 0.68);
+            case 2 -> upperSplit.setDividerPositions(upperSplit.getItems().contains(serverScroll) ? 0.28
+                    : sideBySide() ? 0.68 : 0.5);
             default -> { }
         }
     }
@@ -527,6 +539,14 @@ public final class MainController {
     void addRealBoard() {
         if (lab instanceof LiveSession live && live.session() != null) {
             AddBoardDialog.open(root.getScene().getWindow(), i18n, live.session());
+        }
+    }
+
+    /** Lab > Add a virtual device…: a secure or weakened device beside the others (AddDeviceDialog). */
+    @FXML
+    void addVirtualDevice() {
+        if (lab instanceof LiveSession live && live.session() != null) {
+            AddDeviceDialog.open(root.getScene().getWindow(), i18n, live);
         }
     }
 

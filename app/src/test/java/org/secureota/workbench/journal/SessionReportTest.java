@@ -91,4 +91,51 @@ class SessionReportTest {
         assertThat(html).contains("<td>image bytes served</td><td>433888</td>").contains("<h3>Updates</h3>")
                 .contains("flipped-byte");
     }
+
+    @Test
+    void aWeakenedDeviceIsMarkedLoudlyAndTheSecureOneIsNot(@TempDir Path lab) throws Exception {
+        SessionLog log = SessionLog.create(lab.resolve("sessions"), Instant.parse("2026-12-07T10:00:00Z"));
+        try (Journal journal = new Journal(log)) {
+            journal.append(Source.DEVICE, "lab-secure", "board.factory", "flash written", Map.of("flash", "a.bin",
+                    "app", "v1_base.bin", "layout", "arduino", "provisioned", true, "variant", "secure"));
+            journal.append(Source.DEVICE, "lab-naive", "board.factory", "WEAKENED FIRMWARE naive", Map.of("flash", "b.bin",
+                    "app", "profiles/naive/v1_base.bin", "layout", "arduino", "provisioned", true, "variant", "naive"));
+            journal.append(Source.DEVICE, "lab-naive", "device.boot", "boot", Map.of("slot", "ota_0", "version", "1.0.0",
+                    "profile", "naive", "missing_defences", "no pinning, no signature, no hash"));
+            journal.append(Source.DEVICE, "lab-secure", "device.boot", "boot", Map.of("slot", "ota_0", "version", "1.0.0",
+                    "profile", "secure"));
+            journal.append(Source.DEVICE, "lab-naive", "device.error", "BRICKED", Map.of("code", "BRICKED",
+                    "message", "self-test failed and this image was marked valid before it ran (no rollback): it boots again"));
+            for (String id : List.of("lab-naive", "lab-secure")) {
+                journal.append(Source.DEVICE, id, "device.partitions", "slots", Map.of("slots", List.of(
+                        Map.of("label", "app0", "slot", "ota_0", "offset", 65536, "size", 1310720, "state", "valid",
+                                "running", true, "image", Map.of("valid", true, "version", "1.0.0")))));
+            }
+        }
+        log.close();
+
+        SessionExport.writeReport(log.directory());
+        String html = Files.readString(log.directory().resolve("report.html"));
+        String section = html.substring(html.indexOf("<div class=\"weakened\">"), html.indexOf("</div>", html.indexOf("<div class=\"weakened\">")));
+        assertThat(section).contains("Weakened firmware in this session")
+                .contains("<li><b>lab-naive</b>: WEAKENED FIRMWARE <b>NAIVE</b> (no pinning, no signature, no hash)</li>")
+                .doesNotContain("lab-secure");
+        assertThat(html)
+                .contains("<h3>lab-secure</h3>").doesNotContain("lab-secure <span");
+        assertThat(html).contains("<h3>lab-naive <span class=\"weakened-badge\">WEAKENED FIRMWARE NAIVE</span>"
+                + " <span class=\"bricked-badge\">BRICKED: boots a failed image again and again (no rollback)</span></h3>");
+    }
+
+    @Test
+    void aSessionWithOnlySecureDevicesHasNoWeakenedSection(@TempDir Path lab) throws Exception {
+        SessionLog log = SessionLog.create(lab.resolve("sessions"), Instant.parse("2026-12-07T10:00:00Z"));
+        try (Journal journal = new Journal(log)) {
+            journal.append(Source.DEVICE, "lab-secure", "board.factory", "flash written", Map.of("flash", "a.bin",
+                    "app", "v1_base.bin", "layout", "arduino", "provisioned", true, "variant", "secure"));
+        }
+        log.close();
+        SessionExport.writeReport(log.directory());
+        assertThat(Files.readString(log.directory().resolve("report.html"))).doesNotContain("WEAKENED")
+                .doesNotContain("class=\"weakened\"");
+    }
 }

@@ -14,8 +14,17 @@ import org.secureota.workbench.device.TelemetryLine;
  *
  * @param flashSize  bytes of flash the map spans (the partition table's end, rounded up to a power of two)
  * @param regions    bootloader, partition table, then the table's partitions, by offset
+ * @param bricked    the device said its running image failed its self-test and cannot be rolled back
+ *                   (telemetry error {@code BRICKED}, a weakened build without rollback): it boots it again
  */
-public record FlashMap(long flashSize, List<Region> regions) {
+public record FlashMap(long flashSize, List<Region> regions, boolean bricked) {
+
+    /** Telemetry error code of a board whose failed image boots again (esp32-firmware firmware.cpp). */
+    public static final String BRICKED = "BRICKED";
+
+    public FlashMap(long flashSize, List<Region> regions) {
+        this(flashSize, regions, false);
+    }
 
     /** What kind of region it is; the themes colour each kind. */
     public enum Kind { BOOTLOADER, PARTITION_TABLE, OTADATA, APP, DATA }
@@ -85,7 +94,7 @@ public record FlashMap(long flashSize, List<Region> regions) {
         while (flash < end) {
             flash <<= 1;
         }
-        return new FlashMap(flash, regions);
+        return new FlashMap(flash, regions, device.lastError() != null && BRICKED.equals(device.lastError().code()));
     }
 
     /**

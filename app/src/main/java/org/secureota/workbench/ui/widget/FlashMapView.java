@@ -51,6 +51,7 @@ public final class FlashMapView extends CanvasRegion {
             withRegionMeta(List.of(FREE, SYSTEM, DATA, APP, TEXT, DOWNLOAD, VALID, PENDING, BAD, NEUTRAL, LEGEND_SIZE));
 
     private final ObjectProperty<FlashMap> map = new SimpleObjectProperty<>(this, "map", FlashMap.EMPTY);
+    private final javafx.beans.property.StringProperty brickedText = new javafx.beans.property.SimpleStringProperty(this, "brickedText", "BRICKED: boots a failed image, no rollback");
     private final javafx.beans.property.StringProperty runningText = new javafx.beans.property.SimpleStringProperty(this, "runningText", "running");
     private final javafx.beans.property.StringProperty nextBootText = new javafx.beans.property.SimpleStringProperty(this, "nextBootText", "next boot");
     private final javafx.beans.property.StringProperty flashText = new javafx.beans.property.SimpleStringProperty(this, "flashText", "flash");
@@ -75,6 +76,7 @@ public final class FlashMapView extends CanvasRegion {
         getStyleClass().add("flash-map");
         map.addListener((o, a, b) -> markDirty());
         runningText.addListener((o, a, b) -> markDirty());
+        brickedText.addListener((o, a, b) -> markDirty());
         nextBootText.addListener((o, a, b) -> markDirty());
         flashText.addListener((o, a, b) -> markDirty());
         words.addListener((o, a, b) -> markDirty());
@@ -140,6 +142,11 @@ public final class FlashMapView extends CanvasRegion {
     }
 
     /** The words the map writes (the panel binds them to the current language). */
+    /** The running slot's mark on a bricked board (the panel binds it to the current language). */
+    public javafx.beans.property.StringProperty brickedTextProperty() {
+        return brickedText;
+    }
+
     public javafx.beans.property.StringProperty runningTextProperty() {
         return runningText;
     }
@@ -214,7 +221,7 @@ public final class FlashMapView extends CanvasRegion {
             });
             g.fillRect(x, barTop, w, barHeight);
             if (r.kind() == FlashMap.Kind.APP) {
-                drawSlot(g, r, x, barTop, w, barHeight, regular, bold, fontSize);
+                drawSlot(g, r, x, barTop, w, barHeight, regular, bold, fontSize, m.bricked() && r.running());
             }
             g.setStroke(text.get().deriveColor(0, 1, 1, 0.35));
             g.setLineWidth(1);
@@ -233,7 +240,7 @@ public final class FlashMapView extends CanvasRegion {
     }
 
     private void drawSlot(GraphicsContext g, FlashMap.Region r, double x, double y, double w, double h,
-                          Font regular, Font bold, double fontSize) {
+                          Font regular, Font bold, double fontSize, boolean bricked) {
         if (r.downloading()) {
             double filled = w * r.downloaded() / r.size();
             g.setFill(download.get().deriveColor(0, 1, 1, 0.45));
@@ -266,11 +273,22 @@ public final class FlashMapView extends CanvasRegion {
         g.fillText(state.isEmpty() ? "" : state, x + pad, y + pad + line, w - 2 * pad);
         g.setFill(text.get());
         String marks = (r.running() ? "▶ " + runningText.get() + "  " : "") + (r.slot() != null && r.slot().nextBoot() ? "⟳ " + nextBootText.get() : "");
+        if (bricked) {
+            // The board boots this failed image again and again: the slot says so, framed in the alarm colour.
+            marks = "✖ " + brickedText.get();
+            g.setStroke(bad.get());
+            g.setLineWidth(Math.max(3, fontSize * 0.25));
+            g.strokeRect(x + 1.5, y + 1.5, w - 3, h - 3);
+            g.setLineWidth(1);
+            g.setFill(bad.get().darker());
+        }
         if (r.downloading()) {
             marks = String.format(Locale.ROOT, "↓ %s / %s", size(r.downloaded()), size(r.imageSize()));
         }
-        if (y + pad + 3 * line < y + h - stripe) {
-            g.fillText(marks, x + pad, y + pad + 2 * line, w - 2 * pad);
+        if (bricked || y + pad + 3 * line < y + h - stripe) {
+            // A small map still says BRICKED: over the state line when the third line does not fit.
+            double at = y + pad + 3 * line < y + h - stripe ? 2 * line : line;
+            g.fillText(marks, x + pad, y + pad + at, w - 2 * pad);
             drawn.add(marks);
         }
     }
