@@ -36,7 +36,8 @@ import org.secureota.workbench.journal.Journal;
  * (boot stage, app) die with it (PR_SET_PDEATHSIG).
  *
  * <p>Threading: no lock is held while waiting for the board ({@link #start} waits up to 15 s for its
- * pty, {@link #stop} up to 5 s for it to quit) or while writing to it. Board listeners
+ * pty, {@link #stop} up to 5 s for it to quit, {@link #reset} up to 15 s for it to power on again) or
+ * while writing to it. Board listeners
  * ({@link #addBoardListener}) run on the thread that reads the supervisor's stdout and must return
  * at once; the lab session hands them on to its own event thread.
  */
@@ -442,6 +443,9 @@ public final class VirtualEsp32 implements AutoCloseable {
                             + stderrTail());
                 }
                 if (left <= 0) {
+                    // Counted as answered, so that a reset the board never answered (it could not start
+                    // its boot stage) does not hold up every later one.
+                    resetsDone = Math.max(resetsDone, ticket);
                     throw new VirtualBoardException("virtual-esp32 did not power on again within "
                             + READY_TIMEOUT.toSeconds() + " s of 'reset' (is the machine overloaded?). " + stderrTail());
                 }
