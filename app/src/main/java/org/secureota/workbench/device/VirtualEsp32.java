@@ -36,7 +36,8 @@ import org.secureota.workbench.journal.Journal;
  * (boot stage, app) die with it (PR_SET_PDEATHSIG).
  *
  * <p>Threading: no lock is held while waiting for the board ({@link #start} waits up to 15 s for its
- * pty, {@link #stop} up to 5 s for it to quit) or while writing to it. Board listeners
+ * pty, {@link #stop} up to 5 s for it to quit, {@link #reset} up to 15 s for it to power on again) or
+ * while writing to it. Board listeners
  * ({@link #addBoardListener}) run on the thread that reads the supervisor's stdout and must return
  * at once; the lab session hands them on to its own event thread.
  */
@@ -70,6 +71,15 @@ public final class VirtualEsp32 implements AutoCloseable {
     private volatile String sntpServer;
     private volatile Path tlsKeyLog;
     private volatile String localAddress;
+    /**
+     * {@link #reset()} counts the resets it wrote and the power-ons with reason {@code ext} the board
+     * answered them with (the supervisor handles its commands in order), so it returns only once the
+     * board has acted. Guarded by itself.
+     */
+    private final Object resets = new Object();
+    private long resetsSent;
+    private long resetsDone;
+    private boolean exited;
 
     /**
      * @param projectRoot the checkout that holds {@code esp32-firmware/build/}
@@ -272,6 +282,11 @@ public final class VirtualEsp32 implements AutoCloseable {
             process = started;
             starting = false;
         }
+        synchronized (resets) {
+            resetsSent = 0;
+            resetsDone = 0;
+            exited = false;
+        }
         Runtime.getRuntime().addShutdownHook(hook);
         journal.tryAppend(EventType.BOARD_STARTED, deviceName, "virtual board process " + started.pid() + " started on "
                 + flash, Map.of("pid", started.pid(), "flash", flash.toString()));
@@ -292,6 +307,12 @@ public final class VirtualEsp32 implements AutoCloseable {
             BoardEvent exited = new BoardEvent(EventType.BOARD_EXITED, "virtual board process exited with code "
                     + p.exitValue(), Map.of("exit_code", p.exitValue()));
             record(exited);
+            synchronized (resets) {
+                if (process == null || process == started) { // not a later start's board
+                    this.exited = true;
+                    resets.notifyAll();
+                }
+            }
         });
         try {
             BoardEvent r = ready.get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -399,9 +420,43 @@ public final class VirtualEsp32 implements AutoCloseable {
         command("power-off");
     }
 
-    /** The EN button: cut, then power on with reset reason {@code ext}. */
+    /**
+     * The EN button: cut, then power on with reset reason {@code ext}. Returns once the board says it
+     * powered on again (the old app is dead by then), not when the command is written: the supervisor
+     * may act on it later (a loaded machine), and a command sent to the device meanwhile would go to the
+     * app the reset is about to kill and be lost with it. Blocks up to 15 s; never call it on the FX thread.
+     */
     public void reset() {
-        command("reset");
+        long ticket;
+        synchronized (writeLock) {
+            command("reset");
+            synchronized (resets) {
+                ticket = ++resetsSent;
+            }
+        }
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        synchronized (resets) {
+            while (resetsDone < ticket) {
+                long left = deadline - System.nanoTime();
+                if (exited) {
+                    throw new VirtualBoardException("virtual-esp32 exited before it powered on again after 'reset': "
+                            + stderrTail());
+                }
+                if (left <= 0) {
+                    // Counted as answered, so that a reset the board never answered (it could not start
+                    // its boot stage) does not hold up every later one.
+                    resetsDone = Math.max(resetsDone, ticket);
+                    throw new VirtualBoardException("virtual-esp32 did not power on again within "
+                            + READY_TIMEOUT.toSeconds() + " s of 'reset' (is the machine overloaded?). " + stderrTail());
+                }
+                try {
+                    resets.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new VirtualBoardException("Interrupted while waiting for the board to power on after 'reset'", e);
+                }
+            }
+        }
     }
 
     /**
@@ -536,6 +591,12 @@ public final class VirtualEsp32 implements AutoCloseable {
                     ptyPath = (String) e.fields().get("pty");
                 }
                 record(e);
+                if (e.eventType() == EventType.BOARD_POWER_ON && "ext".equals(e.fields().get("reason"))) {
+                    synchronized (resets) {
+                        resetsDone++;
+                        resets.notifyAll();
+                    }
+                }
                 if (e.eventType() == EventType.BOARD_READY) {
                     ready.complete(e);
                 } else if (e.eventType() == EventType.BOARD_STATUS) {

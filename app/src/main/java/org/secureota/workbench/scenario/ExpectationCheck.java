@@ -15,6 +15,8 @@ import org.secureota.workbench.journal.JournalEvent;
  */
 final class ExpectationCheck {
 
+    private static final String STATUS_REPORT = "status_report";
+
     private final ScenarioLab lab;
     private final long sinceSeq;
 
@@ -75,6 +77,14 @@ final class ExpectationCheck {
     /** A device event matches a type, a device ({@code all} or null: any) and field values. */
     static boolean matches(JournalEvent e, String type, String device, Map<String, String> fields) {
         if (!e.type().equals(type)) {
+            return false;
+        }
+        // A device.boot that answers the link's status request (status_report: true) is the old boot
+        // retold, not a boot: counted as one, a reset step could pass on the report of the app the reset
+        // is about to kill, and the next command would go to that app and die with it. A script that
+        // means the reports names the field.
+        if (EventType.DEVICE_BOOT.is(e) && !fields.containsKey(STATUS_REPORT)
+                && "true".equals(e.field(STATUS_REPORT).orElse(null))) {
             return false;
         }
         if (device != null && !device.equals("all") && !device.equals(e.deviceId())) {
