@@ -66,6 +66,27 @@ class RunCommandTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void stepModeUsesEnterTypedAheadAndStopsWhenStandardInputEnds(@TempDir Path dir) throws Exception {
+        Path root = Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath();
+        org.secureota.workbench.Prerequisites.require(org.secureota.workbench.device.VirtualEsp32.isBuilt(root),
+                "the virtual ESP32 is not built: run esp32-firmware/host-build.sh (or mvn package)");
+        java.io.InputStream stdin = System.in;
+        CliTestSupport.Run r;
+        try {
+            // Two Enters, piped before the first step waits, then the end of input: two steps run, and
+            // the third, which waits for an Enter that cannot come, stops the run (it used to wait for ever).
+            System.setIn(new java.io.ByteArrayInputStream("\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            r = CliTestSupport.run("--lab", dir.resolve("lab").toString(), "run", "--step",
+                    root.resolve("demo-scripts/01-lifecycle.yaml").toString());
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(r.out()).contains("standard input ended").contains("=== STOPPED: 2 of 5 steps passed");
+    }
+
+    @Test
     void anUnknownLanguageAndAMissingScriptAreBadUsage(@TempDir Path dir) {
         assertThat(CliTestSupport.run("--lab", dir.toString(), "run", dir.resolve("none.yaml").toString()).err())
                 .contains("No script at");
