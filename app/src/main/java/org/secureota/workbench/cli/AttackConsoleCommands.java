@@ -1,5 +1,6 @@
 package org.secureota.workbench.cli;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +19,8 @@ import org.secureota.workbench.attack.AttackException;
 import org.secureota.workbench.attack.Attacker;
 import org.secureota.workbench.attack.ExpectedOutcome;
 import org.secureota.workbench.attack.ParameterSpec;
+import org.secureota.workbench.journal.EventType;
+import org.secureota.workbench.journal.JournalEvent;
 
 /**
  * The attacker's commands of {@code ./workbench lab}: {@code attacks}, {@code arm ID [param=value...]},
@@ -26,6 +29,9 @@ import org.secureota.workbench.attack.ParameterSpec;
  * line, so a scripted "arm" always precedes the "check" that follows it.
  */
 final class AttackConsoleCommands {
+
+    /** How long 'judge' waits for the judge to settle on the device's last attempt. */
+    private static final Duration JUDGING_WAIT = Duration.ofSeconds(10);
 
     private AttackConsoleCommands() {
     }
@@ -71,6 +77,22 @@ final class AttackConsoleCommands {
                         throw new UsageException("Name the attack and the device.");
                     }
                     refuseUnknown(args.get(0));
+                    // The judge settles a moment after a verdict: 'wait ID' returns on the verdict, and a 'judge'
+                    // right after it read "no attempt" while the attempt's judgement was on its way.
+                    long lastVerdict = console.session().journal().events(EventType.OTA_VERDICT, args.get(1), 0).stream()
+                            .mapToLong(JournalEvent::seq).max().orElse(0);
+                    long deadline = System.nanoTime() + JUDGING_WAIT.toNanos();
+                    try {
+                        while (!attacker.judgedThrough(lastVerdict) && System.nanoTime() < deadline) {
+                            attacker.awaitJudgement(args.get(0), args.get(1), lastVerdict - 1, Duration.ofMillis(200));
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    if (!attacker.judgedThrough(lastVerdict)) {
+                        c.println(args.get(1) + "'s last attempt is not judged yet: ask again in a moment");
+                        return;
+                    }
                     c.println(attacker.latest(args.get(0), args.get(1)).map(j -> "judged " + j.summary())
                             .orElse(args.get(1) + " has made no attempt judged against " + args.get(0) + " in this"
                                     + " session: arm it, then 'check " + args.get(1) + "'"));

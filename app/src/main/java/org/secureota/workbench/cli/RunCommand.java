@@ -1,10 +1,7 @@
 package org.secureota.workbench.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +16,6 @@ import org.secureota.workbench.scenario.RunMode;
 import org.secureota.workbench.scenario.RunSnapshot;
 import org.secureota.workbench.scenario.RunState;
 import org.secureota.workbench.scenario.ScenarioRun;
-import org.secureota.workbench.scenario.ScenarioRunner;
 import org.secureota.workbench.scenario.ScriptException;
 import org.secureota.workbench.scenario.ScriptReader;
 import picocli.CommandLine.Command;
@@ -80,6 +76,7 @@ final class RunCommand implements Runnable {
         Path projectRoot = Path.of(System.getProperty("workbench.home", ".")).toAbsolutePath().normalize();
         List<JunitReport.ScriptRun> results = new ArrayList<>();
         List<ScenarioRun.Outcome> outcomes = new ArrayList<>();
+        EnterReader enter = step ? new EnterReader(System.in, out) : null;
         for (DemoScript script : scripts) {
             out.println();
             out.println("=== " + script.file() + ": " + script.title().in(language));
@@ -88,8 +85,8 @@ final class RunCommand implements Runnable {
             ScenarioRun.Outcome outcome = ScenarioRun.run(script, lab, projectRoot, step ? RunMode.STEP : RunMode.HEADLESS,
                     language, runner -> {
                         runner.addListener(new ScenarioPrinter(out, step));
-                        if (step) {
-                            startEnterReader(runner);
+                        if (enter != null) {
+                            enter.follow(runner);
                         }
                     }, j -> {
                         // The attacker's own judgements, as it publishes them: the script only shows them.
@@ -160,21 +157,5 @@ final class RunCommand implements Runnable {
         out.println(String.format(Locale.ROOT, "%-" + width + "s  %-7s  %-7s  %7.1f s", "total", "",
                 passed + "/" + outcomes.size(), total / 1000.0));
         out.flush();
-    }
-
-    /** Enter on the terminal means "next". */
-    private static void startEnterReader(ScenarioRunner runner) {
-        Thread t = new Thread(() -> {
-            try {
-                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-                while (!runner.snapshot().state().finished() && in.readLine() != null) {
-                    runner.next();
-                }
-            } catch (IOException e) {
-                runner.stop();
-            }
-        }, "run-enter");
-        t.setDaemon(true);
-        t.start();
     }
 }

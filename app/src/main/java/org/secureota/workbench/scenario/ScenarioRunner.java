@@ -129,11 +129,16 @@ public final class ScenarioRunner {
         }
     }
 
-    /** Step mode: run the next step. Play mode: leave the current pause. Ignored when nothing waits. */
-    public void next() {
+    /**
+     * Step mode: run the next step. Play mode: leave the current pause. Ignored when nothing waits.
+     * Returns whether it let a waiting step go (a terminal's typed-ahead Enter is kept for a later one).
+     */
+    public synchronized boolean next() {
         if (nextPermits.availablePermits() == 0 && waitingForNext()) {
             nextPermits.release();
+            return true;
         }
+        return false;
     }
 
     private boolean waitingForNext() {

@@ -1,10 +1,6 @@
 package org.secureota.workbench.ui;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import javafx.fxml.FXML;
-import javafx.fxml.FXMLLoader;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
@@ -12,7 +8,6 @@ import javafx.scene.control.Label;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.VBox;
-import javafx.stage.Modality;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 
@@ -42,13 +37,7 @@ public final class AddBoardDialog {
 
     /** Loads the view for {@code model}; {@link #show} puts it in a window. FX thread. */
     static AddBoardDialog load(AddBoardViewModel model, I18n i18n) {
-        FXMLLoader loader = new FXMLLoader(AddBoardDialog.class.getResource("add-board.fxml"));
-        try {
-            loader.load();
-        } catch (IOException e) {
-            throw new UncheckedIOException("add-board.fxml could not be loaded", e);
-        }
-        AddBoardDialog view = loader.getController();
+        AddBoardDialog view = ModalDialogs.load("add-board.fxml");
         view.bind(model, i18n);
         return view;
     }
@@ -76,17 +65,7 @@ public final class AddBoardDialog {
 
     /** Shows the dialog over {@code owner}, titled in the reader's language; returns at once. */
     Stage show(Window owner, I18n i18n) {
-        Stage stage = new Stage();
-        stage.initOwner(owner);
-        stage.initModality(Modality.WINDOW_MODAL);
-        stage.titleProperty().bind(i18n.text("addBoard.title"));
-        Scene scene = new Scene(root, 680, 520);
-        if (owner != null && owner.getScene() != null) {
-            scene.getStylesheets().setAll(owner.getScene().getStylesheets());
-        }
-        stage.setScene(scene);
-        stage.show();
-        return stage;
+        return ModalDialogs.show(root, owner, i18n, "addBoard.title", 680, 520);
     }
 
     VBox root() {

@@ -1,16 +1,11 @@
 package org.secureota.workbench.ui;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import javafx.fxml.FXML;
-import javafx.fxml.FXMLLoader;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.VBox;
-import javafx.stage.Modality;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 import javafx.util.StringConverter;
@@ -38,13 +33,7 @@ public final class AddDeviceDialog {
 
     /** Loads the view for {@code model}; {@link #show} puts it in a window. FX thread. */
     static AddDeviceDialog load(AddDeviceViewModel model, I18n i18n) {
-        FXMLLoader loader = new FXMLLoader(AddDeviceDialog.class.getResource("add-device.fxml"));
-        try {
-            loader.load();
-        } catch (IOException e) {
-            throw new UncheckedIOException("add-device.fxml could not be loaded", e);
-        }
-        AddDeviceDialog view = loader.getController();
+        AddDeviceDialog view = ModalDialogs.load("add-device.fxml");
         view.bind(model, i18n);
         return view;
     }
@@ -83,17 +72,7 @@ public final class AddDeviceDialog {
 
     /** Shows the dialog over {@code owner}, titled in the reader's language; returns at once. */
     Stage show(Window owner, I18n i18n) {
-        Stage stage = new Stage();
-        stage.initOwner(owner);
-        stage.initModality(Modality.WINDOW_MODAL);
-        stage.titleProperty().bind(i18n.text("addDevice.title"));
-        Scene scene = new Scene(root, 560, 300);
-        if (owner != null && owner.getScene() != null) {
-            scene.getStylesheets().setAll(owner.getScene().getStylesheets());
-        }
-        stage.setScene(scene);
-        stage.show();
-        return stage;
+        return ModalDialogs.show(root, owner, i18n, "addDevice.title", 560, 300);
     }
 
     VBox root() {

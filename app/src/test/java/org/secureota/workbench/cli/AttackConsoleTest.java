@@ -78,6 +78,10 @@ class AttackConsoleTest {
             long mark = session.journal().size();
             console.dispatch("check esp32-lab-01");
             session.journal().awaitAfter(mark, EventType.OTA_VERDICT::is, WAIT).orElseThrow();
+            // Asked at once, before the judge has settled on the attempt: 'judge' waits for its judgement
+            // (it used to answer "no attempt" here, a moment before printing RESISTED).
+            console.dispatch("judge flipped-byte esp32-lab-01");
+            assertThat(text.toString()).doesNotContain("has made no attempt").doesNotContain("not judged yet");
             // The attacker judges by itself; the console prints its judgement as published, and 'judge' shows it
             // again: the same judgement the journal holds.
             String line = "judged flipped-byte on esp32-lab-01: RESISTED (the flipped byte reached esp32-lab-01, which"

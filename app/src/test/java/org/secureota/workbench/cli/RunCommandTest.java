@@ -46,9 +46,7 @@ class RunCommandTest {
     @Test
     @org.junit.jupiter.api.Timeout(300)
     void runShowsTheAttackersOwnJudgementAsItIsPublished(@TempDir Path dir) throws Exception {
-        Path root = Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath();
-        org.secureota.workbench.Prerequisites.require(org.secureota.workbench.device.VirtualEsp32.isBuilt(root),
-                "the virtual ESP32 is not built: run esp32-firmware/host-build.sh (or mvn package)");
+        Path root = builtProjectRoot();
         CliTestSupport.Run r = CliTestSupport.run("--lab", dir.resolve("lab").toString(), "run",
                 root.resolve("demo-scripts/12-flipped-byte.yaml").toString());
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
@@ -63,6 +61,33 @@ class RunCommandTest {
                 .read(session.resolve("journal.jsonl")).events().stream()
                 .filter(org.secureota.workbench.journal.EventType.ATTACK_JUDGED::is).toList();
         assertThat(judged).singleElement().satisfies(e -> assertThat(e.field("reason")).hasValue(reason));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void stepModeUsesEnterTypedAheadAndStopsWhenStandardInputEnds(@TempDir Path dir) throws Exception {
+        Path root = builtProjectRoot();
+        java.io.InputStream stdin = System.in;
+        CliTestSupport.Run r;
+        try {
+            // Two Enters, piped before the first step waits, then the end of input: two steps run, and
+            // the third, which waits for an Enter that cannot come, stops the run (it used to wait for ever).
+            System.setIn(new java.io.ByteArrayInputStream("\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            r = CliTestSupport.run("--lab", dir.resolve("lab").toString(), "run", "--step",
+                    root.resolve("demo-scripts/01-lifecycle.yaml").toString());
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(r.out()).contains("standard input ended").contains("=== STOPPED: 2 of 5 steps passed");
+    }
+
+    /** The project root, whose virtual ESP32 the scripts run (a missing build fails in CI). */
+    private static Path builtProjectRoot() {
+        Path root = Path.of(System.getProperty("workbench.projectRoot", ".")).toAbsolutePath();
+        org.secureota.workbench.Prerequisites.require(org.secureota.workbench.device.VirtualEsp32.isBuilt(root),
+                "the virtual ESP32 is not built: run esp32-firmware/host-build.sh (or mvn package)");
+        return root;
     }
 
     @Test

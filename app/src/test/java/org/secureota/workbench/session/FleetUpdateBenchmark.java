@@ -1,8 +1,6 @@
 package org.secureota.workbench.session;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
-import static org.secureota.workbench.session.SessionTestSupport.WAIT;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -14,13 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.secureota.workbench.firmware.OtaState;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 
@@ -62,36 +57,17 @@ class FleetUpdateBenchmark {
             Path folder = root.resolve("round-" + round);
             Files.createDirectories(folder);
             try (LabSession session = LabSession.openAndWait(SessionTestSupport.options(folder))) {
-                List<CompletableFuture<LabDevice>> made = new ArrayList<>();
-                for (int i = 1; i <= BOARDS; i++) {
-                    made.add(session.createVirtualDevice(String.format("seat-%02d", i), LabSessionDefaults.PRODUCT,
-                            VirtualDeviceOptions.factoryFreshV1()));
-                }
-                List<LabDevice> devices = new ArrayList<>();
-                for (CompletableFuture<LabDevice> f : made) {
-                    devices.add(f.get(LONG_WAIT.toSeconds(), TimeUnit.SECONDS));
-                }
-                for (LabDevice d : devices) {
-                    d.model().await(SessionTestSupport::v1Running, LONG_WAIT, "V1 running on " + d.id());
-                }
+                List<LabDevice> devices = VirtualFleet.startAtV1(session, "seat-%02d", BOARDS, LONG_WAIT);
                 long mark = session.journal().size();
                 long serverCpu0 = serverCpuNanos(threads);
                 long jvmCpu0 = os.getProcessCpuTime();
                 long started = System.nanoTime();
-                session.deploy(LabSessionDefaults.PRODUCT, "2.0.0").get(WAIT.toSeconds(), TimeUnit.SECONDS);
-                session.checkAll().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-                for (LabDevice d : devices) {
-                    d.model().await(s -> "2.0.0".equals(s.version()) && s.runningState() == OtaState.VALID, LONG_WAIT,
-                            "V2 confirmed on " + d.id());
-                }
+                VirtualFleet.deployV2AndCheckAll(session, devices, LONG_WAIT);
                 long wallMs = (System.nanoTime() - started) / 1_000_000;
                 double serverCpuMs = (serverCpuNanos(threads) - serverCpu0) / 1e6;
                 double jvmCpuMs = (os.getProcessCpuTime() - jvmCpu0) / 1e6;
 
-                List<JournalEvent> verdicts = session.journal().events(EventType.OTA_VERDICT, null, mark);
-                assertThat(verdicts).as("one verdict per board, every one UPDATED")
-                        .filteredOn(e -> "UPDATED".equals(e.fields().get("code")))
-                        .extracting(JournalEvent::deviceId).doesNotHaveDuplicates().hasSize(BOARDS);
+                VirtualFleet.assertOneUpdatedEach(session, mark, BOARDS);
                 List<JournalEvent> tls = session.journal().events(EventType.OTA_TLS, null, mark);
                 long resumed = tls.stream().filter(e -> Boolean.TRUE.equals(e.fields().get("resumed"))).count();
                 out.add(String.format(Locale.ROOT, "%5d  %17d ms  %14.1f ms  %11.1f ms  %17d (%d)  %s", round, wallMs,

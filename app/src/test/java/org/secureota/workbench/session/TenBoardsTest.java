@@ -5,18 +5,13 @@ import static org.secureota.workbench.session.SessionTestSupport.WAIT;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.secureota.workbench.Prerequisites;
-import org.secureota.workbench.firmware.OtaState;
-import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.network.CaptureExport;
 import org.junit.jupiter.api.Tag;
 
@@ -38,18 +33,7 @@ class TenBoardsTest {
         try (LabSession session = LabSession.openAndWait(SessionTestSupport.options(root))) {
             folder = session.folder();
             long started = System.nanoTime();
-            List<CompletableFuture<LabDevice>> made = new ArrayList<>();
-            for (int i = 1; i <= BOARDS; i++) {
-                made.add(session.createVirtualDevice(String.format("fleet-%02d", i), LabSessionDefaults.PRODUCT,
-                        VirtualDeviceOptions.factoryFreshV1()));
-            }
-            List<LabDevice> devices = new ArrayList<>();
-            for (CompletableFuture<LabDevice> f : made) {
-                devices.add(f.get(LONG_WAIT.toSeconds(), TimeUnit.SECONDS));
-            }
-            for (LabDevice d : devices) {
-                d.model().await(SessionTestSupport::v1Running, LONG_WAIT, "V1 running on " + d.id());
-            }
+            List<LabDevice> devices = VirtualFleet.startAtV1(session, "fleet-%02d", BOARDS, LONG_WAIT);
             long v1Ms = (System.nanoTime() - started) / 1_000_000;
             System.out.printf("ten boards: create -> \"V1 running\" on all %d boards in %d ms%n", BOARDS, v1Ms);
 
@@ -65,17 +49,10 @@ class TenBoardsTest {
 
             long mark = session.journal().size();
             long updateStarted = System.nanoTime();
-            session.deploy(LabSessionDefaults.PRODUCT, "2.0.0").get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            session.checkAll().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            for (LabDevice d : devices) {
-                d.model().await(s -> "2.0.0".equals(s.version()) && s.runningState() == OtaState.VALID, LONG_WAIT,
-                        "V2 confirmed on " + d.id());
-            }
+            VirtualFleet.deployV2AndCheckAll(session, devices, LONG_WAIT);
             System.out.printf("ten boards: deploy -> \"V2 confirmed\" on all %d boards in %d ms%n", BOARDS,
                     (System.nanoTime() - updateStarted) / 1_000_000);
-            assertThat(session.journal().events(EventType.OTA_VERDICT, null, mark))
-                    .filteredOn(e -> "UPDATED".equals(e.fields().get("code")))
-                    .extracting(e -> e.deviceId()).doesNotHaveDuplicates().hasSize(BOARDS);
+            VirtualFleet.assertOneUpdatedEach(session, mark, BOARDS);
             // The session's snapshot follows the models a moment later (listener threads): wait on it.
             SessionSnapshot all = session.await(s -> s.devices().size() == BOARDS && s.devices().values().stream()
                     .allMatch(d -> "2.0.0".equals(d.version())), WAIT, "all boards on 2.0.0 in the session snapshot");

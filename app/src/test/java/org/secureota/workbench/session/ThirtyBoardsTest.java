@@ -1,20 +1,15 @@
 package org.secureota.workbench.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.secureota.workbench.session.SessionTestSupport.WAIT;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.secureota.workbench.firmware.OtaState;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
 import org.junit.jupiter.api.Tag;
@@ -40,32 +35,13 @@ class ThirtyBoardsTest {
         try (LabSession session = LabSession.openAndWait(SessionTestSupport.options(root))) {
             assertThat(session.addresses().routed())
                     .as("this test runs where all of 127.0.0.0/8 routes to loopback (Linux)").isTrue();
-            List<CompletableFuture<LabDevice>> made = new ArrayList<>();
-            for (int i = 1; i <= BOARDS; i++) {
-                made.add(session.createVirtualDevice(String.format("seat-%02d", i), LabSessionDefaults.PRODUCT,
-                        VirtualDeviceOptions.factoryFreshV1()));
-            }
-            List<LabDevice> devices = new ArrayList<>();
-            for (CompletableFuture<LabDevice> f : made) {
-                devices.add(f.get(LONG_WAIT.toSeconds(), TimeUnit.SECONDS));
-            }
-            for (LabDevice d : devices) {
-                d.model().await(SessionTestSupport::v1Running, LONG_WAIT, "V1 running on " + d.id());
-            }
+            List<LabDevice> devices = VirtualFleet.startAtV1(session, "seat-%02d", BOARDS, LONG_WAIT);
             long mark = session.journal().size();
             long started = System.nanoTime();
-            session.deploy(LabSessionDefaults.PRODUCT, "2.0.0").get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            session.checkAll().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            for (LabDevice d : devices) {
-                d.model().await(s -> "2.0.0".equals(s.version()) && s.runningState() == OtaState.VALID, LONG_WAIT,
-                        "V2 confirmed on " + d.id());
-            }
+            VirtualFleet.deployV2AndCheckAll(session, devices, LONG_WAIT);
             System.out.printf("thirty boards: deploy + check all -> \"V2 confirmed\" on all %d in %d ms%n", BOARDS,
                     (System.nanoTime() - started) / 1_000_000);
-            List<JournalEvent> verdicts = session.journal().events(EventType.OTA_VERDICT, null, mark);
-            assertThat(verdicts).as("one verdict per board, every one UPDATED")
-                    .filteredOn(e -> "UPDATED".equals(e.fields().get("code")))
-                    .extracting(JournalEvent::deviceId).doesNotHaveDuplicates().hasSize(BOARDS);
+            List<JournalEvent> verdicts = VirtualFleet.assertOneUpdatedEach(session, mark, BOARDS);
             assertThat(verdicts).allSatisfy(e -> assertThat(e.fields().get("code")).isEqualTo("UPDATED"));
 
             // Each board reached the endpoint from its own address, and the endpoint knew whose it was.
