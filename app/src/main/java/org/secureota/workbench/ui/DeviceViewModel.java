@@ -93,6 +93,21 @@ public final class DeviceViewModel {
      * unknown: the board is not one the lab flashed, shown as secure). FX thread.
      */
     public void setVariant(String wireName) {
+        factoryVariant = wireName;
+        showVariant();
+    }
+
+    /** The variant the board was flashed with, as the session reports it (null: unknown). */
+    private String factoryVariant;
+
+    /**
+     * The badge follows the firmware the device RUNS: the defence profile its last boot reported, or, from a
+     * firmware that does not report one (or before its first boot), the variant it was flashed with. A weakened
+     * board that installed the secure build is no longer weakened, and the other way round.
+     */
+    private void showVariant() {
+        DeviceSnapshot s = snapshot.get();
+        String wireName = s != null && s.profile() != null ? s.profile() : factoryVariant;
         FirmwareVariant v = FirmwareVariant.SECURE;
         if (wireName != null) {
             try {
@@ -179,6 +194,7 @@ public final class DeviceViewModel {
         lcd.set(unpowered ? LcdScreen.BLANK : s.lcd());
         led.set(unpowered ? LedPattern.OFF : s.led());
         flashMap.set(FlashMap.of(s, downloading));
+        showVariant();
         TelemetryLine.OtaVerdict v = s.lastVerdict();
         verdictCode.set(v == null ? "" : v.code());
         verdictDetail.set(v == null || v.detail() == null ? "" : v.detail());

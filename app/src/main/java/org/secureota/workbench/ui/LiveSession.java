@@ -220,7 +220,7 @@ final class LiveSession implements LabActions {
         for (Map.Entry<String, DeviceSnapshot> d : s.devices().entrySet()) {
             LabDevice device = current.device(d.getKey()).orElse(null);
             BoardSnapshot board = s.boards().get(d.getKey());
-            attackerModel.deviceRuns(d.getKey(), d.getValue().version());
+            attackerModel.deviceShows(d.getKey(), d.getValue());
             DeviceViewModel model = controller.showDevice(d.getKey(), d.getValue(), board == null ? null : board.power(),
                     device == null ? DeviceActions.NONE : actions(device));
             model.setJudgement(attackerModel.latestJudgements().get(d.getKey()));

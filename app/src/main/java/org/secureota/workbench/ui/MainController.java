@@ -520,9 +520,7 @@ public final class MainController {
             return;
         }
         if (attacker != null) {
-            for (AttackCardModel c : attacker.cards()) {
-                c.judgementProperty().set(null);
-            }
+            attacker.forgetJudgements();
         }
         setStatus("app.status.resetting");
         lab.resetDemo().whenComplete((v, e) -> {
