@@ -64,6 +64,9 @@ public final class AttackerViewModel {
                     }
                 }
             });
+            // A card holds its attack's last judgement only; the banners of the other devices it judged forget it
+            // too when the attack is disarmed or armed again (unless the device runs the image it installed).
+            card.armedProperty().addListener((o, was, now) -> forgetJudgementsOf(a.id()));
         }
     }
 
@@ -100,6 +103,14 @@ public final class AttackerViewModel {
         Judgement gone = forged.follow(deviceId, s);
         if (gone != null && gone.equals(latest.get(deviceId))) {
             latest.remove(deviceId);
+        }
+    }
+
+    private void forgetJudgementsOf(String attackId) {
+        for (Map.Entry<String, Judgement> e : List.copyOf(latest.entrySet())) {
+            if (e.getValue().attackId().equals(attackId) && !e.getValue().equals(forged.running(e.getKey()))) {
+                latest.remove(e.getKey());
+            }
         }
     }
 
