@@ -94,7 +94,33 @@ public final class DeviceViewModel {
      */
     public void setVariant(String wireName) {
         factoryVariant = wireName;
+        flashedVariant.set(parseVariant(wireName));
         showVariant();
+    }
+
+    /** The variant the board was flashed with (secure when unknown): the panel's place beside the others follows it. */
+    private final ObjectProperty<FirmwareVariant> flashedVariant =
+            new SimpleObjectProperty<>(this, "flashedVariant", FirmwareVariant.SECURE);
+
+    /** The board's factory variant: a weakened board keeps its place side by side whatever it installs. */
+    public ObjectProperty<FirmwareVariant> flashedVariantProperty() {
+        return flashedVariant;
+    }
+
+    /** A weakened board, by what it was flashed with or by what it runs: it stands beside the secure ones. */
+    public boolean weakenedBoard() {
+        return flashedVariant.get().weakened() || variant.get().weakened();
+    }
+
+    private static FirmwareVariant parseVariant(String wireName) {
+        if (wireName == null) {
+            return FirmwareVariant.SECURE;
+        }
+        try {
+            return FirmwareVariant.fromWireName(wireName);
+        } catch (IllegalArgumentException unknown) {
+            return FirmwareVariant.SECURE;
+        }
     }
 
     /** The variant the board was flashed with, as the session reports it (null: unknown). */
@@ -107,16 +133,7 @@ public final class DeviceViewModel {
      */
     private void showVariant() {
         DeviceSnapshot s = snapshot.get();
-        String wireName = s != null && s.profile() != null ? s.profile() : factoryVariant;
-        FirmwareVariant v = FirmwareVariant.SECURE;
-        if (wireName != null) {
-            try {
-                v = FirmwareVariant.fromWireName(wireName);
-            } catch (IllegalArgumentException unknown) {
-                v = FirmwareVariant.SECURE;
-            }
-        }
-        variant.set(v);
+        variant.set(parseVariant(s != null && s.profile() != null ? s.profile() : factoryVariant));
     }
 
     public ObjectProperty<FirmwareVariant> variantProperty() {

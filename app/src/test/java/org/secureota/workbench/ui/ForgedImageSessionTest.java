@@ -161,6 +161,7 @@ class ForgedImageSessionTest {
             assertThat(session.snapshot().devices().get(WEAK).profile()).isEqualTo("secure");
             assertThat(panel(WEAK).variantBadgeProperty().get()).as("the badge follows the running firmware").isEmpty();
             assertThat(panel(WEAK).variantProperty().get()).isEqualTo(FirmwareVariant.SECURE);
+            assertThat(panel(WEAK).weakenedBoard()).as("a weakened board keeps its place beside the secure one").isTrue();
 
             // Disarm all: the secure device's judgement clears; the forged image is still what the weak one runs.
             attacker.disarmAll().get();
