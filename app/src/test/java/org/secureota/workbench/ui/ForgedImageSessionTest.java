@@ -213,4 +213,46 @@ class ForgedImageSessionTest {
             session.close();
         }
     }
+
+    /**
+     * A forged V4 (the broken release, resealed) on a fresh no-hash device: it installs it, the self-test fails and it
+     * rolls back to its genuine V1 by itself. It no longer runs the attacker's image: once disarmed, the banner says
+     * ROLLED BACK, not NOT RESISTED, and the badge still says what the board runs (its no-hash V1).
+     */
+    @Test
+    void aForgedImageThatRollsBackLeavesTheBannerOnDisarm() throws Exception {
+        Prerequisites.require(VirtualEsp32.isBuilt(ROOT), "the virtual ESP32 (" + VirtualEsp32.executable(ROOT)
+                + "): run mvn package or esp32-firmware/host-build.sh");
+        Path image = ROOT.resolve(VirtualEsp32.IMAGES).resolve(FirmwareVariant.NO_HASH.imagePath("v1_base"));
+        Prerequisites.require(Files.isRegularFile(image), "the no-hash factory image " + image
+                + ": run mvn package or esp32-firmware/host-build.sh");
+        session = LabSession.openAndWait(SessionSetup.defaults(new LabFolder(dir.resolve("lab"))).withProjectRoot(ROOT));
+        try {
+            LabDevice weak = LabSession.join(session.createVirtualDevice(WEAK, PRODUCT,
+                    VirtualDeviceOptions.factoryFreshV1().withVariant(FirmwareVariant.NO_HASH)));
+            await(weak, s -> "1.0.0".equals(s.version()) && !s.slots().isEmpty(), "the no-hash device on V1");
+            attacker.setAttacker(session.attacker(), EnumSet.allOf(AttackSurface.class));
+            show();
+
+            LabSession.join(session.deploy(PRODUCT, "4.0.0"));
+            AttackCardModel resealed = attacker.card("resealed-image").orElseThrow();
+            attacker.toggle(resealed).get();
+            LabSession.join(weak.check());
+            Judgement installed = judgement("resealed-image", WEAK, 0);
+            assertThat(installed.result()).as(installed.summary()).isEqualTo(JudgementResult.NOT_RESISTED);
+            show();
+            assertThat(kind(WEAK)).isEqualTo(OutcomeViewModel.Kind.NOT_RESISTED);
+            await(weak, s -> "1.0.0".equals(s.version()) && OutcomeViewModel.rolledBack(s, "4.0.0"),
+                    "the forged V4 rolled back to the genuine V1");
+            show();
+            attacker.disarmAll().get();
+            show();
+            assertThat(attacker.latestJudgements()).doesNotContainKey(WEAK);
+            assertThat(kind(WEAK)).as("it runs its genuine V1 again").isEqualTo(OutcomeViewModel.Kind.ROLLED_BACK);
+            assertThat(panel(WEAK).variantBadgeProperty().get()).startsWith("WEAKENED FIRMWARE NO-HASH");
+
+        } finally {
+            session.close();
+        }
+    }
 }
