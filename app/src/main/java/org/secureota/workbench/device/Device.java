@@ -131,6 +131,7 @@ public final class Device {
                 s.resetReason = b.resetReason();
                 s.runningState = OtaState.fromWireName(b.state()).orElse(null);
                 s.minSecureVersion = b.minSecureVersion();
+                s.profile = b.profile();
                 if (newBoot) {
                     // A new boot runs a new self-test from a new uptime. The last verdict and error stay:
                     // "UPDATED, then a reboot" must still show why the device rebooted.
@@ -259,6 +260,7 @@ public final class Device {
         /** Progress seen since the last verdict: an attempt is under way. */
         boolean attemptOpen;
         TelemetryLine.OtaProgress interrupted;
+        String profile;
 
         State(String name) {
             this.name = name;
@@ -267,7 +269,7 @@ public final class Device {
         DeviceSnapshot freeze() {
             return new DeviceSnapshot(name, connection, deviceId, provisioned, runningSlot, runningLabel, version,
                     secureVersion, project, resetReason, runningState, minSecureVersion, partitions, otadata, slots,
-                    lcd, led, selfTest, lastProgress, lastVerdict, lastError, boots, uptimeMs, interrupted);
+                    lcd, led, selfTest, lastProgress, lastVerdict, lastError, boots, uptimeMs, interrupted, profile);
         }
     }
 }

@@ -35,6 +35,8 @@ import org.secureota.workbench.firmware.OtaState;
  * @param interrupted     the last progress of an update attempt that a new boot (a power cut, a reset) cut short
  *                        before its verdict; null when the last attempt ended with a verdict, or none was made.
  *                        It stays through the next attempt's download and clears on that attempt's verdict.
+ * @param profile         the defence profile of the running firmware, from its {@code boot} ({@code secure}, or a
+ *                        weakened lab build such as {@code no-hash}); null until a firmware that reports it boots
  */
 public record DeviceSnapshot(String name, ConnectionState connection, String deviceId, Boolean provisioned,
                              String runningSlot, String runningLabel, String version, Long secureVersion,
@@ -43,12 +45,26 @@ public record DeviceSnapshot(String name, ConnectionState connection, String dev
                              List<SlotReport> slots, LcdScreen lcd, LedPattern led, TelemetryLine.SelfTest selfTest,
                              TelemetryLine.OtaProgress lastProgress, TelemetryLine.OtaVerdict lastVerdict,
                              TelemetryLine.DeviceError lastError, long boots, Long uptimeMs,
-                             TelemetryLine.OtaProgress interrupted) {
+                             TelemetryLine.OtaProgress interrupted, String profile) {
 
     public DeviceSnapshot {
         partitions = List.copyOf(partitions);
         otadata = List.copyOf(otadata);
         slots = List.copyOf(slots);
+    }
+
+    /** A snapshot with no defence profile reported (a firmware older than that member). */
+    public DeviceSnapshot(String name, ConnectionState connection, String deviceId, Boolean provisioned,
+                          String runningSlot, String runningLabel, String version, Long secureVersion,
+                          String project, String resetReason, OtaState runningState, Long minSecureVersion,
+                          List<TelemetryLine.PartitionRow> partitions, List<TelemetryLine.OtaDataRow> otadata,
+                          List<SlotReport> slots, LcdScreen lcd, LedPattern led, TelemetryLine.SelfTest selfTest,
+                          TelemetryLine.OtaProgress lastProgress, TelemetryLine.OtaVerdict lastVerdict,
+                          TelemetryLine.DeviceError lastError, long boots, Long uptimeMs,
+                          TelemetryLine.OtaProgress interrupted) {
+        this(name, connection, deviceId, provisioned, runningSlot, runningLabel, version, secureVersion, project,
+                resetReason, runningState, minSecureVersion, partitions, otadata, slots, lcd, led, selfTest,
+                lastProgress, lastVerdict, lastError, boots, uptimeMs, interrupted, null);
     }
 
     /** A snapshot with no interrupted attempt (the field's absence before it existed). */

@@ -98,7 +98,7 @@ public final class TelemetryCodec {
             case "boot" -> new TelemetryLine.Boot(raw, m.string("slot"), m.string("label"), m.string("version"),
                     m.number("secure_version"), m.string("project"), m.string("reset_reason"), m.string("state"),
                     m.number("min_secure_version"), m.bool("provisioned"), m.optionalString("device_id"),
-                    m.optionalBool("status_report"));
+                    m.optionalBool("status_report"), m.optionalString("profile"), m.optionalString("missing_defences"));
             case "partitions" -> partitions(raw, m);
             case "lcd" -> new TelemetryLine.Lcd(raw, lcd(m));
             case "led" -> new TelemetryLine.Led(raw, led(m));

@@ -48,6 +48,12 @@ final class TelemetryJournal {
             f.put("provisioned", b.provisioned());
             f.put("device_id", b.deviceId());
             f.put("status_report", !newBoot);
+            if (b.profile() != null) {
+                // The firmware running now, whatever the board was flashed with at the factory (an update can
+                // replace a weakened build by the secure one): the report and the panel's badge follow it.
+                f.put("profile", b.profile());
+                f.put("missing_defences", b.missingDefences() == null ? "" : b.missingDefences());
+            }
             message = (newBoot ? "boot: " : "status: running ") + b.project() + " " + b.version() + " from "
                     + b.slot() + " (" + b.label() + "), reset " + b.resetReason() + ", state " + b.state() + ", "
                     + (b.provisioned() ? "provisioned as " + b.deviceId() : "NOT provisioned");

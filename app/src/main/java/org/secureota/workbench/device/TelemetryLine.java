@@ -47,8 +47,16 @@ public sealed interface TelemetryLine {
     /** {@code boot}: the app started (or repeats its boot report on {@code status}). */
     record Boot(String raw, String slot, String label, String version, long secureVersion, String project,
                 String resetReason, String state, long minSecureVersion, boolean provisioned, String deviceId,
-                Boolean statusReport)
+                Boolean statusReport, String profile, String missingDefences)
             implements Event {
+        /** A boot of a firmware that does not report its defence profile. */
+        public Boot(String raw, String slot, String label, String version, long secureVersion, String project,
+                    String resetReason, String state, long minSecureVersion, boolean provisioned, String deviceId,
+                    Boolean statusReport) {
+            this(raw, slot, label, version, secureVersion, project, resetReason, state, minSecureVersion, provisioned,
+                    deviceId, statusReport, null, null);
+        }
+
         @Override
         public String name() {
             return "boot";

@@ -140,9 +140,13 @@ public enum EventType {
     DEVICE_CONNECTED("device.connected", Source.DEVICE, "port", "reconnect"),
     /** The serial port closed or vanished (fields: port, reason). */
     DEVICE_DISCONNECTED("device.disconnected", Source.DEVICE, "port", "reason"),
-    /** {@code boot} telemetry (fields as in the protocol, plus status_report: true when it answers status). */
+    /**
+     * {@code boot} telemetry (fields as in the protocol, plus status_report: true when it answers status; profile
+     * and missing_defences when the firmware reports its defence profile, missing_defences empty when it lacks none).
+     */
     DEVICE_BOOT("device.boot", Source.DEVICE, "slot", "label", "version", "secure_version", "project",
-            "reset_reason", "state", "min_secure_version", "provisioned", "device_id", "status_report"),
+            "reset_reason", "state", "min_secure_version", "provisioned", "device_id", "status_report", "profile",
+            "missing_defences"),
     DEVICE_PARTITIONS("device.partitions", Source.DEVICE, "slots", "partitions"),
     DEVICE_LCD("device.lcd", Source.DEVICE, "rows"),
     DEVICE_LED("device.led", Source.DEVICE, "mode", "period_ms", "duty", "flashes", "flash_ms"),

@@ -29,6 +29,9 @@ public final class AttackerViewModel {
     private volatile Attacker attacker;
     private final javafx.beans.property.ReadOnlyBooleanWrapper available = new javafx.beans.property.ReadOnlyBooleanWrapper(this, "available");
 
+    /** The devices that installed an attacker's image, and run it still (their banners keep saying so). */
+    private final ForgedImages forged = new ForgedImages();
+
     /** Each device's latest judgement on display, whoever published it; the outcome banners follow it. */
     private final javafx.collections.ObservableMap<String, Judgement> latest = javafx.collections.FXCollections.observableHashMap();
     /**
@@ -48,11 +51,22 @@ public final class AttackerViewModel {
             groups.computeIfAbsent(a.surface(), s -> new ArrayList<>()).add(card);
             card.judgementProperty().addListener((o, before, after) -> {
                 if (after != null && after.deviceId() != null) {
+                    forged.judged(after);
                     latest.put(after.deviceId(), after);
                 } else if (before != null && before.deviceId() != null && before.equals(latest.get(before.deviceId()))) {
-                    latest.remove(before.deviceId());
+                    // The card forgets (disarmed, re-armed, the device moved on); a device that installed a
+                    // forged image still runs it, and its banner keeps saying so.
+                    Judgement stillRuns = forged.running(before.deviceId());
+                    if (stillRuns != null) {
+                        latest.put(before.deviceId(), stillRuns);
+                    } else {
+                        latest.remove(before.deviceId());
+                    }
                 }
             });
+            // A card holds its attack's last judgement only; the banners of the other devices it judged forget it
+            // too when the attack is disarmed or armed again (unless the device runs the image it installed).
+            card.armedProperty().addListener((o, was, now) -> forgetJudgementsOf(a.id()));
         }
     }
 
@@ -75,6 +89,38 @@ public final class AttackerViewModel {
                 c.judgementProperty().set(null);
             }
         }
+    }
+
+    /**
+     * A device's snapshot (what {@link #deviceRuns} needs, and more): a device that installed an attacker's
+     * image keeps its judgement on its banner until it runs a genuine image again. FX thread.
+     */
+    public void deviceShows(String deviceId, org.secureota.workbench.device.DeviceSnapshot s) {
+        if (s == null) {
+            return;
+        }
+        deviceRuns(deviceId, s.version());
+        Judgement gone = forged.follow(deviceId, s);
+        if (gone != null && gone.equals(latest.get(deviceId))) {
+            latest.remove(deviceId);
+        }
+    }
+
+    private void forgetJudgementsOf(String attackId) {
+        for (Map.Entry<String, Judgement> e : List.copyOf(latest.entrySet())) {
+            if (e.getValue().attackId().equals(attackId) && !e.getValue().equals(forged.running(e.getKey()))) {
+                latest.remove(e.getKey());
+            }
+        }
+    }
+
+    /** Reset demo: every device is factory-fresh, nothing is armed: no card and no banner keeps a judgement. */
+    public void forgetJudgements() {
+        forged.forget();
+        for (AttackCardModel c : cards) {
+            c.judgementProperty().set(null);
+        }
+        latest.clear();
     }
 
     /**

@@ -41,7 +41,7 @@ final class DevicePanels {
         this.onNewPanel = onNewPanel;
         this.onRemoved = onRemoved;
         this.sideBySide = new SideBySide(column, () -> panels.values().stream()
-                .map(p -> new SideBySide.Panel(p.view(), p.model().variantProperty().get().weakened())).toList());
+                .map(p -> new SideBySide.Panel(p.view(), p.model().weakenedBoard())).toList());
     }
 
     /** Shows a device and its board's power (null: unknown, as in a replay), creating its panel on first sight. */
@@ -52,6 +52,7 @@ final class DevicePanels {
             panels.put(id, panel);
             column.getChildren().add(panel.view());
             panel.model().variantProperty().addListener((o, a, b) -> sideBySide.relayout());
+            panel.model().flashedVariantProperty().addListener((o, a, b) -> sideBySide.relayout());
             onNewPanel.accept(id, panel);
         }
         if (actions.live() && !panel.actions().live()) {

@@ -93,15 +93,47 @@ public final class DeviceViewModel {
      * unknown: the board is not one the lab flashed, shown as secure). FX thread.
      */
     public void setVariant(String wireName) {
-        FirmwareVariant v = FirmwareVariant.SECURE;
-        if (wireName != null) {
-            try {
-                v = FirmwareVariant.fromWireName(wireName);
-            } catch (IllegalArgumentException unknown) {
-                v = FirmwareVariant.SECURE;
-            }
+        factoryVariant = wireName;
+        flashedVariant.set(parseVariant(wireName));
+        showVariant();
+    }
+
+    /** The variant the board was flashed with (secure when unknown): the panel's place beside the others follows it. */
+    private final ObjectProperty<FirmwareVariant> flashedVariant =
+            new SimpleObjectProperty<>(this, "flashedVariant", FirmwareVariant.SECURE);
+
+    /** The board's factory variant: a weakened board keeps its place side by side whatever it installs. */
+    public ObjectProperty<FirmwareVariant> flashedVariantProperty() {
+        return flashedVariant;
+    }
+
+    /** A weakened board, by what it was flashed with or by what it runs: it stands beside the secure ones. */
+    public boolean weakenedBoard() {
+        return flashedVariant.get().weakened() || variant.get().weakened();
+    }
+
+    private static FirmwareVariant parseVariant(String wireName) {
+        if (wireName == null) {
+            return FirmwareVariant.SECURE;
         }
-        variant.set(v);
+        try {
+            return FirmwareVariant.fromWireName(wireName);
+        } catch (IllegalArgumentException unknown) {
+            return FirmwareVariant.SECURE;
+        }
+    }
+
+    /** The variant the board was flashed with, as the session reports it (null: unknown). */
+    private String factoryVariant;
+
+    /**
+     * The badge follows the firmware the device RUNS: the defence profile its last boot reported, or, from a
+     * firmware that does not report one (or before its first boot), the variant it was flashed with. A weakened
+     * board that installed the secure build is no longer weakened, and the other way round.
+     */
+    private void showVariant() {
+        DeviceSnapshot s = snapshot.get();
+        variant.set(parseVariant(s != null && s.profile() != null ? s.profile() : factoryVariant));
     }
 
     public ObjectProperty<FirmwareVariant> variantProperty() {
@@ -179,6 +211,7 @@ public final class DeviceViewModel {
         lcd.set(unpowered ? LcdScreen.BLANK : s.lcd());
         led.set(unpowered ? LedPattern.OFF : s.led());
         flashMap.set(FlashMap.of(s, downloading));
+        showVariant();
         TelemetryLine.OtaVerdict v = s.lastVerdict();
         verdictCode.set(v == null ? "" : v.code());
         verdictDetail.set(v == null || v.detail() == null ? "" : v.detail());

@@ -95,6 +95,8 @@ final class LiveSession implements LabActions {
     /** Shows the lab as {@code opening} opens it (see {@link LabSession#open}); returns at once. FX thread. */
     void open(CompletableFuture<LabSession> opening) {
         controller.setStatus("app.status.opening");
+        // The window's feed for this lab: once the window moves on, what this lab still journals is dropped.
+        long feed = controller.feed();
         snapshots.start();
         opening.thenCompose(s -> {
             session = s;
@@ -102,7 +104,7 @@ final class LiveSession implements LabActions {
                 s.close();
                 throw new IllegalStateException("the window moved on to another lab while this one opened");
             }
-            journalFeed = s.journal().subscribe("workbench window", true, controller::offer);
+            journalFeed = s.journal().subscribe("workbench window", true, e -> controller.offer(feed, e));
             listener = s.addListener((before, after) -> snapshots.offer(after));
             snapshots.offer(s.snapshot());
             startAttacker(s);
@@ -220,7 +222,7 @@ final class LiveSession implements LabActions {
         for (Map.Entry<String, DeviceSnapshot> d : s.devices().entrySet()) {
             LabDevice device = current.device(d.getKey()).orElse(null);
             BoardSnapshot board = s.boards().get(d.getKey());
-            attackerModel.deviceRuns(d.getKey(), d.getValue().version());
+            attackerModel.deviceShows(d.getKey(), d.getValue());
             DeviceViewModel model = controller.showDevice(d.getKey(), d.getValue(), board == null ? null : board.power(),
                     device == null ? DeviceActions.NONE : actions(device));
             model.setJudgement(attackerModel.latestJudgements().get(d.getKey()));
@@ -236,6 +238,10 @@ final class LiveSession implements LabActions {
                 controller.removeDevice(id);
             }
         }
+        // A real board is known by its port and journals under the id it reports: both name it.
+        java.util.Set<String> ids = new java.util.HashSet<>(s.devices().keySet());
+        s.devices().values().forEach(d -> ids.add(d.journalId()));
+        controller.followSessionDevices(ids);
     }
 
     private static List<String> devicesRunning(SessionSnapshot s) {
@@ -254,7 +260,8 @@ final class LiveSession implements LabActions {
             return;
         }
         readTimelineDetailsFrom(s);
-        s.journal().window().forEach(controller::offer);
+        long feed = controller.feed();
+        s.journal().window().forEach(e -> controller.offer(feed, e));
         snapshots.offer(s.snapshot());
         controller.setStatus("app.status.open", s.folder());
     }

@@ -83,7 +83,16 @@ public final class MainController {
 
     private I18n i18n;
     private Notifier notifier;
-    private final PulseQueue<JournalEvent> journalQueue = new PulseQueue<>(20_000, this::onEvents);
+    private final PulseQueue<Fed> journalQueue = new PulseQueue<>(20_000, this::onFed);
+    /**
+     * Which session's events the window shows: bumped when it moves to another session, so that events the
+     * previous one queued (a busy script leaves thousands) never draw its devices' lanes into the next one.
+     */
+    private volatile long feed;
+
+    /** A journal event and the feed it came in on. */
+    private record Fed(long feed, JournalEvent event) {
+    }
     /** The device column: a panel per device. */
     private DevicePanels devicePanels;
     private LabActions lab;
@@ -136,7 +145,30 @@ public final class MainController {
 
     /** Any thread: a journal event for the timeline, the request table and the consoles. */
     public void offer(JournalEvent e) {
-        journalQueue.offer(e);
+        journalQueue.offer(new Fed(feed, e));
+    }
+
+    /** The current feed: a lab subscribes its journal with it ({@link #offer(long, JournalEvent)}). */
+    long feed() {
+        return feed;
+    }
+
+    /** Any thread: an event of the session fed on {@code fromFeed}; dropped once the window moved on. */
+    void offer(long fromFeed, JournalEvent e) {
+        journalQueue.offer(new Fed(fromFeed, e));
+    }
+
+    private void onFed(List<Fed> fed) {
+        long current = feed;
+        List<JournalEvent> batch = new ArrayList<>(fed.size());
+        for (Fed f : fed) {
+            if (f.feed() == current) {
+                batch.add(f.event());
+            }
+        }
+        if (!batch.isEmpty()) {
+            onEvents(batch);
+        }
     }
 
     /** The batch of one pulse (FX thread). */
@@ -183,6 +215,13 @@ public final class MainController {
 
     void removeDevice(String id) {
         devicePanels.remove(id);
+    }
+
+    /** The live session's devices, from its latest snapshot (FX thread): the timeline's lanes follow them. */
+    void followSessionDevices(java.util.Collection<String> ids) {
+        if (!replayModel.replaying() && timelineModel().followDevices(ids)) {
+            timeline().refresh();
+        }
     }
 
     /** Whether the device panels stand side by side (a weakened device is in the lab: SideBySide). */
@@ -520,9 +559,7 @@ public final class MainController {
             return;
         }
         if (attacker != null) {
-            for (AttackCardModel c : attacker.cards()) {
-                c.judgementProperty().set(null);
-            }
+            attacker.forgetJudgements();
         }
         setStatus("app.status.resetting");
         lab.resetDemo().whenComplete((v, e) -> {
@@ -708,6 +745,7 @@ public final class MainController {
 
     /** Forgets what the previous lab showed: a new session (a script's) comes next. */
     void resetForNewSession() {
+        feed++;
         replayModel.leave();
         showLiveControls();
         timelineModel().clear();

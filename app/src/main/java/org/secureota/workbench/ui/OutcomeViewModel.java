@@ -147,10 +147,17 @@ public final class OutcomeViewModel {
                         ? i18n.get("outcome.sentence.resistedNoVerdict", title, String.join("; ", j.reasons()))
                         : i18n.get("outcome.sentence.resisted", title, check, version));
             }
-            case NOT_RESISTED -> set(Kind.NOT_RESISTED, i18n.get("outcome.sentence.notResisted", title,
-                    String.join("; ", j.reasons())));
+            case NOT_RESISTED -> set(Kind.NOT_RESISTED, runsForgedImage(j)
+                    ? i18n.get("outcome.sentence.runsForged", title, device.version())
+                    : i18n.get("outcome.sentence.notResisted", title, String.join("; ", j.reasons())));
             case NO_ATTEMPT -> set(Kind.NO_ATTEMPT, i18n.get("outcome.sentence.noAttempt", title));
         }
+    }
+
+    /** The device installed the attacker's image and now runs it: the verdict's version is the running one. */
+    private boolean runsForgedImage(Judgement j) {
+        TelemetryLine.OtaVerdict v = device.lastVerdict();
+        return ForgedImages.installs(j) && v != null && v.version() != null && v.version().equals(device.version());
     }
 
     /**
@@ -163,6 +170,11 @@ public final class OutcomeViewModel {
         }
         if (j.deviceId() != null && !j.deviceId().equals(device.journalId())) {
             return null;
+        }
+        if (ForgedImages.installs(j)) {
+            // The device installed the attacker's image: the attacker panel keeps this judgement while the
+            // device runs it (its version is the forged one, not the one the judge saw before the reboot).
+            return j;
         }
         if (j.versionAfter() != null && device.version() != null && !j.versionAfter().equals(device.version())) {
             return null;

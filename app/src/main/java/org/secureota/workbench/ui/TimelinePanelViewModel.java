@@ -67,6 +67,36 @@ public final class TimelinePanelViewModel {
     /** A new session: its devices are not the previous one's. */
     public void forgetDevices() {
         deviceIds.clear();
+        inSession.clear();
+    }
+
+    /** The devices the session's snapshots have named since it began. */
+    private final java.util.Set<String> inSession = new java.util.HashSet<>();
+
+    /**
+     * The session's devices, from its latest snapshot: the lanes and the device filter follow them. A device
+     * that was in the session and left it loses its lane; a device whose first events came before the snapshot
+     * that names it keeps its lane (it is joining, not leaving). Returns whether lanes were dropped (redraw).
+     */
+    public boolean followDevices(java.util.Collection<String> sessionDevices) {
+        inSession.addAll(sessionDevices);
+        java.util.Set<String> gone = new java.util.HashSet<>(inSession);
+        gone.removeAll(sessionDevices);
+        deviceIds.removeIf(gone::contains);
+        for (String id : sessionDevices) {
+            knowDevice(id);
+        }
+        boolean dropped = model.dropDevices(gone);
+        if (dropped) {
+            showCount();
+        }
+        return dropped;
+    }
+
+    /** The devices that have a lane on the timeline, in lane order. */
+    public List<String> deviceLanes() {
+        return model.lanes().stream().filter(l -> l.source() == Source.DEVICE).map(TimelineModel.Lane::deviceId)
+                .sorted().toList();
     }
 
     /** Shows the lanes of {@code sources}, the types matching {@code types} (empty: all) and one device (null: all). */

@@ -92,6 +92,27 @@ class TelemetryCodecTest {
                 + "\"ext\",\"state\":\"undefined\",\"min_secure_version\":0,\"provisioned\":false,\"device_id\":null}");
         assertThat(unprovisioned.deviceId()).isNull();
         assertThat(unprovisioned.provisioned()).isFalse();
+        assertThat(unprovisioned.profile()).as("a firmware that does not report its profile").isNull();
+    }
+
+    @Test
+    void bootCarriesTheDefenceProfileOfTheRunningFirmware() {
+        var weak = (TelemetryLine.Boot) codec.decode("@ota1 {\"ev\":\"boot\",\"slot\":\"ota_0\",\"label\":\"app0\","
+                + "\"version\":\"1.0.0\",\"secure_version\":1,\"project\":\"shop-display\",\"reset_reason\":\"poweron\","
+                + "\"state\":\"valid\",\"min_secure_version\":0,\"provisioned\":true,\"device_id\":\"lab-nohash\","
+                + "\"profile\":\"no-hash\",\"missing_defences\":\"no image hash check\"}");
+        assertThat(weak.profile()).isEqualTo("no-hash");
+        assertThat(weak.missingDefences()).isEqualTo("no image hash check");
+        Device device = new Device("lab-nohash");
+        device.apply(weak);
+        assertThat(device.snapshot().profile()).isEqualTo("no-hash");
+        var secure = (TelemetryLine.Boot) codec.decode("@ota1 {\"ev\":\"boot\",\"slot\":\"ota_1\",\"label\":\"app1\","
+                + "\"version\":\"2.0.0\",\"secure_version\":1,\"project\":\"shop-display\",\"reset_reason\":\"sw\","
+                + "\"state\":\"pending_verify\",\"min_secure_version\":0,\"provisioned\":true,\"device_id\":\"lab-nohash\","
+                + "\"profile\":\"secure\"}");
+        assertThat(secure.missingDefences()).isNull();
+        device.apply(secure);
+        assertThat(device.snapshot().profile()).as("the firmware it runs now").isEqualTo("secure");
     }
 
     @Test

@@ -106,6 +106,48 @@ class ScenarioWindowTest {
                 assertThat(l.source()).isEqualTo(org.secureota.workbench.journal.Source.SCENARIO));
     }
 
+    /** Plays {@code script} at full speed to its end, pressing Page Down at its pauses; returns its result. */
+    private RunSnapshot playToEnd(FxRobot robot, MainController c, String script) throws Exception {
+        onFx(() -> {
+            c.scenario().model().pauseSecondsProperty().set(0);
+            return null;
+        });
+        CompletableFuture<RunSnapshot> run = onFx(() -> c.scenario().run(root.resolve(script), RunMode.PLAY));
+        long deadline = System.currentTimeMillis() + 240_000;
+        while (!run.isDone() && System.currentTimeMillis() < deadline) {
+            if (onFx(() -> c.scenario().model().waitingProperty().get())) {
+                robot.press(javafx.scene.input.KeyCode.PAGE_DOWN).release(javafx.scene.input.KeyCode.PAGE_DOWN);
+            }
+            Thread.sleep(200); // not a wait: paces the presenter's Page Down presses
+        }
+        return run.get(1, TimeUnit.SECONDS);
+    }
+
+    // issue 21: no stale state. After a script with two devices, the next script's timeline has its own device only.
+    @Test
+    void theNextScriptsTimelineShowsOnlyItsOwnDevices(FxRobot robot) throws Exception {
+        MainController c = app.controller();
+        waitFor("the lab open", 90_000, () -> c.server().serverStatus.getText().startsWith("running"));
+        RunSnapshot first = playToEnd(robot, c, "demo-scripts/27-secure-vs-naive.yaml");
+        assertThat(first.state()).as(String.valueOf(first)).isEqualTo(RunState.PASSED);
+        waitFor("both devices' lanes", 10_000, () -> deviceLanes(c).containsAll(java.util.List.of("lab-secure", "lab-naive")));
+
+        RunSnapshot second = playToEnd(robot, c, "demo-scripts/12-flipped-byte.yaml");
+        scratch = onFx(() -> app.live().scratch());
+        assertThat(second.state()).as(String.valueOf(second)).isEqualTo(RunState.PASSED);
+        waitFor("the script's device on V2", 30_000, () -> c.devicePanels().containsKey("esp32-lab-01")
+                && "2.0.0".equals(c.devicePanels().get("esp32-lab-01").version.getText()));
+        assertThat(onFx(() -> deviceLanes(c))).as("the timeline's device lanes").containsExactly("esp32-lab-01");
+        assertThat(onFx(() -> java.util.List.copyOf(c.timelinePaneController.deviceFilter.getItems())))
+                .as("the device filter").containsExactly("esp32-lab-01");
+        assertThat(onFx(() -> java.util.List.copyOf(c.devicePanels().keySet()))).containsExactly("esp32-lab-01");
+    }
+
+    private static java.util.List<String> deviceLanes(MainController c) {
+        return c.timeline().model().lanes().stream().filter(l -> l.source() == org.secureota.workbench.journal.Source.DEVICE)
+                .map(l -> l.deviceId()).sorted().toList();
+    }
+
     // issue 29: the time-rollback script in the window, as a presenter plays it.
     @Test
     void theTimeRollbackScriptPlaysToItsEndInTheWindow(FxRobot robot) throws Exception {

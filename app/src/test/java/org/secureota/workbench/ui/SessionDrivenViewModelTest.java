@@ -59,7 +59,7 @@ class SessionDrivenViewModelTest {
         SessionSnapshot s = session.snapshot();
         server.apply(s.server(), s.devices().values().stream().map(DeviceSnapshot::version).filter(v -> v != null).toList());
         DeviceSnapshot d = s.devices().get(ID);
-        attacker.deviceRuns(ID, d.version());
+        attacker.deviceShows(ID, d);
         device.apply(d, s.boards().get(ID).power());
         device.setJudgement(attacker.latestJudgements().get(ID));
     }

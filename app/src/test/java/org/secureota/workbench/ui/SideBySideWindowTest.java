@@ -142,14 +142,21 @@ class SideBySideWindowTest {
         System.out.printf(Locale.ROOT, "side by side: secure '%s' / naive '%s'%n",
                 onFx(() -> secure.outcomeHeadline.getText()), onFx(() -> naive.outcomeHeadline.getText()));
         assertThat(onFx(() -> naive.outcomeHeadline.getText())).isNotEqualTo(onFx(() -> secure.outcomeHeadline.getText()));
+        // The naive board now runs the build the impostor served (the store's secure-profile V2): its badge follows
+        // the firmware it runs, and goes; the board keeps its place beside the secure one.
+        waitFor("the naive device running the impostor's V2", 120_000, () -> "2.0.0".equals(naive.version.getText()));
+        waitFor("the badge gone with the naive firmware", 30_000, () -> !naive.variantBadge.isVisible());
+        assertThat(onFx(c::devicesSideBySide)).as("still side by side").isTrue();
+        assertThat(onFx(() -> naive.model().outcome().kindProperty().get()))
+                .as("it runs what the impostor chose").isEqualTo(OutcomeViewModel.Kind.NOT_RESISTED);
 
-        // Presentation mode keeps both panels, side by side, and the badge.
+        // Presentation mode keeps both panels, side by side.
         onFx(() -> {
             c.setPresentation(true);
             return null;
         });
         waitFor("presentation mode laid out", 10_000, () -> c.presentation() && naive.view().isVisible()
-                && secure.view().isVisible() && naive.variantBadge.isVisible() && c.devicesSideBySide());
+                && secure.view().isVisible() && c.devicesSideBySide());
         // docs/screenshots/take-screenshots passes -Dscreenshots.dir: the presenter's view, then the bench's.
         String shots = System.getProperty("screenshots.dir");
         if (shots != null) {

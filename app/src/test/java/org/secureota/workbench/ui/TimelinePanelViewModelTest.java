@@ -64,6 +64,46 @@ class TimelinePanelViewModelTest {
         assertThat(model.eventCountProperty().get()).contains("3");
     }
 
+    @Test
+    void lanesFollowTheSessionsDevices() {
+        TimelinePanelViewModel model = new TimelinePanelViewModel(new I18n(Locale.ENGLISH), new TimelineModel());
+        model.addLive(List.of(event(1, Source.DEVICE, "lab-a", "serial.rx"), event(2, Source.SERVER, null, "http.request"),
+                event(3, Source.DEVICE, "lab-b", "ota.verdict"), event(4, Source.DEVICE, "lab-a", "device.boot")));
+        assertThat(model.followDevices(List.of("lab-a", "lab-b"))).isFalse();
+        assertThat(model.deviceLanes()).containsExactly("lab-a", "lab-b");
+
+        // lab-c's first events come before the snapshot that names it: it is joining, its lane stays.
+        model.addLive(List.of(event(5, Source.DEVICE, "lab-c", "board.factory")));
+        assertThat(model.followDevices(List.of("lab-a", "lab-b"))).isFalse();
+        assertThat(model.deviceLanes()).containsExactly("lab-a", "lab-b", "lab-c");
+
+        // lab-a leaves the session: its lane, its events and its place in the device filter go.
+        assertThat(model.followDevices(List.of("lab-b", "lab-c"))).isTrue();
+        assertThat(model.deviceLanes()).containsExactly("lab-b", "lab-c");
+        assertThat(model.deviceIds()).containsExactly("lab-b", "lab-c");
+        assertThat(model.model().size()).isEqualTo(3);
+        assertThat(model.eventCountProperty().get()).contains("3");
+        List<Long> seqs = new java.util.ArrayList<>();
+        for (int i = 0; i < model.model().size(); i++) {
+            seqs.add(model.model().event(i).seq());
+        }
+        assertThat(seqs).as("the others' events, in journal order").containsExactly(2L, 3L, 5L);
+        // Events of lab-a still queued from before it left do not bring its lane back.
+        model.addLive(List.of(event(6, Source.DEVICE, "lab-a", "serial.rx"), event(7, Source.DEVICE, "lab-b", "serial.rx")));
+        model.followDevices(List.of("lab-b", "lab-c"));
+        assertThat(model.deviceLanes()).containsExactly("lab-b", "lab-c");
+        assertThat(model.model().nearest(model.model().lanes().indexOf(
+                new TimelineModel.Lane(Source.DEVICE, "lab-b")), 7_000_000L, 1)).map(JournalEvent::seq).contains(7L);
+
+        // A new session: its devices only.
+        model.clear();
+        model.forgetDevices();
+        model.addLive(List.of(event(1, Source.DEVICE, "lab-z", "device.boot")));
+        model.followDevices(List.of("lab-z"));
+        assertThat(model.deviceLanes()).containsExactly("lab-z");
+        assertThat(model.deviceIds()).containsExactly("lab-z");
+    }
+
     private static int shown(TimelineModel m) {
         int n = 0;
         for (int i = 0; i < m.size(); i++) {

@@ -375,6 +375,61 @@ public final class TimelineModel {
         return best < 0 ? Optional.empty() : Optional.ofNullable(event(best));
     }
 
+    /**
+     * Drops the lanes of the devices {@code gone} (and their events): a device that left the session has no lane.
+     * Returns whether anything was dropped.
+     */
+    public boolean dropDevices(java.util.Collection<String> gone) {
+        int[] newIndex = new int[lanes.size()];
+        List<Lane> kept = new ArrayList<>();
+        boolean dropped = false;
+        for (int l = 0; l < lanes.size(); l++) {
+            Lane la = lanes.get(l);
+            if (la.source() == org.secureota.workbench.journal.Source.DEVICE && gone.contains(la.deviceId())) {
+                newIndex[l] = -1;
+                dropped = true;
+            } else {
+                newIndex[l] = kept.size();
+                kept.add(la);
+            }
+        }
+        if (!dropped) {
+            return false;
+        }
+        boolean[] shown = new boolean[Math.max(8, kept.size() * 2)];
+        for (int l = 0; l < lanes.size(); l++) {
+            if (newIndex[l] >= 0) {
+                shown[newIndex[l]] = laneShown[l];
+            }
+        }
+        int to = 0;
+        for (int i = start; i < start + size; i++) {
+            int l = newIndex[lane[i]];
+            if (l < 0) {
+                continue;
+            }
+            nanos[to] = nanos[i];
+            lane[to] = l;
+            type[to] = type[i];
+            device[to] = device[i];
+            seq[to] = seq[i];
+            events[to] = events[i];
+            to++;
+        }
+        Arrays.fill(events, to, events.length, null);
+        start = 0;
+        size = to;
+        lanes.clear();
+        lanes.addAll(kept);
+        laneIndex.clear();
+        for (int l = 0; l < kept.size(); l++) {
+            laneIndex.put(kept.get(l).key(), l);
+        }
+        laneShown = shown;
+        sortLanes();
+        return true;
+    }
+
     public void clear() {
         Arrays.fill(events, null);
         size = 0;

@@ -108,10 +108,10 @@ public final class FlashMapView extends CanvasRegion {
         List<String> parts = new java.util.ArrayList<>();
         for (FlashMap.Region r : m.regions()) {
             if (r.kind() != FlashMap.Kind.APP) {
-                parts.add(word(r.label()) + " " + size(r.size()));
+                parts.add(word(r.label()) + " " + sizeText(r.size()));
             }
         }
-        parts.add(size(m.flashSize()) + " " + flashText.get());
+        parts.add(sizeText(m.flashSize()) + " " + flashText.get());
         return parts;
     }
 
@@ -283,7 +283,7 @@ public final class FlashMapView extends CanvasRegion {
             g.setFill(bad.get().darker());
         }
         if (r.downloading()) {
-            marks = String.format(Locale.ROOT, "↓ %s / %s", size(r.downloaded()), size(r.imageSize()));
+            marks = String.format(Locale.ROOT, "↓ %s / %s", sizeText(r.downloaded()), sizeText(r.imageSize()));
         }
         if (bricked || y + pad + 3 * line < y + h - stripe) {
             // A small map still says BRICKED: over the state line when the third line does not fit.
@@ -300,6 +300,19 @@ public final class FlashMapView extends CanvasRegion {
             case "INVALID", "ABORTED" -> bad.get();
             default -> neutral.get();
         };
+    }
+
+    /** A size with its unit in the current language ({@code KiB}, French {@code Kio}): one unit per language. */
+    private String sizeText(long bytes) {
+        return sizeText(bytes, this::word);
+    }
+
+    /** {@link #size} with its unit translated by {@code words} (a unit it does not know stays as it is). */
+    static String sizeText(long bytes, java.util.function.UnaryOperator<String> words) {
+        String s = size(bytes);
+        int space = s.lastIndexOf(' ');
+        String unit = words.apply(s.substring(space + 1));
+        return s.substring(0, space + 1) + (unit == null ? s.substring(space + 1) : unit);
     }
 
     static String size(long bytes) {
