@@ -18,7 +18,7 @@ public final class ScriptChoiceViewModel {
     }
 
     /**
-     * One row of the chooser: the script's title and summary in the window's language (the summary on one
+     * One row of the chooser: the script's title and summary in the window's language (the summary whole, on one
      * line; the chooser wraps it), and the file it runs. A script that does not parse has its file name as
      * title and no summary.
      */
@@ -32,7 +32,8 @@ public final class ScriptChoiceViewModel {
             Row row;
             try {
                 var script = ScenarioRun.reader().read(p);
-                row = new Row(script.title().in(language), Notifier.oneLine(script.summary().in(language)), p);
+                // Whole, on one line: the chooser wraps it to its width.
+                row = new Row(script.title().in(language), script.summary().in(language).replaceAll("\\s+", " ").trim(), p);
             } catch (ScriptException | RuntimeException e) {
                 row = new Row(p.getFileName().toString(), "", p);
             }

@@ -13,6 +13,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
@@ -84,11 +85,15 @@ public final class ScriptChooser {
             list.getSelectionModel().select(0);
         }
         runButton.disableProperty().bind(list.getSelectionModel().selectedItemProperty().isNull());
-        // Enter runs the selected script even though the list has the focus (it would not reach the default button).
-        list.setOnKeyPressed(e -> {
+        // Enter runs the selected script and Esc cancels even though the list has the focus (the list takes both
+        // keys for itself, so they would not reach the default and cancel buttons).
+        root.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
             if (e.getCode() == KeyCode.ENTER) {
                 e.consume();
                 run();
+            } else if (e.getCode() == KeyCode.ESCAPE) {
+                e.consume();
+                cancel();
             }
         });
         list.setOnMouseClicked(e -> {

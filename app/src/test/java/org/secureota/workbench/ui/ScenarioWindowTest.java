@@ -79,15 +79,7 @@ class ScenarioWindowTest {
         });
         CompletableFuture<RunSnapshot> run = onFx(() -> c.scenario().run(root.resolve("demo-scripts/12-flipped-byte.yaml"),
                 RunMode.PLAY));
-        // Play mode stops at the script's pauses: the presenter's "next" (Page Down) moves on.
-        long deadline = System.currentTimeMillis() + 240_000;
-        while (!run.isDone() && System.currentTimeMillis() < deadline) {
-            if (onFx(() -> c.scenario().model().waitingProperty().get())) {
-                robot.press(javafx.scene.input.KeyCode.PAGE_DOWN).release(javafx.scene.input.KeyCode.PAGE_DOWN);
-            }
-            Thread.sleep(200); // not a wait: paces the presenter's Page Down presses
-        }
-        RunSnapshot result = run.get(1, TimeUnit.SECONDS);
+        RunSnapshot result = playToTheEnd(robot, c, run);
         scratch = onFx(() -> app.live().scratch());
         assertThat(scratch).as("the script runs in a scratch lab").isNotNull().isDirectory();
         assertThat(result.state()).as(String.valueOf(result)).isEqualTo(RunState.PASSED);
@@ -113,14 +105,7 @@ class ScenarioWindowTest {
         waitFor("the lab open", 90_000, () -> c.server().serverStatus.getText().startsWith("running"));
         CompletableFuture<RunSnapshot> run = onFx(() -> c.scenario().run(root.resolve("demo-scripts/22-time-rollback.yaml"),
                 RunMode.PLAY));
-        long deadline = System.currentTimeMillis() + 240_000;
-        while (!run.isDone() && System.currentTimeMillis() < deadline) {
-            if (onFx(() -> c.scenario().model().waitingProperty().get())) {
-                robot.press(javafx.scene.input.KeyCode.PAGE_DOWN).release(javafx.scene.input.KeyCode.PAGE_DOWN);
-            }
-            Thread.sleep(200); // not a wait: paces the presenter's Page Down presses
-        }
-        RunSnapshot result = run.get(1, TimeUnit.SECONDS);
+        RunSnapshot result = playToTheEnd(robot, c, run);
         assertThat(result.state()).as(String.valueOf(result)).isEqualTo(RunState.PASSED);
         // The run's future completes on the runner's thread; the last step's mark reaches the list on the FX thread.
         waitFor("every step marked passed", 10_000, () -> c.scenario().model().steps().stream()
@@ -137,6 +122,21 @@ class ScenarioWindowTest {
         waitFor("the lab open", 90_000, () -> c.server().serverStatus.getText().startsWith("running"));
         CompletableFuture<RunSnapshot> run = onFx(() -> c.scenario().run(root.resolve("demo-scripts/26-time-forward.yaml"),
                 RunMode.PLAY));
+        RunSnapshot result = playToTheEnd(robot, c, run);
+        assertThat(result.state()).as(String.valueOf(result)).isEqualTo(RunState.PASSED);
+        // The run's future completes on the runner's thread; the last step's mark reaches the list on the FX thread.
+        waitFor("every step marked passed", 10_000, () -> c.scenario().model().steps().stream()
+                .allMatch(s -> s.startsWith("✔")));
+        waitFor("the script's device still on V1", 30_000, () -> c.devicePanels().containsKey("esp32-lab-01")
+                && "1.0.0".equals(c.devicePanels().get("esp32-lab-01").version.getText()));
+    }
+
+    /**
+     * Plays {@code run} to its end as a presenter does: play mode stops at the script's pauses and the presenter's
+     * "next" (Page Down) moves on. Four minutes at most.
+     */
+    private static RunSnapshot playToTheEnd(FxRobot robot, MainController c, CompletableFuture<RunSnapshot> run)
+            throws Exception {
         long deadline = System.currentTimeMillis() + 240_000;
         while (!run.isDone() && System.currentTimeMillis() < deadline) {
             if (onFx(() -> c.scenario().model().waitingProperty().get())) {
@@ -144,12 +144,6 @@ class ScenarioWindowTest {
             }
             Thread.sleep(200); // not a wait: paces the presenter's Page Down presses
         }
-        RunSnapshot result = run.get(1, TimeUnit.SECONDS);
-        assertThat(result.state()).as(String.valueOf(result)).isEqualTo(RunState.PASSED);
-        // The run's future completes on the runner's thread; the last step's mark reaches the list on the FX thread.
-        waitFor("every step marked passed", 10_000, () -> c.scenario().model().steps().stream()
-                .allMatch(s -> s.startsWith("✔")));
-        waitFor("the script's device still on V1", 30_000, () -> c.devicePanels().containsKey("esp32-lab-01")
-                && "1.0.0".equals(c.devicePanels().get("esp32-lab-01").version.getText()));
+        return run.get(1, TimeUnit.SECONDS);
     }
 }
