@@ -64,8 +64,18 @@ public final class ScenarioPanelController {
         // Play's pace: the pause after each step, adjustable while the script plays; 0 is full speed.
         pace.setValueFactory(new SpinnerValueFactory.IntegerSpinnerValueFactory(0, 30, model.pauseSecondsProperty().get()));
         pace.getValueFactory().valueProperty().bindBidirectional(model.pauseSecondsValue());
+        javafx.scene.control.Tooltip paceTip = new javafx.scene.control.Tooltip();
+        paceTip.textProperty().bind(i18n.text("scenario.pause.tooltip"));
+        pace.setTooltip(paceTip);
         steps.setItems(model.stepSnapshots());
         steps.setCellFactory(v -> new ListCell<>() {
+            {
+                // A long row (an attack's title, a sweep's count) wraps within the strip's width: on stage the strip
+                // is half the window wide and a horizontal scroll bar would hide the step under it.
+                setWrapText(true);
+                setPrefWidth(0);
+            }
+
             @Override
             protected void updateItem(StepSnapshot item, boolean empty) {
                 super.updateItem(item, empty);
