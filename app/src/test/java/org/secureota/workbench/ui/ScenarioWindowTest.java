@@ -43,8 +43,11 @@ class ScenarioWindowTest {
         FxSupport.requireDisplay();
     }
 
+    private Stage stage;
+
     @Start
     void start(Stage stage) {
+        this.stage = stage;
         app = WorkbenchApp.openOn(stage, new GuiOptions(Locale.ENGLISH, false, false, null, new LiveSessionOptions(
                 SessionSetup.defaults(new LabFolder(labDir)).withProjectRoot(root), null)));
     }
@@ -96,6 +99,34 @@ class ScenarioWindowTest {
                 && "2.0.0".equals(c.devicePanels().get("esp32-lab-01").version.getText()));
         assertThat(onFx(() -> c.timeline().model().lanes())).anySatisfy(l ->
                 assertThat(l.source()).isEqualTo(org.secureota.workbench.journal.Source.SCENARIO));
+    }
+
+    // Scenario > Play… over a 1280x720 window: the chooser (not a ChoiceDialog as wide as the longest summary) stays
+    // within 60 % of the window, in the window's language; Esc runs nothing.
+    @Test
+    void playOpensABoundedChooserAndEscRunsNothing(FxRobot robot) throws Exception {
+        MainController c = app.controller();
+        waitFor("the lab open", 90_000, () -> c.server().serverStatus.getText().startsWith("running"));
+        onFx(() -> {
+            stage.setWidth(1280);
+            stage.setHeight(720);
+            app.window().i18n().setLocale(Locale.FRENCH);
+            c.playScript();
+            return null;
+        });
+        waitFor("the chooser shown", 10_000, () -> chooser() != null);
+        javafx.stage.Window chooser = onFx(ScenarioWindowTest::chooser);
+        assertThat(onFx(chooser::getWidth)).as("the chooser's width over a 1280-px window").isLessThanOrEqualTo(1280 * 0.6 + 1);
+        assertThat(onFx(() -> ((javafx.stage.Stage) chooser).getTitle())).isEqualTo("Choisir un scénario de démonstration");
+        waitFor("the chooser focused", 10_000, chooser::isFocused);
+        robot.type(javafx.scene.input.KeyCode.ESCAPE);
+        waitFor("the chooser closed", 10_000, () -> !chooser.isShowing());
+        assertThat(onFx(() -> c.scenario().runner())).as("Esc runs no script").isNull();
+    }
+
+    private static javafx.stage.Window chooser() {
+        return javafx.stage.Window.getWindows().stream().filter(w -> w.isShowing() && w.getScene() != null
+                && w.getScene().lookup("#script-chooser") != null).findFirst().orElse(null);
     }
 
     // issue 29: the time-rollback script in the window, as a presenter plays it.
