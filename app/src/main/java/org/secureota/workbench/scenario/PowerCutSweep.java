@@ -101,14 +101,14 @@ final class PowerCutSweep {
             lab.journal().append(EventType.SCENARIO_SWEEP_CUT, dev, "cut " + count + " at flash operation "
                     + op + " (" + sweep.point().wireName() + "): booted " + now + ", an intact app", f);
             runner.narrate(step.index(), step.narration().with("cuts", count).with("operation", op));
-            runner.progress(step.index(), "cut " + count + " at flash operation " + op + ": booted " + now);
+            runner.progress(step.index(), SweepCut.at(count, op, now));
         }
         ScenarioRunner.await(lab.disarmCut(dev), deadline);
         if (!runner.poll(deadline, () -> sweep.version().equals(version(dev)) && runsVerifiedApp(dev))) {
             return "after " + cuts + " cuts the device did not end on " + sweep.version() + ": " + runner.describe(dev);
         }
         runner.narrate(step.index(), step.narration().with("cuts", cuts).with("operation", "-"));
-        runner.progress(step.index(), cuts + " cuts, every one survived; the update then completed");
+        runner.progress(step.index(), SweepCut.completed(cuts));
         return null;
     }
 

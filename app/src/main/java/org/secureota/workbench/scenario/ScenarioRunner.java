@@ -75,7 +75,7 @@ public final class ScenarioRunner {
             narrations[s.index() - 1] = s.narration().with("cuts", 1).with("operation", firstOp);
             steps.add(new StepSnapshot(s.index(), s.action().describe(),
                     narrations[s.index() - 1].in(language), StepStatus.PENDING,
-                    "", List.of(), null, Duration.ZERO));
+                    "", List.of(), null, Duration.ZERO, s.action(), null));
         }
         current = new RunSnapshot(script.title().in(language), mode, language, RunState.NOT_STARTED, 0, steps, null,
                 Duration.ZERO);
@@ -267,7 +267,7 @@ public final class ScenarioRunner {
         long t0 = System.nanoTime();
         long deadline = t0 + step.timeout().toNanos();
         setStep(step.index(), x -> new StepSnapshot(x.index(), x.action(), x.narration(), StepStatus.RUNNING, "",
-                List.of(), null, Duration.ZERO));
+                List.of(), null, Duration.ZERO, x.spec(), null));
         record(EventType.SCENARIO_STEP_STARTED, "step " + step.index() + ": " + step.action().describe(), Map.of(
                 "step", step.index(), "action", step.action().key(), "description", step.action().describe(),
                 "narration_en", step.narration().en(), "narration_fr", step.narration().fr(),
@@ -291,7 +291,7 @@ public final class ScenarioRunner {
                 results = evaluate(step, check);
                 List<ExpectationResult> shown = results;
                 setStep(step.index(), x -> new StepSnapshot(x.index(), x.action(), x.narration(), x.status(), x.progress(),
-                        shown, null, Duration.ofNanos(System.nanoTime() - t0)));
+                        shown, null, Duration.ofNanos(System.nanoTime() - t0), x.spec(), x.cut()));
                 if (results.stream().allMatch(ExpectationResult::held) || System.nanoTime() >= deadline || stopped) {
                     break;
                 }
@@ -315,13 +315,13 @@ public final class ScenarioRunner {
         List<ExpectationResult> finalResults = results;
         if (failure == null) {
             setStep(step.index(), x -> new StepSnapshot(x.index(), x.action(), x.narration(), StepStatus.PASSED,
-                    x.progress(), finalResults, null, took));
+                    x.progress(), finalResults, null, took, x.spec(), x.cut()));
             record(EventType.SCENARIO_STEP_PASSED, "step " + step.index() + " passed in " + took.toMillis() + " ms",
                     Map.of("step", step.index(), "elapsed_ms", took.toMillis()));
         } else {
             String report = failure + "\n" + lastSeen();
             setStep(step.index(), x -> new StepSnapshot(x.index(), x.action(), x.narration(), StepStatus.FAILED,
-                    x.progress(), finalResults, report, took));
+                    x.progress(), finalResults, report, took, x.spec(), x.cut()));
             record(EventType.SCENARIO_STEP_FAILED, "step " + step.index() + " failed: " + failure,
                     Map.of("step", step.index(), "elapsed_ms", took.toMillis(), "reason", failure, "last_seen", report));
         }
@@ -472,16 +472,16 @@ public final class ScenarioRunner {
     }
 
     /** Shows a running count on the current step (the sweep's cuts). */
-    void progress(int index, String text) {
-        setStep(index, x -> new StepSnapshot(x.index(), x.action(), x.narration(), x.status(), text, x.expectations(),
-                x.failure(), x.elapsed()));
+    void progress(int index, SweepCut cut) {
+        setStep(index, x -> new StepSnapshot(x.index(), x.action(), x.narration(), x.status(), cut.describe(),
+                x.expectations(), x.failure(), x.elapsed(), x.spec(), cut));
     }
 
     void narrate(int index, LocalizedText text) {
         setStep(index, x -> {
             narrations[index - 1] = text;
             return new StepSnapshot(x.index(), x.action(), text.in(language), x.status(), x.progress(),
-                    x.expectations(), x.failure(), x.elapsed());
+                    x.expectations(), x.failure(), x.elapsed(), x.spec(), x.cut());
         });
     }
 
@@ -495,7 +495,7 @@ public final class ScenarioRunner {
             List<StepSnapshot> steps = new ArrayList<>();
             for (StepSnapshot x : s.steps()) {
                 steps.add(new StepSnapshot(x.index(), x.action(), narrations[x.index() - 1].in(to), x.status(),
-                        x.progress(), x.expectations(), x.failure(), x.elapsed()));
+                        x.progress(), x.expectations(), x.failure(), x.elapsed(), x.spec(), x.cut()));
             }
             return new RunSnapshot(script.title().in(to), mode, to, s.state(), s.currentStep(), steps, s.problem(),
                     s.elapsed());

@@ -42,7 +42,7 @@ import org.secureota.workbench.ui.timeline.TimelineView;
  * and shortcuts, switches presentation mode and replay, and hands the journal's batches to the panels. Each
  * panel is its own view with its own controller and view model: {@link ServerPanelController} (server-panel.fxml),
  * {@link TimelinePanelController} (timeline-panel.fxml), {@link DevicePanels} (a device-panel.fxml per device),
- * {@link AttackerPanel} and {@link AttackMenu}, {@link ScenarioPanel} and {@link ScriptChoiceViewModel}, and
+ * {@link AttackerPanel} and {@link AttackMenu}, {@link ScenarioPanelController} and {@link ScriptChooser}, and
  * {@link ReplayViewModel}. What the buttons do goes to {@link LabActions} and {@link DeviceActions}.
  */
 public final class MainController {
@@ -366,7 +366,8 @@ public final class MainController {
 
     void setScenario(ScenarioControl control) {
         this.scenario = control;
-        showScenario(new ScenarioPanel(control.model(), i18n, control::next, control::restart, control::stop));
+        showScenario(ScenarioPanelController.load(control.model(), i18n, control::next, control::restart, control::stop)
+                .view());
     }
 
     ScenarioControl scenario() {
@@ -391,14 +392,9 @@ public final class MainController {
         if (scripts.isEmpty()) {
             return;
         }
-        Map<String, Path> byLabel = ScriptChoiceViewModel.labels(scripts, ScriptChoiceViewModel.language(i18n.getLocale()));
-        List<String> labels = new ArrayList<>(byLabel.keySet());
-        javafx.scene.control.ChoiceDialog<String> choose = new javafx.scene.control.ChoiceDialog<>(labels.get(0), labels);
-        choose.initOwner(root.getScene().getWindow());
-        choose.setTitle(i18n.get("scenario.choose"));
-        choose.setHeaderText(i18n.get("scenario.choose"));
-        choose.showAndWait().ifPresent(label -> scenario.run(byLabel.get(label), mode)
-                .whenComplete((v, e) -> scenario.report(e)));
+        ScriptChooser.open(root.getScene().getWindow(), i18n,
+                ScriptChoiceViewModel.rows(scripts, ScriptChoiceViewModel.language(i18n.getLocale())),
+                script -> scenario.run(script, mode).whenComplete((v, e) -> scenario.report(e)));
     }
 
     @FXML
@@ -757,11 +753,11 @@ public final class MainController {
     }
 
     /** Shows the scenario strip above the panels. */
-    void showScenario(ScenarioPanel panel) {
-        scenarioStrip = panel.view();
+    void showScenario(Node strip) {
+        scenarioStrip = strip;
         placeScenario();
         // A window opened in presentation mode hides the strip's bench-only parts (the pace) from the start.
-        showChrome(panel.view(), !presentation());
+        showChrome(strip, !presentation());
     }
 
     /** Leaves a replay: the live lab's events come back on the timeline. */

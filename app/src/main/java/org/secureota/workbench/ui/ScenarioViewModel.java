@@ -40,6 +40,8 @@ public final class ScenarioViewModel {
     private final IntegerProperty shown = new SimpleIntegerProperty(this, "shown");
     /** Play mode's reading pause: at least this many seconds after each step; 0 runs at full speed. */
     private final IntegerProperty pauseSeconds = new SimpleIntegerProperty(this, "pauseSeconds", DEFAULT_PAUSE_SECONDS);
+    /** The pause as an object property, for a spinner's value (held here: a bidirectional binding holds it weakly). */
+    private final javafx.beans.property.ObjectProperty<Integer> pauseSecondsValue = pauseSeconds.asObject();
     private RunSnapshot last;
 
     public ScenarioViewModel(I18n i18n) {
@@ -107,10 +109,14 @@ public final class ScenarioViewModel {
         return Math.max(reached, Math.max(0, r.currentStep()));
     }
 
-    /** One line of the step list: the mark, the number, the action and a long step's running count. */
-    static String row(StepSnapshot s) {
-        return mark(s.status()) + "  " + s.index() + ". " + s.action()
-                + (s.progress() == null || s.progress().isEmpty() ? "" : "  (" + s.progress() + ")");
+    /**
+     * One line of the step list in the window's language: the mark, the number, the action and a long step's
+     * running count, rendered from the step's structure ({@link StepRowText}).
+     */
+    String row(StepSnapshot s) {
+        String progress = StepRowText.progress(s, i18n);
+        return mark(s.status()) + "  " + s.index() + ". " + StepRowText.action(s, i18n)
+                + (progress.isEmpty() ? "" : "  (" + progress + ")");
     }
 
     /** The style class of a step's row: passed green, failed red, running highlighted; null for the rest. */
@@ -185,6 +191,18 @@ public final class ScenarioViewModel {
 
     public IntegerProperty pauseSecondsProperty() {
         return pauseSeconds;
+    }
+
+    /** The pause for a spinner's value, bound both ways to {@link #pauseSecondsProperty()}. */
+    public javafx.beans.property.ObjectProperty<Integer> pauseSecondsValue() {
+        return pauseSecondsValue;
+    }
+
+    /**
+     * The row the step list should scroll to so that the shown step and the one before stay in view; -1 none.
+     */
+    static int scrollTarget(int shownStep) {
+        return shownStep >= 1 ? Math.max(0, shownStep - 2) : -1;
     }
 
     public RunSnapshot last() {

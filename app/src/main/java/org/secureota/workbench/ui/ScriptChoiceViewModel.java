@@ -1,9 +1,8 @@
 package org.secureota.workbench.ui;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.secureota.workbench.scenario.Language;
 import org.secureota.workbench.scenario.ScenarioRun;
 import org.secureota.workbench.scenario.ScriptException;
@@ -18,20 +17,29 @@ public final class ScriptChoiceViewModel {
     private ScriptChoiceViewModel() {
     }
 
-    /** The chooser's rows, in the order of {@code scripts}, each to the script it runs. */
-    public static Map<String, Path> labels(List<Path> scripts, Language language) {
-        Map<String, Path> byLabel = new LinkedHashMap<>();
+    /**
+     * One row of the chooser: the script's title and summary in the window's language (the summary whole, on one
+     * line; the chooser wraps it), and the file it runs. A script that does not parse has its file name as
+     * title and no summary.
+     */
+    public record Row(String title, String summary, Path file) {
+    }
+
+    /** The chooser's rows, in the order of {@code scripts}. */
+    public static List<Row> rows(List<Path> scripts, Language language) {
+        List<Row> rows = new ArrayList<>();
         for (Path p : scripts) {
-            String label;
+            Row row;
             try {
                 var script = ScenarioRun.reader().read(p);
-                label = script.title().in(language) + " — " + Notifier.oneLine(script.summary().in(language));
+                // Whole, on one line: the chooser wraps it to its width.
+                row = new Row(script.title().in(language), script.summary().in(language).replaceAll("\\s+", " ").trim(), p);
             } catch (ScriptException | RuntimeException e) {
-                label = p.getFileName().toString();
+                row = new Row(p.getFileName().toString(), "", p);
             }
-            byLabel.put(label, p);
+            rows.add(row);
         }
-        return byLabel;
+        return rows;
     }
 
     /** The script language of a window language: French for French, English otherwise. */

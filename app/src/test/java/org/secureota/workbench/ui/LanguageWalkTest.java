@@ -232,7 +232,7 @@ class LanguageWalkTest {
         return out;
     }
 
-    private static void cut(Node n, List<String> out) {
+    static void cut(Node n, List<String> out) {
         if (!n.isVisible()) {
             return;
         }

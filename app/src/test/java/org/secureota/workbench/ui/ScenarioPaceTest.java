@@ -61,9 +61,9 @@ class ScenarioPaceTest {
                 null, Duration.ofSeconds(5)));
         assertEquals(steps, model.stepSnapshots());
         assertEquals(3, model.shownProperty().get());
-        assertEquals("✔  1. deploy 2.0.0", ScenarioViewModel.row(steps.get(0)));
-        assertEquals("✘  2. deploy 2.0.0", ScenarioViewModel.row(steps.get(1)));
-        assertEquals("▶  3. deploy 2.0.0  (cut 7 at flash operation 70)", ScenarioViewModel.row(steps.get(2)));
+        assertEquals("✔  1. deploy 2.0.0", model.row(steps.get(0)));
+        assertEquals("✘  2. deploy 2.0.0", model.row(steps.get(1)));
+        assertEquals("▶  3. deploy 2.0.0  (cut 7 at flash operation 70)", model.row(steps.get(2)));
         assertEquals("step-passed", ScenarioViewModel.rowStyle(steps.get(0).status()));
         assertEquals("step-failed", ScenarioViewModel.rowStyle(steps.get(1).status()));
         assertEquals("step-current", ScenarioViewModel.rowStyle(steps.get(2).status()));

@@ -43,8 +43,11 @@ class ScenarioWindowTest {
         FxSupport.requireDisplay();
     }
 
+    private Stage stage;
+
     @Start
     void start(Stage stage) {
+        this.stage = stage;
         app = WorkbenchApp.openOn(stage, new GuiOptions(Locale.ENGLISH, false, false, null, new LiveSessionOptions(
                 SessionSetup.defaults(new LabFolder(labDir)).withProjectRoot(root), null)));
     }
@@ -79,15 +82,7 @@ class ScenarioWindowTest {
         });
         CompletableFuture<RunSnapshot> run = onFx(() -> c.scenario().run(root.resolve("demo-scripts/12-flipped-byte.yaml"),
                 RunMode.PLAY));
-        // Play mode stops at the script's pauses: the presenter's "next" (Page Down) moves on.
-        long deadline = System.currentTimeMillis() + 240_000;
-        while (!run.isDone() && System.currentTimeMillis() < deadline) {
-            if (onFx(() -> c.scenario().model().waitingProperty().get())) {
-                robot.press(javafx.scene.input.KeyCode.PAGE_DOWN).release(javafx.scene.input.KeyCode.PAGE_DOWN);
-            }
-            Thread.sleep(200); // not a wait: paces the presenter's Page Down presses
-        }
-        RunSnapshot result = run.get(1, TimeUnit.SECONDS);
+        RunSnapshot result = playToTheEnd(robot, c, run);
         scratch = onFx(() -> app.live().scratch());
         assertThat(scratch).as("the script runs in a scratch lab").isNotNull().isDirectory();
         assertThat(result.state()).as(String.valueOf(result)).isEqualTo(RunState.PASSED);
@@ -106,21 +101,13 @@ class ScenarioWindowTest {
                 assertThat(l.source()).isEqualTo(org.secureota.workbench.journal.Source.SCENARIO));
     }
 
-    /** Plays {@code script} at full speed to its end, pressing Page Down at its pauses; returns its result. */
+    /** Plays {@code script} at full speed (no pause after each step) to its end; returns its result. */
     private RunSnapshot playToEnd(FxRobot robot, MainController c, String script) throws Exception {
         onFx(() -> {
             c.scenario().model().pauseSecondsProperty().set(0);
             return null;
         });
-        CompletableFuture<RunSnapshot> run = onFx(() -> c.scenario().run(root.resolve(script), RunMode.PLAY));
-        long deadline = System.currentTimeMillis() + 240_000;
-        while (!run.isDone() && System.currentTimeMillis() < deadline) {
-            if (onFx(() -> c.scenario().model().waitingProperty().get())) {
-                robot.press(javafx.scene.input.KeyCode.PAGE_DOWN).release(javafx.scene.input.KeyCode.PAGE_DOWN);
-            }
-            Thread.sleep(200); // not a wait: paces the presenter's Page Down presses
-        }
-        return run.get(1, TimeUnit.SECONDS);
+        return playToTheEnd(robot, c, onFx(() -> c.scenario().run(root.resolve(script), RunMode.PLAY)));
     }
 
     // issue 21: no stale state. After a script with two devices, the next script's timeline has its own device only.
@@ -148,6 +135,34 @@ class ScenarioWindowTest {
                 .map(l -> l.deviceId()).sorted().toList();
     }
 
+    // Scenario > Play… over a 1280x720 window: the chooser (not a ChoiceDialog as wide as the longest summary) stays
+    // within 60 % of the window, in the window's language; Esc runs nothing.
+    @Test
+    void playOpensABoundedChooserAndEscRunsNothing(FxRobot robot) throws Exception {
+        MainController c = app.controller();
+        waitFor("the lab open", 90_000, () -> c.server().serverStatus.getText().startsWith("running"));
+        onFx(() -> {
+            stage.setWidth(1280);
+            stage.setHeight(720);
+            app.window().i18n().setLocale(Locale.FRENCH);
+            c.playScript();
+            return null;
+        });
+        waitFor("the chooser shown", 10_000, () -> chooser() != null);
+        javafx.stage.Window chooser = onFx(ScenarioWindowTest::chooser);
+        assertThat(onFx(chooser::getWidth)).as("the chooser's width over a 1280-px window").isLessThanOrEqualTo(1280 * 0.6 + 1);
+        assertThat(onFx(() -> ((javafx.stage.Stage) chooser).getTitle())).isEqualTo("Choisir un scénario de démonstration");
+        waitFor("the chooser focused", 10_000, chooser::isFocused);
+        robot.type(javafx.scene.input.KeyCode.ESCAPE);
+        waitFor("the chooser closed", 10_000, () -> !chooser.isShowing());
+        assertThat(onFx(() -> c.scenario().runner())).as("Esc runs no script").isNull();
+    }
+
+    private static javafx.stage.Window chooser() {
+        return javafx.stage.Window.getWindows().stream().filter(w -> w.isShowing() && w.getScene() != null
+                && w.getScene().lookup("#script-chooser") != null).findFirst().orElse(null);
+    }
+
     // issue 29: the time-rollback script in the window, as a presenter plays it.
     @Test
     void theTimeRollbackScriptPlaysToItsEndInTheWindow(FxRobot robot) throws Exception {
@@ -155,14 +170,7 @@ class ScenarioWindowTest {
         waitFor("the lab open", 90_000, () -> c.server().serverStatus.getText().startsWith("running"));
         CompletableFuture<RunSnapshot> run = onFx(() -> c.scenario().run(root.resolve("demo-scripts/22-time-rollback.yaml"),
                 RunMode.PLAY));
-        long deadline = System.currentTimeMillis() + 240_000;
-        while (!run.isDone() && System.currentTimeMillis() < deadline) {
-            if (onFx(() -> c.scenario().model().waitingProperty().get())) {
-                robot.press(javafx.scene.input.KeyCode.PAGE_DOWN).release(javafx.scene.input.KeyCode.PAGE_DOWN);
-            }
-            Thread.sleep(200); // not a wait: paces the presenter's Page Down presses
-        }
-        RunSnapshot result = run.get(1, TimeUnit.SECONDS);
+        RunSnapshot result = playToTheEnd(robot, c, run);
         assertThat(result.state()).as(String.valueOf(result)).isEqualTo(RunState.PASSED);
         // The run's future completes on the runner's thread; the last step's mark reaches the list on the FX thread.
         waitFor("every step marked passed", 10_000, () -> c.scenario().model().steps().stream()
@@ -179,6 +187,21 @@ class ScenarioWindowTest {
         waitFor("the lab open", 90_000, () -> c.server().serverStatus.getText().startsWith("running"));
         CompletableFuture<RunSnapshot> run = onFx(() -> c.scenario().run(root.resolve("demo-scripts/26-time-forward.yaml"),
                 RunMode.PLAY));
+        RunSnapshot result = playToTheEnd(robot, c, run);
+        assertThat(result.state()).as(String.valueOf(result)).isEqualTo(RunState.PASSED);
+        // The run's future completes on the runner's thread; the last step's mark reaches the list on the FX thread.
+        waitFor("every step marked passed", 10_000, () -> c.scenario().model().steps().stream()
+                .allMatch(s -> s.startsWith("✔")));
+        waitFor("the script's device still on V1", 30_000, () -> c.devicePanels().containsKey("esp32-lab-01")
+                && "1.0.0".equals(c.devicePanels().get("esp32-lab-01").version.getText()));
+    }
+
+    /**
+     * Plays {@code run} to its end as a presenter does: play mode stops at the script's pauses and the presenter's
+     * "next" (Page Down) moves on. Four minutes at most.
+     */
+    private static RunSnapshot playToTheEnd(FxRobot robot, MainController c, CompletableFuture<RunSnapshot> run)
+            throws Exception {
         long deadline = System.currentTimeMillis() + 240_000;
         while (!run.isDone() && System.currentTimeMillis() < deadline) {
             if (onFx(() -> c.scenario().model().waitingProperty().get())) {
@@ -186,12 +209,6 @@ class ScenarioWindowTest {
             }
             Thread.sleep(200); // not a wait: paces the presenter's Page Down presses
         }
-        RunSnapshot result = run.get(1, TimeUnit.SECONDS);
-        assertThat(result.state()).as(String.valueOf(result)).isEqualTo(RunState.PASSED);
-        // The run's future completes on the runner's thread; the last step's mark reaches the list on the FX thread.
-        waitFor("every step marked passed", 10_000, () -> c.scenario().model().steps().stream()
-                .allMatch(s -> s.startsWith("✔")));
-        waitFor("the script's device still on V1", 30_000, () -> c.devicePanels().containsKey("esp32-lab-01")
-                && "1.0.0".equals(c.devicePanels().get("esp32-lab-01").version.getText()));
+        return run.get(1, TimeUnit.SECONDS);
     }
 }

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,13 +26,14 @@ class ScriptChoiceViewModelTest {
         assertThat(ScriptChoiceViewModel.language(Locale.FRENCH)).isEqualTo(Language.FR);
         assertThat(ScriptChoiceViewModel.language(Locale.ENGLISH)).isEqualTo(Language.EN);
 
-        Map<String, Path> en = ScriptChoiceViewModel.labels(List.of(lifecycle, broken), Language.EN);
-        Map<String, Path> fr = ScriptChoiceViewModel.labels(List.of(lifecycle, broken), Language.FR);
-        assertThat(en.values()).containsExactly(lifecycle, broken);
-        String english = en.keySet().iterator().next();
-        String french = fr.keySet().iterator().next();
-        assertThat(english).contains(" — ").doesNotContain("\n").isNotEqualTo(french);
-        assertThat(french).contains(" — ");
-        assertThat(en).containsEntry("99-broken.yaml", broken);
+        List<ScriptChoiceViewModel.Row> en = ScriptChoiceViewModel.rows(List.of(lifecycle, broken), Language.EN);
+        List<ScriptChoiceViewModel.Row> fr = ScriptChoiceViewModel.rows(List.of(lifecycle, broken), Language.FR);
+        assertThat(en).extracting(ScriptChoiceViewModel.Row::file).containsExactly(lifecycle, broken);
+        ScriptChoiceViewModel.Row english = en.get(0);
+        ScriptChoiceViewModel.Row french = fr.get(0);
+        assertThat(english.title()).isNotBlank().isNotEqualTo(french.title());
+        assertThat(english.summary()).isNotBlank().doesNotContain("\n").isNotEqualTo(french.summary());
+        assertThat(french.summary()).isNotBlank().doesNotContain("\n");
+        assertThat(en.get(1)).isEqualTo(new ScriptChoiceViewModel.Row("99-broken.yaml", "", broken));
     }
 }

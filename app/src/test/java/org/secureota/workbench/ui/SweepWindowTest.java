@@ -84,7 +84,7 @@ class SweepWindowTest {
                 }
                 javafx.scene.control.ListView<?> list = (javafx.scene.control.ListView<?>) c.root.lookup("#scenario-steps");
                 if (list != null && list.getItems().size() > 1) {
-                    steps.add(ScenarioViewModel.row((org.secureota.workbench.scenario.StepSnapshot) list.getItems().get(1)));
+                    steps.add(c.scenario().model().row((org.secureota.workbench.scenario.StepSnapshot) list.getItems().get(1)));
                 }
                 return null;
             });

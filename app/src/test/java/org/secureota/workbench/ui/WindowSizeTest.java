@@ -156,6 +156,19 @@ class WindowSizeTest {
             DevicePanelController device = onFx(() -> c.devicePanels().get(DEVICE));
             assertThat(onFx(() -> StageWindowTest.horizontalBars(c.root).stream().map(StageWindowTest::owner).toList()))
                     .as("horizontal scroll bars on stage with a script in " + l).isEmpty();
+            // The script's strip keeps every text whole on stage: the counter ("Étape 4 sur 5 · 3 réussies ·
+            // 0 échouée") wraps rather than being cut, the buttons keep their labels.
+            List<String> cut = onFx(() -> {
+                List<String> out = new ArrayList<>();
+                LanguageWalkTest.cut(c.root.lookup("#scenario-panel"), out);
+                return out;
+            });
+            assertThat(cut).as("texts cut short in the scenario strip on stage at 1280x720 (" + l + ")").isEmpty();
+            if (l == Locale.FRENCH) {
+                List<String> rows = onFx(() -> List.copyOf(c.scenario().model().steps()));
+                assertThat(rows).hasSize(parsed.steps().size());
+                assertThat(StepRowTextTest.englishWords(rows)).as("English words in the French step list").isEmpty();
+            }
             for (Node n : List.of(c.stageDeployButton, c.stageCheckButton, device.verdictBox, device.outcomeHeadline,
                     device.outcomeSentence, device.lcd, narration, c.root.lookup("#scenario-next"))) {
                 assertThat(onFx(() -> StageWindowTest.inWindow(n))).as(n.getId() + " in sight on stage at 1280x720 with"
