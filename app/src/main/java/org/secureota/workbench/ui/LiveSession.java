@@ -124,9 +124,7 @@ final class LiveSession implements LabActions {
             // The window starts where the demo starts (no deployment left from an earlier session, nothing
             // armed): the README's first click, Deploy V2.0.0, is then always right.
             // Its LCD speaks the window's language (or --lcd-lang), set in its factory data.
-            org.secureota.workbench.device.LcdLanguage lcd = options.lcdLanguageFor(i18n.getLocale());
-            return s.resetDemo().thenCompose(v -> s.createVirtualDevice(options.deviceId(), LabSessionDefaults.PRODUCT,
-                    VirtualDeviceOptions.factoryFreshV1().withLcdLanguage(lcd))).thenApply(d -> s);
+            return makeWindowDevice(s, options, i18n.getLocale()).thenApply(d -> s);
         }).whenComplete((s, e) -> {
             if (e != null && retired) {
                 ready.completeExceptionally(e);
@@ -138,6 +136,13 @@ final class LiveSession implements LabActions {
                 ready.complete(s);
             }
         });
+    }
+
+    /** The window's own device, factory-fresh with V1, its LCD in the window's language (or --lcd-lang). */
+    static CompletableFuture<LabDevice> makeWindowDevice(LabSession s, LiveSessionOptions options, Locale windowLocale) {
+        org.secureota.workbench.device.LcdLanguage lcd = options.lcdLanguageFor(windowLocale);
+        return s.resetDemo().thenCompose(v -> s.createVirtualDevice(options.deviceId(), LabSessionDefaults.PRODUCT,
+                VirtualDeviceOptions.factoryFreshV1().withLcdLanguage(lcd)));
     }
 
     /** The real boards brought into this lab earlier (board add, Lab > Add a real board), by their ports. */

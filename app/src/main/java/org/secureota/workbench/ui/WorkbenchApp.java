@@ -37,7 +37,7 @@ public final class WorkbenchApp extends Application {
         if (options.live() != null) {
             CompletableFuture<LabSession> lab = LabSession.open(options.live().session());
             lab.thenRun(() -> StartTiming.mark("the lab session is open (PKI, releases, server; beside the toolkit)"));
-            EARLY_LAB.set(lab);
+            EARLY_LAB.set(withEarlyDevice(lab, options));
         }
         try {
             StartTiming.mark("the toolkit is starting");
@@ -57,6 +57,20 @@ public final class WorkbenchApp extends Application {
                     + " or the window under a virtual display with 'xvfb-run -a ./workbench'.";
         }
         return null;
+    }
+
+    /**
+     * The window's device made as soon as the lab is open, while the toolkit still builds the window:
+     * the first boot then no longer waits for the window. A failure here is left to {@link LiveSession},
+     * which finds the device missing, makes it again and reports what went wrong.
+     */
+    private static CompletableFuture<LabSession> withEarlyDevice(CompletableFuture<LabSession> lab, GuiOptions options) {
+        LiveSessionOptions live = options.live();
+        if (live.deviceId() == null) {
+            return lab;
+        }
+        return lab.thenCompose(s -> s.device(live.deviceId()).isPresent() ? CompletableFuture.completedFuture(s)
+                : LiveSession.makeWindowDevice(s, live, I18n.supported(options.locale())).handle((d, e) -> s));
     }
 
     /** Builds the window on an already running FX toolkit (tests): call on the FX thread. */

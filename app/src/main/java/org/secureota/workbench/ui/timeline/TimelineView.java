@@ -286,8 +286,14 @@ public final class TimelineView extends CanvasRegion {
         g.strokeLine(left, ruler - 0.5, left + plot, ruler - 0.5);
     }
 
-    /** The words beside a lone event's bar: its type without the source's prefix, and a verdict's code. */
+    /**
+     * The words beside a lone event's bar: its type without the source's prefix, and a verdict's code;
+     * none when the event could not be read back from its journal (a session the window has left).
+     */
     static String markLabel(JournalEvent e) {
+        if (e == null) {
+            return "";
+        }
         String type = e.type();
         int dot = type.indexOf('.');
         String word = dot >= 0 && dot < type.length() - 1 ? type.substring(dot + 1) : type;
