@@ -37,6 +37,12 @@ public final class AttackCardModel {
     private final StringBinding explanation;
     private final StringBinding expected;
     private final StringBinding outcome;
+    private final StringBinding armLabel;
+    private final StringBinding attackingText;
+    private final StringBinding outcomeStyle;
+    /** Whether the card matches the attacker panel's search (set by {@link AttackerViewModel}). */
+    private final BooleanProperty shown = new SimpleBooleanProperty(this, "shown", true);
+    private final List<AttackParameterModel> parameterModels = new java.util.ArrayList<>();
 
     AttackCardModel(Attack attack, I18n i18n) {
         this.attack = attack;
@@ -48,12 +54,45 @@ public final class AttackCardModel {
         explanation = i18n.bind(() -> attack.explanation(i18n.getLocale()));
         expected = i18n.bind(this::expectedText);
         outcome = i18n.bind(this::outcomeText, judgement);
+        armLabel = i18n.bind(() -> i18n.get(armed.get() ? "attacker.armed" : "attacker.arm"), armed);
+        attackingText = i18n.bind(() -> attacking.get().isEmpty() ? "" : i18n.get("attacker.attacking", attacking.get()), attacking);
+        outcomeStyle = javafx.beans.binding.Bindings.createStringBinding(() -> outcomeStyle(judgement.get()), judgement);
+        parameters.forEach((name, value) -> parameterModels.add(new AttackParameterModel(this, name, value, i18n)));
         // A judgement speaks about an armed attack: disarmed, the card (and the device's banner) forget it.
         armed.addListener((o, was, now) -> {
             if (!now) {
                 judgement.set(null);
             }
         });
+    }
+
+    /**
+     * The outcome's style class: red only for an attack that got through; no attempt yet is not a failure;
+     * empty without a judgement.
+     */
+    static String outcomeStyle(Judgement j) {
+        if (j == null) {
+            return "";
+        }
+        return switch (j.result()) {
+            case RESISTED -> "resisted";
+            case NOT_RESISTED -> "not-resisted";
+            case NO_ATTEMPT -> "no-attempt";
+        };
+    }
+
+    /** The card's title (in the current language) or id contains every word of {@code query}, case aside. */
+    public boolean matches(String query) {
+        if (query == null || query.isBlank()) {
+            return true;
+        }
+        String text = (title.get() + " " + id()).toLowerCase(Locale.ROOT);
+        for (String word : query.toLowerCase(Locale.ROOT).trim().split("\\s+")) {
+            if (!text.contains(word)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private String expectedText() {
@@ -208,5 +247,34 @@ public final class AttackCardModel {
 
     public StringBinding outcomeProperty() {
         return outcome;
+    }
+
+    /** The toggle's text: Arm, or Armed while the attacker says it is armed. */
+    public StringBinding armLabelProperty() {
+        return armLabel;
+    }
+
+    /** "Attacks shop-display 3.0.0" while a store attack alters releases; empty otherwise. */
+    public StringBinding attackingTextProperty() {
+        return attackingText;
+    }
+
+    /** The style class of the outcome line ({@link #outcomeStyle(Judgement)}). */
+    public StringBinding outcomeStyleProperty() {
+        return outcomeStyle;
+    }
+
+    /** Whether the card matches the panel's search. */
+    public javafx.beans.property.ReadOnlyBooleanProperty shownProperty() {
+        return shown;
+    }
+
+    void setShown(boolean value) {
+        shown.set(value);
+    }
+
+    /** The parameters as the card's fields show them, in catalogue order. */
+    public List<AttackParameterModel> parameterModels() {
+        return parameterModels;
     }
 }

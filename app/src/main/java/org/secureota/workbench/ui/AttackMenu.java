@@ -1,16 +1,16 @@
 package org.secureota.workbench.ui;
 
-import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
-import javafx.beans.value.ObservableBooleanValue;
 import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SeparatorMenuItem;
 
 /**
- * The Attack menu's list of every attack by where it acts: each item arms or disarms its attack, as its
- * card does, and shows what the attacker says is armed (not the click). The menu's fixed items stay.
+ * The Attack menu as a thin binding of an {@link AttackMenuViewModel}: its fixed items (arm the next attack,
+ * disarm all) and, below them, every attack by where it acts; each item arms or disarms its attack, as its
+ * card does, and shows what the attacker says is armed (not the click).
  */
 final class AttackMenu {
 
@@ -21,41 +21,48 @@ final class AttackMenu {
     }
 
     /**
-     * Replaces the attack items of {@code menu} with {@code model}'s attacks.
+     * Binds {@code menu} to {@code model}, replacing the attack items a previous lab's model listed.
      *
-     * @param live    true while a live lab is shown: a replay's menu arms nothing
-     * @param onError hears an arm or disarm that failed, with the attack's id
+     * @param onError hears an action that failed, with what it was (an attack's id or the item's text)
      */
-    static void list(Menu menu, AttackerViewModel model, I18n i18n, ObservableBooleanValue live,
+    static void bind(Menu menu, MenuItem armNext, MenuItem disarmAll, AttackMenuViewModel model,
                      BiConsumer<String, Throwable> onError) {
+        armNext.disableProperty().bind(model.enabledProperty().not());
+        disarmAll.disableProperty().bind(model.enabledProperty().not());
+        armNext.setOnAction(e -> report(model.armNext(), armNext.getText().replace("_", ""), onError));
+        disarmAll.setOnAction(e -> report(model.disarmAll(), disarmAll.getText().replace("_", ""), onError));
         menu.getItems().removeIf(i -> i.getProperties().containsKey(ITEM));
-        for (var group : model.groups().entrySet()) {
+        for (AttackMenuViewModel.Group group : model.groups()) {
             SeparatorMenuItem separator = new SeparatorMenuItem();
             separator.getProperties().put(ITEM, true);
             MenuItem title = new MenuItem();
-            title.textProperty().bind(i18n.text("attacker.group." + group.getKey().name().toLowerCase(Locale.ROOT)));
+            title.textProperty().bind(group.title());
             title.setDisable(true);
             title.getProperties().put(ITEM, true);
             menu.getItems().addAll(separator, title);
-            for (AttackCardModel card : group.getValue()) {
+            for (AttackMenuViewModel.Item attack : group.items()) {
                 CheckMenuItem item = new CheckMenuItem();
-                item.setId("attack-menu-" + card.id());
+                item.setId("attack-menu-" + attack.id());
                 item.getProperties().put(ITEM, true);
-                item.textProperty().bind(card.titleProperty());
-                item.setSelected(card.armedProperty().get());
-                card.armedProperty().addListener((o, a, armed) -> item.setSelected(armed));
-                item.disableProperty().bind(card.availableProperty().not().or(javafx.beans.binding.Bindings.not(live)));
+                item.textProperty().bind(attack.title());
+                item.setSelected(attack.armed().get());
+                attack.armed().addListener((o, a, armed) -> item.setSelected(armed));
+                item.disableProperty().bind(attack.enabled().not());
                 item.setOnAction(e -> {
                     // The attacker says what is armed: the item shows it, not the click.
-                    item.setSelected(card.armedProperty().get());
-                    model.toggle(card).whenComplete((v, ex) -> {
-                        if (ex != null) {
-                            onError.accept(card.id(), ex);
-                        }
-                    });
+                    item.setSelected(attack.armed().get());
+                    report(model.toggle(attack), attack.id(), onError);
                 });
                 menu.getItems().add(item);
             }
         }
+    }
+
+    private static void report(CompletableFuture<Void> action, String what, BiConsumer<String, Throwable> onError) {
+        action.whenComplete((v, ex) -> {
+            if (ex != null) {
+                onError.accept(what, ex);
+            }
+        });
     }
 }

@@ -26,7 +26,22 @@ public final class AttackerViewModel {
     private final List<AttackCardModel> cards = new ArrayList<>();
     private final Executor work;
     private final Executor fx;
-    private volatile Attacker attacker;
+    /** What arms and disarms: the live lab's attacker ({@link #setAttacker}); null until the lab is open. */
+    private volatile Arming arming;
+    /** The panel's search: the cards whose title or id hold every word typed stay shown. */
+    private final javafx.beans.property.StringProperty search = new javafx.beans.property.SimpleStringProperty(this, "search", "");
+    /** False while a replay is shown: a recorded session arms nothing. */
+    private final javafx.beans.property.BooleanProperty live = new javafx.beans.property.SimpleBooleanProperty(this, "live", true);
+    private final javafx.beans.binding.BooleanBinding networkNote;
+    private final javafx.beans.binding.BooleanBinding noMatch;
+    private final Map<AttackSurface, javafx.beans.binding.BooleanBinding> groupShown = new EnumMap<>(AttackSurface.class);
+
+    /** Arms and disarms attacks by id: the lab's {@link Attacker} (a unit test gives its own). */
+    interface Arming {
+        void arm(String id, Map<String, String> parameters);
+
+        void disarm(String id);
+    }
     private final javafx.beans.property.ReadOnlyBooleanWrapper available = new javafx.beans.property.ReadOnlyBooleanWrapper(this, "available");
 
     /** The devices that installed an attacker's image, and run it still (their banners keep saying so). */
@@ -67,7 +82,54 @@ public final class AttackerViewModel {
             // A card holds its attack's last judgement only; the banners of the other devices it judged forget it
             // too when the attack is disarmed or armed again (unless the device runs the image it installed).
             card.armedProperty().addListener((o, was, now) -> forgetJudgementsOf(a.id()));
+            // An armed card is always in sight: a search that hides it (armed from the menu or a script) gives way.
+            card.armedProperty().addListener((o, was, armed) -> {
+                if (armed && !card.shownProperty().get()) {
+                    search.set("");
+                }
+            });
+            // The search follows the language: a French title matches French words.
+            // (A change listener on the title: it reads the new title each time, so the lazy binding keeps signalling.)
+            search.addListener((o, before, query) -> card.setShown(card.matches(query)));
+            card.titleProperty().addListener((o, before, title) -> card.setShown(card.matches(search.get())));
         }
+        for (Map.Entry<AttackSurface, List<AttackCardModel>> g : groups.entrySet()) {
+            javafx.beans.Observable[] deps = g.getValue().stream().map(AttackCardModel::shownProperty).toArray(javafx.beans.Observable[]::new);
+            groupShown.put(g.getKey(), javafx.beans.binding.Bindings.createBooleanBinding(
+                    () -> g.getValue().stream().anyMatch(c -> c.shownProperty().get()), deps));
+        }
+        javafx.beans.Observable[] allShown = cards.stream().map(AttackCardModel::shownProperty).toArray(javafx.beans.Observable[]::new);
+        noMatch = javafx.beans.binding.Bindings.createBooleanBinding(
+                () -> cards.stream().noneMatch(c -> c.shownProperty().get()), allShown);
+        // The network cards are off when the devices do not go through the endpoint: the panel says why, once.
+        List<AttackCardModel> network = groups.getOrDefault(AttackSurface.NETWORK, List.of());
+        networkNote = network.isEmpty() ? javafx.beans.binding.Bindings.createBooleanBinding(() -> false)
+                : network.get(0).availableProperty().not().and(available).and(groupShown.get(AttackSurface.NETWORK));
+    }
+
+    /** The search typed in the panel. */
+    public javafx.beans.property.StringProperty searchProperty() {
+        return search;
+    }
+
+    /** Whether any card of {@code surface} matches the search (its group title shows only then). */
+    public javafx.beans.binding.BooleanBinding groupShownProperty(AttackSurface surface) {
+        return groupShown.get(surface);
+    }
+
+    /** True when the search matches no attack at all. */
+    public javafx.beans.binding.BooleanBinding noMatchProperty() {
+        return noMatch;
+    }
+
+    /** Whether the panel explains why the network attacks are off (the lab is open, its devices bypass the endpoint). */
+    public javafx.beans.binding.BooleanBinding networkNoteProperty() {
+        return networkNote;
+    }
+
+    /** False while a replay is shown: the cards and the Attack menu arm nothing then. */
+    public javafx.beans.property.BooleanProperty liveProperty() {
+        return live;
     }
 
     /** The judgement each device's banner shows (device id to judgement), FX thread; read only. */
@@ -128,10 +190,26 @@ public final class AttackerViewModel {
      * the devices are; the other cards stay disabled. FX thread.
      */
     public void setAttacker(Attacker attacker, Set<AttackSurface> reachable) {
-        this.attacker = attacker;
-        available.set(attacker != null);
+        setArming(attacker == null ? null : new Arming() {
+            @Override
+            public void arm(String id, Map<String, String> parameters) {
+                attacker.arm(id, parameters);
+            }
+
+            @Override
+            public void disarm(String id) {
+                attacker.disarm(id);
+            }
+        }, reachable);
+    }
+
+    /** What arms and disarms, and the surfaces it reaches (the other cards stay disabled). FX thread. */
+    void setArming(Arming arming, Set<AttackSurface> reachable) {
+        this.arming = arming;
+        boolean on = arming != null;
+        available.set(on);
         for (AttackCardModel c : cards) {
-            c.availableProperty().set(attacker != null && reachable.contains(c.attack().surface()));
+            c.availableProperty().set(on && reachable.contains(c.attack().surface()));
         }
     }
 
@@ -154,9 +232,13 @@ public final class AttackerViewModel {
 
     /** Arms the card's attack with its parameters, or disarms it if armed. */
     public CompletableFuture<Void> toggle(AttackCardModel card) {
-        Attacker a = attacker;
+        Arming a = arming;
         if (a == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("the lab is still opening"));
+        }
+        if (!live.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "a recorded session is on screen: choose File > Back to the live lab to arm or disarm " + card.id()));
         }
         if (!card.availableProperty().get()) {
             return CompletableFuture.failedFuture(new IllegalStateException(card.id()
@@ -231,7 +313,7 @@ public final class AttackerViewModel {
             } else if (e.type().equals(org.secureota.workbench.journal.EventType.ATTACK_DISARMED.wireName())) {
                 c.armedProperty().set(false);
                 c.attackingProperty().set("");
-            } else if (attacker == null) {
+            } else if (arming == null) {
                 Judgement.fromJournal(e).ifPresent(c.judgementProperty()::set);
             }
         });

@@ -77,9 +77,12 @@ public final class I18n {
 
     /** A text computed from the bundle and other observables, recomputed when any of them changes. */
     public StringBinding bind(java.util.concurrent.Callable<String> text, ObservableValue<?>... also) {
-        ObservableValue<?>[] deps = new ObservableValue<?>[also.length + 1];
+        // The locale too: a text made from getLocale() alone (an attack's title) must follow a switch even when
+        // nothing read the bundle since the last one (an unread property does not signal its next change).
+        ObservableValue<?>[] deps = new ObservableValue<?>[also.length + 2];
         deps[0] = bundle;
-        System.arraycopy(also, 0, deps, 1, also.length);
+        deps[1] = locale;
+        System.arraycopy(also, 0, deps, 2, also.length);
         return Bindings.createStringBinding(text, deps);
     }
 

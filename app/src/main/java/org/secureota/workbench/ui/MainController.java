@@ -42,7 +42,8 @@ import org.secureota.workbench.ui.timeline.TimelineView;
  * and shortcuts, switches presentation mode and replay, and hands the journal's batches to the panels. Each
  * panel is its own view with its own controller and view model: {@link ServerPanelController} (server-panel.fxml),
  * {@link TimelinePanelController} (timeline-panel.fxml), {@link DevicePanels} (a device-panel.fxml per device),
- * {@link AttackerPanel} and {@link AttackMenu}, {@link ScenarioPanelController} and {@link ScriptChooser}, and
+ * {@link AttackerPanelController} (attacker-panel.fxml) and {@link AttackMenu} ({@link AttackMenuViewModel}),
+ * {@link ScenarioPanelController} and {@link ScriptChooser}, and
  * {@link ReplayViewModel}. What the buttons do goes to {@link LabActions} and {@link DeviceActions}.
  */
 public final class MainController {
@@ -100,7 +101,8 @@ public final class MainController {
     private final AtomicLong eventsSeen = new AtomicLong();
 
     private AttackerViewModel attacker;
-    private ScrollPane attackerScroll;
+    /** The attacker panel (attacker-panel.fxml), right of the devices; null until a lab shows its attacker. */
+    private AttackerPanelController attackerPanel;
     private FleetController fleet;
 
     /** The past session on screen, if any: its events, and what the devices showed at the cursor. */
@@ -240,9 +242,6 @@ public final class MainController {
     /** The live lab's actions; null disables them (no lab yet, or a failed one). */
     void setLab(LabActions lab) {
         this.lab = lab;
-        boolean none = lab == null;
-        armNextItem.setDisable(attacker == null);
-        disarmAllItem.setDisable(attacker == null);
         showLiveControls();
         liveItem.setDisable(true);
     }
@@ -257,43 +256,25 @@ public final class MainController {
         for (MenuItem item : List.of(exportItem, deployItem, checkItem, resetDemoItem, powerOnItem, resetItem, powerCutItem)) {
             item.setDisable(off);
         }
-        armNextItem.setDisable(off || attacker == null);
-        disarmAllItem.setDisable(off || attacker == null);
         liveControls.set(!off);
-        if (attackerScroll != null) {
-            attackerScroll.getContent().setDisable(off);
-        }
     }
 
     /** True while a live lab is shown (not a replay): the server panel's buttons follow it. */
     private final javafx.beans.property.BooleanProperty liveControls = new javafx.beans.property.SimpleBooleanProperty(this, "liveControls");
 
-    /** Shows the attacker panel, right of the devices. */
+    /** Shows the attacker panel, right of the devices, and lists its attacks in the Attack menu. */
     void showAttacker(AttackerViewModel model) {
         this.attacker = model;
-        if (attackerScroll != null) {
-            upperSplit.getItems().remove(attackerScroll);
+        if (attackerPanel != null) {
+            upperSplit.getItems().remove(attackerPanel.view());
         }
-        AttackerPanel panel = new AttackerPanel(model, i18n, (id, e) -> notifier.error(id, e));
-        attackerScroll = new ScrollPane(panel.view());
-        attackerScroll.setFitToWidth(true);
-        attackerScroll.getStyleClass().add("attacker-scroll");
-        upperSplit.getItems().add(attackerScroll);
+        // A replay arms nothing: the cards and the menu follow the live controls.
+        model.liveProperty().bind(liveControls);
+        attackerPanel = AttackerPanelController.load(model, i18n, notifier::error);
+        upperSplit.getItems().add(attackerPanel.view());
         placeScenario();
-        for (AttackCardModel card : model.cards()) {
-            card.armedProperty().addListener((o, a, armed) -> {
-                if (armed) {
-                    revealAttack(card.id());
-                }
-            });
-        }
-        listAttacksInMenu(model);
+        AttackMenu.bind(attackMenu, armNextItem, disarmAllItem, new AttackMenuViewModel(model, i18n), notifier::error);
         showLiveControls();
-    }
-
-    /** The Attack menu lists every attack by where it acts: each item arms or disarms it, as its card does. */
-    private void listAttacksInMenu(AttackerViewModel model) {
-        AttackMenu.list(attackMenu, model, i18n, liveControls, notifier::error);
     }
 
     AttackerViewModel attacker() {
@@ -316,39 +297,8 @@ public final class MainController {
 
     /** Scrolls the attacker panel so that the card of {@code attackId} shows (an armed card is always in sight). */
     void revealAttack(String attackId) {
-        if (attackerScroll == null) {
-            return;
-        }
-        Node card = attackerScroll.getContent().lookup("#attack-" + attackId);
-        if (card == null) {
-            return;
-        }
-        attackerScroll.layout();
-        double contentHeight = attackerScroll.getContent().getBoundsInLocal().getHeight();
-        double viewport = attackerScroll.getViewportBounds().getHeight();
-        double y = card.getBoundsInParent().getMinY();
-        attackerScroll.setVvalue(contentHeight <= viewport ? 0 : Math.min(1, Math.max(0, (y - 8) / (contentHeight - viewport))));
-    }
-
-    @FXML
-    void armNextAttack() {
-        if (attacker != null) {
-            attacker.armNext().whenComplete((v, e) -> {
-                if (e != null) {
-                    notifier.error(i18n.get("menu.attack.armNext"), e);
-                }
-            });
-        }
-    }
-
-    @FXML
-    void disarmAllAttacks() {
-        if (attacker != null) {
-            attacker.disarmAll().whenComplete((v, e) -> {
-                if (e != null) {
-                    notifier.error(i18n.get("menu.attack.disarmAll"), e);
-                }
-            });
+        if (attackerPanel != null) {
+            attackerPanel.reveal(attackId);
         }
     }
 
@@ -504,7 +454,7 @@ public final class MainController {
         if (scenarioPlacement == null) {
             scenarioPlacement = new ScenarioPlacement(root, mainSplit, upperSplit);
         }
-        scenarioPlacement.place(scenarioStrip, attackerScroll, presentationItem.isSelected());
+        scenarioPlacement.place(scenarioStrip, attackerPanel == null ? null : attackerPanel.view(), presentationItem.isSelected());
         layoutUpperSplit();
     }
 
