@@ -19,7 +19,7 @@ public:
     bool read(uint32_t offset, void* out, size_t length) const override {
         if (!inner_.read(offset, out, length)) return false;
         if (offset < held_len_)  // only the overlap with the held-back bytes, not a test per byte
-            std::memcpy(out, held_ + offset, std::min(length, held_len_ - offset));
+            std::memcpy(out, held_ + offset, std::min<size_t>(length, held_len_ - offset));
         return true;
     }
 
