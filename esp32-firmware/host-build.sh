@@ -17,6 +17,7 @@ need() { # need PACKAGE TEST...
 need cmake command -v cmake
 need g++ command -v g++
 need libmbedtls-dev test -f /usr/include/mbedtls/ssl.h
+need libssl-dev test -f /usr/include/openssl/evp.h   # the virtual board's SHA-256 (libcrypto)
 need libgtest-dev test -f /usr/include/gtest/gtest.h
 need openssl command -v openssl   # the OTA tests make their TLS fixtures with it
 

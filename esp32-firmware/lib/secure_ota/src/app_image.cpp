@@ -7,6 +7,26 @@
 
 namespace secure_ota {
 
+namespace {
+
+// The XOR of n bytes, eight at a time: the byte-at-a-time loop is a serial dependency chain the
+// compiler does not vectorise at -O2, and every full verification runs it over the whole image.
+uint8_t xor_bytes(const uint8_t* p, size_t n) {
+    uint64_t wide = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        wide ^= w;
+    }
+    uint8_t x = 0;
+    for (int shift = 0; shift < 64; shift += 8) x ^= uint8_t(wide >> shift);
+    for (; i < n; ++i) x ^= p[i];
+    return x;
+}
+
+}  // namespace
+
 const char* to_string(ImageError e) {
     switch (e) {
         case ImageError::Ok: return "ok";
@@ -152,7 +172,7 @@ ImageVerification AppImageVerifier::walk(const ByteSource& src, bool full) const
                 size_t n = std::min<size_t>(chunk.size(), seg.data_len - off);
                 if (!src.read(seg.data_offset + off, chunk.data(), n))
                     return fail(ImageError::Unreadable, "cannot read segment data");
-                for (size_t k = 0; k < n; ++k) checksum ^= chunk[k];
+                checksum ^= xor_bytes(chunk.data(), n);
             }
         }
         r.info.segments.push_back(seg);

@@ -18,8 +18,8 @@ public:
     uint32_t size() const override { return inner_.size(); }
     bool read(uint32_t offset, void* out, size_t length) const override {
         if (!inner_.read(offset, out, length)) return false;
-        for (size_t i = 0; i < length; ++i)
-            if (offset + i < held_len_) static_cast<uint8_t*>(out)[i] = held_[offset + i];
+        if (offset < held_len_)  // only the overlap with the held-back bytes, not a test per byte
+            std::memcpy(out, held_ + offset, std::min<size_t>(length, held_len_ - offset));
         return true;
     }
 

@@ -110,7 +110,7 @@ public final class VirtualEsp32 implements AutoCloseable {
         Path exe = executable(projectRoot);
         if (!Files.isExecutable(exe)) {
             throw new VirtualBoardException("The virtual ESP32 is not built: " + exe + " is missing. Build it with "
-                    + BUILD_SCRIPT + " (needs cmake, g++, libmbedtls-dev; 'mvn verify' builds it too).");
+                    + BUILD_SCRIPT + " (needs cmake, g++, libmbedtls-dev, libssl-dev; 'mvn verify' builds it too).");
         }
         return exe;
     }
