@@ -85,8 +85,8 @@ public final class OtaServer implements AutoCloseable {
 
         // No acceptor thread: the selector accepts (non-blocking, OP_ACCEPT) and registers the new
         // connection itself, instead of a thread blocked in accept() handing it over and waking the
-        // selector. One hand-off less per connection; on loopback curl's TCP connect went from about
-        // 0.35 to 0.2 ms (bench/README.md, issue 24). One selector, as Jetty's default on 2 cores.
+        // selector. One hand-off less per connection; on loopback curl's TCP connect went from 0.27-0.88
+        // to 0.15-0.20 ms in three A/B runs of four (bench/README.md, issue 24). Selectors: Jetty's default.
         connector = new ServerConnector(jetty, 0, -1, tlsFactory, httpFactory);
         connector.setHost(b.host);
         connector.setPort(b.port);
