@@ -333,6 +333,15 @@ public final class AttackerViewModel {
                 c.armedProperty().set(true);
                 c.judgementProperty().set(null);
                 c.attackingProperty().set(versions(e));
+                // Armed from anywhere (a script, the CLI, the menu): the fields show the values it runs with.
+                if (e.fields().get("parameters") instanceof Map<?, ?> armedWith) {
+                    for (AttackParameterModel p : c.parameterModels()) {
+                        Object v = armedWith.get(p.name());
+                        if (v != null) {
+                            p.wireProperty().set(String.valueOf(v));
+                        }
+                    }
+                }
             } else if (e.type().equals(org.secureota.workbench.journal.EventType.ATTACK_RETARGETED.wireName())) {
                 // The attack followed a new deployment: the card says which releases it alters now.
                 c.attackingProperty().set(versions(e));

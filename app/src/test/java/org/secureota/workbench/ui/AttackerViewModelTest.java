@@ -247,6 +247,22 @@ class AttackerViewModelTest {
     }
 
     @Test
+    void anAttackArmedElsewhereShowsTheValuesItWasArmedWith() {
+        AttackCardModel flipped = card("flipped-byte");
+        AttackParameterModel offset = flipped.parameterModels().stream().filter(p -> p.name().equals("offset")).findFirst().orElseThrow();
+        assertThat(offset.textProperty().get()).isEqualTo("random");
+        // A script armed it with offset=4096: the journal's ATTACK_ARMED event says so, the card follows.
+        model.journaled(new org.secureota.workbench.journal.JournalEvent(7, java.time.Instant.EPOCH, 0L,
+                org.secureota.workbench.journal.Source.ATTACKER, null,
+                org.secureota.workbench.journal.EventType.ATTACK_ARMED.wireName(), "armed flipped-byte",
+                Map.of("attack", "flipped-byte", "parameters", Map.of("offset", "4096", "product", "default", "version", "deployed"))));
+        assertThat(flipped.armedProperty().get()).isTrue();
+        assertThat(offset.textProperty().get()).isEqualTo("4096");
+        assertThat(offset.tooltipProperty().get()).startsWith("4096\n");
+        assertThat(flipped.values()).containsEntry("offset", "4096");
+    }
+
+    @Test
     void aParameterFieldAsksForItsWholeValueAndItsTooltipGivesTheValueAndTheHelp() {
         AttackParameterModel host = card("wrong-host-cert").parameterModels().stream()
                 .filter(p -> p.name().equals("host")).findFirst().orElseThrow();
