@@ -10,7 +10,8 @@ import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Tooltip;
-import javafx.scene.layout.HBox;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
 /** Thin controller of attack-card.fxml: binds one card to its {@link AttackCardModel}; the toggle goes to the panel's model. */
@@ -20,7 +21,7 @@ public final class AttackCardController {
     @FXML ToggleButton toggle;
     @FXML Label title;
     @FXML Tooltip explanation;
-    @FXML VBox parameters;
+    @FXML GridPane parameters;
     @FXML Label expected;
     @FXML Label attacking;
     @FXML Label outcome;
@@ -44,8 +45,6 @@ public final class AttackCardController {
         this.model = m;
         card.setId("attack-" + m.id());
         card.getProperties().put(AttackCardModel.class, m);
-        card.visibleProperty().bind(m.shownProperty());
-        card.managedProperty().bind(m.shownProperty());
         toggle.setId("arm-" + m.id());
         toggle.textProperty().bind(m.armLabelProperty());
         toggle.disableProperty().bind(m.availableProperty().not());
@@ -62,9 +61,17 @@ public final class AttackCardController {
         m.armedProperty().addListener((o, a, armed) -> showArmed(armed));
         title.textProperty().bind(m.titleProperty());
         explanation.textProperty().bind(m.explanationProperty());
+        int row = 0;
         for (AttackParameterModel p : m.parameterModels()) {
-            parameters.getChildren().add(parameterRow(p));
+            addParameterRow(row++, p);
         }
+        // Every parameter shows when the attack can reach the lab's devices: the grid shows or goes as one.
+        if (row > 0) {
+            parameters.managedProperty().bind(m.availableProperty());
+        } else {
+            parameters.setManaged(false);
+        }
+        parameters.visibleProperty().bind(parameters.managedProperty());
         expected.textProperty().bind(m.expectedProperty());
         expected.managedProperty().bind(m.availableProperty());
         expected.visibleProperty().bind(m.availableProperty());
@@ -97,22 +104,28 @@ public final class AttackCardController {
         }
     }
 
-    private static HBox parameterRow(AttackParameterModel p) {
+    /**
+     * One parameter: its name in the first column, its field in the second, as wide as the card allows and at
+     * least as wide as its value, so "updates.example.net" shows whole; the tooltip gives the whole value and the help.
+     */
+    private void addParameterRow(int row, AttackParameterModel p) {
         TextField field = new TextField();
-        field.setPrefColumnCount(8);
+        field.setId("parameter-" + model.id() + "-" + p.name());
+        field.prefColumnCountProperty().bind(p.columnsProperty());
+        field.setMaxWidth(Double.MAX_VALUE);
+        GridPane.setHgrow(field, Priority.ALWAYS);
         field.textProperty().bindBidirectional(p.textProperty());
         field.disableProperty().bind(p.editableProperty().not());
-        Tooltip help = new Tooltip();
-        help.textProperty().bind(p.helpProperty());
-        field.setTooltip(help);
+        Tooltip tip = new Tooltip();
+        tip.setWrapText(true);
+        tip.setMaxWidth(480);
+        tip.textProperty().bind(p.tooltipProperty());
+        field.setTooltip(tip);
         Label name = new Label();
         name.textProperty().bind(p.labelProperty());
         name.getStyleClass().add("key");
-        HBox row = new HBox(6, name, field);
-        row.getStyleClass().add("attack-parameter");
-        row.managedProperty().bind(p.shownProperty());
-        row.visibleProperty().bind(p.shownProperty());
-        return row;
+        name.setLabelFor(field);
+        parameters.addRow(row, name, field);
     }
 
     AttackCardModel model() {

@@ -1,6 +1,8 @@
 package org.secureota.workbench.ui;
 
+import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
+import javafx.beans.binding.IntegerBinding;
 import javafx.beans.binding.StringBinding;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -20,6 +22,8 @@ public final class AttackParameterModel {
     private final StringBinding label;
     private final StringBinding help;
     private final BooleanBinding editable;
+    private final IntegerBinding columns;
+    private final StringBinding tooltip;
     /** Set while one side writes the other: what was typed stays as typed. */
     private boolean updating;
 
@@ -35,6 +39,21 @@ public final class AttackParameterModel {
         label = i18n.bind(() -> card.parameterLabel(name));
         help = i18n.bind(() -> card.parameterHelp(name));
         editable = card.armedProperty().not();
+        columns = Bindings.createIntegerBinding(() -> columnsFor(text.get()), text);
+        tooltip = Bindings.createStringBinding(() -> tooltipFor(text.get(), help.get()), text, help);
+    }
+
+    /** Fewest columns a field asks for: a short value ("once", "2") still gets a field one can click into. */
+    static final int MIN_COLUMNS = 6;
+
+    /** Columns for {@code value}: its length (a column is about one average character), at least {@link #MIN_COLUMNS}. */
+    static int columnsFor(String value) {
+        return Math.max(MIN_COLUMNS, value == null ? 0 : value.length() + 1);
+    }
+
+    /** The whole value on the first line, then the help: a field narrower than its value still tells it. */
+    static String tooltipFor(String value, String help) {
+        return value == null || value.isEmpty() ? help : value + "\n" + help;
     }
 
     private void write(Runnable r) {
@@ -71,6 +90,16 @@ public final class AttackParameterModel {
     /** What the parameter does, with its wire name for scripts and the CLI. */
     public StringBinding helpProperty() {
         return help;
+    }
+
+    /** Columns the field asks for, so that its whole value shows (the card may give it more). */
+    public IntegerBinding columnsProperty() {
+        return columns;
+    }
+
+    /** The field's tooltip: the whole value, then what the parameter does. */
+    public StringBinding tooltipProperty() {
+        return tooltip;
     }
 
     /** Editable while disarmed: an armed attack runs with the values it was armed with. */

@@ -17,12 +17,14 @@ import org.secureota.workbench.attack.AttackSurface;
 /**
  * Thin controller of attacker-panel.fxml: the search field, and the cards (attack-card.fxml) grouped by
  * surface, bound to an {@link AttackerViewModel}. An armed card scrolls into sight; a replay disables the cards.
+ * In presentation mode the panel shows the armed card alone, or one line saying no attack is armed.
  */
 public final class AttackerPanelController {
 
     @FXML VBox attackerPanel;
     @FXML TextField search;
     @FXML Label noMatch;
+    @FXML Label noneArmed;
     @FXML ScrollPane attackerScroll;
     @FXML VBox cards;
 
@@ -49,6 +51,10 @@ public final class AttackerPanelController {
                 m.searchProperty()));
         noMatch.visibleProperty().bind(m.noMatchProperty());
         noMatch.managedProperty().bind(m.noMatchProperty());
+        search.visibleProperty().bind(m.stageProperty().not());
+        search.managedProperty().bind(search.visibleProperty());
+        noneArmed.visibleProperty().bind(m.stageProperty().and(m.noneArmedProperty()));
+        noneArmed.managedProperty().bind(noneArmed.visibleProperty());
         cards.disableProperty().bind(m.liveProperty().not());
         for (Map.Entry<AttackSurface, List<AttackCardModel>> group : m.groups().entrySet()) {
             Label title = new Label();
@@ -67,7 +73,10 @@ public final class AttackerPanelController {
                 cards.getChildren().add(note);
             }
             for (AttackCardModel card : group.getValue()) {
-                cards.getChildren().add(AttackCardController.load(card, m, onFailure).view());
+                VBox view = AttackCardController.load(card, m, onFailure).view();
+                view.visibleProperty().bind(m.inSightProperty(card));
+                view.managedProperty().bind(view.visibleProperty());
+                cards.getChildren().add(view);
                 card.armedProperty().addListener((o, a, armed) -> {
                     if (armed) {
                         reveal(card.id());

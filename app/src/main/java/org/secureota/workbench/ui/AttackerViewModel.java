@@ -35,6 +35,10 @@ public final class AttackerViewModel {
     private final javafx.beans.binding.BooleanBinding networkNote;
     private final javafx.beans.binding.BooleanBinding noMatch;
     private final Map<AttackSurface, javafx.beans.binding.BooleanBinding> groupShown = new EnumMap<>(AttackSurface.class);
+    /** True in presentation mode: the panel shows the armed card alone (or one line saying none is). */
+    private final javafx.beans.property.BooleanProperty stage = new javafx.beans.property.SimpleBooleanProperty(this, "stage");
+    private final javafx.beans.binding.BooleanBinding noneArmed;
+    private final Map<AttackCardModel, javafx.beans.binding.BooleanBinding> inSight = new java.util.HashMap<>();
 
     /** Arms and disarms attacks by id: the lab's {@link Attacker} (a unit test gives its own). */
     interface Arming {
@@ -96,15 +100,37 @@ public final class AttackerViewModel {
         for (Map.Entry<AttackSurface, List<AttackCardModel>> g : groups.entrySet()) {
             javafx.beans.Observable[] deps = g.getValue().stream().map(AttackCardModel::shownProperty).toArray(javafx.beans.Observable[]::new);
             groupShown.put(g.getKey(), javafx.beans.binding.Bindings.createBooleanBinding(
-                    () -> g.getValue().stream().anyMatch(c -> c.shownProperty().get()), deps));
+                    () -> g.getValue().stream().anyMatch(c -> c.shownProperty().get()), deps).and(stage.not()));
         }
         javafx.beans.Observable[] allShown = cards.stream().map(AttackCardModel::shownProperty).toArray(javafx.beans.Observable[]::new);
         noMatch = javafx.beans.binding.Bindings.createBooleanBinding(
-                () -> cards.stream().noneMatch(c -> c.shownProperty().get()), allShown);
+                () -> cards.stream().noneMatch(c -> c.shownProperty().get()), allShown).and(stage.not());
+        javafx.beans.Observable[] allArmed = cards.stream().map(AttackCardModel::armedProperty).toArray(javafx.beans.Observable[]::new);
+        noneArmed = javafx.beans.binding.Bindings.createBooleanBinding(
+                () -> cards.stream().noneMatch(c -> c.armedProperty().get()), allArmed);
+        for (AttackCardModel c : cards) {
+            // On stage the armed card alone; on the bench every card the search matches.
+            inSight.put(c, javafx.beans.binding.Bindings.when(stage).then(c.armedProperty()).otherwise(c.shownProperty()));
+        }
         // The network cards are off when the devices do not go through the endpoint: the panel says why, once.
         List<AttackCardModel> network = groups.getOrDefault(AttackSurface.NETWORK, List.of());
         networkNote = network.isEmpty() ? javafx.beans.binding.Bindings.createBooleanBinding(() -> false)
-                : network.get(0).availableProperty().not().and(available).and(groupShown.get(AttackSurface.NETWORK));
+                : network.get(0).availableProperty().not().and(available).and(groupShown.get(AttackSurface.NETWORK)).and(stage.not());
+    }
+
+    /** Presentation mode: the panel shows the armed card only, without the search, group titles or notes. */
+    public javafx.beans.property.BooleanProperty stageProperty() {
+        return stage;
+    }
+
+    /** Whether {@code card} shows now: the armed one on stage, the ones the search matches on the bench. */
+    public javafx.beans.binding.BooleanBinding inSightProperty(AttackCardModel card) {
+        return inSight.get(card);
+    }
+
+    /** True when no attack is armed (on stage the panel then says so in one line). */
+    public javafx.beans.binding.BooleanBinding noneArmedProperty() {
+        return noneArmed;
     }
 
     /** The search typed in the panel. */
@@ -112,7 +138,7 @@ public final class AttackerViewModel {
         return search;
     }
 
-    /** Whether any card of {@code surface} matches the search (its group title shows only then). */
+    /** Whether any card of {@code surface} matches the search (its group title shows only then; never on stage). */
     public javafx.beans.binding.BooleanBinding groupShownProperty(AttackSurface surface) {
         return groupShown.get(surface);
     }
@@ -307,6 +333,15 @@ public final class AttackerViewModel {
                 c.armedProperty().set(true);
                 c.judgementProperty().set(null);
                 c.attackingProperty().set(versions(e));
+                // Armed from anywhere (a script, the CLI, the menu): the fields show the values it runs with.
+                if (e.fields().get("parameters") instanceof Map<?, ?> armedWith) {
+                    for (AttackParameterModel p : c.parameterModels()) {
+                        Object v = armedWith.get(p.name());
+                        if (v != null) {
+                            p.wireProperty().set(String.valueOf(v));
+                        }
+                    }
+                }
             } else if (e.type().equals(org.secureota.workbench.journal.EventType.ATTACK_RETARGETED.wireName())) {
                 // The attack followed a new deployment: the card says which releases it alters now.
                 c.attackingProperty().set(versions(e));

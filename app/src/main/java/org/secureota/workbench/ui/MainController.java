@@ -270,6 +270,8 @@ public final class MainController {
         }
         // A replay arms nothing: the cards and the menu follow the live controls.
         model.liveProperty().bind(liveControls);
+        // On stage the panel shows the armed card alone.
+        model.stageProperty().bind(presentationItem.selectedProperty());
         attackerPanel = AttackerPanelController.load(model, i18n, notifier::error);
         upperSplit.getItems().add(attackerPanel.view());
         placeScenario();

@@ -218,6 +218,75 @@ class AttackerViewModelTest {
     }
 
     @Test
+    void onStageOnlyTheArmedCardIsInSightAndNothingElse() {
+        model.setArming(attacker, EnumSet.allOf(AttackSurface.class));
+        model.searchProperty().set("rogue");
+        model.stageProperty().set(true);
+        assertThat(model.noneArmedProperty().get()).isTrue();
+        assertThat(model.noMatchProperty().get()).as("no search sentence on stage").isFalse();
+        for (AttackSurface s : AttackSurface.values()) {
+            if (model.groupShownProperty(s) != null) {
+                assertThat(model.groupShownProperty(s).get()).as("no group title on stage: " + s).isFalse();
+            }
+        }
+        assertThat(model.networkNoteProperty().get()).isFalse();
+        assertThat(model.cards()).allSatisfy(c -> assertThat(model.inSightProperty(c).get()).as(c.id()).isFalse());
+
+        model.toggle(card("flipped-byte")).join();
+        assertThat(model.noneArmedProperty().get()).isFalse();
+        assertThat(model.cards()).allSatisfy(c -> assertThat(model.inSightProperty(c).get()).as(c.id())
+                .isEqualTo(c.id().equals("flipped-byte")));
+
+        model.stageProperty().set(false);
+        assertThat(model.inSightProperty(card("flipped-byte")).get()).isTrue();
+        assertThat(model.inSightProperty(card("rogue-server")).get()).as("back on the bench: every card").isTrue();
+        model.toggle(card("flipped-byte")).join();
+        model.stageProperty().set(true);
+        assertThat(model.noneArmedProperty().get()).isTrue();
+        assertThat(model.inSightProperty(card("flipped-byte")).get()).isFalse();
+    }
+
+    @Test
+    void anAttackArmedElsewhereShowsTheValuesItWasArmedWith() {
+        AttackCardModel flipped = card("flipped-byte");
+        AttackParameterModel offset = flipped.parameterModels().stream().filter(p -> p.name().equals("offset")).findFirst().orElseThrow();
+        assertThat(offset.textProperty().get()).isEqualTo("random");
+        // A script armed it with offset=4096: the journal's ATTACK_ARMED event says so, the card follows.
+        model.journaled(new org.secureota.workbench.journal.JournalEvent(7, java.time.Instant.EPOCH, 0L,
+                org.secureota.workbench.journal.Source.ATTACKER, null,
+                org.secureota.workbench.journal.EventType.ATTACK_ARMED.wireName(), "armed flipped-byte",
+                Map.of("attack", "flipped-byte", "parameters", Map.of("offset", "4096", "product", "default", "version", "deployed"))));
+        assertThat(flipped.armedProperty().get()).isTrue();
+        assertThat(offset.textProperty().get()).isEqualTo("4096");
+        assertThat(offset.tooltipProperty().get()).startsWith("4096\n");
+        assertThat(flipped.values()).containsEntry("offset", "4096");
+    }
+
+    @Test
+    void aParameterFieldAsksForItsWholeValueAndItsTooltipGivesTheValueAndTheHelp() {
+        AttackParameterModel host = card("wrong-host-cert").parameterModels().stream()
+                .filter(p -> p.name().equals("host")).findFirst().orElseThrow();
+        assertThat(host.textProperty().get()).isEqualTo("updates.example.net");
+        assertThat(host.columnsProperty().get()).as("room for all 19 characters").isGreaterThan("updates.example.net".length());
+        String help = host.helpProperty().get();
+        assertThat(help).isNotBlank();
+        assertThat(host.tooltipProperty().get()).isEqualTo("updates.example.net\n" + help);
+        host.textProperty().set("a-much-longer-host-name.example.org");
+        assertThat(host.columnsProperty().get()).isGreaterThan("a-much-longer-host-name.example.org".length());
+        assertThat(host.tooltipProperty().get()).startsWith("a-much-longer-host-name.example.org\n");
+        i18n.setLocale(Locale.FRENCH);
+        assertThat(host.tooltipProperty().get()).as("the help in French").endsWith(host.helpProperty().get())
+                .isNotEqualTo("a-much-longer-host-name.example.org\n" + help);
+        i18n.setLocale(Locale.ENGLISH);
+        AttackParameterModel repeat = card("tampered-record").parameterModels().stream()
+                .filter(p -> p.name().equals("repeat")).findFirst().orElseThrow();
+        assertThat(repeat.columnsProperty().get()).as("a short value still gets a usable field")
+                .isEqualTo(AttackParameterModel.MIN_COLUMNS);
+        repeat.textProperty().set("");
+        assertThat(repeat.tooltipProperty().get()).as("nothing typed: the help alone").isEqualTo(repeat.helpProperty().get());
+    }
+
+    @Test
     void theCardsOutcomeStyleIsRedOnlyForAnAttackThatGotThrough() {
         AttackCardModel flipped = card("flipped-byte");
         assertThat(flipped.outcomeStyleProperty().get()).isEmpty();

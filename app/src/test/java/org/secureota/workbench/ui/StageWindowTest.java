@@ -173,7 +173,62 @@ class StageWindowTest {
                                 + n.getScene().getHeight())).isTrue();
             }
             assertThat(onFx(() -> device.outcomeHeadline.getText())).isNotBlank();
+            stageShowsTheArmedCardOnly(c, l);
         }
+        // Back on the bench: the whole attacker panel again, and a parameter's whole value in its field.
+        onFx(() -> {
+            c.setPresentation(false);
+            return null;
+        });
+        waitFor("every card back on the bench", 5_000, () -> c.root.lookup("#attack-search").isVisible()
+                && c.root.lookup("#attack-rogue-server").isVisible() && !c.root.lookup("#attack-none-armed").isVisible());
+        Thread.sleep(300); // not a wait: the fields are laid out on the next pulses; no state says when
+        javafx.scene.control.TextField offset = (javafx.scene.control.TextField) c.root.lookup("#parameter-flipped-byte-offset");
+        javafx.scene.control.TextField host = (javafx.scene.control.TextField) c.root.lookup("#parameter-wrong-host-cert-host");
+        assertThat(onFx(() -> host.getText())).isEqualTo("updates.example.net");
+        assertThat(onFx(() -> host.getTooltip().getText())).startsWith("updates.example.net\n");
+        assertThat(onFx(() -> fieldShowsAll(host))).as("updates.example.net shows whole in its field").isTrue();
+        assertThat(onFx(() -> fieldShowsAll(offset))).isTrue();
+        // The fields of a card sit in one column: their left edges line up.
+        assertThat(onFx(() -> offset.localToScene(offset.getLayoutBounds()).getMinX()))
+                .isEqualTo(onFx(() -> ((Node) c.root.lookup("#parameter-flipped-byte-version")).localToScene(
+                        ((Node) c.root.lookup("#parameter-flipped-byte-version")).getLayoutBounds()).getMinX()));
+    }
+
+    /** Whether {@code field} is wide enough for its whole text (the text's width, plus its padding). */
+    private static boolean fieldShowsAll(javafx.scene.control.TextField field) {
+        javafx.scene.text.Text t = new javafx.scene.text.Text(field.getText());
+        t.setFont(field.getFont());
+        double padding = field.getPadding().getLeft() + field.getPadding().getRight();
+        return field.getWidth() >= t.getLayoutBounds().getWidth() + padding;
+    }
+
+    /** On stage the attacker panel shows one line with nothing armed, then the armed card alone, in sight. */
+    private static void stageShowsTheArmedCardOnly(MainController c, Locale l) throws Exception {
+        Node none = onFx(() -> c.root.lookup("#attack-none-armed"));
+        assertThat(onFx(() -> none.isVisible() && inWindow(none))).as("'no attack armed' on stage (" + l + ")").isTrue();
+        assertThat(onFx(() -> ((javafx.scene.control.Label) none).getText()))
+                .isEqualTo(l == Locale.FRENCH ? "Aucune attaque armée." : "No attack armed.");
+        assertThat(onFx(() -> c.root.lookup("#attack-search").isVisible())).as("no search on stage").isFalse();
+        assertThat(onFx(() -> shownCards(c))).as("no card on stage with nothing armed").isEmpty();
+        AttackCardModel expired = onFx(() -> c.attacker().cards().stream().filter(m -> m.id().equals("expired-cert"))
+                .findFirst().orElseThrow());
+        onFx(() -> c.attacker().toggle(expired)).get(30, TimeUnit.SECONDS);
+        waitFor("the armed card alone on stage (" + l + ")", 10_000, () -> shownCards(c).equals(List.of("attack-expired-cert"))
+                && !none.isVisible());
+        Thread.sleep(300); // not a wait: laid out on the next pulses; no state says when
+        Node card = onFx(() -> c.root.lookup("#attack-expired-cert"));
+        assertThat(onFx(() -> inWindow(card))).as("the armed card in sight at 1280x720 (" + l + ")").isTrue();
+        assertThat(onFx(() -> horizontalBars(c.root).stream().map(StageWindowTest::owner).toList()))
+                .as("horizontal scroll bars with the armed card in " + l).isEmpty();
+        onFx(() -> c.attacker().toggle(expired)).get(30, TimeUnit.SECONDS);
+        waitFor("no card on stage once disarmed", 10_000, () -> shownCards(c).isEmpty() && none.isVisible());
+    }
+
+    /** The ids of the attack cards that show. */
+    private static List<String> shownCards(MainController c) {
+        return c.root.lookupAll(".attack-card").stream().filter(n -> n.isVisible() && n.isManaged())
+                .map(Node::getId).toList();
     }
 
     /** The horizontal scroll bars that show. */
