@@ -49,6 +49,8 @@ public final class DeviceViewModel {
     private final StringBinding variantBadge;
     /** The progress event the last verdict closed: its attempt is over, nothing downloads any more. */
     private TelemetryLine.OtaProgress closedProgress;
+    /** Whether the last snapshot shows an attempt under way (progress since its last verdict). */
+    private boolean attempting;
     private TelemetryLine.OtaVerdict seenVerdict;
     private final OutcomeViewModel outcome;
     /** The attacker's last judgement of this device (null: none), displayed by the outcome banner. */
@@ -215,7 +217,8 @@ public final class DeviceViewModel {
         TelemetryLine.OtaVerdict v = s.lastVerdict();
         verdictCode.set(v == null ? "" : v.code());
         verdictDetail.set(v == null || v.detail() == null ? "" : v.detail());
-        outcome.apply(s, judgement);
+        attempting = downloading;
+        outcome.apply(s, judgement, downloading);
         verdictAlarm.set(outcome.kindProperty().get() == OutcomeViewModel.Kind.NOT_RESISTED);
         TelemetryLine.OtaProgress p = s.lastProgress();
         progress.set(p == null || !downloading ? "—" : p.total() > 0
@@ -232,7 +235,7 @@ public final class DeviceViewModel {
      */
     public void setJudgement(Judgement j) {
         judgement = j;
-        outcome.apply(snapshot.get(), j);
+        outcome.apply(snapshot.get(), j, attempting);
         verdictAlarm.set(outcome.kindProperty().get() == OutcomeViewModel.Kind.NOT_RESISTED);
     }
 

@@ -27,6 +27,8 @@ public final class OutcomeViewModel {
     public enum Kind {
         /** No attempt yet, or an armed attack with no attempt since. Grey. */
         NO_ATTEMPT("neutral"),
+        /** An attempt under way (checking, downloading, verifying): its outcome is not known yet. Grey. */
+        IN_PROGRESS("neutral"),
         /** A new version written, running on probation or confirmed. Green. */
         UPDATED("good"),
         /** Nothing newer on the server. Grey. */
@@ -65,6 +67,7 @@ public final class OutcomeViewModel {
     private final StringProperty code = new SimpleStringProperty(this, "code", "");
     private DeviceSnapshot device;
     private Judgement judgement;
+    private boolean attempting;
 
     /** Held here, listened to weakly: the window's I18n outlives every device panel (each script's session has new ones). */
     private final javafx.beans.value.ChangeListener<Locale> relabel = (o, a, b) -> show();
@@ -78,12 +81,27 @@ public final class OutcomeViewModel {
 
     /** Shows the outcome for {@code device} (null: not seen yet) and the attacker's judgement of it (null: none). */
     public void apply(DeviceSnapshot device, Judgement judgement) {
+        apply(device, judgement, false);
+    }
+
+    /**
+     * As {@link #apply(DeviceSnapshot, Judgement)}, {@code attempting} saying whether the device has an attempt
+     * under way (progress since its last verdict): until that attempt's verdict the banner says so, rather than
+     * what the previous attempt (or none) left.
+     */
+    public void apply(DeviceSnapshot device, Judgement judgement, boolean attempting) {
         this.device = device;
         this.judgement = judgement;
+        this.attempting = attempting;
         show();
     }
 
     private void show() {
+        if (device != null && attempting) {
+            code.set("");
+            set(Kind.IN_PROGRESS, i18n.get("outcome.sentence.inProgress"));
+            return;
+        }
         Judgement j = relevant(device, judgement);
         TelemetryLine.OtaVerdict v = device == null ? null : device.lastVerdict();
         code.set(v == null ? "" : v.code());

@@ -44,6 +44,39 @@ class OutcomeViewModelTest {
         assertThat(vm.codeProperty().get()).isEmpty();
     }
 
+    // A presenter's first Check now: while the device checks and downloads, the banner does not say
+    // "no attempt" (nor what the previous attempt left); the verdict then replaces it.
+    @Test
+    void anAttemptUnderWayIsInProgressUntilItsVerdict() {
+        OutcomeViewModel vm = new OutcomeViewModel(i18n);
+        DeviceSnapshot downloading = Telemetry.device(Telemetry.BOOT_V1, Telemetry.DOWNLOAD_HALF);
+        vm.apply(downloading, null, true);
+        assertThat(vm.kindProperty().get()).isEqualTo(OutcomeViewModel.Kind.IN_PROGRESS);
+        assertThat(vm.headlineProperty().get()).isEqualTo("IN PROGRESS");
+        assertThat(vm.kindProperty().get().styleClass()).isEqualTo("outcome-neutral");
+        assertThat(vm.codeProperty().get()).isEmpty();
+        // An armed attack's "no attempt since" judgement is not shown over an attempt under way either.
+        vm.apply(downloading, judgement(JudgementResult.NO_ATTEMPT, null, null), true);
+        assertThat(vm.kindProperty().get()).isEqualTo(OutcomeViewModel.Kind.IN_PROGRESS);
+        i18n.setLocale(Locale.FRENCH);
+        assertThat(vm.headlineProperty().get()).isEqualTo("EN COURS");
+        assertThat(vm.sentenceProperty().get()).startsWith("Une tentative de mise à jour est en cours");
+        i18n.setLocale(Locale.ENGLISH);
+        vm.apply(Telemetry.device(Telemetry.BOOT_V1, Telemetry.DOWNLOAD_HALF, Telemetry.VERDICT_HASH), null, false);
+        assertThat(vm.kindProperty().get()).isEqualTo(OutcomeViewModel.Kind.NOT_UPDATED);
+    }
+
+    @Test
+    void aDevicePanelSaysInProgressFromTheFirstProgressToTheVerdict() {
+        DeviceViewModel d = new DeviceViewModel(i18n);
+        d.apply(Telemetry.device(Telemetry.BOOT_V1), BoardPower.RUNNING);
+        assertThat(d.outcome().kindProperty().get()).isEqualTo(OutcomeViewModel.Kind.NO_ATTEMPT);
+        d.apply(Telemetry.device(Telemetry.BOOT_V1, Telemetry.DOWNLOAD_HALF), BoardPower.RUNNING);
+        assertThat(d.outcome().kindProperty().get()).isEqualTo(OutcomeViewModel.Kind.IN_PROGRESS);
+        d.apply(Telemetry.device(Telemetry.BOOT_V1, Telemetry.DOWNLOAD_HALF, Telemetry.VERDICT_HASH), BoardPower.RUNNING);
+        assertThat(d.outcome().kindProperty().get()).isEqualTo(OutcomeViewModel.Kind.NOT_UPDATED);
+    }
+
     @Test
     void anAttemptCutShortByABootIsInterruptedUntilTheNextVerdict() {
         OutcomeViewModel vm = new OutcomeViewModel(i18n);
