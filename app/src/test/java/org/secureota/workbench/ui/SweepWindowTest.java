@@ -76,7 +76,8 @@ class SweepWindowTest {
         Set<String> steps = new LinkedHashSet<>();
         long last = onFx(() -> c.timeline().model().lastNanos());
         long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline && !run.isDone() && (power.size() < 6 || steps.stream().noneMatch(x -> cutNumber(x) >= 5))) {
+        while (System.currentTimeMillis() < deadline && !run.isDone() && (power.size() < 6 || steps.size() < 6
+                || steps.stream().noneMatch(x -> cutNumber(x) >= 5))) {
             onFx(() -> {
                 DevicePanelController p = c.devicePanels().get("sweep-before");
                 if (p != null) {
