@@ -27,9 +27,10 @@ import org.secureota.workbench.journal.JournalFileIndex;
 import org.secureota.workbench.journal.SessionLog;
 
 /**
- * A past session shown in the window: which one, where its events lie in the file, what each device showed and printed at the
- * replay cursor, and whether the live controls may act (a live lab, and no replay on screen). Reading the
- * journal runs on {@code background}, the result lands on {@code fx}; tests pass a current-thread executor.
+ * A past session shown in the window: which one, where its events lie in the file, what each device
+ * showed and printed at the replay cursor, and whether the live controls may act (a live lab, and no
+ * replay on screen). Reading the journal runs on {@code background}, the result lands on {@code fx};
+ * tests pass a current-thread executor.
  */
 public final class ReplayViewModel {
 
