@@ -33,6 +33,8 @@ public final class JournalFileIndex implements AutoCloseable {
     private int size;
     private int badLines;
     private boolean ordered = true;
+    private FileChannel channel;
+    private boolean closed;
 
     private JournalFileIndex(Path file, boolean temporary) {
         this.file = file;
@@ -127,12 +129,20 @@ public final class JournalFileIndex implements AutoCloseable {
     }
 
     /** The event {@code seq} read back from the file; null if there is none or the file cannot be read any more. */
-    public JournalEvent event(long seq) {
+    public synchronized JournalEvent event(long seq) {
         int i = ordered ? Arrays.binarySearch(seqs, 0, size, seq) : linear(seq);
         if (i < 0) {
             return null;
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try {
+            if (channel == null) {
+                if (closed) {
+                    return null;
+                }
+                // Kept open while the replay is shown: the timeline reads a label per lone event at each frame.
+                channel = FileChannel.open(file, StandardOpenOption.READ);
+            }
+            FileChannel ch = channel;
             ByteBuffer b = ByteBuffer.allocate(lengths[i]);
             while (b.hasRemaining() && ch.read(b, offsets[i] + b.position()) > 0) {
                 // reads until the line is complete
@@ -152,9 +162,21 @@ public final class JournalFileIndex implements AutoCloseable {
         return -1;
     }
 
-    /** Deletes the temporary copy of an exported zip's journal (a journal file of its own stays). */
+    /**
+     * Closes the file and deletes the temporary copy of an exported zip's journal (a journal file of its
+     * own stays); events are not read back any more.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // read only: nothing is lost
+            }
+            channel = null;
+        }
         if (temporary) {
             try {
                 Files.deleteIfExists(file);
