@@ -662,11 +662,11 @@ public final class MainController {
                 });
     }
 
-    private void showReplay(Path file, List<JournalEvent> replay) {
-        timelineModel().showReplay(replay);
+    private void showReplay(Path file, ReplayViewModel.Replay replay) {
+        timelineModel().showReplay(replay.columns(), replay.details());
         devicePanels.removeAll();
         server().requestLog().clear();
-        server().requestLog().addFrom(replay);
+        server().requestLog().addFrom(replay.requests());
         liveItem.setDisable(false);
         showLiveControls();
         if (scenario != null) {

@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -19,13 +23,14 @@ import javafx.beans.property.SimpleBooleanProperty;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
+import org.secureota.workbench.journal.JournalFileIndex;
 import org.secureota.workbench.journal.SessionLog;
-import org.secureota.workbench.journal.SessionReader;
 
 /**
- * A past session shown in the window: which one, its events, what each device showed and printed at the
- * replay cursor, and whether the live controls may act (a live lab, and no replay on screen). Reading the
- * journal runs on {@code background}, the result lands on {@code fx}; tests pass a current-thread executor.
+ * A past session shown in the window: which one, where its events lie in the file, what each device
+ * showed and printed at the replay cursor, and whether the live controls may act (a live lab, and no
+ * replay on screen). Reading the journal runs on {@code background}, the result lands on {@code fx};
+ * tests pass a current-thread executor.
  */
 public final class ReplayViewModel {
 
@@ -36,7 +41,19 @@ public final class ReplayViewModel {
     private final ReadOnlyObjectWrapper<Path> file = new ReadOnlyObjectWrapper<>(this, "file");
     private final BooleanProperty labPresent = new SimpleBooleanProperty(this, "labPresent");
     private final BooleanBinding liveControls = labPresent.and(replaying.not());
-    private List<JournalEvent> events = List.of();
+    private JournalFileIndex index;
+    private List<JournalEvent> serialLines = List.of();
+
+    /**
+     * What a replay hands the window, once: each event's columns (no message, no fields: the timeline reads
+     * details back through {@code details}), and the last {@link RequestsViewModel#ROWS} requests in full.
+     * Nothing here is kept by this view model, so the window drops it once it has taken its columns.
+     */
+    public record Replay(List<JournalEvent> columns, List<JournalEvent> requests, LongFunction<JournalEvent> details) {
+        public int size() {
+            return columns.size();
+        }
+    }
 
     public ReplayViewModel(Executor background, Executor fx) {
         this.background = background;
@@ -47,22 +64,54 @@ public final class ReplayViewModel {
      * Reads a past session: an exported zip, a {@code journal.jsonl}, or a session folder holding one. The
      * returned future completes on {@code fx} once the replay is shown; it fails (showing nothing new) when the
      * file cannot be read.
+     *
+     * <p>Memory is bounded by design: the journal is read line by line and only the device lines
+     * ({@code serial.rx}, which rebuild the panels at the cursor) are kept with their text; every other
+     * event is kept as where its line lies in the file.
      */
-    public CompletableFuture<List<JournalEvent>> open(Path journalZipOrFolder) {
+    public CompletableFuture<Replay> open(Path journalZipOrFolder) {
         Path source = journalFile(journalZipOrFolder);
         return CompletableFuture.supplyAsync(() -> {
+            List<JournalEvent> columns = new ArrayList<>();
+            List<JournalEvent> serial = new ArrayList<>();
+            ArrayDeque<JournalEvent> requests = new ArrayDeque<>();
+            Map<String, String> names = new HashMap<>();
+            Consumer<JournalEvent> each = e -> {
+                // Type and device names repeat on every line: one string each.
+                String type = names.computeIfAbsent(e.type(), t -> t);
+                String device = e.deviceId() == null ? null : names.computeIfAbsent(e.deviceId(), d -> d);
+                columns.add(new JournalEvent(e.seq(), e.wallClock(), e.monotonicNanos(), e.source(), device, type, "", Map.of()));
+                if (device != null && EventType.SERIAL_RX.wireName().equals(type)) {
+                    serial.add(new JournalEvent(e.seq(), e.wallClock(), e.monotonicNanos(), e.source(), device, type,
+                            e.message(), Map.of()));
+                }
+                if (RequestsViewModel.REQUEST.equals(type)) {
+                    requests.addLast(e);
+                    if (requests.size() > RequestsViewModel.ROWS) {
+                        requests.removeFirst();
+                    }
+                }
+            };
             try {
-                return source.getFileName().toString().endsWith(".zip")
-                        ? SessionReader.readExport(source).events() : SessionReader.read(source).events();
+                JournalFileIndex read = source.getFileName().toString().endsWith(".zip")
+                        ? JournalFileIndex.readExport(source, each) : JournalFileIndex.read(source, each);
+                return new Loaded(read, columns, List.copyOf(serial), List.copyOf(requests));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }, background).thenApplyAsync(read -> {
-            events = List.copyOf(read);
+            closeIndex();
+            index = read.index();
+            serialLines = read.serial();
             file.set(source);
             replaying.set(true);
-            return events;
+            JournalFileIndex details = read.index();
+            return new Replay(read.columns(), read.requests(), details::event);
         }, fx);
+    }
+
+    private record Loaded(JournalFileIndex index, List<JournalEvent> columns, List<JournalEvent> serial,
+                          List<JournalEvent> requests) {
     }
 
     /** The file a path names: a session folder's journal, else the path itself. */
@@ -72,25 +121,38 @@ public final class ReplayViewModel {
 
     /** Back to live (or a new session): the replay is forgotten. */
     public void leave() {
-        events = List.of();
+        closeIndex();
+        serialLines = List.of();
         file.set(null);
         replaying.set(false);
     }
 
-    /** The replayed events in journal order; empty while live. */
-    public List<JournalEvent> events() {
-        return events;
+    private void closeIndex() {
+        if (index != null) {
+            index.close();
+            index = null;
+        }
+    }
+
+    /** How many events the replay on screen has; 0 while live. */
+    public int size() {
+        return index == null ? 0 : index.size();
+    }
+
+    /** The replayed event {@code seq}, read back from its journal; null while live or if there is none. */
+    public JournalEvent event(long seq) {
+        return index == null ? null : index.event(seq);
     }
 
     /** What each replayed device showed after every event up to {@code cursor} (inclusive), by device id. */
     public Map<String, DeviceSnapshot> devicesAt(long cursor) {
-        return devices.at(events, cursor);
+        return devices.at(serialLines, cursor);
     }
 
     /** The serial lines {@code deviceId} printed up to {@code cursor} (inclusive). */
     public List<String> consoleAt(String deviceId, long cursor) {
         List<String> lines = new ArrayList<>();
-        for (JournalEvent e : events) {
+        for (JournalEvent e : serialLines) {
             if (e.monotonicNanos() > cursor) {
                 break;
             }

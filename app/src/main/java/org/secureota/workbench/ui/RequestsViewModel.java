@@ -11,7 +11,7 @@ public final class RequestsViewModel {
     /** Requests the table keeps: the rows a presenter reads, not the whole session (the timeline has it). */
     public static final int ROWS = 200;
 
-    private static final String REQUEST = "http.request";
+    static final String REQUEST = "http.request";
 
     private final ObservableList<JournalEvent> rows = FXCollections.observableArrayList();
 

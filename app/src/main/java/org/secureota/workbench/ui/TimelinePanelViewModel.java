@@ -2,6 +2,7 @@ package org.secureota.workbench.ui;
 
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongFunction;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
@@ -44,17 +45,14 @@ public final class TimelinePanelViewModel {
         }
     }
 
-    /** A past session's events, in journal order, replace what the timeline held; it looks details up in them. */
-    public void showReplay(List<JournalEvent> events) {
+    /**
+     * A past session's events, in journal order, replace what the timeline held: their columns only, each
+     * event's details read back through {@code details} (its journal file) when it is shown.
+     */
+    public void showReplay(List<JournalEvent> columns, LongFunction<JournalEvent> details) {
         model.clear();
-        // The replay holds its events; the timeline keeps only columns and looks details up here.
-        List<JournalEvent> held = List.copyOf(events);
-        long[] seqs = held.stream().mapToLong(JournalEvent::seq).toArray();
-        model.readDetailsWith(seq -> {
-            int i = java.util.Arrays.binarySearch(seqs, seq);
-            return i >= 0 ? held.get(i) : null;
-        });
-        model.addAll(held);
+        model.readDetailsWith(details);
+        model.addColumns(columns);
         showCount();
     }
 

@@ -47,8 +47,15 @@ class ReplayViewModelTest {
         model.labPresentProperty().set(true);
         assertThat(model.liveControlsBinding().get()).isTrue();
 
-        List<JournalEvent> events = model.open(dir).get();
-        assertThat(events).hasSize(4);
+        ReplayViewModel.Replay replay = model.open(dir).get();
+        assertThat(replay.size()).isEqualTo(4);
+        assertThat(model.size()).isEqualTo(4);
+        assertThat(replay.columns()).as("columns only: the text stays in the file")
+                .allSatisfy(e -> assertThat(e.message()).isEmpty());
+        assertThat(replay.details().apply(2).message()).as("an event's details read back from the journal")
+                .isEqualTo(Telemetry.PARTITIONS);
+        assertThat(model.event(4).message()).isEqualTo(Telemetry.VERDICT_HASH);
+        assertThat(model.event(5)).isNull();
         assertThat(model.replaying()).isTrue();
         assertThat(model.fileProperty().get()).isEqualTo(journal);
         assertThat(model.liveControlsBinding().get()).as("no live control acts on a replay").isFalse();
@@ -62,7 +69,8 @@ class ReplayViewModelTest {
 
         model.leave();
         assertThat(model.replaying()).isFalse();
-        assertThat(model.events()).isEmpty();
+        assertThat(model.size()).isZero();
+        assertThat(model.event(2)).isNull();
         assertThat(model.liveControlsBinding().get()).isTrue();
         model.labPresentProperty().set(false);
         assertThat(model.liveControlsBinding().get()).isFalse();
@@ -77,13 +85,19 @@ class ReplayViewModelTest {
             out.closeEntry();
         }
         ReplayViewModel model = new ReplayViewModel(Runnable::run, Runnable::run);
-        assertThat(model.open(zip).get()).hasSize(4);
+        ReplayViewModel.Replay replay = model.open(zip).get();
+        assertThat(replay.size()).isEqualTo(4);
         assertThat(model.devicesAt(Long.MAX_VALUE)).containsKey("esp32-lab-01");
+        assertThat(replay.details().apply(3).message()).as("read back from the zip's journal").isEqualTo(Telemetry.DOWNLOAD_HALF);
 
         Path notAZip = dir.resolve("other.zip");
         Files.writeString(notAZip, "not a zip");
         assertThatThrownBy(() -> model.open(notAZip).get()).hasCauseInstanceOf(java.io.UncheckedIOException.class);
-        assertThat(model.events()).as("the replay on screen stays").hasSize(4);
+        assertThat(model.size()).as("the replay on screen stays").isEqualTo(4);
+        assertThat(model.event(1).message()).isEqualTo(Telemetry.BOOT_V1);
         assertThat(model.fileProperty().get()).isEqualTo(zip);
+
+        model.leave();
+        assertThat(replay.details().apply(1)).as("the zip's temporary copy is gone once the replay is left").isNull();
     }
 }

@@ -58,8 +58,10 @@ class TimelinePanelViewModelTest {
         model.addLive(List.of(event(1, Source.DEVICE, "esp32-lab-01", "serial.rx")));
         List<JournalEvent> past = List.of(event(10, Source.SERVER, null, "http.request"),
                 event(11, Source.DEVICE, "esp32-lab-03", "ota.verdict"), event(12, Source.ATTACKER, null, "attacker.armed"));
-        model.showReplay(past);
+        model.showReplay(past.stream().map(e -> new JournalEvent(e.seq(), e.wallClock(), e.monotonicNanos(), e.source(),
+                e.deviceId(), e.type(), "", Map.of())).toList(), seq -> past.stream().filter(e -> e.seq() == seq).findFirst().orElse(null));
         assertThat(model.model().size()).isEqualTo(3);
+        assertThat(model.model().eventsHeld()).as("columns only").isZero();
         assertThat(model.model().event(1).message()).isEqualTo("ota.verdict 11");
         assertThat(model.eventCountProperty().get()).contains("3");
     }

@@ -105,6 +105,20 @@ public final class TimelineModel {
         }
     }
 
+    /**
+     * Adds a batch's columns and keeps none of its events parsed: the details reader, which must be set,
+     * gives them back (a replay's events come thin, without message or fields).
+     */
+    public void addColumns(List<JournalEvent> batch) {
+        if (detailsReader == null) {
+            throw new IllegalStateException("set a details reader before adding columns only");
+        }
+        for (JournalEvent e : batch) {
+            add(e);
+            events[start + size - 1] = null;
+        }
+    }
+
     public void add(JournalEvent e) {
         if (start + size == nanos.length) {
             compactOrGrow();
