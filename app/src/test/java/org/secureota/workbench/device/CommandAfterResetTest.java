@@ -56,21 +56,11 @@ class CommandAfterResetTest {
 
     @BeforeEach
     void factoryFreshProvisionedV1() throws Exception {
-        require(VirtualEsp32.isBuilt(ROOT), "the virtual ESP32 is not built (" + VirtualEsp32.EXECUTABLE
-                + " is missing): run esp32-firmware/host-build.sh to include these tests");
-        LabPki pki = new LabPki(lab.resolve("certs"));
-        pki.init(false, new HostIdentity(List.of("localhost"), List.of("127.0.0.1")), Clock.systemUTC());
-        FactoryData data = new FactoryData(ID, "shop-display", "https://127.0.0.1:8443", "test-api-key",
-                Files.readString(pki.path(PkiFile.CA_CERT), StandardCharsets.UTF_8),
-                Files.readString(pki.path(PkiFile.SIGNING_PUB), StandardCharsets.UTF_8));
-        Path factoryData = lab.resolve("devices/" + ID + "/factory.bin");
-        Files.createDirectories(factoryData.getParent());
-        Files.write(factoryData, data.partitionImage(FactoryData.PARTITION_SIZE));
-        flash = lab.resolve("devices/" + ID + "/flash.bin");
-        tty = lab.resolve("devices/" + ID + "/tty");
         journal = new Journal();
-        board = new VirtualEsp32(ROOT, journal, ID);
-        board.factory(flash, board.image("v1_base"), FlashLayout.DEFAULT, factoryData);
+        FactoryFreshBoard fresh = FactoryFreshBoard.make(ROOT, lab, ID, journal);
+        board = fresh.board();
+        flash = fresh.flash();
+        tty = fresh.tty();
     }
 
     @AfterEach
