@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <cstring>
 
-#include <mbedtls/ecp.h>
 #include <mbedtls/error.h>
 #include <mbedtls/version.h>
 
@@ -26,30 +25,6 @@ const int kCiphersuites[] = {
     MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
     0,
 };
-
-#if MBEDTLS_VERSION_NUMBER < 0x03000000 && defined(MBEDTLS_ECP_C) && defined(MBEDTLS_ECP_DP_CURVE25519_ENABLED)
-// mbedTLS 2.x offers its curves largest first (secp521r1, brainpool, secp384r1, ..., x25519 last),
-// so a server honouring the client's order (BoringSSL, i.e. Conscrypt) picks P-384 for the ECDHE
-// exchange. X25519 first is what mbedTLS 3.x (the ESP32's) already offers by default, and it is
-// the cheapest exchange; every other curve stays allowed, in mbedTLS's order (the server's
-// certificate key, P-256, must be in this list too: mbedTLS checks it against it).
-struct CurveList {
-    mbedtls_ecp_group_id ids[32] = {};  // more than mbedTLS defines
-};
-
-const mbedtls_ecp_group_id* x25519_first_curves() {
-    static const CurveList list = [] {
-        CurveList l;
-        size_t n = 0;
-        l.ids[n++] = MBEDTLS_ECP_DP_CURVE25519;
-        for (const mbedtls_ecp_group_id* g = mbedtls_ecp_grp_id_list(); *g != MBEDTLS_ECP_DP_NONE && n + 1 < sizeof l.ids / sizeof l.ids[0]; ++g)
-            if (*g != MBEDTLS_ECP_DP_CURVE25519) l.ids[n++] = *g;
-        l.ids[n] = MBEDTLS_ECP_DP_NONE;
-        return l;
-    }();
-    return list.ids;
-}
-#endif
 
 // Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
@@ -115,9 +90,6 @@ int configure_client(mbedtls_ssl_config* conf, mbedtls_x509_crt* ca, VerifyConte
     mbedtls_ssl_conf_min_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
 #endif
     mbedtls_ssl_conf_ciphersuites(conf, kCiphersuites);
-#if MBEDTLS_VERSION_NUMBER < 0x03000000 && defined(MBEDTLS_ECP_C) && defined(MBEDTLS_ECP_DP_CURVE25519_ENABLED)
-    mbedtls_ssl_conf_curves(conf, x25519_first_curves());
-#endif
     // A lab build without pinning (defence_profile.h) is WiFiClientSecure::setInsecure(): any
     // certificate, any name, the handshake goes on.
     mbedtls_ssl_conf_authmode(conf, defence_profile().pinning ? MBEDTLS_SSL_VERIFY_REQUIRED : MBEDTLS_SSL_VERIFY_NONE);
