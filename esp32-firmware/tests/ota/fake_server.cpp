@@ -103,7 +103,7 @@ StreamResult FakeServerStream::read(uint8_t* out, size_t cap, uint32_t timeout_m
         if (b1 > b0) s_.image_body_bytes_sent += b1 - b0;
     }
     sent_ += n;
-    if (s_.clock) s_.clock->now += 1;
+    if (s_.clock) s_.clock->now += s_.ms_per_segment;
     return {StreamStatus::Ok, n};
 }
 

@@ -42,6 +42,7 @@ struct FakeServer {
     std::vector<std::string> reports;   // report bodies
 
     FakeClock* clock = nullptr;
+    uint64_t ms_per_segment = 1;  // clock advance per segment read: the link's speed
 };
 
 class FakeServerStream : public secure_ota::ota::SecureStream {

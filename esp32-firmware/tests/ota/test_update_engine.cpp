@@ -2,6 +2,8 @@
 // H1's bootloader deciding what boots afterwards.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "engine_fixture.h"
 #include "secure_ota/app_image.h"
 #include "secure_ota/bootloader.h"
@@ -24,7 +26,7 @@ TEST_F(EngineTest, UpdatesV1ToV2) {
     EXPECT_EQ(counters.load()->version, "2.0.0");
     ASSERT_FALSE(observer.progress.empty());
     EXPECT_EQ(observer.progress.back(), server.image.size());
-    EXPECT_LE(observer.progress.size(), 102u) << "progress is throttled to once per percent";
+    EXPECT_LE(observer.progress.size(), 102u) << "progress is throttled to at most once per percent";
     EXPECT_EQ(observer.phases.back(), UpdatePhase::Done);
     // Requests: manifest with the API key and the running version, then the image.
     ASSERT_EQ(server.requests.size(), 2u);
@@ -46,6 +48,40 @@ TEST_F(EngineTest, UpdatesV1ToV2) {
     boot();
     EXPECT_EQ(running.label, "app0");
     EXPECT_EQ(running_version, "3.0.0");
+}
+
+// On a fast link (the virtual board on the host) progress is a dozen lines: the first step, each
+// tenth of the image and the end, not one serial line and journal event per percent.
+TEST_F(EngineTest, ProgressOnAFastLinkIsTheFirstStepEachTenthAndTheEnd) {
+    offer(make_image("2.0.0", 1, 600000));
+    server.ms_per_segment = 0;  // the clock does not move: everything arrives at once
+    expect_updated(update());
+    const uint32_t size = uint32_t(server.image.size());
+    ASSERT_FALSE(observer.progress.empty());
+    EXPECT_EQ(observer.progress.back(), size);
+    EXPECT_LE(observer.progress.front(), size / 100 + 1500) << "the first step reports";
+    EXPECT_LE(observer.progress.size(), 12u);
+    for (uint32_t tenth = 1; tenth < 10; ++tenth) {
+        const uint32_t at = size / 10 * tenth;
+        EXPECT_TRUE(std::any_of(observer.progress.begin(), observer.progress.end(),
+                                [&](uint32_t p) { return p >= at && p < at + size / 100 + 1500; }))
+            << "no progress near tenth " << tenth << " (byte " << at << ")";
+    }
+}
+
+// On an ESP32-speed link (tens of KiB/s: a percent takes longer than the 50 ms gap) progress is
+// still one line per percent, as the timeline's progress bar shows it.
+TEST_F(EngineTest, ProgressOnASlowLinkIsOncePerPercent) {
+    offer(make_image("2.0.0", 1, 600000));
+    server.ms_per_segment = 20;  // 1500 bytes per 20 ms: 75 KB/s
+    expect_updated(update());
+    EXPECT_EQ(observer.progress.back(), server.image.size());
+    const uint32_t step = uint32_t(server.image.size()) / 100;
+    ASSERT_GE(observer.progress.size(), 50u);
+    for (size_t i = 1; i < observer.progress.size(); ++i)
+        EXPECT_LE(observer.progress[i] - observer.progress[i - 1], step + 1500) << "a percent went unreported before byte "
+                                                                                << observer.progress[i];
+    EXPECT_LE(observer.progress.size(), 102u);
 }
 
 TEST_F(EngineTest, NoUpdateOn204) {
