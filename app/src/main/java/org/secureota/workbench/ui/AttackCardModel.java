@@ -135,23 +135,12 @@ public final class AttackCardModel {
         };
     }
 
-    /** What the judge found, in the current language, from the judgement's figures (its reasons are English). */
-    /**
-     * The judge's own sentence says why in English; until the judge's reasons carry keys, another language
-     * shows the evidence the sentence rests on, translated, rather than English inside a French card.
-     */
     private String why(Judgement j) {
-        return "en".equals(i18n.getLocale().getLanguage()) ? j.reason() : reasons(j);
+        return JudgementEvidence.why(i18n, j);
     }
 
     private String reasons(Judgement j) {
-        return String.join("; ", List.of(
-                i18n.get("attacker.reason.verdict", j.verdict(), String.join(" / ", new TreeSet<>(j.expected()))),
-                i18n.get("attacker.reason.requests", j.httpRequests()),
-                i18n.get("attacker.reason.imageBytes", j.imageBytesServed()),
-                java.util.Objects.equals(j.versionBefore(), j.versionAfter())
-                        ? i18n.get("attacker.reason.version", String.valueOf(j.versionBefore()))
-                        : i18n.get("attacker.reason.versionChanged", String.valueOf(j.versionBefore()), String.valueOf(j.versionAfter()))));
+        return JudgementEvidence.evidence(i18n, j);
     }
 
     private String check(String wireName) {

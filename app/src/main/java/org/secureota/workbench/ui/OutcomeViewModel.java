@@ -162,14 +162,34 @@ public final class OutcomeViewModel {
             case RESISTED -> {
                 String check = attack == null ? "?" : check(attack.expected(attack.defaults()).stoppedBy().wireName());
                 set(Kind.RESISTED, j.verdict() == null
-                        ? i18n.get("outcome.sentence.resistedNoVerdict", title, String.join("; ", j.reasons()))
+                        ? i18n.get("outcome.sentence.resistedNoVerdict", title, JudgementEvidence.why(i18n, j))
                         : i18n.get("outcome.sentence.resisted", title, check, version));
             }
             case NOT_RESISTED -> set(Kind.NOT_RESISTED, runsForgedImage(j)
                     ? i18n.get("outcome.sentence.runsForged", title, device.version())
-                    : i18n.get("outcome.sentence.notResisted", title, String.join("; ", j.reasons())));
-            case NO_ATTEMPT -> set(Kind.NO_ATTEMPT, i18n.get("outcome.sentence.noAttempt", title));
+                    : i18n.get("outcome.sentence.notResisted", title, JudgementEvidence.why(i18n, j)));
+            case NO_ATTEMPT -> set(Kind.NO_ATTEMPT, notPutToTheTest(j, title, v));
         }
+    }
+
+    /**
+     * An armed attack the attempt never met. With a verdict, the device did try: it ended before the attack
+     * could act (already up to date, the offered version is the one it rolled back from, refused earlier), and
+     * the banner says so rather than inviting another check that would end the same way.
+     */
+    private String notPutToTheTest(Judgement j, String title, TelemetryLine.OtaVerdict v) {
+        if (j.verdict() == null) {
+            return i18n.get("outcome.sentence.noAttempt", title);
+        }
+        if ("en".equals(i18n.getLocale().getLanguage())) {
+            return i18n.get("outcome.sentence.notPutToTheTest", title, j.reason());
+        }
+        String offered = v != null && v.version() != null ? v.version() : "?";
+        String running = j.versionAfter() != null ? j.versionAfter() : device.version() == null ? "?" : device.version();
+        String key = "outcome.notPutToTheTest." + j.verdict();
+        String why = i18n.has(key) ? i18n.get(key, offered, running)
+                : i18n.get("outcome.notPutToTheTest.other", j.verdict(), firstSentence(explain(j.verdict())));
+        return i18n.get("outcome.sentence.notPutToTheTest", title, why);
     }
 
     /** The device installed the attacker's image and now runs it: the verdict's version is the running one. */

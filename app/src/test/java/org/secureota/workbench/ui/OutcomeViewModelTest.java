@@ -167,6 +167,40 @@ class OutcomeViewModelTest {
         assertThat(vm.sentenceProperty().get()).contains("press Check now");
     }
 
+    // The rolled-back state: V4 failed its self-test, the deployment is still 4.0.0, a flipped byte is armed.
+    // The device refuses 4.0.0 before asking for any image, so the attack is never put to the test: the banner
+    // says why, and does not invite another check that would end the same way.
+    @Test
+    void anAttemptThatNeverMetTheAttackSaysWhyNotPressCheckAgain() {
+        String refused = "@ota1 {\"ev\":\"ota\",\"phase\":\"verdict\",\"code\":\"VERSION_ROLLED_BACK\","
+                + "\"detail\":\"4.0.0 was rolled back on this device\",\"version\":\"4.0.0\"}";
+        DeviceSnapshot s = Telemetry.device(Telemetry.BOOT_V1, PARTITIONS_V4_INVALID, refused);
+        Judgement j = new Judgement("flipped-byte", "esp32-lab-01", JudgementResult.NO_ATTEMPT, "VERSION_ROLLED_BACK",
+                Set.of("HASH_MISMATCH"), org.secureota.workbench.attack.DeviceCheck.SHA256, false, 1, 0, "1.0.0",
+                "1.0.0", "esp32-lab-01 refused 4.0.0, the version it rolled back from, before asking for any image,"
+                + " so the flipped byte was never served", 7);
+        OutcomeViewModel vm = new OutcomeViewModel(i18n);
+        vm.apply(s, j);
+        assertThat(vm.headlineProperty().get()).isEqualTo("NO ATTEMPT");
+        assertThat(vm.sentenceProperty().get())
+                .startsWith("Flipped bit in the image").contains("did not put it to the test")
+                .contains("refused 4.0.0, the version it rolled back from").doesNotContain("press Check now");
+        assertThat(vm.codeProperty().get()).isEqualTo("VERSION_ROLLED_BACK");
+        i18n.setLocale(Locale.FRENCH);
+        vm.apply(s, j);
+        assertThat(vm.headlineProperty().get()).isEqualTo("AUCUNE TENTATIVE");
+        assertThat(vm.sentenceProperty().get()).contains("a refusé 4.0.0, la version dont il est revenu")
+                .doesNotContain("refused").doesNotContain("appuyez sur Vérifier");
+        // Already up to date: nothing downloaded, said so in French without the judge's English.
+        Judgement upToDate = new Judgement("flipped-byte", "esp32-lab-01", JudgementResult.NO_ATTEMPT, "NO_UPDATE",
+                Set.of("HASH_MISMATCH"), org.secureota.workbench.attack.DeviceCheck.SHA256, false, 1, 0, "1.0.0",
+                "1.0.0", "the device already runs 1.0.0: nothing was downloaded, so the flipped byte was never served", 8);
+        vm.apply(Telemetry.device(Telemetry.BOOT_V1, Telemetry.PARTITIONS), upToDate);
+        assertThat(vm.sentenceProperty().get()).contains("exécute déjà 1.0.0 et n'a rien téléchargé")
+                .doesNotContain("already");
+        i18n.setLocale(Locale.ENGLISH);
+    }
+
     @Test
     void aJudgementOfAnotherVersionOrDeviceIsNotShown() {
         OutcomeViewModel vm = new OutcomeViewModel(i18n);
