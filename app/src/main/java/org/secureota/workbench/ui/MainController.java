@@ -340,13 +340,19 @@ public final class MainController {
         if (scenario == null) {
             return;
         }
-        List<Path> scripts = scenario.scripts();
-        if (scripts.isEmpty()) {
-            return;
-        }
-        ScriptChooser.open(root.getScene().getWindow(), i18n,
-                ScriptChoiceViewModel.rows(scripts, ScriptChoiceViewModel.language(i18n.getLocale())),
-                script -> scenario.run(script, mode).whenComplete((v, e) -> scenario.report(e)));
+        ScenarioControl control = scenario;
+        var language = ScriptChoiceViewModel.language(i18n.getLocale());
+        // Reading every script (YAML, with its title and summary) is file work: off the FX thread, then the
+        // chooser opens with the rows.
+        CompletableFuture.supplyAsync(() -> ScriptChoiceViewModel.rows(control.scripts(), language))
+                .whenComplete((rows, e) -> Platform.runLater(() -> {
+                    if (e != null) {
+                        control.report(e);
+                    } else if (!rows.isEmpty()) {
+                        ScriptChooser.open(root.getScene().getWindow(), i18n, rows,
+                                script -> control.run(script, mode).whenComplete((v, err) -> control.report(err)));
+                    }
+                }));
     }
 
     @FXML
