@@ -1,8 +1,5 @@
 package org.secureota.workbench.ui;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,9 +25,7 @@ import javafx.scene.control.SplitPane;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
-import javafx.stage.FileChooser;
 import javafx.stage.Modality;
-import org.secureota.workbench.network.CaptureExport;
 import org.secureota.workbench.device.DeviceSnapshot;
 import org.secureota.workbench.journal.EventType;
 import org.secureota.workbench.journal.JournalEvent;
@@ -84,6 +79,7 @@ public final class MainController {
 
     private I18n i18n;
     private Notifier notifier;
+    private SessionFiles files;
     private final PulseQueue<Fed> journalQueue = new PulseQueue<>(20_000, this::onFed);
     /**
      * Which session's events the window shows: bumped when it moves to another session, so that events the
@@ -112,6 +108,8 @@ public final class MainController {
     void init(I18n i18n) {
         this.i18n = i18n;
         this.notifier = new Notifier(root, i18n);
+        this.files = new SessionFiles(i18n, notifier, () -> lab, () -> root.getScene().getWindow(),
+                (key, arg) -> setStatus(key, arg));
         I18nBinder.bind(root, i18n);
         fleet = FleetController.attach(devices, i18n);
         statusText.textProperty().bind(status);
@@ -487,11 +485,7 @@ public final class MainController {
         if (lab == null) {
             return;
         }
-        lab.deployNext().whenComplete((v, e) -> {
-            if (e != null) {
-                notifier.error(i18n.get("menu.lab.deployNext"), e);
-            }
-        });
+        reportFailure(lab.deployNext(), "menu.lab.deployNext");
     }
 
     /** Deploys {@code version}, picked in the chooser beside "deploy next": any published one, older ones too. */
@@ -499,11 +493,7 @@ public final class MainController {
         if (lab == null || version == null) {
             return;
         }
-        lab.deploy(version).whenComplete((v, e) -> {
-            if (e != null) {
-                notifier.error(i18n.get("server.deployChosen"), e);
-            }
-        });
+        reportFailure(lab.deploy(version), "server.deployChosen");
     }
 
     /** Lab > Reset demo: the lab as a fresh window shows it, so the README's first click is right again. */
@@ -544,12 +534,17 @@ public final class MainController {
     @FXML
     void checkAll() {
         if (lab != null) {
-            lab.checkAll().whenComplete((v, e) -> {
-                if (e != null) {
-                    notifier.error(i18n.get("menu.lab.check"), e);
-                }
-            });
+            reportFailure(lab.checkAll(), "menu.lab.check");
         }
+    }
+
+    /** A lab action runs off the FX thread; its failure becomes a notification titled {@code titleKey}. */
+    private void reportFailure(CompletableFuture<?> action, String titleKey) {
+        action.whenComplete((v, e) -> {
+            if (e != null) {
+                notifier.error(i18n.get(titleKey), e);
+            }
+        });
     }
 
     private DevicePanelController firstDevice() {
@@ -582,78 +577,26 @@ public final class MainController {
 
     @FXML
     void exportSession() {
-        if (lab == null || lab.sessionFolder() == null) {
-            return;
-        }
-        FileChooser chooser = new FileChooser();
-        chooser.setTitle(i18n.get("export.where"));
-        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("zip", "*.zip"));
-        Path folder = lab.sessionFolder();
-        chooser.setInitialDirectory(folder.toFile());
-        chooser.setInitialFileName(folder.getFileName() + ".zip");
-        java.io.File file = chooser.showSaveDialog(root.getScene().getWindow());
-        if (file != null) {
-            export(file.toPath());
-        }
+        files.exportSession();
     }
 
     /** Exports the live session into {@code zip} (the dialog's answer). */
     CompletableFuture<Path> export(Path zip) {
-        if (lab == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("no live lab"));
-        }
-        return lab.export(zip).whenComplete((path, e) -> {
-            if (e != null) {
-                notifier.error(i18n.get("export.failed"), e);
-            } else {
-                Platform.runLater(() -> setStatus("export.done", path));
-            }
-        });
+        return files.export(zip);
     }
 
-    /** File > Export capture…: the session's pcapng (secrets inside), opened in Wireshark when it is installed. */
     @FXML
     void exportCapture() {
-        Path session = lab == null ? null : lab.sessionFolder();
-        if (session == null) {
-            return;
-        }
-        FileChooser chooser = new FileChooser();
-        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("pcapng", "*.pcapng"));
-        chooser.setInitialDirectory(session.toFile());
-        chooser.setInitialFileName("capture-" + session.getFileName() + ".pcapng");
-        java.io.File file = chooser.showSaveDialog(root.getScene().getWindow());
-        if (file == null) {
-            return;
-        }
-        CompletableFuture.supplyAsync(() -> {
-            try {
-                CaptureExport.export(session, file.toPath());
-                return CaptureViewer.open(file.toPath());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).whenComplete((opened, e) -> {
-            if (e != null) {
-                notifier.error(i18n.get("capture.failed"), e);
-            } else {
-                Platform.runLater(() -> setStatus(opened ? "capture.wireshark" : "capture.done", file.toPath()));
-            }
-        });
+        files.exportCapture();
     }
 
     // ---- replay ----
 
     @FXML
     void openReplay() {
-        FileChooser chooser = new FileChooser();
-        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(i18n.get("replay.filter"), "*.zip", "*.jsonl"));
-        if (lab != null && lab.sessionFolder() != null && Files.isDirectory(lab.sessionFolder().getParent())) {
-            chooser.setInitialDirectory(lab.sessionFolder().getParent().toFile());
-        }
-        java.io.File file = chooser.showOpenDialog(root.getScene().getWindow());
+        Path file = files.choosePastSession();
         if (file != null) {
-            replay(file.toPath());
+            replay(file);
         }
     }
 
