@@ -54,8 +54,9 @@ public final class TlsPolicy {
                 if (org.conscrypt.Conscrypt.isConscrypt(engine)) {
                     // Jetty's customize(SSLParameters) on fresh parameters instead of the engine's own
                     // (getSSLParameters): same policy, without Conscrypt's two reflective look-ups that
-                    // fail on Java 17 (ConscryptParameters). Nothing else is read from the engine's copy:
-                    // Jetty sets every field Conscrypt applies (suites, protocols, order, client auth).
+                    // fail on Java 17 (ConscryptParameters). Jetty sets the suites, protocols, order,
+                    // SNI matcher and client auth; what else Conscrypt applies (algorithm constraints,
+                    // ALPN, server names) is unset on a new server engine as on fresh parameters.
                     engine.setSSLParameters(customize(new ConscryptParameters()));
                 } else {
                     super.customize(engine);
