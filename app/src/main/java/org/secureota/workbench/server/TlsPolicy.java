@@ -1,8 +1,10 @@
 package org.secureota.workbench.server;
 
 import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.X509ExtendedKeyManager;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
@@ -49,7 +51,16 @@ public final class TlsPolicy {
         SslContextFactory.Server tls = new SslContextFactory.Server() {
             @Override
             public void customize(SSLEngine engine) {
-                super.customize(engine);
+                if (org.conscrypt.Conscrypt.isConscrypt(engine)) {
+                    // Jetty's customize(SSLParameters) on fresh parameters instead of the engine's own
+                    // (getSSLParameters): same policy, without Conscrypt's two reflective look-ups that
+                    // fail on Java 17 (ConscryptParameters). Jetty sets the suites, protocols, order,
+                    // SNI matcher and client auth; what else Conscrypt applies (algorithm constraints,
+                    // ALPN, server names) is unset on a new server engine as on fresh parameters.
+                    engine.setSSLParameters(customize(new ConscryptParameters()));
+                } else {
+                    super.customize(engine);
+                }
                 // Conscrypt leaves TLS 1.2 session tickets off unless asked (SunJSSE issues them by
                 // default): with them a device resumes its session for the image and the report
                 // connections without the server keeping any state. BoringSSL encrypts tickets with
@@ -58,6 +69,13 @@ public final class TlsPolicy {
                 if (org.conscrypt.Conscrypt.isConscrypt(engine)) {
                     org.conscrypt.Conscrypt.setUseSessionTickets(engine, true);
                 }
+            }
+
+            @Override
+            public X509Certificate[] getX509CertChain(SSLSession session) {
+                // Jetty asks every new connection for the client's certificates (its SslSessionData);
+                // none are ever requested, and asking throws and catches SSLPeerUnverifiedException.
+                return getNeedClientAuth() || getWantClientAuth() ? super.getX509CertChain(session) : null;
             }
 
             @Override

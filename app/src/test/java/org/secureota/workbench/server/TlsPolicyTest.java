@@ -99,6 +99,14 @@ class TlsPolicyTest {
     }
 
     @Test
+    void theServersSuiteOrderWinsOverTheClients() throws Exception {
+        // AES-256-GCM (0xC02C) before AES-128-GCM (0xC02B), both ECDHE-ECDSA: the server picks the first
+        // of its own list. SunJSSE does so because of setUseCipherSuitesOrder (without it this fails,
+        // -Dworkbench.tls.provider=jdk); Conscrypt's servers always prefer their own order.
+        assertThat(serverAnswer(server, 0x0303, 0xC02C, 0xC02B)).isEqualTo(Answer.serverHello(0xC02B));
+    }
+
+    @Test
     void aHandBuiltTls12HelloGetsAServerHelloForTheMbedTlsSuiteAndAnAlertForCbc() throws Exception {
         // Positive control for the hand-built hello: the suite mbedTLS 2.28 uses is chosen.
         assertThat(serverAnswer(server, 0x0303, 0xC02B)).isEqualTo(Answer.serverHello(0xC02B));
