@@ -170,7 +170,11 @@ class GuiSoakBenchmark {
                 if (r.state() == org.secureota.workbench.scenario.RunState.PASSED) {
                     passed.incrementAndGet();
                 }
-                System.out.println("GUI soak: " + script.getFileName() + ": " + r.state());
+                // A failure says which step and why, so that a run's failures can be told apart (load, heap).
+                String why = r.steps().stream().filter(s -> s.status() == org.secureota.workbench.scenario.StepStatus.FAILED)
+                        .map(s -> " (step " + s.index() + " after " + s.elapsed().toMillis() + " ms: " + s.failure() + ")")
+                        .findFirst().orElse(r.problem() == null ? "" : " (" + r.problem() + ")");
+                System.out.println("GUI soak: " + script.getFileName() + ": " + r.state() + why);
             } catch (Exception e) {
                 run.incrementAndGet();
                 System.out.println("GUI soak: " + script.getFileName() + ": " + e);
