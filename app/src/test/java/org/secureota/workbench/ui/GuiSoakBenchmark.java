@@ -44,9 +44,10 @@ import org.secureota.workbench.journal.EventType;
  * as the README's "GUI figures" say:
  * <pre>
  * xvfb-run -a mvn -B -Dfirmware.skip=true -Dtest=GuiSoakBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
- *     -DargLine="-Xms32m -Xmx256m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=48m -Xss512k" verify
+ *     -DargLine="-Xms32m -Xmx160m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=48m -Xss512k -XX:TrimNativeHeapInterval=10000" verify
  * </pre>
- * {@code -Dsoak.minutes=60} (simulated minutes) and {@code -Dsoak.minuteSeconds=10} (real seconds per
+ * (the POM gives the test JVM the launcher's {@code MALLOC_ARENA_MAX=2}; {@code -Dmalloc.arenaMax=16} is glibc's default on
+ * two cores, for an A/B run). {@code -Dsoak.minutes=60} (simulated minutes) and {@code -Dsoak.minuteSeconds=10} (real seconds per
  * simulated minute) set the compression; the scripts go on in a loop until the time is up.
  */
 @ExtendWith(ApplicationExtension.class)
@@ -169,7 +170,11 @@ class GuiSoakBenchmark {
                 if (r.state() == org.secureota.workbench.scenario.RunState.PASSED) {
                     passed.incrementAndGet();
                 }
-                System.out.println("GUI soak: " + script.getFileName() + ": " + r.state());
+                // A failure says which step and why, so that a run's failures can be told apart (load, heap).
+                String why = r.steps().stream().filter(s -> s.status() == org.secureota.workbench.scenario.StepStatus.FAILED)
+                        .map(s -> " (step " + s.index() + " after " + s.elapsed().toMillis() + " ms: " + s.failure() + ")")
+                        .findFirst().orElse(r.problem() == null ? "" : " (" + r.problem() + ")");
+                System.out.println("GUI soak: " + script.getFileName() + ": " + r.state() + why);
             } catch (Exception e) {
                 run.incrementAndGet();
                 System.out.println("GUI soak: " + script.getFileName() + ": " + e);
