@@ -89,7 +89,13 @@ final class PowerCutSweep {
             if (!runner.poll(deadline, () -> runsVerifiedApp(dev) && lab.device(dev)
                     .map(d -> java.util.Objects.equals(d.runningSlot(), bootSlot)
                             && java.util.Objects.equals(d.version(), bootVersion)).orElse(false))) {
-                return "BRICKED after cut " + count + " at flash operation " + op + ": " + runner.describe(dev);
+                // Only the board's halt (above) proves a brick; running out of time proves nothing about the flash.
+                return (runsVerifiedApp(dev)
+                        ? "the step's timeout ran out after cut " + count + " at flash operation " + op
+                        + ", before the session's view showed the boot that followed it; the device runs an intact"
+                        + " app, so this is not a brick (a loaded machine needs a longer step timeout): "
+                        : "after cut " + count + " at flash operation " + op + " the device showed no intact app"
+                        + " within the step's timeout: ") + runner.describe(dev);
             }
             String now = version(dev);
             Map<String, Object> f = new LinkedHashMap<>();
