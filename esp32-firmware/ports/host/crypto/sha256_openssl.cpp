@@ -8,28 +8,23 @@
 // backend (tools/check-esp32-port) and the fuzzers'.
 #include "secure_ota/crypto/sha256.h"
 
-#include <cstdlib>
+// SHA256_Init/Update/Final and MD5 are deprecated in OpenSSL 3 in favour of EVP, but EVP costs
+// every process that hashes the start-up of OpenSSL's provider machinery: its first
+// EVP_MD_fetch pre-populates the name map with every legacy cipher and digest, about 0.5 ms of
+// CPU. The virtual board pays that twice per boot (the boot stage's verification and the app's),
+// on the path of every update. The low-level functions run the same SHA-NI/AVX2 block code
+// (OPENSSL_ia32cap, set when libcrypto loads) with no start-up at all (bench/README.md).
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/md5.h>
+#include <openssl/sha.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
+#include <cstdlib>
 
 namespace secure_ota::crypto {
 
 namespace {
 
-// Fetched once: OpenSSL 3's EVP_sha256() looks the implementation up again at every init. The
-// host's openssl.cnf is not read: the board's hashing owes nothing to the PC's configuration, and
-// skipping it halves the library's start-up (about 0.4 ms at every boot stage and app start).
-const EVP_MD* sha256_md() {
-    static const EVP_MD* md = [] {
-        OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
-        return EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    }();
-    return md ? md : EVP_sha256();
-}
-
-// These cannot fail for in-memory input short of running out of memory, which the firmware
-// treats as fatal everywhere else too.
+// These cannot fail for in-memory input, which the firmware treats as fatal everywhere else too.
 void check(int ok) {
     if (ok != 1) std::abort();
 }
@@ -37,38 +32,37 @@ void check(int ok) {
 }  // namespace
 
 struct Sha256::Context {
-    EVP_MD_CTX* ctx;
+    SHA256_CTX ctx;
 };
 
-Sha256::Sha256() : ctx_(new Context{EVP_MD_CTX_new()}) {
-    if (!ctx_->ctx) std::abort();
-    check(EVP_DigestInit_ex(ctx_->ctx, sha256_md(), nullptr));
-}
+Sha256::Sha256() : ctx_(new Context) { check(SHA256_Init(&ctx_->ctx)); }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(ctx_->ctx); }
+Sha256::~Sha256() = default;
 
-void Sha256::update(const void* data, size_t length) { check(EVP_DigestUpdate(ctx_->ctx, data, length)); }
+void Sha256::update(const void* data, size_t length) { check(SHA256_Update(&ctx_->ctx, data, length)); }
 
 Sha256Digest Sha256::finish() {
     Sha256Digest digest{};
-    unsigned int n = 0;
-    check(EVP_DigestFinal_ex(ctx_->ctx, digest.data(), &n));
-    check(EVP_DigestInit_ex(ctx_->ctx, sha256_md(), nullptr));
+    check(SHA256_Final(digest.data(), &ctx_->ctx));
+    check(SHA256_Init(&ctx_->ctx));
     return digest;
 }
 
 Sha256Digest Sha256::of(const void* data, size_t length) {
     Sha256Digest digest{};
-    unsigned int n = 0;
-    check(EVP_Digest(data, length, digest.data(), &n, sha256_md(), nullptr));
+    SHA256_CTX ctx;
+    check(SHA256_Init(&ctx));
+    check(SHA256_Update(&ctx, data, length));
+    check(SHA256_Final(digest.data(), &ctx));
     return digest;
 }
 
 Md5Digest md5(const void* data, size_t length) {
     Md5Digest digest{};
-    unsigned int n = 0;
-    sha256_md();  // the same one-time initialisation
-    check(EVP_Digest(data, length, digest.data(), &n, EVP_md5(), nullptr));
+    MD5_CTX ctx;
+    check(MD5_Init(&ctx));
+    check(MD5_Update(&ctx, data, length));
+    check(MD5_Final(digest.data(), &ctx));
     return digest;
 }
 

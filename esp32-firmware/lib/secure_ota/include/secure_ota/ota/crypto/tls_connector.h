@@ -62,6 +62,8 @@ public:
 
     ConnectResult connect(const std::string& host, uint16_t port, uint32_t timeout_ms) override;
 
+    struct Rng;  // mbedTLS's entropy and CTR_DRBG (in the .cpp), seeded once, shared by the sessions
+
 private:
     struct SavedSession;  // mbedTLS's session, kept out of this header
     void save_session(const mbedtls_ssl_context& ssl, const std::string& host, uint16_t port);
@@ -71,6 +73,7 @@ private:
     bool ca_ok_ = false;
     std::string setup_error_;
     std::unique_ptr<SavedSession> saved_;  // the last server's session, or null
+    std::shared_ptr<Rng> rng_;             // seeded at the first connect()
 };
 
 }  // namespace secure_ota::ota
