@@ -281,7 +281,11 @@ class OtaAcceptanceTest {
         assertThat(started.fields()).containsEntry("slot", "ota_1").containsEntry("state", "pending_verify");
         JournalEvent crash = board.awaitDevice(started.seq(), EventType.BOARD_CRASH.wireName(), e -> true, "the crash of " + version);
         assertThat(crash.field("cause")).hasValueSatisfying(c -> assertThat(String.valueOf(c)).contains(crashCause));
-        JournalEvent back = board.awaitBoot(crash.seq(), e -> true, "boot after the crash");
+        // The crash is the supervisor's line (its stdout), the boot after it the firmware's (the serial pty): two
+        // streams read by two threads, journaled in either order under load (the supervisor waits only 200 ms,
+        // after a watchdog reset not at all, before powering on). The boot after the crash is the first one after
+        // the release's own.
+        JournalEvent back = board.awaitBoot(started.seq(), e -> true, "boot after the crash");
         assertThat(back.fields()).containsEntry("version", "1.0.0").containsEntry("slot", "ota_0")
                 .containsEntry("reset_reason", resetReason).containsEntry("state", "valid");
         assertThat(lab.after(started.seq(), e -> EventType.DEVICE_SELFTEST.is(e) && id.equals(e.deviceId())
