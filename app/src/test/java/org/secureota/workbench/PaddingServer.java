@@ -126,8 +126,10 @@ final class PaddingServer implements AutoCloseable {
                     out.write(buf, 0, n);
                     left -= n;
                 }
-                out.write(padding);
+                // Counted before it leaves: the device may act on the padding (and the test read the count)
+                // before this thread runs again.
                 padded.incrementAndGet();
+                out.write(padding);
             }
             out.flush();
         } catch (IOException e) {

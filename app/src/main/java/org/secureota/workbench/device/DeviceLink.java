@@ -141,13 +141,18 @@ public final class DeviceLink implements AutoCloseable {
                 throw new DeviceLinkException("Cannot send '" + line + "': the serial port " + portPath
                         + " is not connected (is the board plugged in and powered?).");
             }
-            int written = p.writeBytes(bytes, bytes.length);
-            if (written != bytes.length) {
-                throw new DeviceLinkException("Cannot send '" + line + "' to " + portPath + ": the write failed"
-                        + " (error " + p.getLastErrorCode() + "); the port may have vanished.");
-            }
+            // Journaled before the write: once the bytes are out the device may answer at once, and its
+            // answer (journaled by the handler thread) must not come before the command in the journal.
             journal.append(EventType.SERIAL_TX, device.snapshot().journalId(), line,
                     Map.of("port", portPath));
+            int written = p.writeBytes(bytes, bytes.length);
+            if (written != bytes.length) {
+                String why = "the write failed (error " + p.getLastErrorCode() + ", " + Math.max(0, written) + " of "
+                        + bytes.length + " bytes written); the port may have vanished";
+                journal.tryAppend(EventType.DEVICE_LINK_ERROR, device.snapshot().journalId(),
+                        "sending '" + line + "' to " + portPath + " failed: " + why, Map.of("line", line, "error", why));
+                throw new DeviceLinkException("Cannot send '" + line + "' to " + portPath + ": " + why + ".");
+            }
         }
     }
 

@@ -681,13 +681,14 @@ public final class DeviceEndpoint implements AutoCloseable {
                 if (fault instanceof NetworkFault.ExtraBytes x) {
                     sendExtra(out, x.count());
                 }
-                device.shutdownOutput();
+                // Recorded before it happens, as the data is: the device's own close may follow at once.
                 if (cap != null) {
                     cap.fin(id, false);
                     if (attackLeg) {
                         cap.fin(legId(), false);
                     }
                 }
+                device.shutdownOutput();
                 halfDone();
             } catch (IOException e) {
                 failed();
@@ -737,12 +738,18 @@ public final class DeviceEndpoint implements AutoCloseable {
             return id | CaptureRecorder.ATTACK_LEG;
         }
 
-        /** Bytes to the device, recorded as it receives them (after any fault acted on them). */
+        /**
+         * Bytes to the device, recorded as it receives them (after any fault acted on them). Recorded before
+         * the write, as the other direction is: once written the device may answer at once, and on a resumed
+         * TLS session its answer (Finished, then the request) comes within a millisecond; recorded after, that
+         * answer could land in the capture before the server's records it answers, and Wireshark would then
+         * not decrypt the connection.
+         */
         void toDevice(OutputStream out, byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
             if (cap != null) {
                 cap.data(id, false, b, off, len);
             }
+            out.write(b, off, len);
         }
 
         void halfDone() {

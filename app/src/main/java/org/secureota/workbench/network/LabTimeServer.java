@@ -228,13 +228,8 @@ public final class LabTimeServer implements AutoCloseable {
                 summariseIfDue(nanos, false);
                 continue;
             }
-            try {
-                socket.send(new DatagramPacket(reply, reply.length, request.getSocketAddress()));
-            } catch (IOException e) {
-                if (closed) {
-                    return;
-                }
-            }
+            // Journaled before the reply leaves: the device acts on the time at once, and what it does next
+            // (a TLS refusal, a verdict on the serial line) must not come before the query in the journal.
             queries.incrementAndGet();
             answeredSince++;
             if (journalIt) {
@@ -256,6 +251,13 @@ public final class LabTimeServer implements AutoCloseable {
             } else {
                 sender.notJournaled++;
                 notJournaledSince++;
+            }
+            try {
+                socket.send(new DatagramPacket(reply, reply.length, request.getSocketAddress()));
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
             }
             summariseIfDue(nanos, false);
         }

@@ -319,7 +319,7 @@ public final class ScenarioRunner {
             record(EventType.SCENARIO_STEP_PASSED, "step " + step.index() + " passed in " + took.toMillis() + " ms",
                     Map.of("step", step.index(), "elapsed_ms", took.toMillis()));
         } else {
-            String report = failure + "\n" + lastSeen();
+            String report = failure + "\n" + lastSeen(step.index(), stepStart);
             setStep(step.index(), x -> new StepSnapshot(x.index(), x.action(), x.narration(), StepStatus.FAILED,
                     x.progress(), finalResults, report, took, x.spec(), x.cut()));
             record(EventType.SCENARIO_STEP_FAILED, "step " + step.index() + " failed: " + failure,
@@ -506,18 +506,20 @@ public final class ScenarioRunner {
         return stopped;
     }
 
-    /** Each device's snapshot and the last 10 journal events: what a failed step reports. */
-    String lastSeen() {
+    /**
+     * Each device's snapshot and the journal since the step began (what the devices said, the commands, the
+     * boards' power, the server and the network): what a failed step reports, so that a failure seen only in
+     * a log (CI's) can be diagnosed from it.
+     */
+    String lastSeen(int step, long stepStart) {
         StringBuilder s = new StringBuilder("Devices:\n");
         for (String id : lab.deviceIds()) {
             s.append("  ").append(describe(id)).append('\n');
         }
-        List<JournalEvent> tail = lab.eventsAfter(Math.max(0, lab.lastSeq() - 10));
-        s.append("Last ").append(tail.size()).append(" journal events:\n");
-        for (JournalEvent e : tail) {
-            s.append("  #").append(e.seq()).append(' ').append(e.type())
-                    .append(e.deviceId() == null ? "" : " [" + e.deviceId() + "]").append(' ').append(e.message()).append('\n');
-        }
+        List<JournalEvent> trail = lab.eventsAfter(stepStart);
+        s.append("Journal since step ").append(step).append(" began (").append(trail.size())
+                .append(" events; telemetry shown decoded, long runs shortened):\n");
+        s.append(StepTrail.describe(trail));
         return s.toString();
     }
 

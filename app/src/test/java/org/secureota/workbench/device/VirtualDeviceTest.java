@@ -146,6 +146,26 @@ class VirtualDeviceTest {
         assertThat(device.snapshot().boots()).as("a status report is not a boot").isEqualTo(boots);
     }
 
+    // The device answers a command the moment it reads it. The command is journaled before it is written, so its
+    // ack never comes first in the journal (the timeline, or a test reading the journal in order, would show an
+    // answer before its question). Many rounds: a loaded machine interleaves the link's threads differently.
+    @Test
+    void everyCommandIsJournaledBeforeTheAckThatAnswersIt() throws Exception {
+        startAndConnect();
+        // The link asks for a status of its own once it is in step with the device: let that one finish first.
+        JournalEvent own = awaitJournal(0, "the link's own status ack", type(EventType.DEVICE_ACK.wireName()));
+        awaitJournal(own.seq(), "end of the link's own report", type(EventType.DEVICE_LED.wireName()));
+        for (int round = 0; round < 60; round++) {
+            long seq = journal.size();
+            link.send(SerialCommand.STATUS);
+            JournalEvent ack = awaitJournal(seq, "ack " + round, type(EventType.DEVICE_ACK.wireName()));
+            JournalEvent tx = awaitJournal(seq, "serial.tx " + round, type(EventType.SERIAL_TX.wireName()));
+            assertThat(tx.seq()).as("round %d: the command (#%d) before its ack (#%d)", round, tx.seq(), ack.seq())
+                    .isLessThan(ack.seq());
+            awaitJournal(ack.seq(), "end of report " + round, type(EventType.DEVICE_LED.wireName()));
+        }
+    }
+
     @Test
     void resetRebootAndPowerCycleAreSeenOnTheSameOpenLink() throws Exception {
         startAndConnect();

@@ -89,7 +89,7 @@ class ScenarioRunnerTest {
             assertThat(x.position().line()).isEqualTo(16);
         });
         assertThat(last.failure()).contains("not every expectation held within 300 ms")
-                .contains("lab-01: power unknown, version 1.0.0").contains("Last 10 journal events")
+                .contains("lab-01: power unknown, version 1.0.0").contains("Journal since step 3 began")
                 .contains("scenario.expectation");
         assertThat(seen).isNotEmpty();
         assertThat(lab.journal.snapshot()).filteredOn(e -> e.type().equals("scenario.finished"))
