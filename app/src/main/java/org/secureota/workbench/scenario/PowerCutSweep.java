@@ -68,9 +68,12 @@ final class PowerCutSweep {
             cuts++;
             long cutSeq = e.seq();
             ScenarioRunner.await(lab.powerOn(dev), deadline);
-            // The partition report of the new boot, not the model's memory of the boot before the cut.
+            // The boot that followed the cut: a power-on boot journaled after it. The device's lines and the
+            // board's come on two streams, so a line written just before the cut (the update's restart into the
+            // new version, a report) can be journaled after the cut; taken for the new boot, it made the sweep
+            // believe the device ran the new version and stop early.
             Optional<JournalEvent> booted = runner.awaitEvent(cutSeq, x -> dev.equals(x.deviceId())
-                    && (EventType.DEVICE_PARTITIONS.is(x) || EventType.BOARD_HALTED.is(x)), deadline);
+                    && (EventType.DEVICE_BOOT.is(x) && bootAfterPowerOn(x) || EventType.BOARD_HALTED.is(x)), deadline);
             if (booted.isEmpty()) {
                 return "cut " + (cuts) + " at flash operation " + n + " (" + sweep.point().wireName()
                         + "): the device did not boot again within the step's timeout";
@@ -78,14 +81,23 @@ final class PowerCutSweep {
             if (EventType.BOARD_HALTED.is(booted.get())) {
                 return "BRICKED after cut " + cuts + " at flash operation " + n + ": " + booted.get().message();
             }
+            JournalEvent boot = booted.get();
+            // Its partition report (same stream, after it), not the report of the boot before the cut.
+            Optional<JournalEvent> report = runner.awaitEvent(boot.seq(), x -> dev.equals(x.deviceId())
+                    && (EventType.DEVICE_PARTITIONS.is(x) || EventType.BOARD_HALTED.is(x)), deadline);
+            if (report.isEmpty()) {
+                return "cut " + cuts + " at flash operation " + n + " (" + sweep.point().wireName()
+                        + "): the device booted but reported no partitions within the step's timeout";
+            }
+            if (EventType.BOARD_HALTED.is(report.get())) {
+                return "BRICKED after cut " + cuts + " at flash operation " + n + ": " + report.get().message();
+            }
             int count = cuts;
             long op = n;
             // The session's view of the device trails the journal by a moment: wait until it shows the boot
             // that followed the cut, or a stale view (the version before the cut) would end the sweep early.
-            Optional<JournalEvent> boot = runner.awaitEvent(cutSeq, x -> dev.equals(x.deviceId())
-                    && EventType.DEVICE_BOOT.is(x), deadline);
-            String bootSlot = boot.flatMap(b -> b.field("slot")).orElse(null);
-            String bootVersion = boot.flatMap(b -> b.field("version")).orElse(null);
+            String bootSlot = boot.field("slot").orElse(null);
+            String bootVersion = boot.field("version").orElse(null);
             if (!runner.poll(deadline, () -> runsVerifiedApp(dev) && lab.device(dev)
                     .map(d -> java.util.Objects.equals(d.runningSlot(), bootSlot)
                             && java.util.Objects.equals(d.version(), bootVersion)).orElse(false))) {
@@ -116,6 +128,12 @@ final class PowerCutSweep {
         runner.narrate(step.index(), step.narration().with("cuts", cuts).with("operation", "-"));
         runner.progress(step.index(), SweepCut.completed(cuts));
         return null;
+    }
+
+    /** A boot after the board's power came back (not the update's restart, nor a status report). */
+    private static boolean bootAfterPowerOn(JournalEvent boot) {
+        return "poweron".equals(boot.field("reset_reason").orElse(null))
+                && !Boolean.TRUE.equals(boot.fields().get("status_report"));
     }
 
     private String version(String dev) {
