@@ -52,11 +52,7 @@ public final class JournalFileIndex implements AutoCloseable {
     public static JournalFileIndex readExport(Path zip, Consumer<JournalEvent> each) throws IOException {
         Path copy = Files.createTempFile("workbench-replay-", ".jsonl");
         try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
-            java.util.zip.ZipEntry journal = z.stream()
-                    .filter(e -> !e.isDirectory() && (e.getName().equals(SessionLog.JOURNAL_FILE)
-                            || e.getName().endsWith("/" + SessionLog.JOURNAL_FILE)))
-                    .findFirst().orElseThrow(() -> new IOException(zip + " holds no " + SessionLog.JOURNAL_FILE
-                            + ": open a zip written by File > Export session (or './workbench export'), or a journal.jsonl"));
+            java.util.zip.ZipEntry journal = SessionReader.journalEntry(z, zip);
             try (InputStream in = z.getInputStream(journal)) {
                 Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
             }

@@ -36,17 +36,22 @@ public final class SessionReader {
         }
     }
 
+    /** The one {@code .../journal.jsonl} entry of an exported session zip; refused, saying what to open instead. */
+    static java.util.zip.ZipEntry journalEntry(java.util.zip.ZipFile file, Path zip) throws IOException {
+        return file.stream()
+                .filter(e -> !e.isDirectory() && (e.getName().equals(SessionLog.JOURNAL_FILE)
+                        || e.getName().endsWith("/" + SessionLog.JOURNAL_FILE)))
+                .findFirst().orElseThrow(() -> new IOException(zip + " holds no " + SessionLog.JOURNAL_FILE
+                        + ": open a zip written by File > Export session (or './workbench export'), or a journal.jsonl"));
+    }
+
     /**
      * Reads the journal inside a zip written by {@code SessionExport} (its one {@code .../journal.jsonl}
      * entry), without unpacking anything to disk.
      */
     public static Result readExport(Path zip) throws IOException {
         try (java.util.zip.ZipFile file = new java.util.zip.ZipFile(zip.toFile())) {
-            java.util.zip.ZipEntry journal = file.stream()
-                    .filter(e -> !e.isDirectory() && (e.getName().equals(SessionLog.JOURNAL_FILE)
-                            || e.getName().endsWith("/" + SessionLog.JOURNAL_FILE)))
-                    .findFirst().orElseThrow(() -> new IOException(zip + " holds no " + SessionLog.JOURNAL_FILE
-                            + ": open a zip written by File > Export session (or './workbench export'), or a journal.jsonl"));
+            java.util.zip.ZipEntry journal = journalEntry(file, zip);
             try (java.io.InputStream in = file.getInputStream(journal)) {
                 return read(zip.resolve(journal.getName()), in);
             }
