@@ -184,7 +184,7 @@ final class ExpectationCheck {
     }
 
     private static ExpectationResult result(Expectation x, String expected, String seen, boolean held) {
-        return new ExpectationResult(x.describe(), expected, seen, held, x.position());
+        return new ExpectationResult(x.describe(), expected, seen, held, x.position(), x);
     }
 
     private static long number(JournalEvent e, String field) {

@@ -347,7 +347,7 @@ public final class ScenarioRunner {
             if (x instanceof Expectation.AttackResisted) {
                 results.add(othersHold ? check.evaluate(x)
                         : new ExpectationResult(x.describe(), "resisted", "not judged yet: the step's other expectations do not hold",
-                                false, x.position()));
+                                false, x.position(), x));
             } else {
                 results.add(others.get(i++));
             }

@@ -77,7 +77,8 @@ public final class ScenarioViewModel {
             if (s.status() == StepStatus.FAILED) {
                 for (ExpectationResult e : s.expectations()) {
                     if (!e.held()) {
-                        failed.append(i18n.get("scenario.expectationFailed", s.index(), e.description(), e.expected(), e.seen()))
+                        failed.append(i18n.get("scenario.expectationFailed", s.index(), ExpectationText.description(e, i18n),
+                                        ExpectationText.expected(e, i18n), e.seen()))
                                 .append('\n');
                     }
                 }

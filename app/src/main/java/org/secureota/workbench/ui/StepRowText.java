@@ -88,7 +88,7 @@ final class StepRowText {
     }
 
     /** The attack's title in the window's language; an id the catalogue does not know stays as written. */
-    private static String attack(String id, I18n i18n) {
+    static String attack(String id, I18n i18n) {
         return AttackCatalog.find(id).map(a -> a.title(i18n.getLocale())).orElse(id);
     }
 
