@@ -17,9 +17,22 @@ import java.util.Set;
 /**
  * Writes lab files so that a reader never sees half of one and a secret is never readable by
  * others: the content goes to a temporary file in the same folder, created with its final
- * permissions, flushed to disk, then renamed over the target.
+ * permissions, flushed to disk (unless the caller says a process's death is all it must survive),
+ * then renamed over the target.
  */
 public final class AtomicFiles {
+
+    /** What a written file must survive, besides a reader never seeing half of it. */
+    public enum Durability {
+        /** A power loss: the content reaches the disk before the rename (keys, certificates, registries). */
+        POWER_LOSS,
+        /**
+         * A killed process, like the session journal's events: the content is in the kernel's page cache when
+         * the call returns, without waiting for the disk (a record rewritten often, on a request's path, that
+         * the next event writes again).
+         */
+        PROCESS_DEATH
+    }
 
     /** Private keys, API key hashes, factory data holding an API key. */
     public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
@@ -30,6 +43,11 @@ public final class AtomicFiles {
     }
 
     public static void write(Path file, byte[] content, Set<PosixFilePermission> permissions) throws IOException {
+        write(file, content, permissions, Durability.POWER_LOSS);
+    }
+
+    public static void write(Path file, byte[] content, Set<PosixFilePermission> permissions, Durability durability)
+            throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
@@ -43,7 +61,9 @@ public final class AtomicFiles {
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }
-                channel.force(true);
+                if (durability == Durability.POWER_LOSS) {
+                    channel.force(true);
+                }
             }
             try {
                 Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

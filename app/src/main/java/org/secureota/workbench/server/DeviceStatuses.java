@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.secureota.workbench.foundation.AtomicFiles;
 
 /**
  * What each device last told the server about itself, so that {@code server status} (and anyone
@@ -65,7 +66,10 @@ public final class DeviceStatuses {
             n.put("running_version", s.runningVersion());
             n.put("at", s.at().toString());
         });
-        file.write(root);
+        // Written before the report's answer, which the device waits for before it restarts: a disk flush here
+        // took 5 ms of every update (up to 40 under load). The journal holds the same report with the same
+        // promise (on disk if the process dies), and the device's next report writes this record again.
+        file.write(root, AtomicFiles.Durability.PROCESS_DEATH);
     }
 
     public synchronized Optional<Status> find(String deviceId) {

@@ -75,8 +75,12 @@ final class PrivateJsonFile {
     }
 
     void write(JsonNode content) {
+        write(content, AtomicFiles.Durability.POWER_LOSS);
+    }
+
+    void write(JsonNode content, AtomicFiles.Durability durability) {
         try {
-            AtomicFiles.write(file, MAPPER.writeValueAsBytes(content), AtomicFiles.OWNER_ONLY);
+            AtomicFiles.write(file, MAPPER.writeValueAsBytes(content), AtomicFiles.OWNER_ONLY, durability);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file + ": " + e.getMessage()
                     + ". Check that the lab folder is writable.", e);
