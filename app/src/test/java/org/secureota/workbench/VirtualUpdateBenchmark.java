@@ -69,7 +69,15 @@ class VirtualUpdateBenchmark {
             List<double[]> steps = new ArrayList<>();
             // Update -1 is a warm-up of the server's manifest and report paths; it is not counted.
             for (int i = -1; i < runs; i++) {
+                long created = lab.journal.size();
                 OtaLab.Board board = lab.board("bench-" + (i + 1));
+                // The serial link asks a board it has just opened for a status report (docs/telemetry.md,
+                // Link). That answer is not part of an update, and a person clicks 'check' long after it:
+                // let it end (its last line is the LED) before 'check' goes out, or the update is measured
+                // with the board and the workbench still busy answering it.
+                JournalEvent statusAck = board.awaitDevice(created, EventType.DEVICE_ACK.wireName(),
+                        e -> "status".equals(e.fields().get("cmd")), "the link's status request answered");
+                board.awaitDevice(statusAck.seq(), EventType.DEVICE_LED.wireName(), e -> true, "end of the status answer");
                 long mark = board.mark();
                 board.handle.check().join();
                 JournalEvent sent = lab.await(mark, e -> e.type().equals(EventType.SERIAL_TX.wireName())
@@ -82,6 +90,17 @@ class VirtualUpdateBenchmark {
                         e -> "valid".equals(e.fields().get("state")), "confirmation");
                 double c = curlSha256(lab, url, curlKey, release.sha256());
                 if (i >= 0) {
+                    // -Dbench.dump=PREFIX (bench/virtual-update: BENCH_DUMP=PREFIX): every journal event of update
+                    // i, in ms from 'check' sent, to PREFIX.i; a serial line's received_ms is when the link read it.
+                    String dump = System.getProperty("bench.dump");
+                    if (dump != null) {
+                        StringBuilder d = new StringBuilder();
+                        for (JournalEvent e : lab.after(sent.seq() - 1, e -> e.seq() <= valid.seq())) {
+                            d.append(String.format(Locale.ROOT, "%9.3f %-22s %s %s%n",
+                                    ms(e.monotonicNanos() - sent.monotonicNanos()), e.type(), e.message(), e.fields()));
+                        }
+                        Files.writeString(Path.of(dump + "." + i), d.toString(), StandardCharsets.UTF_8);
+                    }
                     steps.add(milestones(lab, sent, valid));
                     update.add(ms(valid.monotonicNanos() - sent.monotonicNanos()));
                     toVerdict.add(ms(verdict.monotonicNanos() - sent.monotonicNanos()));
