@@ -69,15 +69,7 @@ class VirtualUpdateBenchmark {
             List<double[]> steps = new ArrayList<>();
             // Update -1 is a warm-up of the server's manifest and report paths; it is not counted.
             for (int i = -1; i < runs; i++) {
-                long created = lab.journal.size();
                 OtaLab.Board board = lab.board("bench-" + (i + 1));
-                // The serial link asks a board it has just opened for a status report (docs/telemetry.md,
-                // Link). That answer is not part of an update, and a person clicks 'check' long after it:
-                // let it end (its last line is the LED) before 'check' goes out, or the update is measured
-                // with the board and the workbench still busy answering it.
-                JournalEvent statusAck = board.awaitDevice(created, EventType.DEVICE_ACK.wireName(),
-                        e -> "status".equals(e.fields().get("cmd")), "the link's status request answered");
-                board.awaitDevice(statusAck.seq(), EventType.DEVICE_LED.wireName(), e -> true, "end of the status answer");
                 long mark = board.mark();
                 board.handle.check().join();
                 JournalEvent sent = lab.await(mark, e -> e.type().equals(EventType.SERIAL_TX.wireName())
