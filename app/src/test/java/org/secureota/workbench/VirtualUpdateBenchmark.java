@@ -82,6 +82,17 @@ class VirtualUpdateBenchmark {
                         e -> "valid".equals(e.fields().get("state")), "confirmation");
                 double c = curlSha256(lab, url, curlKey, release.sha256());
                 if (i >= 0) {
+                    // -Dbench.dump=PREFIX (bench/virtual-update: BENCH_DUMP=PREFIX): every journal event of update
+                    // i, in ms from 'check' sent, to PREFIX.i; a serial line's received_ms is when the link read it.
+                    String dump = System.getProperty("bench.dump");
+                    if (dump != null) {
+                        StringBuilder d = new StringBuilder();
+                        for (JournalEvent e : lab.after(sent.seq() - 1, e -> e.seq() <= valid.seq())) {
+                            d.append(String.format(Locale.ROOT, "%9.3f %-22s %s %s%n",
+                                    ms(e.monotonicNanos() - sent.monotonicNanos()), e.type(), e.message(), e.fields()));
+                        }
+                        Files.writeString(Path.of(dump + "." + i), d.toString(), StandardCharsets.UTF_8);
+                    }
                     steps.add(milestones(lab, sent, valid));
                     update.add(ms(valid.monotonicNanos() - sent.monotonicNanos()));
                     toVerdict.add(ms(verdict.monotonicNanos() - sent.monotonicNanos()));
