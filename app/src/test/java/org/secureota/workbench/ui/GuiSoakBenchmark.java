@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * xvfb-run -a mvn -B -Dfirmware.skip=true -Dtest=GuiSoakBenchmark -Dsurefire.failIfNoSpecifiedTests=false test
  * </pre>
  * {@code -Dsoak.minutes=60} (simulated minutes) and {@code -Dsoak.minuteSeconds=10} (real seconds per simulated
- * minute) set the compression; the scripts go on in a loop until the time is up. When the launcher's class-data
+ * minute) set the compression; the scripts go on in a loop until the time is up. {@code -Dsoak.extraFlags="..."} adds JVM
+ * flags after the launcher's, for an A/B run of a flag it does not have yet. When the launcher's class-data
  * archive is older than the jar, the benchmark first makes it as a presenter's first window does (a window opened
  * up to its first device boot, then closed).
  */
@@ -57,6 +58,11 @@ class GuiSoakBenchmark {
         int jar = command.indexOf("-jar");
         assertThat(jar).as("the launcher runs the product jar with -jar: %s", command).isPositive();
         List<String> child = new ArrayList<>(command.subList(0, jar));
+        // For an A/B run of a flag the launcher does not have yet (the figures then say so): -Dsoak.extraFlags="-Da=b -XX:..."
+        String extra = System.getProperty("soak.extraFlags", "").strip();
+        if (!extra.isEmpty()) {
+            child.addAll(List.of(extra.split("\\s+")));
+        }
         child.addAll(List.of("-cp", command.get(jar + 1) + ":" + driverClasses(work.resolve("driver")),
                 GuiSoakDriver.class.getName(), work.toString(), String.valueOf(minutes), String.valueOf(minuteSeconds),
                 root.resolve("target/gui-soak.txt").toString()));

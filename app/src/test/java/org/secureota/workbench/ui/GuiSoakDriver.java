@@ -90,9 +90,10 @@ public final class GuiSoakDriver {
             peakKb.accumulateAndGet(rss, Math::max);
             Runtime rt = Runtime.getRuntime();
             String line = String.format(Locale.ROOT, "GUI soak: minute %2d: RSS %4d MB (peak %4d MB), heap %3d of %3d MB,"
-                            + " %6d events on the timeline (%d parsed), %d scripts run",
+                            + " %6d events on the timeline (%d parsed), %d scripts run; direct buffers %d MB, %d full collections",
                     minute, rss / 1024, peakKb.get() / 1024, (rt.totalMemory() - rt.freeMemory()) >> 20, rt.totalMemory() >> 20,
-                    fxOr(() -> c.timeline().model().size()), fxOr(() -> c.timeline().model().eventsHeld()), scriptsRun.get());
+                    fxOr(() -> c.timeline().model().size()), fxOr(() -> c.timeline().model().eventsHeld()), scriptsRun.get(),
+                    directBytes() >> 20, fullCollections());
             System.out.println(line);
             samples.add(line);
         }
@@ -178,6 +179,19 @@ public final class GuiSoakDriver {
             j.close();
             return log.journalFile();
         }
+    }
+
+    /** Native memory held by direct byte buffers (the OTA server's pool, NIO): freed only when a collection finds them dead. */
+    private static long directBytes() {
+        return java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+                .filter(b -> b.getName().equals("direct")).mapToLong(java.lang.management.BufferPoolMXBean::getMemoryUsed).sum();
+    }
+
+    /** Collections of the old generation (Serial's MarkSweepCompact), explicit ones included. */
+    private static long fullCollections() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .filter(g -> g.getName().equals("MarkSweepCompact")).mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionCount)
+                .sum();
     }
 
     static long rssKb() throws java.io.IOException {
