@@ -124,19 +124,8 @@ public final class WorkbenchApp extends Application {
         window.controller().resetForNewSession();
         if (old != null) {
             old.retire();
-            CompletableFuture.runAsync(old::close).whenComplete((done, e) -> collectDeadSession());
+            CompletableFuture.runAsync(old::close);
         }
-    }
-
-    /**
-     * A full collection once the old session is closed. Serial's old generation otherwise fills with the dead
-     * sessions of past scripts (their journals, panels and boards' buffers) up to the heap's ceiling before its
-     * first full collection, and stays committed there; collected at the switch, the heap shrinks back to what the
-     * fresh session holds. The switch is a rare moment the presenter asked for (a new script), and the pause
-     * (tens of milliseconds on a heap of about 100 MB) falls on a background thread's request.
-     */
-    private static void collectDeadSession() {
-        System.gc();
     }
 
     @Override
