@@ -16,6 +16,9 @@ public final class WorkbenchApp extends Application {
     /** The lab, started before the toolkit so that both come up at once. */
     private static final AtomicReference<CompletableFuture<LabSession>> EARLY_LAB = new AtomicReference<>();
 
+    /** The application the toolkit started last (GuiSoakDriver plays its scripts through its window). */
+    private static final AtomicReference<WorkbenchApp> STARTED = new AtomicReference<>();
+
     private WorkbenchWindow window;
     private LiveSession live;
 
@@ -87,6 +90,7 @@ public final class WorkbenchApp extends Application {
         StartTiming.mark("the toolkit is up");
         window = new WorkbenchWindow(options.locale(), options.dark());
         window.show(stage);
+        STARTED.set(this);
         StartTiming.mark("the window is built and shown");
         if (StartTiming.enabled()) {
             javafx.application.Platform.runLater(() -> StartTiming.mark("the window's first frame"));
@@ -129,6 +133,11 @@ public final class WorkbenchApp extends Application {
         if (live != null) {
             live.close();
         }
+    }
+
+    /** The application the toolkit started last, or null before its window is shown. */
+    static WorkbenchApp started() {
+        return STARTED.get();
     }
 
     MainController controller() {
