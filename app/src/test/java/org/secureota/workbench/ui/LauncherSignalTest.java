@@ -32,12 +32,12 @@ class LauncherSignalTest {
 
     @Test
     void aTermSentToTheLauncherClosesTheFirstWindowAndItsBoardAndKeepsTheArchive(@TempDir Path tmp) throws Exception {
-        // The launcher beside the built jar, in a folder of its own: no class-data archive there yet.
+        // The launcher beside a jar laid out as `mvn package` lays it out, in a folder of its own: no class-data
+        // archive there yet. (Made here: `mvn verify` runs the tests before its package phase.)
         Path root = tmp.resolve("root");
         Files.createDirectories(root.resolve("target"));
         Files.copy(project.resolve("workbench"), root.resolve("workbench"));
-        Files.createSymbolicLink(root.resolve("target/secure-ota-workbench.jar"), project.resolve("target/secure-ota-workbench.jar"));
-        Files.createSymbolicLink(root.resolve("target/lib"), project.resolve("target/lib"));
+        packageLikeMaven(root.resolve("target"));
         Files.createDirectories(root.resolve("esp32-firmware"));
         Files.createSymbolicLink(root.resolve("esp32-firmware/build"), project.resolve("esp32-firmware/build"));
         Path lab = tmp.resolve("lab");
@@ -64,6 +64,41 @@ class LauncherSignalTest {
             running(lab).forEach(ProcessHandle::destroyForcibly);
         }
     }
+
+    /**
+     * {@code target/secure-ota-workbench.jar} (the compiled classes, the same Main-Class) and {@code target/lib/} (links
+     * to the runtime libraries on this test's class path, named in the jar's Class-Path), as the POM makes them.
+     */
+    private void packageLikeMaven(Path target) throws java.io.IOException {
+        Path lib = Files.createDirectories(target.resolve("lib"));
+        List<String> classPath = new java.util.ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path jar = Path.of(entry);
+            String name = jar.getFileName().toString();
+            if (name.endsWith(".jar") && Files.isRegularFile(jar) && !TEST_ONLY.matcher(name).find()
+                    && !Files.exists(lib.resolve(name))) {
+                Files.createSymbolicLink(lib.resolve(name), jar.toAbsolutePath());
+                classPath.add("lib/" + name);
+            }
+        }
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MAIN_CLASS, "org.secureota.workbench.cli.WorkbenchCli");
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, String.join(" ", classPath));
+        Path classes = project.resolve("target/classes");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(target.resolve("secure-ota-workbench.jar")), manifest);
+             var files = Files.walk(classes)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));
+                Files.copy(f, out);
+                out.closeEntry();
+            }
+        }
+    }
+
+    /** Libraries of the tests only, which the product's jar does not name. */
+    private static final java.util.regex.Pattern TEST_ONLY =
+            java.util.regex.Pattern.compile("junit|testfx|assertj|opentest4j|apiguardian|hamcrest|byte-buddy|surefire");
 
     /** Processes whose command line names the lab folder (the window's JVM and its virtual boards). */
     private static List<ProcessHandle> running(Path lab) {
