@@ -203,6 +203,7 @@ public final class GuiSoakDriver {
         return -1;
     }
 
+    /** FxSupport's, repeated: this class runs in the window's own JVM, where FxSupport's test libraries are not. */
     private static <T> T onFx(Callable<T> task) throws Exception {
         CompletableFuture<T> f = new CompletableFuture<>();
         Platform.runLater(() -> {
