@@ -78,8 +78,7 @@ public final class GuiSoakDriver {
             long due = start + minute * minuteMs;
             while (System.currentTimeMillis() < due) {
                 peakKb.accumulateAndGet(rssKb(), Math::max);
-                // not a wait: the sampling period of the resident memory between two printed minutes
-                Thread.sleep(Math.min(500, Math.max(1, due - System.currentTimeMillis())));
+                Thread.sleep(Math.min(500, Math.max(1, due - System.currentTimeMillis()))); // not a wait: RSS sampling period
             }
             if (!replayed && minute >= minutes * 3 / 4) {
                 // Three quarters in, the presenter opens a long past session, scrubs it, and goes back to live.
@@ -232,8 +231,7 @@ public final class GuiSoakDriver {
             if (System.currentTimeMillis() > deadline) {
                 throw new IllegalStateException("waited " + timeoutMs + " ms for " + what + ", in vain");
             }
-            // not a wait: the polling period of the condition above, bounded by its deadline
-            Thread.sleep(100);
+            Thread.sleep(100); // not a wait: the polling period of the condition above, bounded by its deadline
         }
     }
 }
