@@ -63,7 +63,7 @@ final class AttemptJudge {
                     versionBefore = e.field("version").get();
                 }
                 versionAfter = e.field("version").get();
-                if (e.seq() > armedSeq && e.seq() < verdictSeq && !"true".equals(e.field("status_report").orElse(null))) {
+                if (e.seq() > armedSeq && e.seq() < verdictSeq && !EventType.isStatusReport(e)) {
                     bootedAfterArming = true;
                 }
             }

@@ -250,6 +250,14 @@ public enum EventType {
         return wireName.equals(event.type());
     }
 
+    /**
+     * A {@code device.boot} that answers the link's status request: the running boot retold, not a new one. A
+     * check that counts boots (a reset, a power cut, a device that restarted after an attack was armed) skips it.
+     */
+    public static boolean isStatusReport(JournalEvent event) {
+        return DEVICE_BOOT.is(event) && "true".equals(event.field("status_report").orElse(null));
+    }
+
     public static Optional<EventType> fromWireName(String wireName) {
         return Optional.ofNullable(BY_WIRE_NAME.get(wireName));
     }

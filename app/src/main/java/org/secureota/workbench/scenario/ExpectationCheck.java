@@ -83,8 +83,7 @@ final class ExpectationCheck {
         // retold, not a boot: counted as one, a reset step could pass on the report of the app the reset
         // is about to kill, and the next command would go to that app and die with it. A script that
         // means the reports names the field.
-        if (EventType.DEVICE_BOOT.is(e) && !fields.containsKey(STATUS_REPORT)
-                && "true".equals(e.field(STATUS_REPORT).orElse(null))) {
+        if (!fields.containsKey(STATUS_REPORT) && EventType.isStatusReport(e)) {
             return false;
         }
         if (device != null && !device.equals("all") && !device.equals(e.deviceId())) {

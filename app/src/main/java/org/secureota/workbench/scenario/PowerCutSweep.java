@@ -132,8 +132,7 @@ final class PowerCutSweep {
 
     /** A boot after the board's power came back (not the update's restart, nor a status report). */
     private static boolean bootAfterPowerOn(JournalEvent boot) {
-        return "poweron".equals(boot.field("reset_reason").orElse(null))
-                && !Boolean.TRUE.equals(boot.fields().get("status_report"));
+        return "poweron".equals(boot.field("reset_reason").orElse(null)) && !EventType.isStatusReport(boot);
     }
 
     private String version(String dev) {
